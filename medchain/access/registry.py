@@ -1,0 +1,66 @@
+"""Client logic for the ConsortiumRegistry contract (an ape contract instance)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A member to register. ``name`` stays off chain: only address, role and credential hash go on chain."""
+
+    name: str
+    role: Role
+    address: str
+    credential_hash: bytes
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """A member's on-chain record, decoded."""
+
+    address: str
+    roles: tuple[Role, ...]
+    registered_at: int
+    suspended_at: int
+
+    @property
+    def active(self) -> bool:
+        return bool(self.roles) and self.suspended_at == 0
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    spec: MemberSpec
+    registered: bool  # False: the account already held the role, nothing was sent
+    tx_hash: str | None = None
+
+
+def member_status(registry: Any, address: str) -> MemberStatus:
+    """Read and decode ``memberOf(address)``."""
+    member = registry.memberOf(address)
+    return MemberStatus(
+        address=address,
+        roles=tuple(Role.from_mask(member.roles)),
+        registered_at=member.registeredAt,
+        suspended_at=member.suspendedAt,
+    )
+
+
+def register_members(registry: Any, admin: Any, specs: Iterable[MemberSpec]) -> list[RegistrationResult]:
+    """Register each member the registry does not know in that role yet.
+
+    Idempotent and resumable: an (address, role) already registered is skipped, so a run that
+    stopped half-way is finished by running it again.
+    """
+    results = []
+    for spec in specs:
+        if registry.hasRole(spec.role.id, spec.address):
+            results.append(RegistrationResult(spec, registered=False))
+            continue
+        receipt = registry.registerMember(spec.address, spec.role.id, spec.credential_hash, sender=admin)
+        results.append(RegistrationResult(spec, registered=True, tx_hash=receipt.txn_hash))
+    return results

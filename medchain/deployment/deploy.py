@@ -1,0 +1,166 @@
+"""Deploy the medchain suite and record it in a manifest.
+
+The suite is an ordered list of steps; each step's constructor arguments may use the addresses of
+earlier steps. The manifest is written after every contract, so an interrupted deployment is
+resumed, not repeated, by running it again: contracts already recorded (and still present on the
+chain) are kept, and the rest are deployed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from ..toolchain import PROJECT_ROOT
+from .manifest import ChainMismatchError, ContractRecord, Manifest, ManifestError, read_manifest, write_manifest
+
+#: Seconds before a new governance account may accept the admin role on a shared network. Two days
+#: gives consortium members time to notice and react to a governance change they did not expect.
+DEFAULT_ADMIN_DELAY = 2 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class DeployContext:
+    governance: str
+    admin_delay: int
+    addresses: dict[str, str]
+
+    def address(self, name: str) -> str:
+        return self.addresses[name]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One contract of the suite: its contract type and how to build its constructor arguments."""
+
+    name: str
+    args: Callable[[DeployContext], list[Any]]
+
+
+#: The suite, in deployment order. Later contracts take earlier addresses (all take the registry).
+SUITE: tuple[Step, ...] = (
+    Step("ConsortiumRegistry", lambda ctx: [ctx.governance, ctx.admin_delay]),
+)
+
+
+@dataclass
+class DeployResult:
+    manifest: Manifest
+    deployed: list[str]  # contracts deployed by this run, in order
+    reused: list[str]  # contracts kept from an earlier, interrupted run of the same deployment
+
+
+def source_commit(root: Path = PROJECT_ROOT) -> str | None:
+    """The git commit of the sources, with ``-dirty`` if the work tree has changes; None outside git."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{commit}-dirty" if dirty else commit
+
+
+def compiler_info(project: Any, contract_name: str) -> dict[str, Any]:
+    """The compiler that built ``contract_name``, from ape's project manifest."""
+    for compiler in project.manifest.compilers or []:
+        if contract_name in (compiler.contractTypes or []):
+            settings = compiler.settings or {}
+            return {
+                "name": "solc" if compiler.name == "solidity" else compiler.name,
+                "version": compiler.version,
+                "evmVersion": settings.get("evmVersion"),
+                "optimizer": settings.get("optimizer"),
+                "viaIR": bool(settings.get("viaIR", False)),
+            }
+    raise ManifestError(f"ape's project manifest names no compiler for {contract_name}: run `ape compile`")
+
+
+def _has_code(provider: Any, address: str) -> bool:
+    return len(provider.get_code(address)) > 0
+
+
+def deploy_suite(
+    *,
+    project: Any,
+    provider: Any,
+    deployer: Any,
+    governance: str,
+    admin_delay: int,
+    path: Path,
+    network: str,
+    fresh: bool = False,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> DeployResult:
+    """Deploy the suite with ``deployer`` and record it in the manifest at ``path``.
+
+    - A manifest of another chain id at ``path`` is refused (:class:`ChainMismatchError`) before any gas is spent.
+    - A complete manifest of this chain whose contracts are still there is left alone (nothing deployed)
+      unless ``fresh``; an incomplete one is resumed; one whose contracts are gone (a reset dev chain)
+      is replaced.
+    """
+    path = Path(path)
+    chain_id = provider.chain_id
+    existing = read_manifest(path) if path.exists() else None
+    if existing is not None and existing.chain_id != chain_id:
+        raise ChainMismatchError(path, existing.chain_id, chain_id, "deploy over it")
+
+    kept: dict[str, ContractRecord] = {}
+    if existing is not None and not fresh and all(_has_code(provider, r.address) for r in existing.contracts.values()):
+        if existing.complete:
+            progress(f"{path} already records a complete deployment on chain {chain_id}; nothing to do")
+            return DeployResult(existing, deployed=[], reused=list(existing.contracts))
+        if existing.governance.lower() != str(governance).lower():
+            raise ManifestError(
+                f"{path} records an interrupted deployment with governance {existing.governance}; resume it "
+                f"with the same governance, or start over with --fresh"
+            )
+        kept = dict(existing.contracts)
+        progress(f"resuming the deployment recorded in {path} ({len(kept)} of {len(SUITE)} contracts done)")
+
+    manifest = Manifest(
+        chain_id=chain_id,
+        network=network,
+        deployed_at=existing.deployed_at if kept else datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        compiler=compiler_info(project, SUITE[0].name),
+        commit=source_commit(),
+        deployer=str(deployer.address),
+        governance=str(governance),
+        contracts={},
+    )
+    ctx = DeployContext(governance=str(governance), admin_delay=admin_delay, addresses={})
+    deployed: list[str] = []
+    for step in SUITE:
+        if step.name in kept:
+            manifest.contracts[step.name] = kept[step.name]
+        else:
+            args = step.args(ctx)
+            progress(f"deploying {step.name}...")
+            instance = deployer.deploy(project.get_contract(step.name), *args)
+            receipt = provider.get_receipt(instance.txn_hash)
+            manifest.contracts[step.name] = ContractRecord(
+                address=str(instance.address), block=receipt.block_number, tx=str(instance.txn_hash),
+                args=[_jsonable(a) for a in args],
+            )
+            deployed.append(step.name)
+            progress(f"  {step.name} at {instance.address} (block {receipt.block_number})")
+        ctx.addresses[step.name] = manifest.contracts[step.name].address
+        write_manifest(manifest, path)
+    manifest.complete = True
+    write_manifest(manifest, path)
+    return DeployResult(manifest, deployed=deployed, reused=[n for n in kept])
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, (int, str, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,28 @@
+"""Connect to a deployed suite: contract instances from the manifest, never from hard-coded addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .manifest import ChainMismatchError, Manifest, ManifestError, read_manifest
+
+
+def load_suite(project: Any, provider: Any, path: Path) -> tuple[Manifest, dict[str, Any]]:
+    """Return the manifest at ``path`` and an ape contract instance for each contract in it.
+
+    Raises :class:`ChainMismatchError` when the manifest belongs to another chain and
+    :class:`ManifestError` when a recorded contract has no code (e.g. the dev chain was restarted).
+    """
+    manifest = read_manifest(path)
+    if manifest.chain_id != provider.chain_id:
+        raise ChainMismatchError(Path(path), manifest.chain_id, provider.chain_id, "use it")
+    contracts = {}
+    for name, record in manifest.contracts.items():
+        if not provider.get_code(record.address):
+            raise ManifestError(
+                f"{path}: no code at {record.address} ({name}) on chain {provider.chain_id}: "
+                f"the chain was reset or the manifest is stale; deploy again"
+            )
+        contracts[name] = project.get_contract(name).at(record.address)
+    return manifest, contracts

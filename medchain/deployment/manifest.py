@@ -1,0 +1,143 @@
+"""The deployment manifest: ``deployments/<network>.json``, read by scripts, the package and auditors.
+
+Shape::
+
+    {"chainId": 31337, "network": "ethereum:local", "deployedAt": "2026-11-22T21:50:00Z",
+     "compiler": {"name": "solc", "version": "0.8.34+commit.80d5c536", "evmVersion": "cancun", ...},
+     "commit": "<git commit>[-dirty]", "deployer": "0x...", "governance": "0x...", "complete": true,
+     "contracts": {"ConsortiumRegistry": {"address": "0x...", "block": 1, "tx": "0x...", "args": [...]}}}
+
+A manifest belongs to one chain: writing over a manifest of another chain id is refused, so a
+consortium deployment record is never lost to a mistyped ``--network``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..toolchain import PROJECT_ROOT
+
+DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
+
+
+class ManifestError(Exception):
+    """A manifest is missing, malformed, or does not match the chain it is used with."""
+
+
+class ChainMismatchError(ManifestError):
+    """The manifest belongs to a different chain than the one connected."""
+
+    def __init__(self, path: Path, manifest_chain_id: int, connected_chain_id: int, action: str):
+        self.path, self.manifest_chain_id, self.connected_chain_id = path, manifest_chain_id, connected_chain_id
+        super().__init__(
+            f"{path} belongs to chain id {manifest_chain_id}, but the connected chain has id "
+            f"{connected_chain_id}: refusing to {action}. Check --network, or use another --manifest path."
+        )
+
+
+@dataclass
+class ContractRecord:
+    address: str
+    block: int
+    tx: str
+    args: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    chain_id: int
+    network: str
+    deployed_at: str
+    compiler: dict[str, Any]
+    commit: str | None
+    deployer: str
+    governance: str
+    contracts: dict[str, ContractRecord] = field(default_factory=dict)
+    complete: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chainId": self.chain_id,
+            "network": self.network,
+            "deployedAt": self.deployed_at,
+            "compiler": self.compiler,
+            "commit": self.commit,
+            "deployer": self.deployer,
+            "governance": self.governance,
+            "complete": self.complete,
+            "contracts": {name: asdict(rec) for name, rec in self.contracts.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: Path | str = "<manifest>") -> Manifest:
+        try:
+            return cls(
+                chain_id=int(data["chainId"]),
+                network=str(data["network"]),
+                deployed_at=str(data["deployedAt"]),
+                compiler=dict(data["compiler"]),
+                commit=data.get("commit"),
+                deployer=str(data["deployer"]),
+                governance=str(data["governance"]),
+                complete=bool(data.get("complete", True)),
+                contracts={
+                    name: ContractRecord(
+                        address=str(rec["address"]), block=int(rec["block"]), tx=str(rec["tx"]),
+                        args=list(rec.get("args", [])),
+                    )
+                    for name, rec in dict(data["contracts"]).items()
+                },
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ManifestError(f"{source}: malformed manifest ({type(err).__name__}: {err})") from err
+
+    def address_of(self, name: str) -> str:
+        try:
+            return self.contracts[name].address
+        except KeyError:
+            known = ", ".join(self.contracts) or "none"
+            raise ManifestError(f"no contract {name!r} in the manifest (it has: {known})") from None
+
+
+def manifest_path(network_name: str, directory: Path | None = None) -> Path:
+    """``deployments/<network>.json`` (``directory`` overrides ``deployments/``)."""
+    return (directory or DEPLOYMENTS_DIR) / f"{network_name}.json"
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Load a manifest, with errors that name the file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path} not found: deploy first (ape run deploy --network ...)") from None
+    except json.JSONDecodeError as err:
+        raise ManifestError(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from err
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: malformed manifest (expected a JSON object)")
+    return Manifest.from_json(data, source=path)
+
+
+def write_manifest(manifest: Manifest, path: Path) -> None:
+    """Write atomically (temp file + rename): a crash never leaves half a manifest.
+
+    Raises :class:`ChainMismatchError` if ``path`` holds a manifest of another chain.
+    """
+    path = Path(path)
+    if path.exists():
+        try:
+            existing_chain = int(json.loads(path.read_text(encoding="utf-8"))["chainId"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise ManifestError(f"{path} exists but is not a readable manifest ({err}): refusing to overwrite it") from err
+        if existing_chain != manifest.chain_id:
+            raise ChainMismatchError(path, existing_chain, manifest.chain_id, "overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(manifest.to_json(), fh, indent=2)
+        fh.write("\n")
+    os.replace(tmp, path)

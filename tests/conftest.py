@@ -1,0 +1,60 @@
+"""Shared fixtures. ape runs these tests on anvil (ape-foundry) and isolates chain state per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from medchain.access import Role, credential_hash
+
+#: Which test account plays which part. accounts[0] is consortium governance.
+MEMBER_INDEX = {
+    Role.PROVIDER: 1,
+    Role.INSURER: 2,
+    Role.MANUFACTURER: 3,
+    Role.DISTRIBUTOR: 4,
+    Role.PHARMACY: 5,
+    Role.REGULATOR: 6,
+    Role.AUDITOR: 7,
+}
+
+
+def credential_for(role: Role, n: int = 0) -> bytes:
+    """A deterministic credential hash for tests (a fixed salt: never do this with real documents)."""
+    return credential_hash(f"{role.value} licence #{n}".encode(), bytes([n % 256]) * 32)
+
+
+@pytest.fixture(scope="session")
+def governance(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def members(accounts) -> dict[Role, object]:
+    return {role: accounts[i] for role, i in MEMBER_INDEX.items()}
+
+
+@pytest.fixture(scope="session")
+def outsider(accounts):
+    """An account that is never registered."""
+    return accounts[9]
+
+
+@pytest.fixture(scope="session")
+def newcomer(accounts):
+    """An account the tests register themselves."""
+    return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def empty_registry(project, governance):
+    """A freshly deployed registry with no members (admin delay 0)."""
+    return governance.deploy(project.ConsortiumRegistry, governance, 0)
+
+
+@pytest.fixture(scope="session")
+def registry(project, governance, members):
+    """A registry with one active member per role (see MEMBER_INDEX)."""
+    contract = governance.deploy(project.ConsortiumRegistry, governance, 0)
+    for role, account in members.items():
+        contract.registerMember(account, role.id, credential_for(role), sender=governance)
+    return contract
