@@ -58,3 +58,15 @@ def registry(project, governance, members):
     for role, account in members.items():
         contract.registerMember(account, role.id, credential_for(role), sender=governance)
     return contract
+
+
+# Hypothesis profiles: `default` keeps `make test` quick; `deep` (HYPOTHESIS_PROFILE=deep) runs long.
+from hypothesis import settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile("default", max_examples=12)
+_hsettings.register_profile("deep", max_examples=300)
+_hsettings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "property: hypothesis property/stateful tests against the chain")

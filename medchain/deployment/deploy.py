@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from eth_utils import to_checksum_address
+
 from ..toolchain import PROJECT_ROOT
 from .manifest import ChainMismatchError, ContractRecord, Manifest, ManifestError, read_manifest, write_manifest
 
@@ -84,7 +86,7 @@ def compiler_info(project: Any, contract_name: str) -> dict[str, Any]:
 
 
 def _has_code(provider: Any, address: str) -> bool:
-    return len(provider.get_code(address)) > 0
+    return len(provider.get_code(to_checksum_address(address))) > 0
 
 
 def deploy_suite(

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eth_utils import is_address, to_checksum_address
+
 from ..toolchain import PROJECT_ROOT
 
 DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
@@ -82,12 +84,13 @@ class Manifest:
                 deployed_at=str(data["deployedAt"]),
                 compiler=dict(data["compiler"]),
                 commit=data.get("commit"),
-                deployer=str(data["deployer"]),
-                governance=str(data["governance"]),
+                deployer=_address(data["deployer"], "deployer"),
+                governance=_address(data["governance"], "governance"),
                 complete=bool(data.get("complete", True)),
                 contracts={
                     name: ContractRecord(
-                        address=str(rec["address"]), block=int(rec["block"]), tx=str(rec["tx"]),
+                        address=_address(rec["address"], f"contracts.{name}.address"),
+                        block=int(rec["block"]), tx=str(rec["tx"]),
                         args=list(rec.get("args", [])),
                     )
                     for name, rec in dict(data["contracts"]).items()
@@ -102,6 +105,12 @@ class Manifest:
         except KeyError:
             known = ", ".join(self.contracts) or "none"
             raise ManifestError(f"no contract {name!r} in the manifest (it has: {known})") from None
+
+
+def _address(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not is_address(value):
+        raise ValueError(f"{where} is not an address: {value!r}")
+    return to_checksum_address(value)
 
 
 def manifest_path(network_name: str, directory: Path | None = None) -> Path:

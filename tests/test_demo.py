@@ -1,0 +1,35 @@
+"""The main job (make demo), run in-process on the test chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from medchain.access import Role
+from medchain.demo import SAMPLE_MEMBERS, run_demo
+
+
+def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, accounts, tmp_path):
+    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json")
+
+    assert (tmp_path / "local.json").exists()
+    registry = project.ConsortiumRegistry.at(report.registry)
+    assert [spec.role for spec, _ in report.members] == [role for _, role in SAMPLE_MEMBERS]
+    for spec, status in report.members:
+        assert status.active and status.roles == (spec.role,)
+        assert registry.isActiveMember(spec.address, spec.role.id)
+        assert registry.credentialOf(spec.address, spec.role.id) == spec.credential_hash
+
+    pharmacy = next(spec for spec, _ in report.members if spec.role is Role.PHARMACY)
+    suspensions = list(registry.MemberSuspended.range(0, chain.blocks.head.number + 1))
+    assert [log.account for log in suspensions] == [pharmacy.address]
+
+    text = report.render()
+    for name, role in SAMPLE_MEMBERS:
+        assert name in text and role.label in text
+    assert "isActiveMember -> False" in text and "isActiveMember -> True" in text
+    assert "registerMember (mean)" in text
+
+
+def test_demo_needs_enough_accounts(project, chain, accounts, tmp_path):
+    with pytest.raises(ValueError, match="needs 8 funded accounts, got 3"):
+        run_demo(project=project, provider=chain.provider, accounts=list(accounts)[:3], manifest=tmp_path / "x.json")
