@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from medchain.access import Role, credential_hash
+
+# Hypothesis profiles: `default` keeps `make test` quick; `deep` (HYPOTHESIS_PROFILE=deep) runs long.
+settings.register_profile("default", max_examples=12)
+settings.register_profile("deep", max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 #: Which test account plays which part. accounts[0] is consortium governance.
 MEMBER_INDEX = {
@@ -59,14 +67,3 @@ def registry(project, governance, members):
         contract.registerMember(account, role.id, credential_for(role), sender=governance)
     return contract
 
-
-# Hypothesis profiles: `default` keeps `make test` quick; `deep` (HYPOTHESIS_PROFILE=deep) runs long.
-from hypothesis import settings as _hsettings  # noqa: E402
-
-_hsettings.register_profile("default", max_examples=12)
-_hsettings.register_profile("deep", max_examples=300)
-_hsettings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "property: hypothesis property/stateful tests against the chain")
