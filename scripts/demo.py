@@ -12,7 +12,7 @@ from medchain.demo import run_demo
 
 
 @click.command(cls=ConnectedProviderCommand)
-def cli(network, provider):
+def cli(provider):
     if provider.network.name != "local":
         raise click.ClickException("the demo uses the local chain's funded test accounts: run it with the local network")
     logger.set_level("WARNING")  # the summary below says what happened; per-transaction lines would bury it

@@ -24,7 +24,7 @@ from medchain.deployment import DEFAULT_ADMIN_DELAY, ManifestError, deploy_suite
 @click.option("--fresh", is_flag=True, help="Deploy a new suite even if the manifest records a complete one.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before sending transactions (keyfile accounts then read "
               "their passphrase from APE_ACCOUNTS_<alias>_PASSPHRASE).")
-def cli(network, provider, account, governance, admin_delay, manifest, fresh, yes):
+def cli(provider, account, governance, admin_delay, manifest, fresh, yes):
     net = provider.network
     is_local = net.name == "local"
     path = manifest or manifest_path(net.name)

@@ -157,7 +157,7 @@ def deploy_suite(
         write_manifest(manifest, path)
     manifest.complete = True
     write_manifest(manifest, path)
-    return DeployResult(manifest, deployed=deployed, reused=[n for n in kept])
+    return DeployResult(manifest, deployed=deployed, reused=list(kept))
 
 
 def _jsonable(value: Any) -> Any:
