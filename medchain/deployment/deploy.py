@@ -23,12 +23,16 @@ from .manifest import ChainMismatchError, ContractRecord, Manifest, ManifestErro
 #: gives consortium members time to notice and react to a governance change they did not expect.
 DEFAULT_ADMIN_DELAY = 2 * 24 * 3600
 
+#: How long a provider's break-glass (emergency) access to a patient's data lasts.
+DEFAULT_EMERGENCY_WINDOW = 24 * 3600
+
 
 @dataclass(frozen=True)
 class DeployContext:
     governance: str
     admin_delay: int
     addresses: dict[str, str]
+    emergency_window: int = DEFAULT_EMERGENCY_WINDOW
 
     def address(self, name: str) -> str:
         return self.addresses[name]
@@ -45,6 +49,7 @@ class Step:
 #: The suite, in deployment order. Later contracts take earlier addresses (all take the registry).
 SUITE: tuple[Step, ...] = (
     Step("ConsortiumRegistry", lambda ctx: [ctx.governance, ctx.admin_delay]),
+    Step("ConsentRegistry", lambda ctx: [ctx.address("ConsortiumRegistry"), ctx.emergency_window]),
 )
 
 
