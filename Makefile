@@ -21,14 +21,18 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 PY_STAMP := $(VENV)/.medchain-installed
 NODE_STAMP := node_modules/.medchain-installed
+# The benchmark's own npm project (EAS sources and solc 0.8.29): installed by `make bench` only.
+EAS_DIR := bench/eas
+EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile test demo clean
+.PHONY: help setup compile test demo bench clean
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts"
+	@echo "make bench    gas of ConsentRegistry next to the Ethereum Attestation Service, on anvil"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -45,6 +49,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json
+	cd $(EAS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 compile: setup
 	$(APE) compile
 
@@ -53,6 +61,9 @@ test: compile
 
 demo: compile
 	$(APE) run demo
+
+bench: compile $(EAS_STAMP)
+	$(VENV)/bin/python scripts/bench_consent.py
 
 clean:
 	rm -rf .build contracts/.cache .pytest_cache .hypothesis
