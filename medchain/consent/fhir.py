@@ -1,0 +1,344 @@
+"""Export an on-chain consent as a FHIR R5 ``Consent`` resource, validated with ``fhir.resources``.
+
+A consent in the ConsentRegistry is (patient, grantee, purposes, categories, validUntil, grantedAt):
+it holds while ``grantedAt <= t < validUntil`` (validUntil is the first second at which it no longer
+holds). Patients are only addresses on chain, and so they are in the resource: no names, no record
+numbers, no narrative, no ``display`` on any Reference.
+
+Identities
+    Every party is an ``Identifier`` with system ``urn:ietf:rfc:3986`` and a CAIP-10 account id
+    ``eip155:<chainId>:<EIP-55 checksummed address>``; References carry only that identifier and a
+    ``type``.
+
+    ==========================  ==================================================================
+    element                     value
+    ==========================  ==================================================================
+    ``subject``, ``grantor``    the patient (``type`` Patient)
+    ``grantee``                 the consortium member (``type`` Organization: members are
+                                institutions), also ``provision.actor`` with role
+                                v3-ParticipationType ``IRCP`` (information recipient)
+    ``controller``              the ConsentRegistry contract: its ``hasConsent`` is what enforces
+                                the consent ("the actor that controls/enforces the access")
+    ``identifier``              ``https://medchain.example/fhir/NamingSystem/consent-record`` |
+                                ``0x`` + keccak256(abi.encode(uint256 chainId, address registry,
+                                address patient, address grantee, uint64 grantedAt)): the same
+                                record always exports under the same identifier, and the value
+                                reveals nothing beyond what the resource already holds
+    ==========================  ==================================================================
+
+Decision and provisions
+    R5 dropped R4's ``provision.type``: ``Consent.decision`` is the base rule and each level of
+    ``provision`` is an exception that negates the level above ("provisions assumed to be a negation
+    of the previous level"). An opt-in grant is therefore ``decision: deny`` (nothing is shared by
+    default) with one provision, a *permit* exception, as in the R5 example consent-example-grantor
+    (read-only access for one named party); ``decision: permit`` with the same provision would
+    *withhold* exactly what was granted (compare consent-example-notSecLabel). The provision is for:
+
+    - ``actor``: the grantee, role IRCP;
+    - ``action``: consentaction ``access`` and ``use`` (the registry gates reading and using data,
+      not collecting, disclosing or correcting it);
+    - ``purpose``: one v3-ActReason Coding per purpose bit;
+    - ``documentType``: one medchain data-category Coding per category bit. R5 splits R4's
+      ``provision.class`` ("the class of information covered") into ``documentType`` and
+      ``resourceType``; ``documentType`` admits "some other type that indicates what sort of
+      information the consent relates to", which is what a data category is. ``resourceType`` is
+      not used: e.g. Observation holds labs and vital signs alike, so it would widen the grant.
+      ``securityLabel`` is not used for granted categories: within one provision the data must
+      match every element, so a label there would narrow the grant to labelled data only.
+
+    Inside that permit, one nested provision (a *deny* exception) per sensitive category that was
+    **not** granted, each with the category's v3-ActCode sensitivity label in ``securityLabel``: data
+    carrying that label stays withheld even when its class was granted, as on chain, where a request
+    must be covered by every category bit it touches. One label per provision, so the match does not
+    depend on whether several labels are read as all-of or any-of.
+
+Data categories (code system ``https://medchain.example/fhir/CodeSystem/data-category``, code = the
+:class:`~medchain.consent.purposes.Category` member name)
+
+    =======================  ===============================  =================================
+    Category                 display                          v3-ActCode label withheld when the
+                                                              category is not granted
+    =======================  ===============================  =================================
+    DEMOGRAPHICS             Demographics                     -
+    ENCOUNTERS               Encounters                       -
+    CONDITIONS               Conditions                       -
+    MEDICATIONS              Medications                      -
+    LABORATORY               Laboratory results               -
+    IMAGING                  Imaging                          -
+    IMMUNIZATIONS            Immunizations                    -
+    PROCEDURES               Procedures                       -
+    CLINICAL_NOTES           Clinical notes                   -
+    GENOMICS                 Genomics                         GDIS genetic disease information
+                                                              sensitivity
+    MENTAL_HEALTH            Mental health                    PSY psychiatry information
+                                                              sensitivity
+    SUBSTANCE_USE            Substance use                    ETH substance abuse information
+                                                              sensitivity
+    SEXUAL_REPRODUCTIVE      Sexual and reproductive health   SEX sexuality and reproductive
+                                                              health information sensitivity
+    BILLING_CLAIMS           Billing and claims               -
+    =======================  ===============================  =================================
+
+Purposes (``http://terminology.hl7.org/CodeSystem/v3-ActReason``, the PurposeOfUse codes as named):
+TREAT treatment, HPAYMT healthcare payment, HOPERAT healthcare operations, HRESCH healthcare
+research, PUBHLTH public health, ETREAT Emergency Treatment.
+
+Time
+    ``status`` is ``active`` while ``now < validUntil`` and ``inactive`` from ``validUntil`` on; a
+    caller may set it (e.g. ``inactive`` for a consent known to be revoked), but not to ``active``
+    once it has expired. ``date`` is the UTC day of
+    ``grantedAt``. ``period.start`` is ``grantedAt``; ``period.end`` is ``validUntil - 1``, the last
+    second at which the consent holds, because FHIR's ``Period.end`` is inclusive while
+    ``validUntil`` is exclusive (read back: ``validUntil = period.end + 1 s``). A ``validUntil``
+    beyond 9999-12-31T23:59:59Z, the last instant FHIR can write (e.g. ``type(uint64).max`` for
+    "no end"), leaves ``period.end`` out: no end planned. ``category`` is LOINC 59284-0.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+from fhir.resources.consent import Consent
+
+from .purposes import Category, Purpose
+
+F = TypeVar("F", Purpose, Category)
+
+URI_SYSTEM = "urn:ietf:rfc:3986"
+CONSENT_RECORD_SYSTEM = "https://medchain.example/fhir/NamingSystem/consent-record"
+DATA_CATEGORY_SYSTEM = "https://medchain.example/fhir/CodeSystem/data-category"
+ACT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+PARTICIPATION_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+CONSENT_ACTION_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentaction"
+LOINC_SYSTEM = "http://loinc.org"
+
+#: R5 base rule of an opt-in grant; the provision below it is the permit (see the module docstring).
+BASE_DECISION = "deny"
+
+#: Consent.status codes of FHIR R5.
+STATUSES = frozenset({"draft", "active", "inactive", "not-done", "entered-in-error", "unknown"})
+
+#: 9999-12-31T23:59:59Z, the last second a FHIR dateTime (and Python's datetime) can hold.
+MAX_FHIR_TIMESTAMP = 253402300799
+UINT64_MAX = (1 << 64) - 1
+ZERO_ADDRESS = "0x" + "0" * 40
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+PURPOSE_DISPLAY: dict[Purpose, str] = {
+    Purpose.TREAT: "treatment",
+    Purpose.HPAYMT: "healthcare payment",
+    Purpose.HOPERAT: "healthcare operations",
+    Purpose.HRESCH: "healthcare research",
+    Purpose.PUBHLTH: "public health",
+    Purpose.ETREAT: "Emergency Treatment",
+}
+
+CATEGORY_DISPLAY: dict[Category, str] = {
+    Category.DEMOGRAPHICS: "Demographics",
+    Category.ENCOUNTERS: "Encounters",
+    Category.CONDITIONS: "Conditions",
+    Category.MEDICATIONS: "Medications",
+    Category.LABORATORY: "Laboratory results",
+    Category.IMAGING: "Imaging",
+    Category.IMMUNIZATIONS: "Immunizations",
+    Category.PROCEDURES: "Procedures",
+    Category.CLINICAL_NOTES: "Clinical notes",
+    Category.GENOMICS: "Genomics",
+    Category.MENTAL_HEALTH: "Mental health",
+    Category.SUBSTANCE_USE: "Substance use",
+    Category.SEXUAL_REPRODUCTIVE: "Sexual and reproductive health",
+    Category.BILLING_CLAIMS: "Billing and claims",
+}
+
+#: v3-ActCode information-sensitivity labels of the sensitive categories: (code, display).
+SENSITIVITY_LABEL: dict[Category, tuple[str, str]] = {
+    Category.GENOMICS: ("GDIS", "genetic disease information sensitivity"),
+    Category.MENTAL_HEALTH: ("PSY", "psychiatry information sensitivity"),
+    Category.SUBSTANCE_USE: ("ETH", "substance abuse information sensitivity"),
+    Category.SEXUAL_REPRODUCTIVE: ("SEX", "sexuality and reproductive health information sensitivity"),
+}
+
+
+def consent_to_fhir(
+    *,
+    patient: str,
+    grantee: str,
+    purposes: Purpose | int,
+    categories: Category | int,
+    valid_until: int,
+    granted_at: int,
+    chain_id: int,
+    registry_address: str,
+    status: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """The consent as a FHIR R5 Consent, a JSON-able dict that ``Consent.model_validate`` accepts.
+
+    ``now`` (unix seconds, default: the wall clock) decides ``status`` unless ``status`` is given.
+    Raises ValueError naming the field for a bad address, chain id, mask, time or status.
+    """
+    chain_id = _chain_id(chain_id)
+    patient = _address("patient", patient)
+    grantee = _address("grantee", grantee)
+    registry_address = _address("registry_address", registry_address)
+    purposes = _mask(Purpose, purposes, "purposes")
+    categories = _mask(Category, categories, "categories")
+    granted_at = _timestamp("granted_at", granted_at, MAX_FHIR_TIMESTAMP)
+    valid_until = _timestamp("valid_until", valid_until, UINT64_MAX)
+    if valid_until <= granted_at:
+        raise ValueError(f"valid_until ({valid_until}) must be after granted_at ({granted_at})")
+    now = int(time.time()) if now is None else _timestamp("now", now, UINT64_MAX)
+    status = _status(status, expired=now >= valid_until)
+
+    period: dict[str, Any] = {"start": _instant(granted_at)}
+    if valid_until - 1 <= MAX_FHIR_TIMESTAMP:
+        period["end"] = _instant(valid_until - 1)
+
+    patient_ref = _reference("Patient", chain_id, patient)
+    grantee_ref = _reference("Organization", chain_id, grantee)
+    provision: dict[str, Any] = {
+        "actor": [{"role": _concept(PARTICIPATION_TYPE_SYSTEM, "IRCP", "information recipient"),
+                   "reference": grantee_ref}],
+        "action": [_concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
+                   _concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
+        "purpose": [_coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes],
+        "documentType": [_coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
+                         for c in Category if c & categories],
+    }
+    withheld = [
+        {"securityLabel": [_coding(ACT_CODE_SYSTEM, code, display)]}
+        for category, (code, display) in SENSITIVITY_LABEL.items()
+        if not category & categories
+    ]
+    if withheld:
+        provision["provision"] = withheld
+
+    resource = {
+        "resourceType": "Consent",
+        "identifier": [{"system": CONSENT_RECORD_SYSTEM,
+                        "value": _record_id(chain_id, registry_address, patient, grantee, granted_at)}],
+        "status": status,
+        "category": [_concept(LOINC_SYSTEM, "59284-0", "Consent Document")],
+        "subject": patient_ref,
+        "date": _day(granted_at),
+        "period": period,
+        "grantor": [patient_ref],
+        "grantee": [grantee_ref],
+        "controller": [{"identifier": _account(chain_id, registry_address)}],
+        "decision": BASE_DECISION,
+        "provision": [provision],
+    }
+    return Consent.model_validate(resource).model_dump(mode="json", exclude_none=True)
+
+
+def consent_from_chain(
+    consent_registry: Any, patient: Any, grantee: Any, chain_id: int, now: int | None = None
+) -> dict[str, Any]:
+    """Read ``consentOf(patient, grantee)`` from an ape ConsentRegistry instance and export it.
+
+    ``patient``/``grantee`` are addresses or anything with ``.address`` (ape accounts). ``now``
+    defaults to the wall clock; pass the chain's head timestamp on a chain whose clock was moved.
+    Raises ValueError when nothing is on record (never granted, or revoked: revoking deletes it).
+    """
+    patient = _address("patient", getattr(patient, "address", patient))
+    grantee = _address("grantee", getattr(grantee, "address", grantee))
+    registry_address = _address("consent_registry.address", consent_registry.address)
+    purposes, categories, valid_until, granted_at = (int(v) for v in consent_registry.consentOf(patient, grantee))
+    if not (purposes or categories or valid_until or granted_at):
+        raise ValueError(
+            f"no consent on record for patient {patient} and grantee {grantee} in registry "
+            f"{registry_address} (never granted, or revoked)"
+        )
+    return consent_to_fhir(
+        patient=patient, grantee=grantee, purposes=purposes, categories=categories, valid_until=valid_until,
+        granted_at=granted_at, chain_id=chain_id, registry_address=registry_address, now=now,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks and builders
+
+
+def _chain_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"chain_id must be a positive integer, got {value!r}")
+    return value
+
+
+def _address(field: str, value: Any) -> str:
+    """EIP-55 form of a 0x address; ValueError naming ``field`` if malformed, mis-checksummed or zero."""
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+        raise ValueError(f"{field} is not a 0x-prefixed 20-byte hex address: {value!r}")
+    checksummed = to_checksum_address(value)
+    body = value[2:]
+    if body != body.lower() and body != body.upper() and value != checksummed:
+        raise ValueError(f"{field} has a wrong EIP-55 checksum: {value!r} (expected {checksummed})")
+    if value == ZERO_ADDRESS:
+        raise ValueError(f"{field} is the zero address")
+    return checksummed
+
+
+def _mask(flag_type: type[F], value: Any, field: str) -> F:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{field} must be a {flag_type.__name__} or an int bitmask, got {value!r}")
+    full = (1 << len(flag_type)) - 1
+    if value == 0:
+        raise ValueError(f"{field} is empty: a consent covers at least one {flag_type.__name__.lower()}")
+    if value < 0 or value & ~full:
+        raise ValueError(f"{field} mask {value:#x} has unknown bits (known: {full:#x})")
+    return flag_type(value)
+
+
+def _timestamp(field: str, value: Any, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{field} must be unix seconds as an int, got {value!r}")
+    if not 0 <= value <= maximum:
+        raise ValueError(f"{field} ({value}) is outside 0..{maximum}")
+    return value
+
+
+def _status(status: str | None, *, expired: bool) -> str:
+    if status is None:
+        return "inactive" if expired else "active"
+    if status not in STATUSES:
+        raise ValueError(f"status {status!r} is not a FHIR R5 Consent status: {', '.join(sorted(STATUSES))}")
+    if status == "active" and expired:
+        raise ValueError("status 'active' contradicts valid_until: the consent has expired at now")
+    return status
+
+
+def _instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _day(seconds: int) -> date:
+    return _instant(seconds).date()
+
+
+def _account(chain_id: int, address: str) -> dict[str, str]:
+    return {"system": URI_SYSTEM, "value": f"eip155:{chain_id}:{address}"}
+
+
+def _reference(resource_type: str, chain_id: int, address: str) -> dict[str, Any]:
+    return {"type": resource_type, "identifier": _account(chain_id, address)}
+
+
+def _coding(system: str, code: str, display: str) -> dict[str, str]:
+    return {"system": system, "code": code, "display": display}
+
+
+def _concept(system: str, code: str, display: str) -> dict[str, Any]:
+    return {"coding": [_coding(system, code, display)]}
+
+
+def _record_id(chain_id: int, registry: str, patient: str, grantee: str, granted_at: int) -> str:
+    encoded = encode(
+        ["uint256", "address", "address", "address", "uint64"], [chain_id, registry, patient, grantee, granted_at]
+    )
+    return "0x" + keccak(encoded).hex()
