@@ -1,7 +1,7 @@
 """Deploying the suite and reading deployments back: the manifest in ``deployments/<network>.json``."""
 
 from .deploy import DEFAULT_ADMIN_DELAY, SUITE, DeployResult, deploy_suite, source_commit
-from .loader import load_suite
+from .loader import load_contract, load_suite
 from .manifest import (
     ChainMismatchError,
     ContractRecord,
@@ -21,6 +21,7 @@ __all__ = [
     "Manifest",
     "ManifestError",
     "deploy_suite",
+    "load_contract",
     "load_suite",
     "manifest_path",
     "read_manifest",

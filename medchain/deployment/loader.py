@@ -26,3 +26,13 @@ def load_suite(project: Any, provider: Any, path: Path) -> tuple[Manifest, dict[
             )
         contracts[name] = project.get_contract(name).at(record.address)
     return manifest, contracts
+
+
+def load_contract(project: Any, provider: Any, name: str, path: Path | None = None) -> Any:
+    """One contract of the deployment on the connected network (``deployments/<network>.json`` by default)."""
+    from .manifest import manifest_path
+
+    manifest, contracts = load_suite(project, provider, path or manifest_path(provider.network.name))
+    if name not in contracts:
+        manifest.address_of(name)  # raises ManifestError listing what the manifest has
+    return contracts[name]

@@ -1,0 +1,157 @@
+"""Consent client logic shared by scripts and tests: input parsing, signed-message files, relaying.
+
+A patient signs off line (``sign``) and hands the file to anyone; a hospital relays it (``relay``).
+Every input error names the field or file it is about.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from eth_utils import is_address, to_checksum_address
+
+from .purposes import Category, Purpose
+from .signing import ConsentMessage, Domain, RevocationMessage, recover, typed_data
+
+_RELATIVE = re.compile(r"^\+(\d+)([smhdw])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class ConsentInputError(ValueError):
+    """Bad input for a consent operation; the message names the field or file."""
+
+
+def parse_address(value: str, field: str) -> str:
+    """A checksummed address, or ConsentInputError naming ``field``."""
+    if not isinstance(value, str) or not is_address(value.strip()):
+        raise ConsentInputError(f"{field}: {value!r} is not an address (0x followed by 40 hex digits)")
+    return to_checksum_address(value.strip())
+
+
+def parse_time(value: str | int, field: str, now: int, *, future: bool = True) -> int:
+    """Unix seconds from ``"+30d"`` / ``"+12h"`` (relative to ``now``), an ISO date or datetime
+    (UTC unless it says otherwise) or plain unix seconds. With ``future``, refuses times not after ``now``."""
+    text = str(value).strip()
+    if m := _RELATIVE.match(text):
+        result = now + int(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    elif text.isdigit():
+        result = int(text)
+    else:
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ConsentInputError(
+                f"{field}: {text!r} is not a time (use +30d, +12h, 2027-01-31, 2027-01-31T12:00:00Z or unix seconds)"
+            ) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        result = int(parsed.timestamp())
+    if future and result <= now:
+        raise ConsentInputError(f"{field}: {text} ({iso(result)}) is not in the future (now {iso(now)})")
+    return result
+
+
+def iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def lowest_unused_nonce(consent_registry: Any, patient: str, start: int = 0) -> int:
+    """The smallest nonce ≥ ``start`` the patient has not used: keeps a patient's nonces in one
+    bitmap word, which makes relaying cheaper than random nonces would."""
+    nonce = start
+    while consent_registry.nonceUsed(patient, nonce):
+        nonce += 1
+    return nonce
+
+
+# ---------------------------------------------------------------------------------------------
+# Signed-message files
+
+
+@dataclass(frozen=True)
+class SignedMessage:
+    domain: Domain
+    message: ConsentMessage | RevocationMessage
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        doc = typed_data(self.domain, self.message)
+        return {**doc, "signature": "0x" + self.signature.hex()}
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> SignedMessage:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConsentInputError(f"{path}: no such file") from None
+        except json.JSONDecodeError as err:
+            raise ConsentInputError(f"{path}: not JSON (line {err.lineno}: {err.msg})") from None
+        try:
+            d, m = data["domain"], data["message"]
+            domain = Domain(chain_id=int(d["chainId"]), verifying_contract=parse_address(d["verifyingContract"],
+                            f"{path}: domain.verifyingContract"), name=d["name"], version=d["version"])
+            patient = parse_address(m["patient"], f"{path}: message.patient")
+            grantee = parse_address(m["grantee"], f"{path}: message.grantee")
+            if data["primaryType"] == "Consent":
+                message: ConsentMessage | RevocationMessage = ConsentMessage(
+                    patient, grantee, Purpose(int(m["purposes"])), Category(int(m["categories"])),
+                    int(m["validUntil"]), int(m["nonce"]), int(m["deadline"]),
+                )
+            elif data["primaryType"] == "Revocation":
+                message = RevocationMessage(patient, grantee, int(m["nonce"]), int(m["deadline"]))
+            else:
+                raise ConsentInputError(f"{path}: primaryType {data['primaryType']!r} is neither Consent nor Revocation")
+            signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
+        except KeyError as err:
+            raise ConsentInputError(f"{path}: missing field {err.args[0]!r}") from None
+        except (TypeError, ValueError) as err:
+            if isinstance(err, ConsentInputError):
+                raise
+            raise ConsentInputError(f"{path}: malformed signed message ({err})") from None
+        if len(signature) != 65:
+            raise ConsentInputError(f"{path}: signature must be 65 bytes, got {len(signature)}")
+        return cls(domain, message, signature)
+
+
+def check_before_relay(signed: SignedMessage, expected_domain: Domain, now: int, source: str = "message") -> None:
+    """Refuse, before paying gas, what the contract would refuse: wrong chain or contract, an
+    expired deadline, or a signature that is not the patient's (EOA patients)."""
+    if signed.domain != expected_domain:
+        raise ConsentInputError(
+            f"{source}: signed for chain {signed.domain.chain_id} contract {signed.domain.verifying_contract}, "
+            f"but this deployment is chain {expected_domain.chain_id} contract {expected_domain.verifying_contract}"
+        )
+    if now > signed.message.deadline:
+        raise ConsentInputError(f"{source}: deadline {iso(signed.message.deadline)} has passed (now {iso(now)})")
+    signer = recover(signed.domain, signed.message, signed.signature)
+    if signer != signed.message.patient:
+        raise ConsentInputError(f"{source}: signed by {signer}, not by the patient {signed.message.patient}")
+
+
+def relay(consent_registry: Any, signed: SignedMessage, sender: Any) -> Any:
+    """Send a signed consent or revocation; returns the receipt."""
+    m = signed.message
+    if isinstance(m, ConsentMessage):
+        return consent_registry.grantBySig(
+            m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.nonce, m.deadline,
+            signed.signature, sender=sender,
+        )
+    return consent_registry.revokeBySig(m.patient, m.grantee, m.nonce, m.deadline, signed.signature, sender=sender)
+
+
+def sign_with_account(account: Any, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:
+    """Sign with an ape account (keyfile, test or hardware): the EIP-712 document as any wallet signs it."""
+    from eth_account.messages import encode_typed_data
+
+    sig = account.sign_message(encode_typed_data(full_message=typed_data(domain, message)))
+    if sig is None:
+        raise ConsentInputError("signing was declined")
+    return bytes(sig.r) + bytes(sig.s) + bytes([sig.v])

@@ -1,0 +1,54 @@
+"""Test support: run `ape run ...` exactly as an operator would, against a standalone anvil reached
+as the `consortium` custom network, with keyfile accounts in a fresh ape data folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from medchain.devchain import Anvil
+from medchain.toolchain import PROJECT_ROOT
+
+CONSORTIUM_CHAIN_ID = 1337  # networks.custom[consortium].chain_id in ape-config.yaml
+NETWORK = "ethereum:consortium:node"
+PASSPHRASE = "correct horse battery staple"
+APE = str(PROJECT_ROOT / ".venv" / "bin" / "ape")
+
+
+@dataclass
+class Operator:
+    node: Anvil
+    data_folder: Path
+    keys: dict[str, LocalAccount] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {**os.environ, "APE_DATA_FOLDER": str(self.data_folder), "MEDCHAIN_RPC_URL": self.node.url}
+        env.update({f"APE_ACCOUNTS_{alias}_PASSPHRASE": PASSPHRASE for alias in self.keys})
+        return env
+
+    def add_account(self, alias: str) -> LocalAccount:
+        """Create a key, import it as an ape keyfile account and fund it on the node."""
+        key = Account.create()
+        self.keys[alias] = key
+        subprocess.run(
+            [sys.executable, "-c",
+             "import sys; from ape_accounts import import_account_from_private_key as imp; "
+             "imp(sys.argv[1], sys.argv[2], sys.argv[3])", alias, PASSPHRASE, key.key.hex()],
+            env=self.env, check=True, capture_output=True, cwd=PROJECT_ROOT,
+        )
+        self.node.call("anvil_setBalance", [key.address, hex(10**20)])
+        return key
+
+    def run(self, script: str, *args: str, network: bool = True) -> subprocess.CompletedProcess:
+        cmd = [APE, "run", *script.split(), *args]
+        if network:
+            cmd += ["--network", NETWORK]
+        return subprocess.run(cmd, env=self.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
+                              stdin=subprocess.DEVNULL)
