@@ -44,6 +44,10 @@ class Domain:
     name: str = DOMAIN_NAME
     version: str = DOMAIN_VERSION
 
+    def __post_init__(self) -> None:
+        # One spelling per address, so that two domains of the same contract compare equal.
+        object.__setattr__(self, "verifying_contract", to_checksum_address(self.verifying_contract))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "version": self.version, "chainId": self.chain_id,
