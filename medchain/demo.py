@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
+from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
+from .consent.client import SignedMessage, iso, relay, sign_with_account
+from .consent.fhir import consent_from_chain
 from .deployment import deploy_suite, manifest_path
 
 #: The sample consortium. Names stay off chain: the chain sees addresses and credential hashes only.
@@ -33,6 +36,7 @@ class DemoReport:
     members: list[tuple[MemberSpec, Any]] = field(default_factory=list)  # (spec, MemberStatus)
     gas: dict[str, int] = field(default_factory=dict)
     story: list[str] = field(default_factory=list)
+    consents: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # patient, grantee, purposes, categories, state
 
     def render(self) -> str:
         lines = [
@@ -53,6 +57,9 @@ class DemoReport:
                 f"{spec.name:<28} {spec.role.label:<13} {_short(spec.address):<14} "
                 f"{_short('0x' + spec.credential_hash.hex()):<12} {state}"
             )
+        if self.consents:
+            lines += ["", f"{'patient':<14} {'grantee':<28} {'purposes':<13} {'categories':<22} state", "-" * 72]
+            lines += [f"{p:<14} {g:<28} {pu:<13} {c:<22} {st}" for p, g, pu, c, st in self.consents]
         lines += ["", "what happened"]
         lines += [f"  {i}. {line}" for i, line in enumerate(self.story, 1)]
         lines += ["", "gas used"]
@@ -73,9 +80,10 @@ def run_demo(
     manifest: Path | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DemoReport:
-    """Run the walk-through with ``accounts[0]`` as governance and the next seven as members."""
-    if len(accounts) < 1 + len(SAMPLE_MEMBERS):
-        raise ValueError(f"the demo needs {1 + len(SAMPLE_MEMBERS)} funded accounts, got {len(accounts)}")
+    """Run the walk-through: ``accounts[0]`` is governance, the next seven are members, the next two patients."""
+    needed = 1 + len(SAMPLE_MEMBERS) + 2
+    if len(accounts) < needed:
+        raise ValueError(f"the demo needs {needed} funded accounts, got {len(accounts)}")
     governance = accounts[0]
     path = manifest or manifest_path(network.split(":")[1] if ":" in network else network)
 
@@ -121,4 +129,67 @@ def run_demo(
     specs[specs.index(pharmacy)] = MemberSpec(pharmacy.name, pharmacy.role, pharmacy.address, renewed)
 
     report.members = [(spec, member_status(registry, spec.address)) for spec in specs]
+
+    consent = project.ConsentRegistry.at(result.manifest.address_of("ConsentRegistry"))
+    hospital = next(a for (_, role), a in zip(SAMPLE_MEMBERS, accounts[1:]) if role is Role.PROVIDER)
+    insurer = next(a for (_, role), a in zip(SAMPLE_MEMBERS, accounts[1:]) if role is Role.INSURER)
+    _consent_story(report, consent, provider, hospital, insurer, patient=accounts[8], unconscious=accounts[9])
     return report
+
+
+def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: Any, insurer: Any, *,
+                   patient: Any, unconscious: Any) -> None:
+    """A patient consents off line; the hospital relays; one consent is revoked; a break-glass access."""
+    domain = domain_of(consent, provider.chain_id)
+    now = provider.get_block("latest").timestamp
+    year = now + 365 * 86400
+    wanted = [
+        (hospital, Purpose.TREAT, CLINICAL_CATEGORIES),
+        (insurer, Purpose.HPAYMT, Category.BILLING_CLAIMS),
+    ]
+    signed = []
+    for nonce, (grantee, purposes, categories) in enumerate(wanted):
+        msg = ConsentMessage(str(patient.address), str(grantee.address), purposes, categories, year, nonce, now + 86400)
+        signed.append(SignedMessage(domain, msg, sign_with_account(patient, domain, msg)))
+    report.story.append("a patient signed two consents off line: the hospital for treatment (clinical data), "
+                        "the insurer for payment (billing and claims)")
+    gas = [relay(consent, s, hospital).gas_used for s in reversed(signed)]  # any order: nonces are unordered
+    report.gas["grantBySig, relayed (mean)"] = sum(gas) // len(gas)
+    report.story.append("the hospital relayed both signatures, paying the gas; the patient never sent a transaction")
+
+    fhir = consent_from_chain(consent, patient.address, hospital.address, provider.chain_id, now=now)
+    report.story.append(
+        f"the hospital's consent as FHIR R5: Consent/{fhir['status']}, purpose "
+        f"{fhir['provision'][0]['purpose'][0]['code']}, {len(fhir['provision'][0]['documentType'])} data classes"
+    )
+
+    receipt = consent.revoke(patient.address, insurer.address, sender=patient)
+    report.gas["revoke"] = receipt.gas_used
+    report.story.append(
+        f"the patient revoked the insurer's consent: hasConsent(insurer, HPAYMT) -> "
+        f"{consent.hasConsent(patient.address, insurer.address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS))}"
+    )
+
+    receipt = consent.breakGlass(unconscious.address, reason_code("UNCONSCIOUS_ED"), sender=hospital)
+    report.gas["breakGlass"] = receipt.gas_used
+    expires = receipt.events.filter(consent.EmergencyAccessed)[0].expiresAt
+    report.story.append(
+        f"BREAK-GLASS: the hospital took emergency access to an unconscious patient (UNCONSCIOUS_ED) until "
+        f"{iso(expires)}; EmergencyAccessed is on chain for auditors"
+    )
+
+    def row(p: Any, label: str, g: Any, gname: str) -> None:
+        purposes, categories, until, _ = consent.consentOf(p.address, g.address)
+        emergency = consent.emergencyAccessOf(p.address, g.address)
+        if purposes:
+            state = "active" if consent.hasConsent(p.address, g.address, purposes, categories) else "expired"
+            cats = "clinical (9)" if categories == int(CLINICAL_CATEGORIES) else "+".join(names(Category(categories))).lower()
+            report.consents.append((label, gname, "+".join(names(Purpose(purposes))), cats, f"{state} to {iso(until)[:10]}"))
+        elif emergency:
+            report.consents.append((label, gname, "TREAT+ETREAT", "all (emergency)", f"break-glass to {iso(emergency)[:16]}"))
+        else:
+            report.consents.append((label, gname, "-", "-", "revoked"))
+
+    row(patient, "patient A", hospital, "Northside General Hospital")
+    row(patient, "patient A", insurer, "Harbor Health Insurance")
+    row(unconscious, "patient B", hospital, "Northside General Hospital")

@@ -29,7 +29,23 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
     assert "isActiveMember -> False" in text and "isActiveMember -> True" in text
     assert "registerMember (mean)" in text
 
+    consent = project.ConsentRegistry.at(_address(report, "ConsentRegistry"))
+    hospital, insurer = accounts[1], accounts[2]
+    patient, unconscious = accounts[8], accounts[9]
+    assert consent.hasConsent(patient, hospital, 1, 1 << 4)  # TREAT, laboratory
+    assert consent.consentOf(patient, insurer) == (0, 0, 0, 0), "the insurer's consent was revoked"
+    assert consent.nonceUsed(patient, 0) and consent.nonceUsed(patient, 1)
+    assert consent.emergencyAccessOf(unconscious, hospital) > 0
+    assert [row[4].split()[0] for row in report.consents] == ["active", "revoked", "break-glass"]
+    assert "BREAK-GLASS" in text and "FHIR R5" in text
+
+
+def _address(report, name):
+    import json
+
+    return json.loads(report.manifest.read_text())["contracts"][name]["address"]
+
 
 def test_demo_needs_enough_accounts(project, chain, accounts, tmp_path):
-    with pytest.raises(ValueError, match="needs 8 funded accounts, got 3"):
+    with pytest.raises(ValueError, match="needs 10 funded accounts, got 3"):
         run_demo(project=project, provider=chain.provider, accounts=list(accounts)[:3], manifest=tmp_path / "x.json")
