@@ -32,6 +32,7 @@ from web3.types import TxReceipt
 
 from ..access import Role, credential_hash, reason_code
 from ..consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, sign
+from ..consent.signing import EIP712_DOMAIN_TYPE
 from ..devchain import Anvil, anvil
 from ..toolchain import PROJECT_ROOT
 from .eas import (
@@ -77,12 +78,6 @@ EAS_ATTEST_TYPE = [
     {"name": "value", "type": "uint256"},
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint64"},
-]
-EIP712_DOMAIN_TYPE = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
 ]
 
 #: The gas targets: key -> (what it covers, the most gas allowed).
