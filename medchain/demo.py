@@ -5,6 +5,8 @@ Later capabilities (consent, records, claims, provenance) extend this walk-throu
 
 from __future__ import annotations
 
+import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -14,6 +16,10 @@ from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessa
 from .consent.client import SignedMessage, iso, relay, sign_with_account
 from .consent.fhir import consent_from_chain
 from .deployment import deploy_suite, manifest_path
+from .records.anchoring import SaltStore, amend_record, anchor_records, verify_record
+from .records.hashing import RecordFile
+from .records.receipts import Receipt
+from .records.samples import encounter_bundle, write_entries
 
 #: The sample consortium. Names stay off chain: the chain sees addresses and credential hashes only.
 SAMPLE_MEMBERS: tuple[tuple[str, Role], ...] = (
@@ -78,6 +84,7 @@ def run_demo(
     accounts: list[Any],
     network: str = "ethereum:local",
     manifest: Path | None = None,
+    workdir: Path | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DemoReport:
     """Run the walk-through: ``accounts[0]`` is governance, the next seven are members, the next two patients."""
@@ -134,7 +141,45 @@ def run_demo(
     hospital = next(a for (_, role), a in zip(SAMPLE_MEMBERS, accounts[1:]) if role is Role.PROVIDER)
     insurer = next(a for (_, role), a in zip(SAMPLE_MEMBERS, accounts[1:]) if role is Role.INSURER)
     _consent_story(report, consent, provider, hospital, insurer, patient=accounts[8], unconscious=accounts[9])
+
+    anchor = project.RecordAnchor.at(result.manifest.address_of("RecordAnchor"))
+    auditor = next(spec for spec in specs if spec.role is Role.AUDITOR)
+    _records_story(report, anchor, provider, hospital, auditor.name,
+                   workdir or Path(tempfile.mkdtemp(prefix="medchain-demo-")))
     return report
+
+
+def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str, workdir: Path) -> None:
+    """The hospital anchors an encounter Bundle as a batch, amends one record; the auditor verifies."""
+    records = write_entries(encounter_bundle(), workdir / "records")
+    salts = SaltStore(workdir / "hospital-salts.json")
+    receipts = workdir / "receipts"
+    result = anchor_records(anchor_contract=anchor, provider_account=hospital, chain_id=provider.chain_id,
+                            paths=[workdir / "records"], out_dir=receipts, salt_store=salts, base=workdir / "records",
+                            batch_threshold=2)
+    report.gas[f"anchorBatch ({len(records)} records)"] = provider.get_receipt(result.transactions[0]).gas_used
+    report.story.append(f"the hospital anchored the encounter's {len(records)} FHIR records (a Bundle) as one "
+                        f"Merkle batch: salted hashes only, receipts in {receipts}")
+
+    glucose = next(p for p in records if "Observation" in p.name and "2345-7" in p.read_text())
+    corrected = glucose.with_name(glucose.stem + "-corrected.json")
+    data = json.loads(glucose.read_text())
+    data["valueQuantity"]["value"] -= 10
+    data["status"] = "corrected"
+    corrected.write_text(json.dumps(data, indent=2) + "\n")
+    old_receipt = Receipt.load(receipts / glucose.with_suffix(".receipt.json").name)
+    amend_record(anchor_contract=anchor, provider_account=hospital, chain_id=provider.chain_id,
+                 old_receipt=old_receipt, new_record=corrected, salt_store=salts,
+                 out=receipts / corrected.with_suffix(".receipt.json").name)
+    report.story.append("the lab corrected the glucose result: the hospital anchored the new version and linked it "
+                        "(amendInBatch) — the old one stays on record, marked superseded")
+
+    for path in (records[0], glucose):  # the auditor receives record, salt and receipt from the hospital
+        verdict = verify_record(anchor_contract=anchor, chain_id=provider.chain_id, record=RecordFile.read(path),
+                                salt=salts.get(RecordFile.read(path)),
+                                receipt=Receipt.load(receipts / path.with_suffix(".receipt.json").name))
+        report.story.append(f"{auditor_name} verified {path.name}: {verdict.status.upper()} — "
+                            f"{verdict.message.split(':', 1)[0].lower()}")
 
 
 def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: Any, insurer: Any, *,

@@ -9,7 +9,8 @@ from medchain.demo import SAMPLE_MEMBERS, run_demo
 
 
 def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, accounts, tmp_path):
-    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json")
+    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json",
+                      workdir=tmp_path / "work")
 
     assert (tmp_path / "local.json").exists()
     registry = project.ConsortiumRegistry.at(report.registry)
@@ -38,6 +39,11 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
     assert consent.emergencyAccessOf(unconscious, hospital) > 0
     assert [row[4].split()[0] for row in report.consents] == ["active", "revoked", "break-glass"]
     assert "BREAK-GLASS" in text and "FHIR R5" in text
+
+    receipts = sorted((tmp_path / "work" / "receipts").glob("*.receipt.json"))
+    assert len(receipts) == 6, "five batch records and the corrected version"
+    assert "verified 01-Encounter.json: ANCHORED" in text
+    assert "SUPERSEDED" in text
 
 
 def _address(report, name):

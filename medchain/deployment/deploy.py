@@ -50,6 +50,7 @@ class Step:
 SUITE: tuple[Step, ...] = (
     Step("ConsortiumRegistry", lambda ctx: [ctx.governance, ctx.admin_delay]),
     Step("ConsentRegistry", lambda ctx: [ctx.address("ConsortiumRegistry"), ctx.emergency_window]),
+    Step("RecordAnchor", lambda ctx: [ctx.address("ConsortiumRegistry")]),
 )
 
 

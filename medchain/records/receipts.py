@@ -1,0 +1,115 @@
+"""Portable proof receipts: one small JSON file per record, like an OpenTimestamps ``.ots`` file.
+
+With the record, its salt, the receipt and any node of the chain, anyone can check later who
+anchored the record, when, and that it has not changed. The salt is *not* in the receipt unless
+asked for: it stays with the provider, who hands it to whoever should be able to verify.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_utils import is_address, to_checksum_address
+
+FORMAT = "medchain-anchor-receipt-v1"
+
+
+class ReceiptError(ValueError):
+    """A receipt file that cannot be used; the message names the file and field."""
+
+
+def _hex32(value: Any, where: str) -> bytes:
+    try:
+        raw = bytes.fromhex(str(value).removeprefix("0x"))
+    except ValueError:
+        raise ReceiptError(f"{where} is not hex: {value!r}") from None
+    if len(raw) != 32:
+        raise ReceiptError(f"{where} must be 32 bytes, got {len(raw)}")
+    return raw
+
+
+@dataclass
+class Receipt:
+    record_hash: bytes
+    chain_id: int
+    contract: str
+    tx: str
+    block: int
+    provider: str
+    anchored_at: int
+    root: bytes | None = None  # None: anchored on its own
+    proof: list[bytes] = field(default_factory=list)
+    batch_count: int | None = None
+    salt: bytes | None = None  # only when the provider chose to include it
+
+    @property
+    def in_batch(self) -> bool:
+        return self.root is not None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "recordHash": "0x" + self.record_hash.hex(),
+            "chainId": self.chain_id,
+            "contract": self.contract,
+            "tx": self.tx,
+            "block": self.block,
+            "provider": self.provider,
+            "anchoredAt": self.anchored_at,
+            "batch": None if self.root is None else {
+                "root": "0x" + self.root.hex(), "proof": ["0x" + p.hex() for p in self.proof], "count": self.batch_count,
+            },
+        }
+        if self.salt is not None:
+            data["salt"] = "0x" + self.salt.hex()
+        return data
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.to_json(), fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Receipt:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ReceiptError(f"{path}: no such receipt") from None
+        except json.JSONDecodeError as err:
+            raise ReceiptError(f"{path}: not JSON (line {err.lineno}: {err.msg})") from None
+        return cls.from_json(data, str(path))
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "receipt") -> Receipt:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ReceiptError(f"{source}: not a {FORMAT} receipt")
+        try:
+            provider, contract = data["provider"], data["contract"]
+            for name, value in (("provider", provider), ("contract", contract)):
+                if not is_address(value):
+                    raise ReceiptError(f"{source}: {name} is not an address: {value!r}")
+            batch = data.get("batch")
+            return cls(
+                record_hash=_hex32(data["recordHash"], f"{source}: recordHash"),
+                chain_id=int(data["chainId"]), contract=to_checksum_address(contract), tx=str(data["tx"]),
+                block=int(data["block"]), provider=to_checksum_address(provider), anchored_at=int(data["anchoredAt"]),
+                root=None if batch is None else _hex32(batch["root"], f"{source}: batch.root"),
+                proof=[] if batch is None else [_hex32(p, f"{source}: batch.proof[{i}]") for i, p in enumerate(batch["proof"])],
+                batch_count=None if batch is None else int(batch["count"]),
+                salt=_hex32(data["salt"], f"{source}: salt") if data.get("salt") else None,
+            )
+        except KeyError as err:
+            raise ReceiptError(f"{source}: missing field {err.args[0]!r}") from None
+        except (TypeError, ValueError) as err:
+            if isinstance(err, ReceiptError):
+                raise
+            raise ReceiptError(f"{source}: malformed receipt ({err})") from None

@@ -1,0 +1,217 @@
+"""Anchoring record files and verifying them: hashing, receipts, resumable jobs, verdicts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medchain.access import reason_code
+from medchain.records.anchoring import SaltStore, anchor_records, verify_record
+from medchain.records.hashing import RecordError, RecordFile, canonical_bytes, record_hash
+from medchain.records.merkle import MerkleTree
+from medchain.records.receipts import Receipt, ReceiptError
+from medchain.records.samples import encounter_bundle, write_entries
+
+SALT = b"\x5a" * 32
+
+
+# ---------------------------------------------------------------------------------------------
+# Hashing (no chain)
+
+
+def test_canonical_form_ignores_key_order_and_whitespace():
+    a = json.loads('{"resourceType": "Observation", "status": "final", "valueQuantity": {"value": 6.90, "unit": "%"}}')
+    b = json.loads('{"valueQuantity":{"unit":"%","value":6.9},"status":"final","resourceType":"Observation"}')
+    assert canonical_bytes(a) == canonical_bytes(b)
+    assert record_hash(a, SALT) == record_hash(b, SALT)
+
+
+def test_one_changed_byte_in_record_or_salt_changes_the_hash():
+    record = encounter_bundle()["entry"][1]["resource"]
+    base = record_hash(record, SALT)
+    changed = json.loads(json.dumps(record))
+    changed["valueQuantity"]["value"] += 0.1
+    assert record_hash(changed, SALT) != base
+    assert record_hash(record, SALT[:-1] + b"\x5b") != base
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not JSON (line 1"), ('{"status": "final"}', "not a FHIR resource"), ("[1, 2]", "not a FHIR resource"),
+])
+def test_bad_record_files_are_named(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(RecordError, match=re.escape(f"{path}: {message}")):
+        RecordFile.read(path)
+
+
+def test_receipt_errors_are_named(tmp_path):
+    path = tmp_path / "r.json"
+    good = Receipt(record_hash=SALT, chain_id=1, contract="0x" + "11" * 20, tx="0x01", block=1,
+                   provider="0x" + "22" * 20, anchored_at=1).to_json()
+    path.write_text(json.dumps({**good, "recordHash": "0x12"}))
+    with pytest.raises(ReceiptError, match="recordHash must be 32 bytes"):
+        Receipt.load(path)
+    path.write_text(json.dumps({**good, "provider": "hospital"}))
+    with pytest.raises(ReceiptError, match="provider is not an address: 'hospital'"):
+        Receipt.load(path)
+    path.write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(ReceiptError, match="not a medchain-anchor-receipt-v1 receipt"):
+        Receipt.load(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchoring jobs (on chain)
+
+
+@pytest.fixture
+def records(tmp_path):
+    return write_entries(encounter_bundle(), tmp_path / "records")
+
+
+def _run(anchor, hospital, chain, paths, tmp_path, **kw):
+    return anchor_records(anchor_contract=anchor, provider_account=hospital, chain_id=chain.chain_id, paths=paths,
+                          out_dir=tmp_path / "receipts", salt_store=SaltStore(tmp_path / "salts.json"),
+                          base=tmp_path / "records", **kw)
+
+
+def _verify(anchor, chain, path, salt, receipt_file):
+    return verify_record(anchor_contract=anchor, chain_id=chain.chain_id, record=RecordFile.read(path), salt=salt,
+                         receipt=Receipt.load(receipt_file))
+
+
+def test_anchor_singly_then_rerun_skips(anchor, hospital, chain, records, tmp_path):
+    result = _run(anchor, hospital, chain, [tmp_path / "records"], tmp_path, batch_threshold=10)
+    assert result.anchored == records and len(result.transactions) == len(records)
+    salts = SaltStore(tmp_path / "salts.json")
+    for path in records:
+        receipt_file = tmp_path / "receipts" / path.with_suffix(".receipt.json").name
+        receipt = Receipt.load(receipt_file)
+        assert not receipt.in_batch and receipt.salt is None, "the salt stays with the provider"
+        assert _verify(anchor, chain, path, salts.get(RecordFile.read(path)), receipt_file).status == "anchored"
+
+    nonce = hospital.nonce
+    again = _run(anchor, hospital, chain, [tmp_path / "records"], tmp_path, batch_threshold=10)
+    assert again.skipped == records and not again.anchored and hospital.nonce == nonce
+
+
+def test_anchor_as_a_batch(anchor, hospital, chain, records, tmp_path):
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert len(result.transactions) == 1 and result.anchored == records
+    salts = SaltStore(tmp_path / "salts.json")
+    for path in records:
+        receipt_file = tmp_path / "receipts" / path.with_suffix(".receipt.json").name
+        receipt = Receipt.load(receipt_file)
+        assert receipt.in_batch and receipt.batch_count == len(records)
+        verdict = _verify(anchor, chain, path, salts.get(RecordFile.read(path)), receipt_file)
+        assert verdict.status == "anchored" and verdict.provider == hospital.address
+    assert not (tmp_path / "receipts" / ".pending-batch.json").exists()
+
+
+def test_a_run_interrupted_after_sending_is_recovered(anchor, hospital, chain, records, tmp_path):
+    salts = SaltStore(tmp_path / "salts.json")
+    first = RecordFile.read(records[0])
+    receipt = anchor.anchor(first.hash(salts.salt_for(first)), sender=hospital)  # sent, then "crashed"
+    result = _run(anchor, hospital, chain, records[:1], tmp_path, batch_threshold=10)
+    assert result.recovered == records[:1] and not result.anchored
+    saved = Receipt.load(tmp_path / "receipts" / records[0].with_suffix(".receipt.json").name)
+    assert saved.tx == str(receipt.txn_hash) and saved.block == receipt.block_number
+
+
+def test_an_interrupted_batch_is_recovered(anchor, hospital, chain, records, tmp_path):
+    salts = SaltStore(tmp_path / "salts.json")
+    tree = MerkleTree.build([RecordFile.read(p).hash(salts.salt_for(RecordFile.read(p))) for p in records])
+    anchor.anchorBatch(tree.root, len(records), sender=hospital)
+    nonce = hospital.nonce
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert result.recovered == records and hospital.nonce == nonce
+
+
+def test_include_salt_puts_it_in_the_receipt(anchor, hospital, chain, records, tmp_path):
+    _run(anchor, hospital, chain, records[:1], tmp_path, include_salt=True)
+    receipt = Receipt.load(tmp_path / "receipts" / records[0].with_suffix(".receipt.json").name)
+    assert receipt.salt == SaltStore(tmp_path / "salts.json").get(RecordFile.read(records[0]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts
+
+
+@pytest.fixture
+def anchored_batch(anchor, hospital, chain, records, tmp_path):
+    _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    salts = SaltStore(tmp_path / "salts.json")
+    return {p: (salts.get(RecordFile.read(p)), tmp_path / "receipts" / p.with_suffix(".receipt.json").name)
+            for p in records}
+
+
+def test_one_changed_byte_in_the_record_is_a_mismatch(anchor, chain, records, anchored_batch):
+    path = records[1]
+    salt, receipt_file = anchored_batch[path]
+    text = path.read_text()
+    path.write_text(text.replace('"final"', '"amended"'))
+    verdict = _verify(anchor, chain, path, salt, receipt_file)
+    assert verdict.status == "mismatch" and "DOES NOT MATCH" in verdict.message
+
+
+def test_one_changed_byte_in_the_salt_is_a_mismatch(anchor, chain, records, anchored_batch):
+    salt, receipt_file = anchored_batch[records[2]]
+    verdict = _verify(anchor, chain, records[2], bytes([salt[0] ^ 1]) + salt[1:], receipt_file)
+    assert verdict.status == "mismatch"
+
+
+def test_a_proof_for_another_root_fails(anchor, chain, records, anchored_batch, tmp_path):
+    salt, receipt_file = anchored_batch[records[0]]
+    receipt = Receipt.load(receipt_file)
+    receipt.root = MerkleTree.build([b"\x01" * 32, b"\x02" * 32]).root
+    receipt.save(tmp_path / "forged.json")
+    verdict = _verify(anchor, chain, records[0], salt, tmp_path / "forged.json")
+    assert verdict.status == "not-anchored"
+
+
+def test_superseded_and_retracted_verdicts(anchor, hospital, chain, records, anchored_batch):
+    salt, receipt_file = anchored_batch[records[1]]
+    receipt = Receipt.load(receipt_file)
+    anchor.amendInBatch(receipt.root, receipt.record_hash, receipt.proof, b"\x77" * 32, sender=hospital)
+    verdict = _verify(anchor, chain, records[1], salt, receipt_file)
+    assert verdict.status == "superseded" and verdict.latest == b"\x77" * 32
+
+    salt, receipt_file = anchored_batch[records[2]]
+    receipt = Receipt.load(receipt_file)
+    anchor.retractInBatch(receipt.root, receipt.record_hash, receipt.proof, reason_code("WRONG_PATIENT"),
+                          sender=hospital)
+    assert _verify(anchor, chain, records[2], salt, receipt_file).status == "retracted"
+
+
+def test_a_receipt_of_another_deployment(anchor, chain, records, anchored_batch, tmp_path):
+    salt, receipt_file = anchored_batch[records[0]]
+    receipt = Receipt.load(receipt_file)
+    receipt.chain_id = 1
+    receipt.save(tmp_path / "other.json")
+    assert _verify(anchor, chain, records[0], salt, tmp_path / "other.json").status == "wrong-chain"
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: every member's proof verifies on chain, no non-member's does
+
+
+@pytest.mark.property
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=40, unique=True),
+       outsider=st.binary(min_size=32, max_size=32))
+def test_members_verify_and_non_members_do_not(anchor, hospital, chain, values, outsider):
+    tree = MerkleTree.build(values)
+    snapshot = chain.snapshot()
+    try:
+        anchor.anchorBatch(tree.root, len(values), sender=hospital)
+        for value in values:
+            assert anchor.verifyInBatch(tree.root, value, tree.proof(value))[0] == hospital.address
+        if outsider not in values:
+            for value in values[:5]:
+                assert anchor.verifyInBatch(tree.root, outsider, tree.proof(value))[0] == "0x" + "00" * 20
+    finally:
+        chain.restore(snapshot)
