@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,3 +53,36 @@ class Operator:
             cmd += ["--network", NETWORK]
         return subprocess.run(cmd, env=self.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
                               stdin=subprocess.DEVNULL)
+
+
+@contextmanager
+def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospital", "patient")):
+    """A consortium node with the suite deployed by `deployer` and `hospital` registered as a provider.
+
+    Yields (operator, manifest path).
+    """
+    import json
+
+    from web3 import Web3
+
+    from medchain.access import Role, credential_hash
+    from medchain.devchain import anvil
+
+    with anvil(CONSORTIUM_CHAIN_ID) as node:
+        op = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
+        for alias in aliases:
+            op.add_account(alias)
+        manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
+        result = op.run("deploy", "--account", "deployer", "--yes", "--manifest", str(manifest))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
+        registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"],
+                                   abi=abi)
+        deployer = op.keys["deployer"]
+        tx = registry.functions.registerMember(
+            op.keys["hospital"].address, Role.PROVIDER.id, credential_hash(b"licence", b"\x01" * 32)
+        ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
+        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+        yield op, manifest

@@ -6,32 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from web3 import Web3
 
-from medchain.access import Role, credential_hash
-from medchain.devchain import anvil
-from tests.operator import CONSORTIUM_CHAIN_ID, Operator
+from tests.operator import CONSORTIUM_CHAIN_ID, deployed_consortium
 
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, project):
     """A consortium node with the suite deployed and a hospital registered as a provider."""
-    with anvil(CONSORTIUM_CHAIN_ID) as node:
-        op = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
-        for alias in ("deployer", "hospital", "patient"):
-            op.add_account(alias)
-        manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
-        result = op.run("deploy", "--account", "deployer", "--yes", "--manifest", str(manifest))
-        assert result.returncode == 0, result.stdout + result.stderr
-
-        w3 = Web3(Web3.HTTPProvider(node.url))
-        abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
-        registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"], abi=abi)
-        deployer = op.keys["deployer"]
-        tx = registry.functions.registerMember(
-            op.keys["hospital"].address, Role.PROVIDER.id, credential_hash(b"licence", b"\x01" * 32)
-        ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
-        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+    with deployed_consortium(tmp_path_factory, project) as (op, manifest):
         yield op, manifest
 
 
