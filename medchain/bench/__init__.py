@@ -1,6 +1,17 @@
 """Gas benchmarks: medchain's contracts next to established alternatives, on one local chain."""
 
-from .consent_gas import BenchReport, GasRow, render, run_benchmark
+from .common import BenchReport, GasRow, Target, render
+from .consent_gas import run_benchmark
 from .eas import Artifact, compile_eas
+from .records_gas import run_benchmark as run_records_benchmark
 
-__all__ = ["Artifact", "BenchReport", "GasRow", "compile_eas", "render", "run_benchmark"]
+__all__ = [
+    "Artifact",
+    "BenchReport",
+    "GasRow",
+    "Target",
+    "compile_eas",
+    "render",
+    "run_benchmark",
+    "run_records_benchmark",
+]

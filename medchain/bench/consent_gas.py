@@ -15,43 +15,41 @@ at a fixed genesis time, so calldata -- and hence gas -- is the same from run to
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
-from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.types import TxReceipt
 
-from ..access import Role, credential_hash, reason_code
+from ..access import Role, reason_code
 from ..consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, sign
 from ..consent.signing import EIP712_DOMAIN_TYPE
-from ..devchain import Anvil, anvil
-from ..toolchain import PROJECT_ROOT
-from .eas import (
-    EAS_OPTIMIZER_RUNS,
-    EAS_PACKAGE,
-    EAS_SOLC_VERSION,
-    EVM_VERSION,
-    Artifact,
-    compile_eas,
-    installed_version,
+from ..devchain import anvil
+from .common import (
+    CHAIN_ID,
+    GENESIS_TIME,
+    BenchmarkError,
+    BenchReport,
+    Chain,
+    GasRow,
+    Target,
+    chain_description,
+    deploy_consortium,
+    deploy_eas,
+    eas_compiler,
+    load_medchain_artifacts,
+    medchain_compiler,
+    signer,
 )
+from .eas import EAS_SOLC_VERSION, Artifact, compile_eas
 
-#: ape's compiled project (``ape compile``).
-BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
 MEDCHAIN_CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "ConsentProbe")
 
-CHAIN_ID = 31337
-#: Genesis time of the benchmark chain (2026-01-01T00:00:00Z); every time below is relative to it.
-GENESIS_TIME = 1_767_225_600
+# Every time below is relative to the chain's genesis time.
 VALID_UNTIL = GENESIS_TIME + 365 * 24 * 3600
 DEADLINE = GENESIS_TIME + 24 * 3600
 EMERGENCY_WINDOW = 24 * 3600
@@ -80,118 +78,14 @@ EAS_ATTEST_TYPE = [
     {"name": "deadline", "type": "uint64"},
 ]
 
-#: The gas targets: key -> (what it covers, the most gas allowed).
-TARGETS: dict[str, tuple[str, int]] = {
-    "grant": ("grant", 60_000),
-    "grantBySig": ("grantBySig", 75_000),
-    "revoke": ("revoke", 35_000),
-    "hasConsent": ("hasConsent from another contract", 5_000),
-}
+#: The gas targets.
+GRANT = Target("grant", 60_000)
+GRANT_BY_SIG = Target("grantBySig", 75_000)
+REVOKE = Target("revoke", 35_000)
+HAS_CONSENT = Target("hasConsent from another contract", 5_000)
+TARGETS = (GRANT, GRANT_BY_SIG, REVOKE, HAS_CONSENT)
 
-
-class BenchmarkError(RuntimeError):
-    """A step of the benchmark failed (missing build, reverted transaction, unexpected answer)."""
-
-
-@dataclass(frozen=True)
-class GasRow:
-    """One line of the comparison; either side may be absent (``None``)."""
-
-    operation: str | None
-    medchain_gas: int | None
-    eas_operation: str | None = None
-    eas_gas: int | None = None
-    target: str | None = None  # a key of TARGETS
-
-    @property
-    def limit(self) -> int | None:
-        """The target's gas limit, if the row has a target."""
-        return TARGETS[self.target][1] if self.target else None
-
-    @property
-    def ratio(self) -> float | None:
-        """EAS gas over medchain gas, when both were measured."""
-        if self.medchain_gas and self.eas_gas:
-            return self.eas_gas / self.medchain_gas
-        return None
-
-    @property
-    def met(self) -> bool | None:
-        """Whether medchain's gas is within the target (None without a target)."""
-        if self.limit is None or self.medchain_gas is None:
-            return None
-        return self.medchain_gas <= self.limit
-
-
-@dataclass
-class BenchReport:
-    """The measured rows and how they were measured (label -> description)."""
-
-    rows: list[GasRow]
-    setup: dict[str, str] = field(default_factory=dict)  # what the figures were measured with
-
-
-# ----------------------------------------------------------------------------------------------
-# Artifacts and transactions
-
-
-def load_medchain_artifacts(
-    names: tuple[str, ...] = MEDCHAIN_CONTRACTS, manifest: Path = BUILD_MANIFEST
-) -> dict[str, Artifact]:
-    """ABI and creation bytecode of ``names`` from ape's build manifest."""
-    if not manifest.is_file():
-        raise BenchmarkError(f"{manifest} is missing: compile first (make compile)")
-    types = json.loads(manifest.read_text(encoding="utf-8")).get("contractTypes", {})
-    artifacts = {}
-    for name in names:
-        if name not in types:
-            raise BenchmarkError(f"{name} is not in {manifest}: compile first (make compile)")
-        contract_type = types[name]
-        artifacts[name] = Artifact(
-            name=name, abi=contract_type["abi"], bytecode=contract_type["deploymentBytecode"]["bytecode"]
-        )
-    return artifacts
-
-
-def medchain_compiler(manifest: Path = BUILD_MANIFEST) -> str:
-    """How ape compiled ConsentRegistry, from the build manifest: ``solc 0.8.34, optimizer ...``."""
-    for compiler in json.loads(manifest.read_text(encoding="utf-8")).get("compilers") or []:
-        if "ConsentRegistry" in compiler.get("contractTypes", []):
-            settings = compiler.get("settings", {})
-            optimizer = settings.get("optimizer", {})
-            runs = f"optimizer {optimizer['runs']:,} runs" if optimizer.get("enabled") else "optimizer off"
-            return f"solc {compiler['version'].split('+')[0]}, {runs}, evm {settings.get('evmVersion', 'default')}"
-    return "unknown compiler"
-
-
-class Chain:
-    """The benchmark chain through web3.py: deploy and transact from anvil's unlocked accounts."""
-
-    def __init__(self, node: Anvil) -> None:
-        self.node = node
-        self.w3 = Web3(Web3.HTTPProvider(node.url))
-        self.accounts: list[str] = self.w3.eth.accounts
-
-    def deploy(self, artifact: Artifact, *args: Any, sender: str) -> Contract:
-        """Deploy ``artifact`` with constructor ``args`` from ``sender``; the deployed contract."""
-        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-        receipt = self._mined(f"deploy {artifact.name}", factory.constructor(*args).transact({"from": sender}))
-        return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
-
-    def send(self, what: str, call: ContractFunction, sender: str) -> TxReceipt:
-        """Send a contract function call as a transaction and return its (successful) receipt."""
-        return self._mined(what, call.transact({"from": sender}))
-
-    def _mined(self, what: str, tx_hash: bytes) -> TxReceipt:
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
-        if receipt["status"] != 1:
-            raise BenchmarkError(f"{what}: transaction reverted ({tx_hash.hex()})")
-        return receipt
-
-
-def signer(label: str) -> LocalAccount:
-    """A fixed key for an account that only signs (deterministic addresses and signatures)."""
-    return Account.from_key(keccak(text=f"medchain bench: {label}"))
+TITLE = "ConsentRegistry vs Ethereum Attestation Service: gas per operation"
 
 
 #: A patient who never sends a transaction: signs consents (and attestations) that a relayer sends.
@@ -215,13 +109,10 @@ def deploy_medchain(
     chain: Chain, artifacts: dict[str, Artifact], governance: str, consortium: Consortium
 ) -> tuple[Contract, Contract]:
     """Deploy the consortium and consent registries and the probe, register the members; (consent, probe)."""
-    registry = chain.deploy(artifacts["ConsortiumRegistry"], governance, 0, sender=governance)
     members = (
         (consortium.hospital, Role.PROVIDER), (consortium.insurer, Role.INSURER), (consortium.clinic, Role.PROVIDER)
     )
-    for account, role in members:
-        credential = credential_hash(f"bench credential of {account}".encode(), keccak(text=account))
-        chain.send("registerMember", registry.functions.registerMember(account, role.id, credential), governance)
+    registry = deploy_consortium(chain, artifacts, governance, members)
     consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, EMERGENCY_WINDOW, sender=governance)
     probe = chain.deploy(artifacts["ConsentProbe"], consent.address, sender=governance)
     return consent, probe
@@ -304,8 +195,7 @@ def measure_eas(
     chain: Chain, artifacts: dict[str, Artifact], consortium: Consortium, patient: str, relayer: str, governance: str
 ) -> dict[str, int]:
     """Gas of the EAS operations that stand in for consents, keyed by a short name."""
-    schema_registry = chain.deploy(artifacts["SchemaRegistry"], sender=governance)
-    eas = chain.deploy(artifacts["EAS"], schema_registry.address, sender=governance)
+    schema_registry, eas = deploy_eas(chain, artifacts, governance)
     gas: dict[str, int] = {}
 
     registration = schema_registry.functions.register(EAS_SCHEMA, ZERO_ADDRESS, True)
@@ -344,22 +234,22 @@ def measure_eas(
 def comparison_rows(ours: dict[str, int], theirs: dict[str, int]) -> list[GasRow]:
     """Pair each medchain operation with its EAS equivalent (where EAS has one)."""
     return [
-        GasRow("grant (new consent)", ours["grant"], "attest", theirs["attest"], "grant"),
+        GasRow("grant (new consent)", ours["grant"], "attest", theirs["attest"], GRANT),
         GasRow("grantBySig, patient's 1st signature", ours["grantBySig first"],
-               "attestByDelegation, 1st (nonce 0)", theirs["attestByDelegation first"], "grantBySig"),
+               "attestByDelegation, 1st (nonce 0)", theirs["attestByDelegation first"], GRANT_BY_SIG),
         GasRow("grantBySig, later signature", ours["grantBySig later"],
-               "attestByDelegation, later", theirs["attestByDelegation later"], "grantBySig"),
-        GasRow("revoke", ours["revoke"], "revoke", theirs["revoke"], "revoke"),
+               "attestByDelegation, later", theirs["attestByDelegation later"], GRANT_BY_SIG),
+        GasRow("revoke", ours["revoke"], "revoke", theirs["revoke"], REVOKE),
         GasRow("breakGlass (no prior record)", ours["breakGlass"]),
-        GasRow("hasConsent from contract, cold", ours["hasConsent cold"], target="hasConsent"),
-        GasRow("hasConsent from contract, warm", ours["hasConsent warm"], target="hasConsent"),
+        GasRow("hasConsent from contract, cold", ours["hasConsent cold"], target=HAS_CONSENT),
+        GasRow("hasConsent from contract, warm", ours["hasConsent warm"], target=HAS_CONSENT),
         GasRow(None, None, "register schema (once)", theirs["register schema"]),
     ]
 
 
 def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> BenchReport:
     """Compile EAS, start anvil, deploy both suites, run every operation once; the measured rows."""
-    medchain_artifacts = load_medchain_artifacts()
+    medchain_artifacts = load_medchain_artifacts(MEDCHAIN_CONTRACTS)
     progress(f"compiling EAS with solc {EAS_SOLC_VERSION} (solc-js, via toolchain/solc.js)")
     eas_artifacts = compile_eas()
     progress("measuring on anvil")
@@ -370,49 +260,15 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> Bench
         consent, probe = deploy_medchain(chain, medchain_artifacts, governance, consortium)
         ours = measure_medchain(chain, consent, probe, consortium, patient, relayer)
         theirs = measure_eas(chain, eas_artifacts, consortium, patient, relayer, governance)
-        hardfork = node.call("anvil_nodeInfo")["hardFork"]
+        chain_line = chain_description(node)
     return BenchReport(
+        title=TITLE,
         rows=comparison_rows(ours, theirs),
+        targets=TARGETS,
         setup={
-            "chain": f"anvil (hardfork {hardfork}), both suites on the same chain, receipts' gasUsed",
-            "medchain": f"{medchain_compiler()} (ape compile)",
-            "EAS": f"eas-contracts {installed_version(EAS_PACKAGE)}, solc {EAS_SOLC_VERSION}, "
-            f"optimizer {EAS_OPTIMIZER_RUNS:,} runs, evm {EVM_VERSION}",
+            "chain": chain_line,
+            "medchain": f"{medchain_compiler('ConsentRegistry')} (ape compile)",
+            "EAS": eas_compiler(),
             "hasConsent": "gasleft() around the call inside ConsentProbe (no intrinsic 21,000)",
         },
     )
-
-
-def _gas(value: int | None) -> str:
-    """``53,954``, or ``-`` for nothing measured."""
-    return f"{value:,}" if value is not None else "-"
-
-
-def render(report: BenchReport) -> str:
-    """The comparison table, then one verdict line per target."""
-    header = ("operation", "medchain gas", "target", "EAS equivalent", "EAS gas", "EAS/medchain")
-    body = [
-        (
-            row.operation or "-", _gas(row.medchain_gas), f"<= {row.limit:,}" if row.limit else "-",
-            row.eas_operation or "-", _gas(row.eas_gas), f"{row.ratio:.2f}x" if row.ratio else "-",
-        )
-        for row in report.rows
-    ]
-    widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
-    numeric = {1, 2, 4, 5}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return " | ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    rule = "-+-".join("-" * w for w in widths)
-    out = ["", "ConsentRegistry vs Ethereum Attestation Service: gas per operation", ""]
-    out += [f"  {key:<10} {value}" for key, value in report.setup.items()]
-    out += ["", line(header), rule, *(line(cells) for cells in body), "", "targets"]
-    for key, (label, limit) in TARGETS.items():
-        rows = [row for row in report.rows if row.target == key]
-        verdict = "met" if all(row.met for row in rows) else "MISSED"
-        detail = "; ".join(
-            f"{row.operation} {_gas(row.medchain_gas)} ({'met' if row.met else 'missed'})" for row in rows
-        )
-        out.append(f"  {label + ' <= ' + format(limit, ','):<42} {verdict:<7} {detail}")
-    return "\n".join(out) + "\n"

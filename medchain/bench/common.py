@@ -1,0 +1,302 @@
+"""What the gas benchmarks share: the chain, the deployments, raw transactions and the report table.
+
+Every benchmark starts its own anvil (``medchain.devchain.anvil``), deploys medchain's contracts from
+ape's build manifest (``ape compile``) and EAS from :mod:`medchain.bench.eas`, talks to the chain with
+web3.py, and prints one comparison table (operation | medchain gas | target | EAS equivalent | EAS gas
+| ratio) followed by one verdict per gas target.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_keys import keys
+from eth_utils import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.types import TxReceipt
+
+from ..access import Role, credential_hash
+from ..devchain import Anvil
+from ..toolchain import PROJECT_ROOT
+from .eas import EAS_OPTIMIZER_RUNS, EAS_PACKAGE, EAS_SOLC_VERSION, EVM_VERSION, Artifact, installed_version
+
+#: ape's compiled project (``ape compile``).
+BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
+
+CHAIN_ID = 31337
+#: Genesis time of the benchmark chains (2026-01-01T00:00:00Z).
+GENESIS_TIME = 1_767_225_600
+
+
+class BenchmarkError(RuntimeError):
+    """A step of the benchmark failed (missing build, reverted transaction, unexpected answer)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Artifacts and how they were compiled
+
+
+def load_medchain_artifacts(names: Iterable[str], manifest: Path = BUILD_MANIFEST) -> dict[str, Artifact]:
+    """ABI and creation bytecode of ``names`` from ape's build manifest."""
+    if not manifest.is_file():
+        raise BenchmarkError(f"{manifest} is missing: compile first (make compile)")
+    types = json.loads(manifest.read_text(encoding="utf-8")).get("contractTypes", {})
+    artifacts = {}
+    for name in names:
+        if name not in types:
+            raise BenchmarkError(f"{name} is not in {manifest}: compile first (make compile)")
+        contract_type = types[name]
+        artifacts[name] = Artifact(
+            name=name, abi=contract_type["abi"], bytecode=contract_type["deploymentBytecode"]["bytecode"]
+        )
+    return artifacts
+
+
+def medchain_compiler(contract: str, manifest: Path = BUILD_MANIFEST) -> str:
+    """How ape compiled ``contract``, from the build manifest: ``solc 0.8.34, optimizer ...``."""
+    for compiler in json.loads(manifest.read_text(encoding="utf-8")).get("compilers") or []:
+        if contract in compiler.get("contractTypes", []):
+            settings = compiler.get("settings", {})
+            optimizer = settings.get("optimizer", {})
+            runs = f"optimizer {optimizer['runs']:,} runs" if optimizer.get("enabled") else "optimizer off"
+            return f"solc {compiler['version'].split('+')[0]}, {runs}, evm {settings.get('evmVersion', 'default')}"
+    return "unknown compiler"
+
+
+def eas_compiler() -> str:
+    """The EAS release and how :mod:`medchain.bench.eas` compiles it."""
+    return (
+        f"eas-contracts {installed_version(EAS_PACKAGE)}, solc {EAS_SOLC_VERSION}, "
+        f"optimizer {EAS_OPTIMIZER_RUNS:,} runs, evm {EVM_VERSION}"
+    )
+
+
+def chain_description(node: Anvil) -> str:
+    """The ``chain`` line of a report: anvil's hardfork and what the figures are."""
+    hardfork = node.call("anvil_nodeInfo")["hardFork"]
+    return f"anvil (hardfork {hardfork}), both suites on the same chain, receipts' gasUsed"
+
+
+# ----------------------------------------------------------------------------------------------
+# The chain
+
+
+class Chain:
+    """A benchmark chain through web3.py: deploy and transact from anvil's unlocked accounts.
+
+    On a chain started with ``--no-mining`` pass ``automine=False``: each transaction sent through
+    :meth:`deploy` or :meth:`send` is then mined on its own with ``evm_mine``.
+    """
+
+    def __init__(self, node: Anvil, automine: bool = True) -> None:
+        self.node = node
+        self.automine = automine
+        self.w3 = Web3(Web3.HTTPProvider(node.url))
+        self.accounts: list[str] = self.w3.eth.accounts
+
+    def deploy(self, artifact: Artifact, *args: Any, sender: str) -> Contract:
+        """Deploy ``artifact`` with constructor ``args`` from ``sender``; the deployed contract."""
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        receipt = self._mined(f"deploy {artifact.name}", factory.constructor(*args).transact({"from": sender}))
+        return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+
+    def send(self, what: str, call: ContractFunction, sender: str) -> TxReceipt:
+        """Send a contract function call as a transaction and return its (successful) receipt."""
+        return self._mined(what, call.transact({"from": sender}))
+
+    def _mined(self, what: str, tx_hash: bytes) -> TxReceipt:
+        """The receipt of the sent transaction ``tx_hash`` (mining it first without automine)."""
+        if not self.automine:
+            self.node.call("evm_mine")
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
+        if receipt["status"] != 1:
+            raise BenchmarkError(f"{what}: transaction reverted ({Web3.to_hex(tx_hash)})")
+        return receipt
+
+    def send_raw(self, raw_transactions: Sequence[str]) -> list[str]:
+        """Submit signed transactions in one JSON-RPC batch, without waiting for them; their hashes."""
+        if not raw_transactions:
+            return []
+        answers = self.w3.provider.make_batch_request(
+            [("eth_sendRawTransaction", [raw]) for raw in raw_transactions]
+        )
+        if not isinstance(answers, list):  # the node refused the batch as a whole
+            raise BenchmarkError(f"eth_sendRawTransaction batch refused: {answers.get('error')}")
+        errors = [answer["error"] for answer in answers if "error" in answer]
+        if errors:
+            raise BenchmarkError(f"eth_sendRawTransaction: {len(errors)} of {len(answers)} refused, e.g. {errors[0]}")
+        return [answer["result"] for answer in answers]
+
+    def base_fee(self) -> int:
+        """The latest block's base fee per gas."""
+        return self.w3.eth.get_block("latest")["baseFeePerGas"]
+
+    def pool_size(self) -> tuple[int, int]:
+        """``(pending, queued)`` transactions in anvil's pool (queued: waiting behind a nonce gap)."""
+        status = self.node.call("txpool_status")
+        return int(status["pending"], 16), int(status["queued"], 16)
+
+
+def signer(label: str) -> LocalAccount:
+    """A fixed key for an account that signs locally (deterministic addresses and signatures)."""
+    return Account.from_key(keccak(text=f"medchain bench: {label}"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Locally signed transactions
+
+
+@dataclass(frozen=True)
+class SignJob:
+    """Contract calls from one account at consecutive nonces, to be signed as EIP-1559 transactions."""
+
+    key: bytes  # the sender's private key
+    to: str
+    calldata: tuple[bytes, ...]
+    first_nonce: int
+    gas: int  # gas limit of each transaction
+    max_fee_per_gas: int
+    chain_id: int = CHAIN_ID
+
+
+def sign_job(job: SignJob) -> list[str]:
+    """The signed raw transactions of ``job`` (0x-hex), in nonce order.
+
+    A top-level function so that a process pool can run it: without coincurve (not in uv.lock) eth-account
+    signs in pure Python, a couple of milliseconds per transaction. The key object is built once per
+    job so that its public key is not derived again for every signature.
+    """
+    key = keys.PrivateKey(job.key)
+    signed = []
+    for offset, data in enumerate(job.calldata):
+        transaction = {
+            "type": 2, "chainId": job.chain_id, "nonce": job.first_nonce + offset, "to": job.to, "value": 0,
+            "data": data, "gas": job.gas, "maxFeePerGas": job.max_fee_per_gas, "maxPriorityFeePerGas": 0,
+        }
+        signed.append(Web3.to_hex(Account.sign_transaction(transaction, key).raw_transaction))
+    return signed
+
+
+# ----------------------------------------------------------------------------------------------
+# Deployments
+
+
+def deploy_consortium(
+    chain: Chain, artifacts: dict[str, Artifact], governance: str, members: Iterable[tuple[str, Role]]
+) -> Contract:
+    """Deploy ``ConsortiumRegistry(governance, 0)`` and register ``members`` (account, role) in it."""
+    registry = chain.deploy(artifacts["ConsortiumRegistry"], governance, 0, sender=governance)
+    for account, role in members:
+        credential = credential_hash(f"bench credential of {account}".encode(), keccak(text=account))
+        chain.send("registerMember", registry.functions.registerMember(account, role.id, credential), governance)
+    return registry
+
+
+def deploy_eas(chain: Chain, artifacts: dict[str, Artifact], deployer: str) -> tuple[Contract, Contract]:
+    """Deploy EAS's SchemaRegistry and EAS on it; ``(schema_registry, eas)``."""
+    schema_registry = chain.deploy(artifacts["SchemaRegistry"], sender=deployer)
+    eas = chain.deploy(artifacts["EAS"], schema_registry.address, sender=deployer)
+    return schema_registry, eas
+
+
+# ----------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(frozen=True)
+class Target:
+    """A gas target: what it covers and the most gas allowed."""
+
+    label: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class GasRow:
+    """One line of the comparison; either side may be absent (``None``)."""
+
+    operation: str | None
+    medchain_gas: int | float | None  # a float for an average (gas per record)
+    eas_operation: str | None = None
+    eas_gas: int | float | None = None
+    target: Target | None = None
+
+    @property
+    def limit(self) -> int | None:
+        """The target's gas limit, if the row has a target."""
+        return self.target.limit if self.target else None
+
+    @property
+    def ratio(self) -> float | None:
+        """EAS gas over medchain gas, when both were measured."""
+        if self.medchain_gas and self.eas_gas:
+            return self.eas_gas / self.medchain_gas
+        return None
+
+    @property
+    def met(self) -> bool | None:
+        """Whether medchain's gas is within the target (None without a target)."""
+        if self.limit is None or self.medchain_gas is None:
+            return None
+        return self.medchain_gas <= self.limit
+
+
+@dataclass
+class BenchReport:
+    """The measured rows, the targets they are held to and how they were measured."""
+
+    title: str
+    rows: list[GasRow]
+    targets: tuple[Target, ...]  # in the order of the verdict lines
+    setup: dict[str, str] = field(default_factory=dict)  # label -> what the figures were measured with
+    notes: list[str] = field(default_factory=list)  # printed after the verdicts
+
+
+def format_gas(value: int | float | None) -> str:
+    """``53,954``; ``52.17`` for an average; ``-`` for nothing measured."""
+    if value is None:
+        return "-"
+    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+
+
+def render(report: BenchReport) -> str:
+    """The comparison table, then one verdict line per target, then the notes."""
+    header = ("operation", "medchain gas", "target", "EAS equivalent", "EAS gas", "EAS/medchain")
+    body = [
+        (
+            row.operation or "-", format_gas(row.medchain_gas), f"<= {row.limit:,}" if row.limit else "-",
+            row.eas_operation or "-", format_gas(row.eas_gas), f"{row.ratio:.2f}x" if row.ratio else "-",
+        )
+        for row in report.rows
+    ]
+    widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
+    numeric = {1, 2, 4, 5}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return " | ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    rule = "-+-".join("-" * w for w in widths)
+    key_width = max((len(key) for key in report.setup), default=0)
+    out = ["", report.title, ""]
+    out += [f"  {key:<{key_width}} {value}" for key, value in report.setup.items()]
+    out += ["", line(header), rule, *(line(cells) for cells in body), "", "targets"]
+    labels = {target: f"{target.label} <= {target.limit:,}" for target in report.targets}
+    label_width = max((len(label) for label in labels.values()), default=0) + 1
+    for target, label in labels.items():
+        rows = [row for row in report.rows if row.target == target]
+        verdict = "met" if all(row.met for row in rows) else "MISSED"
+        detail = "; ".join(
+            f"{row.operation} {format_gas(row.medchain_gas)} ({'met' if row.met else 'missed'})" for row in rows
+        )
+        out.append(f"  {label:<{label_width}} {verdict:<7} {detail}")
+    if report.notes:
+        out += ["", "notes", *(f"  {note}" for note in report.notes)]
+    return "\n".join(out) + "\n"
