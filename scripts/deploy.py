@@ -21,15 +21,19 @@ from medchain.deployment import DEFAULT_ADMIN_DELAY, ManifestError, deploy_suite
     help=f"Seconds a governance handover must wait. Default: 0 on local chains, {DEFAULT_ADMIN_DELAY} elsewhere.",
 )
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), help="Default: deployments/<network>.json")
+@click.option("--token", help="The settlement stable token (ERC-20) claims are paid in. Required off the local chain.")
+@click.option("--test-token", is_flag=True, help="Deploy the test stable token instead (test networks only).")
 @click.option("--fresh", is_flag=True, help="Deploy a new suite even if the manifest records a complete one.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before sending transactions (keyfile accounts then read "
               "their passphrase from APE_ACCOUNTS_<alias>_PASSPHRASE).")
-def cli(provider, account, governance, admin_delay, manifest, fresh, yes):
+def cli(provider, account, governance, admin_delay, manifest, token, test_token, fresh, yes):
     net = provider.network
     is_local = net.name == "local"
     path = manifest or manifest_path(net.name)
     delay = admin_delay if admin_delay is not None else (0 if is_local else DEFAULT_ADMIN_DELAY)
     gov = governance or account.address
+    if not is_local and not token and not test_token:
+        raise click.UsageError("give the settlement stable token with --token ADDRESS (or --test-token on a test network)")
     if not is_local and not yes:
         click.confirm(
             f"Deploy medchain to {net.ecosystem.name}:{net.name} (chain {provider.chain_id}) from {account.address}, "
@@ -40,7 +44,7 @@ def cli(provider, account, governance, admin_delay, manifest, fresh, yes):
     try:
         result = deploy_suite(
             project=project, provider=provider, deployer=account, governance=gov, admin_delay=delay,
-            path=path, network=f"{net.ecosystem.name}:{net.name}", fresh=fresh, progress=click.echo,
+            path=path, network=f"{net.ecosystem.name}:{net.name}", fresh=fresh, token=token, progress=click.echo,
         )
     except ManifestError as err:
         raise click.ClickException(str(err)) from err

@@ -73,7 +73,7 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
         for alias in aliases:
             op.add_account(alias)
         manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
-        result = op.run("deploy", "--account", "deployer", "--yes", "--manifest", str(manifest))
+        result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
         assert result.returncode == 0, result.stdout + result.stderr
 
         w3 = Web3(Web3.HTTPProvider(node.url))

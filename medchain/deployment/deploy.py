@@ -26,6 +26,12 @@ DEFAULT_ADMIN_DELAY = 2 * 24 * 3600
 #: How long a provider's break-glass (emergency) access to a patient's data lasts.
 DEFAULT_EMERGENCY_WINDOW = 24 * 3600
 
+#: Claims: days the insurer may deny after adjudication, days a provider may appeal, and the
+#: timely-filing limit (age of a service at submission).
+DEFAULT_REVIEW_WINDOW = 3 * 24 * 3600
+DEFAULT_APPEAL_WINDOW = 30 * 24 * 3600
+DEFAULT_TIMELY_FILING = 365 * 24 * 3600
+
 
 @dataclass(frozen=True)
 class DeployContext:
@@ -33,6 +39,7 @@ class DeployContext:
     admin_delay: int
     addresses: dict[str, str]
     emergency_window: int = DEFAULT_EMERGENCY_WINDOW
+    token: str | None = None  # the settlement stable token; None: deploy the test token (local chains)
 
     def address(self, name: str) -> str:
         return self.addresses[name]
@@ -44,6 +51,7 @@ class Step:
 
     name: str
     args: Callable[[DeployContext], list[Any]]
+    when: Callable[[DeployContext], bool] = lambda _ctx: True
 
 
 #: The suite, in deployment order. Later contracts take earlier addresses (all take the registry).
@@ -51,6 +59,12 @@ SUITE: tuple[Step, ...] = (
     Step("ConsortiumRegistry", lambda ctx: [ctx.governance, ctx.admin_delay]),
     Step("ConsentRegistry", lambda ctx: [ctx.address("ConsortiumRegistry"), ctx.emergency_window]),
     Step("RecordAnchor", lambda ctx: [ctx.address("ConsortiumRegistry")]),
+    Step("TestStableToken", lambda ctx: [], when=lambda ctx: ctx.token is None),
+    Step("ClaimSettlement", lambda ctx: [
+        ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
+        ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW, DEFAULT_APPEAL_WINDOW,
+        DEFAULT_TIMELY_FILING,
+    ]),
 )
 
 
@@ -105,6 +119,7 @@ def deploy_suite(
     path: Path,
     network: str,
     fresh: bool = False,
+    token: str | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DeployResult:
     """Deploy the suite with ``deployer`` and record it in the manifest at ``path``.
@@ -131,7 +146,7 @@ def deploy_suite(
                 f"with the same governance, or start over with --fresh"
             )
         kept = dict(existing.contracts)
-        progress(f"resuming the deployment recorded in {path} ({len(kept)} of {len(SUITE)} contracts done)")
+        progress(f"resuming the deployment recorded in {path} ({len(kept)} contracts done)")
 
     manifest = Manifest(
         chain_id=chain_id,
@@ -143,9 +158,11 @@ def deploy_suite(
         governance=str(governance),
         contracts={},
     )
-    ctx = DeployContext(governance=str(governance), admin_delay=admin_delay, addresses={})
+    ctx = DeployContext(governance=str(governance), admin_delay=admin_delay, addresses={}, token=token)
     deployed: list[str] = []
     for step in SUITE:
+        if not step.when(ctx):
+            continue
         if step.name in kept:
             manifest.contracts[step.name] = kept[step.name]
         else:

@@ -138,3 +138,12 @@ def test_load_suite_detects_a_reset_chain(deploy, chain, project):
     write_manifest(stale, deploy.path)
     with pytest.raises(ManifestError, match="no code at .*deploy again"):
         load_suite(project, chain.provider, deploy.path)
+
+
+def test_a_given_settlement_token_replaces_the_test_token(deploy, project, governance):
+    token = governance.deploy(project.TestStableToken)
+    result = deploy(token=str(token.address))
+    assert "TestStableToken" not in result.manifest.contracts
+    claims = project.ClaimSettlement.at(result.manifest.address_of("ClaimSettlement"))
+    assert claims.token() == token.address
+    assert result.manifest.contracts["ClaimSettlement"].args[3] == token.address

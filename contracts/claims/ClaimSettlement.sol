@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ConsortiumGated} from "../access/ConsortiumGated.sol";
+import {MemberRoles} from "../access/MemberRoles.sol";
+import {IClaimSettlement} from "../interfaces/IClaimSettlement.sol";
+import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
+import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
+
+/// @title ClaimSettlement
+/// @notice Insurance claims checked against coverage, patient consent and anchored evidence,
+/// adjudicated by deterministic rules, escrowed from the insurer's pool and paid in a stable token.
+///
+/// Invariants (NatSpec'd here, checked by tests):
+/// - a claim is credited (Settled) at most once;
+/// - per policy and policy year, `paid` (payable of claims not denied) never exceeds the annual limit;
+/// - for every insurer: funded − withdrawn = available + reserved + credited to providers from its pool;
+/// - the token balance of this contract = Σ (available + reserved) + Σ provider credits not withdrawn;
+/// - nobody withdraws more than they were credited.
+///
+/// Privacy: policy ids are opaque; line items live off chain (only `codesHash`); patients are addresses.
+contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    // CARC-style reason codes.
+    uint16 public constant REASON_DEDUCTIBLE = 1;
+    uint16 public constant REASON_COINSURANCE = 2;
+    uint16 public constant REASON_EVIDENCE_MISSING = 16;
+    uint16 public constant REASON_DUPLICATE = 18;
+    uint16 public constant REASON_BEFORE_COVERAGE = 26;
+    uint16 public constant REASON_COVERAGE_TERMINATED = 27;
+    uint16 public constant REASON_TIMELY_FILING = 29;
+    uint16 public constant REASON_NOT_INSURED = 31;
+    uint16 public constant REASON_FUTURE_SERVICE = 110;
+    uint16 public constant REASON_BENEFIT_MAXIMUM = 119;
+    uint16 public constant REASON_PROVIDER_INELIGIBLE = 185;
+    uint16 public constant REASON_CONSENT_ABSENT = 197;
+    /// @notice medchain's own code (outside CARC's range): the submitter may not submit this claim.
+    uint16 public constant REASON_NOT_SUBMITTER = 1001;
+    /// @notice medchain's own code: the billed amount is zero or too large for the accounting.
+    uint16 public constant REASON_INVALID_AMOUNT = 1002;
+
+    /// @notice Purpose HPAYMT and category billing-and-claims, as in {ConsentRegistry}.
+    uint256 public constant CONSENT_PURPOSE = 1 << 1;
+    uint256 public constant CONSENT_CATEGORY = 1 << 13;
+
+    uint64 public constant POLICY_YEAR = 365 days;
+
+    IConsentRegistry public immutable consent;
+    IRecordAnchor public immutable recordAnchor;
+    IERC20 public immutable token;
+    /// @notice Seconds after adjudication during which the insurer may deny; settlement comes after.
+    uint64 public immutable reviewWindow;
+    /// @notice Seconds after a denial or partial payment during which the provider may dispute.
+    uint64 public immutable appealWindow;
+    /// @notice Claims for services older than this many seconds are refused (CARC 29).
+    uint64 public immutable timelyFilingLimit;
+
+    /// @dev Three slots: [insurer | validFrom | coinsuranceBps | index], [patient | validUntil],
+    /// [annualLimit | deductible].
+    struct Policy {
+        address insurer;
+        uint64 validFrom;
+        uint16 coinsuranceBps;
+        uint32 index;
+        address patient;
+        uint64 validUntil;
+        uint128 annualLimit;
+        uint128 deductible;
+    }
+
+    /// @dev One slot per policy year.
+    struct Usage {
+        uint128 deductibleMet;
+        uint128 paid;
+    }
+
+    /// @dev Two slots: [provider | status | reasonCode | policyYear | decidedAt | disputed],
+    /// [payable | deductibleApplied | policyIndex]. The billed amount lives in events only.
+    struct Claim {
+        address provider;
+        Status status;
+        uint16 reasonCode;
+        uint16 policyYear;
+        uint40 decidedAt;
+        bool disputed;
+        uint96 payable_;
+        uint96 deductibleApplied;
+        uint32 policyIndex;
+    }
+
+    /// @dev One slot per insurer.
+    struct Pool {
+        uint128 available;
+        uint128 reserved;
+    }
+
+    mapping(bytes32 policyId => Policy) private _policies;
+    bytes32[] private _policyIds; // index -> id (index 0 is a sentinel: real policies start at 1)
+    mapping(bytes32 policyId => mapping(uint256 year => Usage)) private _usage;
+    mapping(bytes32 claimId => Claim) private _claims;
+    mapping(address insurer => Pool) private _pools;
+    mapping(address provider => uint256 amount) private _credits;
+
+    /// @param registry_ Consortium membership.
+    /// @param consent_ Patient consent: the insurer needs HPAYMT consent to billing-and-claims data.
+    /// @param recordAnchor_ Anchored evidence.
+    /// @param token_ The settlement stable token.
+    /// @param reviewWindow_ Seconds the insurer has to deny after adjudication.
+    /// @param appealWindow_ Seconds the provider has to dispute after a denial or partial payment.
+    /// @param timelyFilingLimit_ Maximum age of a service at submission, in seconds.
+    constructor(
+        IConsortiumRegistry registry_,
+        IConsentRegistry consent_,
+        IRecordAnchor recordAnchor_,
+        IERC20 token_,
+        uint64 reviewWindow_,
+        uint64 appealWindow_,
+        uint64 timelyFilingLimit_
+    ) ConsortiumGated(registry_) {
+        if (address(consent_) == address(0) || address(recordAnchor_) == address(0) || address(token_) == address(0)) {
+            revert ClaimSettlementZeroAddress();
+        }
+        if (reviewWindow_ == 0 || appealWindow_ == 0 || timelyFilingLimit_ == 0) revert ClaimSettlementInvalidWindow();
+        consent = consent_;
+        recordAnchor = recordAnchor_;
+        token = token_;
+        reviewWindow = reviewWindow_;
+        appealWindow = appealWindow_;
+        timelyFilingLimit = timelyFilingLimit_;
+        _policyIds.push(bytes32(0));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Policies and pools
+
+    /// @notice Registers `policyId` for `patient`; the caller, an active insurer, becomes its insurer.
+    /// @dev Requirements: active INSURER; `policyId` new and not zero; `patient` not zero;
+    /// 0 < `annualLimit` < 2**96; `coinsuranceBps` ≤ 10,000; `validFrom` < `validUntil`.
+    /// Emits a {PolicyRegistered} event.
+    function registerPolicy(
+        bytes32 policyId,
+        address patient,
+        uint128 annualLimit,
+        uint128 deductible,
+        uint16 coinsuranceBps,
+        uint64 validFrom,
+        uint64 validUntil
+    ) external onlyActiveMember(MemberRoles.INSURER) {
+        if (patient == address(0)) revert ClaimSettlementZeroAddress();
+        if (policyId == bytes32(0) || annualLimit == 0 || annualLimit > type(uint96).max || coinsuranceBps > 10_000
+                || validFrom >= validUntil) revert ClaimSettlementInvalidPolicy(policyId);
+        if (_policies[policyId].insurer != address(0)) revert ClaimSettlementPolicyExists(policyId);
+        uint32 index = uint32(_policyIds.length);
+        _policyIds.push(policyId);
+        _policies[policyId] =
+            Policy(msg.sender, validFrom, coinsuranceBps, index, patient, validUntil, annualLimit, deductible);
+        emit PolicyRegistered(policyId, msg.sender, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil);
+    }
+
+    /// @notice Adds `amount` of the settlement token to the caller's pool (an active insurer).
+    /// @dev Requirements: active INSURER; `amount` > 0 and approved. Emits a {PoolFunded} event.
+    function fund(uint256 amount) external onlyActiveMember(MemberRoles.INSURER) {
+        if (amount == 0 || amount > type(uint96).max) revert ClaimSettlementInvalidAmount(amount);
+        _pools[msg.sender].available += uint128(amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        emit PoolFunded(msg.sender, amount);
+    }
+
+    /// @notice Takes `amount` of the caller's unreserved funds back (allowed even while suspended).
+    /// @dev Requirements: `amount` > 0 and ≤ available. Emits a {PoolWithdrawn} event.
+    function withdrawFunds(uint256 amount) external nonReentrant {
+        Pool storage pool = _pools[msg.sender];
+        if (amount == 0) revert ClaimSettlementInvalidAmount(amount);
+        if (amount > pool.available) revert ClaimSettlementInsufficientPool(msg.sender, pool.available, amount);
+        pool.available -= uint128(amount);
+        token.safeTransfer(msg.sender, amount);
+        emit PoolWithdrawn(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Submission and adjudication
+
+    /// @notice Submits one claim; a refused claim reverts with {ClaimSettlementRejected} and its reason code.
+    /// @dev Requirements: the caller is the provider or the policy's insurer, and every submission check
+    /// passes (see {submitClaims}). Emits {ClaimSubmitted} and {ClaimAdjudicated} events.
+    function submitClaim(ClaimInput calldata c) external returns (bytes32 claimId) {
+        uint16 reason;
+        (claimId, reason) = _submit(c);
+        if (reason != 0) {
+            if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.provider);
+            revert ClaimSettlementRejected(claimId, reason);
+        }
+    }
+
+    /// @notice Submits many claims; a refused claim emits {ClaimRejected} and the others proceed.
+    /// @dev Checks, each with its reason code: submitter is the provider or the policy's insurer (1001);
+    /// not a duplicate of (policy, provider, service date, codes) (18); amount fits (1002); the policy
+    /// exists (31) and covers the service date (26 before, 27 after); the service date is not in the future
+    /// (110) nor older than the timely-filing limit (29); the provider is an active PROVIDER (185); the
+    /// patient consents to the insurer for HPAYMT on billing-and-claims data (197); the evidence is
+    /// anchored by that provider, alone or in a batch, and not retracted (16).
+    function submitClaims(ClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
+        claimIds = new bytes32[](cs.length);
+        for (uint256 i; i < cs.length; ++i) {
+            uint16 reason;
+            (claimIds[i], reason) = _submit(cs[i]);
+            if (reason != 0) emit ClaimRejected(claimIds[i], reason);
+        }
+    }
+
+    /// @notice Completes a claim waiting for funds, once the insurer's pool covers it.
+    /// @dev Requirements: status PendingFunds; the pool's available funds cover the payable amount.
+    /// Emits a {ClaimAdjudicated} event.
+    function adjudicate(bytes32 claimId) external {
+        Claim storage claim = _claims[claimId];
+        if (claim.status != Status.PendingFunds) revert ClaimSettlementWrongStatus(claimId, claim.status);
+        address insurer = _policies[_policyIds[claim.policyIndex]].insurer;
+        Pool storage pool = _pools[insurer];
+        if (pool.available < claim.payable_) {
+            revert ClaimSettlementInsufficientPool(insurer, pool.available, claim.payable_);
+        }
+        pool.available -= claim.payable_;
+        pool.reserved += claim.payable_;
+        claim.status = claim.reasonCode == REASON_BENEFIT_MAXIMUM ? Status.Partial : Status.Approved;
+        claim.decidedAt = uint40(block.timestamp);
+        emit ClaimAdjudicated(claimId, claim.status, 0, claim.payable_, claim.reasonCode);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Review and appeal
+
+    /// @notice The insurer denies a claim within its review window, releasing its reservation.
+    /// @dev Requirements: the caller is the policy's insurer; status Approved, Partial (review window
+    /// open) or PendingFunds. The deductible and limit it used are given back to the policy year.
+    /// Emits a {ClaimDenied} event.
+    function deny(bytes32 claimId, uint16 reasonCode) external {
+        Claim storage claim = _claims[claimId];
+        bytes32 policyId = _policyIds[claim.policyIndex];
+        address insurer = _policies[policyId].insurer;
+        if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        Status status = claim.status;
+        if (status == Status.Approved || status == Status.Partial) {
+            uint64 endsAt = uint64(claim.decidedAt) + reviewWindow;
+            if (block.timestamp >= endsAt) revert ClaimSettlementReviewWindowClosed(claimId, endsAt);
+            Pool storage pool = _pools[insurer];
+            pool.reserved -= claim.payable_;
+            pool.available += claim.payable_;
+        } else if (status != Status.PendingFunds) {
+            revert ClaimSettlementWrongStatus(claimId, status);
+        }
+        Usage storage usage = _usage[policyId][claim.policyYear];
+        usage.paid -= claim.payable_;
+        usage.deductibleMet -= claim.deductibleApplied;
+        claim.payable_ = 0;
+        claim.deductibleApplied = 0;
+        claim.status = Status.Denied;
+        claim.reasonCode = reasonCode;
+        claim.decidedAt = uint40(block.timestamp);
+        emit ClaimDenied(claimId, insurer, reasonCode);
+    }
+
+    /// @notice The provider appeals a denial or partial payment, once, with new anchored evidence.
+    /// @dev Requirements: the caller is the claim's provider; status Denied or Partial; not disputed
+    /// before; within the appeal window after the decision; `evidenceHash` anchored by the provider and
+    /// not retracted. Emits a {ClaimDisputed} event.
+    function dispute(bytes32 claimId, bytes32 evidenceHash) external {
+        Claim storage claim = _claims[claimId];
+        if (msg.sender != claim.provider) revert ClaimSettlementNotProvider(msg.sender, claim.provider);
+        if (claim.status != Status.Denied && claim.status != Status.Partial) {
+            revert ClaimSettlementWrongStatus(claimId, claim.status);
+        }
+        if (claim.disputed) revert ClaimSettlementAlreadyDisputed(claimId);
+        uint64 endsAt = uint64(claim.decidedAt) + appealWindow;
+        if (block.timestamp >= endsAt) revert ClaimSettlementAppealWindowClosed(claimId, endsAt);
+        (address anchoredBy,,, bool retracted) = recordAnchor.verify(evidenceHash);
+        if (anchoredBy != claim.provider || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
+        claim.status = Status.Disputed;
+        claim.disputed = true;
+        emit ClaimDisputed(claimId, msg.sender, evidenceHash);
+    }
+
+    /// @notice The insurer resolves a dispute: `approvedAmount` becomes the claim's payable amount.
+    /// @dev Requirements: the caller is the policy's insurer; status Disputed; `approvedAmount` within
+    /// the policy year's remaining limit and covered by the pool. A zero amount denies the claim; any
+    /// other is settleable at once. Emits a {DisputeResolved} event.
+    function resolveDispute(bytes32 claimId, uint128 approvedAmount) external {
+        Claim storage claim = _claims[claimId];
+        bytes32 policyId = _policyIds[claim.policyIndex];
+        Policy storage policy = _policies[policyId];
+        address insurer = policy.insurer;
+        if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        if (claim.status != Status.Disputed) revert ClaimSettlementWrongStatus(claimId, claim.status);
+        Usage storage usage = _usage[policyId][claim.policyYear];
+        uint256 paidOthers = usage.paid - claim.payable_;
+        uint256 remaining = policy.annualLimit > paidOthers ? policy.annualLimit - paidOthers : 0;
+        if (approvedAmount > remaining) revert ClaimSettlementExceedsLimit(claimId, approvedAmount, remaining);
+
+        Pool storage pool = _pools[insurer];
+        if (approvedAmount > claim.payable_) {
+            uint256 more = approvedAmount - claim.payable_;
+            if (pool.available < more) revert ClaimSettlementInsufficientPool(insurer, pool.available, more);
+            pool.available -= uint128(more);
+            pool.reserved += uint128(more);
+        } else {
+            uint256 less = claim.payable_ - approvedAmount;
+            pool.reserved -= uint128(less);
+            pool.available += uint128(less);
+        }
+        usage.paid = uint128(paidOthers + approvedAmount);
+        // approvedAmount <= annualLimit <= type(uint96).max (checked at registration): the cast is exact.
+        claim.payable_ = uint96(approvedAmount);
+        claim.status = approvedAmount == 0 ? Status.Denied : Status.Resolved;
+        claim.decidedAt = uint40(block.timestamp);
+        emit DisputeResolved(claimId, msg.sender, approvedAmount);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Settlement
+
+    /// @notice Credits providers for every settleable claim in `claimIds` (Approved or Partial after
+    /// the review window, or Resolved); others are skipped. Anyone may call it.
+    /// @dev A claim is credited at most once: it becomes Settled. Emits a {ClaimSettled} event per claim.
+    /// @return settled How many claims were credited.
+    function settle(bytes32[] calldata claimIds) external returns (uint256 settled) {
+        for (uint256 i; i < claimIds.length; ++i) {
+            Claim storage claim = _claims[claimIds[i]];
+            Status status = claim.status;
+            bool due = status == Status.Resolved
+                || ((status == Status.Approved || status == Status.Partial)
+                    && block.timestamp >= uint256(claim.decidedAt) + reviewWindow);
+            if (!due) continue;
+            uint96 amount = claim.payable_;
+            _pools[_policies[_policyIds[claim.policyIndex]].insurer].reserved -= amount;
+            _credits[claim.provider] += amount;
+            claim.status = Status.Settled;
+            emit ClaimSettled(claimIds[i], claim.provider, amount);
+            ++settled;
+        }
+    }
+
+    /// @notice Pays the caller everything credited to it (pull payment).
+    /// @dev Requirements: a non-zero credit. Reentrancy-guarded; the credit is cleared before the transfer.
+    /// Emits a {Withdrawn} event.
+    function withdraw() external nonReentrant {
+        uint256 amount = _credits[msg.sender];
+        if (amount == 0) revert ClaimSettlementNothingToWithdraw(msg.sender);
+        _credits[msg.sender] = 0;
+        token.safeTransfer(msg.sender, amount);
+        emit Withdrawn(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Views
+
+    /// @notice The id of a claim: a fingerprint of (policy, provider, service date, codes hash).
+    function claimIdOf(bytes32 policyId, address provider, uint64 serviceDate, bytes32 codesHash)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(policyId, provider, serviceDate, codesHash));
+    }
+
+    /// @notice A claim's state.
+    function claimOf(bytes32 claimId) external view returns (ClaimView memory v) {
+        Claim memory c = _claims[claimId];
+        return ClaimView(
+            c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex], c.provider, c.status, c.reasonCode,
+            c.policyYear, c.decidedAt, c.disputed, c.payable_, c.deductibleApplied
+        );
+    }
+
+    /// @notice A policy's terms (zero insurer: unknown).
+    function policyOf(bytes32 policyId)
+        external
+        view
+        returns (
+            address insurer,
+            address patient,
+            uint128 annualLimit,
+            uint128 deductible,
+            uint16 coinsuranceBps,
+            uint64 validFrom,
+            uint64 validUntil
+        )
+    {
+        Policy memory p = _policies[policyId];
+        return (p.insurer, p.patient, p.annualLimit, p.deductible, p.coinsuranceBps, p.validFrom, p.validUntil);
+    }
+
+    /// @notice Deductible met and amount paid (or reserved) in policy year `year` (0 = first year).
+    function usageOf(bytes32 policyId, uint256 year) external view returns (uint256 deductibleMet, uint256 paid) {
+        Usage memory u = _usage[policyId][year];
+        return (u.deductibleMet, u.paid);
+    }
+
+    /// @notice An insurer's pool: unreserved and reserved funds.
+    function poolOf(address insurer) external view returns (uint256 available, uint256 reserved) {
+        Pool memory pool = _pools[insurer];
+        return (pool.available, pool.reserved);
+    }
+
+    /// @notice What `provider` may withdraw now.
+    function creditOf(address provider) external view returns (uint256) {
+        return _credits[provider];
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Internals
+
+    /// @dev Checks and adjudicates one claim. Returns a non-zero reason code when refused (nothing stored).
+    function _submit(ClaimInput calldata c) private returns (bytes32 claimId, uint16 reason) {
+        claimId = claimIdOf(c.policyId, c.provider, c.serviceDate, c.codesHash);
+        Policy storage policy = _policies[c.policyId];
+        address insurer = policy.insurer;
+        reason = _check(c, claimId, policy, insurer);
+        if (reason != 0) return (claimId, reason);
+        _record(c, claimId, policy, insurer);
+    }
+
+    /// @dev Adjudicates an accepted claim, updates the policy year and the pool, stores the claim.
+    function _record(ClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer) private {
+        uint256 year = (c.serviceDate - policy.validFrom) / POLICY_YEAR;
+        Usage storage usage = _usage[c.policyId][year];
+        (uint256 deductibleApplied, uint256 payable_, uint16 adjustment) = _adjudicate(c.amount, policy, usage);
+        // Both are bounded by `amount` < 2**96 (checked in _check): the casts are exact.
+        usage.deductibleMet += uint128(deductibleApplied);
+        usage.paid += uint128(payable_);
+
+        Status status = payable_ == 0 ? Status.Denied : _reserve(insurer, payable_, adjustment);
+        _claims[claimId] = Claim(
+            c.provider, status, adjustment, uint16(year), uint40(block.timestamp), false, uint96(payable_),
+            uint96(deductibleApplied), policy.index
+        );
+        _emitSubmitted(c, claimId, insurer, status, payable_, adjustment);
+    }
+
+    /// @dev Reserves `payable_` from the insurer's pool if it can; the resulting status.
+    function _reserve(address insurer, uint256 payable_, uint16 adjustment) private returns (Status) {
+        Pool storage pool = _pools[insurer];
+        if (pool.available < payable_) return Status.PendingFunds;
+        pool.available -= uint128(payable_);
+        pool.reserved += uint128(payable_);
+        return adjustment == REASON_BENEFIT_MAXIMUM ? Status.Partial : Status.Approved;
+    }
+
+    function _emitSubmitted(
+        ClaimInput calldata c,
+        bytes32 claimId,
+        address insurer,
+        Status status,
+        uint256 payable_,
+        uint16 adjustment
+    ) private {
+        emit ClaimSubmitted(claimId, c.policyId, c.provider, insurer, c.amount, c.serviceDate);
+        emit ClaimAdjudicated(claimId, status, c.amount - payable_, payable_, adjustment);
+    }
+
+    /// @dev The submission checks, cheapest first; 0 when all pass.
+    function _check(ClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer)
+        private
+        view
+        returns (uint16)
+    {
+        if (msg.sender != c.provider && (insurer == address(0) || msg.sender != insurer)) return REASON_NOT_SUBMITTER;
+        if (_claims[claimId].status != Status.None) return REASON_DUPLICATE;
+        if (c.amount == 0 || c.amount > type(uint96).max) return REASON_INVALID_AMOUNT;
+        if (insurer == address(0)) return REASON_NOT_INSURED;
+        if (c.serviceDate < policy.validFrom) return REASON_BEFORE_COVERAGE;
+        if (c.serviceDate >= policy.validUntil) return REASON_COVERAGE_TERMINATED;
+        if (c.serviceDate > block.timestamp) return REASON_FUTURE_SERVICE;
+        if (block.timestamp - c.serviceDate > timelyFilingLimit) return REASON_TIMELY_FILING;
+        if (!registry.isActiveMember(c.provider, MemberRoles.PROVIDER)) return REASON_PROVIDER_INELIGIBLE;
+        if (!consent.hasConsent(policy.patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) return REASON_CONSENT_ABSENT;
+        if (!_evidenceHolds(c)) return REASON_EVIDENCE_MISSING;
+        return 0;
+    }
+
+    /// @dev The evidence is anchored by the claim's provider (alone, or in a batch of its) and not retracted.
+    function _evidenceHolds(ClaimInput calldata c) private view returns (bool) {
+        (address anchoredBy,,, bool retracted) = recordAnchor.verify(c.evidenceHash);
+        if (c.evidenceRoot == bytes32(0)) return anchoredBy == c.provider && !retracted;
+        if (retracted) return false;
+        (address batchBy,) = recordAnchor.verifyInBatch(c.evidenceRoot, c.evidenceHash, c.evidenceProof);
+        return batchBy == c.provider;
+    }
+
+    /// @dev Deductible first, then coinsurance on the rest; payable = min(benefit, limit left this year).
+    function _adjudicate(uint256 amount, Policy storage policy, Usage storage usage)
+        private
+        view
+        returns (uint256 deductibleApplied, uint256 payable_, uint16 reason)
+    {
+        uint256 deductibleLeft = policy.deductible > usage.deductibleMet ? policy.deductible - usage.deductibleMet : 0;
+        deductibleApplied = amount < deductibleLeft ? amount : deductibleLeft;
+        uint256 rest = amount - deductibleApplied;
+        uint256 coinsurance = rest * policy.coinsuranceBps / 10_000;
+        uint256 benefit = rest - coinsurance;
+        uint256 limitLeft = policy.annualLimit > usage.paid ? policy.annualLimit - usage.paid : 0;
+        payable_ = benefit < limitLeft ? benefit : limitLeft;
+        if (payable_ < benefit) reason = REASON_BENEFIT_MAXIMUM;
+        else if (deductibleApplied != 0) reason = REASON_DEDUCTIBLE;
+        else if (coinsurance != 0) reason = REASON_COINSURANCE;
+    }
+}
