@@ -6,10 +6,13 @@ Later capabilities (consent, records, claims, provenance) extend this walk-throu
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+
+from eth_utils import keccak
 
 from .access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
 from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
@@ -43,6 +46,7 @@ class DemoReport:
     gas: dict[str, int] = field(default_factory=dict)
     story: list[str] = field(default_factory=list)
     consents: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # patient, grantee, purposes, categories, state
+    claims: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # claim, patient, billed, outcome, paid
 
     def render(self) -> str:
         lines = [
@@ -66,6 +70,9 @@ class DemoReport:
         if self.consents:
             lines += ["", f"{'patient':<14} {'grantee':<28} {'purposes':<13} {'categories':<22} state", "-" * 72]
             lines += [f"{p:<14} {g:<28} {pu:<13} {c:<22} {st}" for p, g, pu, c, st in self.consents]
+        if self.claims:
+            lines += ["", f"{'claim':<26} {'patient':<10} {'billed':>10} {'outcome':<30} {'insurer pays':>12}", "-" * 92]
+            lines += [f"{c:<26} {p:<10} {b:>10} {o:<30} {pay:>12}" for c, p, b, o, pay in self.claims]
         lines += ["", "what happened"]
         lines += [f"  {i}. {line}" for i, line in enumerate(self.story, 1)]
         lines += ["", "gas used"]
@@ -144,13 +151,78 @@ def run_demo(
 
     anchor = project.RecordAnchor.at(result.manifest.address_of("RecordAnchor"))
     auditor = next(spec for spec in specs if spec.role is Role.AUDITOR)
-    _records_story(report, anchor, provider, hospital, auditor.name,
-                   workdir or Path(tempfile.mkdtemp(prefix="medchain-demo-")))
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="medchain-demo-"))
+    evidence = _records_story(report, anchor, provider, hospital, auditor.name, workdir)
+
+    claims = project.ClaimSettlement.at(result.manifest.address_of("ClaimSettlement"))
+    token = project.TestStableToken.at(result.manifest.address_of("TestStableToken"))
+    _claims_story(report, claims, token, consent, provider, hospital, insurer, evidence,
+                  patient_a=accounts[8], patient_b=accounts[9])
     return report
 
 
-def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str, workdir: Path) -> None:
-    """The hospital anchors an encounter Bundle as a batch, amends one record; the auditor verifies."""
+def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, hospital: Any,
+                  insurer: Any, evidence: list[Receipt], *, patient_a: Any, patient_b: Any) -> None:
+    """Policies, a funded pool, a batch of claims (one duplicate, one without consent, one over the limit), payment."""
+    from ape import chain
+
+    usd = 10**6  # the test stable token has 6 decimals
+    now = provider.get_block("latest").timestamp
+    policy_a, policy_b = (keccak(text=f"demo policy {n}") for n in ("A-001", "B-002"))  # opaque ids, no policy numbers
+    for policy, patient in ((policy_a, patient_a), (policy_b, patient_b)):
+        claims.registerPolicy(policy, patient.address, 5_000 * usd, 500 * usd, 2_000, now - 30 * 86400,
+                              now + 335 * 86400, sender=insurer)
+    consent.grant(patient_b.address, insurer.address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
+                  now + 365 * 86400, sender=patient_b)
+    token.mint(insurer.address, 20_000 * usd, sender=insurer)
+    token.approve(claims.address, 20_000 * usd, sender=insurer)
+    claims.fund(20_000 * usd, sender=insurer)
+    report.story.append("the insurer registered two policies (limit 5,000, deductible 500, 20 % coinsurance) and "
+                        "funded its pool with 20,000 test USD")
+
+    def claim(policy: bytes, amount: int, codes: str, receipt: Receipt) -> tuple:
+        return (policy, hospital.address, amount * usd, now - 2 * 86400, keccak(text=codes), receipt.record_hash,
+                receipt.root or b"\0" * 32, receipt.proof)
+
+    batch = [
+        ("B office visit", "patient B", claim(policy_b, 1_200, "99214;80053", evidence[0])),
+        ("B office visit (again)", "patient B", claim(policy_b, 1_300, "99214;80053", evidence[0])),
+        ("A lab panel", "patient A", claim(policy_a, 300, "80061", evidence[1])),
+        ("B surgery", "patient B", claim(policy_b, 9_000, "47562", evidence[2])),
+    ]
+    receipt = claims.submitClaims([c for _, _, c in batch], sender=insurer)
+    report.gas[f"submitClaims ({len(batch)} claims, batch)"] = receipt.gas_used
+    # One ClaimAdjudicated or ClaimRejected per claim, in batch order (a duplicate shares its original's id).
+    results = [log for log in receipt.events if log.event_name in ("ClaimAdjudicated", "ClaimRejected")]
+    reasons = {18: "duplicate", 197: "consent absent", 1: "deductible", 2: "coinsurance", 119: "benefit maximum"}
+    outcome_names = {2: "approved", 3: "partial", 4: "denied", 1: "pending funds"}
+    ids = []
+    for (label, who, c), log in zip(batch, results):
+        ids.append(claims.claimIdOf(c[0], c[1], c[3], c[4]))
+        code = log.reasonCode
+        if log.event_name == "ClaimRejected":
+            report.claims.append((label, who, f"{c[2] // usd:,}", f"REJECTED ({code} {reasons.get(code, '')})", "-"))
+        else:
+            outcome = f"{outcome_names[log.outcome]} ({code} {reasons.get(code, '')})"
+            report.claims.append((label, who, f"{c[2] // usd:,}", outcome, f"{log.payable_ // usd:,}"))
+    report.story.append("the insurer fed the hospital's claims in one batch: the duplicate and the claim without "
+                        "the patient's payment consent were rejected with their CARC codes, the others adjudicated")
+
+    chain.pending_timestamp = provider.get_block("latest").timestamp + claims.reviewWindow() + 1
+    receipt = claims.settle(ids, sender=hospital)
+    report.gas["settle (per claim settled)"] = receipt.gas_used // max(len(receipt.events.filter(claims.ClaimSettled)), 1)
+    credited = claims.creditOf(hospital.address)
+    before = token.balanceOf(hospital.address)
+    claims.withdraw(sender=hospital)
+    report.story.append(f"after the 3-day review window the claims were settled and the hospital withdrew "
+                        f"{(token.balanceOf(hospital.address) - before) // usd:,} test USD (credited {credited // usd:,})")
+
+
+def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str,
+                   workdir: Path) -> list[Receipt]:
+    """The hospital anchors an encounter Bundle as a batch, amends one record; the auditor verifies.
+
+    Returns the receipts of the records that are still current (the claims' evidence)."""
     records = write_entries(encounter_bundle(), workdir / "records")
     salts = SaltStore(workdir / "hospital-salts.json")
     receipts = workdir / "receipts"
@@ -178,8 +250,9 @@ def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any
         verdict = verify_record(anchor_contract=anchor, chain_id=provider.chain_id, record=RecordFile.read(path),
                                 salt=salts.get(RecordFile.read(path)),
                                 receipt=Receipt.load(receipts / path.with_suffix(".receipt.json").name))
-        report.story.append(f"{auditor_name} verified {path.name}: {verdict.status.upper()} — "
-                            f"{verdict.message.split(':', 1)[0].lower()}")
+        message = re.sub(r"0x[0-9a-fA-F]{40,64}", lambda m: _short(m.group(0)), verdict.message)
+        report.story.append(f"{auditor_name} verified {path.name} with its receipt and salt: {message}")
+    return [Receipt.load(receipts / p.with_suffix(".receipt.json").name) for p in records if p != glucose]
 
 
 def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: Any, insurer: Any, *,

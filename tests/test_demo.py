@@ -42,8 +42,17 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
 
     receipts = sorted((tmp_path / "work" / "receipts").glob("*.receipt.json"))
     assert len(receipts) == 6, "five batch records and the corrected version"
-    assert "verified 01-Encounter.json: ANCHORED" in text
+    assert "verified 01-Encounter.json with its receipt and salt: ANCHORED" in text
     assert "SUPERSEDED" in text
+
+    outcomes = {row[0]: row[3] for row in report.claims}
+    assert outcomes["B office visit"].startswith("approved (1 deductible)")
+    assert outcomes["B office visit (again)"].startswith("REJECTED (18")
+    assert outcomes["A lab panel"].startswith("REJECTED (197")
+    assert outcomes["B surgery"].startswith("partial (119")
+    assert {row[0]: row[4] for row in report.claims}["B surgery"] == "4,440", "5,000 limit minus the 560 paid"
+    token = project.TestStableToken.at(_address(report, "TestStableToken"))
+    assert token.balanceOf(accounts[1]) == 5_000 * 10**6, "the hospital was paid the whole annual limit"
 
 
 def _address(report, name):
