@@ -6,7 +6,6 @@ Every input error names the field or file it is about.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +14,7 @@ from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
+from ..jsonfiles import load_json, write_json_atomic
 from .purposes import Category, Purpose
 from .signing import ConsentMessage, Domain, RevocationMessage, recover, typed_data
 
@@ -84,16 +84,11 @@ class SignedMessage:
         return {**doc, "signature": "0x" + self.signature.hex()}
 
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        write_json_atomic(path, self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> SignedMessage:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConsentInputError(f"{path}: no such file") from None
-        except json.JSONDecodeError as err:
-            raise ConsentInputError(f"{path}: not JSON (line {err.lineno}: {err.msg})") from None
+        data = load_json(path, ConsentInputError)
         try:
             d, m = data["domain"], data["message"]
             domain = Domain(chain_id=int(d["chainId"]), verifying_contract=parse_address(d["verifyingContract"],

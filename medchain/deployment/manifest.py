@@ -14,14 +14,13 @@ consortium deployment record is never lost to a mistyped ``--network``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
+from ..jsonfiles import load_json, write_json_atomic
 from ..toolchain import PROJECT_ROOT
 
 DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
@@ -120,12 +119,7 @@ def manifest_path(network_name: str, directory: Path | None = None) -> Path:
 
 def read_manifest(path: Path) -> Manifest:
     """Load a manifest, with errors that name the file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError(f"{path} not found: deploy first (ape run deploy --network ...)") from None
-    except json.JSONDecodeError as err:
-        raise ManifestError(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from err
+    data = load_json(path, ManifestError, missing="not found: deploy first (ape run deploy --network ...)")
     if not isinstance(data, dict):
         raise ManifestError(f"{path}: malformed manifest (expected a JSON object)")
     return Manifest.from_json(data, source=path)
@@ -144,9 +138,4 @@ def write_manifest(manifest: Manifest, path: Path) -> None:
             raise ManifestError(f"{path} exists but is not a readable manifest ({err}): refusing to overwrite it") from err
         if existing_chain != manifest.chain_id:
             raise ChainMismatchError(path, existing_chain, manifest.chain_id, "overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(manifest.to_json(), fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
+    write_json_atomic(path, manifest.to_json())

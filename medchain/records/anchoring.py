@@ -9,9 +9,6 @@ The job is idempotent and resumable:
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from eth_utils import keccak
 
+from ..jsonfiles import load_json, write_json_atomic
 from .hashing import RecordError, RecordFile, new_salt
 from .merkle import MerkleTree
 from .receipts import Receipt
@@ -47,15 +45,6 @@ def collect_records(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
-
-
 class SaltStore:
     """The provider's private salts, keyed by record content (keccak of its canonical bytes).
 
@@ -66,10 +55,10 @@ class SaltStore:
         self.path = Path(path)
         self._salts: dict[str, str] = {}
         if self.path.exists():
-            try:
-                self._salts = dict(json.loads(self.path.read_text(encoding="utf-8")))
-            except (json.JSONDecodeError, TypeError, ValueError) as err:
-                raise RecordError(f"{self.path}: salt store is not a JSON object ({err})") from None
+            data = load_json(self.path, RecordError)
+            if not isinstance(data, dict):
+                raise RecordError(f"{self.path}: salt store is not a JSON object")
+            self._salts = data
 
     @staticmethod
     def key(record: RecordFile) -> str:
@@ -80,7 +69,7 @@ class SaltStore:
         key = self.key(record)
         if key not in self._salts:
             self._salts[key] = "0x" + new_salt().hex()
-            _write_json(self.path, self._salts)
+            write_json_atomic(self.path, self._salts)
         return bytes.fromhex(self._salts[key][2:])
 
     def get(self, record: RecordFile) -> bytes | None:
@@ -186,7 +175,7 @@ def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, com
                   progress) -> None:
     tree = MerkleTree.build([item.record_hash for item in pending])
     journal = Path(out_dir) / ".pending-batch.json"
-    _write_json(journal, {"root": "0x" + tree.root.hex(), "records": [str(i.path) for i in pending]})
+    write_json_atomic(journal, {"root": "0x" + tree.root.hex(), "records": [str(i.path) for i in pending]})
     provider, anchored_at, count = contract.batchOf(tree.root)
     if provider == ZERO_ADDRESS:
         progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")

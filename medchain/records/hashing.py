@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import rfc8785
 from eth_utils import keccak
+
+from ..jsonfiles import load_json
 
 SALT_BYTES = 32
 
@@ -66,14 +67,7 @@ class RecordFile:
 
     @classmethod
     def read(cls, path: Path) -> RecordFile:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise RecordError(f"{path}: no such file") from None
-        except json.JSONDecodeError as err:
-            raise RecordError(f"{path}: not JSON (line {err.lineno} column {err.colno}: {err.msg})") from None
-        except UnicodeDecodeError:
-            raise RecordError(f"{path}: not UTF-8 text") from None
+        data = load_json(path, RecordError)
         if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
             raise RecordError(f"{path}: not a FHIR resource (no resourceType)")
         try:

@@ -7,14 +7,13 @@ asked for: it stays with the provider, who hands it to whoever should be able to
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eth_utils import is_address, to_checksum_address
+
+from ..jsonfiles import load_json, write_json_atomic
 
 FORMAT = "medchain-anchor-receipt-v1"
 
@@ -70,23 +69,11 @@ class Receipt:
         return data
 
     def save(self, path: Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.to_json(), fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
+        write_json_atomic(path, self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> Receipt:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ReceiptError(f"{path}: no such receipt") from None
-        except json.JSONDecodeError as err:
-            raise ReceiptError(f"{path}: not JSON (line {err.lineno}: {err.msg})") from None
-        return cls.from_json(data, str(path))
+        return cls.from_json(load_json(path, ReceiptError, missing="no such receipt"), str(path))
 
     @classmethod
     def from_json(cls, data: Any, source: str = "receipt") -> Receipt:

@@ -77,7 +77,7 @@ def test_missing_manifest_says_to_deploy(tmp_path):
 def test_invalid_json_names_file_and_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{\n  "chainId": 1,\n  oops\n}')
-    with pytest.raises(ManifestError, match=r"bad\.json: not valid JSON \(line 3"):
+    with pytest.raises(ManifestError, match=r"bad\.json: not JSON \(line 3"):
         read_manifest(path)
 
 
