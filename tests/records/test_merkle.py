@@ -87,11 +87,12 @@ class NodeMerkle:
 
 @pytest.fixture(scope="module")
 def js(tmp_path_factory: pytest.TempPathFactory) -> NodeMerkle:
+    # Both are installed by `make setup`: their absence is a broken setup, so fail rather than skip.
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not on PATH")
-    if not (ROOT / "node_modules" / "@openzeppelin" / "merkle-tree" / "package.json").is_file():
-        pytest.skip("@openzeppelin/merkle-tree is not installed in node_modules")
+    assert node is not None, "node is not on PATH"
+    assert (ROOT / "node_modules" / "@openzeppelin" / "merkle-tree" / "package.json").is_file(), (
+        "@openzeppelin/merkle-tree is not installed in node_modules: run make setup"
+    )
     return NodeMerkle(node, tmp_path_factory.mktemp("merkle_js"))
 
 
