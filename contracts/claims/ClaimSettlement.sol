@@ -3,7 +3,7 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ConsortiumGated} from "../access/ConsortiumGated.sol";
 import {MemberRoles} from "../access/MemberRoles.sol";
 import {IClaimSettlement} from "../interfaces/IClaimSettlement.sol";
@@ -23,7 +23,7 @@ import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 /// - nobody withdraws more than they were credited.
 ///
 /// Privacy: policy ids are opaque; line items live off chain (only `codesHash`); patients are addresses.
-contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
+contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // CARC-style reason codes.
@@ -79,18 +79,19 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
         uint128 paid;
     }
 
-    /// @dev Two slots: [provider | status | reasonCode | policyYear | decidedAt | disputed],
-    /// [payable | deductibleApplied | policyIndex]. The billed amount lives in events only.
+    /// @dev One slot, 248 bits, low to high: [status 8 | reasonCode 16 | policyYear 16 | decidedAt 40 |
+    /// disputed 8 | providerIndex 32 | policyIndex 32 | payable 96]. Provider and policy are stored as
+    /// indices (`_providers`, `_policyIds`) so that a claim costs one new slot, not two. The billed
+    /// amount lives in events only; the deductible a claim used is kept apart, and only when non-zero.
     struct Claim {
-        address provider;
         Status status;
         uint16 reasonCode;
         uint16 policyYear;
         uint40 decidedAt;
         bool disputed;
-        uint96 payable_;
-        uint96 deductibleApplied;
+        uint32 providerIndex;
         uint32 policyIndex;
+        uint96 payable_;
     }
 
     /// @dev One slot per insurer.
@@ -103,6 +104,10 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
     bytes32[] private _policyIds; // index -> id (index 0 is a sentinel: real policies start at 1)
     mapping(bytes32 policyId => mapping(uint256 year => Usage)) private _usage;
     mapping(bytes32 claimId => Claim) private _claims;
+    /// @dev Only for claims that used some deductible (most claims of a year do not).
+    mapping(bytes32 claimId => uint256 amount) private _deductibleApplied;
+    address[] private _providers; // index -> provider (index 0 is a sentinel)
+    mapping(address provider => uint32 index) private _providerIndex;
     mapping(address insurer => Pool) private _pools;
     mapping(address provider => uint256 amount) private _credits;
 
@@ -133,6 +138,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
         appealWindow = appealWindow_;
         timelyFilingLimit = timelyFilingLimit_;
         _policyIds.push(bytes32(0));
+        _providers.push(address(0));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -255,9 +261,12 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
         }
         Usage storage usage = _usage[policyId][claim.policyYear];
         usage.paid -= claim.payable_;
-        usage.deductibleMet -= claim.deductibleApplied;
+        uint256 deductibleApplied = _deductibleApplied[claimId];
+        if (deductibleApplied != 0) {
+            usage.deductibleMet -= uint128(deductibleApplied);
+            delete _deductibleApplied[claimId];
+        }
         claim.payable_ = 0;
-        claim.deductibleApplied = 0;
         claim.status = Status.Denied;
         claim.reasonCode = reasonCode;
         claim.decidedAt = uint40(block.timestamp);
@@ -270,7 +279,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
     /// not retracted. Emits a {ClaimDisputed} event.
     function dispute(bytes32 claimId, bytes32 evidenceHash) external {
         Claim storage claim = _claims[claimId];
-        if (msg.sender != claim.provider) revert ClaimSettlementNotProvider(msg.sender, claim.provider);
+        address provider = _providers[claim.providerIndex];
+        if (msg.sender != provider) revert ClaimSettlementNotProvider(msg.sender, provider);
         if (claim.status != Status.Denied && claim.status != Status.Partial) {
             revert ClaimSettlementWrongStatus(claimId, claim.status);
         }
@@ -278,7 +288,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
         uint64 endsAt = uint64(claim.decidedAt) + appealWindow;
         if (block.timestamp >= endsAt) revert ClaimSettlementAppealWindowClosed(claimId, endsAt);
         (address anchoredBy,,, bool retracted) = recordAnchor.verify(evidenceHash);
-        if (anchoredBy != claim.provider || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
+        if (anchoredBy != provider || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
         claim.status = Status.Disputed;
         claim.disputed = true;
         emit ClaimDisputed(claimId, msg.sender, evidenceHash);
@@ -335,10 +345,11 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
                     && block.timestamp >= uint256(claim.decidedAt) + reviewWindow);
             if (!due) continue;
             uint96 amount = claim.payable_;
+            address provider = _providers[claim.providerIndex];
             _pools[_policies[_policyIds[claim.policyIndex]].insurer].reserved -= amount;
-            _credits[claim.provider] += amount;
+            _credits[provider] += amount;
             claim.status = Status.Settled;
-            emit ClaimSettled(claimIds[i], claim.provider, amount);
+            emit ClaimSettled(claimIds[i], provider, amount);
             ++settled;
         }
     }
@@ -370,9 +381,18 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
     function claimOf(bytes32 claimId) external view returns (ClaimView memory v) {
         Claim memory c = _claims[claimId];
         return ClaimView(
-            c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex], c.provider, c.status, c.reasonCode,
-            c.policyYear, c.decidedAt, c.disputed, c.payable_, c.deductibleApplied
+            c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex], _providers[c.providerIndex], c.status,
+            c.reasonCode, c.policyYear, c.decidedAt, c.disputed, c.payable_, uint96(_deductibleApplied[claimId])
         );
+    }
+
+    /// @notice The status of each claim in `claimIds` (None: not on chain), for bulk submitters that
+    /// resume a run: one call answers for a whole batch.
+    function claimStatuses(bytes32[] calldata claimIds) external view returns (Status[] memory statuses) {
+        statuses = new Status[](claimIds.length);
+        for (uint256 i; i < claimIds.length; ++i) {
+            statuses[i] = _claims[claimIds[i]].status;
+        }
     }
 
     /// @notice A policy's terms (zero insurer: unknown).
@@ -432,12 +452,24 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuard {
         usage.deductibleMet += uint128(deductibleApplied);
         usage.paid += uint128(payable_);
 
+        if (deductibleApplied != 0) _deductibleApplied[claimId] = deductibleApplied;
+
         Status status = payable_ == 0 ? Status.Denied : _reserve(insurer, payable_, adjustment);
         _claims[claimId] = Claim(
-            c.provider, status, adjustment, uint16(year), uint40(block.timestamp), false, uint96(payable_),
-            uint96(deductibleApplied), policy.index
+            status, adjustment, uint16(year), uint40(block.timestamp), false, _indexOf(c.provider), policy.index,
+            uint96(payable_)
         );
         _emitSubmitted(c, claimId, insurer, status, payable_, adjustment);
+    }
+
+    /// @dev The provider's index in `_providers`, given on its first accepted claim.
+    function _indexOf(address provider) private returns (uint32 index) {
+        index = _providerIndex[provider];
+        if (index == 0) {
+            index = uint32(_providers.length);
+            _providers.push(provider);
+            _providerIndex[provider] = index;
+        }
     }
 
     /// @dev Reserves `payable_` from the insurer's pool if it can; the resulting status.

@@ -1,0 +1,405 @@
+"""ClaimSettlement benchmark: gas per operation next to Etherisc GIF, and bulk-submission throughput.
+
+Gas (one anvil, automine, every figure a receipt's ``gasUsed``):
+
+* ``submitClaim`` with single-anchored evidence: the first claim of a policy year (opens the year's
+  accumulator slot and uses some deductible) and a steady one (the year is open, the deductible met);
+* ``submitClaims`` of 50 claims for 50 policies, evidence proven into a Merkle batch: per claim,
+  steady and first of the year;
+* ``settle`` of those 50 claims after the review window: per claim;
+* ``withdraw``: a provider's first (its token balance goes from zero: a new slot in the token) and a
+  later one (the usual case);
+* the lifecycle of one paid claim (submitClaim + settle of one claim + withdraw) next to Etherisc
+  GIF's ~1.1 M (submit ~298 k, confirm ~186 k, payout ~620 k, measured for the issue on anvil).
+
+Throughput (a second anvil): 10,000 claims for 250 policies (4 providers, evidence in Merkle
+batches) go through :class:`medchain.claims.bulk.BulkSubmitter` -- encoding, local signing,
+journaling, pipelined sending and receipt reading, as ``ape run submit_claims`` does -- and, from a
+snapshot of the same chain state, as the same batched calls pre-signed and sent raw (the node's own
+limit). Both must hold every claim on chain at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+from web3 import Web3
+from web3.logs import DISCARD
+
+from ..access import Role
+from ..claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, encode_batch
+from ..claims.inputs import ClaimRow, LineItem, codes_hash
+from ..claims.journal import Journal
+from ..consent.purposes import Category, Purpose
+from ..devchain import anvil
+from ..records.merkle import MerkleTree
+from .common import (
+    CHAIN_ID,
+    GENESIS_TIME,
+    BenchmarkError,
+    BenchReport,
+    Chain,
+    GasRow,
+    Target,
+    chain_description,
+    deploy_consortium,
+    load_medchain_artifacts,
+    medchain_compiler,
+    signer,
+)
+
+CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "TestStableToken", "ClaimSettlement")
+DAY = 86_400
+REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT = 3 * DAY, 30 * DAY, 365 * DAY
+USD = 10**6
+CODES_KEY = keccak(text="medchain bench: codes key")
+
+#: Etherisc GIF, measured for the issue on anvil (claims as opaque bytes, no checks).
+GIF_SUBMIT, GIF_CONFIRM, GIF_PAYOUT = 298_000, 186_000, 620_000
+GIF_LIFECYCLE = GIF_SUBMIT + GIF_CONFIRM + GIF_PAYOUT
+
+SUBMIT = Target("submitClaim, single-anchored evidence", 110_000)
+BATCH = Target("submitClaims, per claim in a batch of 50", 80_000)
+SETTLE = Target("settle, per claim in a batch", 30_000)
+WITHDRAW = Target("withdraw", 45_000)
+TARGETS = (SUBMIT, BATCH, SETTLE, WITHDRAW)
+
+BATCH_SIZE = 50
+THROUGHPUT_CLAIMS = 10_000
+THROUGHPUT_POLICIES = 250
+THROUGHPUT_PROVIDERS = 4
+EVIDENCE_PER_PROVIDER = 1_024
+CLAIMS_PER_SECOND_TARGET = 300
+NODE_SHARE_TARGET = 0.5
+BLOCK_TIME = 0.1  # seconds between blocks during the throughput runs
+WINDOW = 16  # batches in flight
+
+
+@dataclass
+class World:
+    """A deployed suite with an insurer, providers, patients with consent and policies, and evidence."""
+
+    chain: Chain
+    contracts: dict[str, Any]
+    insurer: Any  # LocalAccount: the bulk submitter signs locally
+    providers: list[str]
+    policies: list[bytes]
+    evidence: dict[str, tuple[MerkleTree, list[bytes]]]  # provider -> (anchored batch tree, its records)
+
+    @property
+    def claims(self) -> Any:
+        return self.contracts["ClaimSettlement"]
+
+
+def _fund(chain: Chain, address: str) -> None:
+    chain.node.call("anvil_setBalance", [address, hex(10**24)])
+
+
+def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, providers: int,
+                evidence_per_provider: int, progress: Callable[[str], None]) -> World:
+    """Deploy and populate (eth_sendTransaction from anvil's and impersonated accounts)."""
+    governance = chain.accounts[0]
+    insurer = signer("claims insurer")
+    provider_addrs = [chain.accounts[1 + i] for i in range(providers)]
+    _fund(chain, insurer.address)
+    members = [(insurer.address, Role.INSURER)] + [(p, Role.PROVIDER) for p in provider_addrs]
+    registry = deploy_consortium(chain, artifacts, governance, members)
+    consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, DAY, sender=governance)
+    anchor = chain.deploy(artifacts["RecordAnchor"], registry.address, sender=governance)
+    token = chain.deploy(artifacts["TestStableToken"], sender=governance)
+    claims = chain.deploy(artifacts["ClaimSettlement"], registry.address, consent.address, anchor.address,
+                          token.address, REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT, sender=governance)
+    chain.node.call("anvil_impersonateAccount", [insurer.address])
+    now = GENESIS_TIME
+    ids = []
+    progress(f"  {policies} patients: consent to the insurer, policies")
+    for n in range(policies):
+        patient = signer(f"claims patient {n}").address
+        _fund(chain, patient)
+        chain.node.call("anvil_impersonateAccount", [patient])
+        chain.send("grant", consent.functions.grant(patient, insurer.address, int(Purpose.HPAYMT),
+                                                    int(Category.BILLING_CLAIMS), now + 400 * DAY), patient)
+        policy = keccak(text=f"bench policy {n}")
+        chain.send("registerPolicy", claims.functions.registerPolicy(
+            policy, patient, 10**9 * USD, 500 * USD, 2_000, now - 300 * DAY, now + 65 * DAY), insurer.address)
+        ids.append(policy)
+    supply = 10**12 * USD
+    chain.send("mint", token.functions.mint(insurer.address, supply), governance)
+    chain.send("approve", token.functions.approve(claims.address, supply), insurer.address)
+    chain.send("fund", claims.functions.fund(supply), insurer.address)
+    evidence = {}
+    rng = random.Random("medchain bench: claim evidence")
+    for provider in provider_addrs:
+        records = [rng.randbytes(32) for _ in range(evidence_per_provider)]
+        tree = MerkleTree.build(records)
+        chain.send("anchorBatch", anchor.functions.anchorBatch(tree.root, len(records)), provider)
+        evidence[provider] = (tree, records)
+    contracts = {"ConsortiumRegistry": registry, "ConsentRegistry": consent, "RecordAnchor": anchor,
+                 "TestStableToken": token, "ClaimSettlement": claims}
+    return World(chain, contracts, insurer, provider_addrs, ids, evidence)
+
+
+def make_claim(world: World, n: int, *, policy: bytes, provider: str, service_date: int, amount: int,
+               single: bytes | None = None) -> ClaimRow:
+    """A claim for ``policy`` with evidence from the provider's batch (or a ``single`` anchored record)."""
+    items = (LineItem(f"99{n % 1000:03d}", (), Decimal(1), amount), LineItem("BENCH", (), Decimal(n + 1), 0))
+    tree, records = world.evidence[provider]
+    if single is not None:
+        evidence = {"evidence_hash": single}
+    else:
+        index = n % len(records)
+        evidence = {"evidence_hash": records[index], "evidence_root": tree.root,
+                    "evidence_proof": tuple(tree.proof_by_index(tree.values.index(records[index])))}
+    return ClaimRow(row=n, ref=f"bench-{n}", policy_id=policy, provider=provider, amount=amount,
+                    service_date=service_date, line_items=items, codes_hash=codes_hash(items, CODES_KEY), **evidence)
+
+
+def _tx(world: World, rows: list[ClaimRow], single: bool = False) -> dict[str, Any]:
+    claims = world.claims
+    if single:
+        call = claims.functions.submitClaim(rows[0].as_input())
+    else:
+        call = claims.functions.submitClaims([r.as_input() for r in rows])
+    return world.chain.send("submit", call, world.insurer.address)
+
+
+# ----------------------------------------------------------------------------------------------
+# Gas
+
+
+@dataclass(frozen=True)
+class Gas:
+    provider_first: int
+    submit_first: int
+    submit_steady: int
+    batch_first: float
+    batch_steady: float
+    settle: float
+    withdraw_first: int
+    withdraw_later: int
+    settle_one: int
+
+    @property
+    def lifecycle(self) -> int:
+        return self.submit_steady + self.settle_one + self.withdraw_later
+
+
+def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> tuple[Gas, str]:
+    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME)) as node:
+        chain = Chain(node)
+        world = build_world(chain, artifacts, policies=2 * BATCH_SIZE + 1, providers=1, evidence_per_provider=64,
+                            progress=progress)
+        provider = world.providers[0]
+        anchor = world.contracts["RecordAnchor"]
+        singles = [keccak(text=f"single evidence {i}") for i in range(3)]
+        for record in singles:
+            chain.send("anchor", anchor.functions.anchor(record), provider)
+        day = GENESIS_TIME - 10 * DAY
+        p0 = world.policies[0]
+        # The provider's very first claim on the contract also gives it its index (two new slots, once).
+        provider_first = _tx(world, [make_claim(world, 0, policy=world.policies[-1], provider=provider,
+                                                service_date=day, amount=900 * USD, single=singles[2])],
+                             single=True)["gasUsed"]
+        submit_first = _tx(world, [make_claim(world, 1, policy=p0, provider=provider, service_date=day,
+                                              amount=900 * USD, single=singles[0])], single=True)["gasUsed"]
+        submit_steady = _tx(world, [make_claim(world, 2, policy=p0, provider=provider, service_date=day + 1,
+                                               amount=300 * USD, single=singles[1])], single=True)["gasUsed"]
+        first_batch = [make_claim(world, 100 + i, policy=world.policies[1 + i], provider=provider,
+                                  service_date=day, amount=800 * USD) for i in range(BATCH_SIZE)]
+        batch_first = _tx(world, first_batch)["gasUsed"] / BATCH_SIZE
+        steady_batch = [make_claim(world, 200 + i, policy=world.policies[1 + i], provider=provider,
+                                   service_date=day + 2, amount=400 * USD) for i in range(BATCH_SIZE)]
+        receipt = _tx(world, steady_batch)
+        batch_steady = receipt["gasUsed"] / BATCH_SIZE
+        adjudicated = world.claims.events.ClaimAdjudicated().process_receipt(receipt, errors=DISCARD)
+        if len(adjudicated) != BATCH_SIZE or any(e["args"]["outcome"] != 2 for e in adjudicated):
+            raise BenchmarkError("the steady batch was not approved in full")
+        node.call("evm_increaseTime", [REVIEW_WINDOW + 1])
+        node.call("evm_mine")
+        ids = [r.claim_id for r in steady_batch]
+        settle = chain.send("settle", world.claims.functions.settle(ids), provider)["gasUsed"] / BATCH_SIZE
+        withdraw_first = chain.send("withdraw", world.claims.functions.withdraw(), provider)["gasUsed"]
+        settle_one = chain.send("settle one", world.claims.functions.settle([first_batch[0].claim_id]),
+                                provider)["gasUsed"]
+        withdraw_later = chain.send("withdraw", world.claims.functions.withdraw(), provider)["gasUsed"]
+        description = chain_description(node).replace("both suites", "medchain")
+    return Gas(provider_first, submit_first, submit_steady, batch_first, batch_steady, settle, withdraw_first, withdraw_later,
+               settle_one), description
+
+
+# ----------------------------------------------------------------------------------------------
+# Throughput
+
+
+@dataclass(frozen=True)
+class Throughput:
+    claims: int
+    transactions: int
+    script_seconds: float
+    raw_seconds: float
+    notes: tuple[str, ...]
+
+    @property
+    def script_rate(self) -> float:
+        return self.claims / self.script_seconds
+
+    @property
+    def raw_rate(self) -> float:
+        return self.claims / self.raw_seconds
+
+    @property
+    def share(self) -> float:
+        return self.script_rate / self.raw_rate
+
+
+def throughput_claims(world: World, count: int) -> list[ClaimRow]:
+    rng = random.Random("medchain bench: throughput claims")
+    rows = []
+    for n in range(count):
+        rows.append(make_claim(
+            world, n, policy=world.policies[n % len(world.policies)], provider=world.providers[n % len(world.providers)],
+            service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY, amount=rng.randrange(50, 2_000) * USD,
+        ))
+    return rows
+
+
+def _raw_run(world: World, rows: list[ClaimRow]) -> tuple[float, int]:
+    """The node's own limit: the same batches pre-signed, then sent raw and awaited."""
+    w3 = world.chain.w3
+    nonce = w3.eth.get_transaction_count(world.insurer.address, "pending")
+    base = w3.eth.get_block("latest")["baseFeePerGas"]
+    signed = []
+    for i in range(0, len(rows), BATCH_SIZE):
+        batch = rows[i:i + BATCH_SIZE]
+        tx = {"type": 2, "chainId": CHAIN_ID, "nonce": nonce + len(signed), "to": world.claims.address, "value": 0,
+              "data": encode_batch(batch), "gas": batch_gas(batch), "maxFeePerGas": 2 * base + 1,
+              "maxPriorityFeePerGas": 1}
+        signed.append(Web3.to_hex(Account.sign_transaction(tx, world.insurer.key).raw_transaction))
+    started = time.monotonic()
+    hashes = [h for i in range(0, len(signed), 16) for h in world.chain.send_raw(signed[i:i + 16])]
+    pending = set(hashes)
+    while pending:
+        answers = w3.provider.make_batch_request([("eth_getTransactionReceipt", [h]) for h in pending])
+        for h, answer in zip(list(pending), answers):
+            receipt = answer.get("result")
+            if receipt is not None:
+                if int(receipt["status"], 16) != 1:
+                    raise BenchmarkError(f"raw batch {h} reverted")
+                pending.discard(h)
+        if pending:
+            time.sleep(0.01)
+    return time.monotonic() - started, len(signed)
+
+
+class Miner:
+    """Mines a block every ``interval`` seconds on a node whose automine is off (a steady block time)."""
+
+    def __init__(self, node: Any, interval: float):
+        self.node, self.interval = node, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.node.call("evm_mine")
+
+    def __enter__(self) -> Miner:
+        self.node.call("evm_setAutomine", [False])
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.node.call("evm_setAutomine", [True])
+
+
+def measure_throughput(artifacts: dict[str, Any], progress: Callable[[str], None]) -> Throughput:
+    # The world is built with automine; the measurements run with a block every BLOCK_TIME seconds and
+    # room for 40 full batches per block, as a consortium chain with a short block time would.
+    args = ("--timestamp", str(GENESIS_TIME), "--gas-limit", str(40 * TX_GAS_CAP))
+    with anvil(CHAIN_ID, *args) as node:
+        chain = Chain(node)
+        world = build_world(chain, artifacts, policies=THROUGHPUT_POLICIES, providers=THROUGHPUT_PROVIDERS,
+                            evidence_per_provider=EVIDENCE_PER_PROVIDER, progress=progress)
+        rows = throughput_claims(world, THROUGHPUT_CLAIMS)
+        snapshot = node.call("evm_snapshot")
+        progress(f"  node limit: {len(rows):,} claims pre-signed, sent raw")
+        with Miner(node, BLOCK_TIME):
+            raw_seconds, transactions = _raw_run(world, rows)
+        statuses = world.claims.functions.claimStatuses([r.claim_id for r in rows]).call()
+        if any(s == 0 for s in statuses):
+            raise BenchmarkError("the raw run left claims off chain")
+        node.call("evm_revert", [snapshot])
+        progress(f"  bulk submitter: {len(rows):,} claims")
+        with tempfile.TemporaryDirectory() as tmp, Miner(node, BLOCK_TIME):
+            journal = Journal(Path(tmp) / "journal.sqlite", chain_id=CHAIN_ID, contract=world.claims.address)
+            submitter = BulkSubmitter(chain.w3, world.claims.address, LocalSigner(world.insurer), journal,
+                                      batch_size=BATCH_SIZE, window=WINDOW)
+            result = submitter.run(rows)
+            journal.close()
+        on_chain = sum(1 for e in result.entries.values() if e.state == "accepted")
+        if on_chain != len(rows):
+            raise BenchmarkError(f"the bulk submitter left {len(rows) - on_chain} claims off chain")
+    return Throughput(len(rows), transactions, result.seconds, raw_seconds, tuple(result.notes))
+
+
+# ----------------------------------------------------------------------------------------------
+# Report
+
+
+def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throughput: bool = True) -> BenchReport:
+    artifacts = load_medchain_artifacts(CONTRACTS)
+    progress("measuring ClaimSettlement gas on anvil")
+    gas, chain_line = measure_gas(artifacts, progress)
+    rows = [
+        GasRow("submitClaim, the provider's first claim ever", gas.provider_first, "submit", GIF_SUBMIT),
+        GasRow("submitClaim, single evidence, first of policy year", gas.submit_first, "submit",
+               GIF_SUBMIT),
+        GasRow("submitClaim, single evidence, steady", gas.submit_steady, "submitClaim", GIF_SUBMIT, SUBMIT),
+        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, first of year", gas.batch_first, target=BATCH),
+        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, steady", gas.batch_steady, "submitClaim", GIF_SUBMIT, BATCH),
+        GasRow(f"settle x{BATCH_SIZE}, per claim", gas.settle, "confirmClaim", GIF_CONFIRM, SETTLE),
+        GasRow("settle, one claim", gas.settle_one, "confirmClaim", GIF_CONFIRM),
+        GasRow("withdraw, provider's first (new token balance)", gas.withdraw_first, "payout", GIF_PAYOUT),
+        GasRow("withdraw, later", gas.withdraw_later, "payout", GIF_PAYOUT, WITHDRAW),
+        GasRow("lifecycle of a paid claim (submit+settle+withdraw)", gas.lifecycle, "submit+confirm+payout",
+               GIF_LIFECYCLE),
+    ]
+    notes = [
+        "the provider's first claim ever also stores its index (once per provider and contract);",
+        "first of policy year: the claim opens its year's accumulator slot and uses deductible (a second slot);",
+        "  steady: the year is open and the deductible met. Withdraw 'first': the provider had no tokens yet",
+        "  (the token writes a new balance slot); 'later' is every withdrawal after that.",
+        f"Etherisc GIF figures: measured for the issue on anvil (submit ~{GIF_SUBMIT:,}, confirm ~{GIF_CONFIRM:,},"
+        f" payout ~{GIF_PAYOUT:,}); GIF checks no consent, evidence or coverage and emits no reason codes.",
+    ]
+    if throughput:
+        progress(f"measuring bulk throughput: {THROUGHPUT_CLAIMS:,} claims")
+        t = measure_throughput(artifacts, progress)
+        rate_ok = "met" if t.script_rate >= CLAIMS_PER_SECOND_TARGET else "MISSED"
+        share_ok = "met" if t.share >= NODE_SHARE_TARGET else "MISSED"
+        notes += [
+            f"throughput: {t.claims:,} claims in {t.transactions} batches of {BATCH_SIZE} on anvil (a block every {BLOCK_TIME} s):",
+            f"  bulk submitter (encode, sign, journal, send, read receipts): {t.script_seconds:,.1f} s = "
+            f"{t.script_rate:,.0f} claims/s (target >= {CLAIMS_PER_SECOND_TARGET}: {rate_ok})",
+            f"  node limit (same batches pre-signed, sent raw): {t.raw_seconds:,.1f} s = {t.raw_rate:,.0f} claims/s",
+            f"  bulk submitter / node limit = {t.share:.0%} (target >= {NODE_SHARE_TARGET:.0%}: {share_ok})",
+            *(f"  note: {n}" for n in t.notes),
+        ]
+    return BenchReport(
+        title="ClaimSettlement vs Etherisc GIF: gas per operation",
+        rows=rows, targets=TARGETS, reference="GIF",
+        setup={"chain": chain_line, "medchain": f"{medchain_compiler('ClaimSettlement')} (ape compile)",
+               "GIF": "Etherisc GIF figures quoted by the issue (measured on anvil)"},
+        notes=notes,
+    )

@@ -1,0 +1,423 @@
+"""Bulk claim submission: batches through ``submitClaims``, signed locally, pipelined, journaled.
+
+:class:`BulkSubmitter` talks JSON-RPC through web3.py's provider directly (not through a contract
+object per call): each batch is ABI-encoded once, signed locally, written to the journal and sent
+with ``eth_sendRawTransaction`` while earlier batches are still being mined (up to ``window``
+transactions in flight); receipts are fetched in JSON-RPC batches. What happens to each claim is
+read from the receipt's ``ClaimAdjudicated`` / ``ClaimRejected`` logs.
+
+Resuming (a killed run, a restarted node) is safe: before sending, every claim of the file is looked
+up in the journal, every transaction the journal still calls ``sent`` is looked up on the node
+(mined: its logs are read; unknown to the node: dropped, its claims are sent again), and every claim
+not in the journal is looked up on chain with ``claimStatuses`` (on chain already: recorded, not
+sent). Rejected claims stay rejected on a rerun unless asked (``retry_rejected``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, Sequence
+
+from eth_abi import decode, encode
+from eth_utils import keccak, to_checksum_address
+from hexbytes import HexBytes
+
+from .inputs import ClaimRow
+from .journal import Entry, Journal
+
+#: Solidity's Status enum, in order.
+STATUS = ("None", "PendingFunds", "Approved", "Partial", "Denied", "Disputed", "Resolved", "Settled")
+CLAIM_INPUT = "(bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[])"
+SUBMIT_CLAIMS = keccak(text=f"submitClaims({CLAIM_INPUT}[])")[:4]
+CLAIM_STATUSES = keccak(text="claimStatuses(bytes32[])")[:4]
+CLAIM_OF = keccak(text="claimOf(bytes32)")[:4]
+TOPIC_ADJUDICATED = keccak(text="ClaimAdjudicated(bytes32,uint8,uint256,uint256,uint16)")
+TOPIC_REJECTED = keccak(text="ClaimRejected(bytes32,uint16)")
+TOPIC_SUBMITTED = keccak(text="ClaimSubmitted(bytes32,bytes32,address,address,uint128,uint64)")
+
+#: Gas limit of a batch: a generous bound per claim (a claim that opens a policy year, uses some
+#: deductible and is its provider's first costs about 120,000 inside a batch) plus calldata per
+#: proof level; the node charges only what is used.
+GAS_PER_CLAIM = 160_000
+GAS_PER_PROOF_LEVEL = 4_000
+GAS_PER_BATCH = 60_000
+#: The most gas one transaction may use (the Osaka per-transaction cap, EIP-7825).
+TX_GAS_CAP = 16_777_216
+STATUS_CHUNK = 1_000  # claim ids per claimStatuses call
+
+
+class BulkSubmitError(RuntimeError):
+    """The run stopped; the journal holds what was done and a rerun resumes."""
+
+
+class Signer(Protocol):
+    address: str
+
+    def sign(self, tx: dict[str, Any]) -> bytes:
+        """The raw signed transaction."""
+
+
+class LocalSigner:
+    """Signs with a private key held in memory (eth-account; coincurve makes it fast)."""
+
+    def __init__(self, account: Any):
+        self.account = account
+        self.address = account.address
+
+    def sign(self, tx: dict[str, Any]) -> bytes:
+        return bytes(self.account.sign_transaction(tx).raw_transaction)
+
+
+class ApeSigner:
+    """Signs with an ape account (test accounts, keyfiles with autosign, hardware wallets)."""
+
+    def __init__(self, account: Any, ecosystem: Any):
+        self.account = account
+        self.ecosystem = ecosystem
+        self.address = account.address
+
+    def sign(self, tx: dict[str, Any]) -> bytes:
+        fields = dict(tx)
+        fields["sender"] = self.address
+        txn = self.ecosystem.create_transaction(**fields)
+        signed = self.account.sign_transaction(txn)
+        if signed is None or signed.signature is None:
+            raise BulkSubmitError(f"account {self.address} did not sign the transaction")
+        return bytes(signed.serialize_transaction())
+
+
+@dataclass
+class Progress:
+    total: int  # claims to send in this run
+    sent: int = 0
+    settled: int = 0  # claims whose transaction was mined
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.settled / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass
+class RunResult:
+    """What a run did: counts of this run, and the final entry of every claim of the file."""
+
+    entries: dict[str, Entry]  # claim id -> journal entry (all claims of the file)
+    sent: int = 0  # claims sent in this run
+    recovered: int = 0  # claims found mined or on chain without being sent again
+    already_done: int = 0  # claims the journal already had as accepted or rejected
+    transactions: int = 0
+    gas_used: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def claims_per_second(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+
+def encode_batch(rows: Sequence[ClaimRow]) -> bytes:
+    """Calldata of ``submitClaims(rows)``."""
+    return SUBMIT_CLAIMS + encode([f"{CLAIM_INPUT}[]"], [[row.as_input() for row in rows]])
+
+
+def batch_gas(rows: Sequence[ClaimRow]) -> int:
+    """The gas limit of a batch (see GAS_PER_CLAIM)."""
+    return GAS_PER_BATCH + sum(GAS_PER_CLAIM + GAS_PER_PROOF_LEVEL * len(r.evidence_proof) for r in rows)
+
+
+def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[str, tuple]:
+    """claim id -> ("accepted", status, patient share, payable, reason) or ("rejected", reason)."""
+    found: dict[str, tuple] = {}
+    contract = contract.lower()
+    for log in logs:
+        if log["address"].lower() != contract or not log["topics"]:
+            continue
+        topic = HexBytes(log["topics"][0])
+        claim = HexBytes(log["topics"][1]).to_0x_hex() if len(log["topics"]) > 1 else None
+        data = HexBytes(log["data"])
+        if topic == TOPIC_ADJUDICATED:
+            status, share, payable, reason = decode(["uint8", "uint256", "uint256", "uint16"], data)
+            found[claim] = ("accepted", STATUS[status], share, payable, reason)
+        elif topic == TOPIC_REJECTED:
+            (reason,) = decode(["uint16"], data)
+            # a claim rejected as a duplicate in the same batch keeps its accepted entry
+            found.setdefault(claim, ("rejected", reason))
+    return found
+
+
+class BulkSubmitter:
+    """Submits claims for one sender to one ClaimSettlement contract, journaling every step."""
+
+    def __init__(
+        self, w3: Any, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
+        stall_timeout: float = 30.0, poll_interval: float = 0.02,
+        progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
+    ):
+        self.w3 = w3
+        self.contract = to_checksum_address(contract)
+        self.signer = signer
+        self.journal = journal
+        self.batch_size = batch_size
+        self.window = window
+        self.stall_timeout = stall_timeout
+        self.poll_interval = poll_interval
+        self.progress = progress
+        self.log = log
+        self.chain_id = int(self._rpc("eth_chainId", []), 16)
+
+    # -- JSON-RPC ----------------------------------------------------------------------------------
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        answer = self.w3.provider.make_request(method, params)
+        if "error" in answer:
+            raise BulkSubmitError(f"{method}: {answer['error'].get('message', answer['error'])}")
+        return answer["result"]
+
+    def _rpc_batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        if not calls:
+            return []
+        answers = self.w3.provider.make_batch_request(calls)
+        if not isinstance(answers, list):
+            raise BulkSubmitError(f"JSON-RPC batch refused: {answers}")
+        out = []
+        for (method, _params), answer in zip(calls, answers):
+            if "error" in answer:
+                raise BulkSubmitError(f"{method}: {answer['error'].get('message', answer['error'])}")
+            out.append(answer["result"])
+        return out
+
+    def _call(self, data: bytes) -> bytes:
+        return HexBytes(self._rpc("eth_call", [{"to": self.contract, "data": HexBytes(data).to_0x_hex()}, "latest"]))
+
+    # -- chain lookups -----------------------------------------------------------------------------
+
+    def statuses(self, claim_ids: Sequence[bytes]) -> list[str]:
+        """The on-chain status of each claim id (``None`` when not on chain)."""
+        out: list[str] = []
+        for start in range(0, len(claim_ids), STATUS_CHUNK):
+            chunk = list(claim_ids[start:start + STATUS_CHUNK])
+            (codes,) = decode(["uint8[]"], self._call(CLAIM_STATUSES + encode(["bytes32[]"], [chunk])))
+            out.extend(STATUS[c] for c in codes)
+        return out
+
+    def claim_on_chain(self, claim_id: bytes) -> tuple[str, int, int]:
+        """(status, reason code, payable) of a claim on chain."""
+        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96)"
+        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded),) = decode(
+            [view], self._call(CLAIM_OF + encode(["bytes32"], [claim_id])))
+        return STATUS[status], reason, payable
+
+    # -- the run -----------------------------------------------------------------------------------
+
+    def run(self, rows: Sequence[ClaimRow], *, retry_rejected: bool = False) -> RunResult:
+        started = time.monotonic()
+        by_id = {row.claim_id.hex(): row for row in rows}
+        ids = ["0x" + key for key in by_id]
+        rows_by_hex = {"0x" + key: row for key, row in by_id.items()}
+        result = RunResult(entries={})
+        if retry_rejected:
+            forgotten = self.journal.forget_rejected(ids)
+            if forgotten:
+                result.notes.append(f"{forgotten} rejected claim(s) will be submitted again (--retry-rejected)")
+        result.already_done = sum(1 for e in self.journal.entries(ids).values() if e.done)
+        self._settle_inflight(result)
+        if self.journal.sent_transactions():  # still held by the node: wait for them, never send twice
+            self._drain_known(result)
+        entries = self.journal.entries(ids)
+        todo = [cid for cid in ids if cid not in entries or not entries[cid].done]
+        # Claims the journal does not know but the chain does (a lost journal, another submitter).
+        on_chain = self.statuses([bytes.fromhex(cid[2:]) for cid in todo]) if todo else []
+        found = []
+        for cid, status in zip(todo, on_chain):
+            if status != "None":
+                _status, reason, payable = self.claim_on_chain(bytes.fromhex(cid[2:]))
+                found.append(Entry(cid, rows_by_hex[cid].ref, "accepted", None, status, reason, payable, None))
+        if found:
+            self.journal.record_results(found)
+            result.recovered += len(found)
+            result.notes.append(f"{len(found)} claim(s) were already on chain: recorded, not sent again")
+        found_ids = {e.claim_id for e in found}
+        send = [rows_by_hex[cid] for cid in todo if cid not in found_ids]
+        if send:
+            self._send_all(send, result)
+        result.entries = self.journal.entries(ids)
+        result.seconds = time.monotonic() - started
+        return result
+
+    def _settle_inflight(self, result: RunResult) -> None:
+        """Transactions the journal calls ``sent``: read the mined ones, forget the dropped ones."""
+        inflight = self.journal.sent_transactions()
+        if not inflight:
+            return
+        receipts = self._rpc_batch([("eth_getTransactionReceipt", [tx]) for tx, _nonce in inflight])
+        unknown = []
+        for (tx, _nonce), receipt in zip(inflight, receipts):
+            if receipt is not None:
+                result.recovered += self._apply_receipt(tx, receipt)
+            else:
+                unknown.append(tx)
+        known = self._rpc_batch([("eth_getTransactionByHash", [tx]) for tx in unknown])
+        for tx, transaction in zip(unknown, known):
+            if transaction is None:
+                self.journal.record_failed(tx, "dropped")
+                result.notes.append(f"transaction {tx} never reached the chain (node restarted?): its claims are "
+                                    "sent again")
+
+    def _drain_known(self, result: RunResult) -> None:
+        """Wait for transactions of an earlier run that the node still holds."""
+        inflight = {tx: len(self.journal.claims_of(tx)) for tx, _nonce in self.journal.sent_transactions()}
+        self._wait(inflight, result, lambda n: setattr(result, "recovered", result.recovered + n))
+
+    def _fees(self) -> dict[str, int]:
+        block = self._rpc("eth_getBlockByNumber", ["latest", False])
+        if block.get("baseFeePerGas") is not None:
+            base = int(block["baseFeePerGas"], 16)
+            try:
+                tip = int(self._rpc("eth_maxPriorityFeePerGas", []), 16)
+            except BulkSubmitError:
+                tip = 0
+            return {"type": 2, "maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+        return {"gasPrice": int(self._rpc("eth_gasPrice", []), 16)}
+
+    def _send_all(self, rows: list[ClaimRow], result: RunResult) -> None:
+        nonce = int(self._rpc("eth_getTransactionCount", [self.signer.address, "pending"]), 16)
+        fees = self._fees()
+        block_gas = int(self._rpc("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+        gas_cap = min(TX_GAS_CAP, block_gas)
+        progress = Progress(total=len(rows))
+        inflight: dict[str, int] = {}  # tx hash -> claims
+        batches = list(self._batches(rows, gas_cap))
+        for batch in batches:
+            tx = {
+                "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
+                "data": encode_batch(batch), "gas": batch_gas(batch), **fees,
+            }
+            raw = self.signer.sign(tx)
+            tx_hash = "0x" + keccak(raw).hex()
+            self.journal.record_sent(tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch])
+            self._rpc("eth_sendRawTransaction", ["0x" + raw.hex()])
+            nonce += 1
+            inflight[tx_hash] = len(batch)
+            result.transactions += 1
+            progress.sent += len(batch)
+            if len(inflight) >= self.window:
+                self._wait(inflight, result, self._progress_hook(progress), until=self.window // 2)
+        self._wait(inflight, result, self._progress_hook(progress))
+        result.sent += len(rows)
+
+    def _batches(self, rows: list[ClaimRow], gas_cap: int) -> Any:
+        batch: list[ClaimRow] = []
+        for row in rows:
+            if batch and (len(batch) >= self.batch_size or batch_gas([*batch, row]) > gas_cap):
+                yield batch
+                batch = []
+            batch.append(row)
+        if batch:
+            yield batch
+
+    def _progress_hook(self, progress: Progress) -> Callable[[int], None]:
+        def hook(mined_claims: int) -> None:
+            progress.settled += mined_claims
+            if self.progress:
+                self.progress(progress)
+        return hook
+
+    def _wait(self, inflight: dict[str, int], result: RunResult, on_mined: Callable[[int], None],
+              until: int = 0) -> None:
+        """Poll receipts until at most ``until`` transactions are in flight (detecting a stuck pool)."""
+        last_progress = time.monotonic()
+        nudged = False
+        reverted: list[str] = []
+        while len(inflight) > until:
+            hashes = list(inflight)
+            receipts = self._rpc_batch([("eth_getTransactionReceipt", [tx]) for tx in hashes])
+            mined = 0
+            for tx, receipt in zip(hashes, receipts):
+                if receipt is None:
+                    continue
+                count = inflight.pop(tx)
+                if int(receipt["status"], 16) != 1:
+                    self.journal.record_failed(tx, "reverted")
+                    reverted.append(tx)
+                    continue
+                self._apply_receipt(tx, receipt)
+                result.gas_used += int(receipt["gasUsed"], 16)
+                mined += count
+            if mined:
+                on_mined(mined)
+                last_progress = time.monotonic()
+                nudged = False
+                continue
+            if time.monotonic() - last_progress > self.stall_timeout:
+                if not nudged and self._is_dev_node():
+                    # anvil's automine can leave pipelined transactions from one sender in its pool
+                    # (foundry-rs/foundry#10122): mine them explicitly, once.
+                    self._rpc("evm_mine", [])
+                    result.notes.append("the dev node's pool stalled; mined it with evm_mine")
+                    nudged = True
+                    last_progress = time.monotonic()
+                    continue
+                raise BulkSubmitError(
+                    f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s (stuck pool or node "
+                    "down); the journal holds them: rerun the same command to resume"
+                )
+            time.sleep(self.poll_interval)
+        if reverted:
+            # Let the others finish first: nothing in flight is lost.
+            self._wait(inflight, result, on_mined)
+            raise BulkSubmitError(
+                f"{len(reverted)} batch transaction(s) reverted (e.g. {reverted[0]}); their claims were not "
+                "submitted and are sent again on a rerun (try a smaller --batch-size)"
+            )
+
+    def _is_dev_node(self) -> bool:
+        try:
+            version = self._rpc("web3_clientVersion", [])
+        except BulkSubmitError:
+            return False
+        return str(version).lower().startswith(("anvil", "hardhat", "ganache"))
+
+    def _apply_receipt(self, tx: str, receipt: dict[str, Any]) -> int:
+        """Record the outcome of every claim of a mined batch; how many claims it settled."""
+        claims = self.journal.claims_of(tx)
+        if int(receipt["status"], 16) != 1:
+            self.journal.record_failed(tx, "reverted")
+            return 0
+        outcomes = outcomes_from_logs(receipt["logs"], self.contract)
+        refs = dict(self.journal.db.execute(
+            "SELECT claim_id, ref FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx,)).fetchall())
+        results = []
+        for cid in claims:
+            found = outcomes.get(cid)
+            if found is None:
+                raise BulkSubmitError(f"transaction {tx} was mined without an outcome for claim {cid}")
+            if found[0] == "accepted":
+                _, status, share, payable, reason = found
+                results.append(Entry(cid, refs[cid], "accepted", tx, status, reason, payable, share))
+            else:
+                results.append(Entry(cid, refs[cid], "rejected", tx, "Rejected", found[1], None, None))
+        self.journal.record_mined(tx, int(receipt["gasUsed"], 16), int(receipt["blockNumber"], 16), results)
+        return len(claims)
+
+
+def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, Any]:
+    """Counts by outcome, totals (billed, payable, patient share) and reason codes, for the file's claims."""
+    outcomes: Counter[str] = Counter()
+    reasons: Counter[int] = Counter()
+    billed = payable = share = 0
+    for row in rows:
+        entry = entries.get("0x" + row.claim_id.hex())
+        outcome = entry.outcome if entry and entry.done else "not submitted"
+        outcomes[outcome] += 1
+        if entry and entry.reason:
+            reasons[entry.reason] += 1
+        if entry and entry.state == "accepted":
+            billed += row.amount
+            payable += entry.payable or 0
+            share += entry.patient_share or 0
+    return {"outcomes": dict(outcomes), "reasons": dict(sorted(reasons.items())), "billed_accepted": billed,
+            "payable": payable, "patient_share": share}

@@ -1,0 +1,200 @@
+"""The bulk submitter's local journal (SQLite): what was sent, in which transaction, and how it ended.
+
+Rows are written *before* their transaction is sent (write-ahead), so a run killed at any point
+leaves a journal that says which claims may be in flight. A claim is in one of three states:
+
+- ``sent``: in a transaction that may or may not have been mined (``tx_hash``);
+- ``accepted``: on chain (``outcome``: Approved, Partial, Denied or PendingFunds);
+- ``rejected``: refused at submission with a reason code (nothing stored on chain).
+
+A journal belongs to one chain and one ClaimSettlement contract; opening it for another is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+#: Unix time in SQL (SQLite 3.40 has no unixepoch('subsec')).
+NOW = "(julianday('now') - 2440587.5) * 86400.0"
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id TEXT PRIMARY KEY,
+    ref TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sent', 'accepted', 'rejected')),
+    tx_hash TEXT,
+    outcome TEXT,
+    reason INTEGER,
+    payable TEXT,
+    patient_share TEXT,
+    updated_at REAL NOT NULL DEFAULT ({NOW})
+);
+CREATE INDEX IF NOT EXISTS claims_by_tx ON claims (tx_hash);
+CREATE TABLE IF NOT EXISTS txs (
+    tx_hash TEXT PRIMARY KEY,
+    nonce INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sent', 'mined', 'reverted', 'dropped')),
+    gas_used INTEGER,
+    block INTEGER
+);
+"""
+
+
+class JournalError(RuntimeError):
+    """The journal belongs to another chain or contract, or cannot be opened."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    claim_id: str
+    ref: str
+    state: str
+    tx_hash: str | None
+    outcome: str | None
+    reason: int | None
+    payable: int | None
+    patient_share: int | None
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("accepted", "rejected")
+
+
+class Journal:
+    """SQLite journal keyed by claim id (0x-hex)."""
+
+    def __init__(self, path: Path, *, chain_id: int, contract: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a killed process
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise JournalError(f"{self.path}: not a usable journal ({err})") from None
+        self._bind("chain_id", str(chain_id))
+        self._bind("contract", contract.lower())
+
+    def _bind(self, key: str, value: str) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        elif row[0] != value:
+            raise JournalError(
+                f"{self.path}: this journal is for {key} {row[0]}, not {value}; use another --journal for another "
+                "chain or deployment"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def entries(self, claim_ids: Iterable[str]) -> dict[str, Entry]:
+        ids = list(claim_ids)
+        found: dict[str, Entry] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
+                f"WHERE claim_id IN ({marks})", chunk,
+            ):
+                found[row[0]] = Entry(*row[:6], _int(row[6]), _int(row[7]))
+        return found
+
+    def sent_transactions(self) -> list[tuple[str, int]]:
+        """Transactions that were sent and whose fate is not yet known: ``(tx_hash, nonce)``."""
+        return list(self.db.execute("SELECT tx_hash, nonce FROM txs WHERE state = 'sent' ORDER BY nonce"))
+
+    def claims_of(self, tx_hash: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT claim_id FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,))]
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def record_sent(self, tx_hash: str, nonce: int, claims: list[tuple[str, str]]) -> None:
+        """Before sending: the transaction and its claims ``(claim_id, ref)``, in one SQLite transaction."""
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO txs (tx_hash, nonce, claims, state) VALUES (?, ?, ?, 'sent')",
+                            (tx_hash, nonce, len(claims)))
+            self.db.executemany(
+                "INSERT INTO claims (claim_id, ref, state, tx_hash) VALUES (?, ?, 'sent', ?) "
+                "ON CONFLICT (claim_id) DO UPDATE SET state = 'sent', tx_hash = excluded.tx_hash, "
+                f"updated_at = {NOW}",
+                [(claim_id, ref, tx_hash) for claim_id, ref in claims],
+            )
+
+    def record_mined(self, tx_hash: str, gas_used: int, block: int, results: list[Entry]) -> None:
+        """A mined transaction and the outcome of each of its claims."""
+        with self._transaction():
+            self.db.execute("UPDATE txs SET state = 'mined', gas_used = ?, block = ? WHERE tx_hash = ?",
+                            (gas_used, block, tx_hash))
+            self._write_results(results)
+
+    def record_results(self, results: list[Entry]) -> None:
+        """Outcomes learned from the chain itself (claims found on chain without a journal entry)."""
+        with self._transaction():
+            self._write_results(results)
+
+    def _write_results(self, results: list[Entry]) -> None:
+        self.db.executemany(
+            "INSERT INTO claims (claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET state = excluded.state, "
+            "tx_hash = excluded.tx_hash, outcome = excluded.outcome, reason = excluded.reason, "
+            f"payable = excluded.payable, patient_share = excluded.patient_share, updated_at = {NOW}",
+            [(e.claim_id, e.ref, e.state, e.tx_hash, e.outcome, e.reason, _text(e.payable), _text(e.patient_share))
+             for e in results],
+        )
+
+    def record_failed(self, tx_hash: str, state: str) -> None:
+        """A transaction that reverted or was dropped: its claims are no longer in flight (sent again later)."""
+        with self._transaction():
+            self.db.execute("UPDATE txs SET state = ? WHERE tx_hash = ?", (state, tx_hash))
+            self.db.execute("DELETE FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,))
+
+    def forget_rejected(self, claim_ids: Iterable[str]) -> int:
+        """Let rejected claims be submitted again (``--retry-rejected``); how many were forgotten."""
+        ids = list(claim_ids)
+        with self._transaction():
+            count = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                count += self.db.execute(
+                    f"DELETE FROM claims WHERE state = 'rejected' AND claim_id IN ({marks})", chunk).rowcount
+            return count
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self.db)
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _int(value: str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _text(value: int | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,99 @@
+"""An insurer's bulk claim submission: check the whole file, submit in batches, resume safely.
+
+    ape run submit_claims --file claims.csv --account insurer [--network ...]
+    ape run submit_claims --file bundle.json --mapping pseudonyms.json --account insurer --skip-invalid
+
+Formats: CSV, JSON lines (.jsonl) or a FHIR R4 Bundle of Claims (.json); columns and mapping are in
+medchain/claims/inputs.py and the README. Nothing is sent unless the whole file is valid (or
+--skip-invalid: the bad rows go to a rejects file). Claims go through ClaimSettlement.submitClaims,
+signed locally and pipelined; the journal (SQLite) makes a rerun send only what is not on chain yet.
+It ends with a summary and one FHIR ClaimResponse per claim.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from ape import project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
+from medchain.claims.inputs import ClaimInputError, format_units
+from medchain.claims.journal import JournalError
+from medchain.claims.submission import load_codes_key, load_mapping, submit_file
+from medchain.deployment import ManifestError, load_contract
+
+REASONS = {1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
+           27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
+           119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
+           1002: "invalid amount"}
+
+
+def _progress(p: Progress) -> None:
+    width = 30
+    done = int(width * p.settled / p.total) if p.total else width
+    click.echo(f"\r  [{'#' * done}{'.' * (width - done)}] {p.settled:,}/{p.total:,} claims mined, "
+               f"{p.rate:,.0f} claims/s", err=True, nl=p.settled >= p.total)
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--file", "file_", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Claims: .csv, .jsonl or a FHIR R4 Bundle (.json).")
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
+              help="FHIR only: pseudonym mapping file (reference -> address or policy id).")
+@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path), default=Path("codes-key.hex"),
+              show_default=True, help="The insurer's secret for the codes hash (created on first use).")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
+              help="Default: <file>.journal.sqlite next to the file.")
+@click.option("--responses", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the FHIR ClaimResponses. Default: <file>.responses/")
+@click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl")
+@click.option("--batch-size", type=click.IntRange(1, 200), default=50, show_default=True)
+@click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
+@click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
+@click.option("--dry-run", is_flag=True, help="Check the file (and the policies on chain) and stop.")
+@click.option("--yes", "-y", is_flag=True, help="Sign without asking (keyfile accounts: APE_ACCOUNTS_<alias>_PASSPHRASE).")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path))
+def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_invalid, rejects, batch_size, window,
+        retry_rejected, dry_run, yes, manifest):
+    if yes and hasattr(account, "set_autosign"):
+        account.set_autosign(True)
+    try:
+        contract = load_contract(project, provider, "ClaimSettlement", manifest)
+        token = project.TestStableToken.at(contract.token())  # any ERC-20: only decimals() and symbol() are read
+        decimals, symbol = token.decimals(), token.symbol()
+        report = submit_file(
+            file_, w3=provider.web3, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
+            journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
+            codes_key=load_codes_key(codes_key), decimals=decimals, mapping=load_mapping(mapping),
+            skip_invalid=skip_invalid, rejects_path=rejects,
+            responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
+            window=window, retry_rejected=retry_rejected, dry_run=dry_run,
+            progress=_progress if sys.stderr.isatty() else None,
+        )
+    except ClaimInputError as err:
+        raise click.ClickException(str(err)) from err
+    except (ManifestError, JournalError, BulkSubmitError) as err:
+        raise click.ClickException(str(err)) from err
+    if report.rejects_file:
+        click.echo(f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file}")
+    if dry_run:
+        click.echo(f"{report.summary['valid']} valid claim(s); nothing sent (--dry-run)")
+        return
+    result = report.result
+    s = report.summary
+    click.echo(f"{len(report.parsed.rows)} claim(s) in {file_}: sent {result.sent} in {result.transactions} "
+               f"transaction(s), recovered {result.recovered}, already done {result.already_done}"
+               + (f" ({result.claims_per_second:,.0f} claims/s)" if result.sent else ""))
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+    click.echo("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())))
+    if s["reasons"]:
+        click.echo("reason codes: " + ", ".join(f"{k} ({REASONS.get(k, '?')}) x{v}" for k, v in s["reasons"].items()))
+    click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
+               f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
+    click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")
