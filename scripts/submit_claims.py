@@ -20,16 +20,11 @@ from ape import project
 from ape.cli import ConnectedProviderCommand, account_option
 
 from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
+from medchain.claims.client import reason_text
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.journal import JournalError
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.deployment import ManifestError, load_contract
-
-REASONS = {1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
-           27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
-           119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
-           1002: "invalid amount"}
-
 
 def _progress(p: Progress) -> None:
     width = 30
@@ -93,7 +88,7 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
         click.echo(f"  note: {note}")
     click.echo("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())))
     if s["reasons"]:
-        click.echo("reason codes: " + ", ".join(f"{k} ({REASONS.get(k, '?')}) x{v}" for k, v in s["reasons"].items()))
+        click.echo("reason codes: " + ", ".join(f"{reason_text(k)} x{v}" for k, v in s["reasons"].items()))
     click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
                f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
     click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")

@@ -119,9 +119,30 @@ class RunResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
+def _word(value: int) -> bytes:
+    return value.to_bytes(32, "big")
+
+
 def encode_batch(rows: Sequence[ClaimRow]) -> bytes:
-    """Calldata of ``submitClaims(rows)``."""
-    return SUBMIT_CLAIMS + encode([f"{CLAIM_INPUT}[]"], [[row.as_input() for row in rows]])
+    """Calldata of ``submitClaims(rows)``, the ABI encoding written out for this one type.
+
+    eth_abi's generic encoder costs more than the node's execution of the batch; this produces the
+    same bytes (tests compare the two) in a fraction of the time. Layout: selector, offset of the
+    array (0x20), its length, one offset per claim (from the start of the offsets), then each claim:
+    seven static words, the offset of its proof (0x100), the proof's length and its elements.
+    """
+    heads, tails, position = [], [], 32 * len(rows)
+    for row in rows:
+        proof = row.evidence_proof
+        tail = b"".join((
+            row.policy_id, bytes.fromhex(row.provider[2:]).rjust(32, b"\0"), _word(row.amount),
+            _word(row.service_date), row.codes_hash, row.evidence_hash, row.evidence_root, _word(0x100),
+            _word(len(proof)), *proof,
+        ))
+        heads.append(_word(position))
+        tails.append(tail)
+        position += len(tail)
+    return b"".join((SUBMIT_CLAIMS, _word(0x20), _word(len(rows)), *heads, *tails))
 
 
 def batch_gas(rows: Sequence[ClaimRow]) -> int:
@@ -130,22 +151,24 @@ def batch_gas(rows: Sequence[ClaimRow]) -> int:
 
 
 def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[str, tuple]:
-    """claim id -> ("accepted", status, patient share, payable, reason) or ("rejected", reason)."""
+    """claim id -> ("accepted", status, patient share, payable, reason) or ("rejected", reason).
+
+    Logs as the node returns them (hex strings); the two event layouts are read by offset.
+    """
     found: dict[str, tuple] = {}
     contract = contract.lower()
+    adjudicated, rejected = "0x" + TOPIC_ADJUDICATED.hex(), "0x" + TOPIC_REJECTED.hex()
     for log in logs:
-        if log["address"].lower() != contract or not log["topics"]:
+        topics = log["topics"]
+        if log["address"].lower() != contract or len(topics) < 2:
             continue
-        topic = HexBytes(log["topics"][0])
-        claim = HexBytes(log["topics"][1]).to_0x_hex() if len(log["topics"]) > 1 else None
-        data = HexBytes(log["data"])
-        if topic == TOPIC_ADJUDICATED:
-            status, share, payable, reason = decode(["uint8", "uint256", "uint256", "uint16"], data)
-            found[claim] = ("accepted", STATUS[status], share, payable, reason)
-        elif topic == TOPIC_REJECTED:
-            (reason,) = decode(["uint16"], data)
+        data = log["data"]
+        if topics[0] == adjudicated:  # (uint8 outcome, uint256 patientShare, uint256 payable, uint16 reason)
+            status, share, payable, reason = (int(data[i:i + 64], 16) for i in range(2, 258, 64))
+            found[topics[1]] = ("accepted", STATUS[status], share, payable, reason)
+        elif topics[0] == rejected:  # (uint16 reason)
             # a claim rejected as a duplicate in the same batch keeps its accepted entry
-            found.setdefault(claim, ("rejected", reason))
+            found.setdefault(topics[1], ("rejected", int(data[2:66], 16)))
     return found
 
 
@@ -291,21 +314,26 @@ class BulkSubmitter:
         progress = Progress(total=len(rows))
         inflight: dict[str, int] = {}  # tx hash -> claims
         batches = list(self._batches(rows, gas_cap))
-        for batch in batches:
-            tx = {
-                "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
-                "data": encode_batch(batch), "gas": batch_gas(batch), **fees,
-            }
-            raw = self.signer.sign(tx)
-            tx_hash = "0x" + keccak(raw).hex()
-            self.journal.record_sent(tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch])
-            self._rpc("eth_sendRawTransaction", ["0x" + raw.hex()])
-            nonce += 1
-            inflight[tx_hash] = len(batch)
-            result.transactions += 1
-            progress.sent += len(batch)
+        per_request = max(1, self.window // 2)  # signed batches sent per JSON-RPC request
+        for start in range(0, len(batches), per_request):
+            group, journaled, raws = batches[start:start + per_request], [], []
+            for batch in group:
+                tx = {
+                    "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
+                    "data": encode_batch(batch), "gas": batch_gas(batch), **fees,
+                }
+                raw = self.signer.sign(tx)
+                tx_hash = "0x" + keccak(raw).hex()
+                journaled.append((tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch]))
+                raws.append(raw)
+                inflight[tx_hash] = len(batch)
+                nonce += 1
+            self.journal.record_sent_many(journaled)  # written down before anything is sent
+            self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in raws])
+            result.transactions += len(group)
+            progress.sent += sum(len(b) for b in group)
             if len(inflight) >= self.window:
-                self._wait(inflight, result, self._progress_hook(progress), until=self.window // 2)
+                self._wait(inflight, result, self._progress_hook(progress), until=self.window - per_request)
         self._wait(inflight, result, self._progress_hook(progress))
         result.sent += len(rows)
 

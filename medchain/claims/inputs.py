@@ -45,10 +45,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from eth_abi import encode
 from eth_utils import is_address, keccak, to_checksum_address
 
 from ..records.hashing import record_hash
@@ -130,7 +130,7 @@ class ClaimRow:
     evidence_proof: tuple[bytes, ...] = ()
     patient: str | None = None  # from a FHIR Claim's patient pseudonym: checked against the policy
 
-    @property
+    @cached_property
     def claim_id(self) -> bytes:
         return claim_id(self.policy_id, self.provider, self.service_date, self.codes_hash)
 
@@ -161,8 +161,12 @@ class ClaimFile:
 
 
 def claim_id(policy_id: bytes, provider: str, service_date: int, codes_hash: bytes) -> bytes:
-    """``ClaimSettlement.claimIdOf``: keccak256(abi.encode(policy, provider, serviceDate, codesHash))."""
-    return keccak(encode(["bytes32", "address", "uint64", "bytes32"], [policy_id, provider, service_date, codes_hash]))
+    """``ClaimSettlement.claimIdOf``: keccak256(abi.encode(policy, provider, serviceDate, codesHash)).
+
+    Static types only, so abi.encode is the four 32-byte words side by side (no eth_abi on this hot path).
+    """
+    return keccak(policy_id + bytes.fromhex(provider[2:]).rjust(32, b"\0") + service_date.to_bytes(32, "big")
+                  + codes_hash)
 
 
 def codes_hash(items: tuple[LineItem, ...] | list[LineItem], codes_key: bytes) -> bytes:
@@ -239,7 +243,7 @@ def parse_service_date(value: Any) -> int:
     return stamp
 
 
-def parse_units(value: Any, decimals: int, what: str = "amount") -> int:
+def parse_units(value: Any, decimals: int) -> int:
     """A decimal amount of tokens → token units (no rounding: extra decimals are an error)."""
     text = _required(value)
     try:
@@ -247,7 +251,7 @@ def parse_units(value: Any, decimals: int, what: str = "amount") -> int:
     except InvalidOperation:
         raise _Bad(f"not a number: {text!r}") from None
     if not amount.is_finite() or amount <= 0:
-        raise _Bad(f"{what} must be positive: {text!r}")
+        raise _Bad(f"must be positive: {text!r}")
     units = amount.scaleb(decimals)
     if units != units.to_integral_value():
         raise _Bad(f"more than {decimals} decimals: {text!r}")
@@ -269,7 +273,11 @@ def _item(code: Any, modifiers: Any, quantity: Any, price: Any, decimals: int) -
         raise _Bad(f"quantity is not a number: {quantity!r}") from None
     if not qty.is_finite() or qty <= 0:
         raise _Bad(f"quantity must be positive: {quantity!r}")
-    return LineItem(code_text.upper(), mods, qty, parse_units(price, decimals, "unit price"))
+    try:
+        unit_price = parse_units(price, decimals)
+    except _Bad as err:
+        raise _Bad(f"unit price: {err}") from None
+    return LineItem(code_text.upper(), mods, qty, unit_price)
 
 
 def parse_line_items(value: Any, decimals: int) -> tuple[LineItem, ...]:

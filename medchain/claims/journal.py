@@ -127,15 +127,21 @@ class Journal:
 
     def record_sent(self, tx_hash: str, nonce: int, claims: list[tuple[str, str]]) -> None:
         """Before sending: the transaction and its claims ``(claim_id, ref)``, in one SQLite transaction."""
+        self.record_sent_many([(tx_hash, nonce, claims)])
+
+    def record_sent_many(self, transactions: list[tuple[str, int, list[tuple[str, str]]]]) -> None:
+        """Several transactions ``(tx_hash, nonce, claims)`` at once, in one SQLite transaction."""
         with self._transaction():
-            self.db.execute("INSERT OR REPLACE INTO txs (tx_hash, nonce, claims, state) VALUES (?, ?, ?, 'sent')",
-                            (tx_hash, nonce, len(claims)))
-            self.db.executemany(
-                "INSERT INTO claims (claim_id, ref, state, tx_hash) VALUES (?, ?, 'sent', ?) "
-                "ON CONFLICT (claim_id) DO UPDATE SET state = 'sent', tx_hash = excluded.tx_hash, "
-                f"updated_at = {NOW}",
-                [(claim_id, ref, tx_hash) for claim_id, ref in claims],
-            )
+            for tx_hash, nonce, claims in transactions:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO txs (tx_hash, nonce, claims, state) VALUES (?, ?, ?, 'sent')",
+                    (tx_hash, nonce, len(claims)))
+                self.db.executemany(
+                    "INSERT INTO claims (claim_id, ref, state, tx_hash) VALUES (?, ?, 'sent', ?) "
+                    "ON CONFLICT (claim_id) DO UPDATE SET state = 'sent', tx_hash = excluded.tx_hash, "
+                    f"updated_at = {NOW}",
+                    [(claim_id, ref, tx_hash) for claim_id, ref in claims],
+                )
 
     def record_mined(self, tx_hash: str, gas_used: int, block: int, results: list[Entry]) -> None:
         """A mined transaction and the outcome of each of its claims."""

@@ -1,0 +1,250 @@
+"""The claim lifecycle from the command line (bulk submission is `ape run submit_claims`).
+
+    ape run claims policy --account insurer --patient 0xPatient --limit 5000 --deductible 500 --coinsurance 20% \\
+        --from 2026-01-01 --until 2027-01-01
+    ape run claims fund --account insurer --amount 20000          (--take-back 500: unreserved funds back)
+    ape run claims status 0xCLAIM... | --journal claims.csv.journal.sqlite | --pool 0xInsurer
+    ape run claims deny 0xCLAIM --reason 50 --account insurer
+    ape run claims dispute 0xCLAIM --evidence receipts/note.json --account hospital
+    ape run claims resolve 0xCLAIM --amount 800 --account insurer
+    ape run claims settle 0xCLAIM... | --journal claims.csv.journal.sqlite --account anyone
+    ape run claims withdraw --account hospital
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import click
+from ape import project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from medchain.claims.client import (
+    ClaimsInputError,
+    ClaimState,
+    new_policy_id,
+    parse_amount,
+    parse_bytes32,
+    parse_coinsurance,
+    parse_date,
+    reason_text,
+)
+from medchain.claims.inputs import format_units
+from medchain.deployment import ManifestError, load_contract
+from medchain.records.receipts import Receipt, ReceiptError
+
+SETTLE_CHUNK = 200
+
+manifest_option = click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Default: deployments/<network>.json")
+yes_option = click.option("--yes", "-y", is_flag=True,
+                          help="Sign without asking (keyfile accounts: APE_ACCOUNTS_<alias>_PASSPHRASE).")
+
+
+class _Ctx:
+    def __init__(self, provider, manifest):
+        try:
+            self.claims = load_contract(project, provider, "ClaimSettlement", manifest)
+        except ManifestError as err:
+            raise click.ClickException(str(err)) from err
+        self.token = project.TestStableToken.at(self.claims.token())  # only ERC-20 functions are used
+        self.decimals = self.token.decimals()
+        self.symbol = self.token.symbol()
+
+    def money(self, units: int) -> str:
+        return f"{format_units(units, self.decimals)} {self.symbol}"
+
+
+def _unattended(account, yes):
+    if yes and hasattr(account, "set_autosign"):
+        account.set_autosign(True)
+
+
+def _checked(fn):
+    try:
+        return fn()
+    except ClaimsInputError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _journal_claims(path: Path, states: tuple[str, ...] = ("accepted",)) -> list[bytes]:
+    """Claim ids of a submit_claims journal (read-only)."""
+    if not path.is_file():
+        raise click.UsageError(f"--journal: no such file {path}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    marks = ",".join("?" * len(states))
+    ids = [bytes.fromhex(r[0][2:]) for r in db.execute(
+        f"SELECT claim_id FROM claims WHERE state IN ({marks}) ORDER BY rowid", states)]
+    db.close()
+    return ids
+
+
+@click.group()
+def cli():
+    """Policies, pools, claim status, denial and appeal, settlement and withdrawal."""
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--patient", required=True, help="The patient's address (its consent to you is checked per claim).")
+@click.option("--limit", "limit_", required=True, help="Annual limit, in tokens (5000 or 5000.00).")
+@click.option("--deductible", default="0", show_default=True)
+@click.option("--coinsurance", default="0", show_default=True, help="The patient's share after the deductible: 20% or bps.")
+@click.option("--from", "valid_from", required=True, help="Coverage start: YYYY-MM-DD or unix time.")
+@click.option("--until", "valid_until", required=True, help="Coverage end (exclusive).")
+@click.option("--policy-id", help="0x + 64 hex digits; default: a fresh random id (printed).")
+@yes_option
+@manifest_option
+def policy(provider, account, patient, limit_, deductible, coinsurance, valid_from, valid_until, policy_id, yes,
+           manifest):
+    """Register a policy for a patient (you, an active insurer, become its insurer)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    pid = _checked(lambda: parse_bytes32("--policy-id", policy_id) if policy_id else new_policy_id())
+    limit_units = _checked(lambda: parse_amount("--limit", limit_, ctx.decimals))
+    ded = 0 if deductible.strip() in ("0", "") else _checked(lambda: parse_amount("--deductible", deductible, ctx.decimals))
+    bps = _checked(lambda: parse_coinsurance(coinsurance))
+    start, end = _checked(lambda: (parse_date("--from", valid_from), parse_date("--until", valid_until)))
+    if start >= end:
+        raise click.UsageError("--until must be after --from")
+    ctx.claims.registerPolicy(pid, patient, limit_units, ded, bps, start, end, sender=account)
+    click.echo(f"policy 0x{pid.hex()} registered for {patient}: limit {ctx.money(limit_units)} a year, "
+               f"deductible {ctx.money(ded)}, coinsurance {bps / 100:g}%")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--amount", help="Tokens to add to your pool (approved first if needed).")
+@click.option("--take-back", help="Unreserved tokens to take back from your pool.")
+@yes_option
+@manifest_option
+def fund(provider, account, amount, take_back, yes, manifest):
+    """Add to (or take back from) the insurer's pool."""
+    _unattended(account, yes)
+    if bool(amount) == bool(take_back):
+        raise click.UsageError("give exactly one of --amount and --take-back")
+    ctx = _Ctx(provider, manifest)
+    if amount:
+        units = _checked(lambda: parse_amount("--amount", amount, ctx.decimals))
+        if ctx.token.allowance(account.address, ctx.claims.address) < units:
+            ctx.token.approve(ctx.claims.address, units, sender=account)
+        ctx.claims.fund(units, sender=account)
+    else:
+        units = _checked(lambda: parse_amount("--take-back", take_back, ctx.decimals))
+        ctx.claims.withdrawFunds(units, sender=account)
+    available, reserved = ctx.claims.poolOf(account.address)
+    click.echo(f"pool of {account.address}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@click.argument("claim_ids", nargs=-1)
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Every claim of a submit_claims journal.")
+@click.option("--pool", help="Also show this insurer's pool.")
+@manifest_option
+def status(provider, claim_ids, journal, pool, manifest):
+    """Show claims (and an insurer's pool)."""
+    ctx = _Ctx(provider, manifest)
+    ids = [_checked(lambda c=c: parse_bytes32("CLAIM_ID", c)) for c in claim_ids]
+    if journal:
+        ids += _journal_claims(journal)
+    if not ids and not pool:
+        raise click.UsageError("give claim ids, --journal or --pool")
+    review, appeal = ctx.claims.reviewWindow(), ctx.claims.appealWindow()
+    for cid in ids:
+        state = ClaimState.from_view("0x" + cid.hex(), ctx.claims.claimOf(cid))
+        click.echo(state.describe(ctx.decimals, ctx.symbol, review, appeal))
+    if pool:
+        available, reserved = ctx.claims.poolOf(pool)
+        click.echo(f"pool of {pool}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("claim_id")
+@click.option("--reason", type=click.IntRange(1, 65535), required=True, help="CARC reason code (e.g. 50: not medically necessary).")
+@yes_option
+@manifest_option
+def deny(provider, account, claim_id, reason, yes, manifest):
+    """Deny a claim within its review window (the insurer)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    cid = _checked(lambda: parse_bytes32("CLAIM_ID", claim_id))
+    ctx.claims.deny(cid, reason, sender=account)
+    click.echo(f"claim {claim_id} denied, reason {reason_text(reason)}; its reservation is back in the pool")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("claim_id")
+@click.option("--evidence", required=True, help="Anchoring receipt (path) or record hash of the new evidence.")
+@yes_option
+@manifest_option
+def dispute(provider, account, claim_id, evidence, yes, manifest):
+    """Appeal a denial or partial payment with new anchored evidence (the provider, once)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    cid = _checked(lambda: parse_bytes32("CLAIM_ID", claim_id))
+    if evidence.startswith("0x"):
+        record = _checked(lambda: parse_bytes32("--evidence", evidence))
+    else:
+        try:
+            record = Receipt.load(Path(evidence)).record_hash
+        except ReceiptError as err:
+            raise click.UsageError(f"--evidence: {err}") from err
+    ctx.claims.dispute(cid, record, sender=account)
+    click.echo(f"claim {claim_id} disputed with evidence 0x{record.hex()}")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("claim_id")
+@click.option("--amount", required=True, help="The approved amount in tokens (0 denies).")
+@yes_option
+@manifest_option
+def resolve(provider, account, claim_id, amount, yes, manifest):
+    """Resolve a dispute with an approved amount (the insurer)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    cid = _checked(lambda: parse_bytes32("CLAIM_ID", claim_id))
+    units = 0 if amount.strip() in ("0", "0.0", "0.00") else _checked(
+        lambda: parse_amount("--amount", amount, ctx.decimals))
+    ctx.claims.resolveDispute(cid, units, sender=account)
+    click.echo(f"dispute on {claim_id} resolved: {ctx.money(units)} approved")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("claim_ids", nargs=-1)
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Settle every accepted claim of a journal.")
+@yes_option
+@manifest_option
+def settle(provider, account, claim_ids, journal, yes, manifest):
+    """Credit providers for every claim past its review window (anyone may call it)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    ids = [_checked(lambda c=c: parse_bytes32("CLAIM_ID", c)) for c in claim_ids]
+    if journal:
+        ids += _journal_claims(journal)
+    if not ids:
+        raise click.UsageError("give claim ids or --journal")
+    settled = 0
+    for start in range(0, len(ids), SETTLE_CHUNK):
+        receipt = ctx.claims.settle(ids[start:start + SETTLE_CHUNK], sender=account)
+        settled += len(receipt.events.filter(ctx.claims.ClaimSettled))
+    click.echo(f"{settled} of {len(ids)} claim(s) settled (the others are not due, or were settled before)")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@yes_option
+@manifest_option
+def withdraw(provider, account, yes, manifest):
+    """Withdraw everything credited to you (a provider)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    credit = ctx.claims.creditOf(account.address)
+    if credit == 0:
+        raise click.ClickException(f"nothing to withdraw for {account.address}")
+    ctx.claims.withdraw(sender=account)
+    click.echo(f"withdrew {ctx.money(credit)} to {account.address}")
