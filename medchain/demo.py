@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from eth_utils import keccak
 
+from .claims.bulk import ApeSigner
+from .claims.client import reason_text
+from .claims.submission import load_codes_key, submit_file
 from .access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
 from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
 from .consent.client import SignedMessage, iso, relay, sign_with_account
@@ -157,12 +161,12 @@ def run_demo(
     claims = project.ClaimSettlement.at(result.manifest.address_of("ClaimSettlement"))
     token = project.TestStableToken.at(result.manifest.address_of("TestStableToken"))
     _claims_story(report, claims, token, consent, provider, hospital, insurer, evidence,
-                  patient_a=accounts[8], patient_b=accounts[9])
+                  patient_a=accounts[8], patient_b=accounts[9], workdir=workdir)
     return report
 
 
 def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, hospital: Any,
-                  insurer: Any, evidence: list[Receipt], *, patient_a: Any, patient_b: Any) -> None:
+                  insurer: Any, evidence: list[Receipt], *, patient_a: Any, patient_b: Any, workdir: Path) -> None:
     """Policies, a funded pool, a batch of claims (one duplicate, one without consent, one over the limit), payment."""
     from ape import chain
 
@@ -180,33 +184,50 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
     report.story.append("the insurer registered two policies (limit 5,000, deductible 500, 20 % coinsurance) and "
                         "funded its pool with 20,000 test USD")
 
-    def claim(policy: bytes, amount: int, codes: str, receipt: Receipt) -> tuple:
-        return (policy, hospital.address, amount * usd, now - 2 * 86400, keccak(text=codes), receipt.record_hash,
-                receipt.root or b"\0" * 32, receipt.proof)
-
-    batch = [
-        ("B office visit", "patient B", claim(policy_b, 1_200, "99214;80053", evidence[0])),
-        ("B office visit (again)", "patient B", claim(policy_b, 1_300, "99214;80053", evidence[0])),
-        ("A lab panel", "patient A", claim(policy_a, 300, "80061", evidence[1])),
-        ("B surgery", "patient B", claim(policy_b, 9_000, "47562", evidence[2])),
+    # The insurer's claim file: CSV with the hospital's evidence receipts beside it (see medchain/claims/inputs.py).
+    folder = workdir / "insurer"
+    for n, receipt in enumerate(evidence[:3]):
+        receipt.save(folder / f"evidence-{n}.json")
+    service = time.strftime("%Y-%m-%d", time.gmtime(now - 2 * 86400))
+    rows = [
+        ("B office visit", "patient B", policy_b, "1200.00", "99214@1000.00;80053@200.00", 0),
+        ("B office visit (again)", "patient B", policy_b, "1300.00", "99214@1100.00;80053@200.00", 0),
+        ("A lab panel", "patient A", policy_a, "300.00", "80061@300.00", 1),
+        ("B surgery", "patient B", policy_b, "9000.00", "47562@9000.00", 2),
     ]
-    receipt = claims.submitClaims([c for _, _, c in batch], sender=insurer)
-    report.gas[f"submitClaims ({len(batch)} claims, batch)"] = receipt.gas_used
-    # One ClaimAdjudicated or ClaimRejected per claim, in batch order (a duplicate shares its original's id).
-    results = [log for log in receipt.events if log.event_name in ("ClaimAdjudicated", "ClaimRejected")]
-    reasons = {18: "duplicate", 197: "consent absent", 1: "deductible", 2: "coinsurance", 119: "benefit maximum"}
-    outcome_names = {2: "approved", 3: "partial", 4: "denied", 1: "pending funds"}
+    lines = ["claim_ref,policy_id,provider,service_date,amount,line_items,evidence"]
+    lines += [f"{label},0x{policy.hex()},{hospital.address},{service},{amount},{items},evidence-{ev}.json"
+              for label, _who, policy, amount, items, ev in rows]
+    claim_file = folder / "claims.csv"
+    claim_file.write_text("\n".join(lines) + "\n")
+    submitted = submit_file(
+        claim_file, w3=provider.web3, contract=claims.address, signer=ApeSigner(insurer, provider.network.ecosystem),
+        journal_path=folder / "journal.sqlite", codes_key=load_codes_key(folder / "codes-key.hex"), decimals=6,
+        skip_invalid=True, responses_dir=folder / "responses",
+    )
+    report.gas[f"submitClaims ({submitted.result.sent} claims, batch)"] = submitted.result.gas_used
+    entries = submitted.result.entries
+    by_line = {row.row: row for row in submitted.parsed.rows}
+    refused = {p.row: p.message for p in submitted.parsed.problems}
     ids = []
-    for (label, who, c), log in zip(batch, results):
-        ids.append(claims.claimIdOf(c[0], c[1], c[3], c[4]))
-        code = log.reasonCode
-        if log.event_name == "ClaimRejected":
-            report.claims.append((label, who, f"{c[2] // usd:,}", f"REJECTED ({code} {reasons.get(code, '')})", "-"))
+    for line, (label, who, _policy, amount, _items, _ev) in enumerate(rows, 2):
+        billed = f"{int(float(amount)):,}"
+        if line in refused:
+            report.claims.append((label, who, billed, "REFUSED before sending (duplicate)", "-"))
+            continue
+        row = by_line[line]
+        entry = entries["0x" + row.claim_id.hex()]
+        if entry.state == "rejected":
+            report.claims.append((label, who, billed, f"REJECTED ({reason_text(entry.reason)})", "-"))
         else:
-            outcome = f"{outcome_names[log.outcome]} ({code} {reasons.get(code, '')})"
-            report.claims.append((label, who, f"{c[2] // usd:,}", outcome, f"{log.payable_ // usd:,}"))
-    report.story.append("the insurer fed the hospital's claims in one batch: the duplicate and the claim without "
-                        "the patient's payment consent were rejected with their CARC codes, the others adjudicated")
+            ids.append(row.claim_id)
+            outcome = entry.outcome.lower() + (f" ({reason_text(entry.reason)})" if entry.reason else "")
+            report.claims.append((label, who, billed, outcome, f"{entry.payable // usd:,}"))
+    report.story.append(
+        f"the insurer ran its claim file through the bulk submitter ({claim_file.name}): the duplicate was refused "
+        "before anything was sent, the claim without the patient's payment consent was rejected on chain (CARC 197), "
+        f"the others adjudicated; FHIR ClaimResponses in {folder.name}/responses/"
+    )
 
     chain.pending_timestamp = provider.get_block("latest").timestamp + claims.reviewWindow() + 1
     receipt = claims.settle(ids, sender=hospital)

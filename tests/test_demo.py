@@ -46,11 +46,13 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
     assert "SUPERSEDED" in text
 
     outcomes = {row[0]: row[3] for row in report.claims}
-    assert outcomes["B office visit"].startswith("approved (1 deductible)")
-    assert outcomes["B office visit (again)"].startswith("REJECTED (18")
-    assert outcomes["A lab panel"].startswith("REJECTED (197")
-    assert outcomes["B surgery"].startswith("partial (119")
+    assert outcomes["B office visit"] == "approved (1 deductible)"
+    assert outcomes["B office visit (again)"] == "REFUSED before sending (duplicate)"
+    assert outcomes["A lab panel"] == "REJECTED (197 consent absent)"
+    assert outcomes["B surgery"] == "partial (119 benefit maximum)"
     assert {row[0]: row[4] for row in report.claims}["B surgery"] == "4,440", "5,000 limit minus the 560 paid"
+    assert len(list((tmp_path / "work" / "insurer" / "responses").glob("*.json"))) == 3, "one ClaimResponse per claim sent"
+    assert "duplicate claim" in (tmp_path / "work" / "insurer" / "claims.csv.rejects.csv").read_text()
     token = project.TestStableToken.at(_address(report, "TestStableToken"))
     assert token.balanceOf(accounts[1]) == 5_000 * 10**6, "the hospital was paid the whole annual limit"
 

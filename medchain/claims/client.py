@@ -64,7 +64,7 @@ def parse_coinsurance(value: str) -> int:
 
 
 def reason_text(code: int) -> str:
-    return f"{code} ({REASONS[code]})" if code in REASONS else str(code)
+    return f"{code} {REASONS[code]}" if code in REASONS else str(code)
 
 
 @dataclass(frozen=True)
