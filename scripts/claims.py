@@ -127,6 +127,9 @@ def fund(provider, account, amount, take_back, yes, manifest):
     ctx = _Ctx(provider, manifest)
     if amount:
         units = _checked(lambda: parse_amount("--amount", amount, ctx.decimals))
+        held = ctx.token.balanceOf(account.address)
+        if held < units:
+            raise click.ClickException(f"{account.address} holds {ctx.money(held)}, not {ctx.money(units)}")
         if ctx.token.allowance(account.address, ctx.claims.address) < units:
             ctx.token.approve(ctx.claims.address, units, sender=account)
         ctx.claims.fund(units, sender=account)
