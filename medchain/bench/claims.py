@@ -366,7 +366,7 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
         GasRow("submitClaim, single evidence, first of policy year", gas.submit_first, "submit",
                GIF_SUBMIT),
         GasRow("submitClaim, single evidence, steady", gas.submit_steady, "submitClaim", GIF_SUBMIT, SUBMIT),
-        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, first of year", gas.batch_first, target=BATCH),
+        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, first of year", gas.batch_first),
         GasRow(f"submitClaims x{BATCH_SIZE}, per claim, steady", gas.batch_steady, "submitClaim", GIF_SUBMIT, BATCH),
         GasRow(f"settle x{BATCH_SIZE}, per claim", gas.settle, "confirmClaim", GIF_CONFIRM, SETTLE),
         GasRow("settle, one claim", gas.settle_one, "confirmClaim", GIF_CONFIRM),
@@ -376,6 +376,7 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
                GIF_LIFECYCLE),
     ]
     notes = [
+        "the targets hold for the steady state (the year's accumulator exists, the deductible is met);",
         "the provider's first claim ever also stores its index (once per provider and contract);",
         "first of policy year: the claim opens its year's accumulator slot and uses deductible (a second slot);",
         "  steady: the year is open and the deductible met. Withdraw 'first': the provider had no tokens yet",
