@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from medchain.assurance import GateError
@@ -25,21 +26,28 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--log", type=Path, help="also write forge's report to this file")
     i.add_argument("--replay", type=Path, help="judge a saved forge report instead of running forge")
     args = parser.parse_args(argv)
+    started = time.monotonic()
     try:
-        if args.gate == "slither":
-            from medchain.assurance import slither
-
-            return slither.main(list_untriaged=args.list)
-        if args.gate == "coverage":
-            from medchain.assurance import coverage
-
-            return coverage.main(args.lcov)
-        from medchain.assurance import invariants
-
-        return invariants.main(log=args.log, replay=args.replay)
+        return _run(args)
     except GateError as e:
         print(f"{args.gate} gate could not run: {e}", file=sys.stderr)
         return 2
+    finally:
+        print(f"{args.gate} gate took {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.gate == "slither":
+        from medchain.assurance import slither
+
+        return slither.main(list_untriaged=args.list)
+    if args.gate == "coverage":
+        from medchain.assurance import coverage
+
+        return coverage.main(args.lcov)
+    from medchain.assurance import invariants
+
+    return invariants.main(log=args.log, replay=args.replay)
 
 
 if __name__ == "__main__":
