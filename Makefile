@@ -1,5 +1,6 @@
 # medchain: the two commands are `make demo` and `make test`. Both install whatever is missing first,
-# from PyPI and npm only (see README "Toolchain"), then do their job.
+# from PyPI and npm only (see README "Toolchain"), then do their job. `make check` runs the assurance
+# gates (docs/assurance.md): static analysis, coverage and invariant fuzzing.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,6 +12,11 @@ VENV := .venv
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 APE := $(VENV)/bin/ape
+FORGE := node_modules/.bin/forge
+# forge's configuration lives in forge/ (a foundry.toml at the root would make ape read the project
+# as a Foundry one); the gates set this themselves, the forge-test target here.
+FORGE_ENV := FOUNDRY_CONFIG=$(CURDIR)/forge/foundry.toml
+ASSURANCE := $(VENV)/bin/python -m medchain.assurance
 
 # Never let uv fetch a Python build from outside the registries: use the machine's interpreter.
 export UV_PYTHON_DOWNLOADS := never
@@ -25,7 +31,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile test demo bench clean
+.PHONY: help setup compile test demo bench clean check slither coverage invariants forge-test
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -33,6 +39,8 @@ help:
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts"
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, and bulk-claim throughput, on anvil"
+	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing (docs/assurance.md)"
+	@echo "make slither | coverage | invariants   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -67,5 +75,26 @@ bench: compile $(EAS_STAMP)
 	$(VENV)/bin/python scripts/bench_records.py
 	$(VENV)/bin/python scripts/bench_claims.py
 
+# The assurance gates. `check` runs all three and fails if any fails (each reports on its own).
+check: setup
+	@status=0; \
+	$(ASSURANCE) slither || status=1; \
+	$(ASSURANCE) coverage || status=1; \
+	$(ASSURANCE) invariants || status=1; \
+	exit $$status
+
+slither: setup
+	$(ASSURANCE) slither
+
+coverage: setup
+	$(ASSURANCE) coverage
+
+invariants: setup
+	$(ASSURANCE) invariants
+
+# Unit, fuzz and (short) invariant tests under forge's default profile, e.g. ARGS="--match-path 'forge/unit/*'".
+forge-test: setup
+	$(FORGE_ENV) $(FORGE) test $(ARGS)
+
 clean:
-	rm -rf .build contracts/.cache .pytest_cache .hypothesis
+	rm -rf .build contracts/.cache .pytest_cache .hypothesis .forge

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Test} from "./Test.sol";
+import {ConsortiumRegistry} from "../../contracts/access/ConsortiumRegistry.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
+import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
+import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
+import {ClaimSettlement} from "../../contracts/claims/ClaimSettlement.sol";
+import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
+import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistry.sol";
+import {IRecordAnchor} from "../../contracts/interfaces/IRecordAnchor.sol";
+import {TestStableToken} from "../../contracts/test/TestStableToken.sol";
+
+/// @title Fixture
+/// @notice A deployed medchain suite for forge tests: a registry governed by `gov` with one provider,
+/// a second provider, an insurer and a regulator; the consent registry, record anchor, a test stable
+/// token and claim settlement; helpers for the usual set-up steps. Values mirror tests/claims/conftest.py.
+abstract contract Fixture is Test {
+    uint64 internal constant REVIEW = 3 days;
+    uint64 internal constant APPEAL = 30 days;
+    uint64 internal constant FILING = 365 days;
+    uint64 internal constant EMERGENCY = 1 days;
+    uint128 internal constant LIMIT = 10_000e6;
+    uint128 internal constant DEDUCTIBLE = 500e6;
+    uint16 internal constant COINSURANCE_BPS = 2_000;
+    bytes32 internal constant POLICY = bytes32("POLICY-1");
+    uint256 internal constant HPAYMT = 1 << 1;
+    uint256 internal constant BILLING = 1 << 13;
+
+    uint256 internal constant PATIENT_KEY = 0xA11CE;
+
+    address internal gov = address(0x60F);
+    address internal hospital = address(0x4051);
+    address internal clinic = address(0xC1171C);
+    address internal insurer = address(0x1275);
+    address internal regulator = address(0x4E6);
+    address internal stranger = address(0x57A);
+    address internal patient;
+
+    ConsortiumRegistry internal registry;
+    ConsentRegistry internal consent;
+    RecordAnchor internal anchors;
+    TestStableToken internal token;
+    ClaimSettlement internal claims;
+
+    /// @dev The time policies start: 30 days before the fixture's block time.
+    uint64 internal start;
+    uint256 private _nonce;
+
+    function deployRegistry() internal {
+        patient = vm.addr(PATIENT_KEY);
+        registry = new ConsortiumRegistry(gov, 0);
+        vm.startPrank(gov);
+        registry.registerMember(hospital, MemberRoles.PROVIDER, keccak256("hospital licence"));
+        registry.registerMember(clinic, MemberRoles.PROVIDER, keccak256("clinic licence"));
+        registry.registerMember(insurer, MemberRoles.INSURER, keccak256("insurer licence"));
+        registry.registerMember(regulator, MemberRoles.REGULATOR, keccak256("regulator mandate"));
+        vm.stopPrank();
+    }
+
+    function deploySuite() internal {
+        deployRegistry();
+        consent = new ConsentRegistry(registry, EMERGENCY);
+        anchors = new RecordAnchor(registry);
+        token = new TestStableToken();
+        claims = new ClaimSettlement(registry, consent, anchors, token, REVIEW, APPEAL, FILING);
+        start = uint64(block.timestamp - 30 days);
+    }
+
+    /// @dev deploySuite, plus the patient's HPAYMT consent to the insurer, a policy and a funded pool.
+    function deployClaimsWorld(uint256 pool) internal {
+        deploySuite();
+        vm.prank(patient);
+        consent.grant(patient, insurer, HPAYMT, BILLING, start + 3 * 365 days);
+        vm.prank(insurer);
+        claims.registerPolicy(POLICY, patient, LIMIT, DEDUCTIBLE, COINSURANCE_BPS, start, start + 2 * 365 days);
+        token.mint(insurer, 1e15);
+        vm.prank(insurer);
+        token.approve(address(claims), type(uint256).max);
+        if (pool != 0) {
+            vm.prank(insurer);
+            claims.fund(pool);
+        }
+    }
+
+    /// @dev A fresh hash, never used before in this test.
+    function freshHash() internal returns (bytes32) {
+        return keccak256(abi.encode("medchain forge fixture", ++_nonce));
+    }
+
+    /// @dev A fresh record hash anchored by `provider`.
+    function anchored(address provider) internal returns (bytes32 h) {
+        h = freshHash();
+        vm.prank(provider);
+        anchors.anchor(h);
+    }
+
+    /// @dev A claim by `hospital` on POLICY, with fresh codes and freshly anchored evidence.
+    function claimInput(uint128 amount, uint64 serviceDate) internal returns (IClaimSettlement.ClaimInput memory c) {
+        c.policyId = POLICY;
+        c.provider = hospital;
+        c.amount = amount;
+        c.serviceDate = serviceDate;
+        c.codesHash = freshHash();
+        c.evidenceHash = anchored(hospital);
+    }
+
+    function idOf(IClaimSettlement.ClaimInput memory c) internal view returns (bytes32) {
+        return claims.claimIdOf(c.policyId, c.provider, c.serviceDate, c.codesHash);
+    }
+
+    /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value.
+    function leaf(bytes32 value) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(value))));
+    }
+
+    /// @dev OpenZeppelin's commutative pair hash (sorted).
+    function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
+        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+    }
+
+    /// @dev A two-record batch: its root and the proof of each record.
+    function twoLeafBatch(bytes32 a, bytes32 b)
+        internal
+        pure
+        returns (bytes32 root, bytes32[] memory proofA, bytes32[] memory proofB)
+    {
+        root = hashPair(leaf(a), leaf(b));
+        proofA = new bytes32[](1);
+        proofA[0] = leaf(b);
+        proofB = new bytes32[](1);
+        proofB[0] = leaf(a);
+    }
+
+    function sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Fixture} from "../base/Fixture.sol";
+import {Test} from "../base/Test.sol";
+import {Vm} from "../base/Vm.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
+import {ClaimSettlement} from "../../contracts/claims/ClaimSettlement.sol";
+import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
+import {TestStableToken} from "../../contracts/test/TestStableToken.sol";
+
+/// @notice Drives ClaimSettlement with two insurers (a policy each), two providers and a patient:
+/// single and batch submissions across policy years, funding and withdrawals, adjudication of pending
+/// claims, denials, disputes and resolutions, settlement of random slices, provider withdrawals and
+/// time. It accounts every token movement from the contract's events and return values.
+contract ClaimsHandler is Test {
+    uint256 internal constant YEAR = 365 days;
+
+    ClaimSettlement public immutable claims;
+    RecordAnchor public immutable anchors;
+    TestStableToken public immutable token;
+    uint64 public immutable start;
+
+    address[2] internal _insurers;
+    bytes32[2] internal _policies;
+    address[2] internal _providers;
+
+    bytes32[] internal _ids;
+    mapping(bytes32 claimId => address) public insurerOf;
+    mapping(bytes32 claimId => uint256) public settledCount;
+
+    mapping(address insurer => uint256) public funded;
+    mapping(address insurer => uint256) public withdrawnFunds;
+    mapping(address insurer => uint256) public creditedFrom;
+    mapping(address provider => uint256) public credited;
+    mapping(address provider => uint256) public withdrawnBy;
+
+    /// @dev Claims credited a second time (must stay 0).
+    uint256 public doubleSettlements;
+    uint256 public settlements;
+    uint256 private _nonce;
+
+    constructor(
+        ClaimSettlement claims_,
+        RecordAnchor anchors_,
+        TestStableToken token_,
+        uint64 start_,
+        address[2] memory insurers_,
+        bytes32[2] memory policies_,
+        address[2] memory providers_
+    ) {
+        claims = claims_;
+        anchors = anchors_;
+        token = token_;
+        start = start_;
+        _insurers = insurers_;
+        _policies = policies_;
+        _providers = providers_;
+        vm.recordLogs();
+    }
+
+    function ids() external view returns (bytes32[] memory) {
+        return _ids;
+    }
+
+    function noteFunded(address insurer, uint256 amount) external {
+        funded[insurer] += amount;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Actions
+
+    function submit(uint256 seed, uint128 amount, uint8 year, uint32 offset, bool byInsurer) external {
+        IClaimSettlement.ClaimInput memory c = _input(seed, amount, year, offset);
+        vm.prank(byInsurer ? _insurers[seed % 2] : c.provider);
+        try claims.submitClaim(c) returns (bytes32 id) {
+            assertEq(claims.claimOf(id).policyId, c.policyId, "the claim is on its policy");
+            _track(id);
+        } catch {}
+        _absorbSettlements();
+    }
+
+    function submitBatch(uint256 seed, uint128 amount, uint8 year, uint32 offset, bool withDuplicate) external {
+        IClaimSettlement.ClaimInput[] memory cs = new IClaimSettlement.ClaimInput[](2);
+        cs[0] = _input(seed, amount, year, offset);
+        // The same provider and policy (one submitter), another service or a duplicate of the first.
+        cs[1] = withDuplicate ? cs[0] : _input(seed, amount / 3, year, offset / 2);
+        vm.prank(cs[0].provider);
+        bytes32[] memory got = claims.submitClaims(cs);
+        for (uint256 i; i < got.length; ++i) {
+            if (insurerOf[got[i]] == address(0) && claims.claimOf(got[i]).status != IClaimSettlement.Status.None) {
+                _track(got[i]);
+            }
+        }
+        _absorbSettlements();
+    }
+
+    function fund(uint256 who, uint256 amount) external {
+        address insurer = _insurers[who % 2];
+        amount = bound(amount, 1, 20_000e6);
+        vm.prank(insurer);
+        claims.fund(amount);
+        funded[insurer] += amount;
+    }
+
+    function withdrawFunds(uint256 who, uint16 fractionBps) external {
+        address insurer = _insurers[who % 2];
+        (uint256 available,) = claims.poolOf(insurer);
+        uint256 amount = available * bound(fractionBps, 0, 10_000) / 10_000;
+        if (amount == 0) return;
+        uint256 before = token.balanceOf(insurer);
+        vm.prank(insurer);
+        claims.withdrawFunds(amount);
+        assertEq(token.balanceOf(insurer) - before, amount, "the insurer receives what it withdraws");
+        withdrawnFunds[insurer] += amount;
+    }
+
+    function adjudicate(uint256 pick) external {
+        if (_ids.length == 0) return;
+        try claims.adjudicate(_ids[pick % _ids.length]) {} catch {}
+    }
+
+    function deny(uint256 pick, uint16 reason) external {
+        if (_ids.length == 0) return;
+        bytes32 id = _ids[pick % _ids.length];
+        vm.prank(insurerOf[id]);
+        try claims.deny(id, reason) {} catch {}
+    }
+
+    function dispute(uint256 pick) external {
+        if (_ids.length == 0) return;
+        bytes32 id = _ids[pick % _ids.length];
+        address provider = claims.claimOf(id).provider;
+        bytes32 evidence = _anchor(provider);
+        vm.prank(provider);
+        try claims.dispute(id, evidence) {} catch {}
+    }
+
+    function resolve(uint256 pick, uint128 amount) external {
+        if (_ids.length == 0) return;
+        bytes32 id = _ids[pick % _ids.length];
+        vm.prank(insurerOf[id]);
+        try claims.resolveDispute(id, uint128(bound(amount, 0, 12_000e6))) {} catch {}
+    }
+
+    function settle(uint256 from, uint256 count, bool waitForReview) external {
+        if (_ids.length == 0) return;
+        if (waitForReview) vm.warp(block.timestamp + 3 days);
+        from = from % _ids.length;
+        count = bound(count, 1, _ids.length - from);
+        bytes32[] memory slice = new bytes32[](count);
+        for (uint256 i; i < count; ++i) {
+            slice[i] = _ids[from + i];
+        }
+        uint256 settled = claims.settle(slice);
+        uint256 absorbed = _absorbSettlements();
+        assertEq(settled, absorbed, "settle returns how many ClaimSettled it emitted");
+    }
+
+    function withdraw(uint256 who) external {
+        address provider = _providers[who % 2];
+        uint256 credit = claims.creditOf(provider);
+        uint256 before = token.balanceOf(provider);
+        vm.prank(provider);
+        try claims.withdraw() {
+            withdrawnBy[provider] += credit;
+        } catch {
+            assertEq(credit, 0, "a provider with a credit can always withdraw it");
+        }
+        assertEq(token.balanceOf(provider) - before, credit, "the provider receives exactly its credit");
+        assertEq(claims.creditOf(provider), 0, "credit cleared");
+    }
+
+    function warp(uint32 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 0, 5 days));
+    }
+
+    /// @dev Moves to the first days of the next policy year (service dates then straddle the boundary).
+    function nextPolicyYear(uint32 seconds_) external {
+        uint256 yearStart = start + ((block.timestamp - start) / YEAR + 1) * YEAR;
+        if (yearStart < start + 2 * YEAR) vm.warp(yearStart + bound(seconds_, 0, 20 days));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Helpers
+
+    function _input(uint256 seed, uint128 amount, uint8 year, uint32 offset)
+        internal
+        returns (IClaimSettlement.ClaimInput memory c)
+    {
+        c.policyId = _policies[seed % 2];
+        c.provider = _providers[(seed >> 1) % 2];
+        c.amount = uint128(bound(amount, 1, amount % 4 == 0 ? 15_000e6 : 1_500e6)); // mostly under the limits
+        // A service up to 90 days old (one in eight: in the future, refused), never before the policies.
+        uint256 age = bound(offset, 0, 90 days);
+        c.serviceDate = uint64(block.timestamp - (age > block.timestamp - start ? block.timestamp - start : age));
+        if (year % 8 == 0) c.serviceDate = uint64(block.timestamp + 1 + age);
+        c.codesHash = keccak256(abi.encode("codes", ++_nonce % 64 == 0 ? 0 : _nonce)); // rare duplicates
+        c.evidenceHash = _anchor(c.provider);
+    }
+
+    function _anchor(address provider) internal returns (bytes32 h) {
+        h = keccak256(abi.encode("evidence", ++_nonce));
+        vm.prank(provider);
+        anchors.anchor(h);
+    }
+
+    function _track(bytes32 id) internal {
+        (address policyInsurer,,,,,,) = claims.policyOf(claims.claimOf(id).policyId);
+        insurerOf[id] = policyInsurer;
+        _ids.push(id);
+    }
+
+    /// @dev Books every ClaimSettled event since the last call; returns how many there were.
+    function _absorbSettlements() internal returns (uint256 n) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(claims) || logs[i].topics[0] != IClaimSettlement.ClaimSettled.selector) {
+                continue;
+            }
+            bytes32 id = logs[i].topics[1];
+            address provider = address(uint160(uint256(logs[i].topics[2])));
+            uint256 amount = abi.decode(logs[i].data, (uint256));
+            if (++settledCount[id] > 1) ++doubleSettlements;
+            credited[provider] += amount;
+            creditedFrom[insurerOf[id]] += amount;
+            ++settlements;
+            ++n;
+        }
+    }
+}
+
+/// @notice ClaimSettlement's NatSpec money invariants under random sequences of every state change.
+contract ClaimSettlementInvariants is Fixture {
+    bytes32 internal constant POLICY_B = bytes32("POLICY-B");
+    uint128 internal constant LIMIT_B = 3_000e6;
+    address internal insurerB = address(0x1276);
+    ClaimsHandler internal handler;
+
+    function setUp() public {
+        deployClaimsWorld(0);
+        vm.prank(gov);
+        registry.registerMember(insurerB, MemberRoles.INSURER, keccak256("insurer B licence"));
+        vm.prank(patient);
+        consent.grant(patient, insurerB, HPAYMT, BILLING, start + 3 * 365 days);
+        vm.prank(insurerB);
+        claims.registerPolicy(POLICY_B, patient, LIMIT_B, 0, 0, start, start + 2 * 365 days);
+        token.mint(insurerB, 1e15);
+        vm.prank(insurerB);
+        token.approve(address(claims), type(uint256).max);
+
+        handler = new ClaimsHandler(
+            claims, anchors, token, start, [insurer, insurerB], [POLICY, POLICY_B], [hospital, clinic]
+        );
+        for (uint256 i; i < 2; ++i) {
+            address ins = i == 0 ? insurer : insurerB;
+            vm.prank(ins);
+            claims.fund(5_000e6);
+            handler.noteFunded(ins, 5_000e6);
+        }
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](14);
+        selectors[0] = ClaimsHandler.submit.selector;
+        selectors[1] = ClaimsHandler.submitBatch.selector;
+        selectors[2] = ClaimsHandler.fund.selector;
+        selectors[3] = ClaimsHandler.withdrawFunds.selector;
+        selectors[4] = ClaimsHandler.adjudicate.selector;
+        selectors[5] = ClaimsHandler.deny.selector;
+        selectors[6] = ClaimsHandler.dispute.selector;
+        selectors[7] = ClaimsHandler.resolve.selector;
+        selectors[8] = ClaimsHandler.settle.selector;
+        selectors[9] = ClaimsHandler.withdraw.selector;
+        selectors[10] = ClaimsHandler.warp.selector;
+        selectors[11] = ClaimsHandler.submit.selector; // submissions twice as often
+        selectors[12] = ClaimsHandler.dispute.selector; // disputes twice as often
+        selectors[13] = ClaimsHandler.nextPolicyYear.selector;
+        targetSelector(FuzzSelector(address(handler), selectors));
+    }
+
+    /// @dev Per insurer: funded − withdrawn = available + reserved + credited to providers from its pool,
+    /// and reserved = Σ payable of its claims holding a reservation. The contract's token balance =
+    /// Σ (available + reserved) + Σ provider credits. Nobody withdraws more than they were credited.
+    /// A claim is credited at most once, and a credited claim stays Settled. Per policy and year,
+    /// paid = Σ payable of its claims and never exceeds the annual limit.
+    function invariant_money() public view {
+        bytes32[] memory ids = handler.ids();
+        address[2] memory insurers = [insurer, insurerB];
+        uint256[2] memory reservedByClaims;
+        uint256[3][2] memory paidByClaims;
+        for (uint256 i; i < ids.length; ++i) {
+            IClaimSettlement.ClaimView memory v = claims.claimOf(ids[i]);
+            uint256 p = v.policyId == POLICY ? 0 : 1;
+            paidByClaims[p][v.policyYear] += v.payable_;
+            if (
+                v.status == IClaimSettlement.Status.Approved || v.status == IClaimSettlement.Status.Partial
+                    || v.status == IClaimSettlement.Status.Disputed || v.status == IClaimSettlement.Status.Resolved
+            ) reservedByClaims[p] += v.payable_;
+            uint256 count = handler.settledCount(ids[i]);
+            assertLe(count, 1, "a claim is credited at most once");
+            if (count == 1) assertEq(uint256(v.status), uint256(IClaimSettlement.Status.Settled), "credited: settled");
+        }
+        uint256 pools;
+        for (uint256 i; i < 2; ++i) {
+            (uint256 available, uint256 reserved) = claims.poolOf(insurers[i]);
+            pools += available + reserved;
+            assertEq(
+                handler.funded(insurers[i]) - handler.withdrawnFunds(insurers[i]),
+                available + reserved + handler.creditedFrom(insurers[i]),
+                "funded - withdrawn = available + reserved + credited from the pool"
+            );
+            assertEq(reserved, reservedByClaims[i], "reserved = payable of the claims holding a reservation");
+            bytes32 policy = i == 0 ? POLICY : POLICY_B;
+            uint256 limit = i == 0 ? LIMIT : LIMIT_B;
+            for (uint256 year; year < 3; ++year) {
+                (, uint256 paid) = claims.usageOf(policy, year);
+                assertLe(paid, limit, "never over the annual limit");
+                assertEq(paid, paidByClaims[i][year], "paid = payable of the year's claims");
+            }
+        }
+        uint256 credits;
+        for (uint256 i; i < 2; ++i) {
+            address provider = i == 0 ? hospital : clinic;
+            uint256 credit = claims.creditOf(provider);
+            credits += credit;
+            assertEq(
+                handler.withdrawnBy(provider) + credit, handler.credited(provider), "withdrawn + credit = credited"
+            );
+            assertLe(handler.withdrawnBy(provider), handler.credited(provider), "nobody withdraws more than credited");
+        }
+        assertEq(token.balanceOf(address(claims)), pools + credits, "the contract holds exactly pools + credits");
+        assertEq(handler.doubleSettlements(), 0, "never paid twice");
+    }
+}

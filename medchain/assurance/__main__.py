@@ -1,0 +1,54 @@
+"""Command line of the assurance gates (the Makefile's check, slither, coverage and invariants targets).
+
+    python -m medchain.assurance slither [--list]
+    python -m medchain.assurance coverage [--lcov FILE]
+    python -m medchain.assurance invariants [--log FILE | --replay FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from medchain.assurance import GateError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m medchain.assurance", description=__doc__.splitlines()[0])
+    gates = parser.add_subparsers(dest="gate", required=True)
+    s = gates.add_parser("slither", help="static analysis; every finding fixed or triaged")
+    s.add_argument("--list", action="store_true", help="print triage entries to complete for untriaged findings")
+    c = gates.add_parser("coverage", help="forge coverage; per-file line and branch thresholds")
+    c.add_argument("--lcov", type=Path, help="judge this LCOV report instead of running forge coverage")
+    i = gates.add_parser("invariants", help="forge tests under the ci profile; handler calls per invariant suite")
+    i.add_argument("--log", type=Path, help="also write forge's report to this file")
+    i.add_argument("--replay", type=Path, help="judge a saved forge report instead of running forge")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        return _run(args)
+    except GateError as e:
+        print(f"{args.gate} gate could not run: {e}", file=sys.stderr)
+        return 2
+    finally:
+        print(f"{args.gate} gate took {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.gate == "slither":
+        from medchain.assurance import slither
+
+        return slither.main(list_untriaged=args.list)
+    if args.gate == "coverage":
+        from medchain.assurance import coverage
+
+        return coverage.main(args.lcov)
+    from medchain.assurance import invariants
+
+    return invariants.main(log=args.log, replay=args.replay)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
