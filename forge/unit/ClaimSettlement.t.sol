@@ -224,6 +224,17 @@ contract ClaimSettlementTest is Fixture {
         assertEq(claims.claimOf(second).reasonCode, 2, "coinsurance reason");
     }
 
+    function test_claimStatuses_answersForManyClaimsAtOnce() public {
+        bytes32 approved = submit(1_000e6);
+        bytes32[] memory ids = new bytes32[](2);
+        ids[0] = approved;
+        ids[1] = keccak256("never submitted");
+        IClaimSettlement.Status[] memory statuses = claims.claimStatuses(ids);
+        assertEq(statuses.length, 2, "one status per id");
+        assertEq(uint256(statuses[0]), uint256(IClaimSettlement.Status.Approved), "on chain");
+        assertEq(uint256(statuses[1]), uint256(IClaimSettlement.Status.None), "not on chain");
+    }
+
     function test_submitClaim_cappedByTheAnnualLimit() public {
         bytes32 big = submit(20_000e6); // 500 deductible, 80 % of 19,500 = 15,600 > 10,000 limit
         assertStatus(big, IClaimSettlement.Status.Partial, "partial");
