@@ -31,6 +31,7 @@ The package does not ship GS1's JSON schema (GS1 publishes it under its IP polic
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,13 +249,44 @@ def trace_batch(contract: Any, w3: Any, batch_id: bytes, *, chain_id: int, from_
     return epcis_document(trail, chain_id=chain_id, contract=str(contract.address), proofs=proofs)
 
 
+#: RFC 3986 URI: a scheme, a colon, then no whitespace or characters a URI cannot hold.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
+#: RFC 3339 date-time (as EPCIS uses it): date, T, time, optional fraction, Z or an offset.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+def _format_checker() -> Any:
+    """jsonschema's format checker, with ``uri`` and ``date-time`` checks of our own: jsonschema checks
+    them only with optional packages (rfc3987, rfc3339-validator) that are not in this project's lock,
+    and would otherwise let any string through."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+
+    @checker.checks("uri")
+    def _uri(value: object) -> bool:
+        return not isinstance(value, str) or _URI.fullmatch(value) is not None
+
+    @checker.checks("date-time")
+    def _date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if _DATE_TIME.fullmatch(value) is None:
+            return False
+        try:
+            dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
+
+    return checker
+
+
 def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
-    """Problems found by validating ``document`` against GS1's EPCIS JSON schema (empty: valid).
+    """Problems found by validating ``document`` against GS1's EPCIS JSON schema (empty: valid),
+    with the schema's ``uri`` and ``date-time`` formats checked (see :func:`_format_checker`)."""
+    from jsonschema import Draft7Validator
 
-    Formats (``date-time``, ``uri``) are checked as far as jsonschema's installed checkers go.
-    """
-    from jsonschema import Draft7Validator, FormatChecker
-
-    validator = Draft7Validator(schema, format_checker=FormatChecker())
+    validator = Draft7Validator(schema, format_checker=_format_checker())
     return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
             for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
