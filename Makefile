@@ -32,7 +32,7 @@ help:
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts"
-	@echo "make bench    gas of ConsentRegistry and RecordAnchor next to the Ethereum Attestation Service, on anvil"
+	@echo "make bench    gas of ConsentRegistry and RecordAnchor next to the Ethereum Attestation Service, and of DrugProvenance, on anvil"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -65,6 +65,7 @@ demo: compile
 bench: compile $(EAS_STAMP)
 	$(VENV)/bin/python scripts/bench_consent.py
 	$(VENV)/bin/python scripts/bench_records.py
+	$(VENV)/bin/python scripts/bench_provenance.py
 
 clean:
 	rm -rf .build contracts/.cache .pytest_cache .hypothesis

@@ -3,7 +3,7 @@
     ape run provenance commission --account maker --scan "(01)09506000134352(17)280630(10)A2606" --serials serials.txt --out A2606.proofs.json
     ape run provenance ship --account maker --batch "(01)09506000134352(10)A2606" --to 0xDistributor --quantity 120
     ape run provenance receive 0x<shipment id> --account distributor
-    ape run provenance verify "]d20109506000134352172806301 0A2606<GS>21A0007" --proofs A2606.proofs.json
+    ape run provenance verify "]d201095060001343521728063010A2606<GS>21A0007" --proofs A2606.proofs.json
     ape run provenance dispense "<scan>" --proofs A2606.proofs.json --account pharmacy
     ape run provenance report "<scan>" --reason PACKAGING_MISMATCH --account pharmacy
     ape run provenance quarantine | release | recall --batch <0x id or scan> [--reason CODE] --account ...
