@@ -99,7 +99,7 @@ def cli():
     """Drug batch provenance: commission, ship, receive, verify, dispense, report, quarantine, release, recall, trace."""
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command("commission", cls=ConnectedProviderCommand)
 @account_option()
 @click.option("--scan", help="A scan of the batch's GTIN (01), expiry (17) and lot (10); or give the three below")
 @click.option("--gtin")
@@ -133,9 +133,6 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
     click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
                f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"proofs in {out}")
-
-
-cli.add_command(commission_cmd, "commission")
 
 
 @cli.command("ship", cls=ConnectedProviderCommand)
