@@ -3,6 +3,7 @@
 from .common import BenchReport, GasRow, Target, render
 from .consent_gas import run_benchmark
 from .eas import Artifact, compile_eas
+from .provenance_gas import run_benchmark as run_provenance_benchmark
 from .records_gas import run_benchmark as run_records_benchmark
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "compile_eas",
     "render",
     "run_benchmark",
+    "run_provenance_benchmark",
     "run_records_benchmark",
 ]

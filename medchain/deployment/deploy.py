@@ -65,6 +65,8 @@ SUITE: tuple[Step, ...] = (
         ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW, DEFAULT_APPEAL_WINDOW,
         DEFAULT_TIMELY_FILING,
     ]),
+    # Drug provenance (issue 6): takes only the registry.
+    Step("DrugProvenance", lambda ctx: [ctx.address("ConsortiumRegistry")]),
 )
 
 

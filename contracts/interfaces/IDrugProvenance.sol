@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IDrugProvenance
+/// @notice Drug batch provenance after US DSCSA and EU FMD: manufacturers commission GS1-identified
+/// batches (GTIN + lot + expiry, with a Merkle root over the units' serial hashes); licensed trading
+/// partners hand custody over in two steps (ship, then receive); pharmacies verify a unit by its
+/// serial and Merkle proof and dispense it once (revertible within 10 days); anyone in the consortium
+/// reports suspect product, holders and regulators quarantine, regulators release, and manufacturers
+/// or regulators recall. No personal data: parties are member addresses, units are serial hashes.
+///
+/// Expiry is a unix day: the number of whole days from 1970-01-01 (UTC) to the expiry date printed
+/// on the pack (GS1 AI 17). The product may be used through that whole day: a batch is expired from
+/// `(expiryDay + 1) * 86400` on.
+interface IDrugProvenance {
+    /// @notice Thrown when `gtin` is not a GTIN-14 (as an integer, 1 to 14 digits) with a valid GS1
+    /// mod-10 check digit.
+    error DrugProvenanceInvalidGtin(uint64 gtin);
+
+    /// @notice Thrown when a batch's lot is zero (GS1 AI 10, left-aligned ASCII in a bytes32).
+    error DrugProvenanceEmptyLot();
+
+    /// @notice Thrown when `expiry` (a unix day) is before today or does not fit in 24 bits.
+    error DrugProvenanceInvalidExpiry(uint32 expiry);
+
+    /// @notice Thrown when a batch or shipment quantity is zero.
+    error DrugProvenanceZeroQuantity();
+
+    /// @notice Thrown when a batch's serials root is zero.
+    error DrugProvenanceEmptySerialsRoot();
+
+    /// @notice Thrown when commissioning batch `batchId`, already commissioned by `manufacturer`.
+    error DrugProvenanceBatchExists(bytes32 batchId, address manufacturer);
+
+    /// @notice Thrown when no batch `batchId` has been commissioned.
+    error DrugProvenanceUnknownBatch(bytes32 batchId);
+
+    /// @notice Thrown when batch `batchId` has been recalled: it can no longer be shipped, received,
+    /// dispensed, quarantined or released.
+    error DrugProvenanceBatchRecalled(bytes32 batchId);
+
+    /// @notice Thrown when shipping, receiving or dispensing batch `batchId` while it is quarantined.
+    error DrugProvenanceBatchQuarantined(bytes32 batchId);
+
+    /// @notice Thrown when shipping, receiving or dispensing batch `batchId`, expired after `expiryDay`.
+    error DrugProvenanceBatchExpired(bytes32 batchId, uint32 expiryDay);
+
+    /// @notice Thrown when `holder` has `held` units of `batchId` and `needed` are required.
+    error DrugProvenanceInsufficientUnits(address holder, bytes32 batchId, uint32 held, uint32 needed);
+
+    /// @notice Thrown when `account` is not an active consortium member in any role.
+    error DrugProvenanceInactiveMember(address account);
+
+    /// @notice Thrown when shipping to `to`, which is neither an active distributor or pharmacy nor
+    /// the batch's active manufacturer (a return), or is the sender itself.
+    error DrugProvenanceInvalidRecipient(address to);
+
+    /// @notice Thrown when `shipmentId` is not in transit (never shipped, or already received).
+    error DrugProvenanceUnknownShipment(bytes32 shipmentId);
+
+    /// @notice Thrown when `caller` receives `shipmentId`, addressed to `addressee`.
+    error DrugProvenanceNotAddressee(bytes32 shipmentId, address addressee, address caller);
+
+    /// @notice Thrown when the proof does not show `serialHash` among batch `batchId`'s serials.
+    error DrugProvenanceUnknownSerial(bytes32 batchId, bytes32 serialHash);
+
+    /// @notice Thrown when unit `serialHash` of `batchId` was dispensed by `pharmacy` at `dispensedAt`.
+    error DrugProvenanceAlreadyDispensed(bytes32 batchId, bytes32 serialHash, address pharmacy, uint40 dispensedAt);
+
+    /// @notice Thrown when reverting the dispense of unit `serialHash` of `batchId`, which is not dispensed.
+    error DrugProvenanceNotDispensed(bytes32 batchId, bytes32 serialHash);
+
+    /// @notice Thrown when `caller` reverts a dispense made by `pharmacy`.
+    error DrugProvenanceNotDispenser(bytes32 batchId, bytes32 serialHash, address pharmacy, address caller);
+
+    /// @notice Thrown when reverting a dispense at or after `closedAt` (10 days after dispensing).
+    error DrugProvenanceRevertWindowClosed(bytes32 batchId, bytes32 serialHash, uint256 closedAt);
+
+    /// @notice Thrown when a suspect report, quarantine or recall carries no reason code.
+    error DrugProvenanceMissingReason();
+
+    /// @notice Thrown when `caller`, neither an active holder of `batchId` nor an active regulator, quarantines it.
+    error DrugProvenanceNotHolderOrRegulator(bytes32 batchId, address caller);
+
+    /// @notice Thrown when `caller`, neither the manufacturer of `batchId` nor an active regulator, recalls it.
+    error DrugProvenanceNotManufacturerOrRegulator(bytes32 batchId, address caller);
+
+    /// @notice Thrown when quarantining batch `batchId`, which is quarantined already.
+    error DrugProvenanceAlreadyQuarantined(bytes32 batchId);
+
+    /// @notice Thrown when releasing batch `batchId`, which is not quarantined.
+    error DrugProvenanceNotQuarantined(bytes32 batchId);
+
+    /// @notice Emitted when a manufacturer commissions a batch (GS1 CBV bizStep `commissioning`).
+    /// @param batchId keccak256(abi.encode(gtin, lot)).
+    /// @param manufacturer The commissioning manufacturer, first holder of every unit.
+    /// @param gtin The GTIN-14 as an integer.
+    /// @param lot The lot (GS1 AI 10), left-aligned ASCII.
+    /// @param expiryDay The expiry date as a unix day.
+    /// @param quantity The number of units.
+    /// @param serialsRoot StandardMerkleTree root over the units' serial hashes.
+    event BatchCommissioned(
+        bytes32 indexed batchId,
+        address indexed manufacturer,
+        uint64 gtin,
+        bytes32 lot,
+        uint32 expiryDay,
+        uint32 quantity,
+        bytes32 serialsRoot
+    );
+
+    /// @notice Emitted when `from` ships `quantity` units of `batchId` to `to`; they are in transit.
+    /// @param shipmentId The shipment (see {ship} for its layout); not indexed, since an event has at
+    /// most three indexed fields and batch and parties are what trails are filtered by. {Received}
+    /// indexes it.
+    /// @param batchId The batch.
+    /// @param from The shipping holder.
+    /// @param to The addressee.
+    /// @param quantity Units shipped.
+    event Shipped(
+        bytes32 shipmentId, bytes32 indexed batchId, address indexed from, address indexed to, uint32 quantity
+    );
+
+    /// @notice Emitted when `to` takes delivery of shipment `shipmentId` of `batchId`.
+    event Received(bytes32 indexed shipmentId, bytes32 indexed batchId, address indexed to);
+
+    /// @notice Emitted when `pharmacy` dispenses unit `serialHash` of `batchId` (EU FMD decommissioning).
+    event Dispensed(bytes32 indexed batchId, bytes32 indexed serialHash, address indexed pharmacy);
+
+    /// @notice Emitted when `pharmacy` undoes its dispense of unit `serialHash` of `batchId`.
+    event DispenseReverted(bytes32 indexed batchId, bytes32 indexed serialHash, address indexed pharmacy);
+
+    /// @notice Emitted when `reporter` reports unit `serialHash` (zero: the batch as a whole) of
+    /// `batchId` as suspect (DSCSA suspect product).
+    /// @param reasonCode A short code (e.g. `bytes32("PACKAGING_MISMATCH")`), never free text.
+    event SuspectReported(
+        bytes32 indexed batchId, bytes32 indexed serialHash, address indexed reporter, bytes32 reasonCode
+    );
+
+    /// @notice Emitted when batch `batchId` is quarantined by `by`.
+    event Quarantined(bytes32 indexed batchId, address indexed by, bytes32 reasonCode);
+
+    /// @notice Emitted when a regulator `by` releases batch `batchId` from quarantine.
+    event Released(bytes32 indexed batchId, address indexed by);
+
+    /// @notice Emitted when batch `batchId` is recalled by `by` (its manufacturer or a regulator).
+    /// @dev `by` is not indexed: recalls are few (list them all, or filter by batch), and a third topic
+    /// would put a regulator's recall over its 35,000-gas target.
+    event Recalled(bytes32 indexed batchId, address by, bytes32 reasonCode);
+
+    /// @notice Commissions a batch: the caller becomes the holder of all `quantity` units.
+    /// @dev Requirements:
+    /// - the caller is an active MANUFACTURER;
+    /// - `gtin` is a GTIN-14 with a valid mod-10 check digit; `lot` is not zero;
+    /// - `expiry` (a unix day) is today or later and below 2^24; `quantity` and `serialsRoot` are not zero;
+    /// - the batch (gtin, lot) has not been commissioned.
+    /// Emits a {BatchCommissioned} event.
+    /// @return batchId keccak256(abi.encode(gtin, lot)).
+    function commissionBatch(uint64 gtin, bytes32 lot, uint32 expiry, uint32 quantity, bytes32 serialsRoot)
+        external
+        returns (bytes32 batchId);
+
+    /// @notice Ships `quantity` of the caller's units of `batchId` to `to`. Until `to` receives them
+    /// they are in transit and belong to neither side.
+    /// @dev The shipment id describes the shipment: bits 0..159 are `to`, 160..191 `quantity`,
+    /// 192..231 the block number, 232..255 a counter within the block. It is unique among shipments in
+    /// transit, and recurs (after receipt) only within the same block.
+    /// Requirements:
+    /// - the caller is an active member holding at least `quantity` units of `batchId`;
+    /// - the batch is neither recalled, quarantined nor expired; `quantity` is not zero;
+    /// - `to` is an active DISTRIBUTOR or PHARMACY, or the batch's active manufacturer (a return),
+    ///   and not the caller.
+    /// Emits a {Shipped} event.
+    function ship(bytes32 batchId, address to, uint32 quantity) external returns (bytes32 shipmentId);
+
+    /// @notice Takes delivery of shipment `shipmentId`: its units join the caller's holding.
+    /// @dev Named `receiveShipment` because `receive` is reserved in Solidity for the ether-receive
+    /// function. The addressee's membership was checked at shipping; a member suspended since can
+    /// take delivery (custody is a physical fact the trail must record) but cannot ship or dispense.
+    /// Requirements:
+    /// - `shipmentId` is in transit and addressed to the caller;
+    /// - the batch is neither recalled, quarantined nor expired.
+    /// Emits a {Received} event.
+    function receiveShipment(bytes32 shipmentId) external;
+
+    /// @notice Dispenses (verifies and decommissions) unit `serialHash` of `batchId` to a patient.
+    /// @dev `proof` is the StandardMerkleTree proof of `serialHash` against the batch's serials root.
+    /// Requirements:
+    /// - the caller is an active PHARMACY holding at least one unit of `batchId`;
+    /// - the batch is neither recalled, quarantined nor expired;
+    /// - `proof` shows `serialHash` in the batch, and the unit is not dispensed.
+    /// Emits a {Dispensed} event.
+    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof) external;
+
+    /// @notice Undoes the caller's dispense of unit `serialHash` of `batchId` (EU FMD: within 10 days):
+    /// the unit is back in the pharmacy's holding.
+    /// @dev Requirements: the caller is an active PHARMACY that dispensed the unit less than 10 days ago.
+    /// Emits a {DispenseReverted} event.
+    function revertDispense(bytes32 batchId, bytes32 serialHash) external;
+
+    /// @notice Reports unit `serialHash` of `batchId` (zero: the batch as a whole) as suspect; the batch
+    /// is quarantined unless it already is (or is recalled).
+    /// @dev Requirements: the caller is an active member in any role; the batch exists; `reasonCode` is
+    /// not zero. Emits a {SuspectReported} event, and a {Quarantined} event when the batch was active.
+    function reportSuspect(bytes32 batchId, bytes32 serialHash, bytes32 reasonCode) external;
+
+    /// @notice Quarantines batch `batchId`: no shipping, receiving or dispensing until a regulator releases it.
+    /// @dev Requirements: the caller is an active REGULATOR, or an active member holding units of the
+    /// batch; the batch exists and is active (neither quarantined nor recalled); `reasonCode` is not zero.
+    /// Emits a {Quarantined} event.
+    function quarantine(bytes32 batchId, bytes32 reasonCode) external;
+
+    /// @notice Releases batch `batchId` from quarantine.
+    /// @dev Requirements: the caller is an active REGULATOR; the batch is quarantined.
+    /// Emits a {Released} event.
+    function release(bytes32 batchId) external;
+
+    /// @notice Recalls batch `batchId`, for good: it can never again be shipped, received or dispensed.
+    /// @dev Requirements: the caller is the batch's manufacturer (even if suspended: a recall only
+    /// restricts, and must never be blocked) or an active REGULATOR; the batch exists and is not
+    /// recalled; `reasonCode` is not zero.
+    /// Emits a {Recalled} event.
+    function recall(bytes32 batchId, bytes32 reasonCode) external;
+
+    /// @notice What a pharmacist's scanner asks before dispensing: the status of unit `serialHash` of
+    /// `batchId`, one of the `UNIT_*` constants.
+    /// @dev Checked in this order: UNKNOWN_BATCH, UNKNOWN_SERIAL (the proof fails: possibly counterfeit),
+    /// ALREADY_DISPENSED (possibly a copied serial), RECALLED, QUARANTINED, EXPIRED, else GENUINE.
+    /// Never 0, so that a zeroed answer cannot read as genuine.
+    function verifyUnit(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof)
+        external
+        view
+        returns (uint8 status);
+
+    /// @notice Units of `batchId` that `holder` holds now (in-transit units count for nobody).
+    function balanceOf(address holder, bytes32 batchId) external view returns (uint32);
+
+    /// @notice The pharmacy that dispensed unit `serialHash` of `batchId` (zero if not dispensed, or
+    /// if the dispense was reverted). For the claims contract: "this pharmacy dispensed this unit".
+    function dispenserOf(bytes32 batchId, bytes32 serialHash) external view returns (address pharmacy);
+
+    /// @notice When unit `serialHash` of `batchId` was dispensed, and by whom (zeros if not dispensed).
+    function dispenseOf(bytes32 batchId, bytes32 serialHash)
+        external
+        view
+        returns (address pharmacy, uint40 dispensedAt);
+
+    /// @notice Batch `batchId`: manufacturer (zero if unknown), expiry (unix day), status (one of the
+    /// `BATCH_*` constants, 0 if unknown), commissioned quantity and serials root.
+    function batchOf(bytes32 batchId)
+        external
+        view
+        returns (address manufacturer, uint32 expiryDay, uint8 status, uint32 quantity, bytes32 serialsRoot);
+
+    /// @notice Shipment `shipmentId` while in transit: batch, addressee and quantity (zeros once
+    /// received, or if unknown).
+    function shipmentOf(bytes32 shipmentId) external view returns (bytes32 batchId, address to, uint32 quantity);
+
+    /// @notice The batch id of (gtin, lot): keccak256(abi.encode(gtin, lot)).
+    function batchIdOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
+}

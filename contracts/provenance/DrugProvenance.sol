@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {ConsortiumGated} from "../access/ConsortiumGated.sol";
+import {MemberRoles} from "../access/MemberRoles.sol";
+import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
+
+/// @title DrugProvenance
+/// @notice GS1-identified drug batches traced from the manufacturer to the dispensing pharmacy, unit
+/// by unit: commissioning, two-step custody hand-over, verification by Merkle proof, suspect reports,
+/// quarantine, recall and dispense-once (DSCSA, EU FMD; GS1 EPCIS/CBV vocabulary).
+///
+/// Invariants (checked by tests, including a stateful property test):
+/// - conservation: for every batch, commissioned quantity = Σ balanceOf(holder) + units in pending
+///   shipments + units dispensed (and not reverted); units move only by ship → receive, dispense and
+///   revertDispense;
+/// - a unit (batch, serial hash) is dispensed at most once at a time: a second dispense reverts until
+///   the first is reverted by its pharmacy within 10 days;
+/// - `verifyUnit` is GENUINE only for a serial hash whose proof holds against the batch's root, in a
+///   batch that is active, unexpired, and where that unit is not dispensed;
+/// - a recall is final: a recalled batch never ships, is received, dispensed, quarantined or released;
+/// - nothing is shipped, received or dispensed while its batch is quarantined, recalled or expired.
+///
+/// Privacy: no personal data. Parties are member addresses; units are hashes of their serial numbers;
+/// reasons are short codes.
+contract DrugProvenance is IDrugProvenance, ConsortiumGated {
+    // Unit statuses answered by {verifyUnit} (0 is never answered).
+    uint8 public constant UNIT_GENUINE = 1;
+    uint8 public constant UNIT_UNKNOWN_SERIAL = 2;
+    uint8 public constant UNIT_ALREADY_DISPENSED = 3;
+    uint8 public constant UNIT_RECALLED = 4;
+    uint8 public constant UNIT_QUARANTINED = 5;
+    uint8 public constant UNIT_EXPIRED = 6;
+    uint8 public constant UNIT_UNKNOWN_BATCH = 7;
+
+    // Batch statuses (0: not commissioned).
+    uint8 public constant BATCH_ACTIVE = 1;
+    uint8 public constant BATCH_QUARANTINED = 2;
+    uint8 public constant BATCH_RECALLED = 3;
+
+    /// @notice How long a pharmacy may undo a dispense (EU FMD).
+    uint256 public constant REVERT_WINDOW = 10 days;
+
+    /// @dev The largest GTIN-14 as an integer.
+    uint256 private constant _MAX_GTIN = 99_999_999_999_999;
+
+    /// @dev Registry role-mask bits that may receive shipments, and the manufacturer's (for returns).
+    uint8 private constant _TRADING_PARTNER_BITS = (1 << 3) | (1 << 4); // DISTRIBUTOR | PHARMACY
+    uint8 private constant _MANUFACTURER_BIT = 1 << 2;
+
+    /// @dev A batch in one slot: `manufacturer` bits 0..159, `expiryDay` 160..183, `status` 184..191,
+    /// `quantity` 192..223, `manufacturerHeld` 224..255. The manufacturer's own holding lives here, not
+    /// in `_held`, so that commissioning writes two new slots (this and the root), not three.
+    struct Batch {
+        address manufacturer;
+        uint24 expiryDay;
+        uint8 status;
+        uint32 quantity;
+        uint32 manufacturerHeld;
+    }
+
+    /// @dev A dispensed unit in one slot: `pharmacy` bits 0..159, `dispensedAt` 160..199.
+    struct Dispense {
+        address pharmacy;
+        uint40 dispensedAt;
+    }
+
+    mapping(bytes32 batchId => Batch) private _batches;
+    mapping(bytes32 batchId => bytes32 serialsRoot) private _roots;
+    /// @dev Holdings of everyone but the batch's manufacturer (see {Batch}).
+    mapping(bytes32 batchId => mapping(address holder => uint32 units)) private _held;
+    /// @dev Shipments in transit. A shipment id describes its shipment, so that one slot (the batch)
+    /// is all a shipment stores, cleared on receipt: bits 0..159 are the addressee, 160..191 the
+    /// quantity, 192..231 the block number of shipping, 232..255 a counter that keeps ids of the same
+    /// block, addressee and quantity apart. An id is unique among shipments in transit; once received,
+    /// it can recur only within the same block.
+    mapping(bytes32 shipmentId => bytes32 batchId) private _shipments;
+    mapping(bytes32 batchId => mapping(bytes32 serialHash => Dispense)) private _dispensed;
+
+    /// @param registry_ The consortium registry: roles and suspensions are read from it live.
+    constructor(IConsortiumRegistry registry_) ConsortiumGated(registry_) {}
+
+    // ------------------------------------------------------------------------------------------
+    // Commissioning and custody
+
+    /// @inheritdoc IDrugProvenance
+    function commissionBatch(uint64 gtin, bytes32 lot, uint32 expiry, uint32 quantity, bytes32 serialsRoot)
+        external
+        onlyActiveMember(MemberRoles.MANUFACTURER)
+        returns (bytes32 batchId)
+    {
+        if (!_validGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
+        if (lot == bytes32(0)) revert DrugProvenanceEmptyLot();
+        if (expiry > type(uint24).max || expiry < block.timestamp / 1 days) revert DrugProvenanceInvalidExpiry(expiry);
+        if (quantity == 0) revert DrugProvenanceZeroQuantity();
+        if (serialsRoot == bytes32(0)) revert DrugProvenanceEmptySerialsRoot();
+        batchId = keccak256(abi.encode(gtin, lot));
+        address existing = _batches[batchId].manufacturer;
+        if (existing != address(0)) revert DrugProvenanceBatchExists(batchId, existing);
+        _batches[batchId] = Batch(msg.sender, uint24(expiry), BATCH_ACTIVE, quantity, quantity);
+        _roots[batchId] = serialsRoot;
+        emit BatchCommissioned(batchId, msg.sender, gtin, lot, expiry, quantity, serialsRoot);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function ship(bytes32 batchId, address to, uint32 quantity) external returns (bytes32 shipmentId) {
+        if (quantity == 0) revert DrugProvenanceZeroQuantity();
+        Batch memory batch = _usableBatch(batchId);
+        if (!registry.isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
+        _requireRecipient(batch.manufacturer, to);
+        _debit(batchId, batch, msg.sender, quantity);
+        uint256 id = (block.number << 192) | (uint256(quantity) << 160) | uint256(uint160(to));
+        // The first free id of this block for (to, quantity): almost always the first one tried, whose
+        // cold read the store below would have paid anyway. No counter slot to read and write.
+        // Cannot overflow into the block number: a block would need 2^24 shipments of 60,000+ gas each.
+        unchecked {
+            while (_shipments[bytes32(id)] != bytes32(0)) {
+                id += 1 << 232;
+            }
+        }
+        shipmentId = bytes32(id);
+        _shipments[shipmentId] = batchId;
+        emit Shipped(shipmentId, batchId, msg.sender, to, quantity);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function receiveShipment(bytes32 shipmentId) external {
+        bytes32 batchId = _shipments[shipmentId];
+        if (batchId == bytes32(0)) revert DrugProvenanceUnknownShipment(shipmentId);
+        address to = address(uint160(uint256(shipmentId)));
+        if (msg.sender != to) revert DrugProvenanceNotAddressee(shipmentId, to, msg.sender);
+        Batch memory batch = _usableBatch(batchId);
+        delete _shipments[shipmentId];
+        _credit(batchId, batch, to, uint32(uint256(shipmentId) >> 160));
+        emit Received(shipmentId, batchId, to);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Dispensing
+
+    /// @inheritdoc IDrugProvenance
+    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof)
+        external
+        onlyActiveMember(MemberRoles.PHARMACY)
+    {
+        Batch memory batch = _usableBatch(batchId);
+        if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) {
+            revert DrugProvenanceUnknownSerial(batchId, serialHash);
+        }
+        Dispense memory previous = _dispensed[batchId][serialHash];
+        if (previous.pharmacy != address(0)) {
+            revert DrugProvenanceAlreadyDispensed(batchId, serialHash, previous.pharmacy, previous.dispensedAt);
+        }
+        _debit(batchId, batch, msg.sender, 1);
+        _dispensed[batchId][serialHash] = Dispense(msg.sender, uint40(block.timestamp));
+        emit Dispensed(batchId, serialHash, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function revertDispense(bytes32 batchId, bytes32 serialHash) external onlyActiveMember(MemberRoles.PHARMACY) {
+        Dispense memory unit = _dispensed[batchId][serialHash];
+        if (unit.pharmacy == address(0)) revert DrugProvenanceNotDispensed(batchId, serialHash);
+        if (unit.pharmacy != msg.sender) revert DrugProvenanceNotDispenser(batchId, serialHash, unit.pharmacy, msg.sender);
+        uint256 closedAt = uint256(unit.dispensedAt) + REVERT_WINDOW;
+        if (block.timestamp >= closedAt) revert DrugProvenanceRevertWindowClosed(batchId, serialHash, closedAt);
+        delete _dispensed[batchId][serialHash];
+        _credit(batchId, _batches[batchId], msg.sender, 1);
+        emit DispenseReverted(batchId, serialHash, msg.sender);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Suspect product, quarantine and recall
+
+    /// @inheritdoc IDrugProvenance
+    function reportSuspect(bytes32 batchId, bytes32 serialHash, bytes32 reasonCode) external {
+        if (reasonCode == bytes32(0)) revert DrugProvenanceMissingReason();
+        if (!registry.isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
+        Batch memory batch = _existingBatch(batchId);
+        emit SuspectReported(batchId, serialHash, msg.sender, reasonCode);
+        if (batch.status == BATCH_ACTIVE) {
+            _batches[batchId].status = BATCH_QUARANTINED;
+            emit Quarantined(batchId, msg.sender, reasonCode);
+        }
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function quarantine(bytes32 batchId, bytes32 reasonCode) external {
+        if (reasonCode == bytes32(0)) revert DrugProvenanceMissingReason();
+        Batch memory batch = _existingBatch(batchId);
+        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (batch.status == BATCH_QUARANTINED) revert DrugProvenanceAlreadyQuarantined(batchId);
+        bool holder = _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, msg.sender) != 0
+            && registry.isActive(msg.sender);
+        if (!holder && !registry.isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
+            revert DrugProvenanceNotHolderOrRegulator(batchId, msg.sender);
+        }
+        _batches[batchId].status = BATCH_QUARANTINED;
+        emit Quarantined(batchId, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function release(bytes32 batchId) external onlyActiveMember(MemberRoles.REGULATOR) {
+        Batch memory batch = _existingBatch(batchId);
+        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (batch.status != BATCH_QUARANTINED) revert DrugProvenanceNotQuarantined(batchId);
+        _batches[batchId].status = BATCH_ACTIVE;
+        emit Released(batchId, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function recall(bytes32 batchId, bytes32 reasonCode) external {
+        if (reasonCode == bytes32(0)) revert DrugProvenanceMissingReason();
+        Batch storage batch = _batches[batchId];
+        // The batch slot read once and written once (layout at {Batch}): manufacturer in the low 160
+        // bits, status at bits 184..191.
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(batch.slot)
+        }
+        address manufacturer = address(uint160(word));
+        if (manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
+        if (uint8(word >> 184) == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (msg.sender != manufacturer && !_isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
+            revert DrugProvenanceNotManufacturerOrRegulator(batchId, msg.sender);
+        }
+        word = (word & ~(uint256(0xff) << 184)) | (uint256(BATCH_RECALLED) << 184);
+        assembly ("memory-safe") {
+            sstore(batch.slot, word)
+        }
+        emit Recalled(batchId, msg.sender, reasonCode);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Views
+
+    /// @inheritdoc IDrugProvenance
+    function verifyUnit(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof)
+        external
+        view
+        returns (uint8 status)
+    {
+        Batch memory batch = _batches[batchId];
+        if (batch.manufacturer == address(0)) return UNIT_UNKNOWN_BATCH;
+        if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) return UNIT_UNKNOWN_SERIAL;
+        if (_dispensed[batchId][serialHash].pharmacy != address(0)) return UNIT_ALREADY_DISPENSED;
+        if (batch.status == BATCH_RECALLED) return UNIT_RECALLED;
+        if (batch.status == BATCH_QUARANTINED) return UNIT_QUARANTINED;
+        if (_expired(batch.expiryDay)) return UNIT_EXPIRED;
+        return UNIT_GENUINE;
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function balanceOf(address holder, bytes32 batchId) external view returns (uint32) {
+        Batch memory batch = _batches[batchId];
+        return _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, holder);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function dispenserOf(bytes32 batchId, bytes32 serialHash) external view returns (address pharmacy) {
+        return _dispensed[batchId][serialHash].pharmacy;
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function dispenseOf(bytes32 batchId, bytes32 serialHash)
+        external
+        view
+        returns (address pharmacy, uint40 dispensedAt)
+    {
+        Dispense memory unit = _dispensed[batchId][serialHash];
+        return (unit.pharmacy, unit.dispensedAt);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function batchOf(bytes32 batchId)
+        external
+        view
+        returns (address manufacturer, uint32 expiryDay, uint8 status, uint32 quantity, bytes32 serialsRoot)
+    {
+        Batch memory batch = _batches[batchId];
+        return (batch.manufacturer, batch.expiryDay, batch.status, batch.quantity, _roots[batchId]);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function shipmentOf(bytes32 shipmentId) external view returns (bytes32 batchId, address to, uint32 quantity) {
+        batchId = _shipments[shipmentId];
+        if (batchId != bytes32(0)) {
+            to = address(uint160(uint256(shipmentId)));
+            quantity = uint32(uint256(shipmentId) >> 160);
+        }
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function batchIdOf(uint64 gtin, bytes32 lot) external pure returns (bytes32) {
+        return keccak256(abi.encode(gtin, lot));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Internals
+
+    /// @dev The batch, which must exist.
+    function _existingBatch(bytes32 batchId) private view returns (Batch memory batch) {
+        batch = _batches[batchId];
+        if (batch.manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
+    }
+
+    /// @dev The batch, which must exist and be active and unexpired (units may move).
+    function _usableBatch(bytes32 batchId) private view returns (Batch memory batch) {
+        batch = _batches[batchId];
+        if (batch.manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
+        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (batch.status == BATCH_QUARANTINED) revert DrugProvenanceBatchQuarantined(batchId);
+        if (_expired(batch.expiryDay)) revert DrugProvenanceBatchExpired(batchId, batch.expiryDay);
+    }
+
+    /// @dev Expired from the first second after the expiry day.
+    function _expired(uint24 expiryDay) private view returns (bool) {
+        return block.timestamp / 1 days > expiryDay;
+    }
+
+    /// @dev `registry.isActiveMember(account, role)`, without the ABI machinery of a high-level call
+    /// (which costs a recall by a regulator a few hundred gas). A failed call answers false.
+    function _isActiveMember(address account, bytes32 role) private view returns (bool active) {
+        address target = address(registry);
+        bytes4 selector = IConsortiumRegistry.isActiveMember.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), account)
+            mstore(add(ptr, 0x24), role)
+            let ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
+            active := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
+    }
+
+    /// @dev `to` must be an active distributor or pharmacy, or the batch's active manufacturer, and not the caller.
+    function _requireRecipient(address manufacturer, address to) private view {
+        if (to == msg.sender) revert DrugProvenanceInvalidRecipient(to);
+        IConsortiumRegistry.Member memory member = registry.memberOf(to);
+        uint8 allowed = to == manufacturer ? _TRADING_PARTNER_BITS | _MANUFACTURER_BIT : _TRADING_PARTNER_BITS;
+        if (member.suspendedAt != 0 || member.roles & allowed == 0) revert DrugProvenanceInvalidRecipient(to);
+    }
+
+    function _heldBy(bytes32 batchId, address manufacturer, uint32 manufacturerHeld, address holder)
+        private
+        view
+        returns (uint32)
+    {
+        return holder == manufacturer ? manufacturerHeld : _held[batchId][holder];
+    }
+
+    /// @dev Takes `units` from `holder`'s holding of `batchId` (`batch` is its current value).
+    function _debit(bytes32 batchId, Batch memory batch, address holder, uint32 units) private {
+        if (holder == batch.manufacturer) {
+            if (batch.manufacturerHeld < units) {
+                revert DrugProvenanceInsufficientUnits(holder, batchId, batch.manufacturerHeld, units);
+            }
+            // Cannot underflow: checked just above.
+            unchecked {
+                _batches[batchId].manufacturerHeld = batch.manufacturerHeld - units;
+            }
+        } else {
+            uint32 held = _held[batchId][holder];
+            if (held < units) revert DrugProvenanceInsufficientUnits(holder, batchId, held, units);
+            // Cannot underflow: checked just above.
+            unchecked {
+                _held[batchId][holder] = held - units;
+            }
+        }
+    }
+
+    /// @dev Adds `units` to `holder`'s holding of `batchId` (`batch` is its current value).
+    function _credit(bytes32 batchId, Batch memory batch, address holder, uint32 units) private {
+        // Cannot overflow: by conservation a holding never exceeds the batch quantity, a uint32.
+        unchecked {
+            if (holder == batch.manufacturer) {
+                _batches[batchId].manufacturerHeld = batch.manufacturerHeld + units;
+            } else {
+                _held[batchId][holder] += units;
+            }
+        }
+    }
+
+    /// @dev GS1 mod-10 check digit of a GTIN-14 (shorter GTINs are left-padded with zeros, which changes
+    /// nothing): from the right, the digits after the check digit weigh 3, 1, 3, 1, ...
+    function _validGtin(uint64 gtin) private pure returns (bool) {
+        if (gtin == 0 || gtin > _MAX_GTIN) return false;
+        uint256 rest = gtin / 10;
+        uint256 sum;
+        // At most 13 digits, each below 10: the sum stays below 13 * 27; divisions cannot underflow.
+        unchecked {
+            while (rest != 0) {
+                sum += 3 * (rest % 10) + (rest / 10) % 10;
+                rest /= 100;
+            }
+            return (10 - sum % 10) % 10 == gtin % 10;
+        }
+    }
+
+    /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value, as in RecordAnchor.
+    function _leaf(bytes32 serialHash) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(serialHash))));
+    }
+}

@@ -1,0 +1,160 @@
+"""DrugProvenance from Python: the unit and batch statuses, and each step as the scripts and demo call it.
+
+Every function takes an ape contract instance and (for transactions) the sending account, checks its
+input first (GS1 check digits, the scan's fields, the unit's proof against the batch's root) and then
+sends one transaction. Scanner strings are parsed by :mod:`medchain.provenance.gs1`; unit proofs
+come from the manufacturer's proofs file (:mod:`medchain.provenance.serials`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from ..records.merkle import verify_proof
+from .gs1 import GS1Error, ProductIdentifier, expiry_day, lot_bytes, parse_scan, serial_hash
+from .serials import SerialProofs
+
+__all__ = [
+    "BatchInfo",
+    "BatchStatus",
+    "ProvenanceInputError",
+    "UnitCheck",
+    "UnitStatus",
+    "batch_info",
+    "commission",
+    "dispense_unit",
+    "parse_batch_ref",
+    "ship",
+    "unit_from_scan",
+    "verify_unit",
+]
+
+
+class ProvenanceInputError(ValueError):
+    """Input refused before anything was sent: the message says which field and why."""
+
+
+class UnitStatus(enum.IntEnum):
+    """``verifyUnit``'s answer (the contract's ``UNIT_*`` constants)."""
+
+    GENUINE = 1
+    UNKNOWN_SERIAL = 2
+    ALREADY_DISPENSED = 3
+    RECALLED = 4
+    QUARANTINED = 5
+    EXPIRED = 6
+    UNKNOWN_BATCH = 7
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").lower()
+
+
+class BatchStatus(enum.IntEnum):
+    """A batch's stored status (the contract's ``BATCH_*`` constants); 0: never commissioned."""
+
+    UNKNOWN = 0
+    ACTIVE = 1
+    QUARANTINED = 2
+    RECALLED = 3
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: bytes
+    manufacturer: str
+    expiry_day: int
+    status: BatchStatus
+    quantity: int
+    serials_root: bytes
+
+
+def batch_info(contract: Any, bid: bytes) -> BatchInfo:
+    manufacturer, expiry, status, quantity, root = contract.batchOf(bid)
+    return BatchInfo(bytes(bid), str(manufacturer), int(expiry), BatchStatus(int(status)), int(quantity), bytes(root))
+
+
+def parse_batch_ref(text: str) -> bytes:
+    """A batch named by its 0x batch id, or by a scan with GTIN (01) and lot (10)."""
+    value = text.strip()
+    if value.startswith("0x") and len(value) == 66:
+        try:
+            return bytes.fromhex(value[2:])
+        except ValueError:
+            raise ProvenanceInputError(f"batch: {value!r} is not 32-byte hex") from None
+    try:
+        scan = parse_scan(value)
+        scan.require("lot")
+    except GS1Error as err:
+        raise ProvenanceInputError(f"batch: {err} (give a 0x batch id or a scan with (01) and (10))") from err
+    return scan.batch_id
+
+
+@dataclass(frozen=True)
+class UnitCheck:
+    """One scanned unit, ready for ``verifyUnit`` / ``dispense``: batch id, serial hash and proof."""
+
+    scan: ProductIdentifier
+    batch_id: bytes
+    serial_hash: bytes
+    proof: list[bytes]
+    in_proofs_file: bool  # False: the serial is not in the batch's proofs file (it will not verify)
+
+
+def unit_from_scan(text: str, proofs: SerialProofs) -> UnitCheck:
+    """Parse a pack's scan and find its proof in the batch's proofs file.
+
+    The scan must carry GTIN, expiry, lot and serial (the DSCSA / EU FMD product identifier) and be of
+    the proofs file's batch with the same expiry; a serial missing from the file gets an empty proof, so
+    that the chain answers UNKNOWN_SERIAL for it rather than this tool guessing.
+    """
+    try:
+        scan = parse_scan(text)
+        scan.require("gtin", "expiry", "lot", "serial")
+    except GS1Error as err:
+        raise ProvenanceInputError(str(err)) from err
+    if not proofs.matches(scan):
+        raise ProvenanceInputError(
+            f"the scan is of GTIN {scan.gtin} lot {scan.lot!r}, the proofs file of GTIN {proofs.gtin} lot {proofs.lot!r}"
+        )
+    if scan.expiry != proofs.expiry:
+        raise ProvenanceInputError(
+            f"expiry (17): the pack says {scan.expiry.isoformat()}, the batch {proofs.expiry.isoformat()}"
+        )
+    proof = proofs.proof(scan.serial)
+    hashed = serial_hash(scan.serial)
+    known = scan.serial in proofs.proofs
+    if known and not verify_proof(proofs.root, hashed, proof):
+        raise ProvenanceInputError(f"the proofs file's proof of serial {scan.serial!r} does not verify against its root")
+    return UnitCheck(scan, scan.batch_id, hashed, proof, known)
+
+
+def verify_unit(contract: Any, unit: UnitCheck) -> UnitStatus:
+    return UnitStatus(int(contract.verifyUnit(unit.batch_id, unit.serial_hash, unit.proof)))
+
+
+def commission(contract: Any, account: Any, proofs: SerialProofs, **tx: Any) -> Any:
+    """Commission the batch of a proofs file (its GTIN, lot, expiry, unit count and serials root)."""
+    return contract.commissionBatch(int(proofs.gtin), lot_bytes(proofs.lot), expiry_day(proofs.expiry),
+                                    proofs.quantity, proofs.root, sender=account, **tx)
+
+
+def ship(contract: Any, account: Any, bid: bytes, to: str, quantity: int, **tx: Any) -> tuple[Any, bytes]:
+    """Ship units; returns the receipt and the shipment id (from the ``Shipped`` event)."""
+    if quantity <= 0:
+        raise ProvenanceInputError(f"quantity must be at least 1, got {quantity}")
+    held = int(contract.balanceOf(account.address, bid))
+    if held < quantity:
+        raise ProvenanceInputError(f"{account.address} holds {held} units of batch 0x{bytes(bid).hex()}, not {quantity}")
+    receipt = contract.ship(bid, to, quantity, sender=account, **tx)
+    return receipt, bytes(receipt.events.filter(contract.Shipped)[0].shipmentId)
+
+
+def dispense_unit(contract: Any, account: Any, unit: UnitCheck, **tx: Any) -> Any:
+    """Dispense a scanned unit, after asking ``verifyUnit`` (refused here unless GENUINE)."""
+    status = verify_unit(contract, unit)
+    if status is not UnitStatus.GENUINE:
+        raise ProvenanceInputError(f"{unit.scan.as_hri()}: {status.name}; not dispensed")
+    return contract.dispense(unit.batch_id, unit.serial_hash, unit.proof, sender=account, **tx)

@@ -1,0 +1,122 @@
+"""The provenance section of the demo (``make demo``), for ``medchain.demo.run_demo`` to call.
+
+    result = run_provenance_demo(provenance=..., provider=..., manufacturer=..., distributor=...,
+                                 pharmacy=..., regulator=..., workdir=...)
+    report.story += result.story
+    report.gas.update(result.gas)
+
+The manufacturer commissions a batch from its serial list and keeps the proofs file; it ships to the
+distributor, who ships part on to the pharmacy. The pharmacy scans a pack (the raw GS1 DataMatrix
+string, GS separators and all), verifies and dispenses it; a second scan of the same pack is flagged
+ALREADY_DISPENSED, and a pack with a made-up serial UNKNOWN_SERIAL. The regulator recalls a second
+batch while a shipment of it is on the road: the distributor cannot receive it, nor can the
+manufacturer ship more. Finally the first batch's trail is exported as EPCIS 2.0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..access import reason_code
+from .client import UnitStatus, commission, dispense_unit, ship, unit_from_scan, verify_unit
+from .epcis import trace_batch
+from .gs1 import serial_hash
+from .serials import SerialProofs, serials_for
+
+#: The demo's product: a GTIN from GS1's own examples (GS1 Global Office prefix 950).
+DEMO_GTIN = "09506000134352"
+DEMO_EXPIRY = dt.date(2028, 6, 30)
+GS = "\x1d"
+
+
+@dataclass
+class ProvenanceDemoResult:
+    story: list[str] = field(default_factory=list)
+    gas: dict[str, int] = field(default_factory=dict)
+    scans: list[tuple[str, str]] = field(default_factory=list)  # (scan as read, verifyUnit answer)
+    refusals: list[str] = field(default_factory=list)  # custom errors the chain answered
+    epcis_path: Path | None = None
+    epcis: dict[str, Any] | None = None
+
+
+def datamatrix(gtin: str, expiry: dt.date, lot: str, serial: str) -> str:
+    """What a scanner reads from a pack's GS1 DataMatrix: symbology id, fixed fields, GS after variable ones."""
+    return f"]d201{gtin}17{expiry:%y%m%d}10{lot}{GS}21{serial}"
+
+
+def _error_name(err: Exception) -> str:
+    return type(err).__name__
+
+
+def run_provenance_demo(*, provenance: Any, provider: Any, manufacturer: Any, distributor: Any, pharmacy: Any,
+                        regulator: Any, workdir: Path) -> ProvenanceDemoResult:
+    """Run the provenance walk-through on a deployed ``DrugProvenance``; members must be active in their roles."""
+    from ape.exceptions import ContractLogicError
+
+    result = ProvenanceDemoResult()
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    batch = SerialProofs.build(DEMO_GTIN, "A2606", DEMO_EXPIRY, serials_for("A", 200))
+    proofs_path = workdir / "A2606.proofs.json"
+    batch.save(proofs_path)
+    receipt = commission(provenance, manufacturer, batch)
+    result.gas["commissionBatch (200 units)"] = receipt.gas_used
+    result.story.append(f"the manufacturer commissioned lot {batch.lot} of GTIN {batch.gtin}: 200 serialised packs, "
+                        f"one Merkle root on chain, the proofs file ({proofs_path.name}) kept to pass along")
+
+    receipt, to_distributor = ship(provenance, manufacturer, batch.batch_id, distributor.address, 120)
+    result.gas["ship"] = receipt.gas_used
+    receipt = provenance.receiveShipment(to_distributor, sender=distributor)
+    result.gas["receiveShipment (first units)"] = receipt.gas_used
+    receipt, to_pharmacy = ship(provenance, distributor, batch.batch_id, pharmacy.address, 24)
+    provenance.receiveShipment(to_pharmacy, sender=pharmacy)
+    result.story.append(
+        f"custody in two steps: manufacturer -> distributor (120), distributor -> pharmacy (24); holdings now "
+        f"{provenance.balanceOf(manufacturer.address, batch.batch_id)} / "
+        f"{provenance.balanceOf(distributor.address, batch.batch_id)} / "
+        f"{provenance.balanceOf(pharmacy.address, batch.batch_id)}"
+    )
+
+    pack = datamatrix(batch.gtin, batch.expiry, batch.lot, "A0007")
+    unit = unit_from_scan(pack, batch)
+    status = verify_unit(provenance, unit)
+    result.scans.append((unit.scan.as_hri(), status.name))
+    receipt = dispense_unit(provenance, pharmacy, unit)
+    result.gas["dispense (8-level proof)"] = receipt.gas_used
+    again = verify_unit(provenance, unit)
+    result.scans.append((unit.scan.as_hri(), again.name))
+    fake = unit_from_scan(datamatrix(batch.gtin, batch.expiry, batch.lot, "A9999"), batch)
+    counterfeit = verify_unit(provenance, fake)
+    result.scans.append((fake.scan.as_hri(), counterfeit.name))
+    result.story.append(f"the pharmacy scanned pack A0007: {status.name}, and dispensed it; scanning it again: "
+                        f"{again.name}; a pack with serial A9999 (not in the lot): {counterfeit.name}")
+
+    other = SerialProofs.build(DEMO_GTIN, "B2607", DEMO_EXPIRY, serials_for("B", 50))
+    other.save(workdir / "B2607.proofs.json")
+    commission(provenance, manufacturer, other)
+    _, on_the_road = ship(provenance, manufacturer, other.batch_id, distributor.address, 20)
+    receipt = provenance.recall(other.batch_id, reason_code("CONTAMINATION"), sender=regulator)
+    result.gas["recall (regulator)"] = receipt.gas_used
+    for attempt in (lambda: provenance.receiveShipment(on_the_road, sender=distributor),
+                    lambda: provenance.ship(other.batch_id, distributor.address, 5, sender=manufacturer)):
+        try:
+            attempt()
+        except ContractLogicError as err:
+            result.refusals.append(_error_name(err))
+    blocked = UnitStatus(provenance.verifyUnit(other.batch_id, serial_hash("B0001"), other.proof("B0001")))
+    result.story.append(f"the regulator recalled lot {other.lot} (CONTAMINATION) with 20 packs in transit: receiving "
+                        f"them and shipping more were refused ({', '.join(result.refusals)}); a pack scans as "
+                        f"{blocked.name}")
+
+    document = trace_batch(provenance, provider.web3, batch.batch_id, chain_id=provider.chain_id, proofs=batch)
+    result.epcis = document
+    result.epcis_path = workdir / "A2606.epcis.jsonld"
+    result.epcis_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    steps = [event["bizStep"] for event in document["epcisBody"]["eventList"]]
+    result.story.append(f"lot {batch.lot}'s trail as an EPCIS 2.0 document ({result.epcis_path.name}): "
+                        f"{', '.join(steps)}")
+    return result

@@ -1,0 +1,292 @@
+"""A batch's custody trail, read from DrugProvenance's events, as a GS1 EPCIS 2.0 JSON-LD document.
+
+Events are read with ``eth_getLogs`` page by page (``page`` blocks at a time: nodes cap log ranges),
+filtered on the batch id topic, and turned into EPCIS ObjectEvents with GS1 CBV 2.0 vocabulary:
+
+============================  =======  ================  =====================================
+contract event                action   bizStep           disposition
+============================  =======  ================  =====================================
+BatchCommissioned             ADD      commissioning     active (ilmd: lot, expiry date)
+Shipped                       OBSERVE  shipping          in_transit
+Received                      OBSERVE  receiving         in_progress
+Dispensed                     OBSERVE  dispensing        dispensed
+DispenseReverted              (the dispensing event again, with an errorDeclaration: did_not_occur)
+SuspectReported               OBSERVE  inspecting        non_sellable_other
+Quarantined                   OBSERVE  holding           non_sellable_other
+Released                      OBSERVE  inspecting        active
+Recalled                      DELETE   decommissioning   recalled
+============================  =======  ================  =====================================
+
+Identifiers are GS1 Digital Link URIs: the batch (an LGTIN class) is
+``https://id.gs1.org/01/<gtin>/10/<lot>`` and a unit (an SGTIN) ``https://id.gs1.org/01/<gtin>/21/<serial>``.
+The chain knows units only by serial hash; with the batch's proofs file the serial is known and the
+unit appears in ``epcList``, otherwise as one unit of the class in ``quantityList``. Parties are CAIP-10
+account ids (``eip155:<chain id>:<address>``), as in the consent FHIR export; nothing personal is exported.
+medchain's own fields (batch id, serial hash, reason code, transaction) use the ``medchain:`` prefix.
+
+The package does not ship GS1's JSON schema (GS1 publishes it under its IP policy, not an open licence):
+:func:`validate` takes the schema as an argument; the tests use the copy beside the project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from eth_utils import keccak, to_checksum_address
+
+from ..access import decode_reason
+from .gs1 import lot_text
+from .serials import SerialProofs
+
+__all__ = [
+    "EPCIS_CONTEXT",
+    "MEDCHAIN_NS",
+    "TrailEvent",
+    "epcis_document",
+    "read_trail",
+    "trace_batch",
+    "validate",
+]
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+#: JSON-LD namespace of medchain's extension fields.
+MEDCHAIN_NS = "https://ns.medchain.example/epcis/"
+DIGITAL_LINK = "https://id.gs1.org"
+DEFAULT_PAGE = 5_000
+
+EVENT_NAMES = (
+    "BatchCommissioned", "Shipped", "Received", "Dispensed", "DispenseReverted", "SuspectReported",
+    "Quarantined", "Released", "Recalled",
+)
+
+
+@dataclass(frozen=True)
+class TrailEvent:
+    """One decoded contract event of the batch, with where and when it happened."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    log_index: int
+    tx: str
+    timestamp: int
+
+
+def _signature(event_abi: Mapping[str, Any]) -> str:
+    return f"{event_abi['name']}({','.join(i['type'] for i in event_abi['inputs'])})"
+
+
+def read_trail(
+    w3: Any, address: str, abi: list[dict[str, Any]], batch_id: bytes, *, from_block: int = 0,
+    to_block: int | None = None, page: int = DEFAULT_PAGE, progress: Callable[[str], None] = lambda _m: None,
+) -> list[TrailEvent]:
+    """Every provenance event of ``batch_id`` between the blocks, read ``page`` blocks per ``eth_getLogs``."""
+    if page < 1:
+        raise ValueError(f"page must be at least 1 block, got {page}")
+    events_abi = {e["name"]: e for e in abi if e.get("type") == "event" and e["name"] in EVENT_NAMES}
+    topics = {"0x" + keccak(text=_signature(e)).hex(): name for name, e in events_abi.items()}
+    received = next(t for t, n in topics.items() if n == "Received")
+    others = [t for t, n in topics.items() if n != "Received"]
+    contract = w3.eth.contract(address=to_checksum_address(address), abi=list(events_abi.values()))
+    batch_topic = "0x" + bytes(batch_id).hex()
+    last = w3.eth.block_number if to_block is None else to_block
+    times: dict[int, int] = {}
+    found: list[TrailEvent] = []
+    for start in range(from_block, last + 1, page):
+        end = min(start + page - 1, last)
+        base = {"address": contract.address, "fromBlock": start, "toBlock": end}
+        logs = list(w3.eth.get_logs({**base, "topics": [others, batch_topic]}))
+        logs += w3.eth.get_logs({**base, "topics": [received, None, batch_topic]})
+        for log in logs:
+            name = topics["0x" + bytes(log["topics"][0]).hex()]
+            decoded = contract.events[name]().process_log(log)
+            block = decoded["blockNumber"]
+            if block not in times:
+                times[block] = w3.eth.get_block(block)["timestamp"]
+            found.append(TrailEvent(name, dict(decoded["args"]), block, decoded["logIndex"],
+                                    "0x" + bytes(decoded["transactionHash"]).hex(), times[block]))
+        progress(f"blocks {start}-{end}: {len(found)} events so far")
+    return sorted(found, key=lambda e: (e.block, e.log_index))
+
+
+def _time(timestamp: int) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _hex(value: Any) -> str:
+    return "0x" + bytes(value).hex()
+
+
+@dataclass
+class _Builder:
+    chain_id: int
+    contract: str
+    proofs: SerialProofs | None
+    gtin: str = ""
+    lot: str = ""
+    quantity: int = 0
+    shipments: dict[str, TrailEvent] = field(default_factory=dict)
+    dispensed: dict[str, dict[str, Any]] = field(default_factory=dict)  # serial hash -> dispensing event
+
+    def party(self, address: str) -> str:
+        return f"eip155:{self.chain_id}:{to_checksum_address(address)}"
+
+    @property
+    def batch_class(self) -> str:
+        return f"{DIGITAL_LINK}/01/{self.gtin}/10/{quote(self.lot, safe='')}"
+
+    def unit(self, serial_hash: bytes) -> dict[str, Any]:
+        serial = self.proofs.serial_of(serial_hash) if self.proofs else None
+        if serial is not None:
+            return {"epcList": [f"{DIGITAL_LINK}/01/{self.gtin}/21/{quote(serial, safe='')}"]}
+        return {"quantityList": [{"epcClass": self.batch_class, "quantity": 1}]}
+
+    def base(self, e: TrailEvent, action: str, biz_step: str, disposition: str) -> dict[str, Any]:
+        return {
+            "type": "ObjectEvent",
+            "eventTime": _time(e.timestamp),
+            "eventTimeZoneOffset": "+00:00",
+            "eventID": f"{MEDCHAIN_NS}event/{self.chain_id}/{e.tx}/{e.log_index}",
+            "action": action,
+            "bizStep": biz_step,
+            "disposition": disposition,
+        }
+
+    def event(self, e: TrailEvent) -> Iterable[dict[str, Any]]:
+        a = e.args
+        tx = {"medchain:transaction": f"{MEDCHAIN_NS}tx/{self.chain_id}/{e.tx}",
+              "medchain:batchId": _hex(a["batchId"])}
+        if e.name == "BatchCommissioned":
+            self.gtin, self.lot, self.quantity = str(a["gtin"]).zfill(14), lot_text(a["lot"]), a["quantity"]
+            expiry = dt.date(1970, 1, 1) + dt.timedelta(days=a["expiryDay"])
+            yield {**self.base(e, "ADD", "commissioning", "active"),
+                   "quantityList": [{"epcClass": self.batch_class, "quantity": a["quantity"]}],
+                   "sourceList": [{"type": "owning_party", "source": self.party(a["manufacturer"])}],
+                   "ilmd": {"cbvmda:lotNumber": self.lot, "cbvmda:itemExpirationDate": expiry.isoformat()},
+                   "medchain:serialsRoot": _hex(a["serialsRoot"]), **tx}
+        elif e.name in ("Shipped", "Received"):
+            shipment = _hex(a["shipmentId"])
+            if e.name == "Shipped":
+                self.shipments[shipment] = e
+                quantity, sender = a["quantity"], a["from"]
+            else:
+                shipped = self.shipments.get(shipment)
+                quantity = int.from_bytes(bytes(a["shipmentId"]), "big") >> 160 & 0xFFFFFFFF
+                sender = shipped.args["from"] if shipped else None
+            step, disposition = ("shipping", "in_transit") if e.name == "Shipped" else ("receiving", "in_progress")
+            event = {**self.base(e, "OBSERVE", step, disposition),
+                     "quantityList": [{"epcClass": self.batch_class, "quantity": quantity}],
+                     "bizTransactionList": [{"type": "desadv",
+                                             "bizTransaction": f"{MEDCHAIN_NS}shipment/{self.chain_id}/{shipment}"}],
+                     "destinationList": [{"type": "owning_party", "destination": self.party(a["to"])}], **tx}
+            if sender is not None:
+                event["sourceList"] = [{"type": "owning_party", "source": self.party(sender)}]
+            yield event
+        elif e.name == "Dispensed":
+            event = {**self.base(e, "OBSERVE", "dispensing", "dispensed"), **self.unit(a["serialHash"]),
+                     "sourceList": [{"type": "possessing_party", "source": self.party(a["pharmacy"])}],
+                     "medchain:serialHash": _hex(a["serialHash"]), **tx}
+            self.dispensed[_hex(a["serialHash"])] = event
+            yield event
+        elif e.name == "DispenseReverted":
+            original = self.dispensed.pop(_hex(a["serialHash"]), None)
+            if original is not None:
+                yield {**original, "errorDeclaration": {"declarationTime": _time(e.timestamp),
+                                                        "reason": "did_not_occur"}}
+        elif e.name == "SuspectReported":
+            serial = bytes(a["serialHash"])
+            unit = self.unit(serial) if any(serial) else {
+                "quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}]}
+            yield {**self.base(e, "OBSERVE", "inspecting", "non_sellable_other"), **unit,
+                   "sourceList": [{"type": "possessing_party", "source": self.party(a["reporter"])}],
+                   "medchain:serialHash": _hex(serial), "medchain:reasonCode": decode_reason(a["reasonCode"]), **tx}
+        elif e.name in ("Quarantined", "Released", "Recalled"):
+            action, step, disposition = {
+                "Quarantined": ("OBSERVE", "holding", "non_sellable_other"),
+                "Released": ("OBSERVE", "inspecting", "active"),
+                "Recalled": ("DELETE", "decommissioning", "recalled"),
+            }[e.name]
+            event = {**self.base(e, action, step, disposition),
+                     "quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}],
+                     "medchain:by": self.party(a["by"]), **tx}
+            if "reasonCode" in a:
+                event["medchain:reasonCode"] = decode_reason(a["reasonCode"])
+            yield event
+
+
+def epcis_document(
+    trail: list[TrailEvent], *, chain_id: int, contract: str, proofs: SerialProofs | None = None,
+    created: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The EPCIS 2.0 document of a batch's trail (which must start with its commissioning)."""
+    if not trail or trail[0].name != "BatchCommissioned":
+        raise ValueError("the trail does not start with the batch's commissioning (is from_block too late?)")
+    builder = _Builder(chain_id, to_checksum_address(contract), proofs)
+    events = [event for e in trail for event in builder.event(e)]
+    created = created or dt.datetime.now(dt.timezone.utc)
+    return {
+        "@context": [EPCIS_CONTEXT, {"medchain": MEDCHAIN_NS}],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "sender": builder.party(contract),
+        "epcisBody": {"eventList": events},
+    }
+
+
+def trace_batch(contract: Any, w3: Any, batch_id: bytes, *, chain_id: int, from_block: int = 0,
+                to_block: int | None = None, page: int = DEFAULT_PAGE, proofs: SerialProofs | None = None,
+                progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Read the trail of ``batch_id`` from an ape contract instance and export it as EPCIS 2.0."""
+    abi = [item.model_dump(by_alias=True, mode="json") for item in contract.contract_type.abi]
+    trail = read_trail(w3, str(contract.address), abi, batch_id, from_block=from_block, to_block=to_block,
+                       page=page, progress=progress)
+    return epcis_document(trail, chain_id=chain_id, contract=str(contract.address), proofs=proofs)
+
+
+#: RFC 3986 URI: a scheme, a colon, then no whitespace or characters a URI cannot hold.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
+#: RFC 3339 date-time (as EPCIS uses it): date, T, time, optional fraction, Z or an offset.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+def _format_checker() -> Any:
+    """jsonschema's format checker, with ``uri`` and ``date-time`` checks of our own: jsonschema checks
+    them only with optional packages (rfc3987, rfc3339-validator) that are not in this project's lock,
+    and would otherwise let any string through."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+
+    @checker.checks("uri")
+    def _uri(value: object) -> bool:
+        return not isinstance(value, str) or _URI.fullmatch(value) is not None
+
+    @checker.checks("date-time")
+    def _date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if _DATE_TIME.fullmatch(value) is None:
+            return False
+        try:
+            dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
+
+    return checker
+
+
+def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """Problems found by validating ``document`` against GS1's EPCIS JSON schema (empty: valid),
+    with the schema's ``uri`` and ``date-time`` formats checked (see :func:`_format_checker`)."""
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(schema, format_checker=_format_checker())
+    return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
+            for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]

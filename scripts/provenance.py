@@ -1,0 +1,303 @@
+"""Drug batch provenance from the command line.
+
+    ape run provenance commission --account maker --scan "(01)09506000134352(17)280630(10)A2606" --serials serials.txt --out A2606.proofs.json
+    ape run provenance ship --account maker --batch "(01)09506000134352(10)A2606" --to 0xDistributor --quantity 120
+    ape run provenance receive 0x<shipment id> --account distributor
+    ape run provenance verify "]d201095060001343521728063010A2606<GS>21A0007" --proofs A2606.proofs.json
+    ape run provenance dispense "<scan>" --proofs A2606.proofs.json --account pharmacy
+    ape run provenance report "<scan>" --reason PACKAGING_MISMATCH --account pharmacy
+    ape run provenance quarantine | release | recall --batch <0x id or scan> [--reason CODE] --account ...
+    ape run provenance trace --batch <0x id or scan> --out A2606.epcis.jsonld [--proofs ...] [--schema EPCIS-JSON-Schema.json]
+
+A batch is named by its 0x batch id or by a scan carrying GTIN (01) and lot (10). Scans may be
+bracketed element strings or the raw DataMatrix string; type the GS separator as <GS>.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand, account_option
+from ape.exceptions import ContractLogicError
+
+from medchain.access import reason_code
+from medchain.deployment import ManifestError, load_contract, manifest_path, read_manifest
+from medchain.jsonfiles import load_json
+from medchain.provenance import (
+    GS1Error,
+    ProvenanceInputError,
+    SerialProofs,
+    UnitStatus,
+    commission,
+    dispense_unit,
+    parse_batch_ref,
+    parse_scan,
+    read_serial_list,
+    ship,
+    trace_batch,
+    unit_from_scan,
+    validate,
+    verify_unit,
+)
+
+yes_option = click.option(
+    "--yes", "-y", is_flag=True, help="Sign without asking (keyfile accounts read APE_ACCOUNTS_<alias>_PASSPHRASE)."
+)
+manifest_option = click.option(
+    "--manifest", type=click.Path(dir_okay=False, path_type=Path), help="Default: deployments/<network>.json"
+)
+batch_option = click.option("--batch", "batch", required=True, help="0x batch id, or a scan with (01) and (10)")
+
+
+def _unattended(account, yes: bool) -> None:
+    if yes and hasattr(account, "set_autosign"):
+        account.set_autosign(True)
+
+
+def _contract(provider, manifest):
+    try:
+        return load_contract(project, provider, "DrugProvenance", manifest)
+    except ManifestError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _inputs(fn):
+    """Run `fn`, turning input errors into clean command-line errors that name the field."""
+    try:
+        return fn()
+    except (GS1Error, ProvenanceInputError, ValueError) as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _send(fn):
+    """Send a transaction; a refusal by the contract is reported by its custom error name."""
+    try:
+        return fn()
+    except ContractLogicError as err:
+        raise click.ClickException(f"refused by the contract: {type(err).__name__} {err}") from err
+
+
+def _shipment_id(text: str) -> bytes:
+    if not (text.startswith("0x") and len(text) == 66):
+        raise ProvenanceInputError(f"shipment: {text!r} is not a 0x 32-byte shipment id")
+    try:
+        return bytes.fromhex(text[2:])
+    except ValueError:
+        raise ProvenanceInputError(f"shipment: {text!r} is not a 0x 32-byte shipment id") from None
+
+
+def _hex(data: bytes) -> str:
+    return "0x" + bytes(data).hex()
+
+
+@click.group()
+def cli():
+    """Drug batch provenance: commission, ship, receive, verify, dispense, report, quarantine, release, recall, trace."""
+
+
+@cli.command("commission", cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--scan", help="A scan of the batch's GTIN (01), expiry (17) and lot (10); or give the three below")
+@click.option("--gtin")
+@click.option("--lot")
+@click.option("--expiry", help="YYYY-MM-DD, the date printed on the packs")
+@click.option("--serials", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The batch's serial numbers, one per line")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the proofs file that travels with the batch")
+@manifest_option
+@yes_option
+def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, manifest, yes):
+    """Commission a batch (an active manufacturer): its serials' Merkle root goes on chain."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+
+    def build():
+        if scan:
+            product = parse_scan(scan)
+            product.require("expiry", "lot")
+            g, l, e = product.gtin, product.lot, product.expiry
+        else:
+            if not (gtin and lot and expiry):
+                raise ProvenanceInputError("give --scan, or all of --gtin, --lot and --expiry")
+            g, l, e = gtin, lot, dt.date.fromisoformat(expiry)
+        return SerialProofs.build(g, l, e, read_serial_list(serials))
+
+    proofs = _inputs(build)
+    proofs.save(out)  # before sending: the proofs must never be lost
+    receipt = _send(lambda: commission(contract, account, proofs))
+    click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
+               f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
+               f"proofs in {out}")
+
+
+@cli.command("ship", cls=ConnectedProviderCommand)
+@account_option()
+@batch_option
+@click.option("--to", "to", required=True, help="An active distributor or pharmacy, or the manufacturer (a return)")
+@click.option("--quantity", required=True, type=click.IntRange(min=1))
+@manifest_option
+@yes_option
+def ship_cmd(provider, account, batch, to, quantity, manifest, yes):
+    """Ship units you hold; they are in transit until the addressee receives them."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    bid = _inputs(lambda: parse_batch_ref(batch))
+    receipt, shipment = _send(lambda: _inputs(lambda: ship(contract, account, bid, to, quantity)))
+    click.echo(f"shipped {quantity} units of {_hex(bid)} to {to}: shipment {_hex(shipment)} (tx {receipt.txn_hash}, "
+               f"gas {receipt.gas_used:,})")
+
+
+@cli.command("receive", cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("shipment")
+@manifest_option
+@yes_option
+def receive_cmd(provider, account, shipment, manifest, yes):
+    """Receive a shipment addressed to you."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    sid = _inputs(lambda: _shipment_id(shipment))
+    receipt = _send(lambda: contract.receiveShipment(sid, sender=account))
+    batch_id = receipt.events.filter(contract.Received)[0].batchId
+    click.echo(f"received shipment {shipment} of batch {_hex(batch_id)}: you now hold "
+               f"{contract.balanceOf(account.address, batch_id)} units (tx {receipt.txn_hash})")
+
+
+@cli.command("verify", cls=ConnectedProviderCommand)
+@click.argument("scan")
+@click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@manifest_option
+def verify_cmd(provider, scan, proofs, manifest):
+    """What the scanner asks before dispensing: GENUINE, or why not. Exits 1 unless GENUINE."""
+    contract = _contract(provider, manifest)
+    unit = _inputs(lambda: unit_from_scan(scan, SerialProofs.load(proofs)))
+    status = verify_unit(contract, unit)
+    click.echo(f"{unit.scan.as_hri()}: {status.name}")
+    if status is not UnitStatus.GENUINE:
+        raise SystemExit(1)
+
+
+@cli.command("dispense", cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("scan")
+@click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@manifest_option
+@yes_option
+def dispense_cmd(provider, account, scan, proofs, manifest, yes):
+    """Verify and dispense a scanned pack (an active pharmacy holding units of its batch)."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    unit = _inputs(lambda: unit_from_scan(scan, SerialProofs.load(proofs)))
+    receipt = _send(lambda: _inputs(lambda: dispense_unit(contract, account, unit)))
+    click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
+               f"revertible for 10 days")
+
+
+@cli.command("report", cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("target")
+@click.option("--reason", required=True, help="A short code such as PACKAGING_MISMATCH (never free text)")
+@manifest_option
+@yes_option
+def report_cmd(provider, account, target, reason, manifest, yes):
+    """Report a suspect pack (a scan with a serial) or batch; the batch is quarantined."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+
+    def parse():
+        if target.startswith("0x"):
+            return parse_batch_ref(target), b"\0" * 32
+        product = parse_scan(target)
+        return product.batch_id, product.serial_hash if product.serial else b"\0" * 32
+
+    bid, serial = _inputs(parse)
+    code = _inputs(lambda: reason_code(reason))
+    receipt = _send(lambda: contract.reportSuspect(bid, serial, code, sender=account))
+    quarantined = bool(receipt.events.filter(contract.Quarantined))
+    click.echo(f"reported {'unit ' + _hex(serial) + ' of ' if any(serial) else ''}batch {_hex(bid)} as suspect "
+               f"({reason}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
+
+
+@cli.command("quarantine", cls=ConnectedProviderCommand)
+@account_option()
+@batch_option
+@click.option("--reason", required=True)
+@manifest_option
+@yes_option
+def quarantine_cmd(provider, account, batch, reason, manifest, yes):
+    """Quarantine a batch (a holder of it, or a regulator)."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    bid, code = _inputs(lambda: (parse_batch_ref(batch), reason_code(reason)))
+    _send(lambda: contract.quarantine(bid, code, sender=account))
+    click.echo(f"batch {_hex(bid)} QUARANTINED ({reason})")
+
+
+@cli.command("release", cls=ConnectedProviderCommand)
+@account_option()
+@batch_option
+@manifest_option
+@yes_option
+def release_cmd(provider, account, batch, manifest, yes):
+    """Release a quarantined batch (a regulator)."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    bid = _inputs(lambda: parse_batch_ref(batch))
+    _send(lambda: contract.release(bid, sender=account))
+    click.echo(f"batch {_hex(bid)} released")
+
+
+@cli.command("recall", cls=ConnectedProviderCommand)
+@account_option()
+@batch_option
+@click.option("--reason", required=True)
+@manifest_option
+@yes_option
+def recall_cmd(provider, account, batch, reason, manifest, yes):
+    """Recall a batch for good (its manufacturer, or a regulator)."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+    bid, code = _inputs(lambda: (parse_batch_ref(batch), reason_code(reason)))
+    _send(lambda: contract.recall(bid, code, sender=account))
+    click.echo(f"batch {_hex(bid)} RECALLED ({reason})")
+
+
+@cli.command("trace", cls=ConnectedProviderCommand)
+@batch_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: print the document")
+@click.option("--proofs", type=click.Path(dir_okay=False, path_type=Path),
+              help="The batch's proofs file: units then appear by serial number")
+@click.option("--from-block", type=click.IntRange(min=0), help="Default: the block DrugProvenance was deployed in")
+@click.option("--page", type=click.IntRange(min=1), default=5_000, show_default=True,
+              help="Blocks per eth_getLogs request")
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="GS1's EPCIS-JSON-Schema.json: validate the document against it")
+@manifest_option
+def trace_cmd(provider, batch, out, proofs, from_block, page, schema, manifest):
+    """Export a batch's custody trail as an EPCIS 2.0 JSON-LD document."""
+    contract = _contract(provider, manifest)
+    bid = _inputs(lambda: parse_batch_ref(batch))
+    if from_block is None:
+        path = manifest or manifest_path(provider.network.name)
+        from_block = read_manifest(path).contracts["DrugProvenance"].block
+    proof_file = _inputs(lambda: SerialProofs.load(proofs)) if proofs else None
+    document = _inputs(lambda: trace_batch(contract, provider.web3, bid, chain_id=provider.chain_id,
+                                           from_block=from_block, page=page, proofs=proof_file,
+                                           progress=lambda line: click.echo(line, err=True)))
+    if schema:
+        problems = validate(document, load_json(schema, click.ClickException))
+        if problems:
+            raise click.ClickException("the document does not validate:\n  " + "\n  ".join(problems[:20]))
+        click.echo(f"valid against {schema}", err=True)
+    text = json.dumps(document, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{len(document['epcisBody']['eventList'])} EPCIS events of batch {_hex(bid)} in {out} "
+                   f"(head block {chain.blocks.head.number})")
+    else:
+        click.echo(text, nl=False)

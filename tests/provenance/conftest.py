@@ -1,0 +1,59 @@
+"""Fixtures for drug provenance tests: DrugProvenance on the test registry, and batches of serials."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from medchain.access import Role
+from medchain.provenance import SerialProofs, serials_for
+from medchain.provenance.gs1 import expiry_day, lot_bytes
+
+GTIN = "09506000134352"
+DAY = 86400
+ZERO32 = b"\0" * 32
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+@pytest.fixture(scope="session")
+def provenance(project, governance, registry):
+    return governance.deploy(project.DrugProvenance, registry)
+
+
+@pytest.fixture(scope="session")
+def manufacturer(members):
+    return members[Role.MANUFACTURER]
+
+
+@pytest.fixture(scope="session")
+def distributor(members):
+    return members[Role.DISTRIBUTOR]
+
+
+@pytest.fixture(scope="session")
+def pharmacy(members):
+    return members[Role.PHARMACY]
+
+
+@pytest.fixture(scope="session")
+def regulator(members):
+    return members[Role.REGULATOR]
+
+
+def today(chain) -> dt.date:
+    return dt.datetime.fromtimestamp(chain.pending_timestamp, dt.timezone.utc).date()
+
+
+def make_batch(chain, lot: str = "LOT42", units: int = 16, days: int = 730) -> SerialProofs:
+    """A batch of ``units`` serials ``<lot>-0001``..., expiring ``days`` from the chain's today."""
+    return SerialProofs.build(GTIN, lot, today(chain) + dt.timedelta(days=days), serials_for(f"{lot}-", units))
+
+
+def commission(provenance, manufacturer, batch: SerialProofs):
+    return provenance.commissionBatch(int(batch.gtin), lot_bytes(batch.lot), expiry_day(batch.expiry),
+                                      batch.quantity, batch.root, sender=manufacturer)
+
+
+def shipment_of(provenance, receipt) -> bytes:
+    return receipt.events.filter(provenance.Shipped)[0].shipmentId

@@ -1,0 +1,470 @@
+"""DrugProvenance: every path and refusal, by custom error name, and every event."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+
+from medchain.access import Role, reason_code
+from medchain.provenance import UnitStatus, batch_id, serial_hash
+from medchain.provenance.gs1 import expiry_day, lot_bytes
+from tests.conftest import credential_for
+from tests.provenance.conftest import DAY, GTIN, ZERO32, ZERO_ADDRESS, commission, make_batch, shipment_of
+
+REASON = reason_code("PACKAGING_MISMATCH")
+
+
+def _only(receipt, event):
+    logs = receipt.events.filter(event)
+    assert len(logs) == 1
+    return logs[0]
+
+
+@pytest.fixture
+def batch(chain, provenance, manufacturer):
+    """A commissioned 16-unit batch, held by the manufacturer."""
+    b = make_batch(chain)
+    commission(provenance, manufacturer, b)
+    return b
+
+
+@pytest.fixture
+def at_pharmacy(provenance, batch, manufacturer, distributor, pharmacy):
+    """The batch after manufacturer -> distributor (10) -> pharmacy (4)."""
+    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 10,
+                                                                       sender=manufacturer)), sender=distributor)
+    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 4,
+                                                                       sender=distributor)), sender=pharmacy)
+    return batch
+
+
+def _unit(batch, n=1):
+    serial = f"{batch.lot}-{n:04d}"
+    return serial_hash(serial), batch.proof(serial)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deployment and commissioning
+
+
+def test_deploy_refuses_a_non_registry(project, governance, accounts):
+    with ape.reverts(project.DrugProvenance.ConsortiumInvalidRegistry, registry=accounts[5]):
+        governance.deploy(project.DrugProvenance, accounts[5])
+
+
+def test_commission(chain, provenance, manufacturer):
+    b = make_batch(chain)
+    receipt = commission(provenance, manufacturer, b)
+    log = _only(receipt, provenance.BatchCommissioned)
+    assert (log.batchId, log.manufacturer, log.gtin, log.lot) == (b.batch_id, manufacturer, int(GTIN), lot_bytes(b.lot))
+    assert (log.expiryDay, log.quantity, log.serialsRoot) == (expiry_day(b.expiry), 16, b.root)
+    assert provenance.batchOf(b.batch_id) == (manufacturer, expiry_day(b.expiry), 1, 16, b.root)
+    assert provenance.balanceOf(manufacturer, b.batch_id) == 16
+    assert provenance.batchIdOf(int(GTIN), lot_bytes(b.lot)) == b.batch_id == batch_id(GTIN, b.lot)
+
+
+def test_a_shorter_gtin_is_its_zero_padded_gtin_14(chain, provenance, manufacturer):
+    b = make_batch(chain, lot="GTIN13")
+    receipt = provenance.commissionBatch(9506000134352, lot_bytes(b.lot), expiry_day(b.expiry), 16, b.root,
+                                         sender=manufacturer)
+    assert _only(receipt, provenance.BatchCommissioned).batchId == b.batch_id
+
+
+@pytest.mark.parametrize("gtin", [9506000134353, 9506000134351, 0, 100_000_000_000_000, 2**64 - 1],
+                         ids=["check-digit+1", "check-digit-1", "zero", "15-digits", "uint64-max"])
+def test_a_wrong_check_digit_or_size_is_refused(chain, provenance, manufacturer, gtin):
+    b = make_batch(chain)
+    with ape.reverts(provenance.DrugProvenanceInvalidGtin, gtin=gtin):
+        provenance.commissionBatch(gtin, lot_bytes(b.lot), expiry_day(b.expiry), 16, b.root, sender=manufacturer)
+
+
+def test_commission_refusals(chain, provenance, manufacturer):
+    b = make_batch(chain)
+    args = dict(gtin=int(GTIN), lot=lot_bytes(b.lot), expiry=expiry_day(b.expiry), quantity=16, root=b.root)
+
+    def send(**changes):
+        a = {**args, **changes}
+        return provenance.commissionBatch(a["gtin"], a["lot"], a["expiry"], a["quantity"], a["root"], sender=manufacturer)
+
+    with ape.reverts(provenance.DrugProvenanceEmptyLot):
+        send(lot=ZERO32)
+    yesterday = chain.pending_timestamp // DAY - 1
+    with ape.reverts(provenance.DrugProvenanceInvalidExpiry, expiry=yesterday):
+        send(expiry=yesterday)
+    with ape.reverts(provenance.DrugProvenanceInvalidExpiry, expiry=2**24):
+        send(expiry=2**24)
+    with ape.reverts(provenance.DrugProvenanceZeroQuantity):
+        send(quantity=0)
+    with ape.reverts(provenance.DrugProvenanceEmptySerialsRoot):
+        send(root=ZERO32)
+    send()
+    with ape.reverts(provenance.DrugProvenanceBatchExists, batchId=b.batch_id, manufacturer=manufacturer):
+        send(expiry=args["expiry"] + 1)
+
+
+@pytest.mark.parametrize("role", [Role.DISTRIBUTOR, Role.PHARMACY, Role.REGULATOR])
+def test_only_active_manufacturers_commission(chain, provenance, members, registry, governance, manufacturer, role):
+    b = make_batch(chain)
+    with ape.reverts(provenance.ConsortiumInactiveMember, account=members[role], role=Role.MANUFACTURER.id):
+        commission(provenance, members[role], b)
+    registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
+    with ape.reverts(provenance.ConsortiumInactiveMember, account=manufacturer, role=Role.MANUFACTURER.id):
+        commission(provenance, manufacturer, b)
+
+
+# ---------------------------------------------------------------------------------------------
+# Custody: ship and receive
+
+
+def test_ship_and_receive(chain, provenance, batch, manufacturer, distributor):
+    receipt = provenance.ship(batch.batch_id, distributor, 10, sender=manufacturer)
+    log = _only(receipt, provenance.Shipped)
+    sid = log.shipmentId
+    assert (log.batchId, log["from"], log.to, log.quantity) == (batch.batch_id, manufacturer, distributor, 10)
+    word = int.from_bytes(sid, "big")
+    assert (word & (2**160 - 1), word >> 160 & 0xFFFFFFFF, word >> 192 & (2**40 - 1), word >> 232) == (
+        int(distributor.address, 16), 10, receipt.block_number, 0)
+    assert provenance.shipmentOf(sid) == (batch.batch_id, distributor, 10)
+    # In transit: the units belong to neither side.
+    assert provenance.balanceOf(manufacturer, batch.batch_id) == 6
+    assert provenance.balanceOf(distributor, batch.batch_id) == 0
+
+    receipt = provenance.receiveShipment(sid, sender=distributor)
+    log = _only(receipt, provenance.Received)
+    assert (log.shipmentId, log.batchId, log.to) == (sid, batch.batch_id, distributor)
+    assert provenance.balanceOf(distributor, batch.batch_id) == 10
+    assert provenance.shipmentOf(sid) == (ZERO32, ZERO_ADDRESS, 0)
+    with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=sid):
+        provenance.receiveShipment(sid, sender=distributor)
+
+
+def test_shipments_to_the_same_party_get_distinct_ids(provenance, batch, manufacturer, distributor):
+    ids = {shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 2, sender=manufacturer)) for _ in range(3)}
+    assert len(ids) == 3
+
+
+def test_two_shipments_alike_in_one_block_get_distinct_ids(chain, provenance, batch, manufacturer, distributor):
+    w3 = chain.provider.web3
+    data = provenance.ship.encode_input(batch.batch_id, distributor.address, 3)
+    w3.provider.make_request("evm_setAutomine", [False])
+    try:
+        hashes = [w3.eth.send_transaction({"from": manufacturer.address, "to": provenance.address, "data": data,
+                                           "gas": 200_000}) for _ in range(2)]
+        w3.provider.make_request("evm_mine", [])
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])
+    receipts = [w3.eth.get_transaction_receipt(h) for h in hashes]
+    assert receipts[0]["blockNumber"] == receipts[1]["blockNumber"]
+    ids = [provenance.Shipped.from_receipt(chain.provider.get_receipt(h.hex()))[0].shipmentId for h in hashes]
+    assert ids[0] != ids[1]
+    assert int.from_bytes(ids[1], "big") - int.from_bytes(ids[0], "big") == 1 << 232
+    assert [provenance.shipmentOf(i) for i in ids] == [(batch.batch_id, distributor, 3)] * 2
+
+
+def test_a_return_to_the_manufacturer(provenance, batch, manufacturer, distributor):
+    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5,
+                                                                       sender=manufacturer)), sender=distributor)
+    sid = shipment_of(provenance, provenance.ship(batch.batch_id, manufacturer, 2, sender=distributor))
+    provenance.receiveShipment(sid, sender=manufacturer)
+    assert provenance.balanceOf(manufacturer, batch.batch_id) == 13
+    assert provenance.balanceOf(distributor, batch.batch_id) == 3
+
+
+def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, pharmacy, members, outsider,
+                       registry, governance, newcomer):
+    with ape.reverts(provenance.DrugProvenanceZeroQuantity):
+        provenance.ship(batch.batch_id, distributor, 0, sender=manufacturer)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x01" * 32):
+        provenance.ship(b"\x01" * 32, distributor, 1, sender=manufacturer)
+    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=manufacturer, batchId=batch.batch_id,
+                     held=16, needed=17):
+        provenance.ship(batch.batch_id, distributor, 17, sender=manufacturer)
+    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=distributor, batchId=batch.batch_id,
+                     held=0, needed=1):
+        provenance.ship(batch.batch_id, pharmacy, 1, sender=distributor)
+    with ape.reverts(provenance.DrugProvenanceInactiveMember, account=outsider):
+        provenance.ship(batch.batch_id, distributor, 1, sender=outsider)
+    for to in (outsider, members[Role.INSURER], members[Role.REGULATOR], manufacturer):
+        with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=to):
+            provenance.ship(batch.batch_id, to, 1, sender=manufacturer)
+    # Another manufacturer is no trading partner for this batch (only its own maker takes returns).
+    registry.registerMember(newcomer, Role.MANUFACTURER.id, credential_for(Role.MANUFACTURER, 8), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=newcomer):
+        provenance.ship(batch.batch_id, newcomer, 1, sender=manufacturer)
+    registry.suspendMember(pharmacy, reason_code("LICENCE_EXPIRED"), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=pharmacy):
+        provenance.ship(batch.batch_id, pharmacy, 1, sender=manufacturer)
+
+
+def test_a_suspended_holder_cannot_ship_but_takes_delivery(provenance, batch, manufacturer, distributor, pharmacy,
+                                                           registry, governance):
+    sid = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5, sender=manufacturer))
+    registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
+    provenance.receiveShipment(sid, sender=distributor)  # custody is a physical fact
+    with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
+        provenance.ship(batch.batch_id, pharmacy, 1, sender=distributor)
+
+
+def test_receive_refusals(provenance, batch, manufacturer, distributor, pharmacy):
+    sid = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5, sender=manufacturer))
+    with ape.reverts(provenance.DrugProvenanceNotAddressee, shipmentId=sid, addressee=distributor, caller=pharmacy):
+        provenance.receiveShipment(sid, sender=pharmacy)
+    with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=b"\x07" * 32):
+        provenance.receiveShipment(b"\x07" * 32, sender=distributor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Recalled, quarantined and expired batches do not move
+
+
+@pytest.mark.parametrize("block", ["recall", "quarantine", "expire"])
+def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(chain, provenance, manufacturer, distributor,
+                                                                   pharmacy, regulator, block):
+    batch = make_batch(chain, lot="SHORT", days=3)
+    commission(provenance, manufacturer, batch)
+    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 2,
+                                                                       sender=manufacturer)), sender=pharmacy)
+    pending = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 1, sender=manufacturer))
+    bid = batch.batch_id
+    if block == "recall":
+        provenance.recall(bid, REASON, sender=regulator)
+        error, fields = provenance.DrugProvenanceBatchRecalled, {"batchId": bid}
+        status = UnitStatus.RECALLED
+    elif block == "quarantine":
+        provenance.quarantine(bid, REASON, sender=regulator)
+        error, fields = provenance.DrugProvenanceBatchQuarantined, {"batchId": bid}
+        status = UnitStatus.QUARANTINED
+    else:
+        chain.pending_timestamp = (expiry_day(batch.expiry) + 1) * DAY
+        error, fields = provenance.DrugProvenanceBatchExpired, {"batchId": bid, "expiryDay": expiry_day(batch.expiry)}
+        status = UnitStatus.EXPIRED
+    with ape.reverts(error, **fields):
+        provenance.ship(bid, distributor, 1, sender=manufacturer)
+    with ape.reverts(error, **fields):
+        provenance.receiveShipment(pending, sender=distributor)
+    serial, proof = _unit(batch)
+    with ape.reverts(error, **fields):
+        provenance.dispense(bid, serial, proof, sender=pharmacy)
+    assert provenance.verifyUnit(bid, serial, proof) == status
+
+
+def test_a_batch_is_usable_through_its_expiry_day(chain, provenance, manufacturer, pharmacy):
+    batch = make_batch(chain, lot="EDGE", days=2)
+    commission(provenance, manufacturer, batch)
+    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 2,
+                                                                       sender=manufacturer)), sender=pharmacy)
+    last_second = (expiry_day(batch.expiry) + 1) * DAY - 1
+    chain.pending_timestamp = last_second
+    serial, proof = _unit(batch)
+    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    assert provenance.dispenseOf(batch.batch_id, serial)[1] == last_second
+    serial, proof = _unit(batch, 2)
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE  # views read the head block
+    chain.pending_timestamp = last_second + 1
+    chain.mine()
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.EXPIRED
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispensing
+
+
+def test_dispense(chain, provenance, at_pharmacy, pharmacy):
+    batch = at_pharmacy
+    serial, proof = _unit(batch, 3)
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
+    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    log = _only(receipt, provenance.Dispensed)
+    assert (log.batchId, log.serialHash, log.pharmacy) == (batch.batch_id, serial, pharmacy)
+    when = chain.provider.get_block(receipt.block_number).timestamp
+    assert provenance.dispenserOf(batch.batch_id, serial) == pharmacy
+    assert provenance.dispenseOf(batch.batch_id, serial) == (pharmacy, when)
+    assert provenance.balanceOf(pharmacy, batch.batch_id) == 3
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.ALREADY_DISPENSED
+    with ape.reverts(provenance.DrugProvenanceAlreadyDispensed, batchId=batch.batch_id, serialHash=serial,
+                     pharmacy=pharmacy, dispensedAt=when):
+        provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+
+
+def test_dispense_refusals(provenance, at_pharmacy, pharmacy, distributor, members, registry, governance, newcomer):
+    batch = at_pharmacy
+    serial, proof = _unit(batch, 1)
+    fake = serial_hash("COUNTERFEIT-1")
+    with ape.reverts(provenance.DrugProvenanceUnknownSerial, batchId=batch.batch_id, serialHash=fake):
+        provenance.dispense(batch.batch_id, fake, proof, sender=pharmacy)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x02" * 32):
+        provenance.dispense(b"\x02" * 32, serial, proof, sender=pharmacy)
+    with ape.reverts(provenance.ConsortiumInactiveMember, account=distributor, role=Role.PHARMACY.id):
+        provenance.dispense(batch.batch_id, serial, proof, sender=distributor)
+    registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=newcomer, batchId=batch.batch_id, held=0,
+                     needed=1):
+        provenance.dispense(batch.batch_id, serial, proof, sender=newcomer)
+    registry.suspendMember(pharmacy, reason_code("AUDIT"), sender=governance)
+    with ape.reverts(provenance.ConsortiumInactiveMember, account=pharmacy, role=Role.PHARMACY.id):
+        provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+
+
+def test_a_pharmacy_dispenses_no_more_than_it_holds(provenance, at_pharmacy, pharmacy):
+    batch = at_pharmacy
+    for n in range(1, 5):
+        provenance.dispense(batch.batch_id, *_unit(batch, n), sender=pharmacy)
+    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=pharmacy, batchId=batch.batch_id, held=0,
+                     needed=1):
+        provenance.dispense(batch.batch_id, *_unit(batch, 5), sender=pharmacy)
+
+
+def test_revert_dispense_within_ten_days(chain, provenance, at_pharmacy, pharmacy):
+    batch = at_pharmacy
+    serial, proof = _unit(batch, 2)
+    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    when = chain.provider.get_block(receipt.block_number).timestamp
+    chain.pending_timestamp = when + 10 * DAY - 1
+    receipt = provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
+    log = _only(receipt, provenance.DispenseReverted)
+    assert (log.batchId, log.serialHash, log.pharmacy) == (batch.batch_id, serial, pharmacy)
+    assert provenance.dispenserOf(batch.batch_id, serial) == ZERO_ADDRESS
+    assert provenance.balanceOf(pharmacy, batch.batch_id) == 4
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
+    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)  # and it can be dispensed again
+
+
+def test_revert_dispense_refusals(chain, provenance, at_pharmacy, pharmacy, registry, governance, newcomer):
+    batch = at_pharmacy
+    serial, proof = _unit(batch, 2)
+    with ape.reverts(provenance.DrugProvenanceNotDispensed, batchId=batch.batch_id, serialHash=serial):
+        provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
+    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    when = chain.provider.get_block(receipt.block_number).timestamp
+    registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceNotDispenser, batchId=batch.batch_id, serialHash=serial,
+                     pharmacy=pharmacy, caller=newcomer):
+        provenance.revertDispense(batch.batch_id, serial, sender=newcomer)
+    chain.pending_timestamp = when + 10 * DAY
+    with ape.reverts(provenance.DrugProvenanceRevertWindowClosed, batchId=batch.batch_id, serialHash=serial,
+                     closedAt=when + 10 * DAY):
+        provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
+
+
+# ---------------------------------------------------------------------------------------------
+# verifyUnit
+
+
+def test_verify_unit_answers(chain, provenance, at_pharmacy, pharmacy, regulator):
+    batch = at_pharmacy
+    serial, proof = _unit(batch, 1)
+    assert provenance.verifyUnit(b"\x03" * 32, serial, proof) == UnitStatus.UNKNOWN_BATCH
+    assert provenance.verifyUnit(batch.batch_id, serial_hash("NOT-IN-LOT"), proof) == UnitStatus.UNKNOWN_SERIAL
+    assert provenance.verifyUnit(batch.batch_id, serial, []) == UnitStatus.UNKNOWN_SERIAL
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
+    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    provenance.recall(batch.batch_id, REASON, sender=regulator)
+    # A dispensed unit of a recalled batch: the unit-level alarm comes first.
+    assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.ALREADY_DISPENSED
+    assert provenance.verifyUnit(batch.batch_id, *_unit(batch, 2)) == UnitStatus.RECALLED
+    assert [getattr(provenance, f"UNIT_{s.name}")() for s in UnitStatus] == [int(s) for s in UnitStatus]
+
+
+# ---------------------------------------------------------------------------------------------
+# Suspect reports, quarantine, release, recall
+
+
+def test_report_suspect_quarantines_the_batch(provenance, batch, members):
+    reporter = members[Role.INSURER]  # any active member may report
+    serial = serial_hash(f"{batch.lot}-0001")
+    receipt = provenance.reportSuspect(batch.batch_id, serial, REASON, sender=reporter)
+    log = _only(receipt, provenance.SuspectReported)
+    assert (log.batchId, log.serialHash, log.reporter, log.reasonCode) == (batch.batch_id, serial, reporter, REASON)
+    log = _only(receipt, provenance.Quarantined)
+    assert (log.batchId, log.by, log.reasonCode) == (batch.batch_id, reporter, REASON)
+    assert provenance.batchOf(batch.batch_id)[2] == 2
+    receipt = provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=reporter)  # already held
+    assert len(receipt.events.filter(provenance.SuspectReported)) == 1
+    assert not receipt.events.filter(provenance.Quarantined)
+
+
+def test_report_suspect_on_a_recalled_batch_keeps_it_recalled(provenance, batch, manufacturer, pharmacy):
+    provenance.recall(batch.batch_id, REASON, sender=manufacturer)
+    receipt = provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=pharmacy)
+    assert not receipt.events.filter(provenance.Quarantined)
+    assert provenance.batchOf(batch.batch_id)[2] == 3
+
+
+def test_report_suspect_refusals(provenance, batch, outsider, pharmacy):
+    with ape.reverts(provenance.DrugProvenanceMissingReason):
+        provenance.reportSuspect(batch.batch_id, ZERO32, ZERO32, sender=pharmacy)
+    with ape.reverts(provenance.DrugProvenanceInactiveMember, account=outsider):
+        provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=outsider)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x04" * 32):
+        provenance.reportSuspect(b"\x04" * 32, ZERO32, REASON, sender=pharmacy)
+
+
+def test_quarantine_by_a_holder_and_release_by_a_regulator(provenance, at_pharmacy, pharmacy, regulator):
+    batch = at_pharmacy
+    receipt = provenance.quarantine(batch.batch_id, REASON, sender=pharmacy)
+    log = _only(receipt, provenance.Quarantined)
+    assert (log.batchId, log.by, log.reasonCode) == (batch.batch_id, pharmacy, REASON)
+    with ape.reverts(provenance.DrugProvenanceAlreadyQuarantined, batchId=batch.batch_id):
+        provenance.quarantine(batch.batch_id, REASON, sender=regulator)
+    receipt = provenance.release(batch.batch_id, sender=regulator)
+    log = _only(receipt, provenance.Released)
+    assert (log.batchId, log.by) == (batch.batch_id, regulator)
+    assert provenance.batchOf(batch.batch_id)[2] == 1
+    provenance.quarantine(batch.batch_id, REASON, sender=regulator)  # a regulator holds none, and may
+    assert provenance.batchOf(batch.batch_id)[2] == 2
+
+
+def test_quarantine_and_release_refusals(provenance, batch, distributor, pharmacy, regulator, manufacturer, outsider,
+                                         registry, governance):
+    with ape.reverts(provenance.DrugProvenanceMissingReason):
+        provenance.quarantine(batch.batch_id, ZERO32, sender=regulator)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x05" * 32):
+        provenance.quarantine(b"\x05" * 32, REASON, sender=regulator)
+    for caller in (distributor, outsider):  # holds nothing, is no regulator
+        with ape.reverts(provenance.DrugProvenanceNotHolderOrRegulator, batchId=batch.batch_id, caller=caller):
+            provenance.quarantine(batch.batch_id, REASON, sender=caller)
+    registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceNotHolderOrRegulator, batchId=batch.batch_id, caller=manufacturer):
+        provenance.quarantine(batch.batch_id, REASON, sender=manufacturer)  # a holder, but suspended
+    with ape.reverts(provenance.DrugProvenanceNotQuarantined, batchId=batch.batch_id):
+        provenance.release(batch.batch_id, sender=regulator)
+    with ape.reverts(provenance.ConsortiumInactiveMember, account=pharmacy, role=Role.REGULATOR.id):
+        provenance.release(batch.batch_id, sender=pharmacy)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x05" * 32):
+        provenance.release(b"\x05" * 32, sender=regulator)
+
+
+def test_recall_is_final(provenance, batch, manufacturer, regulator):
+    receipt = provenance.recall(batch.batch_id, REASON, sender=manufacturer)
+    log = _only(receipt, provenance.Recalled)
+    assert (log.batchId, log.by, log.reasonCode) == (batch.batch_id, manufacturer, REASON)
+    assert provenance.batchOf(batch.batch_id)[2] == 3
+    with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=batch.batch_id):
+        provenance.recall(batch.batch_id, REASON, sender=regulator)
+    with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=batch.batch_id):
+        provenance.quarantine(batch.batch_id, REASON, sender=regulator)
+    with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=batch.batch_id):
+        provenance.release(batch.batch_id, sender=regulator)
+
+
+def test_a_regulator_recalls_and_a_suspended_manufacturer_still_can(chain, provenance, batch, manufacturer,
+                                                                    regulator, registry, governance):
+    receipt = provenance.recall(batch.batch_id, REASON, sender=regulator)
+    assert _only(receipt, provenance.Recalled).by == regulator
+    other = make_batch(chain, lot="LOT43")
+    commission(provenance, manufacturer, other)
+    registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
+    provenance.recall(other.batch_id, REASON, sender=manufacturer)  # a recall only restricts: never blocked
+    assert provenance.batchOf(other.batch_id)[2] == 3
+
+
+def test_recall_refusals(provenance, batch, distributor, members, registry, governance, regulator):
+    with ape.reverts(provenance.DrugProvenanceMissingReason):
+        provenance.recall(batch.batch_id, ZERO32, sender=regulator)
+    with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x06" * 32):
+        provenance.recall(b"\x06" * 32, REASON, sender=regulator)
+    with ape.reverts(provenance.DrugProvenanceNotManufacturerOrRegulator, batchId=batch.batch_id, caller=distributor):
+        provenance.recall(batch.batch_id, REASON, sender=distributor)
+    registry.suspendMember(regulator, reason_code("AUDIT"), sender=governance)
+    with ape.reverts(provenance.DrugProvenanceNotManufacturerOrRegulator, batchId=batch.batch_id, caller=regulator):
+        provenance.recall(batch.batch_id, REASON, sender=regulator)

@@ -1,0 +1,92 @@
+"""`ape run provenance ...` end to end, on a consortium node with keyfile accounts, as operators run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from medchain.access import Role, credential_hash
+from medchain.provenance import SerialProofs
+from tests.operator import deployed_consortium
+from tests.provenance.test_epcis import EPCIS_DIR
+
+DISTRIBUTOR = Account.create()  # only ever addressed, never signs
+SCAN_BATCH = "(01)09506000134352(17)300630(10)LOTCLI"
+GS = "<GS>"
+
+
+def _register(op, manifest, project, members: dict[str, tuple[str, Role]]):
+    w3 = Web3(Web3.HTTPProvider(op.node.url))
+    abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
+    registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"], abi=abi)
+    deployer = op.keys["deployer"]
+    for alias, (address, role) in members.items():
+        tx = registry.functions.registerMember(address, role.id,
+                                               credential_hash(alias.encode(), b"\x02" * 32)).build_transaction(
+            {"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
+        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory, project):
+    aliases = ("deployer", "hospital", "maker", "pharmacy")  # keyfile accounts: only those that sign here
+    with deployed_consortium(tmp_path_factory, project, aliases=aliases) as (op, manifest):
+        _register(op, manifest, project, {"maker": (op.keys["maker"].address, Role.MANUFACTURER),
+                                          "pharmacy": (op.keys["pharmacy"].address, Role.PHARMACY),
+                                          "distributor": (DISTRIBUTOR.address, Role.DISTRIBUTOR)})
+        yield op, manifest
+
+
+def _ok(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
+    op, manifest = deployed
+    m = ["--manifest", str(manifest)]
+    (tmp_path / "serials.txt").write_text("\n".join(f"CLI{n:03d}" for n in range(1, 7)) + "\n")
+    proofs = tmp_path / "proofs.json"
+
+    out = _ok(op.run("provenance commission", "--account", "maker", "--yes", "--scan", SCAN_BATCH,
+                     "--serials", str(tmp_path / "serials.txt"), "--out", str(proofs), *m))
+    assert "GTIN 09506000134352 lot LOTCLI expiry 2030-06-30, 6 units" in out and proofs.exists()
+
+    out = _ok(op.run("provenance ship", "--account", "maker", "--yes", "--batch", SCAN_BATCH, "--to",
+                     op.keys["pharmacy"].address, "--quantity", "4", *m))
+    sid = re.search(r"shipment (0x[0-9a-f]{64})", out).group(1)
+    assert "you now hold 4 units" in _ok(op.run("provenance receive", sid, "--account", "pharmacy", "--yes", *m))
+
+    pack = f"]d201095060001343521730063010LOTCLI{GS}21CLI002"
+    assert "(21)CLI002: GENUINE" in _ok(op.run("provenance verify", pack, "--proofs", str(proofs), *m))
+    assert "dispensed (01)09506000134352(17)300630(10)LOTCLI(21)CLI002" in _ok(
+        op.run("provenance dispense", pack, "--proofs", str(proofs), "--account", "pharmacy", "--yes", *m))
+    again = op.run("provenance verify", pack, "--proofs", str(proofs), *m)
+    assert again.returncode == 1 and "ALREADY_DISPENSED" in again.stdout
+
+    assert "RECALLED (CONTAMINATION)" in _ok(op.run("provenance recall", "--batch", SCAN_BATCH, "--reason",
+                                                    "CONTAMINATION", "--account", "maker", "--yes", *m))
+    refused = op.run("provenance ship", "--account", "maker", "--yes", "--batch", SCAN_BATCH, "--to",
+                     DISTRIBUTOR.address, "--quantity", "1", *m)
+    assert refused.returncode != 0 and "DrugProvenanceBatchRecalled" in refused.stdout + refused.stderr
+
+    trail = tmp_path / "trail.jsonld"
+    result = op.run("provenance trace", "--batch", SCAN_BATCH, "--out", str(trail), "--proofs", str(proofs),
+                    "--schema", str(EPCIS_DIR / "EPCIS-JSON-Schema.json"), "--page", "3", *m)
+    assert result.returncode == 0 and "valid against" in result.stderr, result.stdout + result.stderr
+    steps = [e["bizStep"] for e in json.loads(trail.read_text())["epcisBody"]["eventList"]]
+    assert steps == ["commissioning", "shipping", "receiving", "dispensing", "decommissioning"]
+
+
+def test_a_bad_check_digit_is_refused_before_anything_is_sent(deployed, tmp_path):
+    op, manifest = deployed
+    proofs = tmp_path / "p.json"
+    SerialProofs.build("09506000134352", "LOTCLI", dt.date(2030, 6, 30), ["CLI001"]).save(proofs)
+    result = op.run("provenance dispense", "(01)09506000134353(17)300630(10)LOTCLI(21)CLI001", "--proofs",
+                    str(proofs), "--account", "pharmacy", "--yes", "--manifest", str(manifest))
+    assert result.returncode == 2 and "GTIN (01): 09506000134353 has check digit 3, expected 2" in result.stderr
