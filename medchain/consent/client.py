@@ -149,4 +149,6 @@ def sign_with_account(account: Any, domain: Domain, message: ConsentMessage | Re
     sig = account.sign_message(encode_typed_data(full_message=typed_data(domain, message)))
     if sig is None:
         raise ConsentInputError("signing was declined")
-    return bytes(sig.r) + bytes(sig.s) + bytes([sig.v])
+    # r and s are 32-byte words: bytes(...) of a value with a leading zero byte would be 31 bytes long
+    # (one signature in 128), so they are padded back to 32.
+    return bytes(sig.r).rjust(32, b"\0") + bytes(sig.s).rjust(32, b"\0") + bytes([sig.v])
