@@ -162,6 +162,20 @@ def run_demo(
     token = project.TestStableToken.at(result.manifest.address_of("TestStableToken"))
     _claims_story(report, claims, token, consent, provider, hospital, insurer, evidence,
                   patient_a=accounts[8], patient_b=accounts[9], workdir=workdir)
+
+    def member(role: Role) -> Any:
+        return next(a for (_, r), a in zip(SAMPLE_MEMBERS, accounts[1:]) if r is role)
+
+    from .provenance.demo import run_provenance_demo
+
+    provenance = project.DrugProvenance.at(result.manifest.address_of("DrugProvenance"))
+    trail = run_provenance_demo(
+        provenance=provenance, provider=provider, manufacturer=member(Role.MANUFACTURER),
+        distributor=member(Role.DISTRIBUTOR), pharmacy=member(Role.PHARMACY), regulator=regulator,
+        workdir=workdir / "provenance",
+    )
+    report.story += trail.story
+    report.gas.update(trail.gas)
     return report
 
 

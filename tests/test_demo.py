@@ -66,3 +66,13 @@ def _address(report, name):
 def test_demo_needs_enough_accounts(project, chain, accounts, tmp_path):
     with pytest.raises(ValueError, match="needs 10 funded accounts, got 3"):
         run_demo(project=project, provider=chain.provider, accounts=list(accounts)[:3], manifest=tmp_path / "x.json")
+
+
+def test_demo_ends_with_the_drug_trail(project, chain, accounts, tmp_path):
+    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json",
+                      workdir=tmp_path / "work")
+    text = report.render()
+    assert "the pharmacy scanned pack A0007: GENUINE, and dispensed it; scanning it again: ALREADY_DISPENSED" in text
+    assert "a pack with serial A9999 (not in the lot): UNKNOWN_SERIAL" in text
+    assert "the regulator recalled lot" in text and "DrugProvenanceBatchRecalled" in text
+    assert (tmp_path / "work" / "provenance" / "A2606.epcis.jsonld").is_file()
