@@ -14,7 +14,7 @@ import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 /// and checks on every call that it succeeded exactly when the model says it must, and that a refusal
 /// is one of the contract's own errors (never a panic).
 contract ProvenanceHandler is Test {
-    uint256 public constant LOTS = 8;
+    uint256 public constant LOTS = 6;
     uint256 public constant ACTORS = 7;
     uint64 public constant GTIN = 9506000134352;
     uint8 internal constant ACTIVE = 1;
@@ -69,6 +69,13 @@ contract ProvenanceHandler is Test {
     uint256 public movedWhileStopped;
     /// @dev Dispenses of a unit already dispensed (must stay 0).
     uint256 public doubleDispenses;
+    /// @dev Successful calls per handler function (how deep the campaign got).
+    mapping(bytes4 selector => uint256) public succeeded;
+    /// @dev The last successful dispense: warp aims at its revert window's end, revertDispense at it.
+    uint256 internal _lastDispensedAt;
+    uint256 internal _lastLot;
+    uint256 internal _lastSerial;
+    uint256 internal _lastPharmacy;
 
     constructor(DrugProvenance provenance_, ConsortiumRegistry registry_, address gov_, address[ACTORS] memory actors_) {
         provenance = provenance_;
@@ -168,7 +175,7 @@ contract ProvenanceHandler is Test {
     // Actions
 
     function commission(uint256 by, uint256 lotSeed, uint32 quantity, uint8 expirySeed) external {
-        uint256 i = by % ACTORS;
+        uint256 i = by % 4 == 0 ? by % ACTORS : MAKER + (by >> 2) % 2; // mostly a manufacturer
         uint256 k = lotSeed % LOTS;
         quantity = uint32(bound(quantity, 0, 40));
         uint32 today = uint32(block.timestamp / 1 days);
@@ -184,6 +191,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "commission succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) {
             _batches[k] = BatchModel(true, uint8(i), ACTIVE, expiry, quantity, 0, 0);
             _held[k][i] = quantity;
@@ -192,9 +200,9 @@ contract ProvenanceHandler is Test {
     }
 
     function ship(uint256 by, uint256 lotSeed, uint256 toSeed, uint32 quantity) external {
-        uint256 i = by % ACTORS;
-        uint256 t = toSeed % ACTORS;
         uint256 k = lotSeed % LOTS;
+        uint256 i = by % 4 == 0 ? by % ACTORS : _holderOf(k, by >> 2); // mostly a holder
+        uint256 t = toSeed % 2 == 0 ? PHARMACY + (toSeed >> 1) % 2 : toSeed % ACTORS; // often a pharmacy
         BatchModel memory b = _batches[k];
         quantity = uint32(bound(quantity, 0, uint256(_held[k][i]) + 1));
         bool predicted = quantity != 0 && _usable(b) && _active(i) && _recipient(t, i, b) && _held[k][i] >= quantity;
@@ -208,6 +216,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "ship succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) {
             if (!_usable(b)) ++movedWhileStopped;
             assertEq(address(uint160(uint256(id))), _actors[t], "shipment id: addressee");
@@ -239,6 +248,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "receiveShipment succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) {
             if (!_usable(b)) ++movedWhileStopped;
             _shipments[id].open = false;
@@ -251,7 +261,7 @@ contract ProvenanceHandler is Test {
 
     function dispense(uint256 by, uint256 lotSeed, uint256 unitSeed, bool asPharmacy) external {
         uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
-        uint256 k = lotSeed % LOTS;
+        uint256 k = asPharmacy ? _lotHeldBy(i, lotSeed) : lotSeed % LOTS; // a pharmacy, mostly its own stock
         (bytes32 serial, bytes32[] memory proof, bool inBatch) = unitAt(k, unitSeed);
         uint256 j = unitSeed % 7;
         BatchModel memory b = _batches[k];
@@ -264,10 +274,12 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "dispense succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) {
             if (!_usable(b)) ++movedWhileStopped;
             if (!inBatch || _units[k][j].pharmacy != 0) ++doubleDispenses;
             _units[k][j] = UnitModel(uint8(i + 1), uint40(block.timestamp));
+            (_lastDispensedAt, _lastLot, _lastSerial, _lastPharmacy) = (block.timestamp, k, j, i);
             _held[k][i] -= 1;
             _batches[k].dispensed += 1;
         }
@@ -284,6 +296,11 @@ contract ProvenanceHandler is Test {
         uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
         uint256 k = lotSeed % LOTS;
         uint256 j = serialSeed % 4;
+        // Half the time, the last unit dispensed (by its pharmacy, when asPharmacy).
+        if (_lastDispensedAt != 0 && serialSeed % 8 < 4) {
+            (k, j) = (_lastLot, _lastSerial);
+            if (asPharmacy) i = _lastPharmacy;
+        }
         UnitModel memory u = _units[k][j];
         bool predicted =
             _isPharmacy(i) && u.pharmacy == i + 1 && block.timestamp < uint256(u.dispensedAt) + 10 days;
@@ -295,6 +312,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "revertDispense succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) {
             delete _units[k][j];
             _held[k][i] += 1;
@@ -318,6 +336,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "reportSuspect succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok && _batches[k].status == ACTIVE) _batches[k].status = QUARANTINED;
         _checkStatus(k);
     }
@@ -337,6 +356,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "quarantine succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) _batches[k].status = QUARANTINED;
         _checkStatus(k);
     }
@@ -353,6 +373,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "release succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) _batches[k].status = ACTIVE;
         _checkStatus(k);
     }
@@ -372,6 +393,7 @@ contract ProvenanceHandler is Test {
             _refused(err);
         }
         assertEq(ok, predicted, "recall succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
         if (ok) _batches[k].status = RECALLED;
         _checkStatus(k);
     }
@@ -385,12 +407,15 @@ contract ProvenanceHandler is Test {
         suspended[i] = !suspended[i];
     }
 
-    /// @dev Moves time (up to 3 days, often to a day's or a revert window's last second) and sometimes
-    /// the block (shipment ids recur within a block only).
+    /// @dev Moves time: up to 3 days, or to a day's last or next day's first second (expiry), or to
+    /// the last or first second past the latest dispense's revert window; sometimes to the next block
+    /// too (shipment ids recur within a block only).
     function warp(uint32 seconds_, uint8 mode) external {
         uint256 t = block.timestamp + bound(seconds_, 0, 3 days);
-        if (mode % 4 == 1) t = (t / 1 days + 1) * 1 days - 1; // the last second of a day
-        if (mode % 4 == 2) t = (t / 1 days + 1) * 1 days; // the first second of the next
+        if (mode % 4 == 1) t = (t / 1 days + 1) * 1 days - 1 + (mode / 4) % 2;
+        if (mode % 4 == 2 && _lastDispensedAt + 10 days > block.timestamp) {
+            t = _lastDispensedAt + 10 days - 1 + (mode / 4) % 2;
+        }
         vm.warp(t);
         if (mode % 2 == 1) vm.roll(block.number + 1);
     }
@@ -425,6 +450,24 @@ contract ProvenanceHandler is Test {
 
     function _reason(uint8 seed) internal pure returns (bytes32) {
         return seed % 8 == 0 ? bytes32(0) : bytes32("SUSPECT");
+    }
+
+    /// @dev The first actor from `start` on (cyclically) holding units of lot `k`, else `start`'s.
+    function _holderOf(uint256 k, uint256 start) internal view returns (uint256) {
+        for (uint256 n; n < ACTORS; ++n) {
+            uint256 i = (start % ACTORS + n) % ACTORS;
+            if (_held[k][i] != 0) return i;
+        }
+        return start % ACTORS;
+    }
+
+    /// @dev The first lot from `start` on (cyclically) that actor `i` holds units of, else `start`'s.
+    function _lotHeldBy(uint256 i, uint256 start) internal view returns (uint256) {
+        for (uint256 n; n < LOTS; ++n) {
+            uint256 k = (start % LOTS + n) % LOTS;
+            if (_held[k][i] != 0) return k;
+        }
+        return start % LOTS;
     }
 
     function _dispenser(uint256 k, uint256 j) internal view returns (address) {
@@ -481,7 +524,7 @@ contract DrugProvenanceInvariants is Fixture {
             provenance, registry, gov, [maker, maker2, wholesaler, pharmacy, pharmacy2, regulator, stranger]
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](17);
+        bytes4[] memory selectors = new bytes4[](18);
         selectors[0] = ProvenanceHandler.commission.selector;
         selectors[1] = ProvenanceHandler.ship.selector;
         selectors[2] = ProvenanceHandler.ship.selector;
@@ -499,6 +542,7 @@ contract DrugProvenanceInvariants is Fixture {
         selectors[14] = ProvenanceHandler.recall.selector;
         selectors[15] = ProvenanceHandler.toggleSuspension.selector;
         selectors[16] = ProvenanceHandler.warp.selector;
+        selectors[17] = ProvenanceHandler.revertDispense.selector;
         targetSelector(FuzzSelector(address(handler), selectors));
     }
 
