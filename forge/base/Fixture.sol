@@ -12,11 +12,14 @@ import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol"
 import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistry.sol";
 import {IRecordAnchor} from "../../contracts/interfaces/IRecordAnchor.sol";
 import {TestStableToken} from "../../contracts/test/TestStableToken.sol";
+import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 
 /// @title Fixture
 /// @notice A deployed medchain suite for forge tests: a registry governed by `gov` with one provider,
 /// a second provider, an insurer and a regulator; the consent registry, record anchor, a test stable
 /// token and claim settlement; helpers for the usual set-up steps. Values mirror tests/claims/conftest.py.
+/// `deployProvenance` adds the drug supply chain (two manufacturers, a distributor, two pharmacies) and
+/// DrugProvenance on top of the same registry.
 abstract contract Fixture is Test {
     uint64 internal constant REVIEW = 3 days;
     uint64 internal constant APPEAL = 30 days;
@@ -38,12 +41,18 @@ abstract contract Fixture is Test {
     address internal regulator = address(0x4E6);
     address internal stranger = address(0x57A);
     address internal patient;
+    address internal maker = address(0x3A7E);
+    address internal maker2 = address(0x3A7E2);
+    address internal wholesaler = address(0xD157);
+    address internal pharmacy = address(0xFA3);
+    address internal pharmacy2 = address(0xFA32);
 
     ConsortiumRegistry internal registry;
     ConsentRegistry internal consent;
     RecordAnchor internal anchors;
     TestStableToken internal token;
     ClaimSettlement internal claims;
+    DrugProvenance internal provenance;
 
     /// @dev The time policies start: 30 days before the fixture's block time.
     uint64 internal start;
@@ -67,6 +76,20 @@ abstract contract Fixture is Test {
         token = new TestStableToken();
         claims = new ClaimSettlement(registry, consent, anchors, token, REVIEW, APPEAL, FILING);
         start = uint64(block.timestamp - 30 days);
+    }
+
+    /// @dev deploySuite, plus the supply-chain members (manufacturers `maker` and `maker2`, distributor
+    /// `wholesaler`, pharmacies `pharmacy` and `pharmacy2`; `regulator` is the fixture's) and DrugProvenance.
+    function deployProvenance() internal {
+        deploySuite();
+        vm.startPrank(gov);
+        registry.registerMember(maker, MemberRoles.MANUFACTURER, keccak256("maker licence"));
+        registry.registerMember(maker2, MemberRoles.MANUFACTURER, keccak256("maker2 licence"));
+        registry.registerMember(wholesaler, MemberRoles.DISTRIBUTOR, keccak256("wholesaler licence"));
+        registry.registerMember(pharmacy, MemberRoles.PHARMACY, keccak256("pharmacy licence"));
+        registry.registerMember(pharmacy2, MemberRoles.PHARMACY, keccak256("pharmacy2 licence"));
+        vm.stopPrank();
+        provenance = new DrugProvenance(registry);
     }
 
     /// @dev deploySuite, plus the patient's HPAYMT consent to the insurer, a policy and a funded pool.

@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Fixture} from "../base/Fixture.sol";
+import {Test} from "../base/Test.sol";
+import {ConsortiumRegistry} from "../../contracts/access/ConsortiumRegistry.sol";
+import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
+
+/// @notice Drives DrugProvenance with random commissioning, shipping, receiving, dispensing and its
+/// undo, suspect reports, quarantines, releases and recalls, by two manufacturers, a distributor, two
+/// pharmacies, a regulator (any of them suspended at times) and a non-member, over a pool of lots with
+/// four serials each, across expiry days and revert windows, in the same block and across blocks.
+/// It keeps a model of every holding, shipment and dispensed unit, predicts whether each call succeeds,
+/// and checks on every call that it succeeded exactly when the model says it must, and that a refusal
+/// is one of the contract's own errors (never a panic).
+contract ProvenanceHandler is Test {
+    uint256 public constant LOTS = 6;
+    uint256 public constant ACTORS = 7;
+    uint64 public constant GTIN = 9506000134352;
+    uint8 internal constant ACTIVE = 1;
+    uint8 internal constant QUARANTINED = 2;
+    uint8 internal constant RECALLED = 3;
+    // Actor indices: roles are fixed, suspensions toggle.
+    uint256 internal constant MAKER = 0;
+    uint256 internal constant MAKER2 = 1;
+    uint256 internal constant WHOLESALER = 2;
+    uint256 internal constant PHARMACY = 3;
+    uint256 internal constant PHARMACY2 = 4;
+    uint256 internal constant REGULATOR = 5;
+    uint256 internal constant STRANGER = 6;
+
+    struct BatchModel {
+        bool exists;
+        uint8 maker;
+        uint8 status;
+        uint32 expiryDay;
+        uint32 quantity;
+        uint32 inTransit;
+        uint32 dispensed;
+    }
+
+    struct ShipmentModel {
+        uint8 lot;
+        uint8 to;
+        uint32 quantity;
+        bool open;
+    }
+
+    struct UnitModel {
+        uint8 pharmacy; // actor index + 1; 0: not dispensed
+        uint40 dispensedAt;
+    }
+
+    DrugProvenance public immutable provenance;
+    ConsortiumRegistry public immutable registry;
+    address public immutable gov;
+    address[ACTORS] internal _actors;
+    bool[ACTORS] public suspended;
+
+    mapping(uint256 lot => BatchModel) internal _batches;
+    mapping(uint256 lot => uint32[ACTORS]) internal _held;
+    mapping(uint256 lot => mapping(uint256 serial => UnitModel)) internal _units;
+    mapping(bytes32 shipmentId => ShipmentModel) internal _shipments;
+    bytes32[] internal _open;
+    mapping(bytes32 shipmentId => uint256) internal _openIndex; // position + 1 in _open
+
+    /// @dev Ship, receive or dispense that succeeded on a batch the model holds recalled, quarantined
+    /// or expired (must stay 0).
+    uint256 public movedWhileStopped;
+    /// @dev Dispenses of a unit already dispensed (must stay 0).
+    uint256 public doubleDispenses;
+    /// @dev Successful calls per handler function (how deep the campaign got).
+    mapping(bytes4 selector => uint256) public succeeded;
+    /// @dev The last successful dispense: warp aims at its revert window's end, revertDispense at it.
+    uint256 internal _lastDispensedAt;
+    uint256 internal _lastLot;
+    uint256 internal _lastSerial;
+    uint256 internal _lastPharmacy;
+
+    constructor(DrugProvenance provenance_, ConsortiumRegistry registry_, address gov_, address[ACTORS] memory actors_) {
+        provenance = provenance_;
+        registry = registry_;
+        gov = gov_;
+        _actors = actors_;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Pool: lots, serials, proofs
+
+    function lotOf(uint256 k) public pure returns (bytes32) {
+        return bytes32(bytes.concat("LOT-", bytes1(uint8(65 + k % LOTS))));
+    }
+
+    function batchIdAt(uint256 k) public pure returns (bytes32) {
+        return keccak256(abi.encode(GTIN, lotOf(k)));
+    }
+
+    function serialAt(uint256 k, uint256 j) public pure returns (bytes32) {
+        return keccak256(abi.encode("medchain serial", k % LOTS, j % 4));
+    }
+
+    function _leaves(uint256 k) internal pure returns (bytes32[4] memory l) {
+        for (uint256 j; j < 4; ++j) {
+            l[j] = _leaf(serialAt(k, j));
+        }
+    }
+
+    function rootAt(uint256 k) public pure returns (bytes32) {
+        bytes32[4] memory l = _leaves(k);
+        return _pair(_pair(l[0], l[1]), _pair(l[2], l[3]));
+    }
+
+    function proofAt(uint256 k, uint256 j) public pure returns (bytes32[] memory proof) {
+        bytes32[4] memory l = _leaves(k);
+        j %= 4;
+        proof = new bytes32[](2);
+        proof[0] = l[j ^ 1];
+        proof[1] = j < 2 ? _pair(l[2], l[3]) : _pair(l[0], l[1]);
+    }
+
+    /// @dev A unit to present for lot `k`: modes 0..3 its serials with their proofs; 4 a serial with
+    /// another's proof; 5 a serial of the next lot with a proof of this one; 6 an inner node of the
+    /// tree presented as a serial with its sibling as the proof.
+    function unitAt(uint256 k, uint256 mode) public pure returns (bytes32 serial, bytes32[] memory proof, bool inBatch) {
+        mode %= 7;
+        if (mode < 4) return (serialAt(k, mode), proofAt(k, mode), true);
+        if (mode == 4) return (serialAt(k, 0), proofAt(k, 1), false);
+        if (mode == 5) return (serialAt(k + 1, 0), proofAt(k, 0), false);
+        bytes32[4] memory l = _leaves(k);
+        proof = new bytes32[](1);
+        proof[0] = _pair(l[2], l[3]);
+        return (_pair(l[0], l[1]), proof, false);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Model reads (for the invariant)
+
+    function batchModel(uint256 k) external view returns (BatchModel memory) {
+        return _batches[k];
+    }
+
+    function heldModel(uint256 k, uint256 i) external view returns (uint32) {
+        return _held[k][i];
+    }
+
+    function unitModel(uint256 k, uint256 j) external view returns (address pharmacy, uint40 dispensedAt) {
+        UnitModel memory u = _units[k][j];
+        return (u.pharmacy == 0 ? address(0) : _actors[u.pharmacy - 1], u.dispensedAt);
+    }
+
+    function actor(uint256 i) external view returns (address) {
+        return _actors[i];
+    }
+
+    function openShipments() external view returns (bytes32[] memory) {
+        return _open;
+    }
+
+    function shipmentModel(bytes32 id) external view returns (ShipmentModel memory) {
+        return _shipments[id];
+    }
+
+    /// @dev What verifyUnit must answer for serial `j` of lot `k`.
+    function expectedStatus(uint256 k, uint256 j) external view returns (uint8) {
+        BatchModel memory b = _batches[k];
+        if (!b.exists) return provenance.UNIT_UNKNOWN_BATCH();
+        if (_units[k][j].pharmacy != 0) return provenance.UNIT_ALREADY_DISPENSED();
+        if (b.status == RECALLED) return provenance.UNIT_RECALLED();
+        if (b.status == QUARANTINED) return provenance.UNIT_QUARANTINED();
+        if (_expired(b)) return provenance.UNIT_EXPIRED();
+        return provenance.UNIT_GENUINE();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Actions
+
+    function commission(uint256 by, uint256 lotSeed, uint32 quantity, uint8 expirySeed) external {
+        uint256 i = by % 4 == 0 ? by % ACTORS : MAKER + (by >> 2) % 2; // mostly a manufacturer
+        uint256 k = lotSeed % LOTS;
+        quantity = uint32(bound(quantity, 0, 40));
+        uint32 today = uint32(block.timestamp / 1 days);
+        uint32 expiry = today - 1 + uint32(expirySeed % 40);
+        bool predicted = (i == MAKER || i == MAKER2) && !suspended[i] && expiry >= today && quantity != 0
+            && !_batches[k].exists;
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.commissionBatch(GTIN, lotOf(k), expiry, quantity, rootAt(k)) returns (bytes32 id) {
+            ok = true;
+            assertEq(id, batchIdAt(k), "commission: the batch id");
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "commission succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) {
+            _batches[k] = BatchModel(true, uint8(i), ACTIVE, expiry, quantity, 0, 0);
+            _held[k][i] = quantity;
+        }
+        _checkHolding(k, i);
+    }
+
+    function ship(uint256 by, uint256 lotSeed, uint256 toSeed, uint32 quantity) external {
+        uint256 k = lotSeed % LOTS;
+        uint256 i = by % 4 == 0 ? by % ACTORS : _holderOf(k, by >> 2); // mostly a holder
+        uint256 t = toSeed % 2 == 0 ? PHARMACY + (toSeed >> 1) % 2 : toSeed % ACTORS; // often a pharmacy
+        BatchModel memory b = _batches[k];
+        quantity = uint32(bound(quantity, 0, uint256(_held[k][i]) + 1));
+        bool predicted = quantity != 0 && _usable(b) && _active(i) && _recipient(t, i, b) && _held[k][i] >= quantity;
+        bool ok;
+        bytes32 id;
+        vm.prank(_actors[i]);
+        try provenance.ship(batchIdAt(k), _actors[t], quantity) returns (bytes32 shipmentId) {
+            ok = true;
+            id = shipmentId;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "ship succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) {
+            if (!_usable(b)) ++movedWhileStopped;
+            assertEq(address(uint160(uint256(id))), _actors[t], "shipment id: addressee");
+            assertEq(uint32(uint256(id) >> 160), quantity, "shipment id: quantity");
+            assertEq(uint40(uint256(id) >> 192), uint40(block.number), "shipment id: block");
+            assertFalse(_shipments[id].open, "a shipment id is unique among shipments in transit");
+            _shipments[id] = ShipmentModel(uint8(k), uint8(t), quantity, true);
+            _open.push(id);
+            _openIndex[id] = _open.length;
+            _held[k][i] -= quantity;
+            _batches[k].inTransit += quantity;
+        }
+        _checkHolding(k, i);
+    }
+
+    function receiveShipment(uint256 by, uint256 shipSeed, bool asAddressee) external {
+        bytes32 id;
+        if (_open.length == 0 || shipSeed % 16 == 0) id = keccak256(abi.encode("never shipped", shipSeed));
+        else id = _open[shipSeed % _open.length];
+        ShipmentModel memory s = _shipments[id];
+        uint256 i = asAddressee && s.open ? s.to : by % ACTORS;
+        BatchModel memory b = _batches[s.lot];
+        bool predicted = s.open && i == s.to && _usable(b);
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.receiveShipment(id) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "receiveShipment succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) {
+            if (!_usable(b)) ++movedWhileStopped;
+            _shipments[id].open = false;
+            _removeOpen(id);
+            _held[s.lot][i] += s.quantity;
+            _batches[s.lot].inTransit -= s.quantity;
+            _checkHolding(s.lot, i);
+        }
+    }
+
+    function dispense(uint256 by, uint256 lotSeed, uint256 unitSeed, bool asPharmacy) external {
+        uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
+        uint256 k = asPharmacy ? _lotHeldBy(i, lotSeed) : lotSeed % LOTS; // a pharmacy, mostly its own stock
+        (bytes32 serial, bytes32[] memory proof, bool inBatch) = unitAt(k, unitSeed);
+        uint256 j = unitSeed % 7;
+        BatchModel memory b = _batches[k];
+        bool predicted = _isPharmacy(i) && _usable(b) && inBatch && _units[k][j].pharmacy == 0 && _held[k][i] >= 1;
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.dispense(batchIdAt(k), serial, proof) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "dispense succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) {
+            if (!_usable(b)) ++movedWhileStopped;
+            if (!inBatch || _units[k][j].pharmacy != 0) ++doubleDispenses;
+            _units[k][j] = UnitModel(uint8(i + 1), uint40(block.timestamp));
+            (_lastDispensedAt, _lastLot, _lastSerial, _lastPharmacy) = (block.timestamp, k, j, i);
+            _held[k][i] -= 1;
+            _batches[k].dispensed += 1;
+        }
+        if (inBatch) {
+            (address pharmacy, uint40 at) = provenance.dispenseOf(batchIdAt(k), serial);
+            UnitModel memory u = _units[k][j];
+            assertEq(pharmacy, u.pharmacy == 0 ? address(0) : _actors[u.pharmacy - 1], "dispenser as modelled");
+            assertEq(at, u.dispensedAt, "dispense time as modelled");
+        }
+        _checkHolding(k, i);
+    }
+
+    function revertDispense(uint256 by, uint256 lotSeed, uint256 serialSeed, bool asPharmacy) external {
+        uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
+        uint256 k = lotSeed % LOTS;
+        uint256 j = serialSeed % 4;
+        // Half the time, the last unit dispensed (by its pharmacy, when asPharmacy).
+        if (_lastDispensedAt != 0 && serialSeed % 8 < 4) {
+            (k, j) = (_lastLot, _lastSerial);
+            if (asPharmacy) i = _lastPharmacy;
+        }
+        UnitModel memory u = _units[k][j];
+        bool predicted =
+            _isPharmacy(i) && u.pharmacy == i + 1 && block.timestamp < uint256(u.dispensedAt) + 10 days;
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.revertDispense(batchIdAt(k), serialAt(k, j)) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "revertDispense succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) {
+            delete _units[k][j];
+            _held[k][i] += 1;
+            _batches[k].dispensed -= 1;
+        }
+        assertEq(provenance.dispenserOf(batchIdAt(k), serialAt(k, j)), ok ? address(0) : _dispenser(k, j), "dispenser");
+        _checkHolding(k, i);
+    }
+
+    function reportSuspect(uint256 by, uint256 lotSeed, uint256 unitSeed, uint8 reasonSeed) external {
+        uint256 i = by % ACTORS;
+        uint256 k = lotSeed % LOTS;
+        (bytes32 serial,,) = unitAt(k, unitSeed);
+        bytes32 reason = _reason(reasonSeed);
+        bool predicted = reason != 0 && _active(i) && _batches[k].exists;
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.reportSuspect(batchIdAt(k), serial, reason) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "reportSuspect succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok && _batches[k].status == ACTIVE) _batches[k].status = QUARANTINED;
+        _checkStatus(k);
+    }
+
+    function quarantine(uint256 by, uint256 lotSeed, uint8 reasonSeed) external {
+        uint256 i = by % ACTORS;
+        uint256 k = lotSeed % LOTS;
+        bytes32 reason = _reason(reasonSeed);
+        BatchModel memory b = _batches[k];
+        bool predicted = reason != 0 && b.exists && b.status == ACTIVE
+            && ((_held[k][i] != 0 && _active(i)) || _isRegulator(i));
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.quarantine(batchIdAt(k), reason) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "quarantine succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) _batches[k].status = QUARANTINED;
+        _checkStatus(k);
+    }
+
+    function release(uint256 by, uint256 lotSeed, bool asRegulator) external {
+        uint256 i = asRegulator ? REGULATOR : by % ACTORS;
+        uint256 k = lotSeed % LOTS;
+        bool predicted = _isRegulator(i) && _batches[k].exists && _batches[k].status == QUARANTINED;
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.release(batchIdAt(k)) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "release succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) _batches[k].status = ACTIVE;
+        _checkStatus(k);
+    }
+
+    function recall(uint256 by, uint256 lotSeed, uint8 reasonSeed) external {
+        uint256 i = by % ACTORS;
+        uint256 k = lotSeed % LOTS;
+        // Half the recalls carry no reason, so that batches stay in play through most of a run.
+        bytes32 reason = reasonSeed % 2 == 0 ? bytes32(0) : bytes32("RECALL");
+        BatchModel memory b = _batches[k];
+        bool predicted = reason != 0 && b.exists && b.status != RECALLED && (i == b.maker || _isRegulator(i));
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.recall(batchIdAt(k), reason) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "recall succeeds exactly as the model predicts");
+        if (ok) ++succeeded[msg.sig];
+        if (ok) _batches[k].status = RECALLED;
+        _checkStatus(k);
+    }
+
+    function toggleSuspension(uint256 who) external {
+        uint256 i = who % (ACTORS - 1); // every member; the non-member cannot be suspended
+        vm.startPrank(gov);
+        if (suspended[i]) registry.reinstateMember(_actors[i]);
+        else registry.suspendMember(_actors[i], "AUDIT");
+        vm.stopPrank();
+        suspended[i] = !suspended[i];
+    }
+
+    /// @dev Moves time: up to 3 days, or to a day's last or next day's first second (expiry), or to
+    /// the last or first second past the latest dispense's revert window; sometimes to the next block
+    /// too (shipment ids recur within a block only).
+    function warp(uint32 seconds_, uint8 mode) external {
+        uint256 t = block.timestamp + bound(seconds_, 0, 3 days);
+        if (mode % 4 == 1) t = (t / 1 days + 1) * 1 days - 1 + (mode / 4) % 2;
+        if (mode % 4 == 2 && _lastDispensedAt + 10 days > block.timestamp) {
+            t = _lastDispensedAt + 10 days - 1 + (mode / 4) % 2;
+        }
+        vm.warp(t);
+        if (mode % 2 == 1) vm.roll(block.number + 1);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Model rules (the contract's, restated)
+
+    function _active(uint256 i) internal view returns (bool) {
+        return i != STRANGER && !suspended[i];
+    }
+
+    function _isPharmacy(uint256 i) internal view returns (bool) {
+        return (i == PHARMACY || i == PHARMACY2) && !suspended[i];
+    }
+
+    function _isRegulator(uint256 i) internal view returns (bool) {
+        return i == REGULATOR && !suspended[i];
+    }
+
+    function _recipient(uint256 t, uint256 from, BatchModel memory b) internal view returns (bool) {
+        if (t == from || t == STRANGER || suspended[t]) return false;
+        return t == WHOLESALER || t == PHARMACY || t == PHARMACY2 || t == b.maker;
+    }
+
+    function _expired(BatchModel memory b) internal view returns (bool) {
+        return block.timestamp / 1 days > b.expiryDay;
+    }
+
+    function _usable(BatchModel memory b) internal view returns (bool) {
+        return b.exists && b.status == ACTIVE && !_expired(b);
+    }
+
+    function _reason(uint8 seed) internal pure returns (bytes32) {
+        return seed % 8 == 0 ? bytes32(0) : bytes32("SUSPECT");
+    }
+
+    /// @dev The first actor from `start` on (cyclically) holding units of lot `k`, else `start`'s.
+    function _holderOf(uint256 k, uint256 start) internal view returns (uint256) {
+        for (uint256 n; n < ACTORS; ++n) {
+            uint256 i = (start % ACTORS + n) % ACTORS;
+            if (_held[k][i] != 0) return i;
+        }
+        return start % ACTORS;
+    }
+
+    /// @dev The first lot from `start` on (cyclically) that actor `i` holds units of, else `start`'s.
+    function _lotHeldBy(uint256 i, uint256 start) internal view returns (uint256) {
+        for (uint256 n; n < LOTS; ++n) {
+            uint256 k = (start % LOTS + n) % LOTS;
+            if (_held[k][i] != 0) return k;
+        }
+        return start % LOTS;
+    }
+
+    function _dispenser(uint256 k, uint256 j) internal view returns (address) {
+        uint8 p = _units[k][j].pharmacy;
+        return p == 0 ? address(0) : _actors[p - 1];
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Per-call checks
+
+    /// @dev A refusal is one of the contract's own errors: a selector, never a panic or a bare revert.
+    function _refused(bytes memory err) internal pure {
+        assertGe(err.length, 4, "a refusal names its error");
+        bytes4 selector = bytes4(err);
+        assertTrue(selector != 0x4e487b71, "never a panic (overflow, underflow, ...)");
+        assertTrue(selector != 0x08c379a0, "never a string revert");
+    }
+
+    function _checkHolding(uint256 k, uint256 i) internal view {
+        assertEq(provenance.balanceOf(_actors[i], batchIdAt(k)), _held[k][i], "holding as modelled");
+        _checkStatus(k);
+    }
+
+    function _checkStatus(uint256 k) internal view {
+        (,, uint8 status,,) = provenance.batchOf(batchIdAt(k));
+        assertEq(status, _batches[k].status, "status as modelled");
+    }
+
+    function _removeOpen(bytes32 id) internal {
+        uint256 at = _openIndex[id] - 1;
+        bytes32 last = _open[_open.length - 1];
+        _open[at] = last;
+        _openIndex[last] = at + 1;
+        _open.pop();
+        delete _openIndex[id];
+    }
+
+    function _leaf(bytes32 value) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(value))));
+    }
+
+    function _pair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
+        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+    }
+}
+
+/// @notice DrugProvenance's NatSpec invariants under random sequences of every state change.
+contract DrugProvenanceInvariants is Fixture {
+    ProvenanceHandler internal handler;
+
+    function setUp() public {
+        deployProvenance();
+        handler = new ProvenanceHandler(
+            provenance, registry, gov, [maker, maker2, wholesaler, pharmacy, pharmacy2, regulator, stranger]
+        );
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](18);
+        selectors[0] = ProvenanceHandler.commission.selector;
+        selectors[1] = ProvenanceHandler.ship.selector;
+        selectors[2] = ProvenanceHandler.ship.selector;
+        selectors[3] = ProvenanceHandler.ship.selector;
+        selectors[4] = ProvenanceHandler.receiveShipment.selector;
+        selectors[5] = ProvenanceHandler.receiveShipment.selector;
+        selectors[6] = ProvenanceHandler.receiveShipment.selector;
+        selectors[7] = ProvenanceHandler.dispense.selector;
+        selectors[8] = ProvenanceHandler.dispense.selector;
+        selectors[9] = ProvenanceHandler.revertDispense.selector;
+        selectors[10] = ProvenanceHandler.reportSuspect.selector;
+        selectors[11] = ProvenanceHandler.quarantine.selector;
+        selectors[12] = ProvenanceHandler.release.selector;
+        selectors[13] = ProvenanceHandler.release.selector;
+        selectors[14] = ProvenanceHandler.recall.selector;
+        selectors[15] = ProvenanceHandler.toggleSuspension.selector;
+        selectors[16] = ProvenanceHandler.warp.selector;
+        selectors[17] = ProvenanceHandler.revertDispense.selector;
+        targetSelector(FuzzSelector(address(handler), selectors));
+    }
+
+    /// @dev Conservation per batch (commissioned = Σ holdings + in transit + dispensed, each read from
+    /// the contract); holdings, statuses, shipments in transit and dispensed units as modelled; a unit
+    /// dispensed at most once; verifyUnit as the model says, and never GENUINE for a serial outside the
+    /// batch; a recalled, quarantined or expired batch never moved.
+    function invariant_provenance() public view {
+        uint256 lots = handler.LOTS();
+        uint256[] memory inTransit = new uint256[](lots);
+        bytes32[] memory open = handler.openShipments();
+        for (uint256 s; s < open.length; ++s) {
+            ProvenanceHandler.ShipmentModel memory m = handler.shipmentModel(open[s]);
+            (bytes32 batchId, address to, uint32 quantity) = provenance.shipmentOf(open[s]);
+            assertEq(batchId, handler.batchIdAt(m.lot), "shipment in transit: batch");
+            assertEq(to, handler.actor(m.to), "shipment in transit: addressee");
+            assertEq(quantity, m.quantity, "shipment in transit: quantity");
+            inTransit[m.lot] += quantity;
+        }
+        for (uint256 k; k < lots; ++k) {
+            _checkBatch(k, inTransit[k]);
+        }
+        assertEq(handler.movedWhileStopped(), 0, "nothing moves while recalled, quarantined or expired");
+        assertEq(handler.doubleDispenses(), 0, "a unit is dispensed at most once at a time");
+    }
+
+    function _checkBatch(uint256 k, uint256 inTransit) internal view {
+        bytes32 batchId = handler.batchIdAt(k);
+        ProvenanceHandler.BatchModel memory b = handler.batchModel(k);
+        uint32 quantity = _checkRecord(k, batchId, b);
+        assertEq(inTransit, b.inTransit, "in transit as modelled");
+        uint256 held = _checkHoldings(k, batchId);
+        uint256 dispensed = _checkUnits(k, batchId);
+        assertEq(dispensed, b.dispensed, "dispensed as modelled");
+        assertEq(held + inTransit + dispensed, quantity, "conservation: commissioned = held + in transit + dispensed");
+        uint8 outside = b.exists ? provenance.UNIT_UNKNOWN_SERIAL() : provenance.UNIT_UNKNOWN_BATCH();
+        for (uint256 mode = 4; mode < 7; ++mode) {
+            (bytes32 serial, bytes32[] memory proof,) = handler.unitAt(k, mode);
+            assertEq(provenance.verifyUnit(batchId, serial, proof), outside, "a serial outside the batch never verifies");
+        }
+    }
+
+    function _checkRecord(uint256 k, bytes32 batchId, ProvenanceHandler.BatchModel memory b)
+        internal
+        view
+        returns (uint32 quantity)
+    {
+        address manufacturer;
+        uint32 expiryDay;
+        uint8 status;
+        bytes32 root;
+        (manufacturer, expiryDay, status, quantity, root) = provenance.batchOf(batchId);
+        assertEq(manufacturer, b.exists ? handler.actor(b.maker) : address(0), "manufacturer");
+        assertEq(status, b.status, "status");
+        assertEq(quantity, b.quantity, "quantity");
+        assertEq(expiryDay, b.expiryDay, "expiry");
+        assertEq(root, b.exists ? handler.rootAt(k) : bytes32(0), "root");
+    }
+
+    function _checkHoldings(uint256 k, bytes32 batchId) internal view returns (uint256 held) {
+        for (uint256 i; i < handler.ACTORS(); ++i) {
+            uint32 balance = provenance.balanceOf(handler.actor(i), batchId);
+            assertEq(balance, handler.heldModel(k, i), "holding");
+            held += balance;
+        }
+    }
+
+    function _checkUnits(uint256 k, bytes32 batchId) internal view returns (uint256 dispensed) {
+        for (uint256 j; j < 4; ++j) {
+            bytes32 serial = handler.serialAt(k, j);
+            (address pharmacy, uint40 at) = provenance.dispenseOf(batchId, serial);
+            (address modelPharmacy, uint40 modelAt) = handler.unitModel(k, j);
+            assertEq(pharmacy, modelPharmacy, "dispenser");
+            assertEq(at, modelAt, "dispense time");
+            assertEq(provenance.dispenserOf(batchId, serial), pharmacy, "dispenserOf agrees with dispenseOf");
+            if (pharmacy != address(0)) ++dispensed;
+            assertEq(
+                provenance.verifyUnit(batchId, serial, handler.proofAt(k, j)),
+                handler.expectedStatus(k, j),
+                "verifyUnit as modelled"
+            );
+        }
+    }
+}

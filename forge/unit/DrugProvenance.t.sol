@@ -1,0 +1,855 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Fixture} from "../base/Fixture.sol";
+import {ConsortiumGated} from "../../contracts/access/ConsortiumGated.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
+import {IDrugProvenance} from "../../contracts/interfaces/IDrugProvenance.sol";
+
+/// @notice DrugProvenance: every path, every refusal by selector and arguments, every event.
+contract DrugProvenanceTest is Fixture {
+    uint64 internal constant GTIN = 9506000134352; // 09506000134352: GS1 check digit 2
+    bytes32 internal constant LOT = "LOT-A1";
+    uint32 internal constant QTY = 10;
+    bytes32 internal constant REASON = "PACKAGING_MISMATCH";
+
+    uint32 internal today;
+    uint32 internal expiry;
+    bytes32 internal batchId;
+    bytes32[4] internal serials;
+    bytes32 internal root;
+    bytes32[][4] internal proofs;
+
+    function setUp() public {
+        deployProvenance();
+        today = uint32(block.timestamp / 1 days);
+        expiry = today + 365;
+        batchId = provenance.batchIdOf(GTIN, LOT);
+        for (uint256 i; i < 4; ++i) {
+            serials[i] = keccak256(abi.encode("serial", i));
+        }
+        (root, proofs) = fourLeafTree(serials);
+    }
+
+    /// @dev A four-serial tree with OpenZeppelin's sorted pair hashing: its root and each serial's proof.
+    function fourLeafTree(bytes32[4] memory s) internal pure returns (bytes32 r, bytes32[][4] memory p) {
+        bytes32[4] memory l = [leaf(s[0]), leaf(s[1]), leaf(s[2]), leaf(s[3])];
+        bytes32 left = hashPair(l[0], l[1]);
+        bytes32 right = hashPair(l[2], l[3]);
+        r = hashPair(left, right);
+        for (uint256 i; i < 4; ++i) {
+            p[i] = new bytes32[](2);
+            p[i][0] = l[i ^ 1];
+            p[i][1] = i < 2 ? right : left;
+        }
+    }
+
+    function commission() internal {
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+    }
+
+    function shipFrom(address from, address to, uint32 quantity) internal returns (bytes32 id) {
+        vm.prank(from);
+        id = provenance.ship(batchId, to, quantity);
+    }
+
+    function deliver(address from, address to, uint32 quantity) internal returns (bytes32 id) {
+        id = shipFrom(from, to, quantity);
+        vm.prank(to);
+        provenance.receiveShipment(id);
+    }
+
+    /// @dev Commissioned, 4 units at the wholesaler, 3 of them at the pharmacy.
+    function stocked() internal {
+        commission();
+        deliver(maker, wholesaler, 4);
+        deliver(wholesaler, pharmacy, 3);
+    }
+
+    function dispensed(uint256 i) internal {
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[i], proofs[i]);
+    }
+
+    function suspend(address account) internal {
+        vm.prank(gov);
+        registry.suspendMember(account, "AUDIT");
+    }
+
+    function status() internal view returns (uint8 s) {
+        (,, s,,) = provenance.batchOf(batchId);
+    }
+
+    function inactive(address account, bytes32 role) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, account, role);
+    }
+
+    function expiredAfter() internal {
+        vm.warp(uint256(expiry + 1) * 1 days);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // commissionBatch
+
+    function test_commissionBatch_makerHoldsEveryUnit() public {
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.BatchCommissioned(batchId, maker, GTIN, LOT, expiry, QTY, root);
+        vm.prank(maker);
+        bytes32 id = provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+        assertEq(id, batchId, "batch id");
+        assertEq(id, keccak256(abi.encode(GTIN, LOT)), "batch id layout");
+        (address m, uint32 e, uint8 s, uint32 q, bytes32 r) = provenance.batchOf(batchId);
+        assertEq(m, maker, "manufacturer");
+        assertEq(e, expiry, "expiry");
+        assertEq(s, provenance.BATCH_ACTIVE(), "active");
+        assertEq(q, QTY, "quantity");
+        assertEq(r, root, "root");
+        assertEq(provenance.balanceOf(maker, batchId), QTY, "maker holds all");
+        assertEq(provenance.balanceOf(wholesaler, batchId), 0, "nobody else");
+    }
+
+    function test_commissionBatch_boundaries() public {
+        vm.startPrank(maker);
+        provenance.commissionBatch(GTIN, LOT, today, 1, root); // expiring today is still usable
+        provenance.commissionBatch(99_999_999_999_997, LOT, type(uint24).max, type(uint32).max, root);
+        provenance.commissionBatch(17, LOT, today, 1, root); // a short GTIN, zero-padded
+        vm.stopPrank();
+        (,,, uint32 q,) = provenance.batchOf(provenance.batchIdOf(99_999_999_999_997, LOT));
+        assertEq(q, type(uint32).max, "the largest quantity");
+    }
+
+    function test_commissionBatch_refusals() public {
+        vm.expectRevert(inactive(wholesaler, MemberRoles.MANUFACTURER));
+        vm.prank(wholesaler);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+        vm.expectRevert(inactive(stranger, MemberRoles.MANUFACTURER));
+        vm.prank(stranger);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+
+        vm.startPrank(maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidGtin.selector, uint64(0)));
+        provenance.commissionBatch(0, LOT, expiry, QTY, root);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidGtin.selector, uint64(100_000_000_000_007))
+        );
+        provenance.commissionBatch(100_000_000_000_007, LOT, expiry, QTY, root); // 15 digits
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidGtin.selector, uint64(9506000134353))
+        );
+        provenance.commissionBatch(9506000134353, LOT, expiry, QTY, root);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceEmptyLot.selector);
+        provenance.commissionBatch(GTIN, bytes32(0), expiry, QTY, root);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, today - 1));
+        provenance.commissionBatch(GTIN, LOT, today - 1, QTY, root);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, uint32(1 << 24))
+        );
+        provenance.commissionBatch(GTIN, LOT, 1 << 24, QTY, root);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceZeroQuantity.selector);
+        provenance.commissionBatch(GTIN, LOT, expiry, 0, root);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceEmptySerialsRoot.selector);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, bytes32(0));
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExists.selector, batchId, maker));
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, LOT, expiry + 1, 1, keccak256("other root"));
+    }
+
+    function test_commissionBatch_refusesSuspendedManufacturer() public {
+        suspend(maker);
+        vm.expectRevert(inactive(maker, MemberRoles.MANUFACTURER));
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+    }
+
+    /// @dev The reference GS1 check: digits from the right after the check digit weigh 3, 1, 3, ...
+    function gs1Valid(uint64 gtin) internal pure returns (bool) {
+        if (gtin == 0 || gtin > 99_999_999_999_999) return false;
+        uint256 sum;
+        uint256 weight = 3;
+        for (uint256 rest = gtin / 10; rest != 0; rest /= 10) {
+            sum += weight * (rest % 10);
+            weight = 4 - weight;
+        }
+        return (10 - sum % 10) % 10 == gtin % 10;
+    }
+
+    function test_fuzz_commissionBatch_gtinCheckDigit(uint64 gtin) public {
+        gtin = uint64(bound(gtin, 0, 120_000_000_000_000));
+        bool valid = gs1Valid(gtin);
+        vm.prank(maker);
+        if (valid) {
+            provenance.commissionBatch(gtin, LOT, expiry, QTY, root);
+        } else {
+            vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidGtin.selector, gtin));
+            provenance.commissionBatch(gtin, LOT, expiry, QTY, root);
+        }
+        // Every body but 0 (whose only GTIN would be 0) has exactly one right check digit.
+        if (gtin >= 10 && gtin <= 99_999_999_999_999) {
+            uint64 fixedGtin = gtin - gtin % 10;
+            while (!gs1Valid(fixedGtin)) ++fixedGtin;
+            vm.prank(maker);
+            provenance.commissionBatch(fixedGtin, "LOT-B", expiry, QTY, root);
+            assertEq(fixedGtin / 10, gtin / 10, "exactly one check digit per body");
+        }
+    }
+
+    function test_fuzz_commissionBatch_expiry(uint32 day) public {
+        day = uint32(bound(day, today - 3, (1 << 24) + 3));
+        vm.prank(maker);
+        if (day < today || day >= 1 << 24) {
+            vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, day));
+            provenance.commissionBatch(GTIN, LOT, day, QTY, root);
+        } else {
+            provenance.commissionBatch(GTIN, LOT, day, QTY, root);
+            (, uint32 e,,,) = provenance.batchOf(batchId);
+            assertEq(e, day, "expiry kept");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // ship / receiveShipment
+
+    function test_ship_putsUnitsInTransit() public {
+        commission();
+        bytes32 expected = bytes32((block.number << 192) | (uint256(4) << 160) | uint256(uint160(wholesaler)));
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Shipped(expected, batchId, maker, wholesaler, 4);
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        assertEq(id, expected, "shipment id layout");
+        (bytes32 b, address to, uint32 q) = provenance.shipmentOf(id);
+        assertEq(b, batchId, "shipment batch");
+        assertEq(to, wholesaler, "addressee");
+        assertEq(q, 4, "quantity");
+        assertEq(provenance.balanceOf(maker, batchId), QTY - 4, "debited");
+        assertEq(provenance.balanceOf(wholesaler, batchId), 0, "in transit belongs to nobody");
+
+        // Same block, addressee and quantity: the next free counter value.
+        bytes32 second = shipFrom(maker, wholesaler, 4);
+        assertEq(uint256(second), uint256(id) + (1 << 232), "counter within the block");
+        bytes32 third = shipFrom(maker, wholesaler, 2);
+        assertEq(uint256(third), uint256(id) - (uint256(2) << 160), "another quantity, another id");
+    }
+
+    function test_receiveShipment_creditsAddressee() public {
+        commission();
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Received(id, batchId, wholesaler);
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "credited");
+        (bytes32 b, address to, uint32 q) = provenance.shipmentOf(id);
+        assertEq(b, bytes32(0), "no longer in transit");
+        assertEq(to, address(0), "no addressee");
+        assertEq(q, 0, "no quantity");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, id));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        // Received ids can recur within their block.
+        assertEq(shipFrom(maker, wholesaler, 4), id, "id reused once received");
+    }
+
+    function test_ship_returnToManufacturerAndOnwards() public {
+        stocked();
+        deliver(pharmacy, maker, 1); // a return
+        assertEq(provenance.balanceOf(maker, batchId), QTY - 4 + 1, "back with the maker");
+        deliver(wholesaler, pharmacy2, 1);
+        deliver(pharmacy2, pharmacy, 1); // pharmacy to pharmacy
+        assertEq(provenance.balanceOf(pharmacy, batchId), 3, "pharmacy");
+        assertEq(provenance.balanceOf(pharmacy2, batchId), 0, "pharmacy2");
+        assertEq(provenance.balanceOf(wholesaler, batchId), 0, "wholesaler");
+    }
+
+    function test_ship_refusals() public {
+        commission();
+        vm.startPrank(maker);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceZeroQuantity.selector);
+        provenance.ship(batchId, wholesaler, 0);
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        provenance.ship(unknown, wholesaler, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker));
+        provenance.ship(batchId, maker, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, stranger));
+        provenance.ship(batchId, stranger, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, regulator));
+        provenance.ship(batchId, regulator, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker2));
+        provenance.ship(batchId, maker2, 1); // another batch's manufacturer
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceInsufficientUnits.selector, maker, batchId, QTY, QTY + 1
+            )
+        );
+        provenance.ship(batchId, wholesaler, QTY + 1);
+        vm.stopPrank();
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInsufficientUnits.selector, pharmacy, batchId, 0, 1)
+        );
+        vm.prank(pharmacy);
+        provenance.ship(batchId, wholesaler, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, stranger));
+        vm.prank(stranger);
+        provenance.ship(batchId, wholesaler, 1);
+
+        suspend(wholesaler);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, wholesaler));
+        vm.prank(maker);
+        provenance.ship(batchId, wholesaler, 1);
+        suspend(maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, maker));
+        vm.prank(maker);
+        provenance.ship(batchId, pharmacy, 1);
+    }
+
+    function test_ship_returnRefusedToSuspendedManufacturer() public {
+        commission();
+        deliver(maker, wholesaler, 2);
+        suspend(maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker));
+        vm.prank(wholesaler);
+        provenance.ship(batchId, maker, 1);
+    }
+
+    function test_ship_refusesStoppedBatches() public {
+        commission();
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchQuarantined.selector, batchId));
+        vm.prank(maker);
+        provenance.ship(batchId, wholesaler, 1);
+        vm.prank(regulator);
+        provenance.release(batchId);
+        expiredAfter();
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExpired.selector, batchId, expiry));
+        vm.prank(maker);
+        provenance.ship(batchId, wholesaler, 1);
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(maker);
+        provenance.ship(batchId, wholesaler, 1);
+    }
+
+    function test_ship_lastDayOfExpiryStillMoves() public {
+        commission();
+        vm.warp(uint256(expiry + 1) * 1 days - 1);
+        deliver(maker, wholesaler, 1);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 1, "usable through the expiry day");
+    }
+
+    function test_receiveShipment_refusals() public {
+        commission();
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        bytes32 never = keccak256("never shipped");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, never));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(never);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotAddressee.selector, id, wholesaler, pharmacy)
+        );
+        vm.prank(pharmacy);
+        provenance.receiveShipment(id);
+
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchQuarantined.selector, batchId));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        vm.prank(regulator);
+        provenance.release(batchId);
+
+        expiredAfter();
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExpired.selector, batchId, expiry));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        (bytes32 b,, uint32 q) = provenance.shipmentOf(id);
+        assertEq(b, batchId, "still in transit");
+        assertEq(q, 4, "for good");
+    }
+
+    function test_receiveShipment_bySuspendedAddressee() public {
+        commission();
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        suspend(wholesaler);
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "custody is recorded");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, wholesaler));
+        vm.prank(wholesaler);
+        provenance.ship(batchId, pharmacy, 1);
+    }
+
+    /// @dev Conservation over a random route: commissioned = Σ holdings + in transit + dispensed.
+    function test_fuzz_ship_conservesUnits(uint32 qty, uint32 toWholesaler, uint32 toPharmacy, bool delivered)
+        public
+    {
+        qty = uint32(bound(qty, 1, type(uint32).max));
+        toWholesaler = uint32(bound(toWholesaler, 1, qty));
+        toPharmacy = uint32(bound(toPharmacy, 1, toWholesaler));
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, qty, root);
+        deliver(maker, wholesaler, toWholesaler);
+        bytes32 id = shipFrom(wholesaler, pharmacy, toPharmacy);
+        uint256 inTransit = toPharmacy;
+        uint256 gone;
+        if (delivered) {
+            vm.prank(pharmacy);
+            provenance.receiveShipment(id);
+            inTransit = 0;
+            dispensed(0);
+            gone = 1;
+        }
+        uint256 held = uint256(provenance.balanceOf(maker, batchId)) + provenance.balanceOf(wholesaler, batchId)
+            + provenance.balanceOf(pharmacy, batchId);
+        assertEq(held + inTransit + gone, qty, "conservation");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // dispense / revertDispense
+
+    function test_dispense_decommissionsTheUnit() public {
+        stocked();
+        assertEq(provenance.verifyUnit(batchId, serials[2], proofs[2]), provenance.UNIT_GENUINE(), "genuine");
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Dispensed(batchId, serials[2], pharmacy);
+        dispensed(2);
+        assertEq(provenance.balanceOf(pharmacy, batchId), 2, "one unit fewer");
+        assertEq(provenance.dispenserOf(batchId, serials[2]), pharmacy, "dispenser");
+        (address p, uint40 at) = provenance.dispenseOf(batchId, serials[2]);
+        assertEq(p, pharmacy, "dispense pharmacy");
+        assertEq(at, block.timestamp, "dispense time");
+        assertEq(
+            provenance.verifyUnit(batchId, serials[2], proofs[2]), provenance.UNIT_ALREADY_DISPENSED(), "dispensed"
+        );
+        assertEq(provenance.dispenserOf(batchId, serials[1]), address(0), "others untouched");
+    }
+
+    function test_dispense_refusals() public {
+        stocked();
+        vm.expectRevert(inactive(wholesaler, MemberRoles.PHARMACY));
+        vm.prank(wholesaler);
+        provenance.dispense(batchId, serials[0], proofs[0]);
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        vm.prank(pharmacy);
+        provenance.dispense(unknown, serials[0], proofs[0]);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownSerial.selector, batchId, serials[0])
+        );
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[0], proofs[1]);
+        bytes32 outside = keccak256("counterfeit");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownSerial.selector, batchId, outside));
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, outside, proofs[0]);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInsufficientUnits.selector, pharmacy2, batchId, 0, 1)
+        );
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[0], proofs[0]);
+
+        dispensed(0);
+        uint40 at = uint40(block.timestamp);
+        vm.warp(block.timestamp + 1 hours);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceAlreadyDispensed.selector, batchId, serials[0], pharmacy, at
+            )
+        );
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[0], proofs[0]);
+        deliver(pharmacy, pharmacy2, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceAlreadyDispensed.selector, batchId, serials[0], pharmacy, at
+            )
+        );
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[0], proofs[0]);
+
+        suspend(pharmacy);
+        vm.expectRevert(inactive(pharmacy, MemberRoles.PHARMACY));
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[1], proofs[1]);
+    }
+
+    function test_dispense_refusesStoppedBatches() public {
+        stocked();
+        vm.prank(pharmacy);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchQuarantined.selector, batchId));
+        dispensed(0);
+        vm.prank(regulator);
+        provenance.release(batchId);
+        expiredAfter();
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExpired.selector, batchId, expiry));
+        dispensed(0);
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        dispensed(0);
+    }
+
+    function test_revertDispense_returnsTheUnit() public {
+        stocked();
+        dispensed(1);
+        vm.warp(block.timestamp + 10 days - 1);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.DispenseReverted(batchId, serials[1], pharmacy);
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[1]);
+        assertEq(provenance.balanceOf(pharmacy, batchId), 3, "back in the holding");
+        assertEq(provenance.dispenserOf(batchId, serials[1]), address(0), "no dispenser");
+        (address p, uint40 at) = provenance.dispenseOf(batchId, serials[1]);
+        assertEq(p, address(0), "no pharmacy");
+        assertEq(at, 0, "no time");
+        assertEq(provenance.verifyUnit(batchId, serials[1], proofs[1]), provenance.UNIT_GENUINE(), "genuine again");
+        dispensed(1); // and can be dispensed again
+        assertEq(provenance.dispenserOf(batchId, serials[1]), pharmacy, "dispensed again");
+    }
+
+    function test_revertDispense_byAManufacturerPharmacy() public {
+        // A manufacturer that is also a pharmacy dispenses from, and reverts into, its batch holding.
+        vm.prank(gov);
+        registry.registerMember(maker, MemberRoles.PHARMACY, keccak256("maker pharmacy licence"));
+        commission();
+        vm.startPrank(maker);
+        provenance.dispense(batchId, serials[3], proofs[3]);
+        assertEq(provenance.balanceOf(maker, batchId), QTY - 1, "dispensed from the batch holding");
+        provenance.revertDispense(batchId, serials[3]);
+        vm.stopPrank();
+        assertEq(provenance.balanceOf(maker, batchId), QTY, "reverted into it");
+    }
+
+    function test_revertDispense_refusals() public {
+        stocked();
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotDispensed.selector, batchId, serials[0])
+        );
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[0]);
+        dispensed(0);
+        uint256 closedAt = block.timestamp + 10 days;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceNotDispenser.selector, batchId, serials[0], pharmacy, pharmacy2
+            )
+        );
+        vm.prank(pharmacy2);
+        provenance.revertDispense(batchId, serials[0]);
+        vm.expectRevert(inactive(wholesaler, MemberRoles.PHARMACY));
+        vm.prank(wholesaler);
+        provenance.revertDispense(batchId, serials[0]);
+        vm.warp(closedAt);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceRevertWindowClosed.selector, batchId, serials[0], closedAt
+            )
+        );
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[0]);
+        suspend(pharmacy);
+        vm.expectRevert(inactive(pharmacy, MemberRoles.PHARMACY));
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[0]);
+    }
+
+    function test_fuzz_revertDispense_window(uint32 elapsed) public {
+        elapsed = uint32(bound(elapsed, 0, 20 days));
+        stocked();
+        dispensed(0);
+        uint256 at = block.timestamp;
+        vm.warp(at + elapsed);
+        vm.prank(pharmacy);
+        if (elapsed < 10 days) {
+            provenance.revertDispense(batchId, serials[0]);
+            assertEq(provenance.dispenserOf(batchId, serials[0]), address(0), "reverted");
+        } else {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IDrugProvenance.DrugProvenanceRevertWindowClosed.selector, batchId, serials[0], at + 10 days
+                )
+            );
+            provenance.revertDispense(batchId, serials[0]);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // reportSuspect / quarantine / release / recall
+
+    function test_reportSuspect_quarantinesAnActiveBatch() public {
+        commission();
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.SuspectReported(batchId, serials[0], wholesaler, REASON);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Quarantined(batchId, wholesaler, REASON);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "quarantined");
+
+        // Quarantined already: the report alone.
+        vm.recordLogs();
+        vm.prank(hospital);
+        provenance.reportSuspect(batchId, bytes32(0), "DAMAGED");
+        assertEq(vm.getRecordedLogs().length, 1, "only the report");
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "still quarantined");
+
+        // Recalled: the report alone, and the recall stays.
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        vm.recordLogs();
+        vm.prank(pharmacy);
+        provenance.reportSuspect(batchId, serials[1], REASON);
+        assertEq(vm.getRecordedLogs().length, 1, "only the report");
+        assertEq(status(), provenance.BATCH_RECALLED(), "still recalled");
+    }
+
+    function test_reportSuspect_refusals() public {
+        commission();
+        vm.expectRevert(IDrugProvenance.DrugProvenanceMissingReason.selector);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[0], bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, stranger));
+        vm.prank(stranger);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        vm.prank(wholesaler);
+        provenance.reportSuspect(unknown, serials[0], REASON);
+        suspend(wholesaler);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, wholesaler));
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        assertEq(status(), provenance.BATCH_ACTIVE(), "untouched");
+    }
+
+    function test_quarantine_byHolderAndRegulator() public {
+        commission();
+        deliver(maker, wholesaler, 1);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Quarantined(batchId, wholesaler, REASON);
+        vm.prank(wholesaler);
+        provenance.quarantine(batchId, REASON);
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "by a holder");
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Released(batchId, regulator);
+        vm.prank(regulator);
+        provenance.release(batchId);
+        assertEq(status(), provenance.BATCH_ACTIVE(), "released");
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Quarantined(batchId, regulator, "INSPECTION");
+        vm.prank(regulator);
+        provenance.quarantine(batchId, "INSPECTION");
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "by a regulator");
+        vm.prank(regulator);
+        provenance.release(batchId);
+        vm.prank(maker); // the manufacturer holds units too
+        provenance.quarantine(batchId, REASON);
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "by the manufacturer");
+    }
+
+    function test_quarantine_refusals() public {
+        commission();
+        deliver(maker, wholesaler, 1);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceMissingReason.selector);
+        vm.prank(regulator);
+        provenance.quarantine(batchId, bytes32(0));
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        vm.prank(regulator);
+        provenance.quarantine(unknown, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotHolderOrRegulator.selector, batchId, pharmacy)
+        );
+        vm.prank(pharmacy); // a member without units
+        provenance.quarantine(batchId, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotHolderOrRegulator.selector, batchId, stranger)
+        );
+        vm.prank(stranger);
+        provenance.quarantine(batchId, REASON);
+        suspend(wholesaler);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotHolderOrRegulator.selector, batchId, wholesaler)
+        );
+        vm.prank(wholesaler); // a suspended holder
+        provenance.quarantine(batchId, REASON);
+
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceAlreadyQuarantined.selector, batchId));
+        vm.prank(maker);
+        provenance.quarantine(batchId, REASON);
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+    }
+
+    function test_release_refusals() public {
+        commission();
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotQuarantined.selector, batchId));
+        vm.prank(regulator);
+        provenance.release(batchId);
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        vm.prank(regulator);
+        provenance.release(unknown);
+        vm.prank(maker);
+        provenance.quarantine(batchId, REASON);
+        vm.expectRevert(inactive(maker, MemberRoles.REGULATOR));
+        vm.prank(maker);
+        provenance.release(batchId);
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(regulator);
+        provenance.release(batchId);
+        suspend(regulator);
+        vm.expectRevert(inactive(regulator, MemberRoles.REGULATOR));
+        vm.prank(regulator);
+        provenance.release(batchId);
+    }
+
+    function test_recall_byManufacturerIsFinal() public {
+        stocked();
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Recalled(batchId, maker, REASON);
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        (address m, uint32 e, uint8 s, uint32 q, bytes32 r) = provenance.batchOf(batchId);
+        assertEq(m, maker, "manufacturer kept");
+        assertEq(e, expiry, "expiry kept");
+        assertEq(s, provenance.BATCH_RECALLED(), "recalled");
+        assertEq(q, QTY, "quantity kept");
+        assertEq(r, root, "root kept");
+        assertEq(provenance.balanceOf(maker, batchId), QTY - 4, "maker holding kept");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+    }
+
+    function test_recall_bySuspendedManufacturerAndRegulator() public {
+        commission();
+        suspend(maker);
+        vm.prank(maker);
+        provenance.recall(batchId, REASON);
+        assertEq(status(), provenance.BATCH_RECALLED(), "a suspended manufacturer recalls");
+
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, "LOT-B", expiry, QTY, root);
+        bytes32 other = provenance.batchIdOf(GTIN, "LOT-B");
+        vm.prank(regulator);
+        provenance.quarantine(other, REASON);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Recalled(other, regulator, "CONTAMINATION");
+        vm.prank(regulator);
+        provenance.recall(other, "CONTAMINATION");
+        (,, uint8 s,,) = provenance.batchOf(other);
+        assertEq(s, provenance.BATCH_RECALLED(), "a regulator recalls a quarantined batch");
+    }
+
+    function test_recall_refusals() public {
+        commission();
+        deliver(maker, wholesaler, 1);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceMissingReason.selector);
+        vm.prank(maker);
+        provenance.recall(batchId, bytes32(0));
+        bytes32 unknown = keccak256("unknown batch");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
+        vm.prank(regulator);
+        provenance.recall(unknown, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, wholesaler)
+        );
+        vm.prank(wholesaler); // a holder is not enough
+        provenance.recall(batchId, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, maker2)
+        );
+        vm.prank(maker2); // another manufacturer
+        provenance.recall(batchId, REASON);
+        suspend(regulator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, regulator)
+        );
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        assertEq(status(), provenance.BATCH_ACTIVE(), "untouched");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // verifyUnit and views
+
+    function test_verifyUnit_answersInItsOrder() public {
+        bytes32 unknown = keccak256("unknown batch");
+        assertEq(provenance.verifyUnit(unknown, serials[0], proofs[0]), provenance.UNIT_UNKNOWN_BATCH(), "unknown");
+        stocked();
+        for (uint256 i; i < 4; ++i) {
+            assertEq(provenance.verifyUnit(batchId, serials[i], proofs[i]), provenance.UNIT_GENUINE(), "genuine");
+        }
+        assertEq(
+            provenance.verifyUnit(batchId, serials[0], proofs[2]), provenance.UNIT_UNKNOWN_SERIAL(), "wrong proof"
+        );
+        bytes32[] memory none = new bytes32[](0);
+        assertEq(provenance.verifyUnit(batchId, root, none), provenance.UNIT_UNKNOWN_SERIAL(), "the root is no serial");
+        dispensed(0);
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+        assertEq(provenance.verifyUnit(batchId, serials[1], proofs[1]), provenance.UNIT_QUARANTINED(), "quarantined");
+        assertEq(
+            provenance.verifyUnit(batchId, serials[0], proofs[0]), provenance.UNIT_ALREADY_DISPENSED(), "dispensed first"
+        );
+        vm.prank(regulator);
+        provenance.release(batchId);
+        expiredAfter();
+        assertEq(provenance.verifyUnit(batchId, serials[1], proofs[1]), provenance.UNIT_EXPIRED(), "expired");
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        assertEq(provenance.verifyUnit(batchId, serials[1], proofs[1]), provenance.UNIT_RECALLED(), "recalled");
+        assertEq(
+            provenance.verifyUnit(batchId, keccak256("counterfeit"), proofs[1]),
+            provenance.UNIT_UNKNOWN_SERIAL(),
+            "unknown serial before anything else"
+        );
+    }
+
+    function test_fuzz_verifyUnit_outsiderNeverGenuine(bytes32 serial, uint8 which) public {
+        for (uint256 i; i < 4; ++i) {
+            vm.assume(serial != serials[i]);
+        }
+        commission();
+        assertEq(
+            provenance.verifyUnit(batchId, serial, proofs[which % 4]), provenance.UNIT_UNKNOWN_SERIAL(), "outsider"
+        );
+    }
+
+    function test_views_ofUnknowns() public view {
+        (address m, uint32 e, uint8 s, uint32 q, bytes32 r) = provenance.batchOf(batchId);
+        assertEq(m, address(0), "no manufacturer");
+        assertEq(e, 0, "no expiry");
+        assertEq(s, 0, "no status");
+        assertEq(q, 0, "no quantity");
+        assertEq(r, bytes32(0), "no root");
+        assertEq(provenance.balanceOf(maker, batchId), 0, "no holding");
+        assertEq(provenance.balanceOf(address(0), batchId), 0, "not even the zero address");
+        (bytes32 b, address to, uint32 n) = provenance.shipmentOf(keccak256("never"));
+        assertEq(b, bytes32(0), "no shipment");
+        assertEq(to, address(0), "no addressee");
+        assertEq(n, 0, "no quantity");
+        assertEq(provenance.dispenserOf(batchId, serials[0]), address(0), "no dispenser");
+        assertEq(provenance.REVERT_WINDOW(), 10 days, "EU FMD window");
+    }
+}
