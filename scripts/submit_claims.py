@@ -26,6 +26,18 @@ from medchain.claims.journal import JournalError
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.deployment import ManifestError, load_contract
 
+def _progress_lines():
+    """For logs (no terminal): one line per tenth of the claims mined."""
+    shown = {"tenth": -1}
+
+    def report(p: Progress) -> None:
+        tenth = 10 * p.settled // p.total if p.total else 10
+        if tenth > shown["tenth"]:
+            shown["tenth"] = tenth
+            click.echo(f"  {p.settled:,}/{p.total:,} claims mined, {p.rate:,.0f} claims/s", err=True)
+    return report
+
+
 def _progress(p: Progress) -> None:
     width = 30
     done = int(width * p.settled / p.total) if p.total else width
@@ -68,7 +80,7 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
             window=window, retry_rejected=retry_rejected, dry_run=dry_run,
-            progress=_progress if sys.stderr.isatty() else None,
+            progress=_progress if sys.stderr.isatty() else _progress_lines(),
         )
     except ClaimInputError as err:
         raise click.ClickException(str(err)) from err
