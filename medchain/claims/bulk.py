@@ -411,15 +411,13 @@ class BulkSubmitter:
 
     def _apply_receipt(self, tx: str, receipt: dict[str, Any]) -> int:
         """Record the outcome of every claim of a mined batch; how many claims it settled."""
-        claims = self.journal.claims_of(tx)
+        refs = self.journal.claims_of(tx)
         if int(receipt["status"], 16) != 1:
             self.journal.record_failed(tx, "reverted")
             return 0
         outcomes = outcomes_from_logs(receipt["logs"], self.contract)
-        refs = dict(self.journal.db.execute(
-            "SELECT claim_id, ref FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx,)).fetchall())
         results = []
-        for cid in claims:
+        for cid in refs:
             found = outcomes.get(cid)
             if found is None:
                 raise BulkSubmitError(f"transaction {tx} was mined without an outcome for claim {cid}")
@@ -429,7 +427,7 @@ class BulkSubmitter:
             else:
                 results.append(Entry(cid, refs[cid], "rejected", tx, "Rejected", found[1], None, None))
         self.journal.record_mined(tx, int(receipt["gasUsed"], 16), int(receipt["blockNumber"], 16), results)
-        return len(claims)
+        return len(refs)
 
 
 def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, Any]:

@@ -119,9 +119,10 @@ class Journal:
         """Transactions that were sent and whose fate is not yet known: ``(tx_hash, nonce)``."""
         return list(self.db.execute("SELECT tx_hash, nonce FROM txs WHERE state = 'sent' ORDER BY nonce"))
 
-    def claims_of(self, tx_hash: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT claim_id FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,))]
+    def claims_of(self, tx_hash: str) -> dict[str, str]:
+        """The claims still in flight in ``tx_hash``: claim id -> the insurer's reference."""
+        return dict(self.db.execute(
+            "SELECT claim_id, ref FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,)).fetchall())
 
     # -- writing ---------------------------------------------------------------------------------
 
