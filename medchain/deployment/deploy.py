@@ -67,6 +67,10 @@ SUITE: tuple[Step, ...] = (
     ]),
     # Drug provenance (issue 6): takes only the registry.
     Step("DrugProvenance", lambda ctx: [ctx.address("ConsortiumRegistry")]),
+    # Record exchange (issue 9): consent-gated disclosures of anchored records.
+    Step("RecordExchange", lambda ctx: [
+        ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
+    ]),
 )
 
 
