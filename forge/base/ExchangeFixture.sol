@@ -22,8 +22,8 @@ abstract contract ExchangeFixture is Fixture {
 
     /// @dev x = 5: 5³ + 7 = 132 is not a square mod p, so no point has this x.
     bytes internal constant KEY_OFF_CURVE = hex"020000000000000000000000000000000000000000000000000000000000000005";
-    /// @dev x = p, the field prime: not a field element.
-    bytes internal constant KEY_X_IS_P = hex"02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f";
+    /// @dev x = p + 1, not a field element; x mod p = 1 has a point, so only the range check refuses it.
+    bytes internal constant KEY_X_ABOVE_P = hex"02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30";
     /// @dev G's x with the uncompressed prefix but no y.
     bytes internal constant KEY_BAD_PREFIX = hex"0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
     /// @dev G uncompressed (65 bytes): a valid point, but not the compressed form the contract stores.

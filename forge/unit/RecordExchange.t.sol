@@ -116,7 +116,7 @@ contract RecordExchangeTest is ExchangeFixture {
     function test_setEncryptionKey_refusesMalformedKeys() public {
         bytes[7] memory bad = [
             KEY_OFF_CURVE,
-            KEY_X_IS_P,
+            KEY_X_ABOVE_P,
             KEY_BAD_PREFIX,
             KEY_UNCOMPRESSED,
             bytes(hex"0079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"),
