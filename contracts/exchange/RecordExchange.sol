@@ -43,7 +43,7 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     /// @notice The record anchor that says who anchored a record.
     IRecordAnchor public immutable recordAnchor;
 
-    /// @dev Two slots: [x], [prefix bits 0..7 | version 8..39 | setAt 40..103]. Zero version: no key.
+    /// @dev Two slots: [x], [prefix bits 0..7 | version 8..39 | setAt 40..103]. Version 0: no key.
     struct EncryptionKey {
         bytes32 x;
         uint8 prefix;
@@ -103,7 +103,7 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     {
         uint256 count = disclosures.length;
         if (count == 0) revert RecordExchangeEmptyBatch();
-        uint256 categories;
+        uint256 categories = 0;
         for (uint256 i; i < count; ++i) {
             Disclosure calldata d = disclosures[i];
             _requireCategory(d.recordHash, d.category);
