@@ -23,6 +23,7 @@ from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessa
 from .consent.client import SignedMessage, iso, relay, sign_with_account
 from .consent.fhir import consent_from_chain
 from .deployment import deploy_suite, manifest_path
+from .exchange.demo import run_exchange_demo
 from .records.anchoring import SaltStore, amend_record, anchor_records, verify_record
 from .records.hashing import RecordFile
 from .records.receipts import Receipt
@@ -176,6 +177,8 @@ def run_demo(
     )
     report.story += trail.story
     report.gas.update(trail.gas)
+    run_exchange_demo(report, project=project, provider=provider, manifest=result.manifest, governance=governance,
+                      hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
     return report
 
 
