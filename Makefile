@@ -75,6 +75,7 @@ bench: compile $(EAS_STAMP)
 	$(VENV)/bin/python scripts/bench_records.py
 	$(VENV)/bin/python scripts/bench_claims.py
 	$(VENV)/bin/python scripts/bench_provenance.py
+	$(VENV)/bin/python scripts/bench_exchange.py
 
 # The assurance gates. `check` runs all three and fails if any fails (each reports on its own).
 check: setup

@@ -3,6 +3,7 @@
 from .common import BenchReport, GasRow, Target, render
 from .consent_gas import run_benchmark
 from .eas import Artifact, compile_eas
+from .exchange_gas import run_benchmark as run_exchange_benchmark
 from .provenance_gas import run_benchmark as run_provenance_benchmark
 from .records_gas import run_benchmark as run_records_benchmark
 
@@ -14,6 +15,7 @@ __all__ = [
     "compile_eas",
     "render",
     "run_benchmark",
+    "run_exchange_benchmark",
     "run_provenance_benchmark",
     "run_records_benchmark",
 ]
