@@ -282,8 +282,8 @@ contract ExchangeHandler is Test {
         uint256 purpose,
         IRecordExchange.Disclosure[] memory ds
     ) internal view returns (bytes memory) {
-        bool provider = (caller == _members[0] || caller == _members[1]) && !suspended[caller];
-        if (!provider) {
+        bool activeProvider = (caller == _members[0] || caller == _members[1]) && !suspended[caller];
+        if (!activeProvider) {
             return abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, caller, MemberRoles.PROVIDER);
         }
         if (ds.length == 0) return abi.encodeWithSelector(IRecordExchange.RecordExchangeEmptyBatch.selector);

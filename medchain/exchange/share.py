@@ -22,7 +22,7 @@ from typing import Any
 from eth_utils import to_checksum_address
 
 from ..access import Role
-from ..consent import Category, Purpose, names
+from ..consent import Category, Purpose, names, parse_purposes
 from ..consent.client import iso
 from ..records.anchoring import SaltStore, collect_records
 from ..records.hashing import RecordError, RecordFile
@@ -99,8 +99,6 @@ class ShareResult:
 
 def parse_purpose(value: str | int | Purpose) -> Purpose:
     """One PurposeOfUse (``treat``, ``HPAYMT``, ...): a disclosure has exactly one purpose."""
-    from ..consent import parse_purposes
-
     purpose = parse_purposes(value)
     if len(names(purpose)) != 1:
         raise ShareRefused(f"--purpose: a disclosure has one purpose, got {'+'.join(names(purpose))}")
