@@ -86,3 +86,19 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
         ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
         w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
         yield op, manifest
+
+
+def web3_contract(w3, project, manifest: Path, name: str):
+    """The deployed contract ``name`` of ``manifest`` as a web3.py contract (for set-up outside the scripts)."""
+    import json
+
+    abi = [item.model_dump(by_alias=True, mode="json") for item in getattr(project, name).contract_type.abi]
+    return w3.eth.contract(json.loads(Path(manifest).read_text())["contracts"][name]["address"], abi=abi)
+
+
+def send(w3, account: LocalAccount, call):
+    """Sign ``call`` (a web3.py contract function call) with ``account``, send it and wait: a mined success."""
+    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
+    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+    assert receipt["status"] == 1
+    return receipt

@@ -115,9 +115,10 @@ def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, provi
     registry = deploy_consortium(chain, artifacts, governance, members)
     consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, DAY, sender=governance)
     anchor = chain.deploy(artifacts["RecordAnchor"], registry.address, sender=governance)
+    provenance = chain.deploy(artifacts["DrugProvenance"], registry.address, sender=governance)
     token = chain.deploy(artifacts["TestStableToken"], sender=governance)
     claims = chain.deploy(artifacts["ClaimSettlement"], registry.address, consent.address, anchor.address,
-                          token.address, REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT, sender=governance)
+                          provenance.address, token.address, REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT, sender=governance)
     chain.node.call("anvil_impersonateAccount", [insurer.address])
     now = GENESIS_TIME
     ids = []

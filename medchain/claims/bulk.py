@@ -229,8 +229,8 @@ class BulkSubmitter:
 
     def claim_on_chain(self, claim_id: bytes) -> tuple[str, int, int]:
         """(status, reason code, payable) of a claim on chain."""
-        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96)"
-        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded),) = decode(
+        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96,bool)"
+        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded, _rx),) = decode(
             [view], self._call(CLAIM_OF + encode(["bytes32"], [claim_id])))
         return STATUS[status], reason, payable
 
