@@ -1,6 +1,7 @@
 """ClaimSettlement benchmark: gas per operation next to Etherisc GIF, and bulk-submission throughput.
 
-Gas (one anvil, automine, every figure a receipt's ``gasUsed``):
+Gas (one anvil with fixed block times, automine, the suite deployed as ``medchain.deployment.SUITE``
+lays it out; every figure a receipt's ``gasUsed``, by snapshot name, see :func:`measure_gas`):
 
 * ``submitClaim`` with single-anchored evidence: the first claim of a policy year (opens the year's
   accumulator slot and uses some deductible) and a steady one (the year is open, the deductible met);
@@ -40,9 +41,9 @@ from ..claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, enc
 from ..claims.inputs import ClaimRow, LineItem, codes_hash
 from ..claims.journal import Journal
 from ..consent.purposes import Category, Purpose
+from ..deployment.deploy import DEFAULT_REVIEW_WINDOW
 from ..devchain import anvil
 from ..records.merkle import MerkleTree
-from ..deployment.deploy import DEFAULT_REVIEW_WINDOW
 from .common import (
     CHAIN_ID,
     GENESIS_TIME,

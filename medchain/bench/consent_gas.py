@@ -136,7 +136,9 @@ def measure_medchain(
     # Two signatures relayed for SIGNING_PATIENT, each to a new grantee (a fresh consent slot): nonce 0
     # writes the patient's first nonce bitmap word, nonce 1 sets a bit in that same word.
     domain = Domain(chain_id=chain.node.chain_id, verifying_contract=consent.address)
-    signed = (("grantBySig/first-signature", consortium.hospital, 0), ("grantBySig/later-signature", consortium.insurer, 1))
+    signed = (
+        ("grantBySig/first-signature", consortium.hospital, 0), ("grantBySig/later-signature", consortium.insurer, 1)
+    )
     for key, grantee, nonce in signed:
         msg = ConsentMessage(
             patient=SIGNING_PATIENT.address, grantee=grantee, purposes=CONSENT_PURPOSES,
