@@ -17,6 +17,7 @@ from medchain.deployment import ManifestError, load_contract, manifest_path, rea
 from medchain.records.anchoring import DEFAULT_BATCH_THRESHOLD, SaltStore, anchor_records
 from medchain.records.hashing import RecordError
 from medchain.records.receipts import ReceiptError
+from medchain.rpc import describe, node_unreachable
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -44,6 +45,13 @@ def cli(provider, account, paths, out, salts, batch_threshold, include_salt, yes
         )
     except (ManifestError, RecordError, ReceiptError) as err:
         raise click.ClickException(str(err)) from err
+    except Exception as err:  # ape's calls to a node that went away
+        if not node_unreachable(err):
+            raise
+        raise click.ClickException(
+            f"the node at {provider.http_uri or provider.uri} is not answering ({describe(err)}): start it (or wait "
+            f"for it) and rerun the same command. Records with receipts in {out}/ are done; a batch in flight is "
+            f"written down in {out}/.pending-batch.json and checked on chain first") from None
     click.echo(
         f"anchored {len(result.anchored)}, recovered {len(result.recovered)}, already done {len(result.skipped)}; "
         f"receipts in {out}/, salts in {salts} (head block {chain.blocks.head.number})"
