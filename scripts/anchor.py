@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape.cli import account_option
 
+from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract, manifest_path, read_manifest
 from medchain.records.anchoring import DEFAULT_BATCH_THRESHOLD, SaltStore, anchor_records
 from medchain.records.hashing import RecordError
@@ -20,7 +21,7 @@ from medchain.records.receipts import ReceiptError
 from medchain.rpc import describe, node_unreachable
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=NodeCommand)
 @account_option()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("receipts"), show_default=True)

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import click
 from ape import project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape.cli import account_option
 
 from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
 from medchain.claims.client import reason_text
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.journal import JournalError
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
+from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract
 from medchain.rpc import describe, http_web3, node_unreachable
 
@@ -46,7 +47,7 @@ def _progress(p: Progress) -> None:
                f"{p.rate:,.0f} claims/s", err=True, nl=p.settled >= p.total)
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=NodeCommand)
 @account_option()
 @click.option("--file", "file_", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Claims: .csv, .jsonl or a FHIR R4 Bundle (.json).")
