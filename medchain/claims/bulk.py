@@ -129,6 +129,18 @@ class RunResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
+def require_contract(node: NodeClient, contract: str, chain_id: int, journal: Any) -> None:
+    """Refuse, before anything is sent, a chain on which the ClaimSettlement contract has no code."""
+    if HexBytes(node.call("eth_getCode", [contract, "latest"])):
+        return
+    raise BulkSubmitError(
+        f"no contract at {contract} on chain {chain_id} ({node.name}): the chain was reset, or this is another "
+        f"chain than the one the journal {journal} was written for; nothing was sent. Once the deployment is back, "
+        "rerun the same command: the journal's transactions are checked on chain and claims that are not there are "
+        "sent again"
+    )
+
+
 def _word(value: int) -> bytes:
     return value.to_bytes(32, "big")
 
@@ -312,14 +324,7 @@ class BulkSubmitter:
                                     "sent again")
 
     def _check_contract(self) -> None:
-        if HexBytes(self._rpc("eth_getCode", [self.contract, "latest"])):
-            return
-        raise BulkSubmitError(
-            f"no contract at {self.contract} on chain {self.chain_id} ({self.node.name}): the chain was reset, or "
-            f"this is another chain than the one the journal {self.journal.path} was written for; nothing was sent. "
-            "Once the deployment is back, rerun the same command: the journal's transactions are checked on chain "
-            "and claims that are not there are sent again"
-        )
+        require_contract(self.node, self.contract, self.chain_id, self.journal.path)
 
     def _check_mined(self, ids: list[str], result: RunResult) -> None:
         """Transactions the journal calls ``mined`` must still be on chain, and claims it found on chain

@@ -23,7 +23,7 @@ from eth_utils import keccak, to_checksum_address
 
 from ..jsonfiles import write_json_atomic
 from ..rpc import NodeClient, NodeError
-from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, summarize
+from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
 from .fhir import claim_response
 from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, read_claim_file
 from .journal import Journal
@@ -157,6 +157,10 @@ def submit_file(
         return bytes.fromhex(result[2:])
 
     if parsed.rows:
+        try:
+            require_contract(node, contract, chain_id, journal_path)
+        except NodeError as err:
+            raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
         check_against_chain(parsed, rpc_call, contract)
     report = SubmissionReport(parsed=parsed, result=None, summary={})
     if parsed.file_problems() or (parsed.problems and not skip_invalid):

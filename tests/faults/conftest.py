@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import time
 from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,14 @@ from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 
 from medchain.access import Role, credential_hash
-from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED
+from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
+from medchain.claims.submission import SubmissionReport, submit_file
 from medchain.consent import Category, Purpose
-from medchain.devchain import DevChainError, free_port, rpc, start_anvil
+from medchain.devchain import free_port, rpc, start_anvil
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
 from medchain.records.samples import encounter_bundle, write_entries
+from medchain.rpc import http_web3
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator, send, web3_contract
 
 DAY = 86400
@@ -30,6 +33,8 @@ POLICY = "0x" + "fa" * 32
 CLAIMS = 12  # claims in the file: six batches of two
 HEADER = "claim_ref,policy_id,provider,service_date,amount,line_items,evidence"
 BLOCK_TIME = "0.2"  # seconds, for nodes that mine on their own
+CODES_KEY = b"\x0f" * 32
+CLIENT_TIMEOUT = 1.0  # seconds, for in-process runs; the proxy's "timeout" sleeps 1.5
 
 
 class Node:
@@ -57,12 +62,14 @@ class Node:
     def pending(self) -> int:
         return int(self.call("txpool_status")["pending"], 16)
 
-    def wait_pending(self, count: int, proc=None, timeout: float = 60.0) -> None:
-        """Until the pool holds ``count`` transactions (the script under test sent them)."""
+    def wait_pending(self, count: int, job=None, timeout: float = 60.0) -> None:
+        """Until the pool holds ``count`` transactions (the job under test, a process or a future, sent them)."""
         deadline = time.monotonic() + timeout
         while self.pending() != count:
-            if proc is not None and proc.poll() is not None:
-                out, err = proc.communicate()
+            if isinstance(job, Future) and job.done():
+                raise AssertionError(f"the job ended before sending: {job.result()}")
+            if job is not None and not isinstance(job, Future) and job.poll() is not None:
+                out, err = job.communicate()
                 raise AssertionError(f"the script ended before sending: {out}{err}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"the pool never held {count} transaction(s)")
@@ -168,6 +175,21 @@ def write_claims(scene: Scene) -> Path:
     return path
 
 
+def journal_of(path: Path) -> Path:
+    return path.with_name(path.name + ".journal.sqlite")
+
+
+def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages: list[str] | None = None,
+                      patience: float = 5.0) -> SubmissionReport:
+    """The insurer's job as `ape run submit_claims --batch-size 2 --window 2` runs it, in this process."""
+    return submit_file(
+        path, w3=http_web3(url or scene.node.url, timeout=CLIENT_TIMEOUT), contract=scene.address("ClaimSettlement"),
+        signer=LocalSigner(scene.consortium.keys["insurer"]), journal_path=journal_of(path), codes_key=CODES_KEY,
+        decimals=6, batch_size=2, window=2, patience=patience, stall_timeout=patience,
+        log=(messages if messages is not None else []).append,
+    )
+
+
 def submit_args(scene: Scene, path: Path, *extra: str) -> list[str]:
     return ["--file", str(path), "--account", "insurer", "--yes", "--codes-key", str(scene.folder / "codes-key.hex"),
             "--batch-size", "2", "--window", "2", "--patience", "2", "--manifest", str(scene.consortium.manifest),
@@ -225,11 +247,3 @@ def assert_records_once(scene: Scene, project, records: list[Path]) -> None:
         assert receipt.root == root and receipt.tx == batches[0]["transactionHash"].to_0x_hex()
         assert anchor.functions.verifyInBatch(root, receipt.record_hash, receipt.proof).call()[0] == hospital
     assert not (scene.folder / "receipts" / ".pending-batch.json").exists()
-
-
-def node_down(node: Node) -> bool:
-    try:
-        node.call("eth_chainId")
-    except (OSError, DevChainError):
-        return True
-    return False

@@ -9,18 +9,13 @@ import types
 
 import pytest
 
-from medchain.claims.bulk import BulkSubmitError, LocalSigner
-from medchain.claims.submission import submit_file
-from medchain.rpc import http_web3
+from medchain.claims.bulk import BulkSubmitError
 from tests.faults.conftest import (
-    BLOCK_TIME, CLAIMS, anchor_args, assert_claims_once_and_journal_agrees, assert_records_once, write_claims,
-    write_records,
+    BLOCK_TIME, CLAIMS, anchor_args, assert_claims_once_and_journal_agrees, assert_records_once, journal_of,
+    submit_in_process, write_claims, write_records,
 )
 from tests.faults.proxy import FailingProxy, Fault
 from tests.operator import Operator
-
-KEY = b"\x0f" * 32
-CLIENT_TIMEOUT = 1.0  # seconds; the proxy's "timeout" sleeps 1.5
 
 
 @pytest.fixture
@@ -28,19 +23,6 @@ def node(scene):
     """The scene's chain on a node that mines every 0.2 s (nothing here is written back)."""
     scene.node.start("--load-state", str(scene.state), "--block-time", BLOCK_TIME)
     return scene.node
-
-
-def _journal(path):
-    return path.with_name(path.name + ".journal.sqlite")
-
-
-def _submit(scene, path, url, messages, patience=5.0):
-    """The insurer's job as `ape run submit_claims` runs it, through ``url``, in this process."""
-    return submit_file(
-        path, w3=http_web3(url, timeout=CLIENT_TIMEOUT), contract=scene.address("ClaimSettlement"),
-        signer=LocalSigner(scene.consortium.keys["insurer"]), journal_path=_journal(path), codes_key=KEY, decimals=6,
-        batch_size=2, window=2, patience=patience, stall_timeout=patience, log=messages.append,
-    )
 
 
 def _insurer_nonce(scene):
@@ -74,12 +56,12 @@ def test_a_passing_failure_is_ridden_out(scene, node, faults, heard):
     messages: list[str] = []
     with FailingProxy(node.url) as proxy:
         proxy.faults = [Fault(**f) for f in faults]
-        report = _submit(scene, path, proxy.url, messages)
+        report = submit_in_process(scene, path, proxy.url, messages)
     assert not proxy.faults, "every planned failure happened"
     assert any(heard in m and "retrying for up to 5 s" in m for m in messages), messages
     assert report.summary["outcomes"] == {"PendingFunds": CLAIMS}
     assert _insurer_nonce(scene) == nonce + CLAIMS // 2, "six batches, six transactions: none sent twice"
-    assert_claims_once_and_journal_agrees(scene, _journal(path))
+    assert_claims_once_and_journal_agrees(scene, journal_of(path))
 
 
 def test_sends_refused_for_longer_than_the_patience_stop_the_run_and_a_rerun_finishes(scene, node):
@@ -89,19 +71,19 @@ def test_sends_refused_for_longer_than_the_patience_stop_the_run_and_a_rerun_fin
     with FailingProxy(node.url) as proxy:
         proxy.faults = [Fault("eth_sendRawTransaction", "rpc-error", times=0, after=1)]  # the first send only
         with pytest.raises(BulkSubmitError) as stopped:
-            _submit(scene, path, proxy.url, messages, patience=1.0)
+            submit_in_process(scene, path, proxy.url, messages, patience=1.0)
         message = str(stopped.value)
         assert "has not answered eth_sendRawTransaction for 1 s (eth_sendRawTransaction: injected internal error)" \
                ". The run stopped: 4 claim(s) in 2 transaction(s) are journaled as sent in " in message
         assert message.endswith("To finish: start the node again (or wait for it) and rerun the same command to resume.")
 
         proxy.faults.clear()
-        report = _submit(scene, path, proxy.url, messages)
+        report = submit_in_process(scene, path, proxy.url, messages)
     notes = report.result.notes
     assert sum("never reached the chain" in note for note in notes) == 1, notes  # the refused one; the first was mined
     assert report.result.recovered == 2 and report.result.sent == CLAIMS - 2
     assert _insurer_nonce(scene) == nonce + CLAIMS // 2
-    assert_claims_once_and_journal_agrees(scene, _journal(path))
+    assert_claims_once_and_journal_agrees(scene, journal_of(path))
 
 
 def test_receipts_that_never_come_stop_the_run_and_the_mined_batches_are_recovered(scene, node):
@@ -110,16 +92,16 @@ def test_receipts_that_never_come_stop_the_run_and_the_mined_batches_are_recover
     with FailingProxy(node.url) as proxy:
         proxy.faults = [Fault("eth_getTransactionReceipt", "timeout", forward=True, times=0)]
         with pytest.raises(BulkSubmitError) as stopped:
-            _submit(scene, path, proxy.url, [], patience=2.0)
+            submit_in_process(scene, path, proxy.url, [], patience=2.0)
         assert "has not answered eth_getTransactionReceipt for 2 s (no answer in time). The run stopped: 4 claim(s) " \
                "in 2 transaction(s) are journaled as sent" in str(stopped.value)
 
         proxy.faults.clear()
-        report = _submit(scene, path, proxy.url, [])
+        report = submit_in_process(scene, path, proxy.url, [])
     # the node had mined both batches the client never heard about: recovered, not sent again
     assert report.result.recovered == 4 and report.result.sent == CLAIMS - 4
     assert _insurer_nonce(scene) == nonce + CLAIMS // 2
-    assert_claims_once_and_journal_agrees(scene, _journal(path))
+    assert_claims_once_and_journal_agrees(scene, journal_of(path))
 
 
 def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, node, project):
