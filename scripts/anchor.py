@@ -3,8 +3,10 @@
     ape run anchor records/bundle/ --account hospital --out receipts/ --salts salts.json
 
 Files are hashed (RFC 8785 + a fresh salt each, saved to --salts before anything is sent); fewer
-than --batch-threshold records are anchored one by one, more as one Merkle batch. Rerunning skips
-what already has a receipt and recovers what reached the chain before an interruption.
+than --batch-threshold records are anchored one by one, more as one Merkle batch. Rerunning settles
+a batch an interrupted run left in <out>/.pending-batch.json, checks the receipts already there on
+chain (re-anchoring any the chain lost), skips the rest and recovers what reached the chain before an
+interruption. A node that goes away mid-run is reported in one line with what to do.
 """
 
 from pathlib import Path
@@ -51,8 +53,8 @@ def cli(provider, account, paths, out, salts, batch_threshold, include_salt, yes
             raise
         raise click.ClickException(
             f"the node at {provider.http_uri or provider.uri} is not answering ({describe(err)}): start it (or wait "
-            f"for it) and rerun the same command. Records with receipts in {out}/ are done; a batch in flight is "
-            f"written down in {out}/.pending-batch.json and checked on chain first") from None
+            f"for it) and rerun the same command: a batch in flight is written down in {out}/.pending-batch.json "
+            "and settled first, and every receipt is checked on chain") from None
     click.echo(
         f"anchored {len(result.anchored)}, recovered {len(result.recovered)}, already done {len(result.skipped)}; "
         f"receipts in {out}/, salts in {salts} (head block {chain.blocks.head.number})"

@@ -115,7 +115,7 @@ def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, n
         result = op.run("anchor", *anchor_args(scene))
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out, out
-        assert "the node stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" in out, out
+        assert f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" in out, out
         assert (scene.folder / "receipts" / ".pending-batch.json").exists()
 
         proxy.faults.clear()

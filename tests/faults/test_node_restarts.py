@@ -145,6 +145,7 @@ def test_records_node_stopped_with_a_batch_in_flight(scene, project):
     out += err
     journal = scene.folder / "receipts" / ".pending-batch.json"
     assert proc.returncode != 0 and "Traceback" not in out, out
+    assert f"{scene.node.url} stopped answering (connection " in out, out
     assert f"({len(records)} records, root 0x" in out and "was in flight" in out, out
     assert f"It is written down in {journal}" in out
     assert "rerun the same command; the batch is looked up on chain and anchored again only if it never got there" in out
