@@ -45,7 +45,7 @@ class NodeUnavailable(NodeError):
 
 
 def describe(err: BaseException) -> str:
-    """A short, human account of a transport error: 'connection refused', 'no answer within 5 s', 'HTTP 502'."""
+    """A short account of a transport error: 'connection refused', 'no answer in time', 'HTTP 502 Bad Gateway'."""
     for cause in _chain(err):
         if isinstance(cause, requests.exceptions.HTTPError) and cause.response is not None:
             return f"HTTP {cause.response.status_code} {cause.response.reason or ''}".strip()

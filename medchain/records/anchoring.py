@@ -260,7 +260,8 @@ def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, com
         node = getattr(contract.provider, "http_uri", None) or "the node"
         raise AnchorInterrupted(
             f"{node} stopped answering ({describe(err)}) while the batch transaction {state['tx']} "
-            f"({len(pending)} records, root 0x{tree.root.hex()[:12]}…) was in flight. It is written down in {journal}: "
+            f"({len(pending)} records, root 0x{tree.root.hex()[:12]}…) was in flight. It is written down in "
+            f"{journal}: "
             "start the node again (or wait for it) and rerun the same command; the batch is looked up on chain and "
             "anchored again only if it never got there") from None
     result.anchored.extend(i.path for i in pending)

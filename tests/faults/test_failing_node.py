@@ -75,7 +75,8 @@ def test_sends_refused_for_longer_than_the_patience_stop_the_run_and_a_rerun_fin
         message = str(stopped.value)
         assert "has not answered eth_sendRawTransaction for 1 s (eth_sendRawTransaction: injected internal error)" \
                ". The run stopped: 4 claim(s) in 2 transaction(s) are journaled as sent in " in message
-        assert message.endswith("To finish: start the node again (or wait for it) and rerun the same command to resume.")
+        assert message.endswith(
+            "To finish: start the node again (or wait for it) and rerun the same command to resume.")
 
         proxy.faults.clear()
         report = submit_in_process(scene, path, proxy.url, messages)
@@ -115,7 +116,8 @@ def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, n
         result = op.run("anchor", *anchor_args(scene))
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out, out
-        assert f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" in out, out
+        assert f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" \
+               in out, out
         assert (scene.folder / "receipts" / ".pending-batch.json").exists()
 
         proxy.faults.clear()

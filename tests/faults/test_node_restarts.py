@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -53,15 +54,18 @@ def _mine_two_then_stop(node, job, sig):
     node.wait_pending(2, job)  # window 2: two batches in flight
     node.call("evm_mine")
     node.wait_pending(2, job)  # the next two
+    time.sleep(0.2)  # let the job hear back from its last send
     node.stop(sig)
 
 
 def _check_stopped_message(out, path):
-    # while it waits: what is wrong (the node may die mid-request), and for how long it keeps trying
-    assert re.search(r"the node at http://127\.0\.0\.1:\d+ is not answering eth_getTransactionReceipt \(connection "
+    # while it waits: what is wrong (the node may die mid-request, even before the script heard that
+    # its last send arrived), and for how long it keeps trying
+    method = r"eth_(getTransactionReceipt|sendRawTransaction)"
+    assert re.search(rf"the node at http://127\.0\.0\.1:\d+ is not answering {method} \(connection "
                      r"(refused|dropped)\); retrying for up to 2 s", out), out
     # when it gives up: what the journal holds and what to do
-    assert "has not answered eth_getTransactionReceipt for 2 s (connection refused). The run stopped" in out
+    assert re.search(rf"has not answered {method} for 2 s \(connection refused\)\. The run stopped", out), out
     assert f"4 claim(s) in 2 transaction(s) are journaled as sent in {journal_of(path)}" in out
     assert "the next run checks them on chain and sends again only those that never got there" in out
     assert "start the node again (or wait for it) and rerun the same command to resume" in out
@@ -148,7 +152,8 @@ def test_records_node_stopped_with_a_batch_in_flight(scene, project):
     assert f"{scene.node.url} stopped answering (connection " in out, out
     assert f"({len(records)} records, root 0x" in out and "was in flight" in out, out
     assert f"It is written down in {journal}" in out
-    assert "rerun the same command; the batch is looked up on chain and anchored again only if it never got there" in out
+    assert "rerun the same command; the batch is looked up on chain and anchored again only if it never got " \
+           "there" in out
     assert journal.exists()
 
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)
@@ -171,6 +176,7 @@ def test_records_node_killed_loses_the_block_of_a_finished_batch(scene, project)
     result = scene.op.run("anchor", *anchor_args(scene))
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
-    assert f"{len(records)} receipt(s) in {scene.folder / 'receipts'}/ point to anchors this chain no longer holds" in out
+    receipts = scene.folder / "receipts"
+    assert f"{len(records)} receipt(s) in {receipts}/ point to anchors this chain no longer holds" in out
     assert f"anchored {len(records)}, recovered 0, already done 0" in out
     assert_records_once(scene, project, records)

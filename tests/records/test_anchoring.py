@@ -190,8 +190,8 @@ def test_a_receipt_of_another_deployment_in_the_out_folder_is_refused(anchor, ho
     receipt = Receipt.load(receipt_file)
     receipt.chain_id = 1
     receipt.save(receipt_file)
-    with pytest.raises(RecordError, match=r"this receipt is for chain 1 contract .*, not this deployment .* use another "
-                                          "--out folder"):
+    refused = r"this receipt is for chain 1 contract .*, not this deployment .* use another --out folder"
+    with pytest.raises(RecordError, match=refused):
         _run(anchor, hospital, chain, records[:1], tmp_path)
 
 
