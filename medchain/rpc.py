@@ -102,7 +102,9 @@ class NodeClient:
         self.provider = provider
         self.patience = patience
         self.log = log
-        self.name = name or f"the node at {getattr(provider, 'endpoint_uri', None) or '(unknown)'}"
+        uri = getattr(provider, "endpoint_uri", None) or getattr(getattr(provider, "_active_provider", None),
+                                                               "endpoint_uri", None)  # web3's AutoProvider
+        self.name = name or (f"the node at {uri}" if uri else "the node")
 
     def call(self, method: str, params: list[Any]) -> Any:
         """The result of one call (:class:`NodeError` if refused for good, :class:`NodeUnavailable`)."""
