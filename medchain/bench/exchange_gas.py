@@ -1,7 +1,8 @@
 """Gas of RecordExchange's operations, against the target of issue 9 (≤ 40,000 per disclosure in a batch of 20).
 
-One fresh anvil chain (automine: one transaction per block, each sent after the previous one is mined);
-every figure of a transaction is its receipt's ``gasUsed``: intrinsic 21,000 and calldata included.
+One fresh anvil chain (automine: one transaction per block, each sent after the previous one is mined)
+with medchain's suite deployed as ``ape run deploy`` lays it out; every figure of a transaction is its
+receipt's ``gasUsed``: intrinsic 21,000 and calldata included, next to its physical floor.
 Each transaction starts with every contract and slot cold (EIP-2929), so the figures are what a lone
 transaction pays. Keys, record hashes and accounts are fixed, so calldata -- and hence gas -- is the
 same from run to run.
@@ -11,8 +12,11 @@ same from run to run.
 * ``logDisclosures`` of 20 records to one recipient, per disclosure: records anchored on their own,
   and records of a 1,024-record Merkle batch (10-level proofs in the calldata); and of 100 records,
   to show the fixed costs spread further;
-* where a lone disclosure's gas goes: the three external calls (registry, consent, anchor), read
+* where a lone disclosure's gas goes: its four external calls (registry twice, consent, anchor), read
   from anvil's struct-log trace.
+
+A disclosure is a log, not a record: its floor counts no new slot. A key is a record (two slots, the
+floor counts one, as for every record-creating operation); a rotation rewrites it (none).
 """
 
 from __future__ import annotations
@@ -24,26 +28,28 @@ from typing import Any, Callable
 from coincurve import PrivateKey
 from eth_utils import keccak
 from web3.contract import Contract
+from web3.types import TxReceipt
 
 from ..access import Role
 from ..consent import CLINICAL_CATEGORIES, Category, Purpose
-from ..devchain import anvil
 from ..records.merkle import MerkleTree
 from .common import (
-    CHAIN_ID,
     GENESIS_TIME,
+    SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
     Chain,
+    Figures,
     GasRow,
+    Measurement,
     Target,
-    deploy_consortium,
+    bench_anvil,
+    chain_description,
+    deploy_suite,
     load_medchain_artifacts,
     medchain_compiler,
 )
 from .records_gas import CALL_OPCODES, trace_steps
-
-MEDCHAIN_CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "RecordExchange")
 
 BATCH = 20
 LARGE_BATCH = 100
@@ -58,11 +64,24 @@ TARGETS = (PER_DISCLOSURE,)
 
 TITLE = "RecordExchange: gas per operation"
 
+#: The table: snapshot name (after ``RecordExchange.``), label and target.
+ROWS = (
+    ("setEncryptionKey/first", "setEncryptionKey, the account's first key", None),
+    ("setEncryptionKey/rotation", "setEncryptionKey, a rotation", None),
+    ("logDisclosure", "logDisclosure, a record anchored on its own", None),
+    (f"logDisclosures[{BATCH}]/disclosure", f"logDisclosures, {BATCH} records anchored alone, per disclosure",
+     PER_DISCLOSURE),
+    (f"logDisclosures[{BATCH}]/batch-record",
+     f"logDisclosures, {BATCH} records of a Merkle batch ({PROOF_LEVELS}-level proofs), per disclosure",
+     PER_DISCLOSURE),
+    (f"logDisclosures[{LARGE_BATCH}]/disclosure",
+     f"logDisclosures, {LARGE_BATCH} records anchored alone, per disclosure", None),
+)
+
 
 def record_hash(label: str) -> bytes:
     """A fixed record hash with no zero byte (so its calldata costs the same every run)."""
-    h = bytearray(keccak(text=f"medchain bench: exchange record {label}"))
-    return bytes(b or 1 for b in h)
+    return bytes(b or 1 for b in keccak(text=f"medchain bench: exchange record {label}"))
 
 
 def encryption_key(label: str) -> bytes:
@@ -78,42 +97,47 @@ class Parties:
 
 
 @dataclass
-class Figures:
-    rows: list[GasRow]
-    single: int
+class Measured:
+    figures: Figures  # by snapshot name
     calls: list[tuple[str, int]]  # the lone disclosure's external calls: (callee, gas)
 
+    def rows(self) -> list[GasRow]:
+        return [GasRow.of(label, self.figures[f"RecordExchange.{key}"], target=target) for key, label, target in ROWS]
 
-def external_calls(struct_logs: Sequence[dict[str, Any]], names: dict[int, str]) -> list[tuple[str, int]]:
-    """Every external call of the transaction's own frame, in order, with what it cost (gas left before
-    the opcode minus gas left once it returned); ``names`` labels them by position."""
+
+def external_calls(struct_logs: Sequence[dict[str, Any]], names: Sequence[str]) -> list[tuple[str, int]]:
+    """Every external call of the transaction's own frame, in order and labelled by ``names``, with what
+    it cost (gas left before the opcode minus gas left once it returned)."""
     calls = [i for i, step in enumerate(struct_logs) if step["depth"] == 1 and step["op"] in CALL_OPCODES]
+    if len(calls) != len(names):
+        raise BenchmarkError(f"expected {len(names)} external calls in the trace, found {len(calls)}")
     found = []
-    for n, start in enumerate(calls):
+    for name, start in zip(names, calls):
         end = next(i for i in range(start + 1, len(struct_logs)) if struct_logs[i]["depth"] == 1)
-        found.append((names.get(n, f"call {n}"), struct_logs[start]["gas"] - struct_logs[end]["gas"]))
+        found.append((name, struct_logs[start]["gas"] - struct_logs[end]["gas"]))
     return found
 
 
-def _disclosures(exchange: Contract, chain: Chain, parties: Parties, items: list[tuple], what: str) -> int:
+def _disclosures(exchange: Contract, chain: Chain, parties: Parties, items: list[tuple], what: str) -> Measurement:
     call = exchange.functions.logDisclosures(parties.patient, parties.referral, TREAT, items)
-    receipt = chain.send(what, call, parties.hospital)
-    logged = exchange.events.RecordDisclosed().process_receipt(receipt)
-    if len(logged) != len(items):
-        raise BenchmarkError(f"{what}: {len(logged)} RecordDisclosed events for {len(items)} records")
-    return receipt["gasUsed"]
+    measured, receipt = chain.measure(what, call, parties.hospital, items=len(items), new_slots=0)
+    if len(exchange.events.RecordDisclosed().process_receipt(receipt)) != len(items):
+        raise BenchmarkError(f"{what}: not one RecordDisclosed event per record")
+    return measured
 
 
 def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
-            progress: Callable[[str], None]) -> Figures:
+            progress: Callable[[str], None]) -> Measured:
     anchor, exchange = contracts["RecordAnchor"], contracts["RecordExchange"]
-    rows: list[GasRow] = []
-    first = chain.send("setEncryptionKey", exchange.functions.setEncryptionKey(encryption_key("referral 1")),
-                       parties.referral)["gasUsed"]
-    rows.append(GasRow("setEncryptionKey, the account's first key", first))
-    rotation = chain.send("setEncryptionKey", exchange.functions.setEncryptionKey(encryption_key("referral 2")),
-                          parties.referral)["gasUsed"]
-    rows.append(GasRow("setEncryptionKey, a rotation", rotation))
+    figures: Figures = {}
+
+    def record(key: str, receipt: TxReceipt, new_slots: int = 1) -> None:
+        figures[f"RecordExchange.{key}"] = chain.measurement(receipt, new_slots=new_slots)
+
+    for n, key in ((1, "setEncryptionKey/first"), (2, "setEncryptionKey/rotation")):
+        receipt = chain.send("setEncryptionKey", exchange.functions.setEncryptionKey(encryption_key(f"referral {n}")),
+                             parties.referral)
+        record(key, receipt, new_slots=2 - n)
     if exchange.functions.encryptionKeyDetails(parties.referral).call()[1] != 2:
         raise BenchmarkError("the rotated key is not version 2")
 
@@ -126,72 +150,74 @@ def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
 
     receipt = chain.send("logDisclosure", exchange.functions.logDisclosure(
         parties.patient, parties.referral, singles[0], TREAT, LAB), parties.hospital)
-    single = receipt["gasUsed"]
-    rows.append(GasRow("logDisclosure, a record anchored on its own", single))
-    calls = external_calls(trace_steps(chain, receipt["transactionHash"]), {
-        0: "registry.isActiveMember (the discloser)", 1: "registry.isActive (the recipient)",
-        2: "consent.hasConsent", 3: "recordAnchor.verify"})
+    record("logDisclosure", receipt, new_slots=0)
+    calls = external_calls(trace_steps(chain, receipt["transactionHash"]), (
+        "registry.isActiveMember (the discloser)", "registry.isActive (the recipient)", "consent.hasConsent",
+        "recordAnchor.verify"))
 
     items = [(h, LAB, ZERO32, []) for h in singles[1:1 + BATCH]]
-    gas = _disclosures(exchange, chain, parties, items, f"logDisclosures of {BATCH}")
-    rows.append(GasRow(f"logDisclosures, {BATCH} records anchored alone, per disclosure", round(gas / BATCH, 1),
-                       target=PER_DISCLOSURE))
-    batch_values = tree.values[:BATCH]
-    if any(len(tree.proof(v)) != PROOF_LEVELS for v in batch_values):
+    figures[f"RecordExchange.logDisclosures[{BATCH}]/disclosure"] = _disclosures(
+        exchange, chain, parties, items, f"logDisclosures of {BATCH}")
+    values = tree.values[:BATCH]
+    if any(len(tree.proof(v)) != PROOF_LEVELS for v in values):
         raise BenchmarkError(f"the {ANCHOR_BATCH:,}-record tree does not give {PROOF_LEVELS}-level proofs")
-    items = [(v, LAB, tree.root, tree.proof(v)) for v in batch_values]
-    gas = _disclosures(exchange, chain, parties, items, f"logDisclosures of {BATCH} batch records")
-    rows.append(GasRow(f"logDisclosures, {BATCH} records of a Merkle batch ({PROOF_LEVELS}-level proofs), per "
-                       f"disclosure", round(gas / BATCH, 1), target=PER_DISCLOSURE))
+    figures[f"RecordExchange.logDisclosures[{BATCH}]/batch-record"] = _disclosures(
+        exchange, chain, parties, [(v, LAB, tree.root, tree.proof(v)) for v in values],
+        f"logDisclosures of {BATCH} batch records")
     items = [(h, LAB, ZERO32, []) for h in singles[1 + BATCH:]]
-    gas = _disclosures(exchange, chain, parties, items, f"logDisclosures of {LARGE_BATCH}")
-    rows.append(GasRow(f"logDisclosures, {LARGE_BATCH} records anchored alone, per disclosure",
-                       round(gas / LARGE_BATCH, 1)))
-    return Figures(rows=rows, single=single, calls=calls)
+    figures[f"RecordExchange.logDisclosures[{LARGE_BATCH}]/disclosure"] = _disclosures(
+        exchange, chain, parties, items, f"logDisclosures of {LARGE_BATCH}")
+    return Measured(figures=figures, calls=calls)
 
 
-def notes(figures: Figures) -> list[str]:
-    calls = "; ".join(f"{name} {gas:,}" for name, gas in figures.calls)
-    total = sum(gas for _, gas in figures.calls)
+def notes(measured: Measured) -> list[str]:
+    calls = "; ".join(f"{name} {gas:,}" for name, gas in measured.calls)
+    total = sum(gas for _, gas in measured.calls)
+    single = measured.figures["RecordExchange.logDisclosure"].gas
     return [
-        f"a lone logDisclosure ({figures.single:,}) makes four external calls, {total:,} gas in all: {calls}; "
-        f"in a batch the registry and consent calls are made once, and the anchor's contract is warm",
+        f"a lone logDisclosure ({single:,}) makes four external calls, {total:,} gas in all: {calls}; in a batch"
+        " the registry and consent calls are made once, and the anchor's contract is warm",
         "a disclosure is a log (RecordDisclosed: 3 indexed topics, 96 bytes of data), not storage: a stored"
         " disclosure would add a new slot, 22,100 gas, per record",
     ]
 
 
 def _deploy(chain: Chain) -> tuple[dict[str, Contract], Parties]:
-    artifacts = load_medchain_artifacts(MEDCHAIN_CONTRACTS)
+    artifacts = load_medchain_artifacts(SUITE_CONTRACTS)
     governance, hospital, referral, patient = chain.accounts[:4]
-    registry = deploy_consortium(chain, artifacts, governance, [(hospital, Role.PROVIDER), (referral, Role.PROVIDER)])
-    consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, 24 * 3600, sender=governance)
-    anchor = chain.deploy(artifacts["RecordAnchor"], registry.address, sender=governance)
-    exchange = chain.deploy(artifacts["RecordExchange"], registry.address, consent.address, anchor.address,
-                            sender=governance)
+    contracts = deploy_suite(chain, artifacts, governance, [(hospital, Role.PROVIDER), (referral, Role.PROVIDER)])
+    consent = contracts["ConsentRegistry"]
     chain.send("grant", consent.functions.grant(patient, referral, TREAT, int(CLINICAL_CATEGORIES),
                                                 GENESIS_TIME + 400 * 86400), patient)
-    contracts = {"ConsortiumRegistry": registry, "ConsentRegistry": consent, "RecordAnchor": anchor,
-                 "RecordExchange": exchange}
     return contracts, Parties(hospital, referral, patient)
 
 
-def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> BenchReport:
-    """Deploy a consortium with RecordExchange on a fresh anvil and measure each operation."""
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME), "--steps-tracing") as node:
+def measure_chain(progress: Callable[[str], None]) -> tuple[Measured, str]:
+    """Deploy the suite on a fresh anvil and measure each RecordExchange operation; and the chain's description."""
+    with bench_anvil("--steps-tracing") as node:
         chain = Chain(node)
         contracts, parties = _deploy(chain)
         progress("measuring RecordExchange on anvil")
-        figures = measure(chain, contracts, parties, progress)
-        hardfork = node.call("anvil_nodeInfo")["hardFork"]
+        measured = measure(chain, contracts, parties, progress)
+        return measured, chain_description(node, "medchain")
+
+
+def measure_figures(progress: Callable[[str], None] = lambda _line: None) -> Figures:
+    """RecordExchange's figures on a fresh anvil (the gas snapshot's)."""
+    return measure_chain(progress)[0].figures
+
+
+def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> BenchReport:
+    """Deploy the suite on a fresh anvil and measure each RecordExchange operation."""
+    measured, chain_line = measure_chain(progress)
     return BenchReport(
         title=TITLE,
-        rows=figures.rows,
+        rows=measured.rows(),
         targets=TARGETS,
         setup={
-            "chain": f"anvil (hardfork {hardfork}), receipts' gasUsed",
+            "chain": chain_line,
             "medchain": f"{medchain_compiler('RecordExchange')} (ape compile)",
             "records": f"anchored alone, or in a {ANCHOR_BATCH:,}-record StandardMerkleTree ({PROOF_LEVELS}-level proofs)",
         },
-        notes=notes(figures),
+        notes=notes(measured),
     )
