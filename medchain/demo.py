@@ -176,6 +176,10 @@ def run_demo(
     )
     report.story += trail.story
     report.gas.update(trail.gas)
+
+    from .audit.demo import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
+
+    report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit", progress=progress)
     return report
 
 

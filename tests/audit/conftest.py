@@ -44,6 +44,7 @@ class Scenario:
     retracted: Receipt
     quarantined_batch: bytes
     db_url: str  # a synced index of the whole scenario (tests copy it before changing it)
+    demo: Any  # the demo's DemoReport
 
     @property
     def patient_a(self) -> Any:
@@ -81,7 +82,7 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
     accounts = list(accounts)
     manifest = tmp / "local.json"
     workdir = tmp / "work"
-    run_demo(project=project, provider=chain.provider, accounts=accounts, manifest=manifest, workdir=workdir)
+    demo = run_demo(project=project, provider=chain.provider, accounts=accounts, manifest=manifest, workdir=workdir)
     suite = Suite.load(manifest)
     c = {name: project.get_contract(name).at(rec.address) for name, rec in suite.manifest.contracts.items()}
     governance, hospital, insurer, regulator = accounts[0], accounts[1], accounts[2], accounts[6]
@@ -115,7 +116,7 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
         Indexer(store, Rpc(url), suite).sync()
     return Scenario(manifest=manifest, workdir=workdir, url=url, suite=suite, accounts=accounts, contracts=c,
                     clinic=clinic, open_claim=bytes(open_claim), retracted=retracted,
-                    quarantined_batch=bytes(batch), db_url=db_url)
+                    quarantined_batch=bytes(batch), db_url=db_url, demo=demo)
 
 
 @pytest.fixture(scope="module")
