@@ -142,18 +142,14 @@ def report(provider, deployment, db, rpc_url, out, decimals):
 
 @cli.command("privacy-scan", cls=ConnectedProviderCommand)
 @deployment_option
-@db_option
 @rpc_option
 @click.option("--pii", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="Identifiers to look for: JSON {\"name\": [...], \"ssn\": [...]} or `kind: value` lines.")
-def privacy_scan(provider, deployment, db, rpc_url, pii):
+def privacy_scan(provider, deployment, rpc_url, pii):
     """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit."""
-    deployment = _deployment(deployment, provider)
-    suite, store = _open(deployment, db)
+    suite = Suite.load(_deployment(deployment, provider))
     identifiers = load_pii(pii)
-    with store:
-        hits, stats = scan(store, _rpc(provider, rpc_url), suite, identifiers,
-                           progress=lambda m: click.echo(m, err=True))
+    hits, stats = scan(_rpc(provider, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True))
     click.echo(render_hits(hits, stats, identifiers), nl=False)
     if hits:
         sys.exit(1)

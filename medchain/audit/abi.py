@@ -17,15 +17,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from eth_abi import decode as abi_decode
-from eth_utils import keccak
+from eth_hash.auto import keccak as _keccak
 
 from ..toolchain import PROJECT_ROOT
 
 BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
+
+
+def keccak(text: str) -> bytes:
+    return _keccak(text.encode())
+
+
+def abi_decode(types: list[str], data: bytes, strict: bool = True) -> Any:
+    from eth_abi import decode  # imported on first use: most events never need it
+
+    return decode(types, data, strict=strict)
 
 
 class AbiError(ValueError):
@@ -100,7 +110,7 @@ def _split_tuple(inner: str) -> list[str]:
     return parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EventDecoder:
     """Decodes the logs of one event of one contract."""
 
@@ -112,6 +122,7 @@ class EventDecoder:
     data: tuple[tuple[str, str, Callable[[str], Any] | None], ...]
     order: tuple[str, ...]  # field names in declaration order
     kinds: Mapping[str, str]  # field name -> ABI type
+    refs: tuple[str, ...] = ()  # fields that hold identifiers (addresses, 32-byte values)
 
     @classmethod
     def from_abi(cls, contract: str, item: Mapping[str, Any]) -> EventDecoder:
@@ -127,32 +138,41 @@ class EventDecoder:
             else:
                 data.append((name, kind, reader))
         sig = signature(item)
-        return cls(contract=contract, name=item["name"], signature=sig, topic0="0x" + keccak(text=sig).hex(),
-                   indexed=tuple(indexed), data=tuple(data),
-                   order=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(item.get("inputs", []))),
-                   kinds=kinds)
+        order = tuple(p.get("name") or f"arg{n}" for n, p in enumerate(item.get("inputs", [])))
+        refs = tuple(n for n in order if kinds[n] in ("address", "bytes32"))
+        return cls(contract=contract, name=item["name"], signature=sig, topic0="0x" + keccak(sig).hex(),
+                   indexed=tuple(indexed), data=tuple(data), order=order, kinds=kinds, refs=refs)
 
     @property
     def static(self) -> bool:
-        return all(reader is not None for _, _, reader in self.data)
+        return self._plan is not None
+
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, bool, int, Callable[[str], Any]], ...] | None:
+        """For events without dynamic data fields: (name, from a topic?, position, reader) in declaration order."""
+        if any(reader is None for _, _, reader in self.data):
+            return None
+        where = {name: (True, i + 1, reader) for i, (name, _, reader) in enumerate(self.indexed)}
+        where.update({name: (False, 64 * i, reader) for i, (name, _, reader) in enumerate(self.data)})
+        return tuple((name, *where[name]) for name in self.order)  # type: ignore[misc]
 
     def decode(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         """The event's fields by name, in declaration order. Raises ValueError on a malformed log."""
         if len(topics) != len(self.indexed) + 1:
             raise ValueError(f"{self.signature}: expected {len(self.indexed) + 1} topics, got {len(topics)}")
+        plan = self._plan
+        if plan is not None:
+            if len(data) < 2 + 64 * len(self.data):
+                raise ValueError(f"{self.signature}: data too short ({(len(data) - 2) // 2} bytes)")
+            return {name: reader(topics[pos][2:]) if in_topic else reader(data[2 + pos: 66 + pos])
+                    for name, in_topic, pos, reader in plan}
         values: dict[str, Any] = {}
         for (name, _kind, reader), topic in zip(self.indexed, topics[1:]):
             values[name] = reader(topic[2:])  # type: ignore[misc]
         body = data[2:] if data.startswith("0x") else data
-        if self.static:
-            if len(body) < 64 * len(self.data):
-                raise ValueError(f"{self.signature}: data too short ({len(body) // 2} bytes)")
-            for i, (name, _kind, reader) in enumerate(self.data):
-                values[name] = reader(body[64 * i: 64 * i + 64])  # type: ignore[misc]
-        else:
-            decoded = abi_decode([k for _, k, _ in self.data], bytes.fromhex(body))
-            for (name, kind, _), value in zip(self.data, decoded):
-                values[name] = _jsonable(value, kind)
+        decoded = abi_decode([k for _, k, _ in self.data], bytes.fromhex(body))
+        for (name, kind, _), value in zip(self.data, decoded):
+            values[name] = _jsonable(value, kind)
         return {name: values[name] for name in self.order}
 
 
@@ -171,7 +191,7 @@ class FunctionDecoder:
     def from_abi(cls, contract: str, item: Mapping[str, Any]) -> FunctionDecoder:
         sig = signature(item)
         inputs = item.get("inputs", [])
-        return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(text=sig)[:4].hex(),
+        return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(sig)[:4].hex(),
                    names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
                    kinds=tuple(type_string(p) for p in inputs))
 

@@ -193,6 +193,8 @@ def dispensed_under_hold(store: Store) -> list[Finding]:
 def break_glass(store: Store) -> list[Finding]:
     findings = []
     accesses = list(store.events("ConsentRegistry", ["EmergencyAccessed"]))
+    patient_of = {e["policyId"]: e["patient"] for e in store.events("ClaimSettlement", ["PolicyRegistered"])} \
+        if accesses else {}
     for access in accesses:
         patient, provider, until = access["patient"], access["provider"], access["expiresAt"]
         after = [e for e in store.events_referencing([patient, provider]) if e.key > access.key]
@@ -214,9 +216,9 @@ def break_glass(store: Store) -> list[Finding]:
             elif e.event == "ConsentGranted" and a["patient"] == patient:
                 followed.append(e)
                 notes.append(f"the patient granted consent to {_short(a['grantee'])} at {iso(e.time)}")
-            elif e.event == "ClaimSubmitted" and a["provider"] == provider:
+            elif e.event == "ClaimSubmitted" and a["provider"] == provider and patient_of.get(a["policyId"]) == patient:
                 followed.append(e)
-                notes.append(f"claim {_short(a['claimId'])} submitted by the provider at {iso(e.time)}")
+                notes.append(f"the provider claimed for the patient ({_short(a['claimId'])}) at {iso(e.time)}")
         if ended is None:
             notes.append(f"ran to its end at {iso(until)}" if until <= _now(store) else f"open until {iso(until)}")
         findings.append(Finding(

@@ -57,7 +57,7 @@ def run_audit_demo(*, manifest: Path, url: str, workdir: Path,
         result = Indexer(store, rpc, suite).sync()
         findings = run_checks(store, rpc, suite)
         report = write_report(workdir / "report.html", store, suite, findings)
-        hits, stats = scan(store, rpc, suite, identifiers)
+        hits, stats = scan(rpc, suite, identifiers)
         elapsed = time.perf_counter() - started
     violations = [f for f in findings if f.severity == "violation"]
     notices = ", ".join(f"{sum(f.rule == r for f in findings)} {r}" for r in dict.fromkeys(f.rule for f in findings))

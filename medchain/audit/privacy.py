@@ -4,10 +4,10 @@ Input: a PII file of plaintext identifiers (names, record numbers, SSNs, dates o
 text), JSON ``{"name": ["Maria Lopez"], "ssn": ["078-05-1120"], "birth_date": ["1984-03-12"]}`` or
 a text file with one ``kind: value`` (or just ``value``) per line.
 
-Where it looks: every transaction sent to a contract of the deployment, and each contract's
+Where it looks, read from the node block by block (not from the index: the scan trusts nothing it
+did not read itself): every transaction sent to a contract of the deployment, and each contract's
 deployment transaction (their calldata, whether the call succeeded or not: a reverted call's input
-is on chain too), read block by block from the node; and every log of those contracts, from the
-index (topics and data).
+is on chain too); and every log of those contracts (topics and data).
 
 What it looks for, for each identifier and its spelling variants (as given, lower case, upper case,
 spaces as underscores or dropped, digits only for numbers):
@@ -37,7 +37,6 @@ from typing import Callable, Iterable, Iterator
 from eth_utils import keccak
 
 from .rpc import Rpc
-from .store import Store
 from .suite import Suite
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -178,7 +177,7 @@ def _deployment_txs(suite: Suite) -> set[str]:
     return {rec.tx.lower() for rec in suite.manifest.contracts.values()}
 
 
-def scan(store: Store, rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int | None = None,
+def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int | None = None,
          progress: Callable[[str], None] = lambda _m: None, blocks_per_request: int = 50) -> tuple[list[Hit], dict[str, int]]:
     """Every hit of every identifier in the deployment's transactions and logs; and what was read."""
     scanner = Scanner(identifiers)
@@ -206,19 +205,19 @@ def scan(store: Store, rpc: Rpc, suite: Suite, identifiers: list[Identifier], *,
                 for needle, i in scanner.search(data, word_base=8):
                     hits.append(Hit(needle.identifier, needle.encoding, "tx", tx["hash"], int(block["number"], 16),
                                     f"{what}, calldata byte {i // 2}"))
-        progress(f"privacy scan: block {numbers[-1]}/{last}, {stats['transactions']} transactions read")
-    for tx_hash, block, log_index, address, topics, data in store.raw_logs():
-        if block > last:
-            continue
-        stats["logs"] += 1
-        parts = topics.split(",") if topics else []
-        for n, topic in enumerate(parts):
-            for needle, _ in scanner.search(topic[2:]):
-                hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block,
-                                f"{addresses.get(address, address)} log {log_index}, topic {n}"))
-        for needle, i in scanner.search(data[2:]):
-            hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block,
-                            f"{addresses.get(address, address)} log {log_index}, data word {i // 64}"))
+        for log in rpc.get_logs(list(addresses), numbers[0], numbers[-1]):
+            stats["logs"] += 1
+            where = f"{addresses.get(log['address'].lower(), log['address'])} log {int(log['logIndex'], 16)}"
+            block_number, tx_hash = int(log["blockNumber"], 16), log["transactionHash"]
+            for n, topic in enumerate(log["topics"]):
+                for needle, _ in scanner.search(topic[2:]):
+                    hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block_number,
+                                    f"{where}, topic {n}"))
+            for needle, i in scanner.search(log["data"][2:]):
+                hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block_number,
+                                f"{where}, data word {i // 64}"))
+        progress(f"privacy scan: block {numbers[-1]}/{last}, {stats['transactions']} transactions "
+                 f"and {stats['logs']} logs read")
     return hits, stats
 
 

@@ -170,10 +170,15 @@ def chart_custody(store: Store) -> str:
                        label=None if e.event in seen else e.event)
             seen.add(e.event)
         labels.append(_display(batch, True))
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.set_title("Drug batch custody timelines (holds and recalls marked)")
-    ax.legend(ncols=3, fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15))
-    fig.autofmt_xdate()
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _svg(fig)
 
 

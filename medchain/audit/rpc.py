@@ -7,11 +7,12 @@ on long histories (ApeWorX/ape issue 1119).
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import threading
+import urllib.parse
 from typing import Any, Sequence
-
-import requests
 
 #: Phrases nodes use when an ``eth_getLogs`` range or result is over their limit (geth, Besu,
 #: Erigon, Nethermind, Infura, Alchemy, QuickNode...). Such an error means: ask for fewer blocks.
@@ -45,26 +46,54 @@ class RpcError(RuntimeError):
 
 
 class Rpc:
-    """JSON-RPC over HTTP. ``call`` for one request, ``batch`` for several in one round trip."""
+    """JSON-RPC over HTTP(S), one kept-alive connection per thread. ``call`` for one request, ``batch``
+    for several in one round trip. (The standard library's http.client: quick to import, no pool.)"""
 
     def __init__(self, url: str, timeout: float = 120.0, batch_size: int = 100):
         self.url, self.timeout, self.batch_size = url, timeout, batch_size
-        self.session = requests.Session()
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RpcError("http", {"message": f"not an http(s) JSON-RPC URL: {url!r}"})
+        self._https = parts.scheme == "https"
+        self._host, self._port = parts.hostname, parts.port
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._local = threading.local()
         self._id = 0
+        self._lock = threading.Lock()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            conn = cls(self._host, self._port, timeout=self.timeout)
+            self._local.conn = conn
+        return conn
 
     def _post(self, payload: Any) -> Any:
-        try:
-            response = self.session.post(self.url, data=json.dumps(payload), timeout=self.timeout,
-                                         headers={"Content-Type": "application/json"})
-        except requests.RequestException as err:
-            raise RpcError("http", {"message": f"cannot reach the node at {self.url}: {err}"}) from err
-        if response.status_code >= 400 and not response.content.startswith((b"{", b"[")):
-            raise RpcError("http", {"message": f"HTTP {response.status_code} from {self.url}: {response.text[:200]}"})
-        return json.loads(response.content)
+        body = json.dumps(payload).encode()
+        for attempt in (0, 1):  # a kept-alive connection the node closed is opened again, once
+            try:
+                conn = self._connection()
+                conn.request("POST", self._path, body, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError) as err:
+                self._local.conn = None
+                if attempt:
+                    raise RpcError("http", {"message": f"cannot reach the node at {self.url}: {err}"}) from err
+        if response.status >= 400 and not data.startswith((b"{", b"[")):
+            raise RpcError("http", {"message": f"HTTP {response.status} from {self.url}: {data[:200]!r}"})
+        return json.loads(data)
+
+    def _next_ids(self, n: int) -> int:
+        with self._lock:
+            first = self._id + 1
+            self._id += n
+        return first
 
     def call(self, method: str, params: Sequence[Any] = ()) -> Any:
-        self._id += 1
-        answer = self._post({"jsonrpc": "2.0", "id": self._id, "method": method, "params": list(params)})
+        answer = self._post({"jsonrpc": "2.0", "id": self._next_ids(1), "method": method, "params": list(params)})
         if "error" in answer:
             raise RpcError(method, answer["error"])
         return answer["result"]
@@ -74,8 +103,7 @@ class Rpc:
         results: list[Any] = []
         for start in range(0, len(calls), self.batch_size):
             chunk = calls[start:start + self.batch_size]
-            first = self._id + 1
-            self._id += len(chunk)
+            first = self._next_ids(len(chunk))
             payload = [{"jsonrpc": "2.0", "id": first + i, "method": m, "params": list(p)} for i, (m, p) in enumerate(chunk)]
             answer = self._post(payload)
             if isinstance(answer, dict):  # the node refused the batch as a whole

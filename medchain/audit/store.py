@@ -13,7 +13,7 @@ Tables:
 * ``meta`` -- the deployment's identity (chain id, manifest), the confirmed checkpoint and its hash;
 * ``contracts`` -- name, address, deployment block and how far each is indexed;
 * ``events`` -- one row per log: block, block hash, block time, transaction hash and index, log
-  index, contract, event, the decoded fields (JSON) and the raw topics and data;
+  index, contract, event and the decoded fields (JSON);
   ``confirmed = 0`` marks the unconfirmed tail, which every sync deletes and reads again;
 * ``refs`` -- every address and bytes32 value of every event (what trails are found by);
 * ``blocks`` -- the hash of every block that holds an indexed event (reorg detection);
@@ -30,6 +30,12 @@ from typing import Any, Iterable, Iterator
 
 SCHEMA_VERSION = "1"
 
+#: Built once the first sync has bulk-loaded the events (faster than maintaining them row by row),
+#: then kept up to date by SQLite.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS events_name ON events (contract, event);
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contracts (
@@ -37,23 +43,19 @@ CREATE TABLE IF NOT EXISTS contracts (
     synced_to INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,  -- block * 1,000,000 + log index: chain order, and unique
     block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_index INTEGER NOT NULL,
     tx_hash TEXT NOT NULL, block_hash TEXT NOT NULL, time INTEGER NOT NULL,
-    contract TEXT NOT NULL, event TEXT NOT NULL, args TEXT NOT NULL,
-    topics TEXT NOT NULL, data TEXT NOT NULL, confirmed INTEGER NOT NULL,
-    UNIQUE (block, log_index)
+    contract TEXT NOT NULL, event TEXT NOT NULL, args TEXT NOT NULL, confirmed INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS refs (value TEXT NOT NULL, event_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS refs (
+    value TEXT NOT NULL, event_id INTEGER NOT NULL, PRIMARY KEY (value, event_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS txs (
     hash TEXT PRIMARY KEY, block INTEGER NOT NULL, sender TEXT NOT NULL, recipient TEXT,
     input TEXT NOT NULL, contract TEXT, function TEXT, args TEXT
 );
-CREATE INDEX IF NOT EXISTS refs_value ON refs (value);
-CREATE INDEX IF NOT EXISTS refs_event ON refs (event_id);
-CREATE INDEX IF NOT EXISTS events_name ON events (contract, event);
-CREATE INDEX IF NOT EXISTS events_confirmed ON events (confirmed);
 """
 
 
@@ -109,8 +111,6 @@ class Event:
     event: str
     args: dict[str, Any]
     confirmed: bool
-    topics: list[str] | None = None
-    data: str | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.args[name]
@@ -141,6 +141,9 @@ class Store:
             self.conn.commit()
         elif version != SCHEMA_VERSION:
             raise StoreError(f"{url}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new database")
+
+    def ensure_indexes(self) -> None:
+        self.conn.executescript(INDEXES)
 
     def close(self) -> None:
         self.conn.close()
@@ -193,7 +196,7 @@ class Store:
         sql = f"SELECT {_EVENT_COLUMNS} FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY block, log_index"
+        sql += " ORDER BY id"
         for row in self.conn.execute(sql, args):
             yield _event(row)
 
@@ -210,12 +213,6 @@ class Store:
             for row in self.conn.execute(sql, chunk):
                 out[row[0]] = _event(row)
         return sorted(out.values(), key=lambda e: e.key)
-
-    def raw_logs(self) -> Iterator[tuple[str, int, int, str, str, str]]:
-        """(tx hash, block, log index, address, topics, data) of every event, streamed."""
-        sql = ("SELECT e.tx_hash, e.block, e.log_index, c.address, e.topics, e.data FROM events e "
-               "JOIN contracts c ON c.name = e.contract ORDER BY e.block, e.log_index")
-        yield from self.conn.execute(sql)
 
     # -- transactions (calldata read on demand) -------------------------------------------------
     def cached_tx(self, tx_hash: str) -> dict[str, Any] | None:

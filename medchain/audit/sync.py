@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -153,7 +154,7 @@ class Indexer:
         if not mismatch_seen:
             return None
         keep = fork if fork is not None else min(d for _, d, _ in self.store.contracts().values()) - 1
-        dropped = conn.execute("SELECT COUNT(*) FROM events WHERE block > ?", (keep,)).fetchone()[0]
+        dropped = conn.execute("SELECT COUNT(*) FROM events WHERE id >= ?", ((keep + 1) * ID_STRIDE,)).fetchone()[0]
         self._drop_after(keep)
         conn.execute("UPDATE contracts SET synced_to = MIN(synced_to, ?)", (keep,))
         conn.commit()
@@ -161,20 +162,21 @@ class Indexer:
 
     def _drop_after(self, block: int) -> None:
         conn = self.store.conn
-        conn.execute("DELETE FROM refs WHERE event_id > ?", ((block + 1) * ID_STRIDE - 1,))
-        conn.execute("DELETE FROM events WHERE block > ?", (block,))
+        conn.execute("DELETE FROM refs WHERE event_id >= ?", ((block + 1) * ID_STRIDE,))
+        conn.execute("DELETE FROM events WHERE id >= ?", ((block + 1) * ID_STRIDE,))
         conn.execute("DELETE FROM blocks WHERE number > ?", (block,))
 
     def _drop_tail(self) -> int:
-        conn = self.store.conn
-        ids = conn.execute("SELECT MIN(id) FROM events WHERE confirmed = 0").fetchone()[0]
-        if ids is None:
+        """Delete the unconfirmed tail the last sync stored (every event from block ``tail_from`` on)."""
+        tail_from = self.store.get_meta("tail_from")
+        if tail_from is None:
             return 0
-        n = conn.execute("SELECT COUNT(*) FROM events WHERE confirmed = 0").fetchone()[0]
-        conn.execute("DELETE FROM refs WHERE event_id IN (SELECT id FROM events WHERE confirmed = 0)")
-        conn.execute("DELETE FROM events WHERE confirmed = 0")
-        conn.execute("DELETE FROM blocks WHERE number > ?", (self._checkpoint(),))
-        conn.commit()
+        first = int(tail_from)
+        n = self.store.conn.execute("SELECT COUNT(*) FROM events WHERE id >= ?", (first * ID_STRIDE,)).fetchone()[0]
+        self._drop_after(first - 1)
+        self.store.conn.execute("DELETE FROM meta WHERE key = 'tail_from'")
+        self.store.conn.execute("UPDATE contracts SET synced_to = MIN(synced_to, ?)", (first - 1,))
+        self.store.conn.commit()
         return n
 
     # -- reading ------------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class Indexer:
             self._read(low + 1, upper, [addresses[n] for n in group], group, safe, stats, target)
             for name in group:
                 read_to[name] = upper
+        self.store.ensure_indexes()
         if safe >= 0:
             # Anchor for the next reorg check: the confirmed checkpoint's own hash.
             checkpoint = min(min(read_to.values()), safe)
@@ -212,6 +215,8 @@ class Indexer:
                 h = self.rpc.block_hashes([checkpoint])[checkpoint]
                 if h:
                     self.store.conn.execute("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", (checkpoint, h))
+        if target > safe and stats["unconfirmed"]:
+            self.store.set_meta("tail_from", max(safe + 1, 0))
         self.store.set_meta("synced_at", int(time.time()))
         self.store.set_meta("head", head)
         self.store.conn.commit()
@@ -224,41 +229,53 @@ class Indexer:
 
     def _read(self, start: int, upper: int, addresses: Sequence[str], names: Sequence[str], safe: int,
               stats: dict[str, int], target: int) -> None:
+        """Pages ``start..upper``; the next page is fetched while this one is decoded and written."""
         conn = self.store.conn
         t0 = time.perf_counter()
-        while start <= upper:
+        placeholders = ",".join("?" * len(names))
+        with ThreadPoolExecutor(max_workers=1) as pool:
             end = min(start + self.range - 1, upper)
-            try:
-                logs = self.rpc.get_logs(addresses, start, end)
-            except RpcError as err:
-                if not err.is_range_limit:
-                    raise
-                if end == start:
-                    raise SyncError(f"the node refuses even a one-block eth_getLogs at block {start}: {err}") from err
-                suggested = err.suggested_range
-                if suggested and suggested[0] == start and start <= suggested[1] < end:
-                    self.range = suggested[1] - start + 1
+            pending: Future | None = pool.submit(self.rpc.get_logs, addresses, start, end)
+            while pending is not None:
+                try:
+                    logs = pending.result()
+                except RpcError as err:
+                    if not err.is_range_limit:
+                        raise
+                    if end == start:
+                        raise SyncError(f"the node refuses even a one-block eth_getLogs at block {start}: {err}") from err
+                    suggested = err.suggested_range
+                    if suggested and suggested[0] == start and start <= suggested[1] < end:
+                        self.range = suggested[1] - start + 1
+                    else:
+                        self.range = max(1, (end - start + 1) // 2)
+                    self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
+                    end = min(start + self.range - 1, upper)
+                    pending = pool.submit(self.rpc.get_logs, addresses, start, end)
+                    continue
+                n = len(logs)
+                if n < self.target_logs // 2:
+                    self.range = min(self.range * 2, self.max_range)
+                elif n > self.target_logs:
+                    self.range = max(1, self.range * self.target_logs // n)
+                page_start, page_end = start, end
+                start = end + 1
+                if start <= upper:  # ask for the next page now; the node works on it while we write this one
+                    end = min(start + self.range - 1, upper)
+                    pending = pool.submit(self.rpc.get_logs, addresses, start, end)
                 else:
-                    self.range = max(1, (end - start + 1) // 2)
-                self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
-                continue
-            n_new, n_tail = self._store_page(logs, safe)
-            confirmed = min(end, safe)
-            placeholders = ",".join("?" * len(names))
-            conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
-                         (confirmed, *names))
-            conn.commit()
-            stats["new"] += n_new
-            stats["unconfirmed"] += n_tail
-            stats["pages"] += 1
-            n = len(logs)
-            if n < self.target_logs // 2:
-                self.range = min(self.range * 2, self.max_range)
-            elif n > self.target_logs:
-                self.range = max(1, self.range * self.target_logs // n)
-            elapsed = time.perf_counter() - t0
-            self.progress(f"block {end}/{target}: {stats['new']} events read ({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
-            start = end + 1
+                    pending = None
+                n_new, n_tail = self._store_page(logs, safe)
+                del logs
+                conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
+                             (min(page_end, safe), *names))
+                conn.commit()
+                stats["new"] += n_new
+                stats["unconfirmed"] += n_tail
+                stats["pages"] += 1
+                elapsed = time.perf_counter() - t0
+                self.progress(f"block {page_end}/{target}: {stats['new']} events read "
+                              f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
 
     def _store_page(self, logs: list[dict[str, Any]], safe: int) -> tuple[int, int]:
         if not logs:
@@ -267,6 +284,7 @@ class Indexer:
         times = self._block_times(logs)
         events, refs, blocks = [], [], {}
         tail = 0
+        dumps = json.JSONEncoder(separators=(",", ":")).encode
         for log in logs:
             block = int(log["blockNumber"], 16)
             index = int(log["logIndex"], 16)
@@ -274,6 +292,7 @@ class Indexer:
             address = log["address"].lower()
             decoder = catalog.event(address, topics[0]) if topics else None
             contract = catalog.names.get(address, address)
+            event_id = block * ID_STRIDE + index
             if decoder is None:
                 name, args = f"unknown:{topics[0] if topics else 'anonymous'}", {}
             else:
@@ -281,18 +300,23 @@ class Indexer:
                     name, args = decoder.name, decoder.decode(topics, log["data"])
                 except ValueError as err:
                     name, args = f"undecodable:{decoder.name}", {"error": str(err)}
-            event_id = block * ID_STRIDE + index
+                else:
+                    if decoder.static:
+                        for field in decoder.refs:
+                            value = args[field]
+                            if value != ZERO20 and value != ZERO32:
+                                refs.append((value, event_id))
+                    else:
+                        refs.extend((value, event_id) for value in _refs(args))
             confirmed = 1 if block <= safe else 0
             tail += 1 - confirmed
             events.append((event_id, block, index, int(log["transactionIndex"], 16), log["transactionHash"],
-                           log["blockHash"], times[block], contract, name, json.dumps(args, separators=(",", ":")),
-                           ",".join(topics), log["data"], confirmed))
-            refs.extend((value, event_id) for value in _refs(args))
+                           log["blockHash"], times[block], contract, name, dumps(args), confirmed))
             blocks[block] = log["blockHash"]
         conn = self.store.conn
         conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, block_hash, time, "
-                         "contract, event, args, topics, data, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
-        conn.executemany("INSERT INTO refs (value, event_id) VALUES (?, ?)", refs)
+                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?,?)", events)
+        conn.executemany("INSERT OR IGNORE INTO refs (value, event_id) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
         return len(events), tail
 
