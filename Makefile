@@ -38,7 +38,7 @@ help:
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts"
-	@echo "make bench    gas per operation next to EAS and Etherisc GIF, and bulk-claim throughput, on anvil"
+	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing (docs/assurance.md)"
 	@echo "make slither | coverage | invariants   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 
@@ -75,6 +75,7 @@ bench: compile $(EAS_STAMP)
 	$(VENV)/bin/python scripts/bench_records.py
 	$(VENV)/bin/python scripts/bench_claims.py
 	$(VENV)/bin/python scripts/bench_provenance.py
+	$(VENV)/bin/python scripts/bench_audit.py
 
 # The assurance gates. `check` runs all three and fails if any fails (each reports on its own).
 check: setup

@@ -20,13 +20,15 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand
 
-from medchain.audit import Indexer, Rpc, Store, Suite
+from medchain.audit import AbiError, Indexer, Rpc, RpcError, Store, StoreError, Suite, SyncError
 from medchain.audit.checks import render_findings, run_checks
-from medchain.audit.privacy import load_pii, render_hits, scan
+from medchain.audit.privacy import PiiError, load_pii, render_hits, scan
 from medchain.audit.records import BAD, render_checks, verify_records
 from medchain.audit.report import write_report
-from medchain.audit.trail import KINDS, parse_time, render, trail
-from medchain.deployment import manifest_path
+from medchain.audit.trail import KINDS, TrailError, parse_time, render, trail
+from medchain.deployment import ManifestError, manifest_path
+from medchain.records.hashing import RecordError
+from medchain.records.receipts import ReceiptError
 from medchain.toolchain import PROJECT_ROOT
 
 
@@ -56,7 +58,18 @@ db_option = click.option("--db", help="Index database URL. Default: sqlite:///.a
 rpc_option = click.option("--rpc", "rpc_url", help="Read from this JSON-RPC URL instead of the network's node.")
 
 
-@click.group()
+class _AuditGroup(click.Group):
+    """Turns the toolkit's errors (bad input, wrong index, node refusals) into one-line CLI errors."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (AbiError, ManifestError, PiiError, RpcError, StoreError, SyncError, TrailError, ReceiptError,
+                RecordError) as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=_AuditGroup)
 def cli():
     """Index and audit a medchain deployment's event trail."""
 

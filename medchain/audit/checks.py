@@ -29,7 +29,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..claims.client import reason_text
 from ..records.merkle import verify_proof
 from .rpc import Rpc
 from .store import Event, Store
@@ -336,4 +335,4 @@ def render_findings(findings: Iterable[Finding], fmt: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Finding", "RULES", "run_checks", "render_findings", "reason_text"]
+__all__ = ["Finding", "RULES", "run_checks", "render_findings"]
