@@ -93,6 +93,7 @@ def connect(url: str) -> sqlite3.Connection:
         raise StoreError(f"cannot open {path}: {err}") from err
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache: bounded, and enough for a large refs index
     return conn
 
 
