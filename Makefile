@@ -1,6 +1,6 @@
 # medchain: the two commands are `make demo` and `make test`. Both install whatever is missing first,
 # from PyPI and npm only (see README "Toolchain"), then do their job. `make check` runs the assurance
-# gates (docs/assurance.md): static analysis, coverage and invariant fuzzing.
+# gates (docs/assurance.md): static analysis, coverage, invariant fuzzing and the gas snapshot.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -31,7 +31,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile test demo bench clean check slither coverage invariants forge-test
+.PHONY: help setup compile test demo bench clean check slither coverage invariants gas gas-snapshot forge-test
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -39,8 +39,9 @@ help:
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts"
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil"
-	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing (docs/assurance.md)"
-	@echo "make slither | coverage | invariants   one gate;  make forge-test ARGS=...   the forge tests, quickly"
+	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
+	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
+	@echo "make gas-snapshot   measure gas per benchmark operation and write gas-snapshot.json (commit it)"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -77,12 +78,14 @@ bench: compile $(EAS_STAMP)
 	$(VENV)/bin/python scripts/bench_provenance.py
 	$(VENV)/bin/python scripts/bench_audit.py
 
-# The assurance gates. `check` runs all three and fails if any fails (each reports on its own).
-check: setup
+# The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
+# gate measures ape's build of the contracts, hence `compile`.
+check: compile
 	@status=0; \
 	$(ASSURANCE) slither || status=1; \
 	$(ASSURANCE) coverage || status=1; \
 	$(ASSURANCE) invariants || status=1; \
+	$(ASSURANCE) gas || status=1; \
 	exit $$status
 
 slither: setup
@@ -93,6 +96,14 @@ coverage: setup
 
 invariants: setup
 	$(ASSURANCE) invariants
+
+# Gas per benchmark operation against the committed gas-snapshot.json (1 % tolerance, assurance.toml).
+gas: compile
+	$(ASSURANCE) gas
+
+# Measure and write gas-snapshot.json; commit it with the change that moved the figures.
+gas-snapshot: compile
+	$(ASSURANCE) gas --update
 
 # Unit, fuzz and (short) invariant tests under forge's default profile, e.g. ARGS="--match-path 'forge/unit/*'".
 forge-test: setup

@@ -176,11 +176,50 @@ def run_demo(
     )
     report.story += trail.story
     report.gas.update(trail.gas)
+    _pharmacy_claim_story(report, claims, token, provider, insurer, member(Role.PHARMACY), accounts[9], trail,
+                          workdir=workdir)
 
     from .audit.demo import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
 
     report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit", progress=progress)
     return report
+
+
+def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, provider: Any, insurer: Any, pharmacy: Any,
+                          patient: Any, trail: Any, *, workdir: Path) -> None:
+    """The pharmacy bills the pack it dispensed (paid once final), and is refused for one it did not dispense."""
+    from ape import chain
+
+    from .claims.client import pharmacy_claim_from_scan
+
+    usd = 10**6
+    # Patient B's pharmacy benefit: its own policy (limit 2,000, no deductible, 10 % coinsurance).
+    now = provider.get_block("latest").timestamp
+    policy = keccak(text="demo policy RX-B-003")
+    claims.registerPolicy(policy, patient.address, 2_000 * usd, 0, 1_000, now - 30 * 86400, now + 335 * 86400,
+                          sender=insurer)
+    key = load_codes_key(workdir / "pharmacy-codes-key.hex")
+    claim = pharmacy_claim_from_scan(trail.dispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
+                                     amount=45 * usd, codes_key=key)
+    receipt = claims.submitPharmacyClaim(claim.as_input(), sender=pharmacy)
+    report.gas["submitPharmacyClaim"] = receipt.gas_used
+    adjudicated = receipt.events.filter(claims.ClaimAdjudicated)[0]
+    shelf = pharmacy_claim_from_scan(trail.undispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
+                                     amount=45 * usd, codes_key=key)
+    rejected = claims.submitPharmacyClaims([shelf.as_input()], sender=pharmacy).events.filter(claims.ClaimRejected)
+    refusal = reason_text(rejected[0].reasonCode) if rejected else "accepted (unexpected)"
+    report.story.append(
+        f"the pharmacy billed patient B's pharmacy benefit for the pack it dispensed (claim id = the unit's id): "
+        f"{adjudicated.payable_ / usd:,.2f} test USD payable of 45.00; a claim for a pack still on its shelf was "
+        f"rejected ({refusal})"
+    )
+    # Paid only once the dispense can no longer be undone (EU FMD: 10 days), then withdrawn.
+    chain.pending_timestamp = provider.get_block("latest").timestamp + 10 * 86400 + 1
+    claims.settle([claim.claim_id], sender=pharmacy)
+    before = token.balanceOf(pharmacy.address)
+    claims.withdraw(sender=pharmacy)
+    report.story.append(f"ten days later the dispense was final: the claim was settled and the pharmacy withdrew "
+                        f"{(token.balanceOf(pharmacy.address) - before) / usd:,.2f} test USD")
 
 
 def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, hospital: Any,

@@ -62,33 +62,49 @@ def anvil_executable() -> str:
     return found
 
 
-@contextmanager
-def anvil(chain_id: int = 31337, *args: str, startup_timeout: float = 30.0) -> Iterator[Anvil]:
-    """Run anvil on a free loopback port for the duration of the ``with`` block."""
-    port = free_port()
+def start_anvil(chain_id: int = 31337, *args: str, port: int | None = None,
+                startup_timeout: float = 30.0) -> Anvil:
+    """Start anvil on ``port`` (a free one by default) and return once it answers; the caller stops it.
+
+    A fixed port lets a test stop a node and start it again at the same URL (``--state`` keeps the chain).
+    """
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id), *args],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                raise DevChainError(f"anvil exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if int(rpc(url, "eth_chainId", timeout=1.0), 16) == chain_id:
-                    break
-            except (OSError, DevChainError):
-                pass
-            if time.monotonic() > deadline:
-                raise DevChainError(f"anvil did not answer on {url} within {startup_timeout}s")
-            time.sleep(0.05)
-        yield Anvil(url=url, chain_id=chain_id, process=process)
-    finally:
-        process.terminate()
+    deadline = time.monotonic() + startup_timeout
+    while True:
+        if process.poll() is not None:
+            raise DevChainError(f"anvil exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            if int(rpc(url, "eth_chainId", timeout=1.0), 16) == chain_id:
+                return Anvil(url=url, chain_id=chain_id, process=process)
+        except (OSError, DevChainError):
+            pass
+        if time.monotonic() > deadline:
             process.kill()
             process.wait()
+            raise DevChainError(f"anvil did not answer on {url} within {startup_timeout}s")
+        time.sleep(0.05)
+
+
+def stop_anvil(node: Anvil, timeout: float = 10.0) -> None:
+    """SIGTERM (anvil writes its ``--state`` file on the way out), then SIGKILL if it lingers."""
+    node.process.terminate()
+    try:
+        node.process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        node.process.kill()
+        node.process.wait()
+
+
+@contextmanager
+def anvil(chain_id: int = 31337, *args: str, startup_timeout: float = 30.0) -> Iterator[Anvil]:
+    """Run anvil on a free loopback port for the duration of the ``with`` block."""
+    node = start_anvil(chain_id, *args, startup_timeout=startup_timeout)
+    try:
+        yield node
+    finally:
+        stop_anvil(node)

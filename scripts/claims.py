@@ -9,6 +9,8 @@
     ape run claims resolve 0xCLAIM --amount 800 --account insurer
     ape run claims settle 0xCLAIM... | --journal claims.csv.journal.sqlite --account anyone
     ape run claims withdraw --account hospital
+    ape run claims pharmacy "(01)09506000134352(17)271231(10)LOT42(21)SN0001" --policy 0xPOLICY --amount 12.50 \
+        --account pharmacy                                  (a claim for a pack the pharmacy dispensed)
 """
 
 from __future__ import annotations
@@ -19,18 +21,22 @@ from pathlib import Path
 import click
 from ape import project
 from ape.cli import ConnectedProviderCommand, account_option
+from web3.exceptions import ContractCustomError
 
 from medchain.claims.client import (
     ClaimsInputError,
     ClaimState,
+    describe_refusal,
     new_policy_id,
+    pharmacy_claim_from_scan,
     parse_amount,
     parse_bytes32,
     parse_coinsurance,
     parse_date,
     reason_text,
 )
-from medchain.claims.inputs import format_units
+from medchain.claims.inputs import ClaimInputError, format_units
+from medchain.claims.submission import load_codes_key
 from medchain.deployment import ManifestError, load_contract
 from medchain.records.receipts import Receipt, ReceiptError
 
@@ -251,3 +257,35 @@ def withdraw(provider, account, yes, manifest):
         raise click.ClickException(f"nothing to withdraw for {account.address}")
     ctx.claims.withdraw(sender=account)
     click.echo(f"withdrew {ctx.money(credit)} to {account.address}")
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("scan")
+@click.option("--policy", "policy_id", required=True, help="The patient's policy id (0x + 64 hex digits).")
+@click.option("--amount", required=True, help="The billed amount in tokens (12.50).")
+@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path), default=Path("codes-key.hex"),
+              show_default=True, help="32-byte key (hex) for the line item's hash; created on first use.")
+@click.option("--pharmacy", help="The pharmacy, when its insurer submits on its behalf (default: the account).")
+@yes_option
+@manifest_option
+def pharmacy(provider, account, scan, policy_id, amount, codes_key, pharmacy, yes, manifest):
+    """Claim for a pack the pharmacy dispensed (SCAN: its GS1 DataMatrix, as the scanner reads it)."""
+    _unattended(account, yes)
+    ctx = _Ctx(provider, manifest)
+    try:
+        key = load_codes_key(codes_key)
+    except ClaimInputError as err:
+        raise click.UsageError(f"--codes-key: {err.problems[0]}") from err
+    claim = _checked(lambda: pharmacy_claim_from_scan(
+        scan, policy_id=parse_bytes32("--policy", policy_id), pharmacy=pharmacy or account.address,
+        amount=parse_amount("--amount", amount, ctx.decimals), codes_key=key))
+    cid = "0x" + claim.claim_id.hex()
+    data = ctx.claims.submitPharmacyClaim.encode_input(claim.as_input())
+    try:  # a dry run first: a refused claim costs no gas
+        provider.web3.eth.call({"from": account.address, "to": ctx.claims.address, "data": data})
+    except ContractCustomError as err:
+        raise click.ClickException(f"claim {cid} refused: {describe_refusal(err.data)}") from err
+    ctx.claims.submitPharmacyClaim(claim.as_input(), sender=account)
+    state = ClaimState.from_view(cid, ctx.claims.claimOf(claim.claim_id))
+    click.echo(state.describe(ctx.decimals, ctx.symbol, ctx.claims.reviewWindow(), ctx.claims.appealWindow()))

@@ -17,14 +17,16 @@ from pathlib import Path
 
 import click
 from ape import project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape.cli import account_option
 
 from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
 from medchain.claims.client import reason_text
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.journal import JournalError
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
+from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract
+from medchain.rpc import describe, http_web3, node_unreachable
 
 def _progress_lines():
     """For logs (no terminal): one line per tenth of the claims mined."""
@@ -45,7 +47,7 @@ def _progress(p: Progress) -> None:
                f"{p.rate:,.0f} claims/s", err=True, nl=p.settled >= p.total)
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=NodeCommand)
 @account_option()
 @click.option("--file", "file_", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Claims: .csv, .jsonl or a FHIR R4 Bundle (.json).")
@@ -63,29 +65,40 @@ def _progress(p: Progress) -> None:
 @click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
 @click.option("--dry-run", is_flag=True, help="Check the file (and the policies on chain) and stop.")
+@click.option("--patience", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a node that does not answer, fails or does not mine, before stopping.")
 @click.option("--yes", "-y", is_flag=True, help="Sign without asking (keyfile accounts: APE_ACCOUNTS_<alias>_PASSPHRASE).")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path))
 def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_invalid, rejects, batch_size, window,
-        retry_rejected, dry_run, yes, manifest):
+        retry_rejected, dry_run, patience, yes, manifest):
     if yes and hasattr(account, "set_autosign"):
         account.set_autosign(True)
     try:
         contract = load_contract(project, provider, "ClaimSettlement", manifest)
         token = project.TestStableToken.at(contract.token())  # any ERC-20: only decimals() and symbol() are read
         decimals, symbol = token.decimals(), token.symbol()
+        # Our own HTTP connection: requests time out after --patience (ape's wait 30 minutes).
+        w3 = http_web3(provider.http_uri, timeout=patience) if provider.http_uri else provider.web3
         report = submit_file(
-            file_, w3=provider.web3, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
+            file_, w3=w3, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
             journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
             codes_key=load_codes_key(codes_key), decimals=decimals, mapping=load_mapping(mapping),
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
-            window=window, retry_rejected=retry_rejected, dry_run=dry_run,
-            progress=_progress if sys.stderr.isatty() else _progress_lines(),
+            window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,
+            stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
+            log=lambda message: click.echo(f"  {message}", err=True),
         )
     except ClaimInputError as err:
         raise click.ClickException(str(err)) from err
     except (ManifestError, JournalError, BulkSubmitError) as err:
         raise click.ClickException(str(err)) from err
+    except Exception as err:  # ape's own calls (manifest check, token) to a node that went away
+        if not node_unreachable(err):
+            raise
+        raise click.ClickException(f"the node at {provider.http_uri or provider.uri} is not answering "
+                                   f"({describe(err)}); nothing was sent: start it (or wait for it) and rerun the "
+                                   "same command") from None
     if report.rejects_file:
         click.echo(f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file}")
     if dry_run:

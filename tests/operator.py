@@ -36,23 +36,51 @@ class Operator:
 
     def add_account(self, alias: str) -> LocalAccount:
         """Create a key, import it as an ape keyfile account and fund it on the node."""
-        key = Account.create()
-        self.keys[alias] = key
+        return self.add_accounts(alias)[0]
+
+    def add_accounts(self, *aliases: str) -> list[LocalAccount]:
+        """:meth:`add_account` for several aliases, in one import process."""
+        keys = [Account.create() for _ in aliases]
+        self.keys.update(zip(aliases, keys))
+        pairs = [part for alias, key in zip(aliases, keys) for part in (alias, key.key.hex())]
         subprocess.run(
             [sys.executable, "-c",
-             "import sys; from ape_accounts import import_account_from_private_key as imp; "
-             "imp(sys.argv[1], sys.argv[2], sys.argv[3])", alias, PASSPHRASE, key.key.hex()],
+             "import sys; from ape_accounts import import_account_from_private_key as imp; a = sys.argv[2:]; "
+             "[imp(a[i], sys.argv[1], a[i + 1]) for i in range(0, len(a), 2)]", PASSPHRASE, *pairs],
             env=self.env, check=True, capture_output=True, cwd=PROJECT_ROOT,
         )
-        self.node.call("anvil_setBalance", [key.address, hex(10**20)])
-        return key
+        for key in keys:
+            self.node.call("anvil_setBalance", [key.address, hex(10**20)])
+        return keys
+
+    def command(self, script: str, *args: str, network: bool = True) -> list[str]:
+        return [APE, "run", *script.split(), *args, *(["--network", NETWORK] if network else [])]
 
     def run(self, script: str, *args: str, network: bool = True) -> subprocess.CompletedProcess:
-        cmd = [APE, "run", *script.split(), *args]
-        if network:
-            cmd += ["--network", NETWORK]
-        return subprocess.run(cmd, env=self.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(self.command(script, *args, network=network), env=self.env, capture_output=True,
+                              text=True, cwd=PROJECT_ROOT, timeout=600, stdin=subprocess.DEVNULL)
+
+    def start(self, script: str, *args: str) -> subprocess.Popen:
+        """Like :meth:`run`, in the background: the test acts on the node meanwhile, then ``communicate()``."""
+        return subprocess.Popen(self.command(script, *args), env=self.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+
+
+def web3_contract(w3, project, manifest: Path, name: str):
+    """A web3 contract object for ``name`` of the deployment recorded in ``manifest``."""
+    import json
+
+    abi = [item.model_dump(by_alias=True, mode="json") for item in getattr(project, name).contract_type.abi]
+    return w3.eth.contract(json.loads(Path(manifest).read_text())["contracts"][name]["address"], abi=abi)
+
+
+def send(w3, account: LocalAccount, call):
+    """Sign ``call`` locally with ``account``, send it and return its (successful) receipt."""
+    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+    assert receipt["status"] == 1
+    return receipt
 
 
 @contextmanager
@@ -70,8 +98,7 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
 
     with anvil(CONSORTIUM_CHAIN_ID) as node:
         op = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
-        for alias in aliases:
-            op.add_account(alias)
+        op.add_accounts(*aliases)
         manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
         result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
         assert result.returncode == 0, result.stdout + result.stderr
@@ -86,3 +113,19 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
         ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
         w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
         yield op, manifest
+
+
+def web3_contract(w3, project, manifest: Path, name: str):
+    """The deployed contract ``name`` of ``manifest`` as a web3.py contract (for set-up outside the scripts)."""
+    import json
+
+    abi = [item.model_dump(by_alias=True, mode="json") for item in getattr(project, name).contract_type.abi]
+    return w3.eth.contract(json.loads(Path(manifest).read_text())["contracts"][name]["address"], abi=abi)
+
+
+def send(w3, account: LocalAccount, call):
+    """Sign ``call`` (a web3.py contract function call) with ``account``, send it and wait: a mined success."""
+    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
+    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+    assert receipt["status"] == 1
+    return receipt

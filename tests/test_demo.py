@@ -76,3 +76,12 @@ def test_demo_ends_with_the_drug_trail(project, chain, accounts, tmp_path):
     assert "a pack with serial A9999 (not in the lot): UNKNOWN_SERIAL" in text
     assert "the regulator recalled lot" in text and "DrugProvenanceBatchRecalled" in text
     assert (tmp_path / "work" / "provenance" / "A2606.epcis.jsonld").is_file()
+    # The pharmacy's claim for the dispensed pack is paid (once the dispense is final); the shelf pack's is not.
+    assert "40.50 test USD payable of 45.00" in text and "rejected (1003 unit not dispensed by this pharmacy)" in text
+    assert "the claim was settled and the pharmacy withdrew 40.50 test USD" in text
+    claims = project.ClaimSettlement.at(_address(report, "ClaimSettlement"))
+    pharmacy = accounts[5]
+    paid = list(claims.ClaimSettled.range(0, chain.blocks.head.number + 1, search_topics={"provider": pharmacy.address}))
+    assert [log.amount for log in paid] == [40_500_000]
+    linked = list(claims.PharmacyClaimLinked.range(0, chain.blocks.head.number + 1))
+    assert [log.claimId for log in linked] == [log.claimId for log in paid]

@@ -4,11 +4,13 @@ pragma solidity 0.8.34;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {ConsortiumGated} from "../access/ConsortiumGated.sol";
 import {MemberRoles} from "../access/MemberRoles.sol";
 import {IClaimSettlement} from "../interfaces/IClaimSettlement.sol";
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
 import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 
 /// @title ClaimSettlement
@@ -20,7 +22,9 @@ import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 /// - per policy and policy year, `paid` (payable of claims not denied) never exceeds the annual limit;
 /// - for every insurer: funded − withdrawn = available + reserved + credited to providers from its pool;
 /// - the token balance of this contract = Σ (available + reserved) + Σ provider credits not withdrawn;
-/// - nobody withdraws more than they were credited.
+/// - nobody withdraws more than they were credited;
+/// - a pharmacy claim is credited only for a unit its pharmacy dispensed, once that dispense can no
+///   longer be reverted; a unit is claimed at most once (its id is the claim's id).
 ///
 /// Privacy: policy ids are opaque; line items live off chain (only `codesHash`); patients are addresses.
 contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTransient {
@@ -43,6 +47,13 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     uint16 public constant REASON_NOT_SUBMITTER = 1001;
     /// @notice medchain's own code: the billed amount is zero or too large for the accounting.
     uint16 public constant REASON_INVALID_AMOUNT = 1002;
+    /// @notice medchain's own code: the pharmacy did not dispense this unit (never dispensed, dispensed
+    /// by another pharmacy, or the dispense was reverted).
+    uint16 public constant REASON_UNIT_NOT_DISPENSED = 1003;
+    /// @notice medchain's own code: the unit's batch is recalled.
+    uint16 public constant REASON_BATCH_RECALLED = 1004;
+    /// @notice medchain's own code: the unit's batch is quarantined (a claim may be submitted once released).
+    uint16 public constant REASON_BATCH_QUARANTINED = 1005;
 
     /// @notice Purpose HPAYMT and category billing-and-claims, as in {ConsentRegistry}.
     uint256 public constant CONSENT_PURPOSE = 1 << 1;
@@ -50,8 +61,14 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
     uint64 public constant POLICY_YEAR = 365 days;
 
+    /// @dev {IDrugProvenance} batch statuses (its BATCH_QUARANTINED and BATCH_RECALLED).
+    uint8 private constant _BATCH_QUARANTINED = 2;
+    uint8 private constant _BATCH_RECALLED = 3;
+
     IConsentRegistry public immutable consent;
     IRecordAnchor public immutable recordAnchor;
+    /// @notice Drug provenance: who dispensed which unit (for pharmacy claims).
+    IDrugProvenance public immutable provenance;
     IERC20 public immutable token;
     /// @notice Seconds after adjudication during which the insurer may deny; settlement comes after.
     uint64 public immutable reviewWindow;
@@ -79,8 +96,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         uint128 paid;
     }
 
-    /// @dev One slot, 248 bits, low to high: [status 8 | reasonCode 16 | policyYear 16 | decidedAt 40 |
-    /// disputed 8 | providerIndex 32 | policyIndex 32 | payable 96]. Provider and policy are stored as
+    /// @dev One slot, low to high: [status 8 | reasonCode 16 | policyYear 16 | decidedAt 40 |
+    /// disputed 8 | providerIndex 32 | policyIndex 32 | payable 96 | pharmacy 8]. Provider and policy are stored as
     /// indices (`_providers`, `_policyIds`) so that a claim costs one new slot, not two. The billed
     /// amount lives in events only; the deductible a claim used is kept apart, and only when non-zero.
     struct Claim {
@@ -92,6 +109,17 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         uint32 providerIndex;
         uint32 policyIndex;
         uint96 payable_;
+        bool pharmacy;
+    }
+
+    /// @dev A claim being recorded (in memory, shared by provider and pharmacy claims).
+    struct Submission {
+        bytes32 claimId;
+        bytes32 policyId;
+        address provider;
+        uint256 amount;
+        uint64 serviceDate;
+        bool pharmacy;
     }
 
     /// @dev One slot per insurer.
@@ -114,6 +142,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// @param registry_ Consortium membership.
     /// @param consent_ Patient consent: the insurer needs HPAYMT consent to billing-and-claims data.
     /// @param recordAnchor_ Anchored evidence.
+    /// @param provenance_ Drug provenance: the dispensed units that pharmacy claims bill for.
     /// @param token_ The settlement stable token.
     /// @param reviewWindow_ Seconds the insurer has to deny after adjudication.
     /// @param appealWindow_ Seconds the provider has to dispute after a denial or partial payment.
@@ -122,17 +151,20 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         IConsortiumRegistry registry_,
         IConsentRegistry consent_,
         IRecordAnchor recordAnchor_,
+        IDrugProvenance provenance_,
         IERC20 token_,
         uint64 reviewWindow_,
         uint64 appealWindow_,
         uint64 timelyFilingLimit_
     ) ConsortiumGated(registry_) {
-        if (address(consent_) == address(0) || address(recordAnchor_) == address(0) || address(token_) == address(0)) {
-            revert ClaimSettlementZeroAddress();
-        }
+        if (
+            address(consent_) == address(0) || address(recordAnchor_) == address(0)
+                || address(provenance_) == address(0) || address(token_) == address(0)
+        ) revert ClaimSettlementZeroAddress();
         if (reviewWindow_ == 0 || appealWindow_ == 0 || timelyFilingLimit_ == 0) revert ClaimSettlementInvalidWindow();
         consent = consent_;
         recordAnchor = recordAnchor_;
+        provenance = provenance_;
         token = token_;
         reviewWindow = reviewWindow_;
         appealWindow = appealWindow_;
@@ -219,6 +251,36 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         }
     }
 
+    /// @notice Submits a pharmacy's claim for one dispensed unit; a refused claim reverts with
+    /// {ClaimSettlementRejected} and its reason code.
+    /// @dev Requirements: the caller is the pharmacy or the policy's insurer, and every check of
+    /// {submitPharmacyClaims} passes. Emits {ClaimSubmitted}, {PharmacyClaimLinked} and {ClaimAdjudicated}.
+    function submitPharmacyClaim(PharmacyClaimInput calldata c) external returns (bytes32 claimId) {
+        uint16 reason;
+        (claimId, reason) = _submitPharmacy(c);
+        if (reason != 0) {
+            if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.pharmacy);
+            revert ClaimSettlementRejected(claimId, reason);
+        }
+    }
+
+    /// @notice Submits many pharmacy claims; a refused claim emits {ClaimRejected}, the others proceed.
+    /// @dev The claim id is the unit's id ({pharmacyClaimIdOf}) and the service date the dispense's time.
+    /// Checks, each with its reason code: submitter is the pharmacy or the policy's insurer (1001); the unit
+    /// was not claimed before, under any policy (18); amount fits (1002); the policy exists (31); the unit
+    /// is dispensed, by this pharmacy (1003); the policy covers the dispense date (26, 27) and it is within
+    /// the timely-filing limit (29); the pharmacy is an active PHARMACY (185); the batch is not recalled
+    /// (1004) nor quarantined (1005); the patient consents to the insurer for HPAYMT (197).
+    /// Settlement later waits until the dispense can no longer be reverted, and voids the claim if it was.
+    function submitPharmacyClaims(PharmacyClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
+        claimIds = new bytes32[](cs.length);
+        for (uint256 i; i < cs.length; ++i) {
+            uint16 reason;
+            (claimIds[i], reason) = _submitPharmacy(cs[i]);
+            if (reason != 0) emit ClaimRejected(claimIds[i], reason);
+        }
+    }
+
     /// @notice Completes a claim waiting for funds, once the insurer's pool covers it.
     /// @dev Requirements: status PendingFunds; the pool's available funds cover the payable amount.
     /// Emits a {ClaimAdjudicated} event.
@@ -259,17 +321,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         } else if (status != Status.PendingFunds) {
             revert ClaimSettlementWrongStatus(claimId, status);
         }
-        Usage storage usage = _usage[policyId][claim.policyYear];
-        usage.paid -= claim.payable_;
-        uint256 deductibleApplied = _deductibleApplied[claimId];
-        if (deductibleApplied != 0) {
-            usage.deductibleMet -= uint128(deductibleApplied);
-            delete _deductibleApplied[claimId];
-        }
-        claim.payable_ = 0;
-        claim.status = Status.Denied;
-        claim.reasonCode = reasonCode;
-        claim.decidedAt = uint40(block.timestamp);
+        _cancel(claimId, claim, policyId, reasonCode);
         emit ClaimDenied(claimId, insurer, reasonCode);
     }
 
@@ -334,7 +386,10 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
     /// @notice Credits providers for every settleable claim in `claimIds` (Approved or Partial after
     /// the review window, or Resolved); others are skipped. Anyone may call it.
-    /// @dev A claim is credited at most once: it becomes Settled. Emits a {ClaimSettled} event per claim.
+    /// @dev A claim is credited at most once: it becomes Settled. A pharmacy claim is credited only once
+    /// its unit's dispense can no longer be reverted (EU FMD: 10 days), and is voided (Denied, reason
+    /// 1003, reservation and policy-year usage given back) if the dispense was reverted.
+    /// Emits a {ClaimSettled} event per claim credited, a {ClaimVoided} event per claim voided.
     /// @return settled How many claims were credited.
     function settle(bytes32[] calldata claimIds) external returns (uint256 settled) {
         for (uint256 i; i < claimIds.length; ++i) {
@@ -346,7 +401,20 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
             if (!due) continue;
             uint96 amount = claim.payable_;
             address provider = _providers[claim.providerIndex];
-            _pools[_policies[_policyIds[claim.policyIndex]].insurer].reserved -= amount;
+            Pool storage pool = _pools[_policies[_policyIds[claim.policyIndex]].insurer];
+            if (claim.pharmacy) {
+                (address dispenser,, uint64 revertibleUntil) = provenance.unitDispense(claimIds[i]);
+                if (dispenser != provider) {
+                    // The dispense was reverted: nothing was delivered, nothing is paid.
+                    pool.reserved -= amount;
+                    pool.available += amount;
+                    _cancel(claimIds[i], claim, _policyIds[claim.policyIndex], REASON_UNIT_NOT_DISPENSED);
+                    emit ClaimVoided(claimIds[i], provider, REASON_UNIT_NOT_DISPENSED);
+                    continue;
+                }
+                if (block.timestamp < revertibleUntil) continue;
+            }
+            pool.reserved -= amount;
             _credits[provider] += amount;
             claim.status = Status.Settled;
             emit ClaimSettled(claimIds[i], provider, amount);
@@ -377,12 +445,19 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         return keccak256(abi.encode(policyId, provider, serviceDate, codesHash));
     }
 
+    /// @notice The id of a pharmacy's claim for unit `serialHash` of `batchId`: the unit's id,
+    /// keccak256(abi.encode(batchId, serialHash)), as in {IDrugProvenance-unitIdOf}.
+    function pharmacyClaimIdOf(bytes32 batchId, bytes32 serialHash) public pure returns (bytes32) {
+        return Hashes.efficientKeccak256(batchId, serialHash);
+    }
+
     /// @notice A claim's state.
     function claimOf(bytes32 claimId) external view returns (ClaimView memory v) {
         Claim memory c = _claims[claimId];
         return ClaimView(
             c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex], _providers[c.providerIndex], c.status,
-            c.reasonCode, c.policyYear, c.decidedAt, c.disputed, c.payable_, uint96(_deductibleApplied[claimId])
+            c.reasonCode, c.policyYear, c.decidedAt, c.disputed, c.payable_, uint96(_deductibleApplied[claimId]),
+            c.pharmacy
         );
     }
 
@@ -440,11 +515,23 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         address insurer = policy.insurer;
         reason = _check(c, claimId, policy, insurer);
         if (reason != 0) return (claimId, reason);
-        _record(c, claimId, policy, insurer);
+        _record(Submission(claimId, c.policyId, c.provider, c.amount, c.serviceDate, false), policy, insurer);
+    }
+
+    /// @dev Checks and adjudicates one pharmacy claim. Returns a non-zero reason code when refused.
+    function _submitPharmacy(PharmacyClaimInput calldata c) private returns (bytes32 claimId, uint16 reason) {
+        claimId = pharmacyClaimIdOf(c.batchId, c.serialHash);
+        Policy storage policy = _policies[c.policyId];
+        address insurer = policy.insurer;
+        uint64 dispensedAt;
+        (reason, dispensedAt) = _checkPharmacy(c, claimId, policy, insurer);
+        if (reason != 0) return (claimId, reason);
+        _record(Submission(claimId, c.policyId, c.pharmacy, c.amount, dispensedAt, true), policy, insurer);
+        emit PharmacyClaimLinked(claimId, c.batchId, c.serialHash);
     }
 
     /// @dev Adjudicates an accepted claim, updates the policy year and the pool, stores the claim.
-    function _record(ClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer) private {
+    function _record(Submission memory c, Policy storage policy, address insurer) private {
         uint256 year = (c.serviceDate - policy.validFrom) / POLICY_YEAR;
         Usage storage usage = _usage[c.policyId][year];
         (uint256 deductibleApplied, uint256 payable_, uint16 adjustment) = _adjudicate(c.amount, policy, usage);
@@ -452,14 +539,31 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         usage.deductibleMet += uint128(deductibleApplied);
         usage.paid += uint128(payable_);
 
-        if (deductibleApplied != 0) _deductibleApplied[claimId] = deductibleApplied;
+        if (deductibleApplied != 0) _deductibleApplied[c.claimId] = deductibleApplied;
 
         Status status = payable_ == 0 ? Status.Denied : _reserve(insurer, payable_, adjustment);
-        _claims[claimId] = Claim(
+        _claims[c.claimId] = Claim(
             status, adjustment, uint16(year), uint40(block.timestamp), false, _indexOf(c.provider), policy.index,
-            uint96(payable_)
+            uint96(payable_), c.pharmacy
         );
-        _emitSubmitted(c, claimId, insurer, status, payable_, adjustment);
+        emit ClaimSubmitted(c.claimId, c.policyId, c.provider, insurer, uint128(c.amount), c.serviceDate);
+        emit ClaimAdjudicated(c.claimId, status, c.amount - payable_, payable_, adjustment);
+    }
+
+    /// @dev Denies a claim whose reservation (if any) is already released: gives the policy year back
+    /// the limit and deductible it used.
+    function _cancel(bytes32 claimId, Claim storage claim, bytes32 policyId, uint16 reasonCode) private {
+        Usage storage usage = _usage[policyId][claim.policyYear];
+        usage.paid -= claim.payable_;
+        uint256 deductibleApplied = _deductibleApplied[claimId];
+        if (deductibleApplied != 0) {
+            usage.deductibleMet -= uint128(deductibleApplied);
+            delete _deductibleApplied[claimId];
+        }
+        claim.payable_ = 0;
+        claim.status = Status.Denied;
+        claim.reasonCode = reasonCode;
+        claim.decidedAt = uint40(block.timestamp);
     }
 
     /// @dev The provider's index in `_providers`, given on its first accepted claim.
@@ -481,18 +585,6 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         return adjustment == REASON_BENEFIT_MAXIMUM ? Status.Partial : Status.Approved;
     }
 
-    function _emitSubmitted(
-        ClaimInput calldata c,
-        bytes32 claimId,
-        address insurer,
-        Status status,
-        uint256 payable_,
-        uint16 adjustment
-    ) private {
-        emit ClaimSubmitted(claimId, c.policyId, c.provider, insurer, c.amount, c.serviceDate);
-        emit ClaimAdjudicated(claimId, status, c.amount - payable_, payable_, adjustment);
-    }
-
     /// @dev The submission checks, cheapest first; 0 when all pass.
     function _check(ClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer)
         private
@@ -511,6 +603,33 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         if (!consent.hasConsent(policy.patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) return REASON_CONSENT_ABSENT;
         if (!_evidenceHolds(c)) return REASON_EVIDENCE_MISSING;
         return 0;
+    }
+
+    /// @dev The pharmacy-claim checks, cheapest first; (0, dispense time) when all pass.
+    function _checkPharmacy(PharmacyClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer)
+        private
+        view
+        returns (uint16, uint64)
+    {
+        if (msg.sender != c.pharmacy && (insurer == address(0) || msg.sender != insurer)) {
+            return (REASON_NOT_SUBMITTER, 0);
+        }
+        if (_claims[claimId].status != Status.None) return (REASON_DUPLICATE, 0);
+        if (c.amount == 0 || c.amount > type(uint96).max) return (REASON_INVALID_AMOUNT, 0);
+        if (insurer == address(0)) return (REASON_NOT_INSURED, 0);
+        (address dispenser, uint64 dispensedAt,) = provenance.unitDispense(claimId);
+        if (dispenser == address(0) || dispenser != c.pharmacy) return (REASON_UNIT_NOT_DISPENSED, 0);
+        if (dispensedAt < policy.validFrom) return (REASON_BEFORE_COVERAGE, 0);
+        if (dispensedAt >= policy.validUntil) return (REASON_COVERAGE_TERMINATED, 0);
+        if (block.timestamp - dispensedAt > timelyFilingLimit) return (REASON_TIMELY_FILING, 0);
+        if (!registry.isActiveMember(c.pharmacy, MemberRoles.PHARMACY)) return (REASON_PROVIDER_INELIGIBLE, 0);
+        (,, uint8 batchStatus,,) = provenance.batchOf(c.batchId);
+        if (batchStatus == _BATCH_RECALLED) return (REASON_BATCH_RECALLED, 0);
+        if (batchStatus == _BATCH_QUARANTINED) return (REASON_BATCH_QUARANTINED, 0);
+        if (!consent.hasConsent(policy.patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) {
+            return (REASON_CONSENT_ABSENT, 0);
+        }
+        return (0, dispensedAt);
     }
 
     /// @dev The evidence is anchored by the claim's provider (alone, or in a batch of its) and not retracted.

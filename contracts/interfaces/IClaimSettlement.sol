@@ -38,6 +38,24 @@ interface IClaimSettlement {
         bytes32[] evidenceProof;
     }
 
+    /// @notice A pharmacy's claim for one dispensed unit (pack) of a drug batch. Its id is the unit's id,
+    /// keccak256(abi.encode(batchId, serialHash)), so that a unit is claimed at most once; its service
+    /// date is the dispense's time, read from the provenance contract.
+    /// @param policyId The patient's policy.
+    /// @param pharmacy The pharmacy that dispensed the unit and will be paid.
+    /// @param amount Billed amount, in settlement-token units.
+    /// @param codesHash Keyed hash of the line items (product, quantity, dispensing codes), kept off chain.
+    /// @param batchId The unit's batch (see {IDrugProvenance-batchIdOf}).
+    /// @param serialHash keccak256 of the unit's serial number.
+    struct PharmacyClaimInput {
+        bytes32 policyId;
+        address pharmacy;
+        uint128 amount;
+        bytes32 codesHash;
+        bytes32 batchId;
+        bytes32 serialHash;
+    }
+
     /// @notice A claim's state, decoded.
     struct ClaimView {
         bytes32 policyId;
@@ -49,6 +67,7 @@ interface IClaimSettlement {
         bool disputed;
         uint96 payable_;
         uint96 deductibleApplied;
+        bool pharmacyClaim;
     }
 
     /// @notice Thrown when an address argument is zero.
@@ -118,6 +137,11 @@ interface IClaimSettlement {
     event ClaimAdjudicated(
         bytes32 indexed claimId, Status outcome, uint256 patientShare, uint256 payable_, uint16 reasonCode
     );
+    /// @notice Emitted with {ClaimSubmitted} for a pharmacy's claim: the dispensed unit it bills for.
+    event PharmacyClaimLinked(bytes32 indexed claimId, bytes32 indexed batchId, bytes32 serialHash);
+    /// @notice Emitted when settlement finds that a pharmacy claim's unit is no longer dispensed by its
+    /// pharmacy (the dispense was reverted): the claim is denied with `reasonCode` and its reservation freed.
+    event ClaimVoided(bytes32 indexed claimId, address indexed provider, uint16 reasonCode);
     /// @notice Emitted when a claim is refused at submission (in a batch; single submissions revert).
     event ClaimRejected(bytes32 indexed claimId, uint16 reasonCode);
     /// @notice Emitted when the insurer denies a claim within its review window.

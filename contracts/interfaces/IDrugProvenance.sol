@@ -245,6 +245,17 @@ interface IDrugProvenance {
         view
         returns (address pharmacy, uint40 dispensedAt);
 
+    /// @notice The dispense of unit `unitId` (see {unitIdOf}): the pharmacy, when, and until when it may
+    /// still be reverted (zeros if not dispensed, or reverted). For the claims contract: a pharmacy's
+    /// claim is paid only for a unit that pharmacy dispensed, once the dispense can no longer be undone.
+    function unitDispense(bytes32 unitId)
+        external
+        view
+        returns (address pharmacy, uint64 dispensedAt, uint64 revertibleUntil);
+
+    /// @notice The id of unit `serialHash` of `batchId`: keccak256(abi.encode(batchId, serialHash)).
+    function unitIdOf(bytes32 batchId, bytes32 serialHash) external pure returns (bytes32);
+
     /// @notice Batch `batchId`: manufacturer (zero if unknown), expiry (unix day), status (one of the
     /// `BATCH_*` constants, 0 if unknown), commissioned quantity and serials root.
     function batchOf(bytes32 batchId)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ConsortiumGated} from "../access/ConsortiumGated.sol";
 import {MemberRoles} from "../access/MemberRoles.sol";
@@ -77,7 +78,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// block, addressee and quantity apart. An id is unique among shipments in transit; once received,
     /// it can recur only within the same block.
     mapping(bytes32 shipmentId => bytes32 batchId) private _shipments;
-    mapping(bytes32 batchId => mapping(bytes32 serialHash => Dispense)) private _dispensed;
+    /// @dev Keyed by unit id, keccak256(abi.encode(batchId, serialHash)) (see {unitIdOf}): the same
+    /// two hashes a nested mapping costs, and one key the claims contract can look a unit up by.
+    mapping(bytes32 unitId => Dispense) private _dispensed;
 
     /// @param registry_ The consortium registry: roles and suspensions are read from it live.
     constructor(IConsortiumRegistry registry_) ConsortiumGated(registry_) {}
@@ -149,23 +152,25 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) {
             revert DrugProvenanceUnknownSerial(batchId, serialHash);
         }
-        Dispense memory previous = _dispensed[batchId][serialHash];
+        bytes32 unitId = _unitId(batchId, serialHash);
+        Dispense memory previous = _dispensed[unitId];
         if (previous.pharmacy != address(0)) {
             revert DrugProvenanceAlreadyDispensed(batchId, serialHash, previous.pharmacy, previous.dispensedAt);
         }
         _debit(batchId, batch, msg.sender, 1);
-        _dispensed[batchId][serialHash] = Dispense(msg.sender, uint40(block.timestamp));
+        _dispensed[unitId] = Dispense(msg.sender, uint40(block.timestamp));
         emit Dispensed(batchId, serialHash, msg.sender);
     }
 
     /// @inheritdoc IDrugProvenance
     function revertDispense(bytes32 batchId, bytes32 serialHash) external onlyActiveMember(MemberRoles.PHARMACY) {
-        Dispense memory unit = _dispensed[batchId][serialHash];
+        bytes32 unitId = _unitId(batchId, serialHash);
+        Dispense memory unit = _dispensed[unitId];
         if (unit.pharmacy == address(0)) revert DrugProvenanceNotDispensed(batchId, serialHash);
         if (unit.pharmacy != msg.sender) revert DrugProvenanceNotDispenser(batchId, serialHash, unit.pharmacy, msg.sender);
         uint256 closedAt = uint256(unit.dispensedAt) + REVERT_WINDOW;
         if (block.timestamp >= closedAt) revert DrugProvenanceRevertWindowClosed(batchId, serialHash, closedAt);
-        delete _dispensed[batchId][serialHash];
+        delete _dispensed[unitId];
         _credit(batchId, _batches[batchId], msg.sender, 1);
         emit DispenseReverted(batchId, serialHash, msg.sender);
     }
@@ -244,7 +249,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         Batch memory batch = _batches[batchId];
         if (batch.manufacturer == address(0)) return UNIT_UNKNOWN_BATCH;
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) return UNIT_UNKNOWN_SERIAL;
-        if (_dispensed[batchId][serialHash].pharmacy != address(0)) return UNIT_ALREADY_DISPENSED;
+        if (_dispensed[_unitId(batchId, serialHash)].pharmacy != address(0)) return UNIT_ALREADY_DISPENSED;
         if (batch.status == BATCH_RECALLED) return UNIT_RECALLED;
         if (batch.status == BATCH_QUARANTINED) return UNIT_QUARANTINED;
         if (_expired(batch.expiryDay)) return UNIT_EXPIRED;
@@ -259,7 +264,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
 
     /// @inheritdoc IDrugProvenance
     function dispenserOf(bytes32 batchId, bytes32 serialHash) external view returns (address pharmacy) {
-        return _dispensed[batchId][serialHash].pharmacy;
+        return _dispensed[_unitId(batchId, serialHash)].pharmacy;
     }
 
     /// @inheritdoc IDrugProvenance
@@ -268,8 +273,24 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         view
         returns (address pharmacy, uint40 dispensedAt)
     {
-        Dispense memory unit = _dispensed[batchId][serialHash];
+        Dispense memory unit = _dispensed[_unitId(batchId, serialHash)];
         return (unit.pharmacy, unit.dispensedAt);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function unitDispense(bytes32 unitId)
+        external
+        view
+        returns (address pharmacy, uint64 dispensedAt, uint64 revertibleUntil)
+    {
+        Dispense memory unit = _dispensed[unitId];
+        if (unit.pharmacy == address(0)) return (address(0), 0, 0);
+        return (unit.pharmacy, unit.dispensedAt, uint64(unit.dispensedAt + REVERT_WINDOW));
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function unitIdOf(bytes32 batchId, bytes32 serialHash) external pure returns (bytes32) {
+        return _unitId(batchId, serialHash);
     }
 
     /// @inheritdoc IDrugProvenance
@@ -399,6 +420,11 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     }
 
     /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value, as in RecordAnchor.
+    /// @dev A unit's id: keccak256(abi.encode(batchId, serialHash)).
+    function _unitId(bytes32 batchId, bytes32 serialHash) private pure returns (bytes32) {
+        return Hashes.efficientKeccak256(batchId, serialHash);
+    }
+
     function _leaf(bytes32 serialHash) private pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(serialHash))));
     }

@@ -17,9 +17,9 @@ import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 /// @title Fixture
 /// @notice A deployed medchain suite for forge tests: a registry governed by `gov` with one provider,
 /// a second provider, an insurer and a regulator; the consent registry, record anchor, a test stable
-/// token and claim settlement; helpers for the usual set-up steps. Values mirror tests/claims/conftest.py.
-/// `deployProvenance` adds the drug supply chain (two manufacturers, a distributor, two pharmacies) and
-/// DrugProvenance on top of the same registry.
+/// token, drug provenance and claim settlement; helpers for the usual set-up steps. Values mirror
+/// tests/claims/conftest.py. `deployProvenance` adds the drug supply chain (two manufacturers, a
+/// distributor, two pharmacies) to the same registry.
 abstract contract Fixture is Test {
     uint64 internal constant REVIEW = 3 days;
     uint64 internal constant APPEAL = 30 days;
@@ -74,14 +74,19 @@ abstract contract Fixture is Test {
         consent = new ConsentRegistry(registry, EMERGENCY);
         anchors = new RecordAnchor(registry);
         token = new TestStableToken();
-        claims = new ClaimSettlement(registry, consent, anchors, token, REVIEW, APPEAL, FILING);
+        provenance = new DrugProvenance(registry);
+        claims = new ClaimSettlement(registry, consent, anchors, provenance, token, REVIEW, APPEAL, FILING);
         start = uint64(block.timestamp - 30 days);
     }
 
-    /// @dev deploySuite, plus the supply-chain members (manufacturers `maker` and `maker2`, distributor
-    /// `wholesaler`, pharmacies `pharmacy` and `pharmacy2`; `regulator` is the fixture's) and DrugProvenance.
+    /// @dev deploySuite, plus the supply-chain members: manufacturers `maker` and `maker2`, distributor
+    /// `wholesaler`, pharmacies `pharmacy` and `pharmacy2` (`regulator` is the fixture's).
     function deployProvenance() internal {
         deploySuite();
+        registerSupplyChain();
+    }
+
+    function registerSupplyChain() internal {
         vm.startPrank(gov);
         registry.registerMember(maker, MemberRoles.MANUFACTURER, keccak256("maker licence"));
         registry.registerMember(maker2, MemberRoles.MANUFACTURER, keccak256("maker2 licence"));
@@ -89,7 +94,6 @@ abstract contract Fixture is Test {
         registry.registerMember(pharmacy, MemberRoles.PHARMACY, keccak256("pharmacy licence"));
         registry.registerMember(pharmacy2, MemberRoles.PHARMACY, keccak256("pharmacy2 licence"));
         vm.stopPrank();
-        provenance = new DrugProvenance(registry);
     }
 
     /// @dev deploySuite, plus the patient's HPAYMT consent to the insurer, a policy and a funded pool.
@@ -142,6 +146,19 @@ abstract contract Fixture is Test {
     /// @dev OpenZeppelin's commutative pair hash (sorted).
     function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
         return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+    }
+
+    /// @dev A four-value tree with OpenZeppelin's sorted pair hashing: its root and each value's proof.
+    function fourLeafTree(bytes32[4] memory s) internal pure returns (bytes32 r, bytes32[][4] memory p) {
+        bytes32[4] memory l = [leaf(s[0]), leaf(s[1]), leaf(s[2]), leaf(s[3])];
+        bytes32 left = hashPair(l[0], l[1]);
+        bytes32 right = hashPair(l[2], l[3]);
+        r = hashPair(left, right);
+        for (uint256 i; i < 4; ++i) {
+            p[i] = new bytes32[](2);
+            p[i][0] = l[i ^ 1];
+            p[i][1] = i < 2 ? right : left;
+        }
     }
 
     /// @dev A two-record batch: its root and the proof of each record.

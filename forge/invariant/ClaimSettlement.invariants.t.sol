@@ -7,13 +7,15 @@ import {Vm} from "../base/Vm.sol";
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 import {ClaimSettlement} from "../../contracts/claims/ClaimSettlement.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
 import {TestStableToken} from "../../contracts/test/TestStableToken.sol";
 
 /// @notice Drives ClaimSettlement with two insurers (a policy each), two providers and a patient:
 /// single and batch submissions across policy years, funding and withdrawals, adjudication of pending
 /// claims, denials, disputes and resolutions, settlement of random slices, provider withdrawals and
-/// time. It accounts every token movement from the contract's events and return values.
+/// time; and a pharmacy that dispenses units of fresh batches, claims for them (or for units it did not
+/// dispense) and reverts dispenses. It accounts every token movement from the events and return values.
 contract ClaimsHandler is Test {
     uint256 internal constant YEAR = 365 days;
 
@@ -25,6 +27,16 @@ contract ClaimsHandler is Test {
     address[2] internal _insurers;
     bytes32[2] internal _policies;
     address[2] internal _providers;
+    DrugProvenance public provenance;
+    address public maker;
+    address public pharmacy;
+
+    struct Unit {
+        bytes32 batchId;
+        bytes32 serialHash;
+    }
+
+    Unit[] internal _units;
 
     bytes32[] internal _ids;
     mapping(bytes32 claimId => address) public insurerOf;
@@ -62,6 +74,13 @@ contract ClaimsHandler is Test {
 
     function ids() external view returns (bytes32[] memory) {
         return _ids;
+    }
+
+    /// @dev Set-up (not a fuzzed action): the supply chain the pharmacy paths use.
+    function useSupplyChain(DrugProvenance provenance_, address maker_, address pharmacy_) external {
+        provenance = provenance_;
+        maker = maker_;
+        pharmacy = pharmacy_;
     }
 
     function noteFunded(address insurer, uint256 amount) external {
@@ -132,6 +151,7 @@ contract ClaimsHandler is Test {
         if (_ids.length == 0) return;
         bytes32 id = _ids[pick % _ids.length];
         address provider = claims.claimOf(id).provider;
+        if (provider == pharmacy) return; // only PROVIDER members anchor evidence, which a dispute needs
         bytes32 evidence = _anchor(provider);
         vm.prank(provider);
         try claims.dispute(id, evidence) {} catch {}
@@ -158,8 +178,54 @@ contract ClaimsHandler is Test {
         assertEq(settled, absorbed, "settle returns how many ClaimSettled it emitted");
     }
 
+    /// @dev A fresh two-unit batch reaches the pharmacy, which dispenses the first unit (the second stays
+    /// in its stock: claims for it are refused as not dispensed).
+    function dispenseFresh(uint256 seed) external {
+        bytes32 a = keccak256(abi.encode("serial", ++_nonce));
+        bytes32 b = keccak256(abi.encode("serial", ++_nonce));
+        bytes32 la = keccak256(bytes.concat(keccak256(abi.encode(a))));
+        bytes32 lb = keccak256(bytes.concat(keccak256(abi.encode(b))));
+        bytes32[] memory proof = new bytes32[](1);
+        proof[0] = lb;
+        vm.startPrank(maker);
+        bytes32 batchId = provenance.commissionBatch(
+            9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2,
+            la < lb ? keccak256(abi.encode(la, lb)) : keccak256(abi.encode(lb, la))
+        );
+        bytes32 shipment = provenance.ship(batchId, pharmacy, 2);
+        vm.stopPrank();
+        vm.startPrank(pharmacy);
+        provenance.receiveShipment(shipment);
+        provenance.dispense(batchId, a, proof);
+        vm.stopPrank();
+        _units.push(Unit(batchId, a));
+        if (seed % 4 == 0) _units.push(Unit(batchId, b)); // sometimes a unit never dispensed
+    }
+
+    function pharmacyClaim(uint256 pick, uint128 amount, uint256 policySeed, bool byInsurer) external {
+        if (_units.length == 0) return;
+        Unit memory u = _units[pick % _units.length];
+        IClaimSettlement.PharmacyClaimInput memory c = IClaimSettlement.PharmacyClaimInput(
+            _policies[policySeed % 2], pharmacy, uint128(bound(amount, 1, 1_500e6)), bytes32(pick), u.batchId,
+            u.serialHash
+        );
+        vm.prank(byInsurer ? _insurers[policySeed % 2] : pharmacy);
+        try claims.submitPharmacyClaim(c) returns (bytes32 id) {
+            assertEq(id, provenance.unitIdOf(u.batchId, u.serialHash), "a pharmacy claim's id is its unit's");
+            _track(id);
+        } catch {}
+        _absorbSettlements();
+    }
+
+    function revertDispense(uint256 pick) external {
+        if (_units.length == 0) return;
+        Unit memory u = _units[pick % _units.length];
+        vm.prank(pharmacy);
+        try provenance.revertDispense(u.batchId, u.serialHash) {} catch {}
+    }
+
     function withdraw(uint256 who) external {
-        address provider = _providers[who % 2];
+        address provider = who % 3 == 2 ? pharmacy : _providers[who % 2];
         uint256 credit = claims.creditOf(provider);
         uint256 before = token.balanceOf(provider);
         vm.prank(provider);
@@ -250,9 +316,11 @@ contract ClaimSettlementInvariants is Fixture {
         vm.prank(insurerB);
         token.approve(address(claims), type(uint256).max);
 
+        registerSupplyChain();
         handler = new ClaimsHandler(
             claims, anchors, token, start, [insurer, insurerB], [POLICY, POLICY_B], [hospital, clinic]
         );
+        handler.useSupplyChain(provenance, maker, pharmacy);
         for (uint256 i; i < 2; ++i) {
             address ins = i == 0 ? insurer : insurerB;
             vm.prank(ins);
@@ -260,7 +328,7 @@ contract ClaimSettlementInvariants is Fixture {
             handler.noteFunded(ins, 5_000e6);
         }
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](14);
+        bytes4[] memory selectors = new bytes4[](17);
         selectors[0] = ClaimsHandler.submit.selector;
         selectors[1] = ClaimsHandler.submitBatch.selector;
         selectors[2] = ClaimsHandler.fund.selector;
@@ -275,6 +343,9 @@ contract ClaimSettlementInvariants is Fixture {
         selectors[11] = ClaimsHandler.submit.selector; // submissions twice as often
         selectors[12] = ClaimsHandler.dispute.selector; // disputes twice as often
         selectors[13] = ClaimsHandler.nextPolicyYear.selector;
+        selectors[14] = ClaimsHandler.dispenseFresh.selector;
+        selectors[15] = ClaimsHandler.pharmacyClaim.selector;
+        selectors[16] = ClaimsHandler.revertDispense.selector;
         targetSelector(FuzzSelector(address(handler), selectors));
     }
 
@@ -282,7 +353,8 @@ contract ClaimSettlementInvariants is Fixture {
     /// and reserved = Σ payable of its claims holding a reservation. The contract's token balance =
     /// Σ (available + reserved) + Σ provider credits. Nobody withdraws more than they were credited.
     /// A claim is credited at most once, and a credited claim stays Settled. Per policy and year,
-    /// paid = Σ payable of its claims and never exceeds the annual limit.
+    /// paid = Σ payable of its claims and never exceeds the annual limit. A credited pharmacy claim's unit
+    /// is dispensed by its pharmacy, past the revert window.
     function invariant_money() public view {
         bytes32[] memory ids = handler.ids();
         address[2] memory insurers = [insurer, insurerB];
@@ -299,6 +371,11 @@ contract ClaimSettlementInvariants is Fixture {
             uint256 count = handler.settledCount(ids[i]);
             assertLe(count, 1, "a claim is credited at most once");
             if (count == 1) assertEq(uint256(v.status), uint256(IClaimSettlement.Status.Settled), "credited: settled");
+            if (count == 1 && v.pharmacyClaim) {
+                (address dispenser,, uint64 revertibleUntil) = provenance.unitDispense(ids[i]);
+                assertEq(dispenser, v.provider, "a paid pharmacy claim's unit was dispensed by its pharmacy");
+                assertGe(block.timestamp, revertibleUntil, "... and that dispense can no longer be reverted");
+            }
         }
         uint256 pools;
         for (uint256 i; i < 2; ++i) {
@@ -319,8 +396,8 @@ contract ClaimSettlementInvariants is Fixture {
             }
         }
         uint256 credits;
-        for (uint256 i; i < 2; ++i) {
-            address provider = i == 0 ? hospital : clinic;
+        for (uint256 i; i < 3; ++i) {
+            address provider = i == 0 ? hospital : i == 1 ? clinic : pharmacy;
             uint256 credit = claims.creditOf(provider);
             credits += credit;
             assertEq(

@@ -9,6 +9,7 @@ import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 import {ClaimSettlement} from "../../contracts/claims/ClaimSettlement.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
+import {IDrugProvenance} from "../../contracts/interfaces/IDrugProvenance.sol";
 import {IRecordAnchor} from "../../contracts/interfaces/IRecordAnchor.sol";
 import {MaliciousProvider, ReentrantToken} from "../../contracts/test/ReentrantToken.sol";
 
@@ -63,21 +64,25 @@ contract ClaimSettlementTest is Fixture {
     function test_constructor_refusesZeroAddressesAndWindows() public {
         IConsentRegistry c = consent;
         IRecordAnchor r = anchors;
+        IDrugProvenance p = provenance;
         IERC20 t = token;
         vm.expectRevert(IClaimSettlement.ClaimSettlementZeroAddress.selector);
-        new ClaimSettlement(registry, IConsentRegistry(address(0)), r, t, REVIEW, APPEAL, FILING);
+        new ClaimSettlement(registry, IConsentRegistry(address(0)), r, p, t, REVIEW, APPEAL, FILING);
         vm.expectRevert(IClaimSettlement.ClaimSettlementZeroAddress.selector);
-        new ClaimSettlement(registry, c, IRecordAnchor(address(0)), t, REVIEW, APPEAL, FILING);
+        new ClaimSettlement(registry, c, IRecordAnchor(address(0)), p, t, REVIEW, APPEAL, FILING);
         vm.expectRevert(IClaimSettlement.ClaimSettlementZeroAddress.selector);
-        new ClaimSettlement(registry, c, r, IERC20(address(0)), REVIEW, APPEAL, FILING);
+        new ClaimSettlement(registry, c, r, IDrugProvenance(address(0)), t, REVIEW, APPEAL, FILING);
+        vm.expectRevert(IClaimSettlement.ClaimSettlementZeroAddress.selector);
+        new ClaimSettlement(registry, c, r, p, IERC20(address(0)), REVIEW, APPEAL, FILING);
         vm.expectRevert(IClaimSettlement.ClaimSettlementInvalidWindow.selector);
-        new ClaimSettlement(registry, c, r, t, 0, APPEAL, FILING);
+        new ClaimSettlement(registry, c, r, p, t, 0, APPEAL, FILING);
         vm.expectRevert(IClaimSettlement.ClaimSettlementInvalidWindow.selector);
-        new ClaimSettlement(registry, c, r, t, REVIEW, 0, FILING);
+        new ClaimSettlement(registry, c, r, p, t, REVIEW, 0, FILING);
         vm.expectRevert(IClaimSettlement.ClaimSettlementInvalidWindow.selector);
-        new ClaimSettlement(registry, c, r, t, REVIEW, APPEAL, 0);
+        new ClaimSettlement(registry, c, r, p, t, REVIEW, APPEAL, 0);
         assertEq(address(claims.consent()), address(consent), "consent");
         assertEq(address(claims.recordAnchor()), address(anchors), "anchor");
+        assertEq(address(claims.provenance()), address(provenance), "provenance");
         assertEq(address(claims.token()), address(token), "token");
         assertEq(claims.reviewWindow(), REVIEW, "review");
         assertEq(claims.appealWindow(), APPEAL, "appeal");
@@ -698,7 +703,8 @@ contract ClaimSettlementTest is Fixture {
 
     function test_withdraw_isReentrancyGuarded() public {
         ReentrantToken hooked = new ReentrantToken();
-        ClaimSettlement hookedClaims = new ClaimSettlement(registry, consent, anchors, hooked, REVIEW, APPEAL, FILING);
+        ClaimSettlement hookedClaims =
+            new ClaimSettlement(registry, consent, anchors, provenance, hooked, REVIEW, APPEAL, FILING);
         MaliciousProvider evil = new MaliciousProvider();
         vm.prank(gov);
         registry.registerMember(address(evil), MemberRoles.PROVIDER, keccak256("evil licence"));

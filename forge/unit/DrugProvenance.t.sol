@@ -31,19 +31,6 @@ contract DrugProvenanceTest is Fixture {
         (root, proofs) = fourLeafTree(serials);
     }
 
-    /// @dev A four-serial tree with OpenZeppelin's sorted pair hashing: its root and each serial's proof.
-    function fourLeafTree(bytes32[4] memory s) internal pure returns (bytes32 r, bytes32[][4] memory p) {
-        bytes32[4] memory l = [leaf(s[0]), leaf(s[1]), leaf(s[2]), leaf(s[3])];
-        bytes32 left = hashPair(l[0], l[1]);
-        bytes32 right = hashPair(l[2], l[3]);
-        r = hashPair(left, right);
-        for (uint256 i; i < 4; ++i) {
-            p[i] = new bytes32[](2);
-            p[i][0] = l[i ^ 1];
-            p[i][1] = i < 2 ? right : left;
-        }
-    }
-
     function commission() internal {
         vm.prank(maker);
         provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
@@ -433,6 +420,12 @@ contract DrugProvenanceTest is Fixture {
             provenance.verifyUnit(batchId, serials[2], proofs[2]), provenance.UNIT_ALREADY_DISPENSED(), "dispensed"
         );
         assertEq(provenance.dispenserOf(batchId, serials[1]), address(0), "others untouched");
+        bytes32 unit = provenance.unitIdOf(batchId, serials[2]);
+        assertEq(unit, keccak256(abi.encode(batchId, serials[2])), "unit id");
+        (address byWhom, uint64 when, uint64 until) = provenance.unitDispense(unit);
+        assertEq(byWhom, pharmacy, "unit dispense pharmacy");
+        assertEq(when, block.timestamp, "unit dispense time");
+        assertEq(until, block.timestamp + 10 days, "revertible until");
     }
 
     function test_dispense_refusals() public {
@@ -850,6 +843,9 @@ contract DrugProvenanceTest is Fixture {
         assertEq(to, address(0), "no addressee");
         assertEq(n, 0, "no quantity");
         assertEq(provenance.dispenserOf(batchId, serials[0]), address(0), "no dispenser");
+        (address byWhom, uint64 when, uint64 until) = provenance.unitDispense(provenance.unitIdOf(batchId, serials[0]));
+        assertEq(byWhom, address(0), "no unit dispense");
+        assertEq(when + until, 0, "no times");
         assertEq(provenance.REVERT_WINDOW(), 10 days, "EU FMD window");
     }
 }

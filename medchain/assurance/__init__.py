@@ -1,13 +1,14 @@
-"""The assurance gates of ``make check``: static analysis, coverage and invariant fuzzing.
+"""The assurance gates of ``make check``: static analysis, coverage, invariant fuzzing and gas.
 
 Each gate runs its tool over every contract under ``contracts/`` (found by directory, so a new
 contract is in the gates as soon as it exists), compares the result with the thresholds in
-``assurance.toml`` (and, for slither, the justified findings in ``slither.triage.json``) and exits
-non-zero when anything falls short. See ``docs/assurance.md``.
+``assurance.toml`` (and, for slither, the justified findings in ``slither.triage.json``; for gas, the
+committed ``gas-snapshot.json``) and exits non-zero when anything falls short. See ``docs/assurance.md``.
 
     python -m medchain.assurance slither
     python -m medchain.assurance coverage [--lcov .forge/lcov.info]
     python -m medchain.assurance invariants [--log forge-output.txt]
+    python -m medchain.assurance gas [--update]
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ class Config:
     min_calls: int = 100_000
     pending_invariants: dict[str, str] = field(default_factory=dict)
     triage_file: str = "slither.triage.json"
+    gas_snapshot: str = "gas-snapshot.json"
+    gas_tolerance: float = 1.0  # percent
 
     @classmethod
     def load(cls, path: Path = CONFIG_FILE) -> Config:
         data = tomllib.loads(path.read_text())
         contracts, coverage = data.get("contracts", {}), data.get("coverage", {})
-        invariants, slither = data.get("invariants", {}), data.get("slither", {})
+        invariants, slither, gas = data.get("invariants", {}), data.get("slither", {}), data.get("gas", {})
         files = coverage.get("files", {})
         for name, entry in files.items():
             if not entry.get("reason"):
@@ -63,6 +66,8 @@ class Config:
             min_calls=int(invariants.get("min_calls", 100_000)),
             pending_invariants=pending,
             triage_file=slither.get("triage", "slither.triage.json"),
+            gas_snapshot=gas.get("snapshot", "gas-snapshot.json"),
+            gas_tolerance=float(gas.get("tolerance", 1.0)),
         )
 
     def in_scope(self, relative: str) -> bool:

@@ -1,8 +1,10 @@
-"""Command line of the assurance gates (the Makefile's check, slither, coverage and invariants targets).
+"""Command line of the assurance gates (the Makefile's check, slither, coverage, invariants, gas and
+gas-snapshot targets).
 
     python -m medchain.assurance slither [--list]
     python -m medchain.assurance coverage [--lcov FILE]
     python -m medchain.assurance invariants [--log FILE | --replay FILE]
+    python -m medchain.assurance gas [--update]
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     i = gates.add_parser("invariants", help="forge tests under the ci profile; handler calls per invariant suite")
     i.add_argument("--log", type=Path, help="also write forge's report to this file")
     i.add_argument("--replay", type=Path, help="judge a saved forge report instead of running forge")
+    g = gates.add_parser("gas", help="gas per benchmark operation against the committed snapshot (1 %% tolerance)")
+    g.add_argument("--update", action="store_true", help="write the measured figures to the snapshot instead")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
@@ -45,6 +49,10 @@ def _run(args: argparse.Namespace) -> int:
         from medchain.assurance import coverage
 
         return coverage.main(args.lcov)
+    if args.gate == "gas":
+        from medchain.assurance import gas
+
+        return gas.main(update=args.update)
     from medchain.assurance import invariants
 
     return invariants.main(log=args.log, replay=args.replay)

@@ -1,6 +1,7 @@
 """ClaimSettlement benchmark: gas per operation next to Etherisc GIF, and bulk-submission throughput.
 
-Gas (one anvil, automine, every figure a receipt's ``gasUsed``):
+Gas (one anvil with fixed block times, automine, the suite deployed as ``medchain.deployment.SUITE``
+lays it out; every figure a receipt's ``gasUsed``, by snapshot name, see :func:`measure_gas`):
 
 * ``submitClaim`` with single-anchored evidence: the first claim of a policy year (opens the year's
   accumulator slot and uses some deductible) and a steady one (the year is open, the deductible met);
@@ -40,26 +41,32 @@ from ..claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, enc
 from ..claims.inputs import ClaimRow, LineItem, codes_hash
 from ..claims.journal import Journal
 from ..consent.purposes import Category, Purpose
+from ..deployment.deploy import DEFAULT_REVIEW_WINDOW
 from ..devchain import anvil
 from ..records.merkle import MerkleTree
 from .common import (
     CHAIN_ID,
     GENESIS_TIME,
+    SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
     Chain,
+    Figures,
     GasRow,
+    Measurement,
     Target,
+    bench_anvil,
     chain_description,
-    deploy_consortium,
+    deploy_suite,
     load_medchain_artifacts,
     medchain_compiler,
     signer,
 )
 
-CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "TestStableToken", "ClaimSettlement")
+CONTRACTS = SUITE_CONTRACTS
 DAY = 86_400
-REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT = 3 * DAY, 30 * DAY, 365 * DAY
+#: The suite's review window (medchain.deployment): claims settle once it has passed.
+REVIEW_WINDOW = DEFAULT_REVIEW_WINDOW
 USD = 10**6
 CODES_KEY = keccak(text="medchain bench: codes key")
 
@@ -106,18 +113,15 @@ def _fund(chain: Chain, address: str) -> None:
 
 def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, providers: int,
                 evidence_per_provider: int, progress: Callable[[str], None]) -> World:
-    """Deploy and populate (eth_sendTransaction from anvil's and impersonated accounts)."""
+    """Deploy the suite and populate it (eth_sendTransaction from anvil's and impersonated accounts)."""
     governance = chain.accounts[0]
     insurer = signer("claims insurer")
     provider_addrs = [chain.accounts[1 + i] for i in range(providers)]
     _fund(chain, insurer.address)
     members = [(insurer.address, Role.INSURER)] + [(p, Role.PROVIDER) for p in provider_addrs]
-    registry = deploy_consortium(chain, artifacts, governance, members)
-    consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, DAY, sender=governance)
-    anchor = chain.deploy(artifacts["RecordAnchor"], registry.address, sender=governance)
-    token = chain.deploy(artifacts["TestStableToken"], sender=governance)
-    claims = chain.deploy(artifacts["ClaimSettlement"], registry.address, consent.address, anchor.address,
-                          token.address, REVIEW_WINDOW, APPEAL_WINDOW, FILING_LIMIT, sender=governance)
+    contracts = deploy_suite(chain, artifacts, governance, members)
+    consent, anchor = contracts["ConsentRegistry"], contracts["RecordAnchor"]
+    token, claims = contracts["TestStableToken"], contracts["ClaimSettlement"]
     chain.node.call("anvil_impersonateAccount", [insurer.address])
     now = GENESIS_TIME
     ids = []
@@ -143,8 +147,6 @@ def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, provi
         tree = MerkleTree.build(records)
         chain.send("anchorBatch", anchor.functions.anchorBatch(tree.root, len(records)), provider)
         evidence[provider] = (tree, records)
-    contracts = {"ConsortiumRegistry": registry, "ConsentRegistry": consent, "RecordAnchor": anchor,
-                 "TestStableToken": token, "ClaimSettlement": claims}
     return World(chain, contracts, insurer, provider_addrs, ids, evidence)
 
 
@@ -163,38 +165,30 @@ def make_claim(world: World, n: int, *, policy: bytes, provider: str, service_da
                     service_date=service_date, line_items=items, codes_hash=codes_hash(items, CODES_KEY), **evidence)
 
 
-def _tx(world: World, rows: list[ClaimRow], single: bool = False) -> dict[str, Any]:
+def _submit(world: World, rows: list[ClaimRow], single: bool = False) -> tuple[Measurement, Any]:
+    """Submit ``rows`` (one claim with ``submitClaim``, or a batch); the figure (per claim) and receipt."""
     claims = world.claims
     if single:
         call = claims.functions.submitClaim(rows[0].as_input())
     else:
         call = claims.functions.submitClaims([r.as_input() for r in rows])
-    return world.chain.send("submit", call, world.insurer.address)
+    # Every claim is a new record: one new slot each in the floor.
+    return world.chain.measure("submit", call, world.insurer.address, items=len(rows), new_slots=len(rows))
 
 
 # ----------------------------------------------------------------------------------------------
 # Gas
 
 
-@dataclass(frozen=True)
-class Gas:
-    provider_first: int
-    submit_first: int
-    submit_steady: int
-    batch_first: float
-    batch_steady: float
-    settle: float
-    withdraw_first: int
-    withdraw_later: int
-    settle_one: int
-
-    @property
-    def lifecycle(self) -> int:
-        return self.submit_steady + self.settle_one + self.withdraw_later
+def claim_key(operation: str) -> str:
+    """The snapshot name of a ClaimSettlement figure: ``ClaimSettlement.settle[50]/claim``."""
+    return f"ClaimSettlement.{operation}"
 
 
-def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> tuple[Gas, str]:
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME)) as node:
+def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> tuple[Figures, str]:
+    """ClaimSettlement's figures, by snapshot name, on a fresh anvil; and the chain's description."""
+    figures: Figures = {}
+    with bench_anvil() as node:
         chain = Chain(node)
         world = build_world(chain, artifacts, policies=2 * BATCH_SIZE + 1, providers=1, evidence_per_provider=64,
                             progress=progress)
@@ -206,34 +200,42 @@ def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> t
         day = GENESIS_TIME - 10 * DAY
         p0 = world.policies[0]
         # The provider's very first claim on the contract also gives it its index (two new slots, once).
-        provider_first = _tx(world, [make_claim(world, 0, policy=world.policies[-1], provider=provider,
-                                                service_date=day, amount=900 * USD, single=singles[2])],
-                             single=True)["gasUsed"]
-        submit_first = _tx(world, [make_claim(world, 1, policy=p0, provider=provider, service_date=day,
-                                              amount=900 * USD, single=singles[0])], single=True)["gasUsed"]
-        submit_steady = _tx(world, [make_claim(world, 2, policy=p0, provider=provider, service_date=day + 1,
-                                               amount=300 * USD, single=singles[1])], single=True)["gasUsed"]
+        figures[claim_key("submitClaim/provider-first")] = _submit(world, [make_claim(
+            world, 0, policy=world.policies[-1], provider=provider, service_date=day, amount=900 * USD,
+            single=singles[2])], single=True)[0]
+        figures[claim_key("submitClaim/first-of-year")] = _submit(world, [make_claim(
+            world, 1, policy=p0, provider=provider, service_date=day, amount=900 * USD, single=singles[0])],
+            single=True)[0]
+        figures[claim_key("submitClaim/steady")] = _submit(world, [make_claim(
+            world, 2, policy=p0, provider=provider, service_date=day + 1, amount=300 * USD, single=singles[1])],
+            single=True)[0]
         first_batch = [make_claim(world, 100 + i, policy=world.policies[1 + i], provider=provider,
                                   service_date=day, amount=800 * USD) for i in range(BATCH_SIZE)]
-        batch_first = _tx(world, first_batch)["gasUsed"] / BATCH_SIZE
+        figures[claim_key(f"submitClaims[{BATCH_SIZE}]/claim-first-of-year")] = _submit(world, first_batch)[0]
         steady_batch = [make_claim(world, 200 + i, policy=world.policies[1 + i], provider=provider,
                                    service_date=day + 2, amount=400 * USD) for i in range(BATCH_SIZE)]
-        receipt = _tx(world, steady_batch)
-        batch_steady = receipt["gasUsed"] / BATCH_SIZE
+        figures[claim_key(f"submitClaims[{BATCH_SIZE}]/claim")], receipt = _submit(world, steady_batch)
         adjudicated = world.claims.events.ClaimAdjudicated().process_receipt(receipt, errors=DISCARD)
         if len(adjudicated) != BATCH_SIZE or any(e["args"]["outcome"] != 2 for e in adjudicated):
             raise BenchmarkError("the steady batch was not approved in full")
-        node.call("evm_increaseTime", [REVIEW_WINDOW + 1])
-        node.call("evm_mine")
+        chain.skip(REVIEW_WINDOW + 1)
+        # Settling and withdrawing store nothing new (the provider's first withdrawal aside: its token balance).
         ids = [r.claim_id for r in steady_batch]
-        settle = chain.send("settle", world.claims.functions.settle(ids), provider)["gasUsed"] / BATCH_SIZE
-        withdraw_first = chain.send("withdraw", world.claims.functions.withdraw(), provider)["gasUsed"]
-        settle_one = chain.send("settle one", world.claims.functions.settle([first_batch[0].claim_id]),
-                                provider)["gasUsed"]
-        withdraw_later = chain.send("withdraw", world.claims.functions.withdraw(), provider)["gasUsed"]
-        description = chain_description(node).replace("both suites", "medchain")
-    return Gas(provider_first, submit_first, submit_steady, batch_first, batch_steady, settle, withdraw_first, withdraw_later,
-               settle_one), description
+        figures[claim_key(f"settle[{BATCH_SIZE}]/claim")] = chain.measure(
+            "settle", world.claims.functions.settle(ids), provider, items=BATCH_SIZE, new_slots=0)[0]
+        figures[claim_key("withdraw/first")] = chain.measure("withdraw", world.claims.functions.withdraw(), provider)[0]
+        figures[claim_key("settle[1]")] = chain.measure(
+            "settle one", world.claims.functions.settle([first_batch[0].claim_id]), provider, new_slots=0)[0]
+        figures[claim_key("withdraw/later")] = chain.measure(
+            "withdraw", world.claims.functions.withdraw(), provider, new_slots=0)[0]
+        description = chain_description(node, "medchain")
+    return figures, description
+
+
+def measure_figures(progress: Callable[[str], None] = lambda _line: None) -> Figures:
+    """ClaimSettlement's figures on a fresh anvil (the gas snapshot's)."""
+    progress("measuring ClaimSettlement on anvil")
+    return measure_gas(load_medchain_artifacts(CONTRACTS), lambda _line: None)[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -361,19 +363,29 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
     artifacts = load_medchain_artifacts(CONTRACTS)
     progress("measuring ClaimSettlement gas on anvil")
     gas, chain_line = measure_gas(artifacts, progress)
+
+    def of(operation: str) -> Measurement:
+        return gas[claim_key(operation)]
+
+    lifecycle = of("submitClaim/steady").gas + of("settle[1]").gas + of("withdraw/later").gas
+    lifecycle_floor = sum(of(op).floor or 0 for op in ("submitClaim/steady", "settle[1]", "withdraw/later"))
     rows = [
-        GasRow("submitClaim, the provider's first claim ever", gas.provider_first, "submit", GIF_SUBMIT),
-        GasRow("submitClaim, single evidence, first of policy year", gas.submit_first, "submit",
-               GIF_SUBMIT),
-        GasRow("submitClaim, single evidence, steady", gas.submit_steady, "submitClaim", GIF_SUBMIT, SUBMIT),
-        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, first of year", gas.batch_first),
-        GasRow(f"submitClaims x{BATCH_SIZE}, per claim, steady", gas.batch_steady, "submitClaim", GIF_SUBMIT, BATCH),
-        GasRow(f"settle x{BATCH_SIZE}, per claim", gas.settle, "confirmClaim", GIF_CONFIRM, SETTLE),
-        GasRow("settle, one claim", gas.settle_one, "confirmClaim", GIF_CONFIRM),
-        GasRow("withdraw, provider's first (new token balance)", gas.withdraw_first, "payout", GIF_PAYOUT),
-        GasRow("withdraw, later", gas.withdraw_later, "payout", GIF_PAYOUT, WITHDRAW),
-        GasRow("lifecycle of a paid claim (submit+settle+withdraw)", gas.lifecycle, "submit+confirm+payout",
-               GIF_LIFECYCLE),
+        GasRow.of("submitClaim, the provider's first claim ever", of("submitClaim/provider-first"), "submit",
+                  GIF_SUBMIT),
+        GasRow.of("submitClaim, single evidence, first of policy year", of("submitClaim/first-of-year"), "submit",
+                  GIF_SUBMIT),
+        GasRow.of("submitClaim, single evidence, steady", of("submitClaim/steady"), "submitClaim", GIF_SUBMIT, SUBMIT),
+        GasRow.of(f"submitClaims x{BATCH_SIZE}, per claim, first of year",
+                  of(f"submitClaims[{BATCH_SIZE}]/claim-first-of-year"), "submitClaim", GIF_SUBMIT),
+        GasRow.of(f"submitClaims x{BATCH_SIZE}, per claim, steady", of(f"submitClaims[{BATCH_SIZE}]/claim"),
+                  "submitClaim", GIF_SUBMIT, BATCH),
+        GasRow.of(f"settle x{BATCH_SIZE}, per claim", of(f"settle[{BATCH_SIZE}]/claim"), "confirmClaim", GIF_CONFIRM,
+                  SETTLE),
+        GasRow.of("settle, one claim", of("settle[1]"), "confirmClaim", GIF_CONFIRM),
+        GasRow.of("withdraw, provider's first (new token balance)", of("withdraw/first"), "payout", GIF_PAYOUT),
+        GasRow.of("withdraw, later", of("withdraw/later"), "payout", GIF_PAYOUT, WITHDRAW),
+        GasRow("lifecycle of a paid claim (submit+settle+withdraw)", lifecycle, "submit+confirm+payout",
+               GIF_LIFECYCLE, floor=lifecycle_floor),
     ]
     notes = [
         "the targets hold for the steady state (the year's accumulator exists, the deductible is met);",

@@ -9,14 +9,17 @@ contract and slot cold (EIP-2929), so the figures are what a lone transaction pa
 ``ConsentProbe`` (contracts/test), which reads ``gasleft()`` around the call -- once cold (registry
 address and consent slot untouched in the transaction) and once more warm.
 
-Accounts that only sign (patients relaying through someone else) have fixed keys and the chain starts
-at a fixed genesis time, so calldata -- and hence gas -- is the same from run to run.
+Accounts that only sign (patients relaying through someone else) have fixed keys and the chain's blocks
+have fixed times, so calldata -- and hence gas -- is the same from run to run. The medchain figures
+(:func:`measure_figures`) are measured first, so that the gas snapshot measures them the same way
+without EAS.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from eth_abi import encode
 from eth_account import Account
@@ -28,18 +31,20 @@ from web3.contract.contract import ContractFunction
 from ..access import Role, reason_code
 from ..consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, sign
 from ..consent.signing import EIP712_DOMAIN_TYPE
-from ..devchain import anvil
 from .common import (
-    CHAIN_ID,
     GENESIS_TIME,
+    SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
     Chain,
+    Figures,
     GasRow,
+    Measurement,
     Target,
+    bench_anvil,
     chain_description,
-    deploy_consortium,
     deploy_eas,
+    deploy_suite,
     eas_compiler,
     load_medchain_artifacts,
     medchain_compiler,
@@ -47,12 +52,11 @@ from .common import (
 )
 from .eas import EAS_SOLC_VERSION, Artifact, compile_eas
 
-MEDCHAIN_CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "ConsentProbe")
+MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ConsentProbe")
 
 # Every time below is relative to the chain's genesis time.
 VALID_UNTIL = GENESIS_TIME + 365 * 24 * 3600
 DEADLINE = GENESIS_TIME + 24 * 3600
-EMERGENCY_WINDOW = 24 * 3600
 
 #: The EAS schema standing in for a consent, field for field.
 EAS_SCHEMA = "address grantee,uint256 purposes,uint256 categories,uint64 validUntil"
@@ -108,32 +112,33 @@ class Consortium:
 def deploy_medchain(
     chain: Chain, artifacts: dict[str, Artifact], governance: str, consortium: Consortium
 ) -> tuple[Contract, Contract]:
-    """Deploy the consortium and consent registries and the probe, register the members; (consent, probe)."""
+    """Deploy the suite and the probe with the consortium's members registered; (consent, probe)."""
     members = (
         (consortium.hospital, Role.PROVIDER), (consortium.insurer, Role.INSURER), (consortium.clinic, Role.PROVIDER)
     )
-    registry = deploy_consortium(chain, artifacts, governance, members)
-    consent = chain.deploy(artifacts["ConsentRegistry"], registry.address, EMERGENCY_WINDOW, sender=governance)
+    consent = deploy_suite(chain, artifacts, governance, members)["ConsentRegistry"]
     probe = chain.deploy(artifacts["ConsentProbe"], consent.address, sender=governance)
     return consent, probe
 
 
 def measure_medchain(
     chain: Chain, consent: Contract, probe: Contract, consortium: Consortium, patient: str, relayer: str
-) -> dict[str, int]:
-    """Gas of each ConsentRegistry operation, keyed by a short name."""
+) -> Figures:
+    """Each ConsentRegistry operation's figure, by snapshot name."""
     purposes, categories = int(CONSENT_PURPOSES), int(CONSENT_CATEGORIES)
-    gas: dict[str, int] = {}
+    figures: Figures = {}
 
-    def record(key: str, call: ContractFunction, sender: str) -> None:
-        gas[key] = chain.send(key, call, sender)["gasUsed"]
+    def record(key: str, call: ContractFunction, sender: str, new_slots: int = 1) -> None:
+        figures[f"ConsentRegistry.{key}"] = chain.measure(key, call, sender, new_slots=new_slots)[0]
 
     record("grant", consent.functions.grant(patient, consortium.hospital, purposes, categories, VALID_UNTIL), patient)
 
     # Two signatures relayed for SIGNING_PATIENT, each to a new grantee (a fresh consent slot): nonce 0
     # writes the patient's first nonce bitmap word, nonce 1 sets a bit in that same word.
     domain = Domain(chain_id=chain.node.chain_id, verifying_contract=consent.address)
-    signed = (("grantBySig first", consortium.hospital, 0), ("grantBySig later", consortium.insurer, 1))
+    signed = (
+        ("grantBySig/first-signature", consortium.hospital, 0), ("grantBySig/later-signature", consortium.insurer, 1)
+    )
     for key, grantee, nonce in signed:
         msg = ConsentMessage(
             patient=SIGNING_PATIENT.address, grantee=grantee, purposes=CONSENT_PURPOSES,
@@ -150,11 +155,40 @@ def measure_medchain(
     (event,) = probe.events.HasConsentGas().process_receipt(receipt)
     if not event["args"]["allowed"]:
         raise BenchmarkError("hasConsent answered false for a consent just granted")
-    gas["hasConsent cold"], gas["hasConsent warm"] = event["args"]["coldGas"], event["args"]["warmGas"]
+    figures["ConsentRegistry.hasConsent/cold"] = Measurement(event["args"]["coldGas"])
+    figures["ConsentRegistry.hasConsent/warm"] = Measurement(event["args"]["warmGas"])
 
-    record("revoke", consent.functions.revoke(patient, consortium.hospital), patient)
+    record("revoke", consent.functions.revoke(patient, consortium.hospital), patient, new_slots=0)
     record("breakGlass", consent.functions.breakGlass(patient, reason_code("UNCONSCIOUS_ED")), consortium.clinic)
-    return gas
+    return figures
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who does what on the chain."""
+
+    governance: str
+    consortium: Consortium
+    patient: str  # grants and revokes with its own transactions
+    relayer: str  # relays SIGNING_PATIENT's signatures
+
+
+@contextmanager
+def measured_chain(artifacts: dict[str, Artifact]) -> Iterator[tuple[Chain, Parties, Figures]]:
+    """A fresh anvil with the suite deployed and every ConsentRegistry operation measured on it."""
+    with bench_anvil() as node:
+        chain = Chain(node)
+        governance, hospital, insurer, clinic, patient, relayer = chain.accounts[:6]
+        parties = Parties(governance, Consortium(hospital=hospital, insurer=insurer, clinic=clinic), patient, relayer)
+        consent, probe = deploy_medchain(chain, artifacts, governance, parties.consortium)
+        yield chain, parties, measure_medchain(chain, consent, probe, parties.consortium, patient, relayer)
+
+
+def measure_figures(progress: Callable[[str], None] = lambda _line: None) -> Figures:
+    """ConsentRegistry's figures on a fresh anvil, without EAS (the gas snapshot's)."""
+    progress("measuring ConsentRegistry on anvil")
+    with measured_chain(load_medchain_artifacts(MEDCHAIN_CONTRACTS)) as (_chain, _parties, figures):
+        return figures
 
 
 # ----------------------------------------------------------------------------------------------
@@ -231,18 +265,21 @@ def measure_eas(
 # The run and its report
 
 
-def comparison_rows(ours: dict[str, int], theirs: dict[str, int]) -> list[GasRow]:
+def comparison_rows(ours: Figures, theirs: dict[str, int]) -> list[GasRow]:
     """Pair each medchain operation with its EAS equivalent (where EAS has one)."""
+    def of(key: str) -> Measurement:
+        return ours[f"ConsentRegistry.{key}"]
+
     return [
-        GasRow("grant (new consent)", ours["grant"], "attest", theirs["attest"], GRANT),
-        GasRow("grantBySig, patient's 1st signature", ours["grantBySig first"],
-               "attestByDelegation, 1st (nonce 0)", theirs["attestByDelegation first"], GRANT_BY_SIG),
-        GasRow("grantBySig, later signature", ours["grantBySig later"],
-               "attestByDelegation, later", theirs["attestByDelegation later"], GRANT_BY_SIG),
-        GasRow("revoke", ours["revoke"], "revoke", theirs["revoke"], REVOKE),
-        GasRow("breakGlass (no prior record)", ours["breakGlass"]),
-        GasRow("hasConsent from contract, cold", ours["hasConsent cold"], target=HAS_CONSENT),
-        GasRow("hasConsent from contract, warm", ours["hasConsent warm"], target=HAS_CONSENT),
+        GasRow.of("grant (new consent)", of("grant"), "attest", theirs["attest"], GRANT),
+        GasRow.of("grantBySig, patient's 1st signature", of("grantBySig/first-signature"),
+                  "attestByDelegation, 1st (nonce 0)", theirs["attestByDelegation first"], GRANT_BY_SIG),
+        GasRow.of("grantBySig, later signature", of("grantBySig/later-signature"),
+                  "attestByDelegation, later", theirs["attestByDelegation later"], GRANT_BY_SIG),
+        GasRow.of("revoke", of("revoke"), "revoke", theirs["revoke"], REVOKE),
+        GasRow.of("breakGlass (no prior record)", of("breakGlass")),
+        GasRow.of("hasConsent from contract, cold", of("hasConsent/cold"), target=HAS_CONSENT),
+        GasRow.of("hasConsent from contract, warm", of("hasConsent/warm"), target=HAS_CONSENT),
         GasRow(None, None, "register schema (once)", theirs["register schema"]),
     ]
 
@@ -253,14 +290,10 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> Bench
     progress(f"compiling EAS with solc {EAS_SOLC_VERSION} (solc-js, via toolchain/solc.js)")
     eas_artifacts = compile_eas()
     progress("measuring on anvil")
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME)) as node:
-        chain = Chain(node)
-        governance, hospital, insurer, clinic, patient, relayer = chain.accounts[:6]
-        consortium = Consortium(hospital=hospital, insurer=insurer, clinic=clinic)
-        consent, probe = deploy_medchain(chain, medchain_artifacts, governance, consortium)
-        ours = measure_medchain(chain, consent, probe, consortium, patient, relayer)
-        theirs = measure_eas(chain, eas_artifacts, consortium, patient, relayer, governance)
-        chain_line = chain_description(node)
+    with measured_chain(medchain_artifacts) as (chain, parties, ours):
+        theirs = measure_eas(chain, eas_artifacts, parties.consortium, parties.patient, parties.relayer,
+                             parties.governance)
+        chain_line = chain_description(chain.node)
     return BenchReport(
         title=TITLE,
         rows=comparison_rows(ours, theirs),

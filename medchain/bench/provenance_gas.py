@@ -30,24 +30,26 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from ..access import Role, reason_code
-from ..devchain import anvil
 from ..provenance.gs1 import expiry_day, gtin_int, lot_bytes, serial_hash
 from ..provenance.serials import SerialProofs, serials_for
 from .common import (
-    CHAIN_ID,
-    GENESIS_TIME,
+    SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
     Chain,
+    Figures,
     GasRow,
+    Measurement,
     Target,
-    deploy_consortium,
+    bench_anvil,
+    chain_description,
+    deploy_suite,
     load_medchain_artifacts,
     medchain_compiler,
 )
 from .records_gas import CallCost, external_call, trace_steps
 
-MEDCHAIN_CONTRACTS = ("ConsortiumRegistry", "DrugProvenance", "ProvenanceProbe")
+MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ProvenanceProbe")
 
 #: Units in the measured batch: 2^14, so that every proof has PROOF_LEVELS siblings.
 UNITS = 16_384
@@ -65,6 +67,26 @@ TARGETS = (COMMISSION, SHIP, RECEIVE, DISPENSE, VERIFY, RECALL)
 
 TITLE = "DrugProvenance: gas per operation"
 
+#: The table: snapshot name (after ``DrugProvenance.``), label and target, in supply-chain order.
+ROWS = (
+    ("commissionBatch", f"commissionBatch ({UNITS:,} units)", COMMISSION),
+    ("ship/manufacturer-to-distributor", "ship, manufacturer -> distributor", SHIP),
+    ("receiveShipment/first-units", "receiveShipment, the holder's first units of the batch", RECEIVE),
+    ("ship/distributor-to-pharmacy", "ship, distributor -> pharmacy", SHIP),
+    ("receiveShipment/adding", "receiveShipment, adding to a holding", RECEIVE),
+    ("dispense", f"dispense, {PROOF_LEVELS}-level proof", DISPENSE),
+    ("dispense/next-unit", f"dispense, {PROOF_LEVELS}-level proof, the pharmacy's next unit", DISPENSE),
+    ("dispense/isActiveMember-call", "  of which: registry.isActiveMember call", None),
+    ("verifyUnit/cold", f"verifyUnit from contract, {PROOF_LEVELS} levels, cold", VERIFY),
+    ("verifyUnit/warm", f"verifyUnit from contract, {PROOF_LEVELS} levels, warm", VERIFY),
+    ("revertDispense", "revertDispense", None),
+    ("reportSuspect", "reportSuspect (quarantines the batch)", None),
+    ("release", "release", None),
+    ("quarantine", "quarantine, by a regulator", None),
+    ("recall/manufacturer", "recall, by the manufacturer", RECALL),
+    ("recall/regulator", "recall, by a regulator", RECALL),
+)
+
 
 @dataclass(frozen=True)
 class Parties:
@@ -75,12 +97,19 @@ class Parties:
 
 
 @dataclass
-class Figures:
-    """Everything measured, in table order."""
+class Measured:
+    """Everything measured."""
 
-    rows: list[GasRow]
+    figures: Figures  # by snapshot name
     dispense_membership: CallCost
-    dispense_gas: int
+
+    @property
+    def dispense_gas(self) -> int:
+        return self.figures["DrugProvenance.dispense"].gas
+
+    def rows(self) -> list[GasRow]:
+        """The table, in ROWS order."""
+        return [GasRow.of(label, self.figures[f"DrugProvenance.{key}"], target=target) for key, label, target in ROWS]
 
 
 def _batch(lot: str, units: int = UNITS) -> SerialProofs:
@@ -108,25 +137,27 @@ def _receive(chain: Chain, provenance: Contract, shipment: bytes, to: str) -> Tx
 
 
 def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Parties,
-            progress: Callable[[str], None]) -> Figures:
-    """Run the operations in supply-chain order and collect their gas."""
-    rows: list[GasRow] = []
+            progress: Callable[[str], None]) -> Measured:
+    """Run the operations in supply-chain order and collect their figures."""
+    figures: Figures = {}
+
+    def record(key: str, receipt: TxReceipt, new_slots: int = 1) -> None:
+        figures[f"DrugProvenance.{key}"] = chain.measurement(receipt, new_slots=new_slots)
+
     progress(f"building the serials tree of a {UNITS:,}-unit batch")
     batch = _batch("LOT-BENCH-1")
     bid = batch.batch_id
-    gas = _commission(chain, provenance, batch, parties.manufacturer)["gasUsed"]
-    rows.append(GasRow(f"commissionBatch ({UNITS:,} units)", gas, target=COMMISSION))
+    record("commissionBatch", _commission(chain, provenance, batch, parties.manufacturer))
 
+    # A shipment is a new record; receiving writes the holder's new slot the first time, adds to it later.
     receipt, to_distributor = _ship(chain, provenance, bid, parties.manufacturer, parties.distributor, 1_000)
-    rows.append(GasRow("ship, manufacturer -> distributor", receipt["gasUsed"], target=SHIP))
-    receipt = _receive(chain, provenance, to_distributor, parties.distributor)
-    rows.append(GasRow("receiveShipment, the holder's first units of the batch", receipt["gasUsed"], target=RECEIVE))
+    record("ship/manufacturer-to-distributor", receipt)
+    record("receiveShipment/first-units", _receive(chain, provenance, to_distributor, parties.distributor))
     receipt, to_pharmacy = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, 100)
-    rows.append(GasRow("ship, distributor -> pharmacy", receipt["gasUsed"], target=SHIP))
+    record("ship/distributor-to-pharmacy", receipt)
     _receive(chain, provenance, to_pharmacy, parties.pharmacy)
     _, again = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, 50)
-    receipt = _receive(chain, provenance, again, parties.pharmacy)
-    rows.append(GasRow("receiveShipment, adding to a holding", receipt["gasUsed"], target=RECEIVE))
+    record("receiveShipment/adding", _receive(chain, provenance, again, parties.pharmacy), new_slots=0)
 
     serials = list(batch.proofs)
     if any(len(batch.proofs[s]) != PROOF_LEVELS for s in serials[:3]):
@@ -135,11 +166,10 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     for serial in serials[:2]:
         call = provenance.functions.dispense(bid, serial_hash(serial), batch.proof(serial))
         receipts.append(chain.send("dispense", call, parties.pharmacy))
-    rows.append(GasRow(f"dispense, {PROOF_LEVELS}-level proof", receipts[0]["gasUsed"], target=DISPENSE))
-    rows.append(GasRow(f"dispense, {PROOF_LEVELS}-level proof, the pharmacy's next unit", receipts[1]["gasUsed"],
-                       target=DISPENSE))
+    record("dispense", receipts[0])
+    record("dispense/next-unit", receipts[1])
     membership = external_call(trace_steps(chain, receipts[0]["transactionHash"]))
-    rows.append(GasRow("  of which: registry.isActiveMember call", membership.total))
+    figures["DrugProvenance.dispense/isActiveMember-call"] = Measurement(membership.total)
 
     serial = serials[10]
     receipt = chain.send("ProvenanceProbe.measure",
@@ -147,33 +177,33 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     (event,) = probe.events.VerifyUnitGas().process_receipt(receipt)
     if event["args"]["status"] != 1:
         raise BenchmarkError(f"verifyUnit answered {event['args']['status']} for a genuine unit")
-    rows.append(GasRow(f"verifyUnit from contract, {PROOF_LEVELS} levels, cold", event["args"]["coldGas"], target=VERIFY))
-    rows.append(GasRow(f"verifyUnit from contract, {PROOF_LEVELS} levels, warm", event["args"]["warmGas"], target=VERIFY))
+    figures["DrugProvenance.verifyUnit/cold"] = Measurement(event["args"]["coldGas"])
+    figures["DrugProvenance.verifyUnit/warm"] = Measurement(event["args"]["warmGas"])
 
+    # The rest change the state of what exists: no new slot in their floor.
     receipt = chain.send("revertDispense", provenance.functions.revertDispense(bid, serial_hash(serials[1])),
                          parties.pharmacy)
-    rows.append(GasRow("revertDispense", receipt["gasUsed"]))
+    record("revertDispense", receipt, new_slots=0)
     reason = reason_code("PACKAGING_MISMATCH")
     receipt = chain.send("reportSuspect", provenance.functions.reportSuspect(bid, serial_hash(serials[20]), reason),
                          parties.pharmacy)
-    rows.append(GasRow("reportSuspect (quarantines the batch)", receipt["gasUsed"]))
-    receipt = chain.send("release", provenance.functions.release(bid), parties.regulator)
-    rows.append(GasRow("release", receipt["gasUsed"]))
+    record("reportSuspect", receipt, new_slots=0)
+    record("release", chain.send("release", provenance.functions.release(bid), parties.regulator), new_slots=0)
     receipt = chain.send("quarantine", provenance.functions.quarantine(bid, reason), parties.regulator)
-    rows.append(GasRow("quarantine, by a regulator", receipt["gasUsed"]))
+    record("quarantine", receipt, new_slots=0)
 
     receipt = chain.send("recall", provenance.functions.recall(bid, reason_code("CONTAMINATION")),
                          parties.manufacturer)
-    rows.append(GasRow("recall, by the manufacturer", receipt["gasUsed"], target=RECALL))
+    record("recall/manufacturer", receipt, new_slots=0)
     other = _batch("LOT-BENCH-2", 8)
     _commission(chain, provenance, other, parties.manufacturer)
     receipt = chain.send("recall", provenance.functions.recall(other.batch_id, reason_code("CONTAMINATION")),
                          parties.regulator)
-    rows.append(GasRow("recall, by a regulator", receipt["gasUsed"], target=RECALL))
-    return Figures(rows=rows, dispense_membership=membership, dispense_gas=receipts[0]["gasUsed"])
+    record("recall/regulator", receipt, new_slots=0)
+    return Measured(figures=figures, dispense_membership=membership)
 
 
-def notes(figures: Figures) -> list[str]:
+def notes(figures: Measured) -> list[str]:
     """Where dispense's gas goes, which the table alone does not say."""
     call = figures.dispense_membership
     gas = figures.dispense_gas
@@ -194,34 +224,43 @@ def _deploy(chain: Chain) -> tuple[Contract, Contract, Parties]:
     medchain = load_medchain_artifacts(MEDCHAIN_CONTRACTS)
     governance, manufacturer, distributor, pharmacy, regulator = chain.accounts[:5]
     parties = Parties(manufacturer, distributor, pharmacy, regulator)
-    registry = deploy_consortium(chain, medchain, governance, [
+    provenance = deploy_suite(chain, medchain, governance, [
         (manufacturer, Role.MANUFACTURER), (distributor, Role.DISTRIBUTOR), (pharmacy, Role.PHARMACY),
         (regulator, Role.REGULATOR),
-    ])
-    provenance = chain.deploy(medchain["DrugProvenance"], registry.address, sender=governance)
+    ])["DrugProvenance"]
     probe = chain.deploy(medchain["ProvenanceProbe"], provenance.address, sender=governance)
     return provenance, probe, parties
 
 
-def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> BenchReport:
-    """Deploy a consortium and DrugProvenance on a fresh anvil and measure each operation."""
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME), "--steps-tracing") as node:
+def measure_chain(progress: Callable[[str], None]) -> tuple[Measured, str]:
+    """Deploy the suite on a fresh anvil and measure each DrugProvenance operation; and the chain's description."""
+    with bench_anvil("--steps-tracing") as node:
         chain = Chain(node)
         provenance, probe, parties = _deploy(chain)
         progress("measuring DrugProvenance on anvil")
-        figures = measure(chain, provenance, probe, parties, progress)
-        hardfork = node.call("anvil_nodeInfo")["hardFork"]
+        measured = measure(chain, provenance, probe, parties, progress)
+        return measured, chain_description(node, "medchain")
+
+
+def measure_figures(progress: Callable[[str], None] = lambda _line: None) -> Figures:
+    """DrugProvenance's figures on a fresh anvil (the gas snapshot's)."""
+    return measure_chain(progress)[0].figures
+
+
+def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> BenchReport:
+    """Deploy the suite on a fresh anvil and measure each DrugProvenance operation."""
+    measured, chain_line = measure_chain(progress)
     return BenchReport(
         title=TITLE,
-        rows=figures.rows,
+        rows=measured.rows(),
         targets=TARGETS,
         setup={
-            "chain": f"anvil (hardfork {hardfork}), receipts' gasUsed",
+            "chain": chain_line,
             "medchain": f"{medchain_compiler('DrugProvenance')} (ape compile)",
             "batch": f"{UNITS:,} serials, OpenZeppelin StandardMerkleTree over their keccak256 hashes",
             "verifyUnit": "gasleft() around the call inside ProvenanceProbe (no intrinsic 21,000)",
         },
-        notes=notes(figures),
+        notes=notes(measured),
     )
 
 

@@ -24,7 +24,9 @@ in JSON-RPC batches with ``eth_sendRawTransaction`` without waiting for receipts
 anchored its record (one ``RecordAnchored`` log each), or the benchmark stops.
 
 Record hashes are drawn from seeded generators and measured hashes have no zero byte, so calldata
--- and hence gas -- is the same from run to run and from one measurement to the next.
+-- and hence gas -- is the same from run to run and from one measurement to the next. The medchain
+figures of the comparison chain (:func:`measure_figures`) are measured before EAS is deployed, so that
+the gas snapshot measures them the same way without EAS.
 """
 
 from __future__ import annotations
@@ -50,15 +52,20 @@ from ..records.merkle import MerkleTree
 from .common import (
     CHAIN_ID,
     GENESIS_TIME,
+    SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
     Chain,
+    Figures,
     GasRow,
+    Measurement,
     SignJob,
     Target,
+    bench_anvil,
     chain_description,
     deploy_consortium,
     deploy_eas,
+    deploy_suite,
     eas_compiler,
     load_medchain_artifacts,
     medchain_compiler,
@@ -67,7 +74,7 @@ from .common import (
 )
 from .eas import EAS_SOLC_VERSION, Artifact, compile_eas
 
-MEDCHAIN_CONTRACTS = ("ConsortiumRegistry", "RecordAnchor", "AnchorProbe")
+MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "AnchorProbe")
 
 #: Records per anchored batch.
 BATCH_SIZES = (1_000, 10_000)
@@ -174,96 +181,125 @@ def trace_steps(chain: Chain, tx_hash: bytes) -> list[dict[str, Any]]:
 class Suites:
     """The contracts under measurement on the comparison chain."""
 
+    chain: Chain
     anchor: Contract
     probe: Contract
-    eas: Contract
+    governance: str  # deploys everything
     provider: str  # an active PROVIDER member: sends every medchain transaction
     attester: str  # sends every EAS transaction
 
 
-def deploy_suites(chain: Chain, medchain: dict[str, Artifact], eas_artifacts: dict[str, Artifact]) -> Suites:
-    """Registry with one provider, RecordAnchor and its probe, and EAS, on the comparison chain."""
+def deploy_suites(chain: Chain, medchain: dict[str, Artifact]) -> Suites:
+    """The suite with one provider, and RecordAnchor's probe, on the comparison chain."""
     governance, provider, attester = chain.accounts[:3]
-    registry = deploy_consortium(chain, medchain, governance, [(provider, Role.PROVIDER)])
-    anchor = chain.deploy(medchain["RecordAnchor"], registry.address, sender=governance)
+    anchor = deploy_suite(chain, medchain, governance, [(provider, Role.PROVIDER)])["RecordAnchor"]
     probe = chain.deploy(medchain["AnchorProbe"], anchor.address, sender=governance)
-    _schema_registry, eas = deploy_eas(chain, eas_artifacts, governance)
-    return Suites(anchor=anchor, probe=probe, eas=eas, provider=provider, attester=attester)
+    return Suites(chain=chain, anchor=anchor, probe=probe, governance=governance, provider=provider, attester=attester)
 
 
 @dataclass(frozen=True)
 class Comparison:
     """Everything measured on the comparison chain."""
 
-    anchor: int
-    timestamp: int
+    figures: Figures  # medchain's, by snapshot name
     membership: CallCost  # RecordAnchor's isActiveMember call inside ``anchor``
-    batches: dict[int, tuple[int, int]]  # records -> (anchorBatch gas, EAS timestamp of the root)
     batch_membership: CallCost  # the same call inside the first ``anchorBatch``
-    verify_cold: int
-    verify_warm: int
+    eas: dict[str, int]  # EAS timestamp of the single record and of each batch's root (empty without EAS)
+
+    def anchor_batch(self, size: int) -> Measurement:
+        """``anchorBatch`` of ``size`` records (per record)."""
+        return self.figures[f"RecordAnchor.anchorBatch[{size}]/record"]
+
+    @property
+    def anchor(self) -> Measurement:
+        return self.figures["RecordAnchor.anchor"]
 
 
-def measure_single(chain: Chain, suites: Suites) -> tuple[int, int, CallCost]:
-    """``anchor`` and EAS ``timestamp`` of the same hash, and the membership call inside ``anchor``."""
-    record = record_hash("single anchor")
-    receipt = chain.send("anchor", suites.anchor.functions.anchor(record), suites.provider)
-    if suites.anchor.functions.verify(record).call()[0] != suites.provider:
+#: What the medchain transactions of the comparison chain anchor: one record, then the batches' roots.
+SINGLE_RECORD = record_hash("single anchor")
+
+
+def batch_trees() -> dict[int, MerkleTree]:
+    """The measured batches: a tree of seeded random record hashes per size in BATCH_SIZES."""
+    rng = random.Random("medchain bench: batch records")
+    return {size: MerkleTree.build(random_hashes(rng, size)) for size in BATCH_SIZES}
+
+
+def measure_single(suites: Suites, figures: Figures) -> CallCost:
+    """``anchor`` of SINGLE_RECORD into ``figures``; the membership call inside it."""
+    chain = suites.chain
+    measured, receipt = chain.measure("anchor", suites.anchor.functions.anchor(SINGLE_RECORD), suites.provider)
+    if suites.anchor.functions.verify(SINGLE_RECORD).call()[0] != suites.provider:
         raise BenchmarkError("verify does not name the provider of a record just anchored")
-    timestamp = chain.send("EAS timestamp", suites.eas.functions.timestamp(record), suites.attester)["gasUsed"]
     membership = external_call(trace_steps(chain, receipt["transactionHash"]))
-    return receipt["gasUsed"], timestamp, membership
+    figures["RecordAnchor.anchor"] = measured
+    figures["RecordAnchor.anchor/isActiveMember-call"] = Measurement(membership.total)
+    return membership
 
 
-def measure_batches(
-    chain: Chain, suites: Suites, rng: random.Random
-) -> tuple[dict[int, tuple[int, int]], CallCost, MerkleTree]:
-    """Per batch size, ``anchorBatch`` and EAS ``timestamp`` of the root; the membership call inside
-    the first ``anchorBatch``; the largest batch's tree."""
-    batches: dict[int, tuple[int, int]] = {}
+def measure_batches(suites: Suites, trees: dict[int, MerkleTree], figures: Figures) -> CallCost:
+    """``anchorBatch`` of each tree into ``figures`` (per record); the membership call inside the first."""
     receipts: dict[int, TxReceipt] = {}
-    trees: dict[int, MerkleTree] = {}
-    for size in BATCH_SIZES:
-        tree = trees[size] = MerkleTree.build(random_hashes(rng, size))
+    for size, tree in trees.items():
         call = suites.anchor.functions.anchorBatch(tree.root, size)
-        receipts[size] = chain.send(f"anchorBatch of {size:,}", call, suites.provider)
+        figures[f"RecordAnchor.anchorBatch[{size}]/record"], receipts[size] = suites.chain.measure(
+            f"anchorBatch of {size:,}", call, suites.provider, items=size
+        )
         if suites.anchor.functions.batchOf(tree.root).call()[2] != size:
             raise BenchmarkError(f"batchOf does not report the {records(size)} just anchored")
-        stamped = chain.send("EAS timestamp of a root", suites.eas.functions.timestamp(tree.root), suites.attester)
-        batches[size] = (receipts[size]["gasUsed"], stamped["gasUsed"])
-    membership = external_call(trace_steps(chain, receipts[BATCH_SIZES[0]]["transactionHash"]))
-    return batches, membership, trees[max(BATCH_SIZES)]
+    return external_call(trace_steps(suites.chain, receipts[BATCH_SIZES[0]]["transactionHash"]))
 
 
-def measure_verify(chain: Chain, suites: Suites, tree: MerkleTree) -> tuple[int, int]:
+def measure_verify(suites: Suites, tree: MerkleTree, figures: Figures) -> None:
     """Cold and warm ``verifyInBatch`` from AnchorProbe, for a leaf of ``tree`` with a PROOF_LEVELS proof."""
     index = next((i for i in range(len(tree)) if len(tree.proof_by_index(i)) == PROOF_LEVELS), None)
     if index is None:
         raise BenchmarkError(f"no leaf of the {len(tree):,}-record tree has a {PROOF_LEVELS}-level proof")
     value = tree.values[index]
     check = suites.probe.functions.measure(tree.root, value, tree.proof_by_index(index))
-    receipt = chain.send("AnchorProbe.measure", check, suites.provider)
+    receipt = suites.chain.send("AnchorProbe.measure", check, suites.provider)
     (event,) = suites.probe.events.VerifyInBatchGas().process_receipt(receipt)
     if event["args"]["provider"] != suites.provider:
         raise BenchmarkError("verifyInBatch did not prove a record of a batch just anchored")
-    return event["args"]["coldGas"], event["args"]["warmGas"]
+    figures["RecordAnchor.verifyInBatch/cold"] = Measurement(event["args"]["coldGas"])
+    figures["RecordAnchor.verifyInBatch/warm"] = Measurement(event["args"]["warmGas"])
 
 
-def measure_comparison(medchain: dict[str, Artifact], eas_artifacts: dict[str, Artifact]) -> tuple[Comparison, str]:
-    """Run the comparison on its own anvil; the figures and the chain's description."""
-    rng = random.Random("medchain bench: batch records")
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME), "--steps-tracing") as node:
+def measure_eas(suites: Suites, eas_artifacts: dict[str, Artifact], trees: dict[int, MerkleTree]) -> dict[str, int]:
+    """EAS ``timestamp`` of what medchain anchored: ``{"timestamp": ..., "timestamp root <size>": ...}``."""
+    _schema_registry, eas = deploy_eas(suites.chain, eas_artifacts, suites.governance)
+
+    def stamp(what: str, data: bytes) -> int:
+        return suites.chain.send(what, eas.functions.timestamp(data), suites.attester)["gasUsed"]
+
+    stamped = {"timestamp": stamp("EAS timestamp", SINGLE_RECORD)}
+    for size, tree in trees.items():
+        stamped[f"timestamp root {size}"] = stamp("EAS timestamp of a root", tree.root)
+    return stamped
+
+
+def measure_comparison(
+    medchain: dict[str, Artifact], eas_artifacts: dict[str, Artifact] | None = None
+) -> tuple[Comparison, str]:
+    """Run the comparison on its own anvil (medchain, then EAS unless ``eas_artifacts`` is None); the
+    figures and the chain's description."""
+    trees = batch_trees()
+    figures: Figures = {}
+    with bench_anvil("--steps-tracing") as node:
         chain = Chain(node)
-        suites = deploy_suites(chain, medchain, eas_artifacts)
-        anchor, timestamp, membership = measure_single(chain, suites)
-        batches, batch_membership, largest = measure_batches(chain, suites, rng)
-        verify_cold, verify_warm = measure_verify(chain, suites, largest)
+        suites = deploy_suites(chain, medchain)
+        membership = measure_single(suites, figures)
+        batch_membership = measure_batches(suites, trees, figures)
+        measure_verify(suites, trees[max(BATCH_SIZES)], figures)
+        eas = measure_eas(suites, eas_artifacts, trees) if eas_artifacts is not None else {}
         description = chain_description(node)
-    comparison = Comparison(
-        anchor=anchor, timestamp=timestamp, membership=membership, batches=batches,
-        batch_membership=batch_membership, verify_cold=verify_cold, verify_warm=verify_warm,
-    )
-    return comparison, description
+    return Comparison(figures, membership, batch_membership, eas), description
+
+
+def measure_figures(progress: Callable[[str], None] = lambda _line: None) -> Figures:
+    """RecordAnchor's figures on the comparison chain, without EAS or the history (the gas snapshot's)."""
+    progress("measuring RecordAnchor on anvil")
+    return measure_comparison(load_medchain_artifacts(MEDCHAIN_CONTRACTS))[0].figures
 
 
 # ----------------------------------------------------------------------------------------------
@@ -274,7 +310,7 @@ def measure_comparison(medchain: dict[str, Artifact], eas_artifacts: dict[str, A
 class History:
     """``anchor`` gas at each point of HISTORY_POINTS and how fast the history was filled."""
 
-    anchor_gas: dict[int, int]  # records already anchored -> gas of one more anchor
+    anchor_gas: dict[int, Measurement]  # records already anchored -> one more anchor
     filled: int  # transactions sent to fill the history
     seconds: float  # spent filling it (signing, sending, mining, checking)
     workers: int  # signing processes
@@ -353,13 +389,13 @@ class HistoryFiller:
             raise
         self.seconds += time.monotonic() - started
 
-    def measure_anchor(self, record: bytes) -> int:
-        """Gas of one ``anchor`` of ``record``, mined on its own."""
+    def measure_anchor(self, record: bytes) -> Measurement:
+        """One ``anchor`` of ``record``, mined on its own."""
         (signed,) = sign_job(self._job([record]))
         (tx_hash,) = self.chain.send_raw([signed])
         self._mine(1)
         self.anchored += 1
-        return self.chain.w3.eth.get_transaction_receipt(tx_hash)["gasUsed"]
+        return self.chain.measurement(self.chain.w3.eth.get_transaction_receipt(tx_hash))
 
 
 def signing_workers() -> int:
@@ -388,11 +424,11 @@ def measure_history(medchain: dict[str, Artifact], progress: Callable[[str], Non
     workers = signing_workers()
     with history_chain(medchain) as (chain, anchor, providers), ProcessPoolExecutor(workers) as signers:
         filler = HistoryFiller(chain, anchor, providers, signers, progress)
-        gas: dict[int, int] = {}
+        gas: dict[int, Measurement] = {}
         for point in HISTORY_POINTS:
             filler.fill(point - filler.anchored, rng)
             gas[point] = filler.measure_anchor(record_hash(f"anchor after {records(point)}"))
-            progress(f"history: anchor after {records(point)}: {gas[point]:,} gas")
+            progress(f"history: anchor after {records(point)}: {gas[point].gas:,} gas")
     return History(anchor_gas=gas, filled=filler.filled, seconds=filler.seconds, workers=workers)
 
 
@@ -403,38 +439,41 @@ def measure_history(medchain: dict[str, Artifact], progress: Callable[[str], Non
 def comparison_rows(ours: Comparison, history: History) -> list[GasRow]:
     """The table: each operation next to its EAS equivalent (where EAS has one)."""
     rows = [
-        GasRow("anchor (single record)", ours.anchor, "timestamp(bytes32)", ours.timestamp, ANCHOR),
+        GasRow.of("anchor (single record)", ours.anchor, "timestamp(bytes32)", ours.eas["timestamp"], ANCHOR),
         GasRow("  of which: registry.isActiveMember call", ours.membership.total),
     ]
-    for size, (anchored, stamped) in ours.batches.items():
+    for size in BATCH_SIZES:
+        batch, stamped = ours.anchor_batch(size), ours.eas[f"timestamp root {size}"]
         rows += [
-            GasRow(f"anchorBatch, {records(size)}", anchored, "timestamp(root)", stamped),
-            GasRow(f"anchorBatch, {records(size)}, per record", anchored / size,
-                   f"timestamp(root) / {size:,}", stamped / size, BATCH_TARGETS[size]),
+            GasRow(f"anchorBatch, {records(size)}", batch.gas, "timestamp(root)", stamped, floor=batch.floor),
+            GasRow.of(f"anchorBatch, {records(size)}, per record", batch, f"timestamp(root) / {size:,}",
+                      stamped / size, BATCH_TARGETS[size]),
         ]
     rows += [
-        GasRow(f"verifyInBatch from contract, {PROOF_LEVELS} levels, cold", ours.verify_cold, target=VERIFY_IN_BATCH),
-        GasRow(f"verifyInBatch from contract, {PROOF_LEVELS} levels, warm", ours.verify_warm, target=VERIFY_IN_BATCH),
+        GasRow.of(f"verifyInBatch from contract, {PROOF_LEVELS} levels, {temperature}",
+                  ours.figures[f"RecordAnchor.verifyInBatch/{temperature}"], target=VERIFY_IN_BATCH)
+        for temperature in ("cold", "warm")
     ]
-    rows += [GasRow(f"anchor after {records(point)} anchored", gas) for point, gas in history.anchor_gas.items()]
+    rows += [GasRow.of(f"anchor after {records(point)} anchored", gas) for point, gas in history.anchor_gas.items()]
     return rows
 
 
 def notes(ours: Comparison, history: History) -> list[str]:
     """What the table alone does not say: the membership call's share, growth with history, throughput."""
     call = ours.membership
+    anchor = ours.anchor.gas
     first = BATCH_SIZES[0]
-    batch_gas = ours.batches[first][0]
+    batch_gas = ours.anchor_batch(first).gas
     batch_call = ours.batch_membership
-    gas = history.anchor_gas
+    gas = {point: measured.gas for point, measured in history.anchor_gas.items()}
     flat = "constant" if len(set(gas.values())) == 1 else "NOT constant"
     return [
         f"anchor's membership check, the STATICCALL to ConsortiumRegistry.isActiveMember (from the trace): "
-        f"{call.total:,} of its {ours.anchor:,} gas ({call.total / ours.anchor:.1%})",
+        f"{call.total:,} of its {anchor:,} gas ({call.total / anchor:.1%})",
         f"  = {call.caller_side:,} for the call itself (EIP-2929 cold account access: 2,600) + {call.callee:,} "
         f"running isActiveMember (of which {call.callee_sloads:,} for the member slot's cold SLOAD)",
-        f"  anchor without it: {ours.anchor - call.total:,} (target {ANCHOR.limit:,}); "
-        f"EAS timestamp, which checks no caller: {ours.timestamp:,}",
+        f"  anchor without it: {anchor - call.total:,} (target {ANCHOR.limit:,}); "
+        f"EAS timestamp, which checks no caller: {ours.eas['timestamp']:,}",
         f"anchorBatch pays the same check: {batch_call.total:,} of its {batch_gas:,} gas; without it "
         f"{batch_gas - batch_call.total:,} = {(batch_gas - batch_call.total) / first:,.2f} per record of "
         f"{first:,} (target {BATCH_TARGETS[first].limit:,})",

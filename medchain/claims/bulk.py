@@ -8,9 +8,16 @@ read from the receipt's ``ClaimAdjudicated`` / ``ClaimRejected`` logs.
 
 Resuming (a killed run, a restarted node) is safe: before sending, every claim of the file is looked
 up in the journal, every transaction the journal still calls ``sent`` is looked up on the node
-(mined: its logs are read; unknown to the node: dropped, its claims are sent again), and every claim
-not in the journal is looked up on chain with ``claimStatuses`` (on chain already: recorded, not
-sent). Rejected claims stay rejected on a rerun unless asked (``retry_rejected``).
+(mined: its logs are read; unknown to the node: dropped, its claims are sent again), every
+transaction the journal calls ``mined`` is checked to be still on chain (a node that lost blocks, a
+reset chain: its claims are checked again), and every claim not in the journal is looked up on chain
+with ``claimStatuses`` (on chain already: recorded, not sent). Rejected claims stay rejected on a
+rerun unless asked (``retry_rejected``).
+
+A node that stops answering, times out or fails is retried for ``patience`` seconds
+(:class:`medchain.rpc.NodeClient`); a send is retried with the same signed bytes, so it can never be
+mined twice. After that the run stops with :class:`BulkSubmitError`, saying what the journal holds
+and that a rerun of the same command resumes.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
+from ..rpc import NodeClient, NodeError, NodeUnavailable
 from .inputs import ClaimRow
 from .journal import Entry, Journal
 
@@ -46,6 +54,8 @@ GAS_PER_BATCH = 60_000
 #: The most gas one transaction may use (the Osaka per-transaction cap, EIP-7825).
 TX_GAS_CAP = 16_777_216
 STATUS_CHUNK = 1_000  # claim ids per claimStatuses call
+RECEIPT_CHUNK = 100  # receipts per JSON-RPC batch when checking mined transactions
+DUPLICATE = 18  # CARC reason code of a claim refused as already on chain
 
 
 class BulkSubmitError(RuntimeError):
@@ -119,6 +129,18 @@ class RunResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
+def require_contract(node: NodeClient, contract: str, chain_id: int, journal: Any) -> None:
+    """Refuse, before anything is sent, a chain on which the ClaimSettlement contract has no code."""
+    if HexBytes(node.call("eth_getCode", [contract, "latest"])):
+        return
+    raise BulkSubmitError(
+        f"no contract at {contract} on chain {chain_id} ({node.name}): the chain was reset, or this is another "
+        f"chain than the one the journal {journal} was written for; nothing was sent. Once the deployment is back, "
+        "rerun the same command: the journal's transactions are checked on chain and claims that are not there are "
+        "sent again"
+    )
+
+
 def _word(value: int) -> bytes:
     return value.to_bytes(32, "big")
 
@@ -177,7 +199,7 @@ class BulkSubmitter:
 
     def __init__(
         self, w3: Any, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
-        stall_timeout: float = 30.0, poll_interval: float = 0.02,
+        stall_timeout: float = 30.0, poll_interval: float = 0.02, patience: float = 30.0,
         progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
     ):
         self.w3 = w3
@@ -190,28 +212,19 @@ class BulkSubmitter:
         self.poll_interval = poll_interval
         self.progress = progress
         self.log = log
-        self.chain_id = int(self._rpc("eth_chainId", []), 16)
+        self.node = NodeClient(w3.provider, patience=patience, log=log)
+        try:
+            self.chain_id = int(self._rpc("eth_chainId", []), 16)
+        except NodeError as err:
+            raise BulkSubmitError(f"{err}; nothing was sent") from None
 
     # -- JSON-RPC ----------------------------------------------------------------------------------
 
     def _rpc(self, method: str, params: list[Any]) -> Any:
-        answer = self.w3.provider.make_request(method, params)
-        if "error" in answer:
-            raise BulkSubmitError(f"{method}: {answer['error'].get('message', answer['error'])}")
-        return answer["result"]
+        return self.node.call(method, params)
 
-    def _rpc_batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        if not calls:
-            return []
-        answers = self.w3.provider.make_batch_request(calls)
-        if not isinstance(answers, list):
-            raise BulkSubmitError(f"JSON-RPC batch refused: {answers}")
-        out = []
-        for (method, _params), answer in zip(calls, answers):
-            if "error" in answer:
-                raise BulkSubmitError(f"{method}: {answer['error'].get('message', answer['error'])}")
-            out.append(answer["result"])
-        return out
+    def _rpc_batch(self, calls: list[tuple[str, list[Any]]], sends: bool = False) -> list[Any]:
+        return self.node.batch(calls, sends=sends)
 
     def _call(self, data: bytes) -> bytes:
         return HexBytes(self._rpc("eth_call", [{"to": self.contract, "data": HexBytes(data).to_0x_hex()}, "latest"]))
@@ -229,25 +242,45 @@ class BulkSubmitter:
 
     def claim_on_chain(self, claim_id: bytes) -> tuple[str, int, int]:
         """(status, reason code, payable) of a claim on chain."""
-        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96)"
-        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded),) = decode(
+        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96,bool)"
+        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded, _rx),) = decode(
             [view], self._call(CLAIM_OF + encode(["bytes32"], [claim_id])))
         return STATUS[status], reason, payable
 
     # -- the run -----------------------------------------------------------------------------------
 
     def run(self, rows: Sequence[ClaimRow], *, retry_rejected: bool = False) -> RunResult:
+        """Submit what is not on chain yet; a node that stays away stops the run with :class:`BulkSubmitError`."""
+        try:
+            return self._run(rows, retry_rejected)
+        except NodeError as err:
+            raise BulkSubmitError(self._stopped(err)) from None
+
+    def _stopped(self, err: NodeError) -> str:
+        """What happened, what the journal holds, and what to do."""
+        inflight = self.journal.sent_transactions()
+        claims = sum(len(self.journal.claims_of(tx)) for tx, _nonce in inflight)
+        held = (f"{claims} claim(s) in {len(inflight)} transaction(s) are journaled as sent in {self.journal.path}; "
+                "the next run checks them on chain and sends again only those that never got there"
+                if inflight else f"no transaction is in flight; the journal {self.journal.path} holds every claim done")
+        todo = ("start the node again (or wait for it) and rerun the same command to resume"
+                if isinstance(err, NodeUnavailable) else "rerun the same command once this is fixed")
+        return f"{err}. The run stopped: {held}. To finish: {todo}."
+
+    def _run(self, rows: Sequence[ClaimRow], retry_rejected: bool) -> RunResult:
         started = time.monotonic()
         by_id = {row.claim_id.hex(): row for row in rows}
         ids = ["0x" + key for key in by_id]
         rows_by_hex = {"0x" + key: row for key, row in by_id.items()}
         result = RunResult(entries={})
+        self._check_contract()
         if retry_rejected:
             forgotten = self.journal.forget_rejected(ids)
             if forgotten:
                 result.notes.append(f"{forgotten} rejected claim(s) will be submitted again (--retry-rejected)")
         result.already_done = sum(1 for e in self.journal.entries(ids).values() if e.done)
         self._settle_inflight(result)
+        self._check_mined(ids, result)
         if self.journal.sent_transactions():  # still held by the node: wait for them, never send twice
             self._drain_known(result)
         entries = self.journal.entries(ids)
@@ -290,6 +323,31 @@ class BulkSubmitter:
                 result.notes.append(f"transaction {tx} never reached the chain (node restarted?): its claims are "
                                     "sent again")
 
+    def _check_contract(self) -> None:
+        require_contract(self.node, self.contract, self.chain_id, self.journal.path)
+
+    def _check_mined(self, ids: list[str], result: RunResult) -> None:
+        """Transactions the journal calls ``mined`` must still be on chain, and claims it found on chain
+        must still be there: a node that lost its latest blocks (a crash between two state dumps) or a
+        reset chain would otherwise leave claims the journal calls done and the chain never saw."""
+        mined = self.journal.mined_transactions()
+        vanished = []
+        for start in range(0, len(mined), RECEIPT_CHUNK):
+            chunk = mined[start:start + RECEIPT_CHUNK]
+            receipts = self._rpc_batch([("eth_getTransactionReceipt", [tx]) for tx in chunk])
+            vanished += [tx for tx, receipt in zip(chunk, receipts) if receipt is None]
+        claims = sum(self.journal.forget_transaction(tx) for tx in vanished)
+        recovered = [e.claim_id for e in self.journal.entries(ids).values()
+                     if e.state == "accepted" and e.tx_hash is None]
+        statuses = self.statuses([bytes.fromhex(cid[2:]) for cid in recovered]) if recovered else []
+        gone = [cid for cid, status in zip(recovered, statuses) if status == "None"]
+        self.journal.forget_claims(gone)
+        if vanished or gone:
+            result.notes.append(
+                f"{len(vanished)} transaction(s) ({claims} claim(s)) the journal recorded as mined, and {len(gone)} "
+                "claim(s) it had found on chain, are no longer on chain (the node lost its latest blocks, or the "
+                "chain was reset): those claims were looked up again and sent if missing")
+
     def _drain_known(self, result: RunResult) -> None:
         """Wait for transactions of an earlier run that the node still holds."""
         inflight = {tx: len(self.journal.claims_of(tx)) for tx, _nonce in self.journal.sent_transactions()}
@@ -301,7 +359,7 @@ class BulkSubmitter:
             base = int(block["baseFeePerGas"], 16)
             try:
                 tip = int(self._rpc("eth_maxPriorityFeePerGas", []), 16)
-            except BulkSubmitError:
+            except NodeError:
                 tip = 0
             return {"type": 2, "maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
         return {"gasPrice": int(self._rpc("eth_gasPrice", []), 16)}
@@ -329,7 +387,8 @@ class BulkSubmitter:
                 inflight[tx_hash] = len(batch)
                 nonce += 1
             self.journal.record_sent_many(journaled)  # written down before anything is sent
-            self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in raws])
+            # A failed or unanswered send is retried with the same bytes: never a second transaction.
+            self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in raws], sends=True)
             result.transactions += len(group)
             progress.sent += sum(len(b) for b in group)
             if len(inflight) >= self.window:
@@ -389,9 +448,14 @@ class BulkSubmitter:
                     nudged = True
                     last_progress = time.monotonic()
                     continue
+                known = self._rpc_batch([("eth_getTransactionByHash", [tx]) for tx in list(inflight)])
+                lost = sum(1 for transaction in known if transaction is None)
+                why = (f"the node does not know {lost} of them (it restarted, or dropped them): the next run sends "
+                       "their claims again" if lost else
+                       "they wait in the node's pool (a stuck pool, or a chain that does not mine)")
                 raise BulkSubmitError(
-                    f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s (stuck pool or node "
-                    "down); the journal holds them: rerun the same command to resume"
+                    f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s; {why}. "
+                    f"The journal {self.journal.path} holds them: rerun the same command to resume"
                 )
             time.sleep(self.poll_interval)
         if reverted:
@@ -405,7 +469,7 @@ class BulkSubmitter:
     def _is_dev_node(self) -> bool:
         try:
             version = self._rpc("web3_clientVersion", [])
-        except BulkSubmitError:
+        except NodeError:
             return False
         return str(version).lower().startswith(("anvil", "hardhat", "ganache"))
 
@@ -424,6 +488,11 @@ class BulkSubmitter:
             if found[0] == "accepted":
                 _, status, share, payable, reason = found
                 results.append(Entry(cid, refs[cid], "accepted", tx, status, reason, payable, share))
+            elif found[1] == DUPLICATE and self.statuses([bytes.fromhex(cid[2:])])[0] != "None":
+                # Already on chain (another submitter, or an earlier transaction of ours the node had
+                # seemed to lose): the journal records the claim as the chain holds it.
+                status, reason, payable = self.claim_on_chain(bytes.fromhex(cid[2:]))
+                results.append(Entry(cid, refs[cid], "accepted", None, status, reason, payable, None))
             else:
                 results.append(Entry(cid, refs[cid], "rejected", tx, "Rejected", found[1], None, None))
         self.journal.record_mined(tx, int(receipt["gasUsed"], 16), int(receipt["blockNumber"], 16), results)

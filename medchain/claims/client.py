@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from eth_utils import keccak
+
 from .bulk import STATUS
-from .inputs import HEX32, _Bad, format_units, parse_service_date, parse_units
+from .inputs import HEX32, MAX_AMOUNT, LineItem, _Bad, codes_hash, format_units, parse_service_date, parse_units
 
 REASONS = {
     1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
     27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
     119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
-    1002: "invalid amount",
+    1002: "invalid amount", 1003: "unit not dispensed by this pharmacy", 1004: "batch recalled",
+    1005: "batch quarantined",
 }
 
 
@@ -79,14 +83,15 @@ class ClaimState:
     disputed: bool
     payable: int
     deductible_applied: int
+    pharmacy_claim: bool = False
 
     @classmethod
     def from_view(cls, claim_id: str, view: Any) -> ClaimState:
         values = list(view)
-        policy, provider, status, reason, year, decided, disputed, payable, deductible = values
+        policy, provider, status, reason, year, decided, disputed, payable, deductible, pharmacy = values
         policy_hex = policy.hex() if isinstance(policy, (bytes, bytearray)) else str(policy)
         return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, STATUS[int(status)], int(reason),
-                   int(year), int(decided), bool(disputed), int(payable), int(deductible))
+                   int(year), int(decided), bool(disputed), int(payable), int(deductible), bool(pharmacy))
 
     def describe(self, decimals: int, symbol: str, review_window: int, appeal_window: int) -> str:
         if self.status == "None":
@@ -98,8 +103,70 @@ class ClaimState:
             + (f", deductible applied {format_units(self.deductible_applied, decimals)}"
                if self.deductible_applied else ""),
         ]
+        if self.pharmacy_claim:
+            lines.append("  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
+                         "reverted (10 days after dispensing), voided if it was reverted")
         if self.status in ("Approved", "Partial"):
             lines.append(f"  settleable from {self.decided_at + review_window} (unix time; review window)")
         if self.status in ("Denied", "Partial") and not self.disputed:
             lines.append(f"  the provider may dispute until {self.decided_at + appeal_window} (unix time)")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PharmacyClaim:
+    """A pharmacy's claim for one dispensed pack, as ``submitPharmacyClaim`` takes it."""
+
+    policy_id: bytes
+    pharmacy: str
+    amount: int  # token units
+    codes_hash: bytes
+    batch_id: bytes
+    serial_hash: bytes
+
+    def as_input(self) -> tuple:
+        return (self.policy_id, self.pharmacy, self.amount, self.codes_hash, self.batch_id, self.serial_hash)
+
+    @property
+    def claim_id(self) -> bytes:
+        """The unit's id: keccak256(abi.encode(batchId, serialHash)), as the contract computes it."""
+        return keccak(self.batch_id + self.serial_hash)
+
+
+def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str, amount: int,
+                             codes_key: bytes) -> PharmacyClaim:
+    """A pharmacy claim for the pack whose DataMatrix reads ``scan_text`` (GTIN, lot and serial needed).
+
+    The line item is the product (its GTIN) times one pack at ``amount``; its keyed hash is the claim's
+    codes hash, like the bulk submitter's (see :func:`medchain.claims.inputs.codes_hash`).
+    """
+    from medchain.provenance.gs1 import GS1Error, parse_scan, serial_hash
+
+    try:
+        scan = parse_scan(scan_text)
+        scan.require("gtin", "lot", "serial")
+    except GS1Error as err:
+        raise ClaimsInputError(f"SCAN: {err}") from None
+    if not 0 < amount <= MAX_AMOUNT:
+        raise ClaimsInputError(f"--amount: must be more than 0 and at most {MAX_AMOUNT} token units")
+    item = LineItem(code=scan.gtin, modifiers=(), quantity=Decimal(1), unit_price=amount)
+    return PharmacyClaim(policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id,
+                         serial_hash(scan.serial))
+
+
+_REJECTED = keccak(text="ClaimSettlementRejected(bytes32,uint16)")[:4]
+_NOT_SUBMITTER = keccak(text="ClaimSettlementNotSubmitter(address,address)")[:4]
+
+
+def describe_refusal(revert_data: str | bytes) -> str:
+    """What a reverted single submission says: ``reason 18 duplicate``, or who may not submit."""
+    from eth_abi import decode
+
+    data = bytes.fromhex(revert_data[2:]) if isinstance(revert_data, str) else bytes(revert_data)
+    if data[:4] == _REJECTED:
+        _claim, code = decode(["bytes32", "uint16"], data[4:])
+        return f"reason {reason_text(code)}"
+    if data[:4] == _NOT_SUBMITTER:
+        caller, provider = decode(["address", "address"], data[4:])
+        return f"{caller} may not submit for {provider} (only the provider or the policy's insurer)"
+    return f"reverted with 0x{data.hex()}"

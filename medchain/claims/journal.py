@@ -119,6 +119,10 @@ class Journal:
         """Transactions that were sent and whose fate is not yet known: ``(tx_hash, nonce)``."""
         return list(self.db.execute("SELECT tx_hash, nonce FROM txs WHERE state = 'sent' ORDER BY nonce"))
 
+    def mined_transactions(self) -> list[str]:
+        """Transactions recorded as mined, oldest first."""
+        return [row[0] for row in self.db.execute("SELECT tx_hash FROM txs WHERE state = 'mined' ORDER BY nonce")]
+
     def claims_of(self, tx_hash: str) -> dict[str, str]:
         """The claims still in flight in ``tx_hash``: claim id -> the insurer's reference."""
         return dict(self.db.execute(
@@ -171,6 +175,18 @@ class Journal:
         with self._transaction():
             self.db.execute("UPDATE txs SET state = ? WHERE tx_hash = ?", (state, tx_hash))
             self.db.execute("DELETE FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,))
+
+    def forget_transaction(self, tx_hash: str) -> int:
+        """A transaction recorded as mined that is no longer on chain (the node lost blocks): it is
+        ``dropped`` and its claims, whatever their state, are forgotten (looked up and sent again); how many."""
+        with self._transaction():
+            self.db.execute("UPDATE txs SET state = 'dropped' WHERE tx_hash = ?", (tx_hash,))
+            return self.db.execute("DELETE FROM claims WHERE tx_hash = ?", (tx_hash,)).rowcount
+
+    def forget_claims(self, claim_ids: Iterable[str]) -> None:
+        """Claims recorded as found on chain that are no longer there: looked up and sent again."""
+        with self._transaction():
+            self.db.executemany("DELETE FROM claims WHERE claim_id = ?", [(cid,) for cid in claim_ids])
 
     def forget_rejected(self, claim_ids: Iterable[str]) -> int:
         """Let rejected claims be submitted again (``--retry-rejected``); how many were forgotten."""

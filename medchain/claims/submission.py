@@ -22,7 +22,8 @@ from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 
 from ..jsonfiles import write_json_atomic
-from .bulk import BulkSubmitter, Progress, RunResult, Signer, summarize
+from ..rpc import NodeClient, NodeError
+from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
 from .fhir import claim_response
 from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, read_claim_file
 from .journal import Journal
@@ -133,19 +134,33 @@ def submit_file(
     currency: str = "USD", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
     rejects_path: Path | None = None, responses_dir: Path | None = None, batch_size: int = 50, window: int = 8,
     retry_rejected: bool = False, dry_run: bool = False, progress: Callable[[Progress], None] | None = None,
-    stall_timeout: float = 30.0,
+    stall_timeout: float = 30.0, patience: float = 30.0, log: Callable[[str], None] = lambda _m: None,
 ) -> SubmissionReport:
-    """Check the file, submit what is valid and not yet done, write responses; see the module docstring."""
-    chain_id = int(w3.provider.make_request("eth_chainId", [])["result"], 16)
+    """Check the file, submit what is valid and not yet done, write responses; see the module docstring.
+
+    ``patience``: seconds a node that does not answer (or fails) is retried before the run stops with
+    :class:`BulkSubmitError`; ``log`` hears about the retries.
+    """
+    node = NodeClient(w3.provider, patience=patience, log=log)
+    try:
+        chain_id = int(node.call("eth_chainId", []), 16)
+    except NodeError as err:
+        raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
     parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping)
 
     def rpc_call(to: str, data: bytes) -> bytes:
-        answer = w3.provider.make_request("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
-        if "error" in answer:
-            raise ClaimInputError([InputProblem(str(path), None, None, f"eth_call failed: {answer['error']}")])
-        return bytes.fromhex(answer["result"][2:])
+        try:
+            result = node.call("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+        except NodeError as err:
+            raise BulkSubmitError(f"{err}; checking the policies on chain, nothing was sent: rerun the same "
+                                  "command once the node answers") from None
+        return bytes.fromhex(result[2:])
 
     if parsed.rows:
+        try:
+            require_contract(node, contract, chain_id, journal_path)
+        except NodeError as err:
+            raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
         check_against_chain(parsed, rpc_call, contract)
     report = SubmissionReport(parsed=parsed, result=None, summary={})
     if parsed.file_problems() or (parsed.problems and not skip_invalid):
@@ -159,22 +174,26 @@ def submit_file(
         return report
     with Journal(journal_path, chain_id=chain_id, contract=contract) as journal:
         submitter = BulkSubmitter(w3, contract, signer, journal, batch_size=batch_size, window=window,
-                                  progress=progress, stall_timeout=stall_timeout)
+                                  progress=progress, stall_timeout=stall_timeout, patience=patience, log=log)
         result = submitter.run(parsed.rows, retry_rejected=retry_rejected)
     report.result = result
     report.summary = summarize(parsed.rows, result.entries)
     if responses_dir is not None:
         report.responses_dir = responses_dir
         write_responses(parsed.rows, result, responses_dir, decimals=decimals, currency=currency,
-                        insurer=signer.address, w3=w3)
+                        insurer=signer.address, node=node)
     return report
 
 
 def write_responses(rows: list[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str,
-                    insurer: str, w3: Any) -> None:
+                    insurer: str, node: NodeClient) -> None:
     """One ClaimResponse JSON per claim of the file that has an outcome."""
     out.mkdir(parents=True, exist_ok=True)
-    now = int(w3.provider.make_request("eth_getBlockByNumber", ["latest", False])["result"]["timestamp"], 16)
+    try:
+        now = int(node.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+    except NodeError as err:
+        raise BulkSubmitError(f"{err}; every claim is journaled: rerun the same command to write the "
+                              "ClaimResponses") from None
     for row in rows:
         cid = "0x" + row.claim_id.hex()
         entry = result.entries.get(cid)

@@ -60,13 +60,13 @@ SUITE: tuple[Step, ...] = (
     Step("ConsentRegistry", lambda ctx: [ctx.address("ConsortiumRegistry"), ctx.emergency_window]),
     Step("RecordAnchor", lambda ctx: [ctx.address("ConsortiumRegistry")]),
     Step("TestStableToken", lambda ctx: [], when=lambda ctx: ctx.token is None),
+    # Drug provenance: takes only the registry; claims read it for pharmacy claims.
+    Step("DrugProvenance", lambda ctx: [ctx.address("ConsortiumRegistry")]),
     Step("ClaimSettlement", lambda ctx: [
         ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
-        ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW, DEFAULT_APPEAL_WINDOW,
-        DEFAULT_TIMELY_FILING,
+        ctx.address("DrugProvenance"), ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW,
+        DEFAULT_APPEAL_WINDOW, DEFAULT_TIMELY_FILING,
     ]),
-    # Drug provenance (issue 6): takes only the registry.
-    Step("DrugProvenance", lambda ctx: [ctx.address("ConsortiumRegistry")]),
 )
 
 

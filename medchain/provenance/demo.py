@@ -41,6 +41,8 @@ class ProvenanceDemoResult:
     refusals: list[str] = field(default_factory=list)  # custom errors the chain answered
     epcis_path: Path | None = None
     epcis: dict[str, Any] | None = None
+    dispensed_scan: str | None = None  # the pack the pharmacy dispensed, as its scanner read it
+    undispensed_scan: str | None = None  # a pack of the same lot still on the pharmacy's shelf
 
 
 def datamatrix(gtin: str, expiry: dt.date, lot: str, serial: str) -> str:
@@ -87,6 +89,8 @@ def run_provenance_demo(*, provenance: Any, provider: Any, manufacturer: Any, di
     result.scans.append((unit.scan.as_hri(), status.name))
     receipt = dispense_unit(provenance, pharmacy, unit)
     result.gas["dispense (8-level proof)"] = receipt.gas_used
+    result.dispensed_scan = pack
+    result.undispensed_scan = datamatrix(batch.gtin, batch.expiry, batch.lot, "A0008")
     again = verify_unit(provenance, unit)
     result.scans.append((unit.scan.as_hri(), again.name))
     fake = unit_from_scan(datamatrix(batch.gtin, batch.expiry, batch.lot, "A9999"), batch)

@@ -2,9 +2,16 @@
 
 The job is idempotent and resumable:
 - each record's salt is saved to the salt store *before* anything is sent, so a crash never loses it;
-- a pending batch is written down (root and members) before `anchorBatch` is sent;
-- a rerun skips records that already have a receipt, and recovers anchors the chain already holds
-  (by event lookup for single anchors, by `batchOf` for batches) instead of sending them again.
+- a batch is written down in ``<out>/.pending-batch.json`` (root, members, then the signed
+  transaction's hash) before `anchorBatch` is sent, and forgotten once every member has its receipt;
+- a rerun first settles a batch written down by an interrupted run: on chain (or mined while we
+  wait), its members get their receipts; never arrived (a node that restarted and lost its pool),
+  it is forgotten and its records are anchored again, with whatever else has no receipt;
+- a rerun checks that the receipts already in ``<out>`` are on this chain (one ``batchOf`` per
+  batch, one ``verify`` per single anchor): an anchor the chain no longer holds (a node that lost
+  its latest blocks, a reset chain) is anchored again, never trusted;
+- records with no receipt whose anchor the chain already holds are recovered (by event lookup for
+  single anchors, by `batchOf` for batches) instead of being sent again.
 """
 
 from __future__ import annotations
@@ -15,14 +22,21 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from eth_utils import keccak
+from hexbytes import HexBytes
 
 from ..jsonfiles import load_json, write_json_atomic
+from ..rpc import describe, node_unreachable
 from .hashing import RecordError, RecordFile, new_salt
 from .merkle import MerkleTree
 from .receipts import Receipt
 
 ZERO_ADDRESS = "0x" + "00" * 20
 DEFAULT_BATCH_THRESHOLD = 8  # this many records or more go as one Merkle batch
+BATCH_JOURNAL = ".pending-batch.json"  # in the receipts folder, while a batch is in progress
+
+
+class AnchorInterrupted(RecordError):
+    """The node went away with a batch transaction in flight; the batch journal holds it, a rerun resumes."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,8 +108,10 @@ def receipt_path(out_dir: Path, record_path: Path, base: Path | None) -> Path:
 class AnchorResult:
     anchored: list[Path] = field(default_factory=list)  # sent by this run
     recovered: list[Path] = field(default_factory=list)  # already on chain, receipt written now
-    skipped: list[Path] = field(default_factory=list)  # receipt already there
+    skipped: list[Path] = field(default_factory=list)  # receipt already there (and its anchor on chain)
+    lost: list[Path] = field(default_factory=list)  # had a receipt whose anchor is no longer on chain: sent again
     transactions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -121,27 +137,49 @@ def anchor_records(
     from_block: int = 0,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> AnchorResult:
-    """Anchor every record under ``paths`` that has no receipt yet, and write its receipt."""
+    """Anchor every record under ``paths`` that has no receipt on this chain yet, and write its receipt."""
     files = collect_records(paths)
     result = AnchorResult()
+    common = dict(chain_id=chain_id, contract=str(anchor_contract.address))
+    journal = Path(out_dir) / BATCH_JOURNAL
+    if journal.exists():
+        _resume_batch(anchor_contract, provider_account, journal, salt_store, common, include_salt, from_block, result,
+                      progress)
     pending: list[_Pending] = []
+    held: list[tuple[_Pending, Receipt]] = []
     for i, path in enumerate(files, 1):
         record = RecordFile.read(path)
         salt = salt_store.salt_for(record)
         rpath = receipt_path(out_dir, path, base)
         h = record.hash(salt)
-        if rpath.exists() and Receipt.load(rpath).record_hash == h:
-            result.skipped.append(path)
+        item = _Pending(path, record, salt, h, rpath)
+        receipt = Receipt.load(rpath) if rpath.exists() else None
+        if receipt is not None and receipt.record_hash == h:
+            held.append((item, receipt))
         else:
-            pending.append(_Pending(path, record, salt, h, rpath))
+            pending.append(item)
         if i % 500 == 0 or i == len(files):
-            progress(f"hashed {i}/{len(files)} records ({len(result.skipped)} already have receipts)")
+            progress(f"hashed {i}/{len(files)} records ({len(held)} have receipts)")
+    recovered = {p.resolve() for p in result.recovered}
+    lost = _lost_anchors(anchor_contract, held, common)
+    lost_ids = {id(item) for item in lost}
+    for item, _receipt in held:
+        if id(item) in lost_ids:
+            pending.append(item)
+            result.lost.append(item.path)
+        elif item.path.resolve() not in recovered:
+            result.skipped.append(item.path)
+    if lost:
+        result.notes.append(
+            f"{len(lost)} receipt(s) in {out_dir}/ point to anchors this chain no longer holds (the node lost its "
+            "latest blocks, or the chain was reset): those records are anchored again")
+        progress(result.notes[-1])
     if not pending:
         return result
 
-    common = dict(chain_id=chain_id, contract=str(anchor_contract.address))
     if len(pending) >= batch_threshold:
-        _anchor_batch(anchor_contract, provider_account, pending, out_dir, common, include_salt, result, progress)
+        _anchor_batch(anchor_contract, provider_account, pending, out_dir, common, include_salt, from_block, result,
+                      progress)
     else:
         for n, item in enumerate(pending, 1):
             _anchor_single(anchor_contract, provider_account, item, common, include_salt, from_block, result)
@@ -171,33 +209,135 @@ def _anchor_single(contract, account, item: _Pending, common, include_salt, from
             salt=item.salt if include_salt else None, **common).save(item.receipt_path)
 
 
-def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, common, include_salt, result,
-                  progress) -> None:
+def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> list[_Pending]:
+    """Records whose receipt points to an anchor this chain does not hold (one call per batch root)."""
+    lost: list[_Pending] = []
+    roots: dict[bytes, bool] = {}
+    for item, receipt in held:
+        if receipt.chain_id != common["chain_id"] or receipt.contract.lower() != common["contract"].lower():
+            raise RecordError(
+                f"{item.receipt_path}: this receipt is for chain {receipt.chain_id} contract {receipt.contract}, not "
+                f"this deployment (chain {common['chain_id']} contract {common['contract']}); use another --out "
+                "folder for another deployment")
+        if receipt.in_batch:
+            if receipt.root not in roots:
+                roots[receipt.root] = contract.batchOf(receipt.root)[0] != ZERO_ADDRESS
+            on_chain = roots[receipt.root]
+        else:
+            on_chain = contract.verify(receipt.record_hash)[0] != ZERO_ADDRESS
+        if not on_chain:
+            lost.append(item)
+    return lost
+
+
+def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, common, include_salt, from_block,
+                  result, progress) -> None:
     tree = MerkleTree.build([item.record_hash for item in pending])
-    journal = Path(out_dir) / ".pending-batch.json"
-    write_json_atomic(journal, {"root": "0x" + tree.root.hex(), "records": [str(i.path) for i in pending]})
-    provider, anchored_at, count = contract.batchOf(tree.root)
-    if provider == ZERO_ADDRESS:
-        progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")
-        receipt = contract.anchorBatch(tree.root, len(pending), sender=account)
-        log = receipt.events.filter(contract.BatchAnchored)[0]
-        tx, block, provider, anchored_at, count = (str(receipt.txn_hash), receipt.block_number, log["provider"],
-                                                   log.anchoredAt, log.count)
-        result.anchored.extend(i.path for i in pending)
-        result.transactions.append(tx)
-    else:
-        if str(provider) != str(account.address):
-            raise RecordError(f"batch root 0x{tree.root.hex()} is already anchored by {provider}, not by this account")
-        logs = list(contract.BatchAnchored.range(0, contract.chain_manager.blocks.head.number + 1,
-                                                 search_topics={"root": tree.root}))
-        tx, block = str(logs[0].transaction_hash), logs[0].block_number
+    journal = Path(out_dir) / BATCH_JOURNAL
+    state: dict[str, Any] = {
+        "root": "0x" + tree.root.hex(),
+        "records": [{"path": str(i.path), "hash": "0x" + i.record_hash.hex(), "receipt": str(i.receipt_path)}
+                    for i in pending],
+    }
+    write_json_atomic(journal, state)
+    provider, _anchored_at, _count = contract.batchOf(tree.root)
+    if provider != ZERO_ADDRESS:  # sent by an earlier run that lost its journal
+        _write_batch_receipts(contract, account, tree, pending, None, common, include_salt, from_block, progress)
         result.recovered.extend(i.path for i in pending)
-    for n, item in enumerate(pending, 1):
+        journal.unlink()
+        return
+    progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")
+    txn = contract.anchorBatch.as_transaction(tree.root, len(pending), sender=account, sign=True)
+    if txn.signature is None:
+        raise RecordError(f"account {account.address} did not sign the batch transaction; nothing was sent")
+    state["tx"] = HexBytes(txn.txn_hash).to_0x_hex()
+    write_json_atomic(journal, state)  # written down before it is sent
+    try:
+        receipt = contract.provider.send_transaction(txn)
+    except Exception as err:
+        if not node_unreachable(err):
+            raise
+        node = getattr(contract.provider, "http_uri", None) or "the node"
+        raise AnchorInterrupted(
+            f"{node} stopped answering ({describe(err)}) while the batch transaction {state['tx']} "
+            f"({len(pending)} records, root 0x{tree.root.hex()[:12]}…) was in flight. It is written down in "
+            f"{journal}: "
+            "start the node again (or wait for it) and rerun the same command; the batch is looked up on chain and "
+            "anchored again only if it never got there") from None
+    result.anchored.extend(i.path for i in pending)
+    result.transactions.append(state["tx"])
+    _write_batch_receipts(contract, account, tree, pending, receipt, common, include_salt, from_block, progress)
+    journal.unlink()
+
+
+def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) -> _Pending:
+    """A member of a journaled batch; its record and salt only if the file still hashes to what was anchored."""
+    try:
+        record = RecordFile.read(path)
+        salt = salt_store.get(record)
+    except RecordError:
+        record = salt = None
+    if record is None or salt is None or record.hash(salt) != record_hash:
+        record = salt = None
+    return _Pending(path, record, salt, record_hash, rpath)  # type: ignore[arg-type]
+
+
+def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, common, include_salt, from_block,
+                          progress) -> None:
+    """One receipt per member of a batch on chain; ``receipt``: its transaction's, or None to look it up."""
+    provider, anchored_at, count = contract.batchOf(tree.root)
+    if str(provider) != str(account.address):
+        raise RecordError(f"batch root 0x{tree.root.hex()} is anchored by {provider}, not by this account")
+    if receipt is None:
+        logs = list(contract.BatchAnchored.range(from_block, contract.chain_manager.blocks.head.number + 1,
+                                                 search_topics={"root": tree.root}))
+        if not logs:
+            raise RecordError(f"batch root 0x{tree.root.hex()} is on chain, but its BatchAnchored event was not "
+                              f"found from block {from_block}")
+        tx, block = str(logs[0].transaction_hash), logs[0].block_number
+    else:
+        tx, block = str(receipt.txn_hash), receipt.block_number
+    for n, item in enumerate(items, 1):
         Receipt(record_hash=item.record_hash, tx=tx, block=block, provider=str(provider), anchored_at=int(anchored_at),
                 root=tree.root, proof=tree.proof(item.record_hash), batch_count=int(count),
                 salt=item.salt if include_salt else None, **common).save(item.receipt_path)
-        if n % 1000 == 0 or n == len(pending):
-            progress(f"wrote {n}/{len(pending)} receipts")
+        if n % 1000 == 0 or n == len(items):
+            progress(f"wrote {n}/{len(items)} receipts")
+
+
+def _resume_batch(contract, account, journal: Path, salt_store: SaltStore, common, include_salt, from_block, result,
+                  progress) -> None:
+    """Settle the batch an interrupted run wrote down: receipts if it is on chain, else forget it."""
+    state = load_json(journal, RecordError)
+    try:
+        members = [_member(Path(r["path"]), bytes.fromhex(r["hash"][2:]), Path(r["receipt"]), salt_store)
+                   for r in state["records"]]
+        root, tx = bytes.fromhex(state["root"][2:]), state.get("tx")
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise RecordError(f"{journal}: not a batch journal ({err}); move it away to start over") from None
+    tree = MerkleTree.build([m.record_hash for m in members])
+    if tree.root != root:
+        raise RecordError(f"{journal}: its records do not make its root; move it away to start over")
+    label = f"the batch of an earlier run ({len(members)} records, root 0x{root.hex()[:12]}…)"
+    receipt = None
+    if contract.batchOf(root)[0] == ZERO_ADDRESS and tx:
+        web3 = contract.provider.web3
+        if web3.provider.make_request("eth_getTransactionByHash", [tx]).get("result"):
+            progress(f"{label}: waiting for its transaction {tx}")
+            receipt = contract.provider.get_receipt(tx)
+    if contract.batchOf(root)[0] == ZERO_ADDRESS:
+        if tx:
+            result.notes.append(f"{label}: its transaction {tx} never reached the chain (the node restarted?), "
+                                "so its records are anchored again")
+        else:
+            result.notes.append(f"{label} was never sent: its records are anchored now")
+        progress(result.notes[-1])
+        journal.unlink()
+        return
+    _write_batch_receipts(contract, account, tree, members, receipt, common, include_salt, from_block, progress)
+    result.recovered.extend(m.path for m in members)
+    result.notes.append(f"{label} is on chain: receipts written, nothing sent again")
+    progress(result.notes[-1])
     journal.unlink()
 
 

@@ -21,6 +21,7 @@ class World:
     registry: object
     consent: object
     anchor: object
+    provenance: object
     token: object
     hospital: object
     insurer: object
@@ -33,8 +34,10 @@ class World:
 def world(project, chain, governance, registry, members, accounts) -> World:
     consent = governance.deploy(project.ConsentRegistry, registry, DAY)
     anchor = governance.deploy(project.RecordAnchor, registry)
+    provenance = governance.deploy(project.DrugProvenance, registry)
     token = governance.deploy(project.TestStableToken)
-    claims = governance.deploy(project.ClaimSettlement, registry, consent, anchor, token, REVIEW, APPEAL, FILING)
+    claims = governance.deploy(project.ClaimSettlement, registry, consent, anchor, provenance, token, REVIEW, APPEAL,
+                               FILING)
     hospital, insurer, patient = members[Role.PROVIDER], members[Role.INSURER], accounts[10]
     start = chain.pending_timestamp - 30 * DAY
     consent.grant(patient, insurer, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS), start + 3 * 365 * DAY,
@@ -45,7 +48,7 @@ def world(project, chain, governance, registry, members, accounts) -> World:
     token.mint(insurer, 10**15, sender=insurer)
     token.approve(claims, 2**256 - 1, sender=insurer)
     claims.fund(100_000_000_000, sender=insurer)
-    return World(claims, registry, consent, anchor, token, hospital, insurer, patient, policy, start)
+    return World(claims, registry, consent, anchor, provenance, token, hospital, insurer, patient, policy, start)
 
 
 _counter = iter(range(1, 10**9))

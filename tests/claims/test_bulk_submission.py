@@ -131,10 +131,10 @@ def test_transactions_the_node_never_received_are_sent_again(world, setup, chain
 
     real = bulk.BulkSubmitter._rpc_batch
 
-    def lose_sends(self, calls):
+    def lose_sends(self, calls, **kw):  # the process dies as it sends (no retry)
         if calls and calls[0][0] == "eth_sendRawTransaction":
             raise ConnectionError("node went away")
-        return real(self, calls)
+        return real(self, calls, **kw)
 
     monkeypatch.setattr(bulk.BulkSubmitter, "_rpc_batch", lose_sends)
     with pytest.raises(ConnectionError):

@@ -342,8 +342,8 @@ def test_withdraw(world, chain):
 
 def test_reentrant_withdraw_is_refused(project, chain, governance, registry, world):
     token = governance.deploy(project.ReentrantToken)
-    claims = governance.deploy(project.ClaimSettlement, registry, world.consent, world.anchor, token, REVIEW, APPEAL,
-                               FILING)
+    claims = governance.deploy(project.ClaimSettlement, registry, world.consent, world.anchor, world.provenance, token,
+                               REVIEW, APPEAL, FILING)
     attacker = governance.deploy(project.MaliciousProvider)
     registry.registerMember(attacker, Role.PROVIDER.id, b"\x0e" * 32, sender=governance)
     claims.registerPolicy(world.policy, world.patient, LIMIT, 0, 0, world.start, world.start + 400 * DAY,

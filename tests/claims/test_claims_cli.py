@@ -12,22 +12,11 @@ from medchain.access import Role, credential_hash
 from medchain.consent import Category, Purpose
 from medchain.records.receipts import Receipt
 from tests.operator import CONSORTIUM_CHAIN_ID, deployed_consortium
+from tests.operator import send as _send
+from tests.operator import web3_contract as _contract
 
 POLICY = "0x" + "5a" * 32
 HEADER = "claim_ref,policy_id,provider,service_date,amount,line_items,evidence"
-
-
-def _send(w3, account, call):
-    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
-    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
-    assert receipt["status"] == 1
-    return receipt
-
-
-def _contract(w3, project, manifest, name):
-    abi = [item.model_dump(by_alias=True, mode="json") for item in getattr(project, name).contract_type.abi]
-    address = json.loads(manifest.read_text())["contracts"][name]["address"]
-    return w3.eth.contract(address, abi=abi)
 
 
 @pytest.fixture(scope="module")

@@ -146,4 +146,5 @@ def test_a_given_settlement_token_replaces_the_test_token(deploy, project, gover
     assert "TestStableToken" not in result.manifest.contracts
     claims = project.ClaimSettlement.at(result.manifest.address_of("ClaimSettlement"))
     assert claims.token() == token.address
-    assert result.manifest.contracts["ClaimSettlement"].args[3] == token.address
+    assert result.manifest.contracts["ClaimSettlement"].args[4] == token.address
+    assert claims.provenance() == result.manifest.address_of("DrugProvenance")

@@ -12,12 +12,14 @@ from web3 import Web3
 
 from medchain.access import Role, credential_hash
 from medchain.provenance import SerialProofs
-from tests.operator import deployed_consortium
+from medchain.consent import Category, Purpose
+from tests.operator import deployed_consortium, send, web3_contract
 from tests.provenance.test_epcis import EPCIS_DIR
 
 DISTRIBUTOR = Account.create()  # only ever addressed, never signs
 SCAN_BATCH = "(01)09506000134352(17)300630(10)LOTCLI"
 GS = "<GS>"
+POLICY = "0x" + "7e" * 32
 
 
 def _register(op, manifest, project, members: dict[str, tuple[str, Role]]):
@@ -34,11 +36,25 @@ def _register(op, manifest, project, members: dict[str, tuple[str, Role]]):
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, project):
-    aliases = ("deployer", "hospital", "maker", "pharmacy")  # keyfile accounts: only those that sign here
+    aliases = ("deployer", "hospital", "maker", "pharmacy", "insurer", "patient")  # the accounts that sign here
     with deployed_consortium(tmp_path_factory, project, aliases=aliases) as (op, manifest):
         _register(op, manifest, project, {"maker": (op.keys["maker"].address, Role.MANUFACTURER),
                                           "pharmacy": (op.keys["pharmacy"].address, Role.PHARMACY),
-                                          "distributor": (DISTRIBUTOR.address, Role.DISTRIBUTOR)})
+                                          "distributor": (DISTRIBUTOR.address, Role.DISTRIBUTOR),
+                                          "insurer": (op.keys["insurer"].address, Role.INSURER)})
+        # The patient's policy with the insurer (no cost sharing), payment consent, a funded pool.
+        w3 = Web3(Web3.HTTPProvider(op.node.url))
+        keys, now = op.keys, w3.eth.get_block("latest")["timestamp"]
+        consent, claims = web3_contract(w3, project, manifest, "ConsentRegistry"), web3_contract(
+            w3, project, manifest, "ClaimSettlement")
+        token = web3_contract(w3, project, manifest, "TestStableToken")
+        send(w3, keys["patient"], consent.functions.grant(keys["patient"].address, keys["insurer"].address,
+                                                          int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS), now + 400 * 86400))
+        send(w3, keys["insurer"], claims.functions.registerPolicy(bytes.fromhex(POLICY[2:]), keys["patient"].address,
+                                                                  10**10, 0, 0, now - 86400, now + 300 * 86400))
+        send(w3, keys["insurer"], token.functions.mint(keys["insurer"].address, 10**9))
+        send(w3, keys["insurer"], token.functions.approve(claims.address, 10**9))
+        send(w3, keys["insurer"], claims.functions.fund(10**9))
         yield op, manifest
 
 
@@ -68,6 +84,18 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
         op.run("provenance dispense", pack, "--proofs", str(proofs), "--account", "pharmacy", "--yes", *m))
     again = op.run("provenance verify", pack, "--proofs", str(proofs), *m)
     assert again.returncode == 1 and "ALREADY_DISPENSED" in again.stdout
+
+    # The pharmacy bills the patient's insurer for the pack it dispensed: once, and only that pack.
+    claim = ("claims pharmacy", pack, "--policy", POLICY, "--amount", "12.50", "--codes-key",
+             str(tmp_path / "codes.hex"), "--account", "pharmacy", "--yes", *m)
+    out = _ok(op.run(*claim))
+    assert ": Approved" in out and "payable 12.50 mUSD" in out and "pharmacy claim for a dispensed unit" in out
+    twice = op.run(*claim)
+    assert twice.returncode == 1 and "refused: reason 18 duplicate" in twice.stderr, twice.stdout + twice.stderr
+    other = op.run(*claim[:1], f"]d201095060001343521730063010LOTCLI{GS}21CLI003", *claim[2:])
+    assert other.returncode == 1 and "refused: reason 1003 unit not dispensed by this pharmacy" in other.stderr
+    bad = op.run(*claim[:1], "(01)09506000134352(10)LOTCLI", *claim[2:])
+    assert bad.returncode == 2 and "SCAN:" in bad.stderr and "serial (21)" in bad.stderr, bad.stderr
 
     assert "RECALLED (CONTAMINATION)" in _ok(op.run("provenance recall", "--batch", SCAN_BATCH, "--reason",
                                                     "CONTAMINATION", "--account", "maker", "--yes", *m))

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medchain.access import reason_code
-from medchain.records.anchoring import SaltStore, anchor_records, verify_record
+from medchain.jsonfiles import write_json_atomic
+from medchain.records.anchoring import BATCH_JOURNAL, SaltStore, anchor_records, receipt_path, verify_record
 from medchain.records.hashing import RecordError, RecordFile, canonical_bytes, record_hash
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt, ReceiptError
@@ -129,6 +130,69 @@ def test_an_interrupted_batch_is_recovered(anchor, hospital, chain, records, tmp
     nonce = hospital.nonce
     result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
     assert result.recovered == records and hospital.nonce == nonce
+
+
+def _journal_batch(tmp_path, paths, salts, tx):
+    """The batch journal an interrupted run leaves: root, members and (once signed) its transaction."""
+    hashes = [RecordFile.read(p).hash(salts.salt_for(RecordFile.read(p))) for p in paths]
+    tree = MerkleTree.build(hashes)
+    out = tmp_path / "receipts"
+    write_json_atomic(out / BATCH_JOURNAL, {
+        "root": "0x" + tree.root.hex(), "tx": tx,
+        "records": [{"path": str(p), "hash": "0x" + h.hex(), "receipt": str(receipt_path(out, p, tmp_path / "records"))}
+                    for p, h in zip(paths, hashes)],
+    })
+    return tree
+
+
+def test_a_journaled_batch_on_chain_gets_its_receipts_even_if_records_were_added(anchor, hospital, chain, records,
+                                                                                  tmp_path):
+    """A run died after its batch of four was mined; a fifth record came since. The four get receipts from
+    the batch on chain (not a second batch of five holding them again); only the fifth is anchored."""
+    salts = SaltStore(tmp_path / "salts.json")
+    tree = _journal_batch(tmp_path, records[:-1], salts, None)
+    sent = anchor.anchorBatch(tree.root, len(records) - 1, sender=hospital)
+    _journal_batch(tmp_path, records[:-1], salts, str(sent.txn_hash))
+    nonce = hospital.nonce
+    result = _run(anchor, hospital, chain, [tmp_path / "records"], tmp_path, batch_threshold=2)
+    assert result.recovered == records[:-1] and result.anchored == records[-1:] and hospital.nonce == nonce + 1
+    assert "is on chain: receipts written, nothing sent again" in result.notes[0]
+    assert not (tmp_path / "receipts" / BATCH_JOURNAL).exists()
+    for path in records[:-1]:
+        receipt = Receipt.load(tmp_path / "receipts" / path.with_suffix(".receipt.json").name)
+        assert receipt.root == tree.root and receipt.tx == str(sent.txn_hash)
+        assert _verify(anchor, chain, path, salts.get(RecordFile.read(path)),
+                       tmp_path / "receipts" / path.with_suffix(".receipt.json").name).status == "anchored"
+
+
+def test_a_journaled_batch_that_never_arrived_is_anchored_again(anchor, hospital, chain, records, tmp_path):
+    _journal_batch(tmp_path, records, SaltStore(tmp_path / "salts.json"), "0x" + "ab" * 32)
+    nonce = hospital.nonce
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert f"its transaction 0x{'ab' * 32} never reached the chain" in result.notes[0]
+    assert result.anchored == records and hospital.nonce == nonce + 1
+
+
+def test_receipts_of_anchors_the_chain_lost_are_anchored_again(anchor, hospital, chain, records, tmp_path):
+    snapshot = chain.snapshot()
+    _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    chain.restore(snapshot)  # the node lost the block: the receipts point to nothing
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert result.lost == records and result.anchored == records and not result.skipped
+    assert "point to anchors this chain no longer holds" in result.notes[0]
+    again = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert again.skipped == records and not again.anchored
+
+
+def test_a_receipt_of_another_deployment_in_the_out_folder_is_refused(anchor, hospital, chain, records, tmp_path):
+    _run(anchor, hospital, chain, records[:1], tmp_path)
+    receipt_file = tmp_path / "receipts" / records[0].with_suffix(".receipt.json").name
+    receipt = Receipt.load(receipt_file)
+    receipt.chain_id = 1
+    receipt.save(receipt_file)
+    refused = r"this receipt is for chain 1 contract .*, not this deployment .* use another --out folder"
+    with pytest.raises(RecordError, match=refused):
+        _run(anchor, hospital, chain, records[:1], tmp_path)
 
 
 def test_include_salt_puts_it_in_the_receipt(anchor, hospital, chain, records, tmp_path):
