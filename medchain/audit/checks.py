@@ -87,8 +87,14 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
     singles = {e["recordHash"]: e for e in store.events("RecordAnchor", ["RecordAnchored"])}
     batches = {e["root"]: e for e in store.events("RecordAnchor", ["BatchAnchored"])}
     retractions = {e["recordHash"]: e for e in store.events("RecordAnchor", ["RecordRetracted"])}
+    # A pharmacy claim's evidence is its dispensed unit (PharmacyClaimLinked), not an anchored record.
+    linked = {e["claimId"]: e for e in store.events("ClaimSettlement", ["PharmacyClaimLinked"])}
+    dispenses: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    if linked:
+        for e in store.events("DrugProvenance", ["Dispensed", "DispenseReverted"]):
+            dispenses[(e["batchId"], e["serialHash"])].append(e)
     txs = transactions(store, rpc, suite, [submitted[s["claimId"]].tx_hash for s in settled
-                                           if s["claimId"] in submitted]) if rpc else {}
+                                           if s["claimId"] in submitted and s["claimId"] not in linked]) if rpc else {}
 
     for paid in settled:
         claim = paid["claimId"]
@@ -116,7 +122,10 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
                 problems.append("the patient's consent did not cover payment (HPAYMT) on billing and claims")
             elif last["validUntil"] <= sub.time:
                 problems.append(f"the patient's consent had expired at {iso(last['validUntil'])}")
-        problems += _evidence_problems(sub, txs.get(sub.tx_hash), singles, batches, retractions, proof)
+        if claim in linked:
+            problems += _unit_problems(sub, linked[claim], dispenses, proof)
+        else:
+            problems += _evidence_problems(sub, txs.get(sub.tx_hash), singles, batches, retractions, proof)
         if problems:
             findings.append(Finding("paid-claim-consent-evidence", "violation", claim,
                                     f"claim {_short(claim)} was paid ({paid['amount']:,} units, block {paid.block}) but at "
@@ -162,6 +171,20 @@ def _evidence_problems(sub: Event, tx: dict[str, Any] | None, singles: dict, bat
         return [f"its evidence batch was anchored by {_short(batch['provider'])}, not by the claim's provider"]
     if not verify_proof(bytes.fromhex(root[2:]), bytes.fromhex(evidence[2:]), [bytes.fromhex(p[2:]) for p in path]):
         return [f"the Merkle proof of its evidence {_short(evidence)} does not lead to batch {_short(root)}"]
+    return []
+
+
+def _unit_problems(sub: Event, link: Event, dispenses: dict, proof: list[Event]) -> list[str]:
+    """A pharmacy claim: its unit was dispensed by the claiming pharmacy, and not reverted, before submission."""
+    unit = (link["batchId"], link["serialHash"])
+    proof.append(link)
+    before = [e for e in dispenses.get(unit, []) if e.key < sub.key]
+    if not before or before[-1].event != "Dispensed":
+        return [f"its unit {_short(link['serialHash'])} of batch {_short(link['batchId'])} was not dispensed"
+                + (" (the dispense was reverted)" if before else "")]
+    proof.append(before[-1])
+    if before[-1]["pharmacy"] != sub["provider"]:
+        return [f"its unit was dispensed by {_short(before[-1]['pharmacy'])}, not by the claiming pharmacy"]
     return []
 
 
@@ -269,8 +292,8 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
     status: dict[str, str] = {}
     submission: dict[str, Event] = {}
     by_provider: dict[str, set[str]] = defaultdict(set)
-    names = ["ClaimSubmitted", "ClaimAdjudicated", "ClaimDenied", "ClaimDisputed", "DisputeResolved", "ClaimSettled",
-             "MemberSuspended"]
+    names = ["ClaimSubmitted", "ClaimAdjudicated", "ClaimDenied", "ClaimVoided", "ClaimDisputed", "DisputeResolved",
+             "ClaimSettled", "MemberSuspended"]
     for e in store.events(names=names):
         a = e.args
         if e.event == "ClaimSubmitted":
@@ -279,7 +302,7 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
             by_provider[a["provider"]].add(a["claimId"])
         elif e.event == "ClaimAdjudicated":
             status[a["claimId"]] = STATUS[a["outcome"]] if a["outcome"] < len(STATUS) else str(a["outcome"])
-        elif e.event == "ClaimDenied":
+        elif e.event in ("ClaimDenied", "ClaimVoided"):
             status[a["claimId"]] = "Denied"
         elif e.event == "ClaimDisputed":
             status[a["claimId"]] = "Disputed"

@@ -106,13 +106,13 @@ def test_trails_match_what_cast_logs_returns_for_the_same_filters(scenario):
 
         batch = "0x" + scenario.quarantined_batch.hex()
         ours = {e.key for e in trail(store, "batch", batch)}
-        provenance = scenario.suite.address("DrugProvenance")
         theirs = set()
-        for name, dec in catalog.by_name["DrugProvenance"].items():
-            position = [n for n, _, _ in dec.indexed].index("batchId") if "batchId" in [n for n, _, _ in dec.indexed] else None
-            if position is None:
-                continue
-            theirs |= cast_logs(scenario.url, provenance, dec.topic0, *([""] * position), batch)
+        for contract in ("DrugProvenance", "ClaimSettlement"):  # pharmacy claims name the batch too
+            for name, dec in catalog.by_name[contract].items():
+                indexed = [n for n, _, _ in dec.indexed]
+                if "batchId" in indexed:
+                    theirs |= cast_logs(scenario.url, scenario.suite.address(contract), dec.topic0,
+                                        *([""] * indexed.index("batchId")), batch)
         assert ours == theirs and len(ours) >= 6
 
 
@@ -143,9 +143,12 @@ def test_a_paid_claim_without_consent_at_submission_is_a_violation(scenario, tmp
                      if e["patient"] == scenario.patient_b.address.lower() and e["grantee"] == insurer)
         store.conn.execute("DELETE FROM events WHERE id = ?", (grant.id,))
         found = rule(run_checks(store, Rpc(scenario.url), scenario.suite), "paid-claim-consent-evidence")
-        assert len(found) == 2, "both of patient B's paid claims"
+        assert len(found) == 3, "all of patient B's paid claims: two hospital claims and the pharmacy's"
         assert all("had never consented to payment" in f.message and f.severity == "violation" for f in found)
-        assert {e.event for e in found[0].events} >= {"PolicyRegistered", "ClaimSubmitted", "ClaimSettled", "BatchAnchored"}
+        assert all("evidence" not in f.message and "dispensed" not in f.message for f in found), "evidence held"
+        events = [{e.event for e in f.events} for f in found]
+        assert sum({"PolicyRegistered", "ClaimSubmitted", "ClaimSettled", "BatchAnchored"} <= ev for ev in events) == 2
+        assert sum({"PharmacyClaimLinked", "Dispensed"} <= ev for ev in events) == 1, "the pharmacy claim's unit"
 
 
 def test_a_paid_claim_whose_evidence_was_retracted_before_submission_is_a_violation(scenario, tmp_path):
