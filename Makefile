@@ -31,7 +31,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile test demo bench clean check slither coverage invariants gas gas-snapshot forge-test
+.PHONY: help setup compile test demo bench clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -65,7 +65,19 @@ $(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json
 compile: setup
 	$(APE) compile
 
-test: compile
+# The audit report's render test needs a headless browser: Debian's chromium, from Debian's own
+# archive (a registry this project may use). Installed when missing and possible (root + apt-get);
+# otherwise that one test skips and says why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium (headless) for the audit report's render test"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; } \
+	    || echo "could not install chromium: the report's render test will skip"; \
+	else echo "chromium is missing (apt-get install chromium): the report's render test will skip"; fi
+
+test: compile browser
 	$(APE) test tests/ $(ARGS)
 
 demo: compile
