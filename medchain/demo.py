@@ -181,6 +181,10 @@ def run_demo(
                           workdir=workdir)
     run_exchange_demo(report, project=project, provider=provider, manifest=result.manifest, governance=governance,
                       hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
+
+    from .audit.demo import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
+
+    report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit", progress=progress)
     return report
 
 

@@ -1,0 +1,233 @@
+"""The audit index: a SQL database of every decoded event of a deployment.
+
+The database is named by a URL. ``sqlite:///audit.sqlite`` (a relative path), ``sqlite:////abs/path``
+and ``sqlite:///:memory:`` are implemented, with the standard library's sqlite3: embedded, nothing
+to run. A consortium with a very long history would point the URL at PostgreSQL
+(``postgresql://...``): :func:`connect` is the one place a driver is chosen, and the schema and
+queries below are plain SQL (``?`` placeholders are the only sqlite-ism, translated by a driver
+shim). It is not implemented here, because it could not be tested on this machine: such a URL
+fails with a message saying so.
+
+Tables:
+
+* ``meta`` -- the deployment's identity (chain id, manifest), the confirmed checkpoint and its hash;
+* ``contracts`` -- name, address, deployment block and how far each is indexed;
+* ``events`` -- one row per log: block, block hash, block time, transaction hash and index, log
+  index, contract, event and the decoded fields (JSON);
+  ``confirmed = 0`` marks the unconfirmed tail, which every sync deletes and reads again;
+* ``refs`` -- every address and bytes32 value of every event (what trails are found by);
+* ``blocks`` -- the hash of every block that holds an indexed event (reorg detection);
+* ``txs`` -- transactions whose calldata an audit needed (read on demand, decoded, cached).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+SCHEMA_VERSION = "1"
+
+#: Built once the first sync has bulk-loaded the events (faster than maintaining them row by row),
+#: then kept up to date by SQLite.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS events_name ON events (contract, event);
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contracts (
+    name TEXT PRIMARY KEY, address TEXT NOT NULL UNIQUE, deploy_block INTEGER NOT NULL,
+    synced_to INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,  -- block * 1,000,000 + log index: chain order, and unique
+    block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_index INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL, block_hash TEXT NOT NULL, time INTEGER NOT NULL,
+    contract TEXT NOT NULL, event TEXT NOT NULL, args TEXT NOT NULL, confirmed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refs (
+    value TEXT NOT NULL, event_id INTEGER NOT NULL, PRIMARY KEY (value, event_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS txs (
+    hash TEXT PRIMARY KEY, block INTEGER NOT NULL, sender TEXT NOT NULL, recipient TEXT,
+    input TEXT NOT NULL, contract TEXT, function TEXT, args TEXT
+);
+"""
+
+
+class StoreError(RuntimeError):
+    """The index database cannot be opened or does not belong to this deployment."""
+
+
+def sqlite_path(url: str) -> str:
+    """The file (or ``:memory:``) of a ``sqlite:///`` URL."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise StoreError(f"not a sqlite URL: {url!r} (expected sqlite:///path)")
+    path = url[len(prefix):]
+    if not path:
+        raise StoreError(f"{url!r} names no file (sqlite:///audit.sqlite, sqlite:////abs/path, sqlite:///:memory:)")
+    return path
+
+
+def connect(url: str) -> sqlite3.Connection:
+    """Open the database a URL names. Only ``sqlite:///`` is implemented (see the module's doc)."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise StoreError(
+            f"{url.split('@')[-1]!r}: PostgreSQL is not implemented in this build. The schema is plain SQL; "
+            "plug a DB-API driver (psycopg) into medchain.audit.store.connect. Use sqlite:///path meanwhile."
+        )
+    if scheme != "sqlite":
+        raise StoreError(f"unsupported database URL {url!r}: use sqlite:///path")
+    path = sqlite_path(url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path)
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open {path}: {err}") from err
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache: bounded, and enough for a large refs index
+    return conn
+
+
+@dataclass
+class Event:
+    """One indexed log, decoded."""
+
+    id: int
+    block: int
+    log_index: int
+    tx_index: int
+    tx_hash: str
+    block_hash: str
+    time: int
+    contract: str
+    event: str
+    args: dict[str, Any]
+    confirmed: bool
+
+    def __getitem__(self, name: str) -> Any:
+        return self.args[name]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.block, self.log_index)
+
+
+_EVENT_COLUMNS = "id, block, log_index, tx_index, tx_hash, block_hash, time, contract, event, args, confirmed"
+
+
+def _event(row: tuple) -> Event:
+    return Event(id=row[0], block=row[1], log_index=row[2], tx_index=row[3], tx_hash=row[4], block_hash=row[5],
+                 time=row[6], contract=row[7], event=row[8], args=json.loads(row[9]), confirmed=bool(row[10]))
+
+
+class Store:
+    """The index database of one deployment."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.conn = connect(url)
+        self.conn.executescript(SCHEMA)
+        version = self.get_meta("schema")
+        if version is None:
+            self.set_meta("schema", SCHEMA_VERSION)
+            self.conn.commit()
+        elif version != SCHEMA_VERSION:
+            raise StoreError(f"{url}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new database")
+
+    def ensure_indexes(self) -> None:
+        self.conn.executescript(INDEXES)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta ---------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+
+    # -- contracts ----------------------------------------------------------------------------
+    def contracts(self) -> dict[str, tuple[str, int, int]]:
+        """name -> (address, deploy block, synced to)."""
+        rows = self.conn.execute("SELECT name, address, deploy_block, synced_to FROM contracts").fetchall()
+        return {name: (address, deploy, synced) for name, address, deploy, synced in rows}
+
+    # -- events -------------------------------------------------------------------------------
+    def count(self, confirmed_only: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM events" + (" WHERE confirmed = 1" if confirmed_only else "")
+        return self.conn.execute(sql).fetchone()[0]
+
+    def block_range(self) -> tuple[int | None, int | None]:
+        return self.conn.execute("SELECT MIN(block), MAX(block) FROM events").fetchone()
+
+    def events(self, contract: str | None = None, names: Iterable[str] | None = None,
+               where: str = "", params: tuple = ()) -> Iterator[Event]:
+        """Events in chain order, optionally of one contract and some event names (streamed)."""
+        clauses, args = [], []
+        if contract:
+            clauses.append("contract = ?")
+            args.append(contract)
+        names = list(names or [])
+        if names:
+            clauses.append(f"event IN ({','.join('?' * len(names))})")
+            args += names
+        if where:
+            clauses.append(where)
+            args += list(params)
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id"
+        for row in self.conn.execute(sql, args):
+            yield _event(row)
+
+    def events_referencing(self, values: Iterable[str]) -> list[Event]:
+        """Every event with one of ``values`` (lower-case hex) among its fields, in chain order."""
+        values = sorted({v.lower() for v in values})
+        if not values:
+            return []
+        out: dict[int, Event] = {}
+        for i in range(0, len(values), 500):
+            chunk = values[i:i + 500]
+            sql = (f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN "
+                   f"(SELECT event_id FROM refs WHERE value IN ({','.join('?' * len(chunk))}))")
+            for row in self.conn.execute(sql, chunk):
+                out[row[0]] = _event(row)
+        return sorted(out.values(), key=lambda e: e.key)
+
+    # -- transactions (calldata read on demand) -------------------------------------------------
+    def cached_tx(self, tx_hash: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT hash, block, sender, recipient, input, contract, function, args FROM txs "
+                                "WHERE hash = ?", (tx_hash,)).fetchone()
+        if not row:
+            return None
+        return {"hash": row[0], "block": row[1], "from": row[2], "to": row[3], "input": row[4], "contract": row[5],
+                "function": row[6], "args": json.loads(row[7]) if row[7] else None}
+
+    def cache_tx(self, tx: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO txs (hash, block, sender, recipient, input, contract, function, args) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (tx["hash"], tx["block"], tx["from"], tx["to"], tx["input"], tx["contract"], tx["function"],
+             json.dumps(tx["args"]) if tx["args"] is not None else None),
+        )

@@ -1,0 +1,186 @@
+"""The auditor's toolkit (medchain.audit): index the deployment's events, then query and check them.
+
+    ape run audit sync --deployment deployments/consortium.json --network ethereum:consortium:node [--confirmations 2]
+    ape run audit trail --patient 0x... | --provider 0x... | --claim 0x... | --batch 0x... | --record 0x...
+                        [--since 2026-05-01] [--until ...] [--format table|csv|json]
+    ape run audit check --network ...                   # exit 1 on a violation
+    ape run audit report --out report.html --network ...
+    ape run audit privacy-scan --pii pii.json --network ...   # exit 1 if any identifier is found
+    ape run audit verify-records records/ --receipts receipts/ --salts salts.json   # exit 1 if any is bad
+
+The index is a SQLite file by default (``--db sqlite:///.audit/<deployment>.sqlite``). ``trail`` and
+``verify-records`` read only the index; the others also talk to the node.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from ape.cli import ConnectedProviderCommand
+
+from medchain.audit import AbiError, Indexer, Rpc, RpcError, Store, StoreError, Suite, SyncError
+from medchain.audit.checks import render_findings, run_checks
+from medchain.audit.privacy import PiiError, load_pii, render_hits, scan
+from medchain.audit.records import BAD, render_checks, verify_records
+from medchain.audit.report import write_report
+from medchain.audit.trail import KINDS, TrailError, parse_time, render, trail
+from medchain.deployment import ManifestError, manifest_path
+from medchain.records.hashing import RecordError
+from medchain.records.receipts import ReceiptError
+from medchain.toolchain import PROJECT_ROOT
+
+
+def _deployment(value: Path | None, provider=None) -> Path:
+    if value:
+        return value
+    return manifest_path(provider.network.name) if provider else PROJECT_ROOT / "deployments" / "local.json"
+
+
+def _db(db: str | None, deployment: Path) -> str:
+    return db or f"sqlite:///{PROJECT_ROOT / '.audit' / (deployment.stem + '.sqlite')}"
+
+
+def _rpc(provider, url: str | None) -> Rpc:
+    return Rpc(url or getattr(provider, "http_uri", None) or provider.uri)
+
+
+def _open(deployment: Path, db: str | None) -> tuple[Suite, Store]:
+    suite = Suite.load(deployment)
+    return suite, Store(_db(db, deployment))
+
+
+deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path),
+                                 help="The deployment manifest. Default: deployments/<network>.json "
+                                      "(deployments/local.json for the commands that need no node).")
+db_option = click.option("--db", help="Index database URL. Default: sqlite:///.audit/<deployment>.sqlite")
+rpc_option = click.option("--rpc", "rpc_url", help="Read from this JSON-RPC URL instead of the network's node.")
+
+
+class _AuditGroup(click.Group):
+    """Turns the toolkit's errors (bad input, wrong index, node refusals) into one-line CLI errors."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (AbiError, ManifestError, PiiError, RpcError, StoreError, SyncError, TrailError, ReceiptError,
+                RecordError) as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=_AuditGroup)
+def cli():
+    """Index and audit a medchain deployment's event trail."""
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@deployment_option
+@db_option
+@rpc_option
+@click.option("--confirmations", default=0, show_default=True,
+              help="Blocks an event must be under before it is trusted (QBFT/IBFT chains are final at 0).")
+@click.option("--page", default=64, show_default=True, help="First eth_getLogs range, in blocks (it adapts).")
+@click.option("--max-range", default=10_000, show_default=True, help="Largest eth_getLogs range, in blocks.")
+@click.option("--to-block", type=int, help="Stop at this block (default: the head).")
+def sync(provider, deployment, db, rpc_url, confirmations, page, max_range, to_block):
+    """Read every new event of every contract of the deployment into the index."""
+    deployment = _deployment(deployment, provider)
+    suite, store = _open(deployment, db)
+    with store:
+        indexer = Indexer(store, _rpc(provider, rpc_url), suite, confirmations=confirmations, page=page,
+                          max_range=max_range, progress=lambda m: click.echo(m, err=True))
+        click.echo(indexer.sync(to_block=to_block).summary())
+        click.echo(f"index: {store.url}")
+
+
+@cli.command("trail")
+@deployment_option
+@db_option
+@click.option("--patient")
+@click.option("--provider", "provider_")
+@click.option("--claim")
+@click.option("--batch")
+@click.option("--record")
+@click.option("--since", help="From this date/time (UTC), e.g. 2026-05-01 or 2026-05-01T08:00:00Z")
+@click.option("--until", help="Up to this date/time (UTC)")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, until, fmt):
+    """The full, ordered story of one subject across all contracts."""
+    given = {k: v for k, v in zip(KINDS, (patient, provider_, claim, batch, record)) if v}
+    if len(given) != 1:
+        raise click.UsageError("name exactly one subject: --patient, --provider, --claim, --batch or --record")
+    (kind, value), = given.items()
+    deployment = _deployment(deployment)
+    suite, store = _open(deployment, db)
+    with store:
+        if not store.count():
+            raise click.ClickException(f"{store.url} is empty: run `ape run audit sync` first")
+        events = trail(store, kind, value, since=parse_time(since, "--since"), until=parse_time(until, "--until"))
+        addresses = {n: a for n, (a, _, _) in store.contracts().items()}
+        click.echo(render(events, fmt, addresses), nl=False)
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@deployment_option
+@db_option
+@rpc_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(provider, deployment, db, rpc_url, fmt):
+    """Consistency rules across contracts; exits 1 when a rule is violated."""
+    deployment = _deployment(deployment, provider)
+    suite, store = _open(deployment, db)
+    with store:
+        findings = run_checks(store, _rpc(provider, rpc_url), suite)
+    click.echo(render_findings(findings, fmt), nl=False)
+    if any(f.severity == "violation" for f in findings):
+        sys.exit(1)
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@deployment_option
+@db_option
+@rpc_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"), show_default=True)
+@click.option("--decimals", default=6, show_default=True, help="Decimals of the settlement token.")
+def report(provider, deployment, db, rpc_url, out, decimals):
+    """Write a self-contained HTML report with charts, findings and the deployment's identity."""
+    deployment = _deployment(deployment, provider)
+    suite, store = _open(deployment, db)
+    with store:
+        findings = run_checks(store, _rpc(provider, rpc_url), suite)
+        path = write_report(out, store, suite, findings, decimals=decimals)
+    click.echo(f"report written to {path.resolve()} ({len(findings)} findings)")
+
+
+@cli.command("privacy-scan", cls=ConnectedProviderCommand)
+@deployment_option
+@rpc_option
+@click.option("--pii", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Identifiers to look for: JSON {\"name\": [...], \"ssn\": [...]} or `kind: value` lines.")
+def privacy_scan(provider, deployment, rpc_url, pii):
+    """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit."""
+    suite = Suite.load(_deployment(deployment, provider))
+    identifiers = load_pii(pii)
+    hits, stats = scan(_rpc(provider, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True))
+    click.echo(render_hits(hits, stats, identifiers), nl=False)
+    if hits:
+        sys.exit(1)
+
+
+@cli.command("verify-records")
+@click.argument("records", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--receipts", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
+@click.option("--salts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The provider's salt store (not needed for receipts that carry their salt).")
+@deployment_option
+@db_option
+def verify_records_cmd(records, receipts, salts, deployment, db):
+    """Re-hash local records and check each against its anchor or batch proof in the index."""
+    deployment = _deployment(deployment)
+    suite, store = _open(deployment, db)
+    with store:
+        checks = verify_records(store, suite, records, receipts, salts)
+    click.echo(render_checks(checks), nl=False)
+    if any(c.status in BAD for c in checks):
+        sys.exit(1)
