@@ -99,8 +99,9 @@ def run_demo(
     workdir: Path | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DemoReport:
-    """Run the walk-through: ``accounts[0]`` is governance, the next seven are members, the next two patients."""
-    needed = 1 + len(SAMPLE_MEMBERS) + 2
+    """Run the walk-through: ``accounts[0]`` is governance, the next seven are members, the next two patients,
+    and ``accounts[11]`` the second hospital the exchange section refers a patient to."""
+    needed = 1 + len(SAMPLE_MEMBERS) + 4
     if len(accounts) < needed:
         raise ValueError(f"the demo needs {needed} funded accounts, got {len(accounts)}")
     governance = accounts[0]

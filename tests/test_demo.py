@@ -64,7 +64,7 @@ def _address(report, name):
 
 
 def test_demo_needs_enough_accounts(project, chain, accounts, tmp_path):
-    with pytest.raises(ValueError, match="needs 10 funded accounts, got 3"):
+    with pytest.raises(ValueError, match="needs 12 funded accounts, got 3"):
         run_demo(project=project, provider=chain.provider, accounts=list(accounts)[:3], manifest=tmp_path / "x.json")
 
 
