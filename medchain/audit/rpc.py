@@ -45,6 +45,16 @@ class RpcError(RuntimeError):
         return (int(match.group(1), 16), int(match.group(2), 16)) if match else None
 
 
+class ResponseTooLarge(RpcError):
+    """An answer over the caller's byte limit, dropped unread (``size``: its length, when the node sent
+    one). The indexer asks for fewer blocks instead, so one page never costs more memory than the limit."""
+
+    def __init__(self, method: str, size: int | None, limit: int):
+        self.size, self.limit = size, limit
+        over = f"{size:,} bytes" if size is not None else "more"
+        super().__init__(method, {"message": f"answer of {over} is over the page limit of {limit:,} bytes"})
+
+
 class Rpc:
     """JSON-RPC over HTTP(S), one kept-alive connection per thread. ``call`` for one request, ``batch``
     for several in one round trip. (The standard library's http.client: quick to import, no pool.)"""
@@ -69,14 +79,25 @@ class Rpc:
             self._local.conn = conn
         return conn
 
-    def _post(self, payload: Any) -> Any:
+    def _post(self, payload: Any, max_bytes: int | None = None) -> Any:
+        """The parsed answer. With ``max_bytes``, a longer answer is dropped unread (the connection is
+        closed) and :class:`ResponseTooLarge` raised."""
         body = json.dumps(payload).encode()
         for attempt in (0, 1):  # a kept-alive connection the node closed is opened again, once
             try:
                 conn = self._connection()
                 conn.request("POST", self._path, body, {"Content-Type": "application/json"})
                 response = conn.getresponse()
-                data = response.read()
+                if max_bytes is None:
+                    data = response.read()
+                    break
+                length = response.getheader("Content-Length")
+                size = int(length) if length and length.isdigit() else None
+                data = b"" if size is not None and size > max_bytes else response.read(max_bytes + 1)
+                if len(data) > max_bytes or size is not None and size > max_bytes:
+                    conn.close()
+                    self._local.conn = None
+                    raise ResponseTooLarge(payload.get("method", "?"), size, max_bytes)
                 break
             except (http.client.HTTPException, OSError) as err:
                 self._local.conn = None
@@ -130,6 +151,12 @@ class Rpc:
         blocks = self.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
         return {n: (b["hash"] if b else None) for n, b in zip(numbers, blocks)}
 
-    def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
-        return self.call("eth_getLogs", [{"address": list(addresses), "fromBlock": hex(from_block),
-                                          "toBlock": hex(to_block)}])
+    def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int,
+                 max_bytes: int | None = None) -> list[dict[str, Any]]:
+        """The logs of ``addresses`` in the blocks; over ``max_bytes`` of JSON: :class:`ResponseTooLarge`."""
+        answer = self._post({"jsonrpc": "2.0", "id": self._next_ids(1), "method": "eth_getLogs",
+                             "params": [{"address": list(addresses), "fromBlock": hex(from_block),
+                                         "toBlock": hex(to_block)}]}, max_bytes)
+        if "error" in answer:
+            raise RpcError("eth_getLogs", answer["error"])
+        return answer["result"]

@@ -13,8 +13,10 @@ How a sync goes:
 4. **Paging.** ``eth_getLogs`` over all the contracts' addresses, a block range at a time. The range
    adapts: it doubles while pages are small, shrinks toward ``target_logs`` logs per page when they
    are large, and halves (or takes the node's suggestion) when the node refuses a range as over its
-   limit. Each page is decoded, written and committed with the checkpoint, so memory holds one page
-   and an interrupted sync resumes where it stopped.
+   limit. An answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a
+   smaller range, so a page's memory does not depend on the history's length. Each page is decoded,
+   written and committed with the checkpoint, so memory holds one page and an interrupted sync
+   resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .rpc import Rpc, RpcError
+from .rpc import ResponseTooLarge, Rpc, RpcError
 from .store import Store, StoreError
 from .suite import Suite
 
@@ -88,7 +90,7 @@ class Indexer:
     """Reads a deployment's events into a :class:`Store`."""
 
     def __init__(self, store: Store, rpc: Rpc, suite: Suite, *, confirmations: int = 0, page: int = 64,
-                 max_range: int = 10_000, target_logs: int = 5_000,
+                 max_range: int = 10_000, target_logs: int = 5_000, max_page_bytes: int = 8 << 20,
                  progress: Callable[[str], None] = lambda _m: None):
         if confirmations < 0:
             raise ValueError(f"confirmations must be 0 or more, got {confirmations}")
@@ -96,6 +98,7 @@ class Indexer:
             raise ValueError("page and max_range must be at least 1 block")
         self.store, self.rpc, self.suite = store, rpc, suite
         self.confirmations, self.range, self.max_range, self.target_logs = confirmations, min(page, max_range), max_range, target_logs
+        self.max_page_bytes = max_page_bytes
         self.progress = progress
 
     # -- identity -----------------------------------------------------------------------------
@@ -235,10 +238,23 @@ class Indexer:
         placeholders = ",".join("?" * len(names))
         with ThreadPoolExecutor(max_workers=1) as pool:
             end = min(start + self.range - 1, upper)
-            pending: Future | None = pool.submit(self.rpc.get_logs, addresses, start, end)
+            fetch = lambda a, b: pool.submit(self.rpc.get_logs, addresses, a, b, self.max_page_bytes)  # noqa: E731
+            pending: Future | None = fetch(start, end)
             while pending is not None:
                 try:
                     logs = pending.result()
+                except ResponseTooLarge as err:
+                    # The range grew into denser blocks: ask for a share that should fill about a third
+                    # of the limit, so a page's memory never depends on how long the history is.
+                    if end == start:
+                        raise SyncError(f"the logs of block {start} alone are over the page limit of "
+                                        f"{self.max_page_bytes:,} bytes (max_page_bytes)") from err
+                    blocks = end - start + 1
+                    self.range = max(1, blocks * self.max_page_bytes // (3 * err.size) if err.size else blocks // 4)
+                    self.range = min(self.range, blocks - 1)
+                    end = min(start + self.range - 1, upper)
+                    pending = fetch(start, end)
+                    continue
                 except RpcError as err:
                     if not err.is_range_limit:
                         raise
@@ -251,7 +267,7 @@ class Indexer:
                         self.range = max(1, (end - start + 1) // 2)
                     self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
                     end = min(start + self.range - 1, upper)
-                    pending = pool.submit(self.rpc.get_logs, addresses, start, end)
+                    pending = fetch(start, end)
                     continue
                 n = len(logs)
                 if n < self.target_logs // 2:
@@ -262,7 +278,7 @@ class Indexer:
                 start = end + 1
                 if start <= upper:  # ask for the next page now; the node works on it while we write this one
                     end = min(start + self.range - 1, upper)
-                    pending = pool.submit(self.rpc.get_logs, addresses, start, end)
+                    pending = fetch(start, end)
                 else:
                     pending = None
                 n_new, n_tail = self._store_page(logs, safe)
@@ -316,6 +332,7 @@ class Indexer:
         conn = self.store.conn
         conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, block_hash, time, "
                          "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?,?)", events)
+        refs.sort()  # in key order: each B-tree leaf of refs is visited once per page, so a small cache will do
         conn.executemany("INSERT OR IGNORE INTO refs (value, event_id) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
         return len(events), tail

@@ -33,9 +33,9 @@ from ..deployment.manifest import ContractRecord, Manifest, write_manifest
 from ..devchain import anvil
 from ..toolchain import NODE_BIN_DIR
 from .claims import DAY, USD, build_world, make_claim
-from .common import CHAIN_ID, GENESIS_TIME, Chain, load_medchain_artifacts
+from .common import CHAIN_ID, GENESIS_TIME, SUITE_CONTRACTS, Chain, load_medchain_artifacts
 
-CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "TestStableToken", "ClaimSettlement")
+CONTRACTS = SUITE_CONTRACTS  # build_world deploys the whole suite
 REAL_BATCH, DUPLICATE_BATCH = 50, 250
 
 

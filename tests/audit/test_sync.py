@@ -115,12 +115,12 @@ class CappedRpc(Rpc):
         super().__init__(url)
         self.max_blocks, self.refused, self.ranges = max_blocks, 0, []
 
-    def get_logs(self, addresses, from_block, to_block):
+    def get_logs(self, addresses, from_block, to_block, max_bytes=None):
         if to_block - from_block + 1 > self.max_blocks:
             self.refused += 1
             raise RpcError("eth_getLogs", {"code": -32005, "message": "query returned more than 10000 results"})
         self.ranges.append((from_block, to_block))
-        return super().get_logs(addresses, from_block, to_block)
+        return super().get_logs(addresses, from_block, to_block, max_bytes)
 
 
 def test_paging_adapts_to_a_nodes_getlogs_limit(scenario, tmp_path):
@@ -139,6 +139,18 @@ def test_small_target_pages_give_the_same_index(scenario, tmp_path):
     result = Indexer(Store(db), Rpc(scenario.url), scenario.suite, page=1, target_logs=2).sync()
     assert result.pages > 10
     assert indexed(db) == indexed(scenario.db_url)
+
+
+def test_pages_over_the_byte_limit_are_read_again_in_fewer_blocks(scenario, tmp_path):
+    """The range may grow into denser blocks; an answer over max_page_bytes is dropped unread, so a
+    page's memory is bounded whatever the history's length."""
+    db = f"sqlite:///{tmp_path / 'bytes.sqlite'}"
+    result = Indexer(Store(db), Rpc(scenario.url), scenario.suite, page=10_000, max_page_bytes=20_000).sync()
+    assert result.pages > 3
+    assert indexed(db) == indexed(scenario.db_url)
+    with pytest.raises(SyncError, match="over the page limit of 100 bytes"):
+        Indexer(Store(f"sqlite:///{tmp_path / 'tiny.sqlite'}"), Rpc(scenario.url), scenario.suite,
+                max_page_bytes=100).sync()
 
 
 def test_a_node_error_that_is_not_a_limit_is_raised(scenario, tmp_path):
