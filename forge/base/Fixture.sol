@@ -138,16 +138,6 @@ abstract contract Fixture is Test {
         return claims.claimIdOf(c.policyId, c.provider, c.serviceDate, c.codesHash);
     }
 
-    /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value.
-    function leaf(bytes32 value) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(value))));
-    }
-
-    /// @dev OpenZeppelin's commutative pair hash (sorted).
-    function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
-    }
-
     /// @dev A four-value tree with OpenZeppelin's sorted pair hashing: its root and each value's proof.
     function fourLeafTree(bytes32[4] memory s) internal pure returns (bytes32 r, bytes32[][4] memory p) {
         bytes32[4] memory l = [leaf(s[0]), leaf(s[1]), leaf(s[2]), leaf(s[3])];

@@ -101,4 +101,16 @@ abstract contract Test {
     function targetSenders() public view returns (address[] memory) {
         return _targetedSenders;
     }
+
+    // Merkle trees as OpenZeppelin builds them (the format the contracts verify)
+
+    /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value.
+    function leaf(bytes32 value) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(value))));
+    }
+
+    /// @dev OpenZeppelin's commutative pair hash (sorted).
+    function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
+        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+    }
 }

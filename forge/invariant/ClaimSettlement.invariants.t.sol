@@ -183,14 +183,12 @@ contract ClaimsHandler is Test {
     function dispenseFresh(uint256 seed) external {
         bytes32 a = keccak256(abi.encode("serial", ++_nonce));
         bytes32 b = keccak256(abi.encode("serial", ++_nonce));
-        bytes32 la = keccak256(bytes.concat(keccak256(abi.encode(a))));
-        bytes32 lb = keccak256(bytes.concat(keccak256(abi.encode(b))));
+        bytes32 lb = leaf(b);
         bytes32[] memory proof = new bytes32[](1);
         proof[0] = lb;
         vm.startPrank(maker);
         bytes32 batchId = provenance.commissionBatch(
-            9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2,
-            la < lb ? keccak256(abi.encode(la, lb)) : keccak256(abi.encode(lb, la))
+            9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2, hashPair(leaf(a), lb)
         );
         bytes32 shipment = provenance.ship(batchId, pharmacy, 2);
         vm.stopPrank();

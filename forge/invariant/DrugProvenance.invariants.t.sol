@@ -101,13 +101,13 @@ contract ProvenanceHandler is Test {
 
     function _leaves(uint256 k) internal pure returns (bytes32[4] memory l) {
         for (uint256 j; j < 4; ++j) {
-            l[j] = _leaf(serialAt(k, j));
+            l[j] = leaf(serialAt(k, j));
         }
     }
 
     function rootAt(uint256 k) public pure returns (bytes32) {
         bytes32[4] memory l = _leaves(k);
-        return _pair(_pair(l[0], l[1]), _pair(l[2], l[3]));
+        return hashPair(hashPair(l[0], l[1]), hashPair(l[2], l[3]));
     }
 
     function proofAt(uint256 k, uint256 j) public pure returns (bytes32[] memory proof) {
@@ -115,7 +115,7 @@ contract ProvenanceHandler is Test {
         j %= 4;
         proof = new bytes32[](2);
         proof[0] = l[j ^ 1];
-        proof[1] = j < 2 ? _pair(l[2], l[3]) : _pair(l[0], l[1]);
+        proof[1] = j < 2 ? hashPair(l[2], l[3]) : hashPair(l[0], l[1]);
     }
 
     /// @dev A unit to present for lot `k`: modes 0..3 its serials with their proofs; 4 a serial with
@@ -128,8 +128,8 @@ contract ProvenanceHandler is Test {
         if (mode == 5) return (serialAt(k + 1, 0), proofAt(k, 0), false);
         bytes32[4] memory l = _leaves(k);
         proof = new bytes32[](1);
-        proof[0] = _pair(l[2], l[3]);
-        return (_pair(l[0], l[1]), proof, false);
+        proof[0] = hashPair(l[2], l[3]);
+        return (hashPair(l[0], l[1]), proof, false);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -505,13 +505,6 @@ contract ProvenanceHandler is Test {
         delete _openIndex[id];
     }
 
-    function _leaf(bytes32 value) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(value))));
-    }
-
-    function _pair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
-    }
 }
 
 /// @notice DrugProvenance's NatSpec invariants under random sequences of every state change.

@@ -79,7 +79,7 @@ contract AnchorHandler is Test {
     function anchorBatch(uint256 by, uint256 hs1, uint256 hs2) external {
         (bytes32 a, bytes32 b) = (hashAt(hs1), hashAt(hs2));
         if (a == b) b = hashAt(hs1 % POOL + 1);
-        bytes32 root = _pair(_leaf(a), _leaf(b));
+        bytes32 root = hashPair(leaf(a), leaf(b));
         address caller = _callers[by % 3];
         vm.prank(caller);
         try anchors.anchorBatch(root, 2) {
@@ -166,16 +166,9 @@ contract AnchorHandler is Test {
 
     function _member(TwoLeafBatch memory batch, bool second) internal pure returns (bytes32 h, bytes32[] memory proof) {
         proof = new bytes32[](1);
-        (h, proof[0]) = second ? (batch.b, _leaf(batch.a)) : (batch.a, _leaf(batch.b));
+        (h, proof[0]) = second ? (batch.b, leaf(batch.a)) : (batch.a, leaf(batch.b));
     }
 
-    function _leaf(bytes32 value) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(value))));
-    }
-
-    function _pair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
-    }
 }
 
 /// @notice RecordAnchor's NatSpec invariants under random sequences of every state change.
@@ -226,7 +219,7 @@ contract RecordAnchorInvariants is Fixture {
             assertEq(anchoredAt, b.anchoredAt, "batch time never changes");
             assertEq(count, 2, "batch count never changes");
             bytes32[] memory proof = new bytes32[](1);
-            proof[0] = keccak256(bytes.concat(keccak256(abi.encode(b.b))));
+            proof[0] = leaf(b.b);
             (address proven,) = anchors.verifyInBatch(b.root, b.a, proof);
             assertEq(proven, b.provider, "a member is proven");
             (address wrong,) = anchors.verifyInBatch(b.root, b.b, proof);

@@ -167,7 +167,7 @@ contract ExchangeHandler is Test {
         address caller = _members[by % 4];
         (bytes32 a, bytes32 b) = (hashAt(seedA), hashAt(seedB));
         if (a == b) b = hashAt(seedA % POOL + 1);
-        bytes32 root = _pair(_leaf(a), _leaf(b));
+        bytes32 root = hashPair(leaf(a), leaf(b));
         vm.prank(caller);
         try anchors.anchorBatch(root, 2) {
             _ownBatches[caller].push(_batches.length);
@@ -455,7 +455,7 @@ contract ExchangeHandler is Test {
                 d.root = b.root;
                 d.proof = new bytes32[](1);
                 // the member's sibling (a valid proof), or for a non-member a proof that fails
-                d.proof[0] = b.a == d.recordHash ? _leaf(b.b) : _leaf(b.a);
+                d.proof[0] = b.a == d.recordHash ? leaf(b.b) : leaf(b.a);
                 return d;
             }
         }
@@ -468,16 +468,9 @@ contract ExchangeHandler is Test {
 
     function _member(Batch memory batch, bool second) internal pure returns (bytes32 h, bytes32[] memory proof) {
         proof = new bytes32[](1);
-        (h, proof[0]) = second ? (batch.b, _leaf(batch.a)) : (batch.a, _leaf(batch.b));
+        (h, proof[0]) = second ? (batch.b, leaf(batch.a)) : (batch.a, leaf(batch.b));
     }
 
-    function _leaf(bytes32 value) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(value))));
-    }
-
-    function _pair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
-    }
 }
 
 /// @notice RecordExchange's NatSpec invariants under random sequences of every state change around it.
