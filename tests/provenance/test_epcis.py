@@ -1,7 +1,8 @@
 """EPCIS 2.0 export of a batch's trail: valid against GS1's official JSON schema; a tampered export is not.
 
 GS1's schema is not copied into the project (GS1 publishes it under its IP policy, not an open licence):
-it is read from ``../shared/data/epcis`` beside the project, or from ``$MEDCHAIN_EPCIS_SCHEMA``.
+it is read from ``../shared/data/epcis`` beside the project. A checkout elsewhere sets
+``$MEDCHAIN_EPCIS_SCHEMA`` to the schema file; GS1's examples are read from the same folder.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from medchain.provenance import serial_hash, trace_batch, validate
 from medchain.toolchain import PROJECT_ROOT
 from tests.provenance.conftest import commission, make_batch, shipment_of
 
-EPCIS_DIR = PROJECT_ROOT.parent / "shared" / "data" / "epcis"
+SCHEMA_PATH = Path(os.environ.get("MEDCHAIN_EPCIS_SCHEMA",
+                                  PROJECT_ROOT.parent / "shared" / "data" / "epcis" / "EPCIS-JSON-Schema.json"))
+EPCIS_DIR = SCHEMA_PATH.parent  # the schema and GS1's examples beside it
 
 
 @pytest.fixture(scope="module")
 def schema():
-    path = Path(os.environ.get("MEDCHAIN_EPCIS_SCHEMA", EPCIS_DIR / "EPCIS-JSON-Schema.json"))
+    path = SCHEMA_PATH
     assert path.is_file(), f"GS1's EPCIS JSON schema is missing at {path} (set MEDCHAIN_EPCIS_SCHEMA)"
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -14,7 +14,7 @@ from medchain.access import Role, credential_hash
 from medchain.provenance import SerialProofs
 from medchain.consent import Category, Purpose
 from tests.operator import deployed_consortium, send, web3_contract
-from tests.provenance.test_epcis import EPCIS_DIR
+from tests.provenance.test_epcis import SCHEMA_PATH
 
 DISTRIBUTOR = Account.create()  # only ever addressed, never signs
 SCAN_BATCH = "(01)09506000134352(17)300630(10)LOTCLI"
@@ -105,7 +105,7 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
 
     trail = tmp_path / "trail.jsonld"
     result = op.run("provenance trace", "--batch", SCAN_BATCH, "--out", str(trail), "--proofs", str(proofs),
-                    "--schema", str(EPCIS_DIR / "EPCIS-JSON-Schema.json"), "--page", "3", *m)
+                    "--schema", str(SCHEMA_PATH), "--page", "3", *m)
     assert result.returncode == 0 and "valid against" in result.stderr, result.stdout + result.stderr
     steps = [e["bizStep"] for e in json.loads(trail.read_text())["epcisBody"]["eventList"]]
     assert steps == ["commissioning", "shipping", "receiving", "dispensing", "decommissioning"]

@@ -6,7 +6,7 @@ import json
 
 from medchain.provenance import UnitStatus, validate
 from medchain.provenance.demo import run_provenance_demo
-from tests.provenance.test_epcis import EPCIS_DIR
+from tests.provenance.test_epcis import SCHEMA_PATH
 
 
 def test_provenance_demo(chain, provenance, manufacturer, distributor, pharmacy, regulator, tmp_path):
@@ -19,7 +19,7 @@ def test_provenance_demo(chain, provenance, manufacturer, distributor, pharmacy,
             "recall (regulator)"} <= set(result.gas)
     assert result.epcis_path.exists() and (tmp_path / "A2606.proofs.json").exists()
 
-    schema = json.loads((EPCIS_DIR / "EPCIS-JSON-Schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert validate(result.epcis, schema) == []
     steps = [e["bizStep"] for e in result.epcis["epcisBody"]["eventList"]]
     assert steps == ["commissioning", "shipping", "receiving", "shipping", "receiving", "dispensing"]
