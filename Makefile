@@ -21,6 +21,9 @@ ASSURANCE := $(VENV)/bin/python -m medchain.assurance
 # Never let uv fetch a Python build from outside the registries: use the machine's interpreter.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Install packages with their bytecode compiled: where PYTHONDONTWRITEBYTECODE is set (as on CI
+# machines) Python would otherwise recompile ~1,400 modules in every process, ~2 s of each `ape run`.
+export UV_COMPILE_BYTECODE := 1
 # The toolchain environment (the virtualenv's start-up hook sets the same for ape run outside make).
 export SOLCX_BINARY_PATH := $(CURDIR)/toolchain/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -64,6 +67,7 @@ $(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json
 
 compile: setup
 	$(APE) compile
+	@$(VENV)/bin/python -m compileall -q medchain scripts >/dev/null  # the project's own bytecode (see UV_COMPILE_BYTECODE)
 
 # The audit report's render test needs a headless browser: Debian's chromium, from Debian's own
 # archive (a registry this project may use). Installed when missing and possible (root + apt-get);

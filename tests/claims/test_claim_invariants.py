@@ -27,8 +27,8 @@ def test_money_invariants(world, chain):
     class Money(RuleBasedStateMachine):
         runs: list[tuple[int, int, int]] = []  # (claims, claims settled, provider withdrawn) per run
 
-        @initialize()
-        def start(self):
+        @initialize(settle_first=st.booleans())
+        def start(self, settle_first):
             self.snapshot = chain.snapshot()
             available, reserved = claims.poolOf(insurer)
             self.funded, self.withdrawn_funds = available + reserved, 0
@@ -38,6 +38,8 @@ def test_money_invariants(world, chain):
             self.credited_from_pool = 0
             for amount in (800_000_000, 2_500_000_000, 9_000_000_000):  # deductible, coinsurance, limit
                 self.submit(amount, 0)
+            if settle_first:  # so that most runs hold provider credit early and the withdrawal path is walked
+                self.settle(True)
 
         def teardown(self):
             chain.restore(self.snapshot)
