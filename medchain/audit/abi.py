@@ -6,7 +6,10 @@ deployment manifest is decoded from that contract's ABI (ape's build manifest,
 
 Decoding is the indexer's hot loop, so static fields (addresses, integers, enums, booleans, fixed
 bytes) are read straight off the 32-byte words of ``topics`` and ``data``; only events with a
-dynamic non-indexed field (strings, bytes, arrays, structs) go through eth_abi.
+dynamic non-indexed field (strings, bytes, arrays, structs) go through eth_abi. For the index, each
+static event also gets a small function generated from its ABI (:meth:`EventDecoder.row`) that
+writes the fields' JSON text and lists its identifiers in one step, with no dict in between: the
+same text ``json.dumps(decode(...), separators=(",", ":"))`` gives, in about a third of the time.
 
 Values are JSON-friendly: addresses as lower-case ``0x`` hex, fixed bytes as ``0x`` hex, integers as
 Python ints, booleans as booleans. An indexed dynamic field is its keccak topic (``0x`` hex), which
@@ -26,6 +29,8 @@ from eth_hash.auto import keccak as _keccak
 from ..toolchain import PROJECT_ROOT
 
 BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
+ZERO20 = "0x" + "0" * 40
+ZERO32 = "0x" + "0" * 64
 
 
 def keccak(text: str) -> bytes:
@@ -156,6 +161,23 @@ class EventDecoder:
         where.update({name: (False, 64 * i, reader) for i, (name, _, reader) in enumerate(self.data)})
         return tuple((name, *where[name]) for name in self.order)  # type: ignore[misc]
 
+    @cached_property
+    def row(self) -> Callable[[Sequence[str], str], tuple[str, list[str]]]:
+        """``row(topics, data)`` -> (the fields as compact JSON, the non-zero identifiers among them).
+
+        The JSON is the text ``json.dumps(self.decode(topics, data), separators=(",", ":"))`` gives;
+        the identifiers are the ``address`` and ``bytes32`` fields that are not zero. Raises ValueError
+        on a malformed log, like :meth:`decode`.
+        """
+        plan = self._plan
+        if plan is None:
+            return self._row_dynamic
+        return _generate_row(self, plan)
+
+    def _row_dynamic(self, topics: Sequence[str], data: str) -> tuple[str, list[str]]:
+        args = self.decode(topics, data)
+        return compact_json(args), list(identifiers(args))
+
     def decode(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         """The event's fields by name, in declaration order. Raises ValueError on a malformed log."""
         if len(topics) != len(self.indexed) + 1:
@@ -174,6 +196,70 @@ class EventDecoder:
         for (name, kind, _), value in zip(self.data, decoded):
             values[name] = _jsonable(value, kind)
         return {name: values[name] for name in self.order}
+
+
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def identifiers(args: Mapping[str, Any]) -> Iterable[str]:
+    """The identifiers among decoded fields: addresses and 32-byte values (also inside lists), non-zero."""
+    for value in args.values():
+        items = value if isinstance(value, list) else (value,)
+        for item in items:
+            if isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x") and item not in (ZERO20, ZERO32):
+                yield item.lower()
+
+
+def _generate_row(dec: EventDecoder, plan: tuple) -> Callable[[Sequence[str], str], tuple[str, list[str]]]:
+    """Python source for one static event's :meth:`EventDecoder.row`, compiled once per event.
+
+    Field names come from the ABI; only names that are Python identifiers are inlined (any other
+    event takes the generic path), so the generated text cannot be anything but field reads."""
+    if not all(name.isidentifier() for name in dec.order):
+        return dec._row_dynamic
+    n_topics, min_data = len(dec.indexed) + 1, 2 + 64 * len(dec.data)
+    lines = [
+        "def row(topics, data):",
+        f"    if len(topics) != {n_topics}:",
+        f"        raise ValueError({dec.signature!r} + ': expected {n_topics} topics, got ' + str(len(topics)))",
+        f"    if len(data) < {min_data}:",
+        f"        raise ValueError({dec.signature!r} + ': data too short (' + str((len(data) - 2) // 2) + ' bytes)')",
+    ]
+    parts, refs = [], []
+    for i, (name, in_topic, pos, _reader) in enumerate(plan):
+        kind = dec.kinds[name] if not in_topic or _static_reader(dec.kinds[name]) else "bytes32"
+        word = f"topics[{pos}][2:]" if in_topic else f"data[{2 + pos}:{66 + pos}]"
+        start = f"topics[{pos}]" if in_topic else "data"
+        offset = 2 if in_topic else 2 + pos  # where the word starts in that string
+        if kind == "address":
+            lines.append(f"    v{i} = '0x' + {start}[{offset + 24}:{offset + 64}]")
+            text = f'"{{v{i}}}"'
+        elif kind == "bool":
+            lines.append(f"    v{i} = 'true' if int({word}, 16) else 'false'")
+            text = f"{{v{i}}}"
+        elif kind.startswith("uint"):
+            lines.append(f"    v{i} = int({word}, 16)")
+            text = f"{{v{i}}}"
+        elif kind.startswith("int"):
+            bits = int(kind[3:] or 256)
+            lines.append(f"    v{i} = int({word}, 16) & {(1 << bits) - 1}")
+            lines.append(f"    if v{i} >> {bits - 1}: v{i} -= {1 << bits}")
+            text = f"{{v{i}}}"
+        else:  # bytesN
+            n = int(kind[5:])
+            lines.append(f"    v{i} = '0x' + {start}[{offset}:{offset + 2 * n}]")
+            text = f'"{{v{i}}}"'
+        parts.append(f'"{name}":{text}')
+        if name in dec.refs:  # an address or bytes32 field (an indexed string's hash is not one)
+            refs.append(f"v{i}")
+    lines.append("    text = f'{{" + ",".join(parts) + "}}'")
+    if refs:
+        lines.append(f"    return text, [r for r in ({', '.join(refs)},) if r != {ZERO20!r} and r != {ZERO32!r}]")
+    else:
+        lines.append("    return text, []")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<row {dec.contract}.{dec.signature}>", "exec"), namespace)  # noqa: S102
+    return namespace["row"]
 
 
 @dataclass(frozen=True)

@@ -21,18 +21,16 @@ How a sync goes:
 
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .rpc import ResponseTooLarge, Rpc, RpcError
+from .abi import compact_json
+from .rpc import Log, ResponseTooLarge, Rpc, RpcError
 from .store import Store, StoreError
 from .suite import Suite
 
-ZERO32 = "0x" + "0" * 64
-ZERO20 = "0x" + "0" * 40
 ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
 
 
@@ -75,15 +73,6 @@ class SyncResult:
             lines.append(f"read blocks {self.from_block}..{self.to_block} in {self.pages} pages: {self.new_events} new "
                          f"events ({self.unconfirmed} unconfirmed), {self.total} indexed, {self.seconds:.2f} s")
         return "\n".join(lines)
-
-
-def _refs(args: dict[str, Any]) -> Iterable[str]:
-    """The identifiers among an event's fields: addresses and 32-byte values, non-zero."""
-    for value in args.values():
-        items = value if isinstance(value, list) else (value,)
-        for item in items:
-            if isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x") and item not in (ZERO20, ZERO32):
-                yield item.lower()
 
 
 class Indexer:
@@ -293,59 +282,53 @@ class Indexer:
                 self.progress(f"block {page_end}/{target}: {stats['new']} events read "
                               f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
 
-    def _store_page(self, logs: list[dict[str, Any]], safe: int) -> tuple[int, int]:
+    def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
         if not logs:
             return 0, 0
         catalog = self.suite.catalog
         times = self._block_times(logs)
         events, refs, blocks = [], [], {}
         tail = 0
-        dumps = json.JSONEncoder(separators=(",", ":")).encode
         for log in logs:
-            block = int(log["blockNumber"], 16)
-            index = int(log["logIndex"], 16)
-            topics = log["topics"]
-            address = log["address"].lower()
+            block = int(log.blockNumber, 16)
+            index = int(log.logIndex, 16)
+            topics = log.topics
+            address = log.address.lower()
             decoder = catalog.event(address, topics[0]) if topics else None
-            contract = catalog.names.get(address, address)
             event_id = block * ID_STRIDE + index
             if decoder is None:
-                name, args = f"unknown:{topics[0] if topics else 'anonymous'}", {}
+                contract, name, args = catalog.names.get(address, address), f"unknown:{topics[0] if topics else 'anonymous'}", "{}"
             else:
+                contract = decoder.contract
                 try:
-                    name, args = decoder.name, decoder.decode(topics, log["data"])
+                    args, ids = decoder.row(topics, log.data)
                 except ValueError as err:
-                    name, args = f"undecodable:{decoder.name}", {"error": str(err)}
+                    name, args = f"undecodable:{decoder.name}", compact_json({"error": str(err)})
                 else:
-                    if decoder.static:
-                        for field in decoder.refs:
-                            value = args[field]
-                            if value != ZERO20 and value != ZERO32:
-                                refs.append((value, event_id))
-                    else:
-                        refs.extend((value, event_id) for value in _refs(args))
+                    name = decoder.name
+                    refs.extend([(event_id, value) for value in ids])
             confirmed = 1 if block <= safe else 0
             tail += 1 - confirmed
-            events.append((event_id, block, index, int(log["transactionIndex"], 16), log["transactionHash"],
-                           log["blockHash"], times[block], contract, name, dumps(args), confirmed))
-            blocks[block] = log["blockHash"]
+            events.append((event_id, block, index, int(log.transactionIndex, 16), log.transactionHash,
+                           times[block], contract, name, args, confirmed))
+            blocks[block] = log.blockHash
         conn = self.store.conn
-        conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, block_hash, time, "
-                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?,?)", events)
-        refs.sort()  # in key order: each B-tree leaf of refs is visited once per page, so a small cache will do
-        conn.executemany("INSERT OR IGNORE INTO refs (value, event_id) VALUES (?, ?)", refs)
+        conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
+                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)", events)
+        # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
+        conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
         return len(events), tail
 
-    def _block_times(self, logs: list[dict[str, Any]]) -> dict[int, int]:
+    def _block_times(self, logs: list[Log]) -> dict[int, int]:
         """Block times from the logs (``blockTimestamp``, which newer nodes include) or block headers."""
         times: dict[int, int] = {}
         missing = set()
         for log in logs:
-            block = int(log["blockNumber"], 16)
+            block = int(log.blockNumber, 16)
             if block in times:
                 continue
-            stamp = log.get("blockTimestamp")
+            stamp = log.blockTimestamp
             if stamp is not None:
                 times[block] = int(stamp, 16)
             else:
