@@ -19,7 +19,7 @@ from .claims.bulk import ApeSigner
 from .claims.client import reason_text
 from .claims.submission import load_codes_key, submit_file
 from .access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
-from .consent import ALL_CATEGORIES, CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
+from .consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
 from .consent.client import SignedMessage, iso, relay, sign_with_account
 from .consent.fhir import consent_from_chain
 from .deployment import deploy_suite, manifest_path

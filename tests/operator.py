@@ -13,6 +13,7 @@ from pathlib import Path
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from medchain.access import Role
 from medchain.devchain import Anvil
 from medchain.toolchain import PROJECT_ROOT
 
@@ -75,7 +76,8 @@ def web3_contract(w3, project, manifest: Path, name: str):
 
 
 def send(w3, account: LocalAccount, call):
-    """Sign ``call`` locally with ``account``, send it and return its (successful) receipt."""
+    """Sign ``call`` (a web3.py contract function call) locally with ``account``, send it and return its
+    (successful) receipt."""
     tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
     receipt = w3.eth.wait_for_transaction_receipt(
         w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
@@ -89,11 +91,6 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
 
     Yields (operator, manifest path).
     """
-    import json
-
-    from web3 import Web3
-
-    from medchain.access import Role, credential_hash
     from medchain.devchain import anvil
 
     with anvil(CONSORTIUM_CHAIN_ID) as node:
@@ -103,29 +100,19 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
         result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
         assert result.returncode == 0, result.stdout + result.stderr
 
-        w3 = Web3(Web3.HTTPProvider(node.url))
-        abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
-        registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"],
-                                   abi=abi)
-        deployer = op.keys["deployer"]
-        tx = registry.functions.registerMember(
-            op.keys["hospital"].address, Role.PROVIDER.id, credential_hash(b"licence", b"\x01" * 32)
-        ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
-        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+        register(op, manifest, project, {"hospital": (op.keys["hospital"].address, Role.PROVIDER)})
         yield op, manifest
 
 
-def web3_contract(w3, project, manifest: Path, name: str):
-    """The deployed contract ``name`` of ``manifest`` as a web3.py contract (for set-up outside the scripts)."""
-    import json
+def register(op: Operator, manifest: Path, project, members: dict[str, tuple[str, Role]]) -> None:
+    """Register each ``label: (address, role)`` on the deployment's registry, signed by `deployer`
+    (set-up the scripts under test do not do themselves). The credential hash is salted per label."""
+    from web3 import Web3
 
-    abi = [item.model_dump(by_alias=True, mode="json") for item in getattr(project, name).contract_type.abi]
-    return w3.eth.contract(json.loads(Path(manifest).read_text())["contracts"][name]["address"], abi=abi)
+    from medchain.access import credential_hash
 
-
-def send(w3, account: LocalAccount, call):
-    """Sign ``call`` (a web3.py contract function call) with ``account``, send it and wait: a mined success."""
-    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
-    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
-    assert receipt["status"] == 1
-    return receipt
+    w3 = Web3(Web3.HTTPProvider(op.node.url))
+    registry = web3_contract(w3, project, manifest, "ConsortiumRegistry")
+    for label, (address, role) in members.items():
+        send(w3, op.keys["deployer"], registry.functions.registerMember(
+            address, role.id, credential_hash(f"{label} licence".encode(), b"\x01" * 32)))

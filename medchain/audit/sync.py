@@ -263,7 +263,7 @@ class Indexer:
                     self.range = min(self.range * 2, self.max_range)
                 elif n > self.target_logs:
                     self.range = max(1, self.range * self.target_logs // n)
-                page_start, page_end = start, end
+                page_end = end
                 start = end + 1
                 if start <= upper:  # ask for the next page now; the node works on it while we write this one
                     end = min(start + self.range - 1, upper)

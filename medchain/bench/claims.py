@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from eth_account import Account
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 from web3 import Web3
 from web3.logs import DISCARD
 

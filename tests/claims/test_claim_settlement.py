@@ -8,7 +8,7 @@ import pytest
 from medchain.access import Role, reason_code
 from medchain.records.merkle import MerkleTree
 from tests.claims.conftest import (
-    APPEAL, COINSURANCE_BPS, DAY, DEDUCTIBLE, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence,
+    APPEAL, DAY, DEDUCTIBLE, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence,
 )
 
 APPROVED, PENDING, PARTIAL, DENIED, DISPUTED, RESOLVED, SETTLED = 2, 1, 3, 4, 5, 6, 7

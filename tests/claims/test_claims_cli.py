@@ -8,10 +8,10 @@ import json
 import pytest
 from web3 import Web3
 
-from medchain.access import Role, credential_hash
+from medchain.access import Role
 from medchain.consent import Category, Purpose
 from medchain.records.receipts import Receipt
-from tests.operator import CONSORTIUM_CHAIN_ID, deployed_consortium
+from tests.operator import CONSORTIUM_CHAIN_ID, deployed_consortium, register
 from tests.operator import send as _send
 from tests.operator import web3_contract as _contract
 
@@ -26,9 +26,7 @@ def story(tmp_path_factory, project):
     with deployed_consortium(tmp_path_factory, project, aliases=aliases) as (op, manifest):
         w3 = Web3(Web3.HTTPProvider(op.node.url))
         keys = op.keys
-        registry = _contract(w3, project, manifest, "ConsortiumRegistry")
-        _send(w3, keys["deployer"], registry.functions.registerMember(
-            keys["insurer"].address, Role.INSURER.id, credential_hash(b"insurer licence", b"\x02" * 32)))
+        register(op, manifest, project, {"insurer": (keys["insurer"].address, Role.INSURER)})
         consent = _contract(w3, project, manifest, "ConsentRegistry")
         now = w3.eth.get_block("latest")["timestamp"]
         _send(w3, keys["patient"], consent.functions.grant(

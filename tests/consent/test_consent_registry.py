@@ -6,7 +6,7 @@ import ape
 import pytest
 from eth_utils import keccak
 
-from medchain.access import Role, reason_code
+from medchain.access import reason_code
 from medchain.consent import ALL_CATEGORIES, ALL_PURPOSES, Category, Purpose
 from tests.consent.conftest import CLINICAL, EMERGENCY_WINDOW, HOUR, TREAT
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from fhir.resources.bundle import Bundle
-from web3 import Web3
 
-from medchain.access import Role, credential_hash
+from medchain.access import Role
 from medchain.records.samples import encounter_bundle, write_entries
-from tests.operator import deployed_consortium
+from tests.operator import deployed_consortium, register
 
 PASSPHRASE = "keyring passphrase of the referral hospital"
 
@@ -23,15 +22,7 @@ def deployed(tmp_path_factory, project):
     """The suite on a consortium node; `hospital` and `referral` are providers, `patient` is a patient."""
     with deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospital", "patient", "referral")) as (
             op, manifest):
-        w3 = Web3(Web3.HTTPProvider(op.node.url))
-        abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
-        registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"],
-                                   abi=abi)
-        deployer = op.keys["deployer"]
-        tx = registry.functions.registerMember(
-            op.keys["referral"].address, Role.PROVIDER.id, credential_hash(b"referral licence", b"\x02" * 32)
-        ).build_transaction({"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
-        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+        register(op, manifest, project, {"referral": (op.keys["referral"].address, Role.PROVIDER)})
         yield op, manifest
 
 

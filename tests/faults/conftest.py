@@ -17,7 +17,7 @@ import pytest
 from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 
-from medchain.access import Role, credential_hash
+from medchain.access import Role
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
 from medchain.claims.submission import SubmissionReport, submit_file
 from medchain.consent import Category, Purpose
@@ -26,7 +26,7 @@ from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
 from medchain.records.samples import encounter_bundle, write_entries
 from medchain.rpc import http_web3
-from tests.operator import CONSORTIUM_CHAIN_ID, Operator, send, web3_contract
+from tests.operator import CONSORTIUM_CHAIN_ID, Operator, register, send, web3_contract
 
 DAY = 86400
 POLICY = "0x" + "fa" * 32
@@ -101,10 +101,8 @@ def consortium(tmp_path_factory, project) -> Consortium:
         assert result.returncode == 0, result.stdout + result.stderr
         w3 = Web3(HTTPProvider(node.url))
         keys = op.keys
-        registry = web3_contract(w3, project, manifest, "ConsortiumRegistry")
-        for alias, role in (("hospital", Role.PROVIDER), ("insurer", Role.INSURER)):
-            send(w3, keys["deployer"], registry.functions.registerMember(
-                keys[alias].address, role.id, credential_hash(f"{alias} licence".encode(), b"\x03" * 32)))
+        register(op, manifest, project, {alias: (keys[alias].address, role)
+                                         for alias, role in (("hospital", Role.PROVIDER), ("insurer", Role.INSURER))})
         now = w3.eth.get_block("latest")["timestamp"]
         send(w3, keys["patient"], web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
             keys["patient"].address, keys["insurer"].address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),

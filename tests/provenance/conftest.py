@@ -21,6 +21,14 @@ def provenance(project, governance, registry):
     return governance.deploy(project.DrugProvenance, registry)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _deployed_before_module_snapshots(provenance):
+    """The session's contracts exist before any module of this folder takes its chain snapshot.
+
+    Otherwise a module whose first test needs no chain (test_epcis) deploys them inside its own
+    snapshot, reverts them at its end, and the next module gets addresses with no code."""
+
+
 @pytest.fixture(scope="session")
 def manufacturer(members):
     return members[Role.MANUFACTURER]

@@ -10,10 +10,10 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from medchain.access import Role, credential_hash
+from medchain.access import Role
 from medchain.provenance import SerialProofs
 from medchain.consent import Category, Purpose
-from tests.operator import deployed_consortium, send, web3_contract
+from tests.operator import deployed_consortium, register, send, web3_contract
 from tests.provenance.test_epcis import SCHEMA_PATH
 
 DISTRIBUTOR = Account.create()  # only ever addressed, never signs
@@ -22,23 +22,11 @@ GS = "<GS>"
 POLICY = "0x" + "7e" * 32
 
 
-def _register(op, manifest, project, members: dict[str, tuple[str, Role]]):
-    w3 = Web3(Web3.HTTPProvider(op.node.url))
-    abi = [item.model_dump(by_alias=True, mode="json") for item in project.ConsortiumRegistry.contract_type.abi]
-    registry = w3.eth.contract(json.loads(manifest.read_text())["contracts"]["ConsortiumRegistry"]["address"], abi=abi)
-    deployer = op.keys["deployer"]
-    for alias, (address, role) in members.items():
-        tx = registry.functions.registerMember(address, role.id,
-                                               credential_hash(alias.encode(), b"\x02" * 32)).build_transaction(
-            {"from": deployer.address, "nonce": w3.eth.get_transaction_count(deployer.address)})
-        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
-
-
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, project):
     aliases = ("deployer", "hospital", "maker", "pharmacy", "insurer", "patient")  # the accounts that sign here
     with deployed_consortium(tmp_path_factory, project, aliases=aliases) as (op, manifest):
-        _register(op, manifest, project, {"maker": (op.keys["maker"].address, Role.MANUFACTURER),
+        register(op, manifest, project, {"maker": (op.keys["maker"].address, Role.MANUFACTURER),
                                           "pharmacy": (op.keys["pharmacy"].address, Role.PHARMACY),
                                           "distributor": (DISTRIBUTOR.address, Role.DISTRIBUTOR),
                                           "insurer": (op.keys["insurer"].address, Role.INSURER)})
