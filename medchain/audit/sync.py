@@ -89,6 +89,8 @@ class Indexer:
         self.confirmations, self.range, self.max_range, self.target_logs = confirmations, min(page, max_range), max_range, target_logs
         self.max_page_bytes = max_page_bytes
         self.progress = progress
+        self._decoders: dict[tuple[str, str | None], Any] = {}  # (address, topic 0) as the node sent them
+        self.commit_every = 1.0  # seconds of work a crash may cost: a commit per page is ~10 ms of SQLite's time
 
     # -- identity -----------------------------------------------------------------------------
     def _bind(self) -> list[str]:
@@ -223,7 +225,7 @@ class Indexer:
               stats: dict[str, int], target: int) -> None:
         """Pages ``start..upper``; the next page is fetched while this one is decoded and written."""
         conn = self.store.conn
-        t0 = time.perf_counter()
+        t0 = last_commit = time.perf_counter()
         placeholders = ",".join("?" * len(names))
         with ThreadPoolExecutor(max_workers=1) as pool:
             end = min(start + self.range - 1, upper)
@@ -274,7 +276,9 @@ class Indexer:
                 del logs
                 conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
                              (min(page_end, safe), *names))
-                conn.commit()
+                if pending is None or time.perf_counter() - last_commit >= self.commit_every:
+                    conn.commit()  # the pages and the checkpoint that says they are in, together
+                    last_commit = time.perf_counter()
                 stats["new"] += n_new
                 stats["unconfirmed"] += n_tail
                 stats["pages"] += 1
@@ -289,14 +293,19 @@ class Indexer:
         times = self._block_times(logs)
         events, refs, blocks = [], [], {}
         tail = 0
+        decoders = self._decoders
         for log in logs:
             block = int(log.blockNumber, 16)
             index = int(log.logIndex, 16)
             topics = log.topics
-            address = log.address.lower()
-            decoder = catalog.event(address, topics[0]) if topics else None
+            key = (log.address, topics[0] if topics else None)  # as the node spells them: no lower() per log
+            try:
+                decoder = decoders[key]
+            except KeyError:
+                decoder = decoders[key] = catalog.event(log.address, topics[0]) if topics else None
             event_id = block * ID_STRIDE + index
             if decoder is None:
+                address = log.address.lower()
                 contract, name, args = catalog.names.get(address, address), f"unknown:{topics[0] if topics else 'anonymous'}", "{}"
             else:
                 contract = decoder.contract

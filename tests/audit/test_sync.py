@@ -205,3 +205,37 @@ def test_database_urls(tmp_path):
         Store("postgresql://auditor@db.example/medchain")
     with pytest.raises(StoreError, match="unsupported database URL"):
         Store("mysql://x")
+
+
+class DyingRpc(Rpc):
+    """A node connection that breaks for good after ``pages`` answers to eth_getLogs (a crash mid-sync)."""
+
+    def __init__(self, url: str, pages: int):
+        super().__init__(url)
+        self.pages = pages
+
+    def get_logs(self, *args):
+        if self.pages == 0:
+            raise RpcError("http", {"message": "cannot reach the node"})
+        self.pages -= 1
+        return super().get_logs(*args)
+
+
+@pytest.mark.parametrize("commit_every", [0.0, 3600.0], ids=["commit-each-page", "commit-rarely"])
+def test_an_interrupted_sync_resumes_where_its_last_commit_left_it(scenario, tmp_path, commit_every):
+    db = f"sqlite:///{tmp_path / 'interrupted.sqlite'}"
+    store = Store(db)
+    indexer = Indexer(store, DyingRpc(scenario.url, pages=4), scenario.suite, page=1, target_logs=2)
+    indexer.commit_every = commit_every
+    with pytest.raises(RpcError, match="cannot reach the node"):
+        indexer.sync()
+    store.close()  # what was not committed is gone, as after a crash
+    with Store(db) as store:
+        kept = store.count()
+        checkpoint = min(synced for _, _, synced in store.contracts().values())
+        if commit_every == 0.0:
+            assert kept > 0, "each page is committed with its checkpoint"
+        assert all(block <= checkpoint for (block,) in store.conn.execute("SELECT block FROM events"))
+    resumed = Indexer(Store(db), Rpc(scenario.url), scenario.suite).sync()
+    assert resumed.from_block == checkpoint + 1
+    assert indexed(db) == indexed(scenario.db_url)

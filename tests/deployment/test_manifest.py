@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from eth_utils import to_checksum_address
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medchain.deployment import (
     ChainMismatchError,
@@ -15,7 +18,7 @@ from medchain.deployment import (
     read_manifest,
     write_manifest,
 )
-from medchain.deployment.manifest import DEPLOYMENTS_DIR
+from medchain.deployment.manifest import DEPLOYMENTS_DIR, checksum_address
 
 
 def _manifest(chain_id: int = 31337) -> Manifest:
@@ -114,3 +117,26 @@ def test_a_bad_address_is_named(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(ManifestError, match=r"contracts\.ConsortiumRegistry\.address is not an address: '0x1234'"):
         read_manifest(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(min_size=20, max_size=20))
+def test_checksums_are_eip55_as_eth_utils_spells_them(raw):
+    address = "0x" + raw.hex()
+    assert checksum_address(address) == checksum_address(address.upper().replace("0X", "0x")) == \
+        to_checksum_address(address)
+
+
+def test_a_mixed_case_address_with_a_wrong_checksum_is_refused(tmp_path):
+    good = "0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB"
+    for spelling, ok in ((good, True), (good.lower(), True), ("0x" + good[2:].upper(), True),
+                         (good[:-1] + "b", False)):
+        path = tmp_path / "local.json"
+        data = _manifest().to_json()
+        data["contracts"]["ConsortiumRegistry"]["address"] = spelling
+        path.write_text(json.dumps(data))
+        if ok:
+            assert read_manifest(path).address_of("ConsortiumRegistry") == good
+        else:
+            with pytest.raises(ManifestError, match="its EIP-55 checksum is wrong"):
+                read_manifest(path)
