@@ -140,3 +140,10 @@ def test_a_mixed_case_address_with_a_wrong_checksum_is_refused(tmp_path):
         else:
             with pytest.raises(ManifestError, match="its EIP-55 checksum is wrong"):
                 read_manifest(path)
+
+
+def test_the_package_exports_every_name_it_loads_lazily():
+    import medchain.deployment as package
+
+    assert sorted(package.__all__) == sorted(package._WHERE)
+    assert all(getattr(package, name) is not None for name in package.__all__)
