@@ -14,9 +14,10 @@ How a sync goes:
    adapts: it doubles while pages are small, shrinks toward ``target_logs`` logs per page when they
    are large, and halves (or takes the node's suggestion) when the node refuses a range as over its
    limit. An answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a
-   smaller range, so a page's memory does not depend on the history's length. Each page is decoded,
-   written and committed with the checkpoint, so memory holds one page and an interrupted sync
-   resumes where it stopped.
+   smaller range, so a page's memory does not depend on the history's length. Each page is decoded
+   and written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
+   checkpoint together), so memory holds one page and an interrupted sync resumes from its last
+   commit.
 """
 
 from __future__ import annotations
