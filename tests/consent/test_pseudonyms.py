@@ -45,3 +45,9 @@ def test_empty_label_is_refused(label: str) -> None:
 def test_invalid_mnemonic_is_refused() -> None:
     with pytest.raises(ValueError):
         relationship_account("not a mnemonic", "policy:HHI-1")
+
+
+def test_a_mistyped_seed_phrase_is_never_echoed() -> None:
+    with pytest.raises(ValueError) as refused:
+        relationship_account("zebra secretword test test test test test test test test test junk", "policy:HHI-1")
+    assert "secretword" not in str(refused.value)
