@@ -109,7 +109,8 @@ contract AnchorHandler is Test {
     }
 
     function anchorBatch(uint256 by, uint256 seed) external {
-        bytes32[4] memory v = [hashAt(seed), hashAt(seed + 1), hashAt(seed + 2), hashAt(seed + 3)];
+        uint256 s0 = seed % POOL;
+        bytes32[4] memory v = [hashAt(s0), hashAt(s0 + 1), hashAt(s0 + 2), hashAt(s0 + 3)];
         Batch memory b = Batch(bytes32(0), _callers[by % 4], uint64(block.timestamp), 4, v);
         b.root = _rootOf(b);
         if (_call(by, abi.encodeCall(IRecordAnchor.anchorBatch, (b.root, 4)), bytes32(0))) _batches.push(b);
