@@ -21,6 +21,8 @@ import {IRecordAnchor} from "../../contracts/interfaces/IRecordAnchor.sol";
 /// through events of the owner's own calls.
 contract AnchorHandler is Test {
     uint256 public constant POOL = 16;
+    /// @dev Batches and extra hashes remembered for later attacks and sweeps (more still go on chain).
+    uint256 public constant REMEMBERED = 24;
 
     struct Entry {
         uint64 anchoredAt;
@@ -113,7 +115,7 @@ contract AnchorHandler is Test {
         bytes32[4] memory v = [hashAt(s0), hashAt(s0 + 1), hashAt(s0 + 2), hashAt(s0 + 3)];
         Batch memory b = Batch(bytes32(0), _callers[by % 4], uint64(block.timestamp), 4, v);
         b.root = _rootOf(b);
-        if (_call(by, abi.encodeCall(IRecordAnchor.anchorBatch, (b.root, 4)), bytes32(0))) _batches.push(b);
+        if (_call(by, abi.encodeCall(IRecordAnchor.anchorBatch, (b.root, 4)), bytes32(0))) _remember(b);
     }
 
     /// @dev The attack on trees: anchor another's root or inner node, as a record or as a batch of one's own.
@@ -133,10 +135,11 @@ contract AnchorHandler is Test {
         ++attacks;
         if (asBatch) {
             if (_call(by, abi.encodeCall(IRecordAnchor.anchorBatch, (node.root, node.size)), bytes32(0))) {
-                _batches.push(node);
+                _remember(node);
             }
         } else if (_call(by, abi.encodeCall(IRecordAnchor.anchor, (node.root)), bytes32(0))) {
-            _extra.push(node.root);
+            if (_extra.length < REMEMBERED) _extra.push(node.root);
+            else _extra[uint256(node.root) % REMEMBERED] = node.root;
         }
         _check(node.root);
         for (uint256 i; i < b.size; ++i) {
@@ -274,6 +277,12 @@ contract AnchorHandler is Test {
                 assertEq(retracted, bAt != 0 && _model[p][b.values[i]].retracted, "and its own retraction");
             }
         }
+    }
+
+    /// @dev Keeps the last batches: a full list replaces a pseudo-random one (the model keeps them all).
+    function _remember(Batch memory b) internal {
+        if (_batches.length < REMEMBERED) _batches.push(b);
+        else _batches[uint256(b.root) % REMEMBERED] = b;
     }
 
     function _rootOf(Batch memory b) internal pure returns (bytes32) {
