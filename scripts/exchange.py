@@ -148,7 +148,8 @@ def keys_show(provider, address, manifest):
 @click.option("--patient", required=True, help="The patient the records are about")
 @click.option("--to", "to", required=True, help="The recipient: an active member with a registered key")
 @click.option("--purpose", required=True, help="One PurposeOfUse: treat, hpaymt, hoperat, hresch, pubhlth, etreat")
-@click.option("--category", help="Data categories for every record (default: read from each record)")
+@click.option("--category", help="Data categories of every record: checked against what each record says (a "
+              "mismatch is refused); needed only for a kind whose category cannot be read from it")
 @click.option("--salts", type=click.Path(dir_okay=False, path_type=Path), default=Path("salts.json"), show_default=True)
 @click.option("--receipts", type=click.Path(file_okay=False, path_type=Path), default=Path("receipts"),
               show_default=True, help="The records' anchoring receipts (searched recursively)")

@@ -339,8 +339,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         if (claim.disputed) revert ClaimSettlementAlreadyDisputed(claimId);
         uint64 endsAt = uint64(claim.decidedAt) + appealWindow;
         if (block.timestamp >= endsAt) revert ClaimSettlementAppealWindowClosed(claimId, endsAt);
-        (address anchoredBy,,, bool retracted) = recordAnchor.verify(evidenceHash);
-        if (anchoredBy != provider || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
+        (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(provider, evidenceHash, bytes32(0), new bytes32[](0));
+        if (anchoredAt == 0 || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
         claim.status = Status.Disputed;
         claim.disputed = true;
         emit ClaimDisputed(claimId, msg.sender, evidenceHash);
@@ -634,11 +634,9 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
     /// @dev The evidence is anchored by the claim's provider (alone, or in a batch of its) and not retracted.
     function _evidenceHolds(ClaimInput calldata c) private view returns (bool) {
-        (address anchoredBy,,, bool retracted) = recordAnchor.verify(c.evidenceHash);
-        if (c.evidenceRoot == bytes32(0)) return anchoredBy == c.provider && !retracted;
-        if (retracted) return false;
-        (address batchBy,) = recordAnchor.verifyInBatch(c.evidenceRoot, c.evidenceHash, c.evidenceProof);
-        return batchBy == c.provider;
+        (uint64 anchoredAt, bool retracted) =
+            recordAnchor.anchorOf(c.provider, c.evidenceHash, c.evidenceRoot, c.evidenceProof);
+        return anchoredAt != 0 && !retracted;
     }
 
     /// @dev Deductible first, then coinsurance on the rest; payable = min(benefit, limit left this year).

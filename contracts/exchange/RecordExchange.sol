@@ -15,7 +15,8 @@ import {IRecordExchange} from "../interfaces/IRecordExchange.sol";
 /// Invariants (checked by tests, including a forge invariant suite against a model):
 /// - a {RecordDisclosed} event is emitted exactly for each record of a call that succeeds, and a call
 ///   succeeds only if, at that moment, the discloser is an active provider that anchored the record
-///   (alone, through `amend`, or in one of its batches), the record is not retracted, the recipient is an
+///   itself (alone, through `amend`, or in one of its batches: its own RecordAnchor namespace, which no
+///   other provider can write), the discloser did not retract it, the recipient is an
 ///   active member with an encryption key, and the patient's consent covers the recipient, the purpose
 ///   and the record's categories;
 /// - disclosures change no storage: the log is events only;
@@ -91,8 +92,8 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     {
         _requireCategory(recordHash, category);
         _requireDisclosable(patient, recipient, purpose, category);
-        (address provider,,, bool retracted) = recordAnchor.verify(recordHash);
-        _requireOwnAnchor(recordHash, provider, retracted);
+        (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(msg.sender, recordHash, bytes32(0), new bytes32[](0));
+        _requireOwnAnchor(recordHash, anchoredAt, retracted);
         emit RecordDisclosed(patient, recipient, recordHash, purpose, category, msg.sender);
     }
 
@@ -114,11 +115,8 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
         _requireDisclosable(patient, recipient, purpose, categories);
         for (uint256 i; i < count; ++i) {
             Disclosure calldata d = disclosures[i];
-            (address provider,,, bool retracted) = recordAnchor.verify(d.recordHash);
-            if (provider == address(0) && d.root != bytes32(0)) {
-                (provider,) = recordAnchor.verifyInBatch(d.root, d.recordHash, d.proof);
-            }
-            _requireOwnAnchor(d.recordHash, provider, retracted);
+            (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(msg.sender, d.recordHash, d.root, d.proof);
+            _requireOwnAnchor(d.recordHash, anchoredAt, retracted);
             emit RecordDisclosed(patient, recipient, d.recordHash, purpose, d.category, msg.sender);
         }
     }
@@ -165,12 +163,11 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
         if (category == 0 || category & ~ALL_CATEGORIES != 0) revert RecordExchangeInvalidCategory(recordHash, category);
     }
 
-    /// @dev The caller anchored `recordHash` itself (`provider` as RecordAnchor answered: its own anchor
-    /// entry, single or amended or written when amended or retracted in a batch, or else the caller's
-    /// batch that the proof given leads to), and did not retract it.
-    function _requireOwnAnchor(bytes32 recordHash, address provider, bool retracted) private view {
-        if (provider == address(0)) revert RecordExchangeNotAnchored(recordHash);
-        if (provider != msg.sender) revert RecordExchangeNotAnchoringProvider(recordHash, provider, msg.sender);
+    /// @dev The caller anchored `recordHash` itself and did not retract it, as `RecordAnchor.anchorOf`
+    /// answered for the caller's own namespace (its own entry, or else its batch that the proof given
+    /// leads to): no other provider's anchor of the same hash can stand in for the caller's, nor block it.
+    function _requireOwnAnchor(bytes32 recordHash, uint64 anchoredAt, bool retracted) private view {
+        if (anchoredAt == 0) revert RecordExchangeNotAnchored(msg.sender, recordHash);
         if (retracted) revert RecordExchangeRecordRetracted(recordHash);
     }
 

@@ -52,13 +52,11 @@ interface IRecordExchange {
     /// `categories` for `purpose` now (never granted, expired, revoked or too narrow).
     error RecordExchangeNoConsent(address patient, address recipient, uint256 purpose, uint256 categories);
 
-    /// @notice Thrown when `recordHash` is neither anchored on its own nor proven into the batch given.
-    error RecordExchangeNotAnchored(bytes32 recordHash);
+    /// @notice Thrown when `discloser` has neither anchored `recordHash` itself (alone or through amend)
+    /// nor proven it into its own batch given; another provider's anchor of the hash does not count.
+    error RecordExchangeNotAnchored(address discloser, bytes32 recordHash);
 
-    /// @notice Thrown when `caller` discloses `recordHash`, which `provider` anchored.
-    error RecordExchangeNotAnchoringProvider(bytes32 recordHash, address provider, address caller);
-
-    /// @notice Thrown when disclosing `recordHash`, which its provider retracted (entered in error).
+    /// @notice Thrown when disclosing `recordHash`, which the discloser retracted (entered in error).
     error RecordExchangeRecordRetracted(bytes32 recordHash);
 
     /// @notice Thrown when a {logDisclosures} batch is empty.
@@ -71,7 +69,11 @@ interface IRecordExchange {
     event EncryptionKeySet(address indexed account, bytes publicKey, uint32 version);
 
     /// @notice Emitted for every record disclosed: one line of the patient's accounting of disclosures.
-    /// @param patient The patient the record is about.
+    /// @param patient The patient the record is about, as the discloser states it. The chain cannot bind
+    /// it to the record (a salted hash says nothing of its subject, and putting the patient in the anchor
+    /// would link patients to records in public): consent is checked for this patient, and the recipient
+    /// checks off chain that the record it decrypts is about the patient it expects. A discloser naming
+    /// the wrong patient signs a false line into the public accounting, under its own address.
     /// @param recipient The member that received it (encrypted for its key).
     /// @param recordHash The salted hash of the record, as anchored.
     /// @param purpose The PurposeOfUse bit of the disclosure.
@@ -97,7 +99,8 @@ interface IRecordExchange {
     /// @notice Logs that the caller disclosed `recordHash`, which it anchored on its own or through
     /// `amend`, to `recipient`, about `patient`, for `purpose`.
     /// @dev Requirements:
-    /// - the caller is an active PROVIDER and anchored `recordHash` (RecordAnchor.verify), which is not retracted;
+    /// - the caller is an active PROVIDER, anchored `recordHash` itself and has not retracted it
+    ///   (`RecordAnchor.anchorOf(caller, recordHash, 0, [])`);
     /// - `patient` and `recipient` are not zero; `recipient` is an active member with an encryption key;
     /// - `purpose` is one PurposeOfUse bit; `category` is a non-empty mask of known category bits;
     /// - `ConsentRegistry.hasConsent(patient, recipient, purpose, category)` holds now.

@@ -10,33 +10,36 @@ import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 /// @title RecordAnchor
 /// @notice Attributed, contract-verifiable, batch-cheap, versioned anchoring of salted record hashes.
 ///
-/// Invariants (checked by tests):
-/// - an anchor, once written, is never erased or re-attributed: only `supersededBy` and `retracted`
-///   are ever added to it;
-/// - a hash is anchored on its own at most once; a root at most once;
-/// - `verifyInBatch` returns a provider exactly when the batch exists and the OpenZeppelin
-///   StandardMerkleTree proof of the record hash against its root holds.
+/// Ownership is in the storage keys: every anchor entry, batch and version link sits under the
+/// address of the provider that wrote it (`mapping(provider => mapping(hash => ...))`), and every
+/// state-changing function writes only under `msg.sender`. Hence (checked by tests, including forge
+/// invariant suites with attacker providers):
+/// - only the provider who created an entry ever changes it, and only by adding `supersededBy` or
+///   `retracted`; an entry is never erased or re-attributed;
+/// - another provider anchoring the same hash, a provider's batch root or an inner node of its tree
+///   creates an entry of its own and changes nothing any reader is told about the first provider;
+/// - a provider anchors a hash on its own at most once, and a root at most once;
+/// - `verifyInBatch(p, root, h, proof)` is non-zero exactly when `p` anchored batch `root` and the
+///   OpenZeppelin StandardMerkleTree proof of `h` against it holds.
 ///
 /// Privacy: only salted hashes go on chain; without a record's own salt its hash cannot be
 /// matched against a guess of the content.
 contract RecordAnchor is IRecordAnchor, ConsortiumGated {
-    /// @dev One slot: `provider` bits 0..159, `anchoredAt` 160..223, `retracted` 224..231.
+    /// @dev One slot: `anchoredAt` bits 0..63 (0: no entry), `retracted` 64..71.
     struct Anchor {
-        address provider;
         uint64 anchoredAt;
         bool retracted;
     }
 
-    /// @dev One slot: `provider` bits 0..159, `anchoredAt` 160..223, `count` 224..255.
+    /// @dev One slot: `anchoredAt` bits 0..63 (0: no batch), `count` 64..95.
     struct Batch {
-        address provider;
         uint64 anchoredAt;
         uint32 count;
     }
 
-    mapping(bytes32 recordHash => Anchor) private _anchors;
-    mapping(bytes32 recordHash => bytes32 newHash) private _supersededBy;
-    mapping(bytes32 root => Batch) private _batches;
+    mapping(address provider => mapping(bytes32 recordHash => Anchor)) private _anchors;
+    mapping(address provider => mapping(bytes32 recordHash => bytes32 newHash)) private _supersededBy;
+    mapping(address provider => mapping(bytes32 root => Batch)) private _batches;
 
     /// @param registry_ The consortium registry: only its active providers anchor.
     constructor(IConsortiumRegistry registry_) ConsortiumGated(registry_) {}
@@ -53,9 +56,10 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
     function anchorBatch(bytes32 root, uint32 count) external onlyActiveMember(MemberRoles.PROVIDER) {
         if (root == bytes32(0)) revert RecordAnchorZeroHash();
         if (count == 0) revert RecordAnchorEmptyBatch();
-        Batch storage batch = _batches[root];
-        if (batch.provider != address(0)) revert RecordAnchorBatchExists(root, batch.provider, batch.anchoredAt);
-        _batches[root] = Batch(msg.sender, uint64(block.timestamp), count);
+        Batch storage batch = _batches[msg.sender][root];
+        uint64 existing = batch.anchoredAt;
+        if (existing != 0) revert RecordAnchorBatchExists(root, msg.sender, existing);
+        (batch.anchoredAt, batch.count) = (uint64(block.timestamp), count);
         emit BatchAnchored(root, msg.sender, count, uint64(block.timestamp));
     }
 
@@ -92,38 +96,47 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
     // Views
 
     /// @inheritdoc IRecordAnchor
-    function verify(bytes32 recordHash)
+    function anchorOf(address provider, bytes32 recordHash, bytes32 root, bytes32[] calldata proof)
         external
         view
-        returns (address provider, uint64 anchoredAt, bytes32 supersededBy, bool retracted)
+        returns (uint64 anchoredAt, bool retracted)
     {
-        Anchor memory a = _anchors[recordHash];
-        return (a.provider, a.anchoredAt, _supersededBy[recordHash], a.retracted);
+        Anchor memory a = _anchors[provider][recordHash];
+        if (root == bytes32(0)) return (a.anchoredAt, a.retracted);
+        anchoredAt = _provenInBatch(provider, root, recordHash, proof);
+        retracted = anchoredAt != 0 && a.retracted;
     }
 
     /// @inheritdoc IRecordAnchor
-    function verifyInBatch(bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
+    function verify(address provider, bytes32 recordHash)
         external
         view
-        returns (address provider, uint64 anchoredAt)
+        returns (uint64 anchoredAt, bytes32 supersededBy, bool retracted)
     {
-        Batch memory batch = _batches[root];
-        if (batch.provider == address(0) || !MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) {
-            return (address(0), 0);
-        }
-        return (batch.provider, batch.anchoredAt);
+        Anchor memory a = _anchors[provider][recordHash];
+        return (a.anchoredAt, _supersededBy[provider][recordHash], a.retracted);
     }
 
     /// @inheritdoc IRecordAnchor
-    function batchOf(bytes32 root) external view returns (address provider, uint64 anchoredAt, uint32 count) {
-        Batch memory batch = _batches[root];
-        return (batch.provider, batch.anchoredAt, batch.count);
+    function verifyInBatch(address provider, bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
+        external
+        view
+        returns (uint64 anchoredAt)
+    {
+        return _provenInBatch(provider, root, recordHash, proof);
     }
 
     /// @inheritdoc IRecordAnchor
-    function latestVersion(bytes32 recordHash) external view returns (bytes32 latest) {
+    function batchOf(address provider, bytes32 root) external view returns (uint64 anchoredAt, uint32 count) {
+        Batch memory batch = _batches[provider][root];
+        return (batch.anchoredAt, batch.count);
+    }
+
+    /// @inheritdoc IRecordAnchor
+    function latestVersion(address provider, bytes32 recordHash) external view returns (bytes32 latest) {
+        mapping(bytes32 => bytes32) storage links = _supersededBy[provider];
         latest = recordHash;
-        for (bytes32 next = _supersededBy[latest]; next != bytes32(0); next = _supersededBy[latest]) {
+        for (bytes32 next = links[latest]; next != bytes32(0); next = links[latest]) {
             latest = next;
         }
     }
@@ -131,25 +144,28 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
     // ------------------------------------------------------------------------------------------
     // Internals
 
+    /// @dev Writes the caller's own entry for `recordHash`.
     function _anchor(bytes32 recordHash) private {
         if (recordHash == bytes32(0)) revert RecordAnchorZeroHash();
-        Anchor storage existing = _anchors[recordHash];
-        if (existing.provider != address(0)) {
-            revert RecordAnchorAlreadyAnchored(recordHash, existing.provider, existing.anchoredAt);
-        }
-        _anchors[recordHash] = Anchor(msg.sender, uint64(block.timestamp), false);
+        Anchor storage a = _anchors[msg.sender][recordHash];
+        uint64 existing = a.anchoredAt;
+        if (existing != 0) revert RecordAnchorAlreadyAnchored(recordHash, msg.sender, existing);
+        a.anchoredAt = uint64(block.timestamp);
         emit RecordAnchored(recordHash, msg.sender, uint64(block.timestamp));
     }
 
+    /// @dev Links the caller's `old` entry (for `oldHash`) to its new entry for `newHash`.
     function _amend(Anchor storage old, bytes32 oldHash, bytes32 newHash) private {
         if (old.retracted) revert RecordAnchorRetracted(oldHash);
-        bytes32 successor = _supersededBy[oldHash];
+        mapping(bytes32 => bytes32) storage links = _supersededBy[msg.sender];
+        bytes32 successor = links[oldHash];
         if (successor != bytes32(0)) revert RecordAnchorAlreadySuperseded(oldHash, successor);
         _anchor(newHash);
-        _supersededBy[oldHash] = newHash;
+        links[oldHash] = newHash;
         emit RecordAmended(oldHash, newHash, msg.sender);
     }
 
+    /// @dev Marks the caller's `record` entry (for `recordHash`) retracted.
     function _retract(Anchor storage record, bytes32 recordHash, bytes32 reasonCode) private {
         if (reasonCode == bytes32(0)) revert RecordAnchorMissingReason();
         if (record.retracted) revert RecordAnchorRetracted(recordHash);
@@ -157,30 +173,35 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
         emit RecordRetracted(recordHash, msg.sender, reasonCode);
     }
 
-    /// @dev The caller's own single anchor of `recordHash`.
+    /// @dev The caller's own entry for `recordHash`.
     function _ownAnchor(bytes32 recordHash) private view returns (Anchor storage a) {
-        a = _anchors[recordHash];
-        if (a.provider == address(0)) revert RecordAnchorNotAnchored(recordHash);
-        if (a.provider != msg.sender) revert RecordAnchorNotAnchoringProvider(recordHash, a.provider, msg.sender);
+        a = _anchors[msg.sender][recordHash];
+        if (a.anchoredAt == 0) revert RecordAnchorNotAnchored(msg.sender, recordHash);
     }
 
-    /// @dev The caller's own anchor of `recordHash`, proven into its batch `root`; written on first use
-    /// with the batch's provider and time, so that {verify} then tells the record's story.
+    /// @dev The caller's own entry for `recordHash`; without one, written (with the batch's time) from a
+    /// proof into the caller's own batch `root`, so that {verify} then tells the record's story.
     function _ownAnchorFromBatch(bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
         private
         returns (Anchor storage a)
     {
-        a = _anchors[recordHash];
-        if (a.provider != address(0)) {
-            if (a.provider != msg.sender) revert RecordAnchorNotAnchoringProvider(recordHash, a.provider, msg.sender);
-            return a;
-        }
-        Batch memory batch = _batches[root];
-        if (batch.provider == address(0)) revert RecordAnchorUnknownBatch(root);
-        if (batch.provider != msg.sender) revert RecordAnchorNotAnchoringProvider(recordHash, batch.provider, msg.sender);
+        a = _anchors[msg.sender][recordHash];
+        if (a.anchoredAt != 0) return a;
+        uint64 batchAt = _batches[msg.sender][root].anchoredAt;
+        if (batchAt == 0) revert RecordAnchorUnknownBatch(msg.sender, root);
         if (!MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) revert RecordAnchorNotInBatch(root, recordHash);
-        a.provider = batch.provider;
-        a.anchoredAt = batch.anchoredAt;
+        a.anchoredAt = batchAt;
+    }
+
+    /// @dev When `provider` anchored batch `root`, if `proof` shows `recordHash` in it; else 0.
+    function _provenInBatch(address provider, bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
+        private
+        view
+        returns (uint64)
+    {
+        uint64 batchAt = _batches[provider][root].anchoredAt;
+        if (batchAt == 0 || !MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) return 0;
+        return batchAt;
     }
 
     /// @dev OpenZeppelin StandardMerkleTree leaf of one bytes32 value (double hashed: no second-preimage

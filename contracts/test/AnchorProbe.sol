@@ -8,8 +8,8 @@ import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 /// the anchor's Merkle verification and decoding the answer).
 contract AnchorProbe {
     /// @notice Emitted by {measure}: the answer and the gas of the first and of a repeated call.
-    /// @param provider What {IRecordAnchor-verifyInBatch} answered (zero: not proven).
-    /// @param anchoredAt The batch's anchoring time, as answered.
+    /// @param provider The provider asked about when the proof held, zero when it did not.
+    /// @param anchoredAt The batch's anchoring time, as answered (zero: not proven).
     /// @param coldGas Gas of the first call in the transaction: anchor address and batch slot cold.
     /// @param warmGas Gas of the same call repeated: address and slot warm (EIP-2929).
     event VerifyInBatchGas(address provider, uint64 anchoredAt, uint256 coldGas, uint256 warmGas);
@@ -21,21 +21,23 @@ contract AnchorProbe {
         anchor = anchor_;
     }
 
-    /// @notice Calls `anchor.verifyInBatch` twice with the same arguments and reports both costs.
+    /// @notice Calls `anchor.verifyInBatch` for `provider`'s batch twice with the same arguments and
+    /// reports both costs.
     /// @dev Send it as a transaction so the anchor is untouched before the first call (cold).
     /// Emits a {VerifyInBatchGas} event.
-    function measure(bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
+    function measure(address provider, bytes32 root, bytes32 recordHash, bytes32[] calldata proof)
         external
-        returns (address provider, uint64 anchoredAt, uint256 coldGas, uint256 warmGas)
+        returns (address proven, uint64 anchoredAt, uint256 coldGas, uint256 warmGas)
     {
         uint256 before = gasleft();
-        (provider, anchoredAt) = anchor.verifyInBatch(root, recordHash, proof);
+        anchoredAt = anchor.verifyInBatch(provider, root, recordHash, proof);
         coldGas = before - gasleft();
 
         before = gasleft();
-        anchor.verifyInBatch(root, recordHash, proof);
+        anchor.verifyInBatch(provider, root, recordHash, proof);
         warmGas = before - gasleft();
 
-        emit VerifyInBatchGas(provider, anchoredAt, coldGas, warmGas);
+        if (anchoredAt != 0) proven = provider;
+        emit VerifyInBatchGas(proven, anchoredAt, coldGas, warmGas);
     }
 }

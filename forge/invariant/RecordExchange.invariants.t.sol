@@ -9,6 +9,7 @@ import {ConsortiumRegistry} from "../../contracts/access/ConsortiumRegistry.sol"
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {RecordExchange} from "../../contracts/exchange/RecordExchange.sol";
+import {IRecordAnchor} from "../../contracts/interfaces/IRecordAnchor.sol";
 import {IRecordExchange} from "../../contracts/interfaces/IRecordExchange.sol";
 import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
 
@@ -19,6 +20,12 @@ import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
 /// its own model of keys, consents, anchors and memberships, predicts for every disclosure the exact
 /// outcome (success, or which error with which arguments), asserts it, and checks that a success logs
 /// exactly one RecordDisclosed per record, with its fields, and nothing else.
+///
+/// Anchors are per provider: the two providers attack each other (each anchors the other's record
+/// hashes and batch roots, retracts and amends them in its own namespace, and tries to
+/// disclose them); the model keeps each provider's entries apart, so every prediction says that only
+/// the discloser's own anchors count and that no other provider's can block them. Every anchor event a
+/// call emits must name the provider that made the call.
 contract ExchangeHandler is Test {
     uint256 internal constant POOL = 12;
     uint256 internal constant ALL_P = (1 << 6) - 1;
@@ -55,8 +62,9 @@ contract ExchangeHandler is Test {
     mapping(address account => uint32) public modelVersion;
     mapping(address account => bool) public suspended;
     mapping(address patient => mapping(address grantee => ConsentModel)) internal _consents;
-    mapping(bytes32 recordHash => address provider) internal _ownAnchor;
-    mapping(bytes32 recordHash => bool) internal _retracted;
+    mapping(address provider => mapping(bytes32 recordHash => bool)) internal _anchored;
+    mapping(address provider => mapping(bytes32 recordHash => bool)) internal _retracted;
+    mapping(address provider => mapping(bytes32 root => bool)) internal _batchOwned;
     Batch[] internal _batches;
     /// @dev What each provider anchored on its own, and the indices of its batches: most disclosures pick
     /// from these, so that they succeed often enough for the log to be tested.
@@ -68,6 +76,11 @@ contract ExchangeHandler is Test {
     uint256 public disclosedEvents;
     /// @dev Disclosures by outcome, to show the campaign reached both sides.
     uint256 public refusals;
+    /// @dev Anchor events naming another provider than the caller of the call that emitted them (must stay 0).
+    uint256 public foreignAnchorEvents;
+    /// @dev Records disclosed by their owner although the other provider had anchored or retracted the
+    /// same hash (the exact predictions say such disclosures are never refused; this shows they happen).
+    uint256 public disclosedDespiteSquatter;
 
     constructor(
         RecordExchange exchange_,
@@ -153,14 +166,51 @@ contract ExchangeHandler is Test {
         } catch {}
     }
 
+    /// @dev Calls the anchor as `caller`; true if it succeeded. Every anchor event it emitted must name `caller`.
+    function _anchorCall(address caller, bytes memory data) internal returns (bool ok) {
+        vm.recordLogs();
+        vm.prank(caller);
+        (ok,) = address(anchors).call(data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            bytes32 sig = logs[i].topics[0];
+            uint256 at;
+            if (sig == IRecordAnchor.RecordAmended.selector) at = 3;
+            else if (sig == IRecordAnchor.RecordRetracted.selector || sig == IRecordAnchor.RecordAnchored.selector) at = 2;
+            else if (sig == IRecordAnchor.BatchAnchored.selector) at = 2;
+            else continue;
+            if (address(uint160(uint256(logs[i].topics[at]))) != caller) ++foreignAnchorEvents;
+        }
+    }
+
     function anchor(uint256 by, uint256 hashSeed) external {
         address caller = _members[by % 4];
         bytes32 h = hashAt(hashSeed);
-        vm.prank(caller);
-        try anchors.anchor(h) {
-            _ownAnchor[h] = caller;
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.anchor, (h)))) {
+            _anchored[caller][h] = true;
             _ownRecords[caller].push(h);
-        } catch {}
+        }
+    }
+
+    /// @dev The squatter: a provider anchors another's batch root (as a batch of its own, or as a record)
+    /// or one of its records, then retracts what it anchored.
+    function squat(uint256 by, uint256 batchSeed, uint256 what) external {
+        if (_batches.length == 0) return;
+        address caller = _members[by % 2];
+        Batch memory b = _batches[batchSeed % _batches.length];
+        if (what % 3 == 0) {
+            if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.anchorBatch, (b.root, 2)))) {
+                _batchOwned[caller][b.root] = true;
+                _ownBatches[caller].push(_batches.length);
+                _batches.push(Batch(b.root, b.a, b.b, caller));
+            }
+            return;
+        }
+        bytes32 h = what % 3 == 1 ? b.root : (what & 8 == 0 ? b.a : b.b);
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.anchor, (h)))) _anchored[caller][h] = true;
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.retract, (h, bytes32("SQUAT"))))) {
+            _retracted[caller][h] = true;
+        }
     }
 
     function anchorBatch(uint256 by, uint256 seedA, uint256 seedB) external {
@@ -168,41 +218,42 @@ contract ExchangeHandler is Test {
         (bytes32 a, bytes32 b) = (hashAt(seedA), hashAt(seedB));
         if (a == b) b = hashAt(seedA % POOL + 1);
         bytes32 root = hashPair(leaf(a), leaf(b));
-        vm.prank(caller);
-        try anchors.anchorBatch(root, 2) {
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.anchorBatch, (root, 2)))) {
+            _batchOwned[caller][root] = true;
             _ownBatches[caller].push(_batches.length);
             _batches.push(Batch(root, a, b, caller));
-        } catch {}
+        }
     }
 
     function amend(uint256 by, uint256 oldSeed, uint256 newSeed) external {
         address caller = _members[by % 4];
         (bytes32 o, bytes32 n) = (hashAt(oldSeed), hashAt(newSeed));
-        vm.prank(caller);
-        try anchors.amend(o, n) {
-            _ownAnchor[n] = caller;
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.amend, (o, n)))) {
+            _anchored[caller][n] = true;
             _ownRecords[caller].push(n);
-        } catch {}
+        }
     }
 
     function retract(uint256 by, uint256 hashSeed) external {
         address caller = _members[by % 4];
         bytes32 h = hashAt(hashSeed);
-        vm.prank(caller);
-        try anchors.retract(h, "WRONG_PATIENT") {
-            _retracted[h] = true;
-        } catch {}
+        if (_anchorCall(caller, abi.encodeCall(IRecordAnchor.retract, (h, bytes32("WRONG_PATIENT"))))) {
+            _retracted[caller][h] = true;
+        }
     }
 
-    function retractInBatch(uint256 batchSeed, bool second) external {
+    /// @dev Usually the batch's provider; one time in four another member (an attacker on the batch).
+    function retractInBatch(uint256 batchSeed, bool second, uint256 by) external {
         if (_batches.length == 0) return;
         Batch memory batch = _batches[batchSeed % _batches.length];
         (bytes32 h, bytes32[] memory proof) = _member(batch, second);
-        vm.prank(batch.provider);
-        try anchors.retractInBatch(batch.root, h, proof, "WRONG_PATIENT") {
-            if (_ownAnchor[h] == address(0)) _ownAnchor[h] = batch.provider;
-            _retracted[h] = true;
-        } catch {}
+        address caller = by % 4 == 0 ? _members[(by >> 2) % 4] : batch.provider;
+        bytes memory data = abi.encodeCall(IRecordAnchor.retractInBatch, (batch.root, h, proof, bytes32("WRONG_PATIENT")));
+        if (_anchorCall(caller, data)) {
+            assertTrue(_anchored[caller][h] || _batchOwned[caller][batch.root], "only one's own record is retracted");
+            _anchored[caller][h] = true;
+            _retracted[caller][h] = true;
+        }
     }
 
     function toggleSuspension(uint256 who) external {
@@ -315,15 +366,13 @@ contract ExchangeHandler is Test {
         }
         for (uint256 i; i < ds.length; ++i) {
             bytes32 h = ds[i].recordHash;
-            address provider = _ownAnchor[h];
-            if (provider == address(0) && ds[i].root != bytes32(0)) provider = _batchProvider(ds[i].root, h);
-            if (provider == address(0)) return abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, h);
-            if (provider != caller) {
-                return abi.encodeWithSelector(
-                    IRecordExchange.RecordExchangeNotAnchoringProvider.selector, h, provider, caller
-                );
+            bool own = ds[i].root == bytes32(0) ? _anchored[caller][h] : _inOwnBatch(caller, ds[i].root, h);
+            if (!own) {
+                return abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, caller, h);
             }
-            if (_retracted[h]) return abi.encodeWithSelector(IRecordExchange.RecordExchangeRecordRetracted.selector, h);
+            if (_retracted[caller][h]) {
+                return abi.encodeWithSelector(IRecordExchange.RecordExchangeRecordRetracted.selector, h);
+            }
         }
         return "";
     }
@@ -340,12 +389,21 @@ contract ExchangeHandler is Test {
         return block.timestamp < c.emergencyUntil && purpose & ~EMERGENCY_PURPOSES == 0;
     }
 
-    function _batchProvider(bytes32 root, bytes32 h) internal view returns (address) {
+    /// @dev Whether `provider` anchored batch `root` and `h` is one of its two records (the handler's
+    /// proofs are valid exactly for the records of a batch).
+    function _inOwnBatch(address provider, bytes32 root, bytes32 h) internal view returns (bool) {
+        if (!_batchOwned[provider][root]) return false;
         for (uint256 i; i < _batches.length; ++i) {
             Batch memory b = _batches[i];
-            if (b.root == root && (b.a == h || b.b == h)) return b.provider;
+            if (b.root == root && (b.a == h || b.b == h)) return true;
         }
-        return address(0);
+        return false;
+    }
+
+    /// @dev Whether the other provider anchored or retracted `h` too (a squatter was there).
+    function _squatted(address caller, bytes32 h) internal view returns (bool) {
+        address other = caller == _members[0] ? _members[1] : _members[0];
+        return _anchored[other][h] || _retracted[other][h];
     }
 
     function _isActive(address account) internal view returns (bool) {
@@ -380,6 +438,7 @@ contract ExchangeHandler is Test {
             assertEq(p, purpose, "its purpose");
             assertEq(c, ds[i].category, "its category");
             assertEq(discloser, caller, "its discloser");
+            if (_squatted(caller, ds[i].recordHash)) ++disclosedDespiteSquatter;
             ++disclosedEvents;
         }
         disclosedRecords += ds.length;
@@ -494,7 +553,7 @@ contract RecordExchangeInvariants is ExchangeFixture {
         handler.grant(0, 0, 1, 7, 20 days);
         handler.grant(0, 1, 1, 7, 20 days);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](21);
+        bytes4[] memory selectors = new bytes4[](23);
         selectors[0] = ExchangeHandler.setKey.selector;
         selectors[1] = ExchangeHandler.setKey.selector;
         selectors[2] = ExchangeHandler.grant.selector;
@@ -516,6 +575,8 @@ contract RecordExchangeInvariants is ExchangeFixture {
         selectors[18] = ExchangeHandler.discloseBatch.selector;
         selectors[19] = ExchangeHandler.discloseBatch.selector;
         selectors[20] = ExchangeHandler.anchorBatch.selector;
+        selectors[21] = ExchangeHandler.squat.selector;
+        selectors[22] = ExchangeHandler.squat.selector;
         targetSelector(FuzzSelector(address(handler), selectors));
     }
 
@@ -531,5 +592,6 @@ contract RecordExchangeInvariants is ExchangeFixture {
             else assertEq(keccak256(key), handler.modelKeyHash(all[i]), "the last valid key set");
         }
         assertEq(handler.disclosedEvents(), handler.disclosedRecords(), "one RecordDisclosed per record disclosed");
+        assertEq(handler.foreignAnchorEvents(), 0, "every anchor event names the provider whose call emitted it");
     }
 }

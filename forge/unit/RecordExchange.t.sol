@@ -265,14 +265,10 @@ contract RecordExchangeTest is ExchangeFixture {
 
     function test_logDisclosure_refusesRecordsTheCallerDidNotAnchor() public {
         bytes32 unknown = freshHash();
-        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, unknown));
+        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, unknown));
         exchange.logDisclosure(patient, clinic, unknown, TREAT, LABORATORY);
         bytes32 theirs = anchored(clinic);
-        expectRefusal(
-            abi.encodeWithSelector(
-                IRecordExchange.RecordExchangeNotAnchoringProvider.selector, theirs, clinic, hospital
-            )
-        );
+        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, theirs));
         exchange.logDisclosure(patient, clinic, theirs, TREAT, LABORATORY);
     }
 
@@ -340,16 +336,17 @@ contract RecordExchangeTest is ExchangeFixture {
         (bytes32 root, bytes32[] memory proofA, bytes32[] memory proofB) = twoLeafBatch(a, b);
         vm.prank(clinic);
         anchors.anchorBatch(root, 2);
-        expectRefusal(
-            abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchoringProvider.selector, a, clinic, hospital)
-        );
+        bytes memory notHospitals = abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, a);
+        expectRefusal(notHospitals); // the clinic's batch
         exchange.logDisclosures(patient, clinic, TREAT, one(batchItem(a, LABORATORY, root, proofA)));
-        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, a));
+        vm.prank(hospital);
+        anchors.anchorBatch(root, 2);
+        expectRefusal(notHospitals);
         exchange.logDisclosures(patient, clinic, TREAT, one(batchItem(a, LABORATORY, root, proofB))); // wrong proof
         bytes32 unknownRoot = freshHash();
-        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, a));
+        expectRefusal(notHospitals);
         exchange.logDisclosures(patient, clinic, TREAT, one(batchItem(a, LABORATORY, unknownRoot, proofA)));
-        expectRefusal(abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, a));
+        expectRefusal(notHospitals);
         exchange.logDisclosures(patient, clinic, TREAT, one(item(a, LABORATORY))); // batch record, no root
     }
 
@@ -371,11 +368,55 @@ contract RecordExchangeTest is ExchangeFixture {
         ds[0] = item(record, LABORATORY);
         ds[1] = item(anchored(clinic), LABORATORY);
         expectRefusal(
-            abi.encodeWithSelector(
-                IRecordExchange.RecordExchangeNotAnchoringProvider.selector, ds[1].recordHash, clinic, hospital
-            )
+            abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, ds[1].recordHash)
         );
         exchange.logDisclosures(patient, clinic, TREAT, ds);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Record squatting: only the discloser's own anchors count, and no one else's can block them
+
+    function test_ownerStillDiscloses_whenAnotherProviderAnchorsAndRetractsTheSameHash() public {
+        (bytes32 a, bytes32 b) = (freshHash(), freshHash());
+        (bytes32 root, bytes32[] memory proofA, bytes32[] memory proofB) = twoLeafBatch(a, b);
+        vm.prank(hospital);
+        anchors.anchorBatch(root, 2);
+        // The clinic copies the hashes from the public log and squats them every way it can.
+        vm.startPrank(clinic);
+        anchors.anchor(record);
+        anchors.retract(record, REASON);
+        anchors.anchor(a);
+        anchors.retract(a, REASON);
+        anchors.anchorBatch(root, 2);
+        anchors.retractInBatch(root, b, proofB, REASON);
+        anchors.anchor(root);
+        anchors.retract(root, REASON);
+        vm.stopPrank();
+
+        IRecordExchange.Disclosure[] memory ds = new IRecordExchange.Disclosure[](3);
+        ds[0] = item(record, ENCOUNTERS);
+        ds[1] = batchItem(a, LABORATORY, root, proofA);
+        ds[2] = batchItem(b, LABORATORY, root, proofB);
+        vm.expectEmit(true, true, true, true, address(exchange));
+        emit IRecordExchange.RecordDisclosed(patient, clinic, record, TREAT, ENCOUNTERS, hospital);
+        vm.expectEmit(true, true, true, true, address(exchange));
+        emit IRecordExchange.RecordDisclosed(patient, clinic, a, TREAT, LABORATORY, hospital);
+        vm.expectEmit(true, true, true, true, address(exchange));
+        emit IRecordExchange.RecordDisclosed(patient, clinic, b, TREAT, LABORATORY, hospital);
+        vm.prank(hospital);
+        exchange.logDisclosures(patient, clinic, TREAT, ds);
+        disclose(record, LABORATORY);
+    }
+
+    function test_squatterCannotDiscloseTheOwnersRecord_onlyItsOwnRetractedCopy() public {
+        registerKey(hospital, KEY_G);
+        consentTo(hospital, TREAT, ENCOUNTERS | LABORATORY, 30 days);
+        vm.startPrank(clinic);
+        anchors.anchor(record); // the hospital's record hash, copied
+        anchors.retract(record, REASON);
+        vm.expectRevert(abi.encodeWithSelector(IRecordExchange.RecordExchangeRecordRetracted.selector, record));
+        exchange.logDisclosure(patient, hospital, record, TREAT, LABORATORY);
+        vm.stopPrank();
     }
 
     function test_logDisclosures_checksConsentForTheUnionOfCategories() public {

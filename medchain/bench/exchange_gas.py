@@ -153,7 +153,7 @@ def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
     record("logDisclosure", receipt, new_slots=0)
     calls = external_calls(trace_steps(chain, receipt["transactionHash"]), (
         "registry.isActiveMember (the discloser)", "registry.isActive (the recipient)", "consent.hasConsent",
-        "recordAnchor.verify"))
+        "recordAnchor.anchorOf"))
 
     items = [(h, LAB, ZERO32, []) for h in singles[1:1 + BATCH]]
     figures[f"RecordExchange.logDisclosures[{BATCH}]/disclosure"] = _disclosures(

@@ -1,7 +1,7 @@
 """Consent-gated encrypted record exchange: encryption keys, envelopes, the envelope store, sharing,
 receiving, and the patient's accounting of disclosures (RecordExchange's events, as FHIR AuditEvents)."""
 
-from .categories import CategoryError, category_of
+from .categories import CategoryError, category_of, checked_category
 from .disclosures import Disclosure, audit_bundle, audit_event, read_disclosures
 from .envelope import Contents, Envelope, EnvelopeError, open_envelope, seal
 from .keys import ExchangeKeyError, Keyring, check_public_key, new_private_key, public_key_of, register_new_key
@@ -38,6 +38,7 @@ __all__ = [
     "audit_bundle",
     "audit_event",
     "category_of",
+    "checked_category",
     "check_public_key",
     "check_share",
     "envelope_id",

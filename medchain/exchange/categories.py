@@ -27,6 +27,12 @@ A record labelled sensitive in ``meta.security`` (v3-ActCode ``GDIS``, ``PSY``, 
 ``SEX``) also carries the matching sensitive category (GENOMICS, MENTAL_HEALTH, SUBSTANCE_USE,
 SEXUAL_REPRODUCTIVE): consent to laboratory data alone does not cover a labelled HIV test. A resource
 type not in the table needs an explicit category (``--category``).
+
+The category logged on chain and checked against consent is the record's own: :func:`checked_category`
+derives it from the record and refuses a declared category that differs (both when sharing and when
+receiving), so a label cannot be dropped by declaring less. Only a record whose category cannot be
+derived (a resource type not in the table) takes the declared one, and even then every sensitivity
+label in it must be declared.
 """
 
 from __future__ import annotations
@@ -74,7 +80,11 @@ SENSITIVITY: dict[str, Category] = {
 
 
 class CategoryError(ValueError):
-    """A record whose category cannot be told from its content."""
+    """A record whose category cannot be told from its content, or a declared category that is not its own."""
+
+
+class UnknownCategory(CategoryError):
+    """A record of a kind the table does not cover: its category must be declared."""
 
 
 def _category_codes(resource: dict[str, Any]) -> set[str]:
@@ -116,9 +126,44 @@ def category_of(resource: Any, where: str = "record") -> Category:
         elif kind == "Observation":
             base = Category.CLINICAL_NOTES
         else:
-            raise CategoryError(f"{where}: a DiagnosticReport that is neither laboratory nor imaging: give --category")
+            raise UnknownCategory(f"{where}: a DiagnosticReport that is neither laboratory nor imaging: give --category")
     elif kind in _BY_TYPE:
         base = _BY_TYPE[kind]
     else:
-        raise CategoryError(f"{where}: no data category is known for a {kind}: give --category")
+        raise UnknownCategory(f"{where}: no data category is known for a {kind}: give --category")
     return base | _sensitive(resource)
+
+
+def _labels(resource: Any) -> Category:
+    """Every sensitive category labelled anywhere in ``resource`` (itself and, for a Bundle, its entries)."""
+    if not isinstance(resource, dict):
+        return Category(0)
+    found = _sensitive(resource)
+    for entry in resource.get("entry") or [] if resource.get("resourceType") == "Bundle" else []:
+        if isinstance(entry, dict):
+            found |= _labels(entry.get("resource"))
+    return found
+
+
+def _names(category: Category | int) -> str:
+    return "+".join(c.name for c in Category if c.value & int(category)) or "none"
+
+
+def checked_category(resource: Any, declared: Category | int | None = None, where: str = "record") -> Category:
+    """The category of ``resource`` as disclosed: the one derived from it (a ``declared`` one must equal
+    it), or for a kind the table does not cover the ``declared`` one, which must include every
+    sensitivity label of the record. CategoryError names ``where`` and both categories."""
+    try:
+        derived = category_of(resource, where)
+    except UnknownCategory:
+        if declared is None or not int(declared):
+            raise
+        missing = _labels(resource) & ~Category(int(declared))
+        if missing:
+            raise CategoryError(f"{where}: labelled {_names(missing)} in meta.security, but declared "
+                                f"{_names(declared)}: a sensitive label cannot be declared away") from None
+        return Category(int(declared))
+    if declared is not None and int(declared) != int(derived):
+        raise CategoryError(f"{where}: its category is {_names(derived)} (from its own content), not the declared "
+                            f"{_names(declared)}")
+    return derived

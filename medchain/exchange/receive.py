@@ -10,11 +10,14 @@ envelope that does not open) unless every step holds:
 4. ``keccak256(salt ‖ JCS(record))`` equals the record hash inside;
 5. the record is anchored on chain by the discloser (alone, or in its batch with the proof inside),
    and not retracted (a superseded version is accepted and reported as such);
-6. a ``RecordDisclosed`` event logs exactly this disclosure: this patient, this recipient, this record,
+6. the category the disclosure carries is the record's own (derived from its content again here:
+   a discloser cannot log a labelled record under a narrower category);
+7. a ``RecordDisclosed`` event logs exactly this disclosure: this patient, this recipient, this record,
    purpose, category and discloser.
 
 Only then the record is written, with an anchoring receipt that includes its salt, so that
-``ape run verify`` can check it again later.
+``ape run verify`` can check it again later. Files are named after the record hash alone (nothing the
+discloser wrote reaches a path) and always land directly in ``out_dir``.
 """
 
 from __future__ import annotations
@@ -31,12 +34,27 @@ from ..records.hashing import RecordFile, canonical_bytes
 from ..records.receipts import Receipt, ReceiptError
 from .disclosures import Disclosure, read_disclosures
 from .envelope import Contents, Envelope, open_envelope
+from .categories import CategoryError, checked_category
 from .keys import Keyring
 from .share import ExchangeSuite
 
 
 class ReceiveRefused(Exception):
     """An envelope that opened but does not check out; the message says what does not match."""
+
+
+def output_paths(out_dir: Path, record_hash: bytes) -> tuple[Path, Path]:
+    """Where a received record and its receipt go: ``record-<hash>.json`` and ``.receipt.json`` directly
+    in ``out_dir``. Named from the 32-byte hash only; checked to stay in ``out_dir`` all the same."""
+    if len(record_hash) != 32:
+        raise ReceiveRefused(f"a record hash is 32 bytes, not {len(record_hash)}")
+    folder = Path(out_dir).resolve()
+    name = f"record-{record_hash.hex()}"
+    paths = (folder / f"{name}.json", folder / f"{name}.receipt.json")
+    for path in paths:
+        if path.parent != folder:
+            raise ReceiveRefused(f"{path}: outside {folder}")
+    return paths
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,10 @@ def receive_envelope(*, suite: ExchangeSuite, w3: Any, chain_id: int, data: byte
                             receipt=receipt)
     if verdict.status not in ("anchored", "superseded"):
         raise ReceiveRefused(f"{source}: the anchor does not confirm the record: {verdict.message}")
+    try:
+        checked_category(contents.record, contents.category, f"{source}: the record")
+    except CategoryError as err:
+        raise ReceiveRefused(f"{err}: the disclosure's category is not the record's, so it is refused") from None
     if to_checksum_address(verdict.provider) != contents.discloser:
         raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
                              f"{contents.discloser}")
@@ -91,9 +113,7 @@ def receive_envelope(*, suite: ExchangeSuite, w3: Any, chain_id: int, data: byte
             f"about patient {contents.patient} (purpose {contents.purpose}, category {contents.category}) is logged "
             f"on chain: the discloser never logged it, so it is refused"
         )
-    name = f"{record.resource_type or 'record'}-{contents.record_hash.hex()[:12]}"
-    record_path = Path(out_dir) / f"{name}.json"
-    receipt_path = Path(out_dir) / f"{name}.receipt.json"
+    record_path, receipt_path = output_paths(out_dir, contents.record_hash)
     write_json_atomic(record_path, contents.record)
     receipt.salt = contents.salt  # the recipient keeps the salt: with it the record can be verified again
     receipt.save(receipt_path)

@@ -27,7 +27,7 @@ from ..consent.client import iso
 from ..records.anchoring import SaltStore, collect_records
 from ..records.hashing import RecordError, RecordFile
 from ..records.receipts import Receipt, ReceiptError
-from .categories import category_of
+from .categories import checked_category
 from .envelope import Contents, seal
 from .keys import check_public_key
 from .store import EnvelopeStore
@@ -122,8 +122,9 @@ def receipts_by_hash(folder: Path) -> dict[bytes, Receipt]:
 
 def prepare_items(paths: Iterable[Path], *, salts: SaltStore, receipts: Path,
                   category: Category | None = None) -> list[ShareItem]:
-    """Read the records, find each one's salt and anchoring receipt, and tell its data category
-    (``category`` overrides what the records say). Errors name the file."""
+    """Read the records, find each one's salt and anchoring receipt, and tell its data category: the
+    record's own (``category``, when given, must equal it; it is taken only for a kind whose category
+    cannot be derived, and must then include every sensitivity label). Errors name the file."""
     try:
         files = collect_records(paths)
     except RecordError as err:
@@ -148,7 +149,7 @@ def prepare_items(paths: Iterable[Path], *, salts: SaltStore, receipts: Path,
             raise ShareRefused(f"{path}: no anchoring receipt for its hash 0x{record_hash.hex()} under {receipts}")
         data = json.loads(record.canonical)
         try:
-            cat = category or category_of(data, str(path))
+            cat = checked_category(data, category, str(path))
         except ValueError as err:
             raise ShareRefused(str(err)) from None
         items.append(ShareItem(Path(path), data, salt, record_hash, receipt, cat))
@@ -204,15 +205,16 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
         if r.chain_id != chain_id or to_checksum_address(r.contract) != anchor_address:
             raise ShareRefused(f"{item.path}: its receipt is for chain {r.chain_id} contract {r.contract}, not this "
                                f"deployment (chain {chain_id} contract {anchor_address})")
-        provider, _, _, retracted = suite.anchor.verify(item.record_hash)
-        if str(provider) == ZERO_ADDRESS and r.in_batch:
-            provider, _ = suite.anchor.verifyInBatch(r.root, item.record_hash, r.proof)
-        provider = to_checksum_address(str(provider))
-        if provider == ZERO_ADDRESS:
-            raise ShareRefused(f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored on chain")
-        if provider != sender:
-            raise ShareRefused(f"{item.path}: anchored by {provider}, not by {sender}: only a record's own provider "
-                               f"discloses it")
+        if to_checksum_address(r.provider) != sender:
+            raise ShareRefused(f"{item.path}: its receipt names {r.provider} as the anchoring provider, not {sender}: "
+                               f"only a record's own provider discloses it")
+        # The sender's own anchor, as logDisclosure(s) will ask for it (another provider's anchor or
+        # retraction of the same hash neither counts nor blocks).
+        anchored_at, retracted = suite.anchor.anchorOf(sender, item.record_hash, r.root or ZERO32, list(r.proof))
+        if not anchored_at:
+            where = "in its batch 0x" + r.root.hex()[:12] + "…" if r.in_batch else "on its own"
+            raise ShareRefused(f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored by {sender} {where} "
+                               "on this chain")
         if retracted:
             raise ShareRefused(f"{item.path}: retracted by its provider (entered in error): it is not disclosed")
     return key

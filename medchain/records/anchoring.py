@@ -8,10 +8,14 @@ The job is idempotent and resumable:
   wait), its members get their receipts; never arrived (a node that restarted and lost its pool),
   it is forgotten and its records are anchored again, with whatever else has no receipt;
 - a rerun checks that the receipts already in ``<out>`` are on this chain (one ``batchOf`` per
-  batch, one ``verify`` per single anchor): an anchor the chain no longer holds (a node that lost
-  its latest blocks, a reset chain) is anchored again, never trusted;
+  batch, one ``verify`` per single anchor, both under the receipt's provider): an anchor the chain no
+  longer holds (a node that lost its latest blocks, a reset chain) is anchored again, never trusted;
 - records with no receipt whose anchor the chain already holds are recovered (by event lookup for
   single anchors, by `batchOf` for batches) instead of being sent again.
+
+Anchors are kept per provider on chain: every lookup here names the provider (this account when
+anchoring, the receipt's provider when verifying), so another provider anchoring the same hash or
+root never makes a record look anchored, lost, retracted or superseded.
 """
 
 from __future__ import annotations
@@ -188,18 +192,18 @@ def anchor_records(
 
 
 def _anchor_single(contract, account, item: _Pending, common, include_salt, from_block, result) -> None:
-    provider, anchored_at, _, _ = contract.verify(item.record_hash)
-    if provider == ZERO_ADDRESS:
+    provider = str(account.address)
+    anchored_at, _, _ = contract.verify(provider, item.record_hash)
+    if anchored_at == 0:
         receipt = contract.anchor(item.record_hash, sender=account)
         log = receipt.events.filter(contract.RecordAnchored)[0]
         tx, block, provider, anchored_at = str(receipt.txn_hash), receipt.block_number, log["provider"], log.anchoredAt
         result.anchored.append(item.path)
         result.transactions.append(tx)
-    else:  # anchored by an earlier, interrupted run: find its transaction
-        if str(provider) != str(account.address):
-            raise RecordError(f"{item.path}: its hash is already anchored by {provider}, not by this account")
+    else:  # anchored by this account in an earlier, interrupted run: find its transaction
         logs = list(contract.RecordAnchored.range(from_block, contract.chain_manager.blocks.head.number + 1,
-                                                  search_topics={"recordHash": item.record_hash}))
+                                                  search_topics={"recordHash": item.record_hash,
+                                                                 "provider": provider}))
         if not logs:
             raise RecordError(f"{item.path}: anchored on chain, but its RecordAnchored event was not found "
                               f"from block {from_block}")
@@ -212,7 +216,7 @@ def _anchor_single(contract, account, item: _Pending, common, include_salt, from
 def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> list[_Pending]:
     """Records whose receipt points to an anchor this chain does not hold (one call per batch root)."""
     lost: list[_Pending] = []
-    roots: dict[bytes, bool] = {}
+    roots: dict[tuple[str, bytes], bool] = {}
     for item, receipt in held:
         if receipt.chain_id != common["chain_id"] or receipt.contract.lower() != common["contract"].lower():
             raise RecordError(
@@ -220,11 +224,12 @@ def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> lis
                 f"this deployment (chain {common['chain_id']} contract {common['contract']}); use another --out "
                 "folder for another deployment")
         if receipt.in_batch:
-            if receipt.root not in roots:
-                roots[receipt.root] = contract.batchOf(receipt.root)[0] != ZERO_ADDRESS
-            on_chain = roots[receipt.root]
+            key = (receipt.provider.lower(), receipt.root)
+            if key not in roots:
+                roots[key] = contract.batchOf(receipt.provider, receipt.root)[0] != 0
+            on_chain = roots[key]
         else:
-            on_chain = contract.verify(receipt.record_hash)[0] != ZERO_ADDRESS
+            on_chain = contract.verify(receipt.provider, receipt.record_hash)[0] != 0
         if not on_chain:
             lost.append(item)
     return lost
@@ -240,8 +245,7 @@ def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, com
                     for i in pending],
     }
     write_json_atomic(journal, state)
-    provider, _anchored_at, _count = contract.batchOf(tree.root)
-    if provider != ZERO_ADDRESS:  # sent by an earlier run that lost its journal
+    if contract.batchOf(account.address, tree.root)[0] != 0:  # sent by an earlier run that lost its journal
         _write_batch_receipts(contract, account, tree, pending, None, common, include_salt, from_block, progress)
         result.recovered.extend(i.path for i in pending)
         journal.unlink()
@@ -285,12 +289,13 @@ def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) 
 def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, common, include_salt, from_block,
                           progress) -> None:
     """One receipt per member of a batch on chain; ``receipt``: its transaction's, or None to look it up."""
-    provider, anchored_at, count = contract.batchOf(tree.root)
-    if str(provider) != str(account.address):
-        raise RecordError(f"batch root 0x{tree.root.hex()} is anchored by {provider}, not by this account")
+    provider = str(account.address)
+    anchored_at, count = contract.batchOf(provider, tree.root)
+    if anchored_at == 0:
+        raise RecordError(f"batch root 0x{tree.root.hex()} is not anchored by this account ({provider})")
     if receipt is None:
         logs = list(contract.BatchAnchored.range(from_block, contract.chain_manager.blocks.head.number + 1,
-                                                 search_topics={"root": tree.root}))
+                                                 search_topics={"root": tree.root, "provider": provider}))
         if not logs:
             raise RecordError(f"batch root 0x{tree.root.hex()} is on chain, but its BatchAnchored event was not "
                               f"found from block {from_block}")
@@ -320,12 +325,12 @@ def _resume_batch(contract, account, journal: Path, salt_store: SaltStore, commo
         raise RecordError(f"{journal}: its records do not make its root; move it away to start over")
     label = f"the batch of an earlier run ({len(members)} records, root 0x{root.hex()[:12]}…)"
     receipt = None
-    if contract.batchOf(root)[0] == ZERO_ADDRESS and tx:
+    if contract.batchOf(account.address, root)[0] == 0 and tx:
         web3 = contract.provider.web3
         if web3.provider.make_request("eth_getTransactionByHash", [tx]).get("result"):
             progress(f"{label}: waiting for its transaction {tx}")
             receipt = contract.provider.get_receipt(tx)
-    if contract.batchOf(root)[0] == ZERO_ADDRESS:
+    if contract.batchOf(account.address, root)[0] == 0:
         if tx:
             result.notes.append(f"{label}: its transaction {tx} never reached the chain (the node restarted?), "
                                 "so its records are anchored again")
@@ -373,21 +378,25 @@ def verify_record(*, anchor_contract: Any, chain_id: int, record: RecordFile, sa
     if h != receipt.record_hash:
         return Verdict("mismatch", "DOES NOT MATCH: the record or its salt differs from what was anchored "
                                    "(the record was changed, or this is the wrong salt or receipt)")
+    # Everything is asked of the provider the receipt names: another provider's anchor, retraction or
+    # amendment of the same hash is its own and says nothing about this record.
+    provider = receipt.provider
     if receipt.in_batch:
-        provider, anchored_at = anchor_contract.verifyInBatch(receipt.root, h, receipt.proof)
-        if provider == ZERO_ADDRESS:
-            return Verdict("not-anchored", "NOT ANCHORED: the receipt's batch proof does not hold on this chain")
+        anchored_at = anchor_contract.verifyInBatch(provider, receipt.root, h, receipt.proof)
+        if anchored_at == 0:
+            return Verdict("not-anchored", f"NOT ANCHORED: the receipt's batch proof does not hold on this chain "
+                                           f"for a batch of {provider}")
     else:
-        provider, anchored_at, _, _ = anchor_contract.verify(h)
-        if provider == ZERO_ADDRESS:
-            return Verdict("not-anchored", "NOT ANCHORED: this record hash is not on chain")
-    _, _, superseded_by, retracted = anchor_contract.verify(h)
+        anchored_at = anchor_contract.verify(provider, h)[0]
+        if anchored_at == 0:
+            return Verdict("not-anchored", f"NOT ANCHORED: {provider} has not anchored this record hash on chain")
+    _, superseded_by, retracted = anchor_contract.verify(provider, h)
     base = dict(provider=str(provider), anchored_at=int(anchored_at), block=receipt.block)
     story = f"anchored by {provider} at {_when(int(anchored_at))} in block {receipt.block}"
     if retracted:
         return Verdict("retracted", f"RETRACTED (entered in error): {story}", **base)
     if superseded_by != b"\0" * 32:
-        latest = bytes(anchor_contract.latestVersion(h))
+        latest = bytes(anchor_contract.latestVersion(provider, h))
         return Verdict("superseded", f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version "
                                      f"0x{latest.hex()}): {story}", superseded_by=bytes(superseded_by),
                        latest=latest, **base)

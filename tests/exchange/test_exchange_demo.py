@@ -54,8 +54,10 @@ def test_exchange_demo(project, chain, accounts, governance, tmp_path):
     assert len(result.refusals) == 2
     assert "has no consent on record for" in result.refusals[0] and "01-Encounter.json" in result.refusals[0]
     assert "has no consent on record for" in result.refusals[1] and "corrected" in result.refusals[1]
-    assert [p.name.split("-")[0] for p in result.received] == [
+    assert [json.loads(p.read_text())["resourceType"] for p in result.received] == [
         "Encounter", "Observation", "Condition", "MedicationRequest", "Observation"]
+    assert all(p.name.startswith("record-") and len(p.stem) == len("record-") + 64 for p in result.received), \
+        "received files are named after the record hash only"
     assert [json.loads(p.read_text()) for p in result.received] == [
         json.loads(p.read_text()) for p in (records[0], records[1], records[3], records[4], corrected)]
     assert [d.recipient for d in result.accounting] == [referral.address] * 5

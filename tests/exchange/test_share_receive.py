@@ -105,11 +105,12 @@ def test_share_to_a_recipient_without_a_registered_key_is_refused(world, chain, 
 def test_share_by_a_member_that_did_not_anchor_the_record_is_refused(world, chain, accounts, single_records, store):
     clinic = accounts[3]
     grant(world, chain, world.referral)
-    with pytest.raises(ShareRefused, match=f"anchored by {world.hospital.address}, not by {clinic.address}"):
+    with pytest.raises(ShareRefused, match=f"its receipt names {world.hospital.address} as the anchoring provider, "
+                                           f"not {clinic.address}"):
         share(world, chain, single_records, store, sender=clinic)
     items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
-    with ape.reverts(world.exchange.RecordExchangeNotAnchoringProvider, recordHash=items[0].record_hash,
-                     provider=world.hospital.address, caller=clinic.address):
+    with ape.reverts(world.exchange.RecordExchangeNotAnchored, discloser=clinic.address,
+                     recordHash=items[0].record_hash):
         world.exchange.logDisclosure(world.patient, world.referral, items[0].record_hash, TREAT,
                                      int(items[0].category), sender=clinic)
 
@@ -202,14 +203,14 @@ def test_received_records_match_their_anchors_single_and_batch(world, chain, sin
         got = receive(world, chain, store.get(envelope.envelope_id), tmp_path, source=envelope.envelope_id)
         record_hash = got.contents.record_hash
         assert record_hash == envelope.record_hash
-        provider, _, _, _ = world.anchor.verify(record_hash)
+        anchored_at, _, _ = world.anchor.verify(world.hospital, record_hash)
         anchor = got.contents.anchor
         if anchor["batch"] is None:
-            assert provider == world.hospital.address
+            assert anchored_at != 0
         else:
             root = bytes.fromhex(anchor["batch"]["root"][2:])
             proof = [bytes.fromhex(p[2:]) for p in anchor["batch"]["proof"]]
-            assert world.anchor.verifyInBatch(root, record_hash, proof)[0] == world.hospital.address
+            assert world.anchor.verifyInBatch(world.hospital, root, record_hash, proof) != 0
         assert got.verdict == "anchored" and got.current_key
         assert got.disclosure.discloser == world.hospital.address
         written = json.loads(got.record_path.read_text())
@@ -310,3 +311,117 @@ def test_the_disclosure_log_equals_the_successful_shares_and_carries_no_secrets(
     for where, blob in seen:
         for label, secret in secrets.items():
             assert secret not in blob, f"{label} found in a transaction's {where}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Record squatting: another provider anchoring the hospital's hashes changes nothing for it
+
+
+def test_the_owner_still_shares_and_the_recipient_still_receives_when_another_provider_squats_the_hashes(
+        world, chain, accounts, single_records, batch_records, store, tmp_path):
+    clinic = accounts[3]
+    grant(world, chain, world.referral)
+    singles = prepare_items(single_records.paths, salts=single_records.salts, receipts=single_records.receipts)
+    batched = prepare_items(batch_records.paths, salts=batch_records.salts, receipts=batch_records.receipts)
+    reason = reason_code("SQUAT")
+    for item in singles + batched:  # the hashes are public once disclosed: the clinic anchors and retracts them
+        world.anchor.anchor(item.record_hash, sender=clinic)
+        world.anchor.retract(item.record_hash, reason, sender=clinic)
+    root = batched[0].receipt.root
+    world.anchor.anchorBatch(root, len(batched), sender=clinic)
+    world.anchor.anchor(root, sender=clinic)
+    for item in singles + batched:
+        assert world.anchor.anchorOf(world.hospital, item.record_hash, item.receipt.root or b"\0" * 32,
+                                     list(item.receipt.proof)) != (0, True)
+    shared = share(world, chain, batch_records, store).envelopes + share(world, chain, single_records, store).envelopes
+    for envelope in shared:
+        got = receive(world, chain, store.get(envelope.envelope_id), tmp_path, source=envelope.envelope_id)
+        assert got.verdict == "anchored", got.verdict_message
+        assert world.hospital.address in got.verdict_message
+
+
+def test_a_squatters_copy_of_the_hash_does_not_let_it_share_the_record(world, chain, accounts, single_records,
+                                                                          store):
+    clinic = accounts[3]
+    grant(world, chain, world.referral)
+    item = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)[0]
+    world.anchor.anchor(item.record_hash, sender=clinic)
+    # The receipt names the hospital, and a receipt naming the clinic would be a forgery the recipient
+    # catches (the discloser must be the provider the anchor is checked under); the chain agrees.
+    with pytest.raises(ShareRefused, match=f"its receipt names {world.hospital.address}"):
+        share(world, chain, single_records, store, paths=single_records.paths[:1], sender=clinic)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a discloser controls never reaches a path, and never sets the category
+
+
+def _one_record(world, chain, folder, resource):
+    from medchain.records.anchoring import SaltStore, anchor_records
+    from .conftest import Records
+
+    (folder / "records").mkdir(parents=True)
+    path = folder / "records" / "r.json"
+    path.write_text(json.dumps(resource))
+    salts = SaltStore(folder / "salts.json")
+    anchor_records(anchor_contract=world.anchor, provider_account=world.hospital, chain_id=chain.chain_id,
+                   paths=[folder / "records"], out_dir=folder / "receipts", salt_store=salts,
+                   base=folder / "records", batch_threshold=100)
+    return Records([path], salts, folder / "receipts")
+
+
+@pytest.mark.parametrize("resource_type", ["../../escaped", "/tmp/medchain-escaped", "..", "a/../../b"])
+def test_receive_names_files_by_record_hash_only_and_stays_under_out(world, chain, store, tmp_path, resource_type):
+    grant(world, chain, world.referral, categories=int(Category.LABORATORY))
+    records = _one_record(world, chain, tmp_path / "src", {"resourceType": resource_type, "id": "x", "n": 1})
+    items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts,
+                          category=Category.LABORATORY)
+    shared = share_records(suite=world.suite, sender=world.hospital, chain_id=chain.chain_id,
+                           now=chain.pending_timestamp, patient=world.patient.address,
+                           recipient=world.referral.address, purpose=Purpose.TREAT, items=items, store=store)
+    out = tmp_path / "deep" / "out"
+    got = receive_envelope(suite=world.suite, w3=chain.provider.web3, chain_id=chain.chain_id,
+                           data=store.get(shared.envelopes[0].envelope_id), source="e", account=world.referral.address,
+                           keyring=world.keyring(world.referral), passphrase=PASSPHRASE, out_dir=out)
+    h = items[0].record_hash.hex()
+    assert got.record_path == out.resolve() / f"record-{h}.json"
+    assert got.receipt_path == out.resolve() / f"record-{h}.receipt.json"
+    assert sorted(p.name for p in out.iterdir()) == [f"record-{h}.json", f"record-{h}.receipt.json"]
+    assert not (tmp_path / "escaped").exists() and not (tmp_path / "deep" / "escaped").exists()
+
+
+def _psy_condition():
+    return {"resourceType": "Condition", "id": "c1",
+            "meta": {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "PSY"}]},
+            "code": {"text": "episode"}}
+
+
+def test_a_psy_labelled_condition_is_refused_to_a_conditions_only_consent_and_cannot_be_declared_narrower(
+        world, chain, store, tmp_path):
+    grant(world, chain, world.referral, categories=int(Category.CONDITIONS))
+    records = _one_record(world, chain, tmp_path / "src", _psy_condition())
+    items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts)
+    assert items[0].category == Category.CONDITIONS | Category.MENTAL_HEALTH, "derived from the record"
+    with pytest.raises(ShareRefused, match="covers TREAT on CONDITIONS"):
+        share(world, chain, records, store)
+    with pytest.raises(ShareRefused, match="its category is CONDITIONS\\+MENTAL_HEALTH .* not the declared CONDITIONS"):
+        prepare_items(records.paths, salts=records.salts, receipts=records.receipts, category=Category.CONDITIONS)
+    assert not list(store.root.glob("*/*")), "nothing was encrypted or stored"
+
+
+def test_receive_refuses_a_record_whose_logged_category_is_not_its_own(world, chain, store, tmp_path):
+    grant(world, chain, world.referral, categories=int(Category.CONDITIONS))
+    records = _one_record(world, chain, tmp_path / "src", _psy_condition())
+    item = prepare_items(records.paths, salts=records.salts, receipts=records.receipts)[0]
+    # A discloser that bypasses the checks: logs the PSY condition as CONDITIONS and seals it so.
+    world.exchange.logDisclosure(world.patient, world.referral, item.record_hash, TREAT,
+                                 int(Category.CONDITIONS), sender=world.hospital)
+    contents = Contents(record=item.record, salt=item.salt, record_hash=item.record_hash,
+                        patient=world.patient.address, discloser=world.hospital.address,
+                        recipient=world.referral.address, purpose=TREAT, category=int(Category.CONDITIONS),
+                        anchor={k: v for k, v in item.receipt.to_json().items() if k != "salt"})
+    sealed = seal(contents, bytes(world.exchange.encryptionKeyOf(world.referral)), chain_id=chain.chain_id,
+                  exchange=world.exchange.address)
+    with pytest.raises(ReceiveRefused, match="its category is CONDITIONS\\+MENTAL_HEALTH .* not the declared CONDITIONS"):
+        receive(world, chain, sealed.to_bytes(), tmp_path)
+    assert not (tmp_path / "received").exists() or not list((tmp_path / "received").iterdir())

@@ -35,7 +35,8 @@ def _time(chain, receipt) -> int:
 def test_anchor(chain, anchor, hospital):
     receipt = anchor.anchor(h(1), sender=hospital)
     when = _time(chain, receipt)
-    assert anchor.verify(h(1)) == (hospital, when, ZERO, False)
+    assert anchor.verify(hospital, h(1)) == (when, ZERO, False)
+    assert anchor.anchorOf(hospital, h(1), ZERO, []) == (when, False)
     log = _only(receipt, anchor.RecordAnchored)
     assert (log.recordHash, log["provider"], log.anchoredAt) == (h(1), hospital, when)
 
@@ -44,7 +45,18 @@ def test_a_duplicate_is_refused_naming_who_and_when(anchor, hospital, clinic):
     receipt = anchor.anchor(h(2), sender=hospital)
     when = _only(receipt, anchor.RecordAnchored).anchoredAt
     with ape.reverts(anchor.RecordAnchorAlreadyAnchored, recordHash=h(2), provider=hospital, anchoredAt=when):
-        anchor.anchor(h(2), sender=clinic)
+        anchor.anchor(h(2), sender=hospital)
+
+
+def test_another_provider_anchoring_the_same_hash_gets_its_own_entry_and_changes_nothing(chain, anchor, hospital,
+                                                                                          clinic):
+    when = _time(chain, anchor.anchor(h(5), sender=hospital))
+    receipt = anchor.anchor(h(5), sender=clinic)  # copied from a public log: the clinic's own entry
+    anchor.retract(h(5), REASON, sender=clinic)
+    assert anchor.verify(hospital, h(5)) == (when, ZERO, False), "the hospital's record is untouched"
+    assert anchor.verify(clinic, h(5)) == (_time(chain, receipt), ZERO, True)
+    anchor.amend(h(5), h(6), sender=hospital)
+    assert anchor.latestVersion(hospital, h(5)) == h(6) and anchor.latestVersion(clinic, h(5)) == h(5)
 
 
 def test_anchor_refuses_the_zero_hash(anchor, hospital):
@@ -70,7 +82,7 @@ def test_a_suspended_provider_cannot_anchor(anchor, registry, governance, hospit
 
 
 def test_unknown_hash_verifies_as_not_anchored(anchor):
-    assert anchor.verify(h(99)) == (ZERO_ADDRESS, 0, ZERO, False)
+    assert anchor.verify(ZERO_ADDRESS, h(99)) == (0, ZERO, False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,11 +95,12 @@ def test_anchor_batch_and_verify_every_member(chain, anchor, hospital):
     receipt = anchor.anchorBatch(tree.root, len(values), sender=hospital)
     when = _time(chain, receipt)
 
-    assert anchor.batchOf(tree.root) == (hospital, when, len(values))
+    assert anchor.batchOf(hospital, tree.root) == (when, len(values))
     log = _only(receipt, anchor.BatchAnchored)
     assert (log.root, log["provider"], log.count, log.anchoredAt) == (tree.root, hospital, len(values), when)
     for value in values:
-        assert anchor.verifyInBatch(tree.root, value, tree.proof(value)) == (hospital, when)
+        assert anchor.verifyInBatch(hospital, tree.root, value, tree.proof(value)) == when
+        assert anchor.anchorOf(hospital, value, tree.root, tree.proof(value)) == (when, False)
 
 
 def test_a_non_member_or_a_proof_for_another_root_does_not_verify(anchor, hospital):
@@ -96,17 +109,17 @@ def test_a_non_member_or_a_proof_for_another_root_does_not_verify(anchor, hospit
     anchor.anchorBatch(first.root, 8, sender=hospital)
     anchor.anchorBatch(second.root, 8, sender=hospital)
 
-    assert anchor.verifyInBatch(first.root, h(99), first.proof(h(30)))[0] == ZERO_ADDRESS
-    assert anchor.verifyInBatch(first.root, h(40), second.proof(h(40)))[0] == ZERO_ADDRESS
-    assert anchor.verifyInBatch(second.root, h(30), first.proof(h(30)))[0] == ZERO_ADDRESS
+    assert anchor.verifyInBatch(hospital, first.root, h(99), first.proof(h(30))) == 0
+    assert anchor.verifyInBatch(hospital, first.root, h(40), second.proof(h(40))) == 0
+    assert anchor.verifyInBatch(hospital, second.root, h(30), first.proof(h(30))) == 0
     tampered = [bytes([p[0] ^ 1]) + p[1:] for p in first.proof(h(31))]
-    assert anchor.verifyInBatch(first.root, h(31), tampered)[0] == ZERO_ADDRESS
+    assert anchor.verifyInBatch(hospital, first.root, h(31), tampered) == 0
 
 
-def test_an_unanchored_root_does_not_verify(anchor):
+def test_an_unanchored_root_does_not_verify(anchor, hospital):
     tree = MerkleTree.build([h(50), h(51)])
-    assert anchor.verifyInBatch(tree.root, h(50), tree.proof(h(50))) == (ZERO_ADDRESS, 0)
-    assert anchor.batchOf(tree.root) == (ZERO_ADDRESS, 0, 0)
+    assert anchor.verifyInBatch(ZERO_ADDRESS, tree.root, h(50), tree.proof(h(50))) == 0
+    assert anchor.batchOf(ZERO_ADDRESS, tree.root) == (0, 0)
 
 
 def test_anchor_batch_refusals(anchor, hospital, clinic):
@@ -117,7 +130,9 @@ def test_anchor_batch_refusals(anchor, hospital, clinic):
     receipt = anchor.anchorBatch(h(60), 3, sender=hospital)
     when = _only(receipt, anchor.BatchAnchored).anchoredAt
     with ape.reverts(anchor.RecordAnchorBatchExists, root=h(60), provider=hospital, anchoredAt=when):
-        anchor.anchorBatch(h(60), 3, sender=clinic)
+        anchor.anchorBatch(h(60), 3, sender=hospital)
+    anchor.anchorBatch(h(60), 3, sender=clinic)  # the same root is another provider's own batch
+    assert anchor.batchOf(hospital, h(60))[0] == when
 
 
 def test_javascript_proofs_verify_on_chain(anchor, hospital):
@@ -136,7 +151,7 @@ def test_javascript_proofs_verify_on_chain(anchor, hospital):
     assert root == MerkleTree.build([bytes.fromhex(v[2:]) for v in values]).root
     anchor.anchorBatch(root, len(values), sender=hospital)
     for value, proof in zip(values, js["proofs"]):
-        assert anchor.verifyInBatch(root, value, proof)[0] == hospital
+        assert anchor.verifyInBatch(hospital, root, value, proof) != 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,19 +166,19 @@ def test_amend_chain_resolves_to_the_latest(anchor, hospital):
     assert _only(receipt, anchor.RecordAnchored).recordHash == h(101)
     anchor.amend(h(101), h(102), sender=hospital)
 
-    assert anchor.verify(h(100))[2] == h(101)
-    assert anchor.verify(h(101))[2] == h(102)
-    assert anchor.verify(h(102))[2] == ZERO
-    assert anchor.verify(h(102))[0] == hospital
-    assert anchor.latestVersion(h(100)) == h(102)
-    assert anchor.latestVersion(h(102)) == h(102)
+    assert anchor.verify(hospital, h(100))[1] == h(101)
+    assert anchor.verify(hospital, h(101))[1] == h(102)
+    assert anchor.verify(hospital, h(102))[1] == ZERO
+    assert anchor.verify(hospital, h(102))[0] != 0
+    assert anchor.latestVersion(hospital, h(100)) == h(102)
+    assert anchor.latestVersion(hospital, h(102)) == h(102)
 
 
 def test_amend_refusals(anchor, hospital, clinic):
-    with ape.reverts(anchor.RecordAnchorNotAnchored, recordHash=h(110)):
+    with ape.reverts(anchor.RecordAnchorNotAnchored, provider=hospital, recordHash=h(110)):
         anchor.amend(h(110), h(111), sender=hospital)
     anchor.anchor(h(110), sender=hospital)
-    with ape.reverts(anchor.RecordAnchorNotAnchoringProvider, recordHash=h(110), provider=hospital, caller=clinic):
+    with ape.reverts(anchor.RecordAnchorNotAnchored, provider=clinic, recordHash=h(110)):
         anchor.amend(h(110), h(111), sender=clinic)
     with ape.reverts(anchor.RecordAnchorZeroHash):
         anchor.amend(h(110), ZERO, sender=hospital)
@@ -186,17 +201,17 @@ def test_amend_in_batch(chain, anchor, hospital):
     receipt = anchor.amendInBatch(tree.root, h(122), tree.proof(h(122)), h(129), sender=hospital)
 
     assert _only(receipt, anchor.RecordAmended).newHash == h(129)
-    assert anchor.verify(h(122)) == (hospital, when, h(129), False), "the old record now tells its story"
-    assert anchor.latestVersion(h(122)) == h(129)
-    assert anchor.verifyInBatch(tree.root, h(122), tree.proof(h(122))) == (hospital, when), "nothing is erased"
+    assert anchor.verify(hospital, h(122)) == (when, h(129), False), "the old record now tells its story"
+    assert anchor.latestVersion(hospital, h(122)) == h(129)
+    assert anchor.verifyInBatch(hospital, tree.root, h(122), tree.proof(h(122))) == when, "nothing is erased"
 
 
 def test_amend_in_batch_refusals(anchor, hospital, clinic):
     tree = MerkleTree.build([h(i) for i in range(130, 134)])
-    with ape.reverts(anchor.RecordAnchorUnknownBatch, root=tree.root):
+    with ape.reverts(anchor.RecordAnchorUnknownBatch, provider=hospital, root=tree.root):
         anchor.amendInBatch(tree.root, h(130), tree.proof(h(130)), h(139), sender=hospital)
     anchor.anchorBatch(tree.root, 4, sender=hospital)
-    with ape.reverts(anchor.RecordAnchorNotAnchoringProvider, recordHash=h(130), provider=hospital, caller=clinic):
+    with ape.reverts(anchor.RecordAnchorUnknownBatch, provider=clinic, root=tree.root):
         anchor.amendInBatch(tree.root, h(130), tree.proof(h(130)), h(139), sender=clinic)
     with ape.reverts(anchor.RecordAnchorNotInBatch, root=tree.root, recordHash=h(135)):
         anchor.amendInBatch(tree.root, h(135), tree.proof(h(130)), h(139), sender=hospital)
@@ -211,15 +226,15 @@ def test_retract(anchor, hospital):
     receipt = anchor.retract(h(140), REASON, sender=hospital)
     log = _only(receipt, anchor.RecordRetracted)
     assert (log.recordHash, log["provider"], log.reasonCode) == (h(140), hospital, REASON)
-    provider, _, _, retracted = anchor.verify(h(140))
-    assert provider == hospital and retracted, "retracted, not erased"
+    anchored_at, _, retracted = anchor.verify(hospital, h(140))
+    assert anchored_at != 0 and retracted, "retracted, not erased"
 
 
 def test_retract_refusals(anchor, hospital, clinic):
-    with ape.reverts(anchor.RecordAnchorNotAnchored, recordHash=h(150)):
+    with ape.reverts(anchor.RecordAnchorNotAnchored, provider=hospital, recordHash=h(150)):
         anchor.retract(h(150), REASON, sender=hospital)
     anchor.anchor(h(150), sender=hospital)
-    with ape.reverts(anchor.RecordAnchorNotAnchoringProvider, recordHash=h(150), provider=hospital, caller=clinic):
+    with ape.reverts(anchor.RecordAnchorNotAnchored, provider=clinic, recordHash=h(150)):
         anchor.retract(h(150), REASON, sender=clinic)
     with ape.reverts(anchor.RecordAnchorMissingReason):
         anchor.retract(h(150), ZERO, sender=hospital)
@@ -233,4 +248,18 @@ def test_retract_in_batch(anchor, hospital):
     anchor.anchorBatch(tree.root, 6, sender=hospital)
     receipt = anchor.retractInBatch(tree.root, h(163), tree.proof(h(163)), REASON, sender=hospital)
     assert _only(receipt, anchor.RecordRetracted).recordHash == h(163)
-    assert anchor.verify(h(163))[3] is True
+    assert anchor.verify(hospital, h(163))[2] is True
+    assert anchor.anchorOf(hospital, h(163), tree.root, tree.proof(h(163)))[1] is True
+
+
+def test_another_provider_anchoring_a_batch_root_or_leaf_cannot_retract_the_owners_records(anchor, hospital, clinic):
+    tree = MerkleTree.build([h(i) for i in range(170, 174)])
+    anchor.anchorBatch(tree.root, 4, sender=hospital)
+    anchor.anchorBatch(tree.root, 4, sender=clinic)  # the owner's root, as the clinic's own batch
+    anchor.retractInBatch(tree.root, h(171), tree.proof(h(171)), REASON, sender=clinic)
+    anchor.anchor(h(172), sender=clinic)
+    anchor.retract(h(172), REASON, sender=clinic)
+    for i in range(170, 174):
+        assert anchor.anchorOf(hospital, h(i), tree.root, tree.proof(h(i)))[1] is False, "the owner's untouched"
+    anchor.retractInBatch(tree.root, h(172), tree.proof(h(172)), REASON, sender=hospital)  # still the owner's to do
+    assert anchor.anchorOf(hospital, h(172), tree.root, tree.proof(h(172)))[1] is True
