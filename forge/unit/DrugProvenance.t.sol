@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Vm} from "../base/Vm.sol";
 import {Fixture} from "../base/Fixture.sol";
 import {ConsortiumGated} from "../../contracts/access/ConsortiumGated.sol";
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
@@ -72,6 +73,15 @@ contract DrugProvenanceTest is Fixture {
         return abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, account, role);
     }
 
+    /// @dev Makes `who` the brand owner of `gtin`: reassigns its prefix, or assigns its 12-digit body.
+    function ownGtin(address who, uint64 gtin) internal {
+        (address owner, uint64 prefix, uint8 length) = provenance.gtinOwnerOf(gtin);
+        if (owner == who) return;
+        vm.prank(gov);
+        if (owner != address(0)) provenance.reassignCompanyPrefix(prefix, length, who);
+        else provenance.assignCompanyPrefix((gtin / 10) % 1e12, 12, who);
+    }
+
     function expiredAfter() internal {
         vm.warp(uint256(expiry + 1) * 1 days);
     }
@@ -97,6 +107,8 @@ contract DrugProvenanceTest is Fixture {
     }
 
     function test_commissionBatch_boundaries() public {
+        ownGtin(maker, 99_999_999_999_997);
+        ownGtin(maker, 17);
         vm.startPrank(maker);
         provenance.commissionBatch(GTIN, LOT, today, 1, root); // expiring today is still usable
         provenance.commissionBatch(99_999_999_999_997, LOT, type(uint24).max, type(uint32).max, root);
@@ -140,7 +152,7 @@ contract DrugProvenanceTest is Fixture {
         provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
         vm.stopPrank();
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExists.selector, batchId, maker));
-        vm.prank(maker2);
+        vm.prank(maker);
         provenance.commissionBatch(GTIN, LOT, expiry + 1, 1, keccak256("other root"));
     }
 
@@ -166,6 +178,7 @@ contract DrugProvenanceTest is Fixture {
     function test_fuzz_commissionBatch_gtinCheckDigit(uint64 gtin) public {
         gtin = uint64(bound(gtin, 0, 120_000_000_000_000));
         bool valid = gs1Valid(gtin);
+        if (gtin >= 10 && gtin <= 99_999_999_999_999) ownGtin(maker, gtin);
         vm.prank(maker);
         if (valid) {
             provenance.commissionBatch(gtin, LOT, expiry, QTY, root);
@@ -365,16 +378,28 @@ contract DrugProvenanceTest is Fixture {
         assertEq(q, 4, "for good");
     }
 
-    function test_receiveShipment_bySuspendedAddressee() public {
+    function test_suspendedOrRemovedAddresseeCannotReceive_untilReinstated() public {
         commission();
         bytes32 id = shipFrom(maker, wholesaler, 4);
         suspend(wholesaler);
-        vm.prank(wholesaler);
-        provenance.receiveShipment(id);
-        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "custody is recorded");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, wholesaler));
         vm.prank(wholesaler);
-        provenance.ship(batchId, pharmacy, 1);
+        provenance.receiveShipment(id);
+        (bytes32 b,,) = provenance.shipmentOf(id);
+        assertEq(b, batchId, "still in transit");
+        vm.prank(gov);
+        registry.reinstateMember(wholesaler);
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "received once reinstated");
+
+        bytes32 toPharmacy = shipFrom(wholesaler, pharmacy, 2);
+        vm.prank(gov);
+        registry.removeMember(pharmacy, MemberRoles.PHARMACY, "LICENCE_WITHDRAWN");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, pharmacy));
+        vm.prank(pharmacy);
+        provenance.receiveShipment(toPharmacy);
+        assertEq(provenance.balanceOf(pharmacy, batchId), 0, "a removed member receives nothing");
     }
 
     /// @dev Conservation over a random route: commissioned = Σ holdings + in transit + dispensed.
@@ -640,6 +665,7 @@ contract DrugProvenanceTest is Fixture {
         vm.prank(regulator);
         provenance.release(batchId);
         assertEq(status(), provenance.BATCH_ACTIVE(), "released");
+        assertTrue(provenance.wasReleased(batchId), "released once");
         vm.expectEmit(true, true, true, true, address(provenance));
         emit IDrugProvenance.Quarantined(batchId, regulator, "INSPECTION");
         vm.prank(regulator);
@@ -647,9 +673,66 @@ contract DrugProvenanceTest is Fixture {
         assertEq(status(), provenance.BATCH_QUARANTINED(), "by a regulator");
         vm.prank(regulator);
         provenance.release(batchId);
-        vm.prank(maker); // the manufacturer holds units too
+        assertTrue(provenance.wasReleased(batchId), "still released once");
+
+        bytes32 other = provenance.batchIdOf(GTIN, "LOT-B");
+        vm.startPrank(maker);
+        provenance.commissionBatch(GTIN, "LOT-B", expiry, QTY, root);
+        provenance.quarantine(other, REASON); // the manufacturer holds units too
+        vm.stopPrank();
+        (,, uint8 s,,) = provenance.batchOf(other);
+        assertEq(s, provenance.BATCH_QUARANTINED(), "by the manufacturer");
+        assertFalse(provenance.wasReleased(other), "never released");
+    }
+
+    function test_releasedBatch_onlyRegulatorRequarantines_reportsOnlyLog() public {
+        commission();
+        deliver(maker, wholesaler, 2);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        vm.prank(regulator);
+        provenance.release(batchId);
+
+        // A griefer re-reporting, in any role: logged, the batch stays active.
+        address[3] memory griefers = [wholesaler, hospital, maker2];
+        for (uint256 i; i < griefers.length; ++i) {
+            vm.recordLogs();
+            vm.prank(griefers[i]);
+            provenance.reportSuspect(batchId, serials[1], REASON);
+            Vm.Log[] memory logs = vm.getRecordedLogs();
+            assertEq(logs.length, 1, "only the report");
+            assertEq(logs[0].topics[0], IDrugProvenance.SuspectReported.selector, "a SuspectReported");
+            assertEq(logs[0].topics[3], bytes32(uint256(uint160(griefers[i]))), "by the griefer");
+            assertEq(status(), provenance.BATCH_ACTIVE(), "still active");
+        }
+        // A holder's quarantine is refused too, by its own error.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceReleasedBatch.selector, batchId, wholesaler)
+        );
+        vm.prank(wholesaler);
         provenance.quarantine(batchId, REASON);
-        assertEq(status(), provenance.BATCH_QUARANTINED(), "by the manufacturer");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceReleasedBatch.selector, batchId, maker));
+        vm.prank(maker);
+        provenance.quarantine(batchId, REASON);
+
+        // A regulator's report re-quarantines; its release again ends it.
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.SuspectReported(batchId, bytes32(0), regulator, "NEW_EVIDENCE");
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Quarantined(batchId, regulator, "NEW_EVIDENCE");
+        vm.prank(regulator);
+        provenance.reportSuspect(batchId, bytes32(0), "NEW_EVIDENCE");
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "a regulator's report quarantines");
+        vm.prank(regulator);
+        provenance.release(batchId);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[1], REASON);
+        assertEq(status(), provenance.BATCH_ACTIVE(), "released for good against reports");
+        // A suspended regulator is a griefer like any other: its report does not quarantine... it is refused.
+        suspend(regulator);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, regulator));
+        vm.prank(regulator);
+        provenance.reportSuspect(batchId, bytes32(0), REASON);
     }
 
     function test_quarantine_refusals() public {
@@ -734,16 +817,29 @@ contract DrugProvenanceTest is Fixture {
         provenance.recall(batchId, REASON);
     }
 
-    function test_recall_bySuspendedManufacturerAndRegulator() public {
+    function test_suspendedOrRemovedManufacturerCannotRecall_regulatorCan() public {
         commission();
         suspend(maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, maker)
+        );
         vm.prank(maker);
         provenance.recall(batchId, REASON);
-        assertEq(status(), provenance.BATCH_RECALLED(), "a suspended manufacturer recalls");
+        assertEq(status(), provenance.BATCH_ACTIVE(), "a suspended manufacturer does not recall");
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        assertEq(status(), provenance.BATCH_RECALLED(), "its regulator does");
 
         vm.prank(maker2);
-        provenance.commissionBatch(GTIN, "LOT-B", expiry, QTY, root);
-        bytes32 other = provenance.batchIdOf(GTIN, "LOT-B");
+        provenance.commissionBatch(9_506_010_000_012, "LOT-B", expiry, QTY, root);
+        bytes32 other = provenance.batchIdOf(9_506_010_000_012, "LOT-B");
+        vm.prank(gov);
+        registry.removeMember(maker2, MemberRoles.MANUFACTURER, "LICENCE_WITHDRAWN");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, other, maker2)
+        );
+        vm.prank(maker2);
+        provenance.recall(other, REASON);
         vm.prank(regulator);
         provenance.quarantine(other, REASON);
         vm.expectEmit(true, true, true, true, address(provenance));
