@@ -210,6 +210,248 @@ contract DrugProvenanceTest is Fixture {
     }
 
     // ------------------------------------------------------------------------------------------
+    // GS1 company prefixes: a GTIN's batches come only from its brand owner
+
+    function test_onlyBrandOwnerCommissionsItsGtin_nextLotSquatRefused() public {
+        commission(); // the brand owner's lot
+        // Another active manufacturer squats the brand's next, predictable lot: refused, naming the owner.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, maker, maker2)
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, keccak256("counterfeit serials"));
+        // So the brand owner's own next lot still commissions.
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+        (address m,,,,) = provenance.batchOf(provenance.batchIdOf(GTIN, "LOT-A2"));
+        assertEq(m, maker, "the brand owner's batch");
+        // Every GTIN under the prefix (other item references, other indicator digits) is the owner's.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceGtinNotOwned.selector, uint64(19_506_000_000_012), maker, maker2
+            )
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(19_506_000_000_012, LOT, expiry, QTY, root);
+    }
+
+    function test_gtinWithoutAssignedPrefix_commissionedByNobody() public {
+        uint64 unassigned = 4_006_381_333_931; // 0 400638 ...: prefix of nobody here
+        (address owner,,) = provenance.gtinOwnerOf(unassigned);
+        assertEq(owner, address(0), "nobody's");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, unassigned, address(0), maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(unassigned, LOT, expiry, QTY, root);
+    }
+
+    function test_assignCompanyPrefix_everyLengthAndItsGtins() public {
+        // 6 to 12 digits, leading zeros included in the length: each governs exactly its GTINs.
+        uint64[7] memory prefixes = [uint64(12_345), 1_234_560, 12_345_610, 123_456_200, 1_234_563_000, 12_345_640_000, 123_456_500_000];
+        for (uint8 length = 6; length <= 12; ++length) {
+            uint64 prefix = prefixes[length - 6];
+            vm.expectEmit(true, true, true, true, address(provenance));
+            emit IDrugProvenance.CompanyPrefixAssigned(prefix, length, maker2, gov);
+            vm.prank(gov);
+            provenance.assignCompanyPrefix(prefix, length, maker2);
+            assertEq(provenance.companyPrefixOwner(prefix, length), maker2, "assigned");
+        }
+        // 0 012345 00000 c is under the 6-digit "012345".
+        (address owner, uint64 p, uint8 l) = provenance.gtinOwnerOf(123_450_000_007);
+        assertEq(owner, maker2, "6-digit owner");
+        assertEq(p, 12_345, "6-digit prefix");
+        assertEq(l, 6, "6 digits");
+        (owner, p, l) = provenance.gtinOwnerOf(1_234_565_000_000);
+        assertEq(owner, maker2, "12-digit owner");
+        assertEq(p, 123_456_500_000, "12-digit prefix");
+        assertEq(l, 12, "12 digits");
+        (owner,,) = provenance.gtinOwnerOf(1_234_565_000_017);
+        assertEq(owner, address(0), "next to a 12-digit prefix: nobody's");
+        (owner,,) = provenance.gtinOwnerOf(0);
+        assertEq(owner, address(0), "not a GTIN");
+        vm.prank(maker2);
+        provenance.commissionBatch(1_234_565_000_000, LOT, expiry, QTY, root);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceGtinNotOwned.selector, uint64(1_234_565_000_017), address(0), maker2
+            )
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(1_234_565_000_017, LOT, expiry, QTY, root);
+    }
+
+    function test_assignCompanyPrefix_refusals() public {
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, regulator));
+        vm.prank(regulator);
+        provenance.assignCompanyPrefix(400_638, 6, maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, maker));
+        vm.prank(maker); // a manufacturer cannot give itself a prefix
+        provenance.assignCompanyPrefix(400_638, 6, maker);
+
+        vm.startPrank(gov);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(40_063), uint8(5))
+        );
+        provenance.assignCompanyPrefix(40_063, 5, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(1), uint8(13))
+        );
+        provenance.assignCompanyPrefix(1, 13, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(1_000_000), uint8(6)
+            )
+        );
+        provenance.assignCompanyPrefix(1_000_000, 6, maker); // 7 digits said to be 6
+        vm.expectRevert(inactive(wholesaler, MemberRoles.MANUFACTURER));
+        provenance.assignCompanyPrefix(400_638, 6, wholesaler);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixTaken.selector, uint64(9_506_000), uint8(7), maker
+            )
+        );
+        provenance.assignCompanyPrefix(9_506_000, 7, maker2);
+        // Overlaps: inside maker's 9506000, and around it.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixWithin.selector,
+                uint64(95_060_001),
+                uint8(8),
+                uint64(9_506_000),
+                uint8(7),
+                maker
+            )
+        );
+        provenance.assignCompanyPrefix(95_060_001, 8, maker2);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixCovers.selector, uint64(950_600), uint8(6), uint32(1)
+            )
+        );
+        provenance.assignCompanyPrefix(950_600, 6, maker2);
+        vm.stopPrank();
+        suspend(maker2);
+        vm.expectRevert(inactive(maker2, MemberRoles.MANUFACTURER));
+        vm.prank(gov);
+        provenance.assignCompanyPrefix(400_638, 6, maker2);
+    }
+
+    function test_reassignCompanyPrefix_movesFutureBatchesOnly() public {
+        commission();
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixReassigned(9_506_000, 7, maker, maker2, gov);
+        vm.prank(gov);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        (address m,,,,) = provenance.batchOf(batchId);
+        assertEq(m, maker, "a batch commissioned before stays its manufacturer's");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, maker2, maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, regulator));
+        vm.prank(regulator);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker);
+        vm.startPrank(gov);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixNotAssigned.selector, uint64(400_638), uint8(6)
+            )
+        );
+        provenance.reassignCompanyPrefix(400_638, 6, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixTaken.selector, uint64(9_506_000), uint8(7), maker2
+            )
+        );
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        vm.expectRevert(inactive(pharmacy, MemberRoles.MANUFACTURER));
+        provenance.reassignCompanyPrefix(9_506_000, 7, pharmacy);
+        vm.stopPrank();
+    }
+
+    function test_revokeCompanyPrefix_byAdminOrRegulator_thenReassignable() public {
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixRevoked(9_506_000, 7, maker, regulator, "LICENCE_LAPSED");
+        vm.prank(regulator);
+        provenance.revokeCompanyPrefix(9_506_000, 7, "LICENCE_LAPSED");
+        assertEq(provenance.companyPrefixOwner(9_506_000, 7), address(0), "revoked");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, address(0), maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+        // Revoked, the prefix no longer blocks a shorter one around it, and the admin revokes too.
+        vm.startPrank(gov);
+        provenance.assignCompanyPrefix(950_600, 6, maker2);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixRevoked(950_600, 6, maker2, gov, "SOLD");
+        provenance.revokeCompanyPrefix(950_600, 6, "SOLD");
+        provenance.assignCompanyPrefix(9_506_000, 7, maker);
+        vm.stopPrank();
+        commission();
+
+        vm.expectRevert(IDrugProvenance.DrugProvenanceMissingReason.selector);
+        vm.prank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdminOrRegulator.selector, maker)
+        );
+        vm.prank(maker);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixNotAssigned.selector, uint64(400_638), uint8(6)
+            )
+        );
+        vm.prank(gov);
+        provenance.revokeCompanyPrefix(400_638, 6, REASON);
+        suspend(regulator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdminOrRegulator.selector, regulator)
+        );
+        vm.prank(regulator);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+    }
+
+    /// @dev Whatever two prefixes are assigned, a GTIN has at most one owner, and it is the one whose
+    /// prefix starts its body.
+    function test_fuzz_prefixesNeverOverlap(uint64 a, uint8 la, uint64 b, uint8 lb, uint64 itemRef) public {
+        la = uint8(bound(la, 6, 12));
+        lb = uint8(bound(lb, 6, 12));
+        a = uint64(bound(a, 0, 10 ** la - 1));
+        b = uint64(bound(b, 0, 10 ** lb - 1));
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        provenance.revokeCompanyPrefix(950_601, 6, REASON);
+        provenance.assignCompanyPrefix(a, la, maker);
+        (bool ok,) = address(provenance).call(abi.encodeCall(provenance.assignCompanyPrefix, (b, lb, maker2)));
+        vm.stopPrank();
+        assertEq(ok, !overlapping(a, la, b, lb), "assigned exactly when not overlapping");
+        checkOwnerUnder(a, la, itemRef);
+    }
+
+    function overlapping(uint64 a, uint8 la, uint64 b, uint8 lb) internal pure returns (bool) {
+        return la <= lb ? b / 10 ** (lb - la) == a : a / 10 ** (la - lb) == b;
+    }
+
+    /// @dev A GTIN under prefix (`a`, `la`) belongs to `maker`, by that prefix.
+    function checkOwnerUnder(uint64 a, uint8 la, uint64 itemRef) internal view {
+        // Indicator digit 1, so that even the all-zero body makes a GTIN.
+        uint64 body = a * uint64(10 ** (12 - la)) + uint64(bound(itemRef, 0, 10 ** (12 - la) - 1));
+        uint64 gtin = (1e12 + body) * 10;
+        while (!gs1Valid(gtin)) ++gtin;
+        (address owner, uint64 p, uint8 l) = provenance.gtinOwnerOf(gtin);
+        assertEq(owner, maker, "the owner of the prefix that starts it");
+        assertEq(p, a, "that prefix");
+        assertEq(l, la, "its length");
+    }
+
+    // ------------------------------------------------------------------------------------------
     // ship / receiveShipment
 
     function test_ship_putsUnitsInTransit() public {
