@@ -160,7 +160,7 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
 
     proofs = _inputs(build)
     proofs.save(out)  # before sending: the proofs must never be lost
-    receipt = _send(lambda: commission(contract, account, proofs))
+    receipt = _send(lambda: _inputs(lambda: commission(contract, account, proofs)))
     click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
                f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"proofs in {out}")

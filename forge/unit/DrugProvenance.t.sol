@@ -418,6 +418,58 @@ contract DrugProvenanceTest is Fixture {
         provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
     }
 
+    /// @dev Under one 6-digit head: one prefix (answered from the head's entry), then a second and a
+    /// third (answered by the lengths walk), revocations and reassignments on both paths.
+    function test_prefixesSharingAHead_eachGtinToItsOwner() public {
+        // maker owns 9506000 (head 950600). GTIN 0 9506009 ... is under the same head, nobody's.
+        uint64 neighbour = 9_506_009_000_000 + checkDigitOf(950_600_900_000);
+        (address owner,,) = provenance.gtinOwnerOf(neighbour);
+        assertEq(owner, address(0), "same head, not under the sole prefix");
+        vm.prank(gov);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        (owner,,) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker2, "the head's cached owner follows a reassignment");
+        vm.startPrank(gov);
+        provenance.assignCompanyPrefix(95_060_010, 8, maker); // a second prefix under the head
+        provenance.assignCompanyPrefix(950_600_200, 9, maker); // a third
+        vm.stopPrank();
+        uint8 l;
+        uint64 p;
+        (owner, p, l) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker2, "7-digit owner, found by the walk");
+        assertEq(p, 9_506_000, "its prefix");
+        (owner, p, l) = provenance.gtinOwnerOf(9_506_001_000_000 + checkDigitOf(950_600_100_000));
+        assertEq(owner, maker, "8-digit owner");
+        assertEq(l, 8, "8 digits");
+        (owner,,) = provenance.gtinOwnerOf(neighbour);
+        assertEq(owner, address(0), "still nobody's");
+        assertEq(provenance.companyPrefixOwner(950_600, 6), address(0), "the head itself is nobody's");
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        provenance.revokeCompanyPrefix(95_060_010, 8, REASON);
+        vm.stopPrank();
+        (owner, p, l) = provenance.gtinOwnerOf(9_506_002_000_000 + checkDigitOf(950_600_200_000));
+        assertEq(owner, maker, "the one left, found by the walk");
+        assertEq(l, 9, "9 digits");
+        (owner,,) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, address(0), "revoked");
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(950_600_200, 9, REASON);
+        provenance.assignCompanyPrefix(950_600, 6, maker); // nothing left under the head: it may be assigned
+        vm.stopPrank();
+        (owner, p, l) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker, "6-digit owner");
+        assertEq(l, 6, "6 digits");
+        assertEq(provenance.companyPrefixOwner(950_600, 6), maker, "the head's own owner");
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+    }
+
+    /// @dev The GTIN-14 check digit of the 13 digits `body13` (indicator digit first).
+    function checkDigitOf(uint64 body13) internal pure returns (uint64 c) {
+        while (!gs1Valid(body13 * 10 + c)) ++c;
+    }
+
     /// @dev Whatever two prefixes are assigned, a GTIN has at most one owner, and it is the one whose
     /// prefix starts its body.
     function test_fuzz_prefixesNeverOverlap(uint64 a, uint8 la, uint64 b, uint8 lb, uint64 itemRef) public {
