@@ -78,15 +78,22 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     }
 
     /// @dev A GS1 company prefix in one slot, keyed by {_prefixKey} (length, digits): `owner` bits
-    /// 0..159 (zero: unassigned), `lengths` 160..175, `longer` 176..207. `lengths` is kept on the
-    /// 6-digit entry of every 6-digit head: bit L is set once a prefix of L digits starting with that
-    /// head has been assigned (never cleared: a stale bit costs commissioning one more read, nothing
-    /// else). `longer` counts the assigned prefixes that strictly extend this one, so that no prefix is
+    /// 0..159, `lengths` 160..175, `longer` 176..207, `soleTail` 208..231, `soleLength` 232..239.
+    /// `longer` counts the assigned prefixes that strictly extend this one, so that no prefix is
     /// assigned inside or around another (GS1 never allocates overlapping prefixes; here it is enforced).
+    /// The 6-digit entry of every 6-digit head also says where its GTINs' owner is, so that
+    /// commissioning usually reads this one slot:
+    /// - `soleLength` 0: `owner` is the head's own owner as a 6-digit prefix (zero: unassigned);
+    /// - `soleLength` 7..12: exactly one assigned prefix extends the head, of that length, whose digits
+    ///   after the head are `soleTail`, and `owner` is its owner (a copy of its own entry's);
+    /// - `lengths`: bit L is set once a prefix of L digits under the head has been assigned (never
+    ///   cleared: a stale bit costs commissioning one more read, nothing else), for the other cases.
     struct CompanyPrefix {
         address owner;
         uint16 lengths;
         uint32 longer;
+        uint24 soleTail;
+        uint8 soleLength;
     }
 
     /// @dev A dispensed unit in one slot: `pharmacy` bits 0..159, `dispensedAt` 160..199.
@@ -119,9 +126,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// @inheritdoc IDrugProvenance
     function commissionBatch(uint64 gtin, bytes32 lot, uint32 expiry, uint32 quantity, bytes32 serialsRoot)
         external
-        onlyActiveMember(MemberRoles.MANUFACTURER)
         returns (bytes32 batchId)
     {
+        _requireActive(MemberRoles.MANUFACTURER);
         if (!_validGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
         if (lot == bytes32(0)) revert DrugProvenanceEmptyLot();
         if (expiry > type(uint24).max || expiry < block.timestamp / 1 days) revert DrugProvenanceInvalidExpiry(expiry);
@@ -175,10 +182,8 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     // Dispensing
 
     /// @inheritdoc IDrugProvenance
-    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof)
-        external
-        onlyActiveMember(MemberRoles.PHARMACY)
-    {
+    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof) external {
+        _requireActive(MemberRoles.PHARMACY);
         Batch memory batch = _usableBatch(batchId);
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) {
             revert DrugProvenanceUnknownSerial(batchId, serialHash);
@@ -366,7 +371,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
 
     /// @inheritdoc IDrugProvenance
     function companyPrefixOwner(uint64 prefix, uint8 length) external view returns (address) {
-        return _prefixes[_prefixKey(prefix, length)].owner;
+        return _assignedOwner(_prefixes[_prefixKey(prefix, length)]);
     }
 
     /// @inheritdoc IDrugProvenance
@@ -384,13 +389,15 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         _requireValidPrefix(prefix, length);
         _requireActiveMember(manufacturer, MemberRoles.MANUFACTURER);
         CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
-        if (entry.owner != address(0)) revert DrugProvenanceCompanyPrefixTaken(prefix, length, entry.owner);
+        address taken = _assignedOwner(entry);
+        if (taken != address(0)) revert DrugProvenanceCompanyPrefixTaken(prefix, length, taken);
         if (entry.longer != 0) revert DrugProvenanceCompanyPrefixCovers(prefix, length, entry.longer);
         for (uint256 shorterLength = MIN_PREFIX_LENGTH; shorterLength < length; ++shorterLength) {
             uint64 shorter = uint64(prefix / 10 ** (length - shorterLength));
             CompanyPrefix storage around = _prefixes[_prefixKey(shorter, shorterLength)];
-            if (around.owner != address(0)) {
-                revert DrugProvenanceCompanyPrefixWithin(prefix, length, shorter, uint8(shorterLength), around.owner);
+            address aroundOwner = _assignedOwner(around);
+            if (aroundOwner != address(0)) {
+                revert DrugProvenanceCompanyPrefixWithin(prefix, length, shorter, uint8(shorterLength), aroundOwner);
             }
             // Cannot overflow: at most 10^12 prefixes extend one.
             unchecked {
@@ -398,8 +405,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
             }
         }
         entry.owner = manufacturer;
-        _prefixes[_prefixKey(uint64(prefix / 10 ** (length - MIN_PREFIX_LENGTH)), MIN_PREFIX_LENGTH)].lengths |=
-            uint16(1 << length);
+        if (length != MIN_PREFIX_LENGTH) {
+            CompanyPrefix storage head = _head(prefix, length);
+            head.lengths |= uint16(1 << length);
+            // The head's first prefix is cached in it; a second one ends the cache.
+            (head.owner, head.soleTail, head.soleLength) = head.longer == 1
+                ? (manufacturer, uint24(prefix % 10 ** (length - MIN_PREFIX_LENGTH)), length)
+                : (address(0), uint24(0), uint8(0));
+        }
         emit CompanyPrefixAssigned(prefix, length, manufacturer, msg.sender);
     }
 
@@ -407,11 +420,15 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     function reassignCompanyPrefix(uint64 prefix, uint8 length, address manufacturer) external {
         _requireRegistryAdmin();
         CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
-        address previous = entry.owner;
+        address previous = _assignedOwner(entry);
         if (previous == address(0)) revert DrugProvenanceCompanyPrefixNotAssigned(prefix, length);
         if (previous == manufacturer) revert DrugProvenanceCompanyPrefixTaken(prefix, length, previous);
         _requireActiveMember(manufacturer, MemberRoles.MANUFACTURER);
         entry.owner = manufacturer;
+        if (length != MIN_PREFIX_LENGTH) {
+            CompanyPrefix storage head = _head(prefix, length);
+            if (head.soleLength != 0) head.owner = manufacturer; // the cached sole prefix is this one
+        }
         emit CompanyPrefixReassigned(prefix, length, previous, manufacturer, msg.sender);
     }
 
@@ -422,9 +439,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
             revert DrugProvenanceNotRegistryAdminOrRegulator(msg.sender);
         }
         CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
-        address previous = entry.owner;
+        address previous = _assignedOwner(entry);
         if (previous == address(0)) revert DrugProvenanceCompanyPrefixNotAssigned(prefix, length);
         entry.owner = address(0);
+        if (length != MIN_PREFIX_LENGTH) {
+            // The cache, if any, was this prefix (the only one under the head): cleared.
+            CompanyPrefix storage head = _head(prefix, length);
+            (head.owner, head.soleTail, head.soleLength) = (address(0), uint24(0), uint8(0));
+        }
         for (uint256 shorterLength = MIN_PREFIX_LENGTH; shorterLength < length; ++shorterLength) {
             // Cannot underflow: assigning this prefix counted it in every shorter one.
             unchecked {
@@ -443,6 +465,16 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         return (length << 64) | prefix;
     }
 
+    /// @dev The owner of `entry` as a prefix of its own (not the sole-prefix cache of a head).
+    function _assignedOwner(CompanyPrefix storage entry) private view returns (address) {
+        return entry.soleLength == 0 ? entry.owner : address(0);
+    }
+
+    /// @dev The 6-digit head entry of prefix (`prefix`, `length`).
+    function _head(uint64 prefix, uint256 length) private view returns (CompanyPrefix storage) {
+        return _prefixes[_prefixKey(prefix / 10 ** (length - MIN_PREFIX_LENGTH), MIN_PREFIX_LENGTH)];
+    }
+
     function _requireValidPrefix(uint64 prefix, uint8 length) private pure {
         if (length < MIN_PREFIX_LENGTH || length > MAX_PREFIX_LENGTH || prefix >= 10 ** uint256(length)) {
             revert DrugProvenanceInvalidCompanyPrefix(prefix, length);
@@ -456,7 +488,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         uint256 body = (uint256(gtin) / 10) % 1e12;
         uint256 head = body / 1e6;
         CompanyPrefix memory entry = _prefixes[_prefixKey(head, MIN_PREFIX_LENGTH)];
+        if (entry.soleLength != 0) {
+            // The one prefix under this head: the GTIN's, or none is.
+            uint256 candidate = body / 10 ** (MAX_PREFIX_LENGTH - entry.soleLength);
+            if (candidate % 10 ** (entry.soleLength - MIN_PREFIX_LENGTH) != entry.soleTail) return (address(0), 0, 0);
+            return (entry.owner, uint64(candidate), entry.soleLength);
+        }
         if (entry.owner != address(0)) return (entry.owner, uint64(head), MIN_PREFIX_LENGTH);
+        if (entry.longer == 0) return (address(0), 0, 0);
         uint256 lengths = entry.lengths;
         for (uint256 l = MIN_PREFIX_LENGTH + 1; l <= MAX_PREFIX_LENGTH; ++l) {
             if (lengths & (1 << l) != 0) {
@@ -474,6 +513,11 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
 
     function _requireRegistryAdmin() private view {
         if (!_isRegistryAdmin(msg.sender)) revert DrugProvenanceNotRegistryAdmin(msg.sender);
+    }
+
+    /// @dev {ConsortiumGated-onlyActiveMember} for the caller, through {_isActiveMember}'s cheaper call.
+    function _requireActive(bytes32 role) private view {
+        if (!_isActiveMember(msg.sender, role)) revert ConsortiumInactiveMember(msg.sender, role);
     }
 
     /// @dev `registry.isActive(account)` through the same low-level call as {_isActiveMember}.
