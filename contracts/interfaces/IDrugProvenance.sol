@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title IDrugProvenance
 /// @notice Drug batch provenance after US DSCSA and EU FMD: manufacturers commission GS1-identified
-/// batches (GTIN + lot + expiry, with a Merkle root over the units' serial hashes); licensed trading
+/// batches (GTIN + lot + expiry, with a Merkle root over the units' serial hashes) of the GTINs under
+/// the GS1 company prefixes the consortium's governance assigned them (brand ownership); licensed trading
 /// partners hand custody over in two steps (ship, then receive); pharmacies verify a unit by its
 /// serial and Merkle proof and dispense it once (revertible within 10 days); anyone in the consortium
 /// reports suspect product, holders and regulators quarantine, regulators release, and manufacturers
