@@ -296,9 +296,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (batch.manufacturer == address(0)) return UNIT_UNKNOWN_BATCH;
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) return UNIT_UNKNOWN_SERIAL;
         if (_dispensed[_unitId(batchId, serialHash)].pharmacy != address(0)) return UNIT_ALREADY_DISPENSED;
-        uint8 status = batch.status & _STATUS;
-        if (status == BATCH_RECALLED) return UNIT_RECALLED;
-        if (status == BATCH_QUARANTINED) return UNIT_QUARANTINED;
+        uint8 batchStatus = batch.status & _STATUS;
+        if (batchStatus == BATCH_RECALLED) return UNIT_RECALLED;
+        if (batchStatus == BATCH_QUARANTINED) return UNIT_QUARANTINED;
         if (_expired(batch.expiryDay)) return UNIT_EXPIRED;
         return UNIT_GENUINE;
     }
