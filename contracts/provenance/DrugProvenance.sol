@@ -270,13 +270,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         }
         address manufacturer = address(uint160(word));
         if (manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
-        if (uint8(word >> 184) == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (uint8(word >> 184) & _STATUS == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
         // One registry call either way: the manufacturer must be an active manufacturer, anyone else an
         // active regulator (suspension and removal take effect on recalls too).
         if (!_isActiveMember(msg.sender, msg.sender == manufacturer ? MemberRoles.MANUFACTURER : MemberRoles.REGULATOR)) {
             revert DrugProvenanceNotManufacturerOrRegulator(batchId, msg.sender);
         }
-        word = (word & ~(uint256(0xff) << 184)) | (uint256(BATCH_RECALLED) << 184);
+        // The status becomes RECALLED; the released flag (bit 7) stays, as history.
+        word = (word & ~(uint256(_STATUS) << 184)) | (uint256(BATCH_RECALLED) << 184);
         assembly ("memory-safe") {
             sstore(batch.slot, word)
         }

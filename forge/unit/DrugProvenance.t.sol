@@ -1022,7 +1022,14 @@ contract DrugProvenanceTest is Fixture {
         vm.prank(wholesaler);
         provenance.reportSuspect(batchId, serials[1], REASON);
         assertEq(status(), provenance.BATCH_ACTIVE(), "released for good against reports");
-        // A suspended regulator is a griefer like any other: its report does not quarantine... it is refused.
+        vm.prank(regulator);
+        provenance.recall(batchId, "CONTAMINATION");
+        assertEq(status(), provenance.BATCH_RECALLED(), "recalled");
+        assertTrue(provenance.wasReleased(batchId), "a recall keeps the release history");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(regulator);
+        provenance.recall(batchId, "CONTAMINATION");
+        // A suspended regulator's report is refused like any suspended member's.
         suspend(regulator);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, regulator));
         vm.prank(regulator);
