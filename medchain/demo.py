@@ -172,7 +172,7 @@ def run_demo(
 
     provenance = project.DrugProvenance.at(result.manifest.address_of("DrugProvenance"))
     trail = run_provenance_demo(
-        provenance=provenance, provider=provider, manufacturer=member(Role.MANUFACTURER),
+        provenance=provenance, provider=provider, governance=governance, manufacturer=member(Role.MANUFACTURER),
         distributor=member(Role.DISTRIBUTOR), pharmacy=member(Role.PHARMACY), regulator=regulator,
         workdir=workdir / "provenance",
     )

@@ -1,5 +1,6 @@
 """Drug batch provenance from the command line.
 
+    ape run provenance assign-prefix --account governance --prefix 9506000 --manufacturer 0xMaker
     ape run provenance commission --account maker --scan "(01)09506000134352(17)280630(10)A2606" --serials serials.txt --out A2606.proofs.json
     ape run provenance ship --account maker --batch "(01)09506000134352(10)A2606" --to 0xDistributor --quantity 120
     ape run provenance receive 0x<shipment id> --account distributor
@@ -32,8 +33,12 @@ from medchain.provenance import (
     ProvenanceInputError,
     SerialProofs,
     UnitStatus,
+    assign_prefix,
     commission,
+    company_prefix,
+    company_prefix_of_gtin,
     dispense_unit,
+    gtin_owner,
     parse_batch_ref,
     parse_scan,
     read_serial_list,
@@ -96,7 +101,33 @@ def _hex(data: bytes) -> str:
 
 @click.group()
 def cli():
-    """Drug batch provenance: commission, ship, receive, verify, dispense, report, quarantine, release, recall, trace."""
+    """Drug batch provenance: assign-prefix, commission, ship, receive, verify, dispense, report, quarantine, release,
+    recall, trace."""
+
+
+@cli.command("assign-prefix", cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--prefix", help="The GS1 company prefix, 6 to 12 digits (leading zeros count)")
+@click.option("--gtin", help="Or a GTIN of the brand: its prefix by GS1's prefix-length table (biip)")
+@click.option("--manufacturer", required=True, help="The active manufacturer GS1 licensed the prefix to")
+@manifest_option
+@yes_option
+def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, manifest, yes):
+    """Assign (or reassign) a GS1 company prefix to its brand owner (the consortium registry's admin):
+    from then on only that manufacturer commissions batches of the GTINs under it."""
+    _unattended(account, yes)
+    contract = _contract(provider, manifest)
+
+    def parse():
+        if bool(prefix) == bool(gtin):
+            raise ProvenanceInputError("give exactly one of --prefix and --gtin")
+        return company_prefix(prefix) if prefix else company_prefix_of_gtin(gtin)
+
+    chosen = _inputs(parse)
+    receipt = _send(lambda: _inputs(lambda: assign_prefix(contract, account, chosen, manufacturer)))
+    example = f"; GTIN {gtin} now belongs to {gtin_owner(contract, gtin).owner}" if gtin else ""
+    click.echo(f"company prefix {chosen.digits} ({chosen.length} digits) assigned to {manufacturer} "
+               f"(tx {receipt.txn_hash}){example}")
 
 
 @cli.command("commission", cls=ConnectedProviderCommand)
@@ -129,7 +160,7 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
 
     proofs = _inputs(build)
     proofs.save(out)  # before sending: the proofs must never be lost
-    receipt = _send(lambda: commission(contract, account, proofs))
+    receipt = _send(lambda: _inputs(lambda: commission(contract, account, proofs)))
     click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
                f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"proofs in {out}")

@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title IDrugProvenance
 /// @notice Drug batch provenance after US DSCSA and EU FMD: manufacturers commission GS1-identified
-/// batches (GTIN + lot + expiry, with a Merkle root over the units' serial hashes); licensed trading
+/// batches (GTIN + lot + expiry, with a Merkle root over the units' serial hashes) of the GTINs under
+/// the GS1 company prefixes the consortium's governance assigned them (brand ownership); licensed trading
 /// partners hand custody over in two steps (ship, then receive); pharmacies verify a unit by its
 /// serial and Merkle proof and dispense it once (revertible within 10 days); anyone in the consortium
 /// reports suspect product, holders and regulators quarantine, regulators release, and manufacturers
@@ -91,6 +92,60 @@ interface IDrugProvenance {
     /// @notice Thrown when releasing batch `batchId`, which is not quarantined.
     error DrugProvenanceNotQuarantined(bytes32 batchId);
 
+    /// @notice Thrown when `caller` commissions a batch of `gtin`, whose GS1 company prefix is assigned
+    /// to `prefixOwner` (zero: to nobody).
+    error DrugProvenanceGtinNotOwned(uint64 gtin, address prefixOwner, address caller);
+
+    /// @notice Thrown when a company prefix is not `length` (6 to 12) digits: `prefix` >= 10^length.
+    error DrugProvenanceInvalidCompanyPrefix(uint64 prefix, uint8 length);
+
+    /// @notice Thrown when assigning company prefix (`prefix`, `length`), assigned to `owner` already
+    /// (or reassigning it to its owner).
+    error DrugProvenanceCompanyPrefixTaken(uint64 prefix, uint8 length, address owner);
+
+    /// @notice Thrown when reassigning or revoking company prefix (`prefix`, `length`), not assigned.
+    error DrugProvenanceCompanyPrefixNotAssigned(uint64 prefix, uint8 length);
+
+    /// @notice Thrown when assigning company prefix (`prefix`, `length`) inside the assigned prefix
+    /// (`assignedPrefix`, `assignedLength`) of `owner`: prefixes never overlap.
+    error DrugProvenanceCompanyPrefixWithin(
+        uint64 prefix, uint8 length, uint64 assignedPrefix, uint8 assignedLength, address owner
+    );
+
+    /// @notice Thrown when assigning company prefix (`prefix`, `length`) around `assignedWithin`
+    /// longer assigned prefixes that start with it: prefixes never overlap.
+    error DrugProvenanceCompanyPrefixCovers(uint64 prefix, uint8 length, uint32 assignedWithin);
+
+    /// @notice Thrown when `caller`, not the consortium registry's admin, assigns or reassigns a prefix.
+    error DrugProvenanceNotRegistryAdmin(address caller);
+
+    /// @notice Thrown when `caller`, neither the registry's admin nor an active regulator, revokes a prefix.
+    error DrugProvenanceNotRegistryAdminOrRegulator(address caller);
+
+    /// @notice Thrown when `caller`, not an active regulator, quarantines batch `batchId` after a
+    /// regulator released it: from then on only regulators quarantine it.
+    error DrugProvenanceReleasedBatch(bytes32 batchId, address caller);
+
+    /// @notice Emitted when the registry's admin `by` assigns GS1 company prefix (`prefix`, `length`)
+    /// to `manufacturer`: from then on only it commissions batches of GTINs under that prefix.
+    /// @param prefix The prefix's digits as an integer (leading zeros are counted by `length`).
+    /// @param length Its number of digits, 6 to 12.
+    event CompanyPrefixAssigned(
+        uint64 indexed prefix, uint8 length, address indexed manufacturer, address indexed by
+    );
+
+    /// @notice Emitted when the registry's admin `by` moves company prefix (`prefix`, `length`) from
+    /// `from` to `to` (batches commissioned before stay `from`'s).
+    event CompanyPrefixReassigned(
+        uint64 indexed prefix, uint8 length, address indexed from, address indexed to, address by
+    );
+
+    /// @notice Emitted when the registry's admin or a regulator `by` revokes company prefix
+    /// (`prefix`, `length`) from `from`: nobody commissions its GTINs until it is assigned again.
+    event CompanyPrefixRevoked(
+        uint64 indexed prefix, uint8 length, address indexed from, address indexed by, bytes32 reasonCode
+    );
+
     /// @notice Emitted when a manufacturer commissions a batch (GS1 CBV bizStep `commissioning`).
     /// @param batchId keccak256(abi.encode(gtin, lot)).
     /// @param manufacturer The commissioning manufacturer, first holder of every unit.
@@ -151,7 +206,9 @@ interface IDrugProvenance {
     /// @notice Commissions a batch: the caller becomes the holder of all `quantity` units.
     /// @dev Requirements:
     /// - the caller is an active MANUFACTURER;
-    /// - `gtin` is a GTIN-14 with a valid mod-10 check digit; `lot` is not zero;
+    /// - `gtin` is a GTIN-14 with a valid mod-10 check digit, whose GS1 company prefix (the 6 to 12
+    ///   digits after the indicator digit) is assigned to the caller (see {assignCompanyPrefix});
+    /// - `lot` is not zero;
     /// - `expiry` (a unix day) is today or later and below 2^24; `quantity` and `serialsRoot` are not zero;
     /// - the batch (gtin, lot) has not been commissioned.
     /// Emits a {BatchCommissioned} event.
@@ -175,10 +232,10 @@ interface IDrugProvenance {
 
     /// @notice Takes delivery of shipment `shipmentId`: its units join the caller's holding.
     /// @dev Named `receiveShipment` because `receive` is reserved in Solidity for the ether-receive
-    /// function. The addressee's membership was checked at shipping; a member suspended since can
-    /// take delivery (custody is a physical fact the trail must record) but cannot ship or dispense.
+    /// function. Suspension and removal take effect here too: a shipment to a member suspended since
+    /// shipping stays in transit until it is reinstated.
     /// Requirements:
-    /// - `shipmentId` is in transit and addressed to the caller;
+    /// - `shipmentId` is in transit and addressed to the caller, an active member;
     /// - the batch is neither recalled, quarantined nor expired.
     /// Emits a {Received} event.
     function receiveShipment(bytes32 shipmentId) external;
@@ -198,15 +255,18 @@ interface IDrugProvenance {
     /// Emits a {DispenseReverted} event.
     function revertDispense(bytes32 batchId, bytes32 serialHash) external;
 
-    /// @notice Reports unit `serialHash` of `batchId` (zero: the batch as a whole) as suspect; the batch
-    /// is quarantined unless it already is (or is recalled).
+    /// @notice Reports unit `serialHash` of `batchId` (zero: the batch as a whole) as suspect. An active
+    /// batch no regulator has released yet is quarantined; one a regulator released is quarantined
+    /// only when the reporter is an active regulator (anyone else's report is logged for regulators
+    /// to act on: a report cannot undo a regulator's release).
     /// @dev Requirements: the caller is an active member in any role; the batch exists; `reasonCode` is
-    /// not zero. Emits a {SuspectReported} event, and a {Quarantined} event when the batch was active.
+    /// not zero. Emits a {SuspectReported} event, and a {Quarantined} event when the batch is quarantined.
     function reportSuspect(bytes32 batchId, bytes32 serialHash, bytes32 reasonCode) external;
 
     /// @notice Quarantines batch `batchId`: no shipping, receiving or dispensing until a regulator releases it.
     /// @dev Requirements: the caller is an active REGULATOR, or an active member holding units of the
-    /// batch; the batch exists and is active (neither quarantined nor recalled); `reasonCode` is not zero.
+    /// batch that no regulator has released yet; the batch exists and is active (neither quarantined
+    /// nor recalled); `reasonCode` is not zero.
     /// Emits a {Quarantined} event.
     function quarantine(bytes32 batchId, bytes32 reasonCode) external;
 
@@ -216,9 +276,9 @@ interface IDrugProvenance {
     function release(bytes32 batchId) external;
 
     /// @notice Recalls batch `batchId`, for good: it can never again be shipped, received or dispensed.
-    /// @dev Requirements: the caller is the batch's manufacturer (even if suspended: a recall only
-    /// restricts, and must never be blocked) or an active REGULATOR; the batch exists and is not
-    /// recalled; `reasonCode` is not zero.
+    /// @dev Requirements: the caller is the batch's manufacturer, an active MANUFACTURER (suspension
+    /// and removal take effect here too: a suspended manufacturer's safety recall goes through a
+    /// regulator), or an active REGULATOR; the batch exists and is not recalled; `reasonCode` is not zero.
     /// Emits a {Recalled} event.
     function recall(bytes32 batchId, bytes32 reasonCode) external;
 
@@ -269,4 +329,39 @@ interface IDrugProvenance {
 
     /// @notice The batch id of (gtin, lot): keccak256(abi.encode(gtin, lot)).
     function batchIdOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
+
+    /// @notice Whether a regulator has released batch `batchId` at least once (from then on, only
+    /// regulators quarantine it).
+    function wasReleased(bytes32 batchId) external view returns (bool);
+
+    /// @notice The manufacturer company prefix (`prefix`, `length`) is assigned to (zero: nobody).
+    function companyPrefixOwner(uint64 prefix, uint8 length) external view returns (address);
+
+    /// @notice The assigned company prefix `gtin` falls under, and its owner (zeros: none), i.e. who
+    /// may commission batches of `gtin`.
+    function gtinOwnerOf(uint64 gtin) external view returns (address owner, uint64 prefix, uint8 length);
+
+    /// @notice Assigns GS1 company prefix (`prefix`, `length`) to `manufacturer`, the brand owner GS1
+    /// licensed it to: from then on only `manufacturer` commissions batches of the GTINs under it.
+    /// @dev Requirements:
+    /// - the caller holds the consortium registry's admin role (governance);
+    /// - `length` is 6 to 12 and `prefix` < 10^length;
+    /// - `manufacturer` is an active MANUFACTURER;
+    /// - the prefix is not assigned, and overlaps no assigned prefix (neither inside one nor around one).
+    /// Emits a {CompanyPrefixAssigned} event.
+    function assignCompanyPrefix(uint64 prefix, uint8 length, address manufacturer) external;
+
+    /// @notice Moves assigned company prefix (`prefix`, `length`) to `manufacturer` (a brand sold, a
+    /// licence transferred). Batches commissioned before stay their manufacturer's.
+    /// @dev Requirements: the caller holds the registry's admin role; the prefix is assigned, to
+    /// another account than `manufacturer`, an active MANUFACTURER.
+    /// Emits a {CompanyPrefixReassigned} event.
+    function reassignCompanyPrefix(uint64 prefix, uint8 length, address manufacturer) external;
+
+    /// @notice Revokes company prefix (`prefix`, `length`): nobody commissions its GTINs until it is
+    /// assigned again. Batches commissioned before are untouched.
+    /// @dev Requirements: the caller holds the registry's admin role or is an active REGULATOR (it only
+    /// restricts); the prefix is assigned; `reasonCode` is not zero.
+    /// Emits a {CompanyPrefixRevoked} event.
+    function revokeCompanyPrefix(uint64 prefix, uint8 length, bytes32 reasonCode) external;
 }

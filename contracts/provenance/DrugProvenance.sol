@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ConsortiumGated} from "../access/ConsortiumGated.sol";
 import {MemberRoles} from "../access/MemberRoles.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
@@ -22,7 +23,12 @@ import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
 /// - `verifyUnit` is GENUINE only for a serial hash whose proof holds against the batch's root, in a
 ///   batch that is active, unexpired, and where that unit is not dispensed;
 /// - a recall is final: a recalled batch never ships, is received, dispensed, quarantined or released;
-/// - nothing is shipped, received or dispensed while its batch is quarantined, recalled or expired.
+/// - nothing is shipped, received or dispensed while its batch is quarantined, recalled or expired;
+/// - a GTIN's batches are commissioned only by the manufacturer its GS1 company prefix is assigned to
+///   (a registry of prefixes kept by the consortium registry's admin; prefixes never overlap);
+/// - once a regulator has released a batch, only a regulator quarantines it again;
+/// - suspension and removal take effect everywhere: a suspended or removed member neither ships,
+///   receives, dispenses, reports, quarantines nor recalls.
 ///
 /// Privacy: no personal data. Parties are member addresses; units are hashes of their serial numbers;
 /// reasons are short codes.
@@ -47,6 +53,15 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// @dev The largest GTIN-14 as an integer.
     uint256 private constant _MAX_GTIN = 99_999_999_999_999;
 
+    /// @notice Shortest and longest GS1 company prefix, in digits.
+    uint8 public constant MIN_PREFIX_LENGTH = 6;
+    uint8 public constant MAX_PREFIX_LENGTH = 12;
+
+    /// @dev Bit 7 of a stored batch status: a regulator has released the batch at least once. The
+    /// low bits are the `BATCH_*` status; every read masks the flag off.
+    uint8 private constant _RELEASED = 0x80;
+    uint8 private constant _STATUS = 0x7f;
+
     /// @dev Registry role-mask bits that may receive shipments, and the manufacturer's (for returns).
     uint8 private constant _TRADING_PARTNER_BITS = (1 << 3) | (1 << 4); // DISTRIBUTOR | PHARMACY
     uint8 private constant _MANUFACTURER_BIT = 1 << 2;
@@ -60,6 +75,25 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         uint8 status;
         uint32 quantity;
         uint32 manufacturerHeld;
+    }
+
+    /// @dev A GS1 company prefix in one slot, keyed by {_prefixKey} (length, digits): `owner` bits
+    /// 0..159, `lengths` 160..175, `longer` 176..207, `soleTail` 208..231, `soleLength` 232..239.
+    /// `longer` counts the assigned prefixes that strictly extend this one, so that no prefix is
+    /// assigned inside or around another (GS1 never allocates overlapping prefixes; here it is enforced).
+    /// The 6-digit entry of every 6-digit head also says where its GTINs' owner is, so that
+    /// commissioning usually reads this one slot:
+    /// - `soleLength` 0: `owner` is the head's own owner as a 6-digit prefix (zero: unassigned);
+    /// - `soleLength` 7..12: exactly one assigned prefix extends the head, of that length, whose digits
+    ///   after the head are `soleTail`, and `owner` is its owner (a copy of its own entry's);
+    /// - `lengths`: bit L is set once a prefix of L digits under the head has been assigned (never
+    ///   cleared: a stale bit costs commissioning one more read, nothing else), for the other cases.
+    struct CompanyPrefix {
+        address owner;
+        uint16 lengths;
+        uint32 longer;
+        uint24 soleTail;
+        uint8 soleLength;
     }
 
     /// @dev A dispensed unit in one slot: `pharmacy` bits 0..159, `dispensedAt` 160..199.
@@ -81,6 +115,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// @dev Keyed by unit id, keccak256(abi.encode(batchId, serialHash)) (see {unitIdOf}): the same
     /// two hashes a nested mapping costs, and one key the claims contract can look a unit up by.
     mapping(bytes32 unitId => Dispense) private _dispensed;
+    mapping(uint256 prefixKey => CompanyPrefix) private _prefixes;
 
     /// @param registry_ The consortium registry: roles and suspensions are read from it live.
     constructor(IConsortiumRegistry registry_) ConsortiumGated(registry_) {}
@@ -91,14 +126,16 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// @inheritdoc IDrugProvenance
     function commissionBatch(uint64 gtin, bytes32 lot, uint32 expiry, uint32 quantity, bytes32 serialsRoot)
         external
-        onlyActiveMember(MemberRoles.MANUFACTURER)
         returns (bytes32 batchId)
     {
+        _requireActive(MemberRoles.MANUFACTURER);
         if (!_validGtin(gtin)) revert DrugProvenanceInvalidGtin(gtin);
         if (lot == bytes32(0)) revert DrugProvenanceEmptyLot();
         if (expiry > type(uint24).max || expiry < block.timestamp / 1 days) revert DrugProvenanceInvalidExpiry(expiry);
         if (quantity == 0) revert DrugProvenanceZeroQuantity();
         if (serialsRoot == bytes32(0)) revert DrugProvenanceEmptySerialsRoot();
+        (address brandOwner,,) = _gtinOwner(gtin);
+        if (brandOwner != msg.sender) revert DrugProvenanceGtinNotOwned(gtin, brandOwner, msg.sender);
         batchId = keccak256(abi.encode(gtin, lot));
         address existing = _batches[batchId].manufacturer;
         if (existing != address(0)) revert DrugProvenanceBatchExists(batchId, existing);
@@ -134,6 +171,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (batchId == bytes32(0)) revert DrugProvenanceUnknownShipment(shipmentId);
         address to = address(uint160(uint256(shipmentId)));
         if (msg.sender != to) revert DrugProvenanceNotAddressee(shipmentId, to, msg.sender);
+        if (!_isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
         Batch memory batch = _usableBatch(batchId);
         delete _shipments[shipmentId];
         _credit(batchId, batch, to, uint32(uint256(shipmentId) >> 160));
@@ -144,10 +182,8 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     // Dispensing
 
     /// @inheritdoc IDrugProvenance
-    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof)
-        external
-        onlyActiveMember(MemberRoles.PHARMACY)
-    {
+    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof) external {
+        _requireActive(MemberRoles.PHARMACY);
         Batch memory batch = _usableBatch(batchId);
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) {
             revert DrugProvenanceUnknownSerial(batchId, serialHash);
@@ -184,8 +220,13 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (!registry.isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
         Batch memory batch = _existingBatch(batchId);
         emit SuspectReported(batchId, serialHash, msg.sender, reasonCode);
-        if (batch.status == BATCH_ACTIVE) {
-            _batches[batchId].status = BATCH_QUARANTINED;
+        // A batch never released quarantines on any member's report; a released one only on a
+        // regulator's (anyone else's report is logged, for a regulator to act on).
+        if (
+            batch.status == BATCH_ACTIVE
+                || (batch.status == BATCH_ACTIVE | _RELEASED && _isActiveMember(msg.sender, MemberRoles.REGULATOR))
+        ) {
+            _batches[batchId].status = (batch.status & _RELEASED) | BATCH_QUARANTINED;
             emit Quarantined(batchId, msg.sender, reasonCode);
         }
     }
@@ -194,23 +235,26 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     function quarantine(bytes32 batchId, bytes32 reasonCode) external {
         if (reasonCode == bytes32(0)) revert DrugProvenanceMissingReason();
         Batch memory batch = _existingBatch(batchId);
-        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
-        if (batch.status == BATCH_QUARANTINED) revert DrugProvenanceAlreadyQuarantined(batchId);
-        bool holder = _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, msg.sender) != 0
-            && registry.isActive(msg.sender);
-        if (!holder && !registry.isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
-            revert DrugProvenanceNotHolderOrRegulator(batchId, msg.sender);
+        uint8 status = batch.status & _STATUS;
+        if (status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (status == BATCH_QUARANTINED) revert DrugProvenanceAlreadyQuarantined(batchId);
+        if (!_isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
+            bool holder = _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, msg.sender) != 0
+                && _isActive(msg.sender);
+            if (!holder) revert DrugProvenanceNotHolderOrRegulator(batchId, msg.sender);
+            if (batch.status & _RELEASED != 0) revert DrugProvenanceReleasedBatch(batchId, msg.sender);
         }
-        _batches[batchId].status = BATCH_QUARANTINED;
+        _batches[batchId].status = (batch.status & _RELEASED) | BATCH_QUARANTINED;
         emit Quarantined(batchId, msg.sender, reasonCode);
     }
 
     /// @inheritdoc IDrugProvenance
     function release(bytes32 batchId) external onlyActiveMember(MemberRoles.REGULATOR) {
         Batch memory batch = _existingBatch(batchId);
-        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
-        if (batch.status != BATCH_QUARANTINED) revert DrugProvenanceNotQuarantined(batchId);
-        _batches[batchId].status = BATCH_ACTIVE;
+        uint8 status = batch.status & _STATUS;
+        if (status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (status != BATCH_QUARANTINED) revert DrugProvenanceNotQuarantined(batchId);
+        _batches[batchId].status = BATCH_ACTIVE | _RELEASED;
         emit Released(batchId, msg.sender);
     }
 
@@ -226,11 +270,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         }
         address manufacturer = address(uint160(word));
         if (manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
-        if (uint8(word >> 184) == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
-        if (msg.sender != manufacturer && !_isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
+        if (uint8(word >> 184) & _STATUS == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        // One registry call either way: the manufacturer must be an active manufacturer, anyone else an
+        // active regulator (suspension and removal take effect on recalls too).
+        if (!_isActiveMember(msg.sender, msg.sender == manufacturer ? MemberRoles.MANUFACTURER : MemberRoles.REGULATOR)) {
             revert DrugProvenanceNotManufacturerOrRegulator(batchId, msg.sender);
         }
-        word = (word & ~(uint256(0xff) << 184)) | (uint256(BATCH_RECALLED) << 184);
+        // The status becomes RECALLED; the released flag (bit 7) stays, as history.
+        word = (word & ~(uint256(_STATUS) << 184)) | (uint256(BATCH_RECALLED) << 184);
         assembly ("memory-safe") {
             sstore(batch.slot, word)
         }
@@ -250,8 +297,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (batch.manufacturer == address(0)) return UNIT_UNKNOWN_BATCH;
         if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) return UNIT_UNKNOWN_SERIAL;
         if (_dispensed[_unitId(batchId, serialHash)].pharmacy != address(0)) return UNIT_ALREADY_DISPENSED;
-        if (batch.status == BATCH_RECALLED) return UNIT_RECALLED;
-        if (batch.status == BATCH_QUARANTINED) return UNIT_QUARANTINED;
+        uint8 batchStatus = batch.status & _STATUS;
+        if (batchStatus == BATCH_RECALLED) return UNIT_RECALLED;
+        if (batchStatus == BATCH_QUARANTINED) return UNIT_QUARANTINED;
         if (_expired(batch.expiryDay)) return UNIT_EXPIRED;
         return UNIT_GENUINE;
     }
@@ -300,7 +348,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         returns (address manufacturer, uint32 expiryDay, uint8 status, uint32 quantity, bytes32 serialsRoot)
     {
         Batch memory batch = _batches[batchId];
-        return (batch.manufacturer, batch.expiryDay, batch.status, batch.quantity, _roots[batchId]);
+        return (batch.manufacturer, batch.expiryDay, batch.status & _STATUS, batch.quantity, _roots[batchId]);
     }
 
     /// @inheritdoc IDrugProvenance
@@ -317,8 +365,173 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         return keccak256(abi.encode(gtin, lot));
     }
 
+    /// @inheritdoc IDrugProvenance
+    function wasReleased(bytes32 batchId) external view returns (bool) {
+        return _batches[batchId].status & _RELEASED != 0;
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function companyPrefixOwner(uint64 prefix, uint8 length) external view returns (address) {
+        return _assignedOwner(_prefixes[_prefixKey(prefix, length)]);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function gtinOwnerOf(uint64 gtin) external view returns (address owner, uint64 prefix, uint8 length) {
+        if (gtin == 0 || gtin > _MAX_GTIN) return (address(0), 0, 0);
+        return _gtinOwner(gtin);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // GS1 company prefixes
+
+    /// @inheritdoc IDrugProvenance
+    function assignCompanyPrefix(uint64 prefix, uint8 length, address manufacturer) external {
+        _requireRegistryAdmin();
+        _requireValidPrefix(prefix, length);
+        _requireActiveMember(manufacturer, MemberRoles.MANUFACTURER);
+        CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
+        address taken = _assignedOwner(entry);
+        if (taken != address(0)) revert DrugProvenanceCompanyPrefixTaken(prefix, length, taken);
+        if (entry.longer != 0) revert DrugProvenanceCompanyPrefixCovers(prefix, length, entry.longer);
+        for (uint256 shorterLength = MIN_PREFIX_LENGTH; shorterLength < length; ++shorterLength) {
+            uint64 shorter = uint64(prefix / 10 ** (length - shorterLength));
+            CompanyPrefix storage around = _prefixes[_prefixKey(shorter, shorterLength)];
+            address aroundOwner = _assignedOwner(around);
+            if (aroundOwner != address(0)) {
+                revert DrugProvenanceCompanyPrefixWithin(prefix, length, shorter, uint8(shorterLength), aroundOwner);
+            }
+            // Cannot overflow: at most 10^12 prefixes extend one.
+            unchecked {
+                ++around.longer;
+            }
+        }
+        entry.owner = manufacturer;
+        if (length != MIN_PREFIX_LENGTH) {
+            CompanyPrefix storage head = _head(prefix, length);
+            head.lengths |= uint16(1 << length);
+            // The head's first prefix is cached in it; a second one ends the cache.
+            (head.owner, head.soleTail, head.soleLength) = head.longer == 1
+                ? (manufacturer, uint24(prefix % 10 ** (length - MIN_PREFIX_LENGTH)), length)
+                : (address(0), uint24(0), uint8(0));
+        }
+        emit CompanyPrefixAssigned(prefix, length, manufacturer, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function reassignCompanyPrefix(uint64 prefix, uint8 length, address manufacturer) external {
+        _requireRegistryAdmin();
+        CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
+        address previous = _assignedOwner(entry);
+        if (previous == address(0)) revert DrugProvenanceCompanyPrefixNotAssigned(prefix, length);
+        if (previous == manufacturer) revert DrugProvenanceCompanyPrefixTaken(prefix, length, previous);
+        _requireActiveMember(manufacturer, MemberRoles.MANUFACTURER);
+        entry.owner = manufacturer;
+        if (length != MIN_PREFIX_LENGTH) {
+            CompanyPrefix storage head = _head(prefix, length);
+            if (head.soleLength != 0) head.owner = manufacturer; // the cached sole prefix is this one
+        }
+        emit CompanyPrefixReassigned(prefix, length, previous, manufacturer, msg.sender);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function revokeCompanyPrefix(uint64 prefix, uint8 length, bytes32 reasonCode) external {
+        if (reasonCode == bytes32(0)) revert DrugProvenanceMissingReason();
+        if (!_isRegistryAdmin(msg.sender) && !_isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
+            revert DrugProvenanceNotRegistryAdminOrRegulator(msg.sender);
+        }
+        CompanyPrefix storage entry = _prefixes[_prefixKey(prefix, length)];
+        address previous = _assignedOwner(entry);
+        if (previous == address(0)) revert DrugProvenanceCompanyPrefixNotAssigned(prefix, length);
+        entry.owner = address(0);
+        if (length != MIN_PREFIX_LENGTH) {
+            // The cache, if any, was this prefix (the only one under the head): cleared.
+            CompanyPrefix storage head = _head(prefix, length);
+            (head.owner, head.soleTail, head.soleLength) = (address(0), uint24(0), uint8(0));
+        }
+        for (uint256 shorterLength = MIN_PREFIX_LENGTH; shorterLength < length; ++shorterLength) {
+            // Cannot underflow: assigning this prefix counted it in every shorter one.
+            unchecked {
+                --_prefixes[_prefixKey(uint64(prefix / 10 ** (length - shorterLength)), shorterLength)].longer;
+            }
+        }
+        emit CompanyPrefixRevoked(prefix, length, previous, msg.sender, reasonCode);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Internals
+
+    /// @dev A prefix's storage key: its length above its digits (leading zeros are part of a prefix,
+    /// so the length is part of its identity).
+    function _prefixKey(uint256 prefix, uint256 length) private pure returns (uint256) {
+        return (length << 64) | prefix;
+    }
+
+    /// @dev The owner of `entry` as a prefix of its own (not the sole-prefix cache of a head).
+    function _assignedOwner(CompanyPrefix storage entry) private view returns (address) {
+        return entry.soleLength == 0 ? entry.owner : address(0);
+    }
+
+    /// @dev The 6-digit head entry of prefix (`prefix`, `length`).
+    function _head(uint64 prefix, uint256 length) private view returns (CompanyPrefix storage) {
+        return _prefixes[_prefixKey(prefix / 10 ** (length - MIN_PREFIX_LENGTH), MIN_PREFIX_LENGTH)];
+    }
+
+    function _requireValidPrefix(uint64 prefix, uint8 length) private pure {
+        if (length < MIN_PREFIX_LENGTH || length > MAX_PREFIX_LENGTH || prefix >= 10 ** uint256(length)) {
+            revert DrugProvenanceInvalidCompanyPrefix(prefix, length);
+        }
+    }
+
+    /// @dev The assigned company prefix of a GTIN-14 (prefixes never overlap, so at most one matches):
+    /// the 6-digit head's entry answers directly, or says which longer lengths to read.
+    function _gtinOwner(uint64 gtin) private view returns (address owner, uint64 prefix, uint8 length) {
+        // The 12 digits between the indicator digit and the check digit.
+        uint256 body = (uint256(gtin) / 10) % 1e12;
+        uint256 head = body / 1e6;
+        CompanyPrefix memory entry = _prefixes[_prefixKey(head, MIN_PREFIX_LENGTH)];
+        if (entry.soleLength != 0) {
+            // The one prefix under this head: the GTIN's, or none is.
+            uint256 candidate = body / 10 ** (MAX_PREFIX_LENGTH - entry.soleLength);
+            if (candidate % 10 ** (entry.soleLength - MIN_PREFIX_LENGTH) != entry.soleTail) return (address(0), 0, 0);
+            return (entry.owner, uint64(candidate), entry.soleLength);
+        }
+        if (entry.owner != address(0)) return (entry.owner, uint64(head), MIN_PREFIX_LENGTH);
+        if (entry.longer == 0) return (address(0), 0, 0);
+        uint256 lengths = entry.lengths;
+        for (uint256 l = MIN_PREFIX_LENGTH + 1; l <= MAX_PREFIX_LENGTH; ++l) {
+            if (lengths & (1 << l) != 0) {
+                uint256 candidate = body / 10 ** (MAX_PREFIX_LENGTH - l);
+                address candidateOwner = _prefixes[_prefixKey(candidate, l)].owner;
+                if (candidateOwner != address(0)) return (candidateOwner, uint64(candidate), uint8(l));
+            }
+        }
+    }
+
+    /// @dev The registry's admin is the consortium's governance: it alone assigns prefixes.
+    function _isRegistryAdmin(address account) private view returns (bool) {
+        return IAccessControl(address(registry)).hasRole(bytes32(0), account);
+    }
+
+    function _requireRegistryAdmin() private view {
+        if (!_isRegistryAdmin(msg.sender)) revert DrugProvenanceNotRegistryAdmin(msg.sender);
+    }
+
+    /// @dev {ConsortiumGated-onlyActiveMember} for the caller, through {_isActiveMember}'s cheaper call.
+    function _requireActive(bytes32 role) private view {
+        if (!_isActiveMember(msg.sender, role)) revert ConsortiumInactiveMember(msg.sender, role);
+    }
+
+    /// @dev `registry.isActive(account)` through the same low-level call as {_isActiveMember}.
+    function _isActive(address account) private view returns (bool active) {
+        address target = address(registry);
+        bytes4 selector = IConsortiumRegistry.isActive.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, account)
+            let ok := staticcall(gas(), target, 0x00, 0x24, 0x00, 0x20)
+            active := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
+    }
 
     /// @dev The batch, which must exist.
     function _existingBatch(bytes32 batchId) private view returns (Batch memory batch) {
@@ -330,8 +543,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     function _usableBatch(bytes32 batchId) private view returns (Batch memory batch) {
         batch = _batches[batchId];
         if (batch.manufacturer == address(0)) revert DrugProvenanceUnknownBatch(batchId);
-        if (batch.status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
-        if (batch.status == BATCH_QUARANTINED) revert DrugProvenanceBatchQuarantined(batchId);
+        uint8 status = batch.status & _STATUS;
+        if (status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
+        if (status == BATCH_QUARANTINED) revert DrugProvenanceBatchQuarantined(batchId);
         if (_expired(batch.expiryDay)) revert DrugProvenanceBatchExpired(batchId, batch.expiryDay);
     }
 

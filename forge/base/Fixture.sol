@@ -93,6 +93,9 @@ abstract contract Fixture is Test {
         registry.registerMember(wholesaler, MemberRoles.DISTRIBUTOR, keccak256("wholesaler licence"));
         registry.registerMember(pharmacy, MemberRoles.PHARMACY, keccak256("pharmacy licence"));
         registry.registerMember(pharmacy2, MemberRoles.PHARMACY, keccak256("pharmacy2 licence"));
+        // GS1 company prefixes: `maker` owns 9506000 (the GTINs 0 9506000 ... the tests use), `maker2` 950601.
+        provenance.assignCompanyPrefix(9_506_000, 7, maker);
+        provenance.assignCompanyPrefix(950_601, 6, maker2);
         vm.stopPrank();
     }
 

@@ -3,20 +3,32 @@ pragma solidity 0.8.34;
 
 import {Fixture} from "../base/Fixture.sol";
 import {Test} from "../base/Test.sol";
+import {Vm} from "../base/Vm.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
+import {IDrugProvenance} from "../../contracts/interfaces/IDrugProvenance.sol";
 import {ConsortiumRegistry} from "../../contracts/access/ConsortiumRegistry.sol";
 import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 
 /// @notice Drives DrugProvenance with random commissioning, shipping, receiving, dispensing and its
-/// undo, suspect reports, quarantines, releases and recalls, by two manufacturers, a distributor, two
-/// pharmacies, a regulator (any of them suspended at times) and a non-member, over a pool of lots with
-/// four serials each, across expiry days and revert windows, in the same block and across blocks.
+/// undo, suspect reports, quarantines, releases and recalls, and company-prefix assignment,
+/// reassignment and revocation, by two manufacturers (each the brand owner of one GTIN, and an
+/// attacker on the other's: commissioning its GTIN and its next lots), a distributor, two pharmacies
+/// (each an attacker on the other's serials), a regulator (any of them suspended, and the distributor,
+/// a pharmacy and a manufacturer removed, at times), the registry's admin and a non-member, over a pool
+/// of lots with four serials each, across expiry days and revert windows, in the same block and across
+/// blocks; griefers of every role re-report released batches.
 /// It keeps a model of every holding, shipment and dispensed unit, predicts whether each call succeeds,
 /// and checks on every call that it succeeded exactly when the model says it must, and that a refusal
-/// is one of the contract's own errors (never a panic).
+/// is one of the contract's own errors (never a panic). Independently of that model, it replays the
+/// contract's EVENTS (recorded logs) into who owns each prefix, who holds what, who released what, and
+/// counts every event that breaks an ownership or finality rule.
 contract ProvenanceHandler is Test {
     uint256 public constant LOTS = 6;
     uint256 public constant ACTORS = 7;
-    uint64 public constant GTIN = 9506000134352;
+    uint64 public constant GTIN = 9506000134352; // under 9506000, `maker`'s prefix
+    uint64 public constant GTIN2 = 9506010000012; // under 950601, `maker2`'s prefix
+    uint256 internal constant NOBODY = type(uint256).max;
+    uint256 internal constant GOV = ACTORS; // the registry's admin, as a caller index
     uint8 internal constant ACTIVE = 1;
     uint8 internal constant QUARANTINED = 2;
     uint8 internal constant RECALLED = 3;
@@ -56,6 +68,28 @@ contract ProvenanceHandler is Test {
     address public immutable gov;
     address[ACTORS] internal _actors;
     bool[ACTORS] public suspended;
+    bool[ACTORS] public removed;
+    /// @dev Model: the owner (actor index, or NOBODY) of each GTIN's prefix; whether a regulator released a lot.
+    uint256[2] internal _prefixOwner;
+    mapping(uint256 lot => bool) internal _released;
+
+    // Replayed from events only (never from the model above).
+    mapping(uint64 prefix => address) internal _evPrefixOwner;
+    mapping(bytes32 batchId => address) internal _evMaker;
+    mapping(bytes32 batchId => mapping(address => int256)) internal _evHeld;
+    mapping(bytes32 shipmentId => address) internal _evShippedTo;
+    mapping(bytes32 shipmentId => uint32) internal _evShippedQty;
+    mapping(bytes32 batchId => mapping(bytes32 serial => address)) internal _evDispenser;
+    mapping(bytes32 batchId => bool) internal _evReleased;
+    /// @dev Events that broke a rule (each must stay 0).
+    uint256 public commissionedByNonOwner; // BatchCommissioned not from the GTIN's prefix owner
+    uint256 public dispensedWithoutCustody; // Dispensed by a pharmacy that received no unit it still holds
+    uint256 public shippedWithoutUnits; // Shipped more units than the sender's replayed holding
+    uint256 public revertedByAnother; // DispenseReverted not by the unit's dispenser
+    uint256 public receivedByAnother; // Received not by the Shipped addressee, or twice
+    uint256 public requarantinedByNonRegulator; // Quarantined after a Released, by a non-regulator
+    uint256 public actedWhileInactive; // an event naming a suspended, removed or non-member actor
+    uint256 public prefixChangedByOther; // a prefix event not by the admin (or, revoking, a regulator)
 
     mapping(uint256 lot => BatchModel) internal _batches;
     mapping(uint256 lot => uint32[ACTORS]) internal _held;
@@ -82,6 +116,16 @@ contract ProvenanceHandler is Test {
         registry = registry_;
         gov = gov_;
         _actors = actors_;
+        _prefixOwner = [MAKER, MAKER2];
+        _evPrefixOwner[9_506_000] = actors_[MAKER];
+        _evPrefixOwner[950_601] = actors_[MAKER2];
+    }
+
+    /// @dev Records the logs of the action, then replays them.
+    modifier replayed() {
+        vm.recordLogs();
+        _;
+        _replay(vm.getRecordedLogs());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -91,8 +135,13 @@ contract ProvenanceHandler is Test {
         return bytes32(bytes.concat("LOT-", bytes1(uint8(65 + k % LOTS))));
     }
 
+    /// @dev Even lots are of `maker`'s GTIN, odd ones of `maker2`'s.
+    function gtinOf(uint256 k) public pure returns (uint64) {
+        return k % 2 == 0 ? GTIN : GTIN2;
+    }
+
     function batchIdAt(uint256 k) public pure returns (bytes32) {
-        return keccak256(abi.encode(GTIN, lotOf(k)));
+        return keccak256(abi.encode(gtinOf(k), lotOf(k % LOTS)));
     }
 
     function serialAt(uint256 k, uint256 j) public pure returns (bytes32) {
@@ -174,17 +223,17 @@ contract ProvenanceHandler is Test {
     // ------------------------------------------------------------------------------------------
     // Actions
 
-    function commission(uint256 by, uint256 lotSeed, uint32 quantity, uint8 expirySeed) external {
-        uint256 i = by % 4 == 0 ? by % ACTORS : MAKER + (by >> 2) % 2; // mostly a manufacturer
+    function commission(uint256 by, uint256 lotSeed, uint32 quantity, uint8 expirySeed) external replayed {
+        uint256 i = by % 4 == 0 ? by % ACTORS : MAKER + (by >> 2) % 2; // mostly a manufacturer, either GTIN
         uint256 k = lotSeed % LOTS;
         quantity = uint32(bound(quantity, 0, 40));
         uint32 today = uint32(block.timestamp / 1 days);
         uint32 expiry = today - 1 + uint32(expirySeed % 40);
-        bool predicted = (i == MAKER || i == MAKER2) && !suspended[i] && expiry >= today && quantity != 0
-            && !_batches[k].exists;
+        bool predicted = _activeMaker(i) && expiry >= today && quantity != 0 && !_batches[k].exists
+            && _prefixOwner[k % 2] == i;
         bool ok;
         vm.prank(_actors[i]);
-        try provenance.commissionBatch(GTIN, lotOf(k), expiry, quantity, rootAt(k)) returns (bytes32 id) {
+        try provenance.commissionBatch(gtinOf(k), lotOf(k), expiry, quantity, rootAt(k)) returns (bytes32 id) {
             ok = true;
             assertEq(id, batchIdAt(k), "commission: the batch id");
         } catch (bytes memory err) {
@@ -199,7 +248,7 @@ contract ProvenanceHandler is Test {
         _checkHolding(k, i);
     }
 
-    function ship(uint256 by, uint256 lotSeed, uint256 toSeed, uint32 quantity) external {
+    function ship(uint256 by, uint256 lotSeed, uint256 toSeed, uint32 quantity) external replayed {
         uint256 k = lotSeed % LOTS;
         uint256 i = by % 4 == 0 ? by % ACTORS : _holderOf(k, by >> 2); // mostly a holder
         uint256 t = toSeed % 2 == 0 ? PHARMACY + (toSeed >> 1) % 2 : toSeed % ACTORS; // often a pharmacy
@@ -232,14 +281,14 @@ contract ProvenanceHandler is Test {
         _checkHolding(k, i);
     }
 
-    function receiveShipment(uint256 by, uint256 shipSeed, bool asAddressee) external {
+    function receiveShipment(uint256 by, uint256 shipSeed, bool asAddressee) external replayed {
         bytes32 id;
         if (_open.length == 0 || shipSeed % 16 == 0) id = keccak256(abi.encode("never shipped", shipSeed));
         else id = _open[shipSeed % _open.length];
         ShipmentModel memory s = _shipments[id];
         uint256 i = asAddressee && s.open ? s.to : by % ACTORS;
         BatchModel memory b = _batches[s.lot];
-        bool predicted = s.open && i == s.to && _usable(b);
+        bool predicted = s.open && i == s.to && _active(i) && _usable(b);
         bool ok;
         vm.prank(_actors[i]);
         try provenance.receiveShipment(id) {
@@ -259,7 +308,7 @@ contract ProvenanceHandler is Test {
         }
     }
 
-    function dispense(uint256 by, uint256 lotSeed, uint256 unitSeed, bool asPharmacy) external {
+    function dispense(uint256 by, uint256 lotSeed, uint256 unitSeed, bool asPharmacy) external replayed {
         uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
         uint256 k = asPharmacy ? _lotHeldBy(i, lotSeed) : lotSeed % LOTS; // a pharmacy, mostly its own stock
         (bytes32 serial, bytes32[] memory proof, bool inBatch) = unitAt(k, unitSeed);
@@ -292,7 +341,7 @@ contract ProvenanceHandler is Test {
         _checkHolding(k, i);
     }
 
-    function revertDispense(uint256 by, uint256 lotSeed, uint256 serialSeed, bool asPharmacy) external {
+    function revertDispense(uint256 by, uint256 lotSeed, uint256 serialSeed, bool asPharmacy) external replayed {
         uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
         uint256 k = lotSeed % LOTS;
         uint256 j = serialSeed % 4;
@@ -322,7 +371,7 @@ contract ProvenanceHandler is Test {
         _checkHolding(k, i);
     }
 
-    function reportSuspect(uint256 by, uint256 lotSeed, uint256 unitSeed, uint8 reasonSeed) external {
+    function reportSuspect(uint256 by, uint256 lotSeed, uint256 unitSeed, uint8 reasonSeed) external replayed {
         uint256 i = by % ACTORS;
         uint256 k = lotSeed % LOTS;
         (bytes32 serial,,) = unitAt(k, unitSeed);
@@ -337,17 +386,19 @@ contract ProvenanceHandler is Test {
         }
         assertEq(ok, predicted, "reportSuspect succeeds exactly as the model predicts");
         if (ok) ++succeeded[msg.sig];
-        if (ok && _batches[k].status == ACTIVE) _batches[k].status = QUARANTINED;
+        if (ok && _batches[k].status == ACTIVE && (!_released[k] || _isRegulator(i))) {
+            _batches[k].status = QUARANTINED;
+        }
         _checkStatus(k);
     }
 
-    function quarantine(uint256 by, uint256 lotSeed, uint8 reasonSeed) external {
+    function quarantine(uint256 by, uint256 lotSeed, uint8 reasonSeed) external replayed {
         uint256 i = by % ACTORS;
         uint256 k = lotSeed % LOTS;
         bytes32 reason = _reason(reasonSeed);
         BatchModel memory b = _batches[k];
         bool predicted = reason != 0 && b.exists && b.status == ACTIVE
-            && ((_held[k][i] != 0 && _active(i)) || _isRegulator(i));
+            && ((_held[k][i] != 0 && _active(i) && !_released[k]) || _isRegulator(i));
         bool ok;
         vm.prank(_actors[i]);
         try provenance.quarantine(batchIdAt(k), reason) {
@@ -361,7 +412,7 @@ contract ProvenanceHandler is Test {
         _checkStatus(k);
     }
 
-    function release(uint256 by, uint256 lotSeed, bool asRegulator) external {
+    function release(uint256 by, uint256 lotSeed, bool asRegulator) external replayed {
         uint256 i = asRegulator ? REGULATOR : by % ACTORS;
         uint256 k = lotSeed % LOTS;
         bool predicted = _isRegulator(i) && _batches[k].exists && _batches[k].status == QUARANTINED;
@@ -374,17 +425,17 @@ contract ProvenanceHandler is Test {
         }
         assertEq(ok, predicted, "release succeeds exactly as the model predicts");
         if (ok) ++succeeded[msg.sig];
-        if (ok) _batches[k].status = ACTIVE;
+        if (ok) (_batches[k].status, _released[k]) = (ACTIVE, true);
         _checkStatus(k);
     }
 
-    function recall(uint256 by, uint256 lotSeed, uint8 reasonSeed) external {
+    function recall(uint256 by, uint256 lotSeed, uint8 reasonSeed) external replayed {
         uint256 i = by % ACTORS;
         uint256 k = lotSeed % LOTS;
         // Half the recalls carry no reason, so that batches stay in play through most of a run.
         bytes32 reason = reasonSeed % 2 == 0 ? bytes32(0) : bytes32("RECALL");
         BatchModel memory b = _batches[k];
-        bool predicted = reason != 0 && b.exists && b.status != RECALLED && (i == b.maker || _isRegulator(i));
+        bool predicted = reason != 0 && b.exists && b.status != RECALLED && ((i == b.maker && _activeMaker(i)) || _isRegulator(i));
         bool ok;
         vm.prank(_actors[i]);
         try provenance.recall(batchIdAt(k), reason) {
@@ -400,11 +451,60 @@ contract ProvenanceHandler is Test {
 
     function toggleSuspension(uint256 who) external {
         uint256 i = who % (ACTORS - 1); // every member; the non-member cannot be suspended
+        if (removed[i]) return; // a removed member holds no role to suspend
         vm.startPrank(gov);
         if (suspended[i]) registry.reinstateMember(_actors[i]);
         else registry.suspendMember(_actors[i], "AUDIT");
         vm.stopPrank();
         suspended[i] = !suspended[i];
+    }
+
+    /// @dev Removes the distributor, a pharmacy or a manufacturer from its role, or registers it again.
+    function toggleRemoval(uint256 who) external {
+        uint256[3] memory removable = [WHOLESALER, PHARMACY2, MAKER2];
+        uint256 i = removable[who % 3];
+        if (suspended[i]) return;
+        bytes32 role = i == WHOLESALER ? MemberRoles.DISTRIBUTOR : i == PHARMACY2 ? MemberRoles.PHARMACY : MemberRoles.MANUFACTURER;
+        vm.startPrank(gov);
+        if (removed[i]) registry.registerMember(_actors[i], role, keccak256("licence again"));
+        else registry.removeMember(_actors[i], role, "LICENCE_WITHDRAWN");
+        vm.stopPrank();
+        removed[i] = !removed[i];
+    }
+
+    /// @dev Assigns (op 0), reassigns (1) or revokes (2) the prefix of GTIN `g`, to manufacturer `m`,
+    /// as the registry's admin, the regulator, or any actor (attackers: a manufacturer taking the other's
+    /// prefix, a pharmacy, the non-member).
+    function prefixAction(uint256 by, uint256 gSeed, uint8 op, bool toOther) external replayed {
+        uint256 g = gSeed % 2;
+        (uint64 prefix, uint8 length) = g == 0 ? (uint64(9_506_000), uint8(7)) : (uint64(950_601), uint8(6));
+        uint256 c = by % 3 == 0 ? by % ACTORS : by % 3 == 1 ? GOV : REGULATOR;
+        address caller = c == GOV ? gov : _actors[c];
+        uint256 m = toOther ? MAKER + (1 - g) : MAKER + g;
+        uint256 owner = _prefixOwner[g];
+        op %= 3;
+        bool predicted;
+        bytes memory call;
+        if (op == 0) {
+            predicted = c == GOV && owner == NOBODY && _activeMaker(m);
+            call = abi.encodeCall(provenance.assignCompanyPrefix, (prefix, length, _actors[m]));
+        } else if (op == 1) {
+            predicted = c == GOV && owner != NOBODY && owner != m && _activeMaker(m);
+            call = abi.encodeCall(provenance.reassignCompanyPrefix, (prefix, length, _actors[m]));
+        } else {
+            predicted = (c == GOV || _isRegulator(c)) && owner != NOBODY;
+            call = abi.encodeCall(provenance.revokeCompanyPrefix, (prefix, length, "REVIEW"));
+        }
+        vm.prank(caller);
+        (bool ok, bytes memory err) = address(provenance).call(call);
+        if (!ok) _refused(err);
+        assertEq(ok, predicted, "prefix change succeeds exactly as the model predicts");
+        if (ok) {
+            ++succeeded[bytes4(uint32(msg.sig) + op)];
+            _prefixOwner[g] = op == 2 ? NOBODY : m;
+        }
+        (address gtinOwner,,) = provenance.gtinOwnerOf(g == 0 ? GTIN : GTIN2);
+        assertEq(gtinOwner, _prefixOwner[g] == NOBODY ? address(0) : _actors[_prefixOwner[g]], "GTIN owner");
     }
 
     /// @dev Moves time: up to 3 days, or to a day's last or next day's first second (expiry), or to
@@ -424,11 +524,15 @@ contract ProvenanceHandler is Test {
     // Model rules (the contract's, restated)
 
     function _active(uint256 i) internal view returns (bool) {
-        return i != STRANGER && !suspended[i];
+        return i != STRANGER && !suspended[i] && !removed[i];
+    }
+
+    function _activeMaker(uint256 i) internal view returns (bool) {
+        return (i == MAKER || i == MAKER2) && _active(i);
     }
 
     function _isPharmacy(uint256 i) internal view returns (bool) {
-        return (i == PHARMACY || i == PHARMACY2) && !suspended[i];
+        return (i == PHARMACY || i == PHARMACY2) && _active(i);
     }
 
     function _isRegulator(uint256 i) internal view returns (bool) {
@@ -436,7 +540,7 @@ contract ProvenanceHandler is Test {
     }
 
     function _recipient(uint256 t, uint256 from, BatchModel memory b) internal view returns (bool) {
-        if (t == from || t == STRANGER || suspended[t]) return false;
+        if (t == from || !_active(t)) return false;
         return t == WHOLESALER || t == PHARMACY || t == PHARMACY2 || t == b.maker;
     }
 
@@ -473,6 +577,99 @@ contract ProvenanceHandler is Test {
     function _dispenser(uint256 k, uint256 j) internal view returns (address) {
         uint8 p = _units[k][j].pharmacy;
         return p == 0 ? address(0) : _actors[p - 1];
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Event replay: ownership and finality from the contract's own trail
+
+    function _index(address account) internal view returns (uint256) {
+        if (account == gov) return GOV;
+        for (uint256 i; i < ACTORS; ++i) {
+            if (_actors[i] == account) return i;
+        }
+        return NOBODY;
+    }
+
+    /// @dev Whether `account` was an active member when it acted (the flags only change between calls).
+    function _wasActive(address account) internal view returns (bool) {
+        uint256 i = _index(account);
+        return i < ACTORS && _active(i);
+    }
+
+    function _replay(Vm.Log[] memory logs) internal {
+        for (uint256 n; n < logs.length; ++n) {
+            Vm.Log memory log = logs[n];
+            if (log.emitter != address(provenance)) continue;
+            bytes32 sig = log.topics[0];
+            if (sig == IDrugProvenance.CompanyPrefixAssigned.selector) {
+                _evPrefixOwner[uint64(uint256(log.topics[1]))] = _addr(log.topics[2]);
+                if (_addr(log.topics[3]) != gov) ++prefixChangedByOther;
+            } else if (sig == IDrugProvenance.CompanyPrefixReassigned.selector) {
+                _evPrefixOwner[uint64(uint256(log.topics[1]))] = _addr(log.topics[3]);
+                (, address by) = abi.decode(log.data, (uint8, address));
+                if (by != gov) ++prefixChangedByOther;
+            } else if (sig == IDrugProvenance.CompanyPrefixRevoked.selector) {
+                delete _evPrefixOwner[uint64(uint256(log.topics[1]))];
+                address by = _addr(log.topics[3]);
+                if (by != gov && !(_index(by) == REGULATOR && _wasActive(by))) ++prefixChangedByOther;
+            } else if (sig == IDrugProvenance.BatchCommissioned.selector) {
+                _replayCommissioned(log);
+            } else if (sig == IDrugProvenance.Shipped.selector) {
+                (bytes32 id, uint32 quantity) = abi.decode(log.data, (bytes32, uint32));
+                address from = _addr(log.topics[2]);
+                _evHeld[log.topics[1]][from] -= int256(uint256(quantity));
+                if (_evHeld[log.topics[1]][from] < 0) ++shippedWithoutUnits;
+                if (!_wasActive(from)) ++actedWhileInactive;
+                (_evShippedTo[id], _evShippedQty[id]) = (_addr(log.topics[3]), quantity);
+            } else if (sig == IDrugProvenance.Received.selector) {
+                bytes32 id = log.topics[1];
+                address to = _addr(log.topics[3]);
+                if (_evShippedTo[id] != to || !_wasActive(to)) ++receivedByAnother;
+                _evHeld[log.topics[2]][to] += int256(uint256(_evShippedQty[id]));
+                delete _evShippedTo[id];
+            } else if (sig == IDrugProvenance.Dispensed.selector) {
+                address pharmacy = _addr(log.topics[3]);
+                // Custody is a count per holder: the pharmacy must have received a unit it still holds.
+                if (--_evHeld[log.topics[1]][pharmacy] < 0 || !_wasActive(pharmacy)) ++dispensedWithoutCustody;
+                _evDispenser[log.topics[1]][log.topics[2]] = pharmacy;
+            } else if (sig == IDrugProvenance.DispenseReverted.selector) {
+                address pharmacy = _addr(log.topics[3]);
+                if (_evDispenser[log.topics[1]][log.topics[2]] != pharmacy) ++revertedByAnother;
+                delete _evDispenser[log.topics[1]][log.topics[2]];
+                ++_evHeld[log.topics[1]][pharmacy];
+            } else if (sig == IDrugProvenance.Released.selector) {
+                _evReleased[log.topics[1]] = true;
+            } else if (sig == IDrugProvenance.Quarantined.selector) {
+                address by = _addr(log.topics[2]);
+                bool regulator = _index(by) == REGULATOR && _wasActive(by);
+                if (_evReleased[log.topics[1]] && !regulator) ++requarantinedByNonRegulator;
+                if (!_wasActive(by)) ++actedWhileInactive;
+            } else if (sig == IDrugProvenance.Recalled.selector) {
+                (address by,) = abi.decode(log.data, (address, bytes32));
+                bool regulator = _index(by) == REGULATOR && _wasActive(by);
+                if (!regulator && !(by == _evMaker[log.topics[1]] && _wasActive(by))) ++actedWhileInactive;
+            } else if (sig == IDrugProvenance.SuspectReported.selector) {
+                if (!_wasActive(_addr(log.topics[3]))) ++actedWhileInactive;
+            }
+        }
+    }
+
+    function _replayCommissioned(Vm.Log memory log) internal {
+        (uint64 gtin,,, uint32 quantity,) = abi.decode(log.data, (uint64, bytes32, uint32, uint32, bytes32));
+        address manufacturer = _addr(log.topics[2]);
+        uint64 prefix = gtin == GTIN ? 9_506_000 : gtin == GTIN2 ? 950_601 : 0;
+        if (_evPrefixOwner[prefix] != manufacturer || !_wasActive(manufacturer)) ++commissionedByNonOwner;
+        _evMaker[log.topics[1]] = manufacturer;
+        _evHeld[log.topics[1]][manufacturer] += int256(uint256(quantity));
+    }
+
+    function _addr(bytes32 topic) internal pure returns (address) {
+        return address(uint160(uint256(topic)));
+    }
+
+    /// @dev An event-replayed holding, for the invariant to compare with the contract's.
+    function eventHeld(bytes32 batchId, address holder) external view returns (int256) {
+        return _evHeld[batchId][holder];
     }
 
     // ------------------------------------------------------------------------------------------
@@ -517,7 +714,7 @@ contract DrugProvenanceInvariants is Fixture {
             provenance, registry, gov, [maker, maker2, wholesaler, pharmacy, pharmacy2, regulator, stranger]
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](18);
+        bytes4[] memory selectors = new bytes4[](21);
         selectors[0] = ProvenanceHandler.commission.selector;
         selectors[1] = ProvenanceHandler.ship.selector;
         selectors[2] = ProvenanceHandler.ship.selector;
@@ -536,6 +733,9 @@ contract DrugProvenanceInvariants is Fixture {
         selectors[15] = ProvenanceHandler.toggleSuspension.selector;
         selectors[16] = ProvenanceHandler.warp.selector;
         selectors[17] = ProvenanceHandler.revertDispense.selector;
+        selectors[18] = ProvenanceHandler.prefixAction.selector;
+        selectors[19] = ProvenanceHandler.toggleRemoval.selector;
+        selectors[20] = ProvenanceHandler.commission.selector;
         targetSelector(FuzzSelector(address(handler), selectors));
     }
 
@@ -559,6 +759,14 @@ contract DrugProvenanceInvariants is Fixture {
             _checkBatch(k, inTransit[k]);
         }
         assertEq(handler.movedWhileStopped(), 0, "nothing moves while recalled, quarantined or expired");
+        assertEq(handler.commissionedByNonOwner(), 0, "every BatchCommissioned for a GTIN came from its prefix owner");
+        assertEq(handler.dispensedWithoutCustody(), 0, "a Dispensed comes only from a pharmacy that received the unit");
+        assertEq(handler.shippedWithoutUnits(), 0, "a Shipped never exceeds what its sender received and holds");
+        assertEq(handler.revertedByAnother(), 0, "a DispenseReverted comes only from the unit's dispenser");
+        assertEq(handler.receivedByAnother(), 0, "a Received comes only from the Shipped addressee, once, active");
+        assertEq(handler.requarantinedByNonRegulator(), 0, "after a Released, only a regulator's Quarantined");
+        assertEq(handler.actedWhileInactive(), 0, "no event names a suspended, removed or non-member actor");
+        assertEq(handler.prefixChangedByOther(), 0, "prefix events only by the admin (revocation: or a regulator)");
         assertEq(handler.doubleDispenses(), 0, "a unit is dispensed at most once at a time");
     }
 
@@ -568,6 +776,13 @@ contract DrugProvenanceInvariants is Fixture {
         uint32 quantity = _checkRecord(k, batchId, b);
         assertEq(inTransit, b.inTransit, "in transit as modelled");
         uint256 held = _checkHoldings(k, batchId);
+        for (uint256 i; i < handler.ACTORS(); ++i) {
+            address a = handler.actor(i);
+            assertTrue(
+                handler.eventHeld(batchId, a) == int256(uint256(provenance.balanceOf(a, batchId))),
+                "events replay to the holdings"
+            );
+        }
         uint256 dispensed = _checkUnits(k, batchId);
         assertEq(dispensed, b.dispensed, "dispensed as modelled");
         assertEq(held + inTransit + dispensed, quantity, "conservation: commissioned = held + in transit + dispensed");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Vm} from "../base/Vm.sol";
 import {Fixture} from "../base/Fixture.sol";
 import {ConsortiumGated} from "../../contracts/access/ConsortiumGated.sol";
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
@@ -72,6 +73,15 @@ contract DrugProvenanceTest is Fixture {
         return abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, account, role);
     }
 
+    /// @dev Makes `who` the brand owner of `gtin`: reassigns its prefix, or assigns its 12-digit body.
+    function ownGtin(address who, uint64 gtin) internal {
+        (address owner, uint64 prefix, uint8 length) = provenance.gtinOwnerOf(gtin);
+        if (owner == who) return;
+        vm.prank(gov);
+        if (owner != address(0)) provenance.reassignCompanyPrefix(prefix, length, who);
+        else provenance.assignCompanyPrefix((gtin / 10) % 1e12, 12, who);
+    }
+
     function expiredAfter() internal {
         vm.warp(uint256(expiry + 1) * 1 days);
     }
@@ -97,6 +107,8 @@ contract DrugProvenanceTest is Fixture {
     }
 
     function test_commissionBatch_boundaries() public {
+        ownGtin(maker, 99_999_999_999_997);
+        ownGtin(maker, 17);
         vm.startPrank(maker);
         provenance.commissionBatch(GTIN, LOT, today, 1, root); // expiring today is still usable
         provenance.commissionBatch(99_999_999_999_997, LOT, type(uint24).max, type(uint32).max, root);
@@ -140,7 +152,7 @@ contract DrugProvenanceTest is Fixture {
         provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
         vm.stopPrank();
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExists.selector, batchId, maker));
-        vm.prank(maker2);
+        vm.prank(maker);
         provenance.commissionBatch(GTIN, LOT, expiry + 1, 1, keccak256("other root"));
     }
 
@@ -166,6 +178,7 @@ contract DrugProvenanceTest is Fixture {
     function test_fuzz_commissionBatch_gtinCheckDigit(uint64 gtin) public {
         gtin = uint64(bound(gtin, 0, 120_000_000_000_000));
         bool valid = gs1Valid(gtin);
+        if (gtin >= 10 && gtin <= 99_999_999_999_999) ownGtin(maker, gtin);
         vm.prank(maker);
         if (valid) {
             provenance.commissionBatch(gtin, LOT, expiry, QTY, root);
@@ -194,6 +207,300 @@ contract DrugProvenanceTest is Fixture {
             (, uint32 e,,,) = provenance.batchOf(batchId);
             assertEq(e, day, "expiry kept");
         }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // GS1 company prefixes: a GTIN's batches come only from its brand owner
+
+    function test_onlyBrandOwnerCommissionsItsGtin_nextLotSquatRefused() public {
+        commission(); // the brand owner's lot
+        // Another active manufacturer squats the brand's next, predictable lot: refused, naming the owner.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, maker, maker2)
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, keccak256("counterfeit serials"));
+        // So the brand owner's own next lot still commissions.
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+        (address m,,,,) = provenance.batchOf(provenance.batchIdOf(GTIN, "LOT-A2"));
+        assertEq(m, maker, "the brand owner's batch");
+        // Every GTIN under the prefix (other item references, other indicator digits) is the owner's.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceGtinNotOwned.selector, uint64(19_506_000_000_012), maker, maker2
+            )
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(19_506_000_000_012, LOT, expiry, QTY, root);
+    }
+
+    function test_gtinWithoutAssignedPrefix_commissionedByNobody() public {
+        uint64 unassigned = 4_006_381_333_931; // 0 400638 ...: prefix of nobody here
+        (address owner,,) = provenance.gtinOwnerOf(unassigned);
+        assertEq(owner, address(0), "nobody's");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, unassigned, address(0), maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(unassigned, LOT, expiry, QTY, root);
+    }
+
+    function test_assignCompanyPrefix_everyLengthAndItsGtins() public {
+        // 6 to 12 digits, leading zeros included in the length: each governs exactly its GTINs.
+        uint64[7] memory prefixes = [uint64(12_345), 1_234_560, 12_345_610, 123_456_200, 1_234_563_000, 12_345_640_000, 123_456_500_000];
+        for (uint8 length = 6; length <= 12; ++length) {
+            uint64 prefix = prefixes[length - 6];
+            vm.expectEmit(true, true, true, true, address(provenance));
+            emit IDrugProvenance.CompanyPrefixAssigned(prefix, length, maker2, gov);
+            vm.prank(gov);
+            provenance.assignCompanyPrefix(prefix, length, maker2);
+            assertEq(provenance.companyPrefixOwner(prefix, length), maker2, "assigned");
+        }
+        // 0 012345 00000 c is under the 6-digit "012345".
+        (address owner, uint64 p, uint8 l) = provenance.gtinOwnerOf(123_450_000_007);
+        assertEq(owner, maker2, "6-digit owner");
+        assertEq(p, 12_345, "6-digit prefix");
+        assertEq(l, 6, "6 digits");
+        (owner, p, l) = provenance.gtinOwnerOf(1_234_565_000_000);
+        assertEq(owner, maker2, "12-digit owner");
+        assertEq(p, 123_456_500_000, "12-digit prefix");
+        assertEq(l, 12, "12 digits");
+        (owner,,) = provenance.gtinOwnerOf(1_234_565_000_017);
+        assertEq(owner, address(0), "next to a 12-digit prefix: nobody's");
+        (owner,,) = provenance.gtinOwnerOf(0);
+        assertEq(owner, address(0), "not a GTIN");
+        vm.prank(maker2);
+        provenance.commissionBatch(1_234_565_000_000, LOT, expiry, QTY, root);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceGtinNotOwned.selector, uint64(1_234_565_000_017), address(0), maker2
+            )
+        );
+        vm.prank(maker2);
+        provenance.commissionBatch(1_234_565_000_017, LOT, expiry, QTY, root);
+    }
+
+    function test_assignCompanyPrefix_refusals() public {
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, regulator));
+        vm.prank(regulator);
+        provenance.assignCompanyPrefix(400_638, 6, maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, maker));
+        vm.prank(maker); // a manufacturer cannot give itself a prefix
+        provenance.assignCompanyPrefix(400_638, 6, maker);
+
+        vm.startPrank(gov);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(40_063), uint8(5))
+        );
+        provenance.assignCompanyPrefix(40_063, 5, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(1), uint8(13))
+        );
+        provenance.assignCompanyPrefix(1, 13, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(1_000_000), uint8(6)
+            )
+        );
+        provenance.assignCompanyPrefix(1_000_000, 6, maker); // 7 digits said to be 6
+        vm.expectRevert(inactive(wholesaler, MemberRoles.MANUFACTURER));
+        provenance.assignCompanyPrefix(400_638, 6, wholesaler);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixTaken.selector, uint64(9_506_000), uint8(7), maker
+            )
+        );
+        provenance.assignCompanyPrefix(9_506_000, 7, maker2);
+        // Overlaps: inside maker's 9506000, and around it.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixWithin.selector,
+                uint64(95_060_001),
+                uint8(8),
+                uint64(9_506_000),
+                uint8(7),
+                maker
+            )
+        );
+        provenance.assignCompanyPrefix(95_060_001, 8, maker2);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixCovers.selector, uint64(950_600), uint8(6), uint32(1)
+            )
+        );
+        provenance.assignCompanyPrefix(950_600, 6, maker2);
+        vm.stopPrank();
+        suspend(maker2);
+        vm.expectRevert(inactive(maker2, MemberRoles.MANUFACTURER));
+        vm.prank(gov);
+        provenance.assignCompanyPrefix(400_638, 6, maker2);
+    }
+
+    function test_reassignCompanyPrefix_movesFutureBatchesOnly() public {
+        commission();
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixReassigned(9_506_000, 7, maker, maker2, gov);
+        vm.prank(gov);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        (address m,,,,) = provenance.batchOf(batchId);
+        assertEq(m, maker, "a batch commissioned before stays its manufacturer's");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, maker2, maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+        vm.prank(maker2);
+        provenance.commissionBatch(GTIN, "LOT-A2", expiry, QTY, root);
+
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdmin.selector, regulator));
+        vm.prank(regulator);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker);
+        vm.startPrank(gov);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixNotAssigned.selector, uint64(400_638), uint8(6)
+            )
+        );
+        provenance.reassignCompanyPrefix(400_638, 6, maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixTaken.selector, uint64(9_506_000), uint8(7), maker2
+            )
+        );
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        vm.expectRevert(inactive(pharmacy, MemberRoles.MANUFACTURER));
+        provenance.reassignCompanyPrefix(9_506_000, 7, pharmacy);
+        vm.stopPrank();
+    }
+
+    function test_revokeCompanyPrefix_byAdminOrRegulator_thenReassignable() public {
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixRevoked(9_506_000, 7, maker, regulator, "LICENCE_LAPSED");
+        vm.prank(regulator);
+        provenance.revokeCompanyPrefix(9_506_000, 7, "LICENCE_LAPSED");
+        assertEq(provenance.companyPrefixOwner(9_506_000, 7), address(0), "revoked");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceGtinNotOwned.selector, GTIN, address(0), maker)
+        );
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+        // Revoked, the prefix no longer blocks a shorter one around it, and the admin revokes too.
+        vm.startPrank(gov);
+        provenance.assignCompanyPrefix(950_600, 6, maker2);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.CompanyPrefixRevoked(950_600, 6, maker2, gov, "SOLD");
+        provenance.revokeCompanyPrefix(950_600, 6, "SOLD");
+        provenance.assignCompanyPrefix(9_506_000, 7, maker);
+        vm.stopPrank();
+        commission();
+
+        vm.expectRevert(IDrugProvenance.DrugProvenanceMissingReason.selector);
+        vm.prank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdminOrRegulator.selector, maker)
+        );
+        vm.prank(maker);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceCompanyPrefixNotAssigned.selector, uint64(400_638), uint8(6)
+            )
+        );
+        vm.prank(gov);
+        provenance.revokeCompanyPrefix(400_638, 6, REASON);
+        suspend(regulator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotRegistryAdminOrRegulator.selector, regulator)
+        );
+        vm.prank(regulator);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+    }
+
+    /// @dev Under one 6-digit head: one prefix (answered from the head's entry), then a second and a
+    /// third (answered by the lengths walk), revocations and reassignments on both paths.
+    function test_prefixesSharingAHead_eachGtinToItsOwner() public {
+        // maker owns 9506000 (head 950600). GTIN 0 9506009 ... is under the same head, nobody's.
+        uint64 neighbour = 9_506_009_000_000 + checkDigitOf(950_600_900_000);
+        (address owner,,) = provenance.gtinOwnerOf(neighbour);
+        assertEq(owner, address(0), "same head, not under the sole prefix");
+        vm.prank(gov);
+        provenance.reassignCompanyPrefix(9_506_000, 7, maker2);
+        (owner,,) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker2, "the head's cached owner follows a reassignment");
+        vm.startPrank(gov);
+        provenance.assignCompanyPrefix(95_060_010, 8, maker); // a second prefix under the head
+        provenance.assignCompanyPrefix(950_600_200, 9, maker); // a third
+        vm.stopPrank();
+        uint8 l;
+        uint64 p;
+        (owner, p, l) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker2, "7-digit owner, found by the walk");
+        assertEq(p, 9_506_000, "its prefix");
+        (owner, p, l) = provenance.gtinOwnerOf(9_506_001_000_000 + checkDigitOf(950_600_100_000));
+        assertEq(owner, maker, "8-digit owner");
+        assertEq(l, 8, "8 digits");
+        (owner,,) = provenance.gtinOwnerOf(neighbour);
+        assertEq(owner, address(0), "still nobody's");
+        assertEq(provenance.companyPrefixOwner(950_600, 6), address(0), "the head itself is nobody's");
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        provenance.revokeCompanyPrefix(95_060_010, 8, REASON);
+        vm.stopPrank();
+        (owner, p, l) = provenance.gtinOwnerOf(9_506_002_000_000 + checkDigitOf(950_600_200_000));
+        assertEq(owner, maker, "the one left, found by the walk");
+        assertEq(l, 9, "9 digits");
+        (owner,,) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, address(0), "revoked");
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(950_600_200, 9, REASON);
+        provenance.assignCompanyPrefix(950_600, 6, maker); // nothing left under the head: it may be assigned
+        vm.stopPrank();
+        (owner, p, l) = provenance.gtinOwnerOf(GTIN);
+        assertEq(owner, maker, "6-digit owner");
+        assertEq(l, 6, "6 digits");
+        assertEq(provenance.companyPrefixOwner(950_600, 6), maker, "the head's own owner");
+        vm.prank(maker);
+        provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
+    }
+
+    /// @dev The GTIN-14 check digit of the 13 digits `body13` (indicator digit first).
+    function checkDigitOf(uint64 body13) internal pure returns (uint64 c) {
+        while (!gs1Valid(body13 * 10 + c)) ++c;
+    }
+
+    /// @dev Whatever two prefixes are assigned, a GTIN has at most one owner, and it is the one whose
+    /// prefix starts its body.
+    function test_fuzz_prefixesNeverOverlap(uint64 a, uint8 la, uint64 b, uint8 lb, uint64 itemRef) public {
+        la = uint8(bound(la, 6, 12));
+        lb = uint8(bound(lb, 6, 12));
+        a = uint64(bound(a, 0, 10 ** la - 1));
+        b = uint64(bound(b, 0, 10 ** lb - 1));
+        vm.startPrank(gov);
+        provenance.revokeCompanyPrefix(9_506_000, 7, REASON);
+        provenance.revokeCompanyPrefix(950_601, 6, REASON);
+        provenance.assignCompanyPrefix(a, la, maker);
+        (bool ok,) = address(provenance).call(abi.encodeCall(provenance.assignCompanyPrefix, (b, lb, maker2)));
+        vm.stopPrank();
+        assertEq(ok, !overlapping(a, la, b, lb), "assigned exactly when not overlapping");
+        checkOwnerUnder(a, la, itemRef);
+    }
+
+    function overlapping(uint64 a, uint8 la, uint64 b, uint8 lb) internal pure returns (bool) {
+        return la <= lb ? b / 10 ** (lb - la) == a : a / 10 ** (la - lb) == b;
+    }
+
+    /// @dev A GTIN under prefix (`a`, `la`) belongs to `maker`, by that prefix.
+    function checkOwnerUnder(uint64 a, uint8 la, uint64 itemRef) internal view {
+        // Indicator digit 1, so that even the all-zero body makes a GTIN.
+        uint64 body = a * uint64(10 ** (12 - la)) + uint64(bound(itemRef, 0, 10 ** (12 - la) - 1));
+        uint64 gtin = (1e12 + body) * 10;
+        while (!gs1Valid(gtin)) ++gtin;
+        (address owner, uint64 p, uint8 l) = provenance.gtinOwnerOf(gtin);
+        assertEq(owner, maker, "the owner of the prefix that starts it");
+        assertEq(p, a, "that prefix");
+        assertEq(l, la, "its length");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -365,16 +672,28 @@ contract DrugProvenanceTest is Fixture {
         assertEq(q, 4, "for good");
     }
 
-    function test_receiveShipment_bySuspendedAddressee() public {
+    function test_suspendedOrRemovedAddresseeCannotReceive_untilReinstated() public {
         commission();
         bytes32 id = shipFrom(maker, wholesaler, 4);
         suspend(wholesaler);
-        vm.prank(wholesaler);
-        provenance.receiveShipment(id);
-        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "custody is recorded");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, wholesaler));
         vm.prank(wholesaler);
-        provenance.ship(batchId, pharmacy, 1);
+        provenance.receiveShipment(id);
+        (bytes32 b,,) = provenance.shipmentOf(id);
+        assertEq(b, batchId, "still in transit");
+        vm.prank(gov);
+        registry.reinstateMember(wholesaler);
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "received once reinstated");
+
+        bytes32 toPharmacy = shipFrom(wholesaler, pharmacy, 2);
+        vm.prank(gov);
+        registry.removeMember(pharmacy, MemberRoles.PHARMACY, "LICENCE_WITHDRAWN");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, pharmacy));
+        vm.prank(pharmacy);
+        provenance.receiveShipment(toPharmacy);
+        assertEq(provenance.balanceOf(pharmacy, batchId), 0, "a removed member receives nothing");
     }
 
     /// @dev Conservation over a random route: commissioned = Σ holdings + in transit + dispensed.
@@ -640,6 +959,7 @@ contract DrugProvenanceTest is Fixture {
         vm.prank(regulator);
         provenance.release(batchId);
         assertEq(status(), provenance.BATCH_ACTIVE(), "released");
+        assertTrue(provenance.wasReleased(batchId), "released once");
         vm.expectEmit(true, true, true, true, address(provenance));
         emit IDrugProvenance.Quarantined(batchId, regulator, "INSPECTION");
         vm.prank(regulator);
@@ -647,9 +967,73 @@ contract DrugProvenanceTest is Fixture {
         assertEq(status(), provenance.BATCH_QUARANTINED(), "by a regulator");
         vm.prank(regulator);
         provenance.release(batchId);
-        vm.prank(maker); // the manufacturer holds units too
+        assertTrue(provenance.wasReleased(batchId), "still released once");
+
+        bytes32 other = provenance.batchIdOf(GTIN, "LOT-B");
+        vm.startPrank(maker);
+        provenance.commissionBatch(GTIN, "LOT-B", expiry, QTY, root);
+        provenance.quarantine(other, REASON); // the manufacturer holds units too
+        vm.stopPrank();
+        (,, uint8 s,,) = provenance.batchOf(other);
+        assertEq(s, provenance.BATCH_QUARANTINED(), "by the manufacturer");
+        assertFalse(provenance.wasReleased(other), "never released");
+    }
+
+    function test_releasedBatch_onlyRegulatorRequarantines_reportsOnlyLog() public {
+        commission();
+        deliver(maker, wholesaler, 2);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[0], REASON);
+        vm.prank(regulator);
+        provenance.release(batchId);
+
+        // A griefer re-reporting, in any role: logged, the batch stays active.
+        address[3] memory griefers = [wholesaler, hospital, maker2];
+        for (uint256 i; i < griefers.length; ++i) {
+            vm.recordLogs();
+            vm.prank(griefers[i]);
+            provenance.reportSuspect(batchId, serials[1], REASON);
+            Vm.Log[] memory logs = vm.getRecordedLogs();
+            assertEq(logs.length, 1, "only the report");
+            assertEq(logs[0].topics[0], IDrugProvenance.SuspectReported.selector, "a SuspectReported");
+            assertEq(logs[0].topics[3], bytes32(uint256(uint160(griefers[i]))), "by the griefer");
+            assertEq(status(), provenance.BATCH_ACTIVE(), "still active");
+        }
+        // A holder's quarantine is refused too, by its own error.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceReleasedBatch.selector, batchId, wholesaler)
+        );
+        vm.prank(wholesaler);
         provenance.quarantine(batchId, REASON);
-        assertEq(status(), provenance.BATCH_QUARANTINED(), "by the manufacturer");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceReleasedBatch.selector, batchId, maker));
+        vm.prank(maker);
+        provenance.quarantine(batchId, REASON);
+
+        // A regulator's report re-quarantines; its release again ends it.
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.SuspectReported(batchId, bytes32(0), regulator, "NEW_EVIDENCE");
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.Quarantined(batchId, regulator, "NEW_EVIDENCE");
+        vm.prank(regulator);
+        provenance.reportSuspect(batchId, bytes32(0), "NEW_EVIDENCE");
+        assertEq(status(), provenance.BATCH_QUARANTINED(), "a regulator's report quarantines");
+        vm.prank(regulator);
+        provenance.release(batchId);
+        vm.prank(wholesaler);
+        provenance.reportSuspect(batchId, serials[1], REASON);
+        assertEq(status(), provenance.BATCH_ACTIVE(), "released for good against reports");
+        vm.prank(regulator);
+        provenance.recall(batchId, "CONTAMINATION");
+        assertEq(status(), provenance.BATCH_RECALLED(), "recalled");
+        assertTrue(provenance.wasReleased(batchId), "a recall keeps the release history");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
+        vm.prank(regulator);
+        provenance.recall(batchId, "CONTAMINATION");
+        // A suspended regulator's report is refused like any suspended member's.
+        suspend(regulator);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, regulator));
+        vm.prank(regulator);
+        provenance.reportSuspect(batchId, bytes32(0), REASON);
     }
 
     function test_quarantine_refusals() public {
@@ -734,16 +1118,29 @@ contract DrugProvenanceTest is Fixture {
         provenance.recall(batchId, REASON);
     }
 
-    function test_recall_bySuspendedManufacturerAndRegulator() public {
+    function test_suspendedOrRemovedManufacturerCannotRecall_regulatorCan() public {
         commission();
         suspend(maker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, maker)
+        );
         vm.prank(maker);
         provenance.recall(batchId, REASON);
-        assertEq(status(), provenance.BATCH_RECALLED(), "a suspended manufacturer recalls");
+        assertEq(status(), provenance.BATCH_ACTIVE(), "a suspended manufacturer does not recall");
+        vm.prank(regulator);
+        provenance.recall(batchId, REASON);
+        assertEq(status(), provenance.BATCH_RECALLED(), "its regulator does");
 
         vm.prank(maker2);
-        provenance.commissionBatch(GTIN, "LOT-B", expiry, QTY, root);
-        bytes32 other = provenance.batchIdOf(GTIN, "LOT-B");
+        provenance.commissionBatch(9_506_010_000_012, "LOT-B", expiry, QTY, root);
+        bytes32 other = provenance.batchIdOf(9_506_010_000_012, "LOT-B");
+        vm.prank(gov);
+        registry.removeMember(maker2, MemberRoles.MANUFACTURER, "LICENCE_WITHDRAWN");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, other, maker2)
+        );
+        vm.prank(maker2);
+        provenance.recall(other, REASON);
         vm.prank(regulator);
         provenance.quarantine(other, REASON);
         vm.expectEmit(true, true, true, true, address(provenance));

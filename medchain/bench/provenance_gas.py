@@ -16,7 +16,11 @@ from run to run.
   as the records benchmark does);
 * ``verifyUnit`` as a calling contract pays for it: ``ProvenanceProbe`` (contracts/test) reads
   ``gasleft()`` around the call, cold then warm;
-* ``recall`` by the batch's manufacturer (no registry call) and by a regulator (one registry call).
+* ``recall`` by the batch's manufacturer and by a regulator (one registry call each: suspension and
+  removal take effect on recalls too).
+
+``commissionBatch`` reads the GTIN's company-prefix entry (a 7-digit prefix: the 6-digit head's entry,
+then the prefix's own), so that only the brand owner commissions.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ProvenanceProbe")
 UNITS = 16_384
 PROOF_LEVELS = 14
 GTIN = "09506000134352"
+PREFIX = "9506000"  # GTIN's GS1 company prefix, assigned to the manufacturer
 EXPIRY = dt.date(2028, 6, 30)
 
 COMMISSION = Target("commissionBatch", 80_000)
@@ -228,6 +233,9 @@ def _deploy(chain: Chain) -> tuple[Contract, Contract, Parties]:
         (manufacturer, Role.MANUFACTURER), (distributor, Role.DISTRIBUTOR), (pharmacy, Role.PHARMACY),
         (regulator, Role.REGULATOR),
     ])["DrugProvenance"]
+    # The GTIN's company prefix is the manufacturer's: only the brand owner commissions its batches.
+    chain.send("assignCompanyPrefix", provenance.functions.assignCompanyPrefix(int(PREFIX), len(PREFIX), manufacturer),
+               governance)
     probe = chain.deploy(medchain["ProvenanceProbe"], provenance.address, sender=governance)
     return provenance, probe, parties
 

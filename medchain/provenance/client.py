@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..records.merkle import verify_proof
-from .gs1 import GS1Error, ProductIdentifier, expiry_day, lot_bytes, parse_scan, serial_hash
+from .gs1 import CompanyPrefix, GS1Error, ProductIdentifier, expiry_day, gtin_int, lot_bytes, parse_scan, serial_hash
 from .serials import SerialProofs
 
 __all__ = [
     "BatchInfo",
     "BatchStatus",
+    "GtinOwner",
     "ProvenanceInputError",
     "UnitCheck",
     "UnitStatus",
+    "assign_prefix",
     "batch_info",
+    "gtin_owner",
     "commission",
     "dispense_unit",
     "parse_batch_ref",
@@ -135,8 +138,43 @@ def verify_unit(contract: Any, unit: UnitCheck) -> UnitStatus:
     return UnitStatus(int(contract.verifyUnit(unit.batch_id, unit.serial_hash, unit.proof)))
 
 
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+@dataclass(frozen=True)
+class GtinOwner:
+    """Who may commission batches of a GTIN: the owner of the company prefix it falls under."""
+
+    owner: str | None  # None: the GTIN's prefix is assigned to nobody
+    prefix: CompanyPrefix | None
+
+
+def gtin_owner(contract: Any, gtin: str | int) -> GtinOwner:
+    owner, prefix, length = contract.gtinOwnerOf(gtin_int(gtin))
+    if str(owner) == ZERO_ADDRESS:
+        return GtinOwner(None, None)
+    return GtinOwner(str(owner), CompanyPrefix(str(int(prefix)).zfill(int(length))))
+
+
+def assign_prefix(contract: Any, account: Any, prefix: CompanyPrefix, manufacturer: str, **tx: Any) -> Any:
+    """Assign (or, when it has an owner, reassign) a company prefix to ``manufacturer``: the registry's admin."""
+    current = str(contract.companyPrefixOwner(prefix.value, prefix.length))
+    if current.lower() == str(manufacturer).lower():
+        raise ProvenanceInputError(f"prefix {prefix.digits} is assigned to {manufacturer} already")
+    if current == ZERO_ADDRESS:
+        return contract.assignCompanyPrefix(prefix.value, prefix.length, manufacturer, sender=account, **tx)
+    return contract.reassignCompanyPrefix(prefix.value, prefix.length, manufacturer, sender=account, **tx)
+
+
 def commission(contract: Any, account: Any, proofs: SerialProofs, **tx: Any) -> Any:
-    """Commission the batch of a proofs file (its GTIN, lot, expiry, unit count and serials root)."""
+    """Commission the batch of a proofs file (its GTIN, lot, expiry, unit count and serials root).
+
+    Refused here, before anything is sent, unless the account owns the GTIN's company prefix."""
+    owner = gtin_owner(contract, proofs.gtin)
+    if owner.owner is None or owner.owner.lower() != account.address.lower():
+        who = "nobody" if owner.owner is None else f"{owner.owner} (prefix {owner.prefix.digits})"
+        raise ProvenanceInputError(f"GTIN {proofs.gtin}: its company prefix is assigned to {who}, not to "
+                                   f"{account.address}; the registry's admin assigns prefixes (provenance assign-prefix)")
     return contract.commissionBatch(int(proofs.gtin), lot_bytes(proofs.lot), expiry_day(proofs.expiry),
                                     proofs.quantity, proofs.root, sender=account, **tx)
 

@@ -1,11 +1,13 @@
 """The provenance section of the demo (``make demo``), for ``medchain.demo.run_demo`` to call.
 
-    result = run_provenance_demo(provenance=..., provider=..., manufacturer=..., distributor=...,
-                                 pharmacy=..., regulator=..., workdir=...)
+    result = run_provenance_demo(provenance=..., provider=..., governance=..., manufacturer=...,
+                                 distributor=..., pharmacy=..., regulator=..., workdir=...)
     report.story += result.story
     report.gas.update(result.gas)
 
-The manufacturer commissions a batch from its serial list and keeps the proofs file; it ships to the
+The consortium's governance assigns the brand's GS1 company prefix to the manufacturer (only the
+prefix owner commissions batches of its GTINs). The manufacturer commissions a batch from its serial
+list and keeps the proofs file; it ships to the
 distributor, who ships part on to the pharmacy. The pharmacy scans a pack (the raw GS1 DataMatrix
 string, GS separators and all), verifies and dispenses it; a second scan of the same pack is flagged
 ALREADY_DISPENSED, and a pack with a made-up serial UNKNOWN_SERIAL. The regulator recalls a second
@@ -22,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from ..access import reason_code
-from .client import UnitStatus, commission, dispense_unit, ship, unit_from_scan, verify_unit
+from .client import UnitStatus, assign_prefix, commission, dispense_unit, gtin_owner, ship, unit_from_scan, verify_unit
 from .epcis import trace_batch
-from .gs1 import serial_hash
+from .gs1 import company_prefix, serial_hash
 from .serials import SerialProofs, serials_for
 
-#: The demo's product: a GTIN from GS1's own examples (GS1 Global Office prefix 950).
+#: The demo's product: a GTIN from GS1's own examples (GS1 Global Office prefix 950), under the
+#: company prefix 9506000.
 DEMO_GTIN = "09506000134352"
+DEMO_PREFIX = "9506000"
 DEMO_EXPIRY = dt.date(2028, 6, 30)
 GS = "\x1d"
 
@@ -54,12 +58,19 @@ def _error_name(err: Exception) -> str:
     return type(err).__name__
 
 
-def run_provenance_demo(*, provenance: Any, provider: Any, manufacturer: Any, distributor: Any, pharmacy: Any,
-                        regulator: Any, workdir: Path) -> ProvenanceDemoResult:
-    """Run the provenance walk-through on a deployed ``DrugProvenance``; members must be active in their roles."""
+def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manufacturer: Any, distributor: Any,
+                        pharmacy: Any, regulator: Any, workdir: Path) -> ProvenanceDemoResult:
+    """Run the provenance walk-through on a deployed ``DrugProvenance``; members must be active in their roles,
+    ``governance`` the registry's admin."""
     from ape.exceptions import ContractLogicError
 
     result = ProvenanceDemoResult()
+    prefix = company_prefix(DEMO_PREFIX)
+    if gtin_owner(provenance, DEMO_GTIN).owner != manufacturer.address:
+        receipt = assign_prefix(provenance, governance, prefix, manufacturer.address)
+        result.gas["assignCompanyPrefix"] = receipt.gas_used
+    result.story.append(f"governance assigned GS1 company prefix {prefix.digits} to the manufacturer: only it "
+                        f"commissions batches of GTIN {DEMO_GTIN} and the brand's other GTINs")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     batch = SerialProofs.build(DEMO_GTIN, "A2606", DEMO_EXPIRY, serials_for("A", 200))

@@ -17,7 +17,10 @@ On chain:
 * ``expiry``: a *unix day*, the number of days from 1970-01-01 to the expiry date; the product may be
   used through that day. A GS1 expiry with day ``00`` means the last day of that month;
 * ``serialHash``: ``keccak256(serial as ASCII)``, the value of the unit's leaf in the batch's Merkle tree;
-* ``batchId``: ``keccak256(abi.encode(uint64 gtin, bytes32 lot))``.
+* ``batchId``: ``keccak256(abi.encode(uint64 gtin, bytes32 lot))``;
+* a GS1 company prefix: its 6 to 12 digits (the GTIN-14's digits after the indicator digit) as
+  ``(uint64 prefix, uint8 length)``, the length keeping its leading zeros. Only the manufacturer a
+  prefix is assigned to commissions batches of the GTINs under it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ __all__ = [
     "GS1Error",
     "ProductIdentifier",
     "batch_id",
+    "CompanyPrefix",
     "check_digit",
+    "company_prefix",
+    "company_prefix_of_gtin",
     "expiry_day",
     "gtin_int",
     "lot_bytes",
@@ -76,6 +82,51 @@ def normalise_gtin(value: str | int, field: str = "GTIN (01)") -> str:
     if int(text[-1]) != expected:
         raise GS1Error(f"{field}: {text} has check digit {text[-1]}, expected {expected}")
     return text
+
+
+@dataclass(frozen=True)
+class CompanyPrefix:
+    """A GS1 company prefix as the contract keys it: its digits (leading zeros kept by ``length``)."""
+
+    digits: str
+
+    @property
+    def value(self) -> int:
+        return int(self.digits)
+
+    @property
+    def length(self) -> int:
+        return len(self.digits)
+
+    def covers(self, gtin: str | int) -> bool:
+        """Whether ``gtin`` (a GTIN-14 after its indicator digit) starts with this prefix."""
+        return normalise_gtin(gtin)[1:].startswith(self.digits)
+
+
+def company_prefix(text: str | int, field: str = "company prefix") -> CompanyPrefix:
+    """A GS1 company prefix typed as its 6 to 12 digits (as a string: leading zeros count)."""
+    digits = str(text).strip()
+    if not digits.isdigit() or not 6 <= len(digits) <= 12:
+        raise GS1Error(f"{field}: {digits!r} is not a GS1 company prefix (6 to 12 digits)")
+    return CompanyPrefix(digits)
+
+
+def company_prefix_of_gtin(gtin: str | int) -> CompanyPrefix:
+    """The company prefix of ``gtin`` by GS1's prefix-length table (as ``biip`` ships it).
+
+    GS1 allocates prefixes of different lengths in different ranges; where the table cannot tell (GS1
+    Global Office numbers such as 950...), give the prefix explicitly instead.
+    """
+    from biip.gtin import Gtin
+
+    text = normalise_gtin(gtin)
+    try:
+        found = Gtin.parse(text).company_prefix
+    except ParseError as err:
+        raise GS1Error(f"GTIN (01): {err}") from err
+    if found is None:
+        raise GS1Error(f"GTIN (01): {text}: GS1's prefix-length table does not know its company prefix; give it")
+    return company_prefix(found.value)
 
 
 def gtin_int(value: str | int) -> int:

@@ -11,14 +11,17 @@ from medchain.provenance import SerialProofs, serials_for
 from medchain.provenance.gs1 import expiry_day, lot_bytes
 
 GTIN = "09506000134352"
+PREFIX = "9506000"  # GTIN's company prefix, assigned to the manufacturer
 DAY = 86400
 ZERO32 = b"\0" * 32
 ZERO_ADDRESS = "0x" + "00" * 20
 
 
 @pytest.fixture(scope="session")
-def provenance(project, governance, registry):
-    return governance.deploy(project.DrugProvenance, registry)
+def provenance(project, governance, registry, members):
+    contract = governance.deploy(project.DrugProvenance, registry)
+    contract.assignCompanyPrefix(int(PREFIX), len(PREFIX), members[Role.MANUFACTURER], sender=governance)
+    return contract
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -58,7 +61,23 @@ def make_batch(chain, lot: str = "LOT42", units: int = 16, days: int = 730) -> S
     return SerialProofs.build(GTIN, lot, today(chain) + dt.timedelta(days=days), serials_for(f"{lot}-", units))
 
 
+def ensure_prefix(provenance, manufacturer, gtin: str = GTIN) -> None:
+    """Make ``manufacturer`` the owner of GTIN's prefix (PREFIX), signed by the registry's admin, if it is not."""
+    if str(provenance.gtinOwnerOf(int(gtin))[0]) == manufacturer.address:
+        return
+    from ape import accounts, project
+
+    admin = project.ConsortiumRegistry.at(provenance.registry()).defaultAdmin()
+    governance = next(a for a in accounts.test_accounts if a.address == admin)
+    if str(provenance.companyPrefixOwner(int(PREFIX), len(PREFIX))) == ZERO_ADDRESS:
+        provenance.assignCompanyPrefix(int(PREFIX), len(PREFIX), manufacturer, sender=governance)
+    else:
+        provenance.reassignCompanyPrefix(int(PREFIX), len(PREFIX), manufacturer, sender=governance)
+
+
 def commission(provenance, manufacturer, batch: SerialProofs):
+    """Commission ``batch`` as ``manufacturer``, owner of its GTIN's prefix (made so if it is not yet)."""
+    ensure_prefix(provenance, manufacturer, batch.gtin)
     return provenance.commissionBatch(int(batch.gtin), lot_bytes(batch.lot), expiry_day(batch.expiry),
                                       batch.quantity, batch.root, sender=manufacturer)
 

@@ -6,10 +6,19 @@ import ape
 import pytest
 
 from medchain.access import Role, reason_code
-from medchain.provenance import UnitStatus, batch_id, serial_hash
+from medchain.provenance import (
+    ProvenanceInputError,
+    UnitStatus,
+    assign_prefix,
+    batch_id,
+    commission as client_commission,
+    company_prefix,
+    gtin_owner,
+    serial_hash,
+)
 from medchain.provenance.gs1 import expiry_day, lot_bytes
 from tests.conftest import credential_for
-from tests.provenance.conftest import DAY, GTIN, ZERO32, ZERO_ADDRESS, commission, make_batch, shipment_of
+from tests.provenance.conftest import DAY, GTIN, PREFIX, ZERO32, ZERO_ADDRESS, commission, make_batch, shipment_of
 
 REASON = reason_code("PACKAGING_MISMATCH")
 
@@ -106,10 +115,62 @@ def test_commission_refusals(chain, provenance, manufacturer):
 def test_only_active_manufacturers_commission(chain, provenance, members, registry, governance, manufacturer, role):
     b = make_batch(chain)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=members[role], role=Role.MANUFACTURER.id):
-        commission(provenance, members[role], b)
+        provenance.commissionBatch(int(b.gtin), lot_bytes(b.lot), expiry_day(b.expiry), b.quantity, b.root,
+                                   sender=members[role])
     registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=manufacturer, role=Role.MANUFACTURER.id):
         commission(provenance, manufacturer, b)
+
+
+# ---------------------------------------------------------------------------------------------
+# GS1 company prefixes: only a GTIN's brand owner commissions its batches
+
+
+@pytest.fixture
+def squatter(registry, governance, newcomer):
+    """A second active manufacturer, owning no prefix."""
+    registry.registerMember(newcomer, Role.MANUFACTURER.id, credential_for(Role.MANUFACTURER, 1),
+                            sender=governance)
+    return newcomer
+
+
+def test_only_brand_owner_commissions_its_gtin_next_lot_squat_refused(chain, provenance, manufacturer, squatter):
+    commission(provenance, manufacturer, make_batch(chain, lot="A2606"))
+    squat = make_batch(chain, lot="A2607")  # the brand's next, predictable lot
+    with ape.reverts(provenance.DrugProvenanceGtinNotOwned, gtin=int(GTIN), prefixOwner=manufacturer,
+                     caller=squatter):
+        provenance.commissionBatch(int(GTIN), lot_bytes(squat.lot), expiry_day(squat.expiry), squat.quantity,
+                                   squat.root, sender=squatter)
+    with pytest.raises(ProvenanceInputError, match="assigned to .* not to"):
+        client_commission(provenance, squatter, squat)  # refused before anything is sent
+    commission(provenance, manufacturer, squat)  # the brand owner's own next lot still goes through
+    assert provenance.batchOf(squat.batch_id)[0] == manufacturer
+
+
+def test_prefix_assignment_reassignment_and_revocation(chain, provenance, governance, manufacturer, squatter,
+                                                       regulator):
+    prefix = company_prefix(PREFIX)
+    owner = gtin_owner(provenance, GTIN)
+    assert (owner.owner, owner.prefix) == (manufacturer.address, prefix)
+    with pytest.raises(ProvenanceInputError, match="already"):
+        assign_prefix(provenance, governance, prefix, manufacturer.address)
+    receipt = assign_prefix(provenance, governance, prefix, squatter.address)  # a brand sold: reassigned
+    log = _only(receipt, provenance.CompanyPrefixReassigned)
+    assert (log.prefix, log.length, log.to, log.by) == (int(PREFIX), 7, squatter, governance)
+    assert gtin_owner(provenance, GTIN).owner == squatter.address
+    receipt = provenance.revokeCompanyPrefix(int(PREFIX), 7, reason_code("LICENCE_LAPSED"), sender=regulator)
+    log = _only(receipt, provenance.CompanyPrefixRevoked)
+    assert (log.prefix, log.length, log.by) == (int(PREFIX), 7, regulator)
+    assert gtin_owner(provenance, GTIN).owner is None
+    with ape.reverts(provenance.DrugProvenanceNotRegistryAdmin, caller=regulator):
+        provenance.assignCompanyPrefix(int(PREFIX), 7, regulator, sender=regulator)
+    receipt = assign_prefix(provenance, governance, prefix, manufacturer.address)  # unassigned: a new assignment
+    log = _only(receipt, provenance.CompanyPrefixAssigned)
+    assert (log.prefix, log.length, log.manufacturer, log.by) == (int(PREFIX), 7, manufacturer, governance)
+    with ape.reverts(provenance.DrugProvenanceCompanyPrefixWithin, prefix=95060001, length=8, assignedPrefix=int(PREFIX),
+                     assignedLength=7, owner=manufacturer):
+        provenance.assignCompanyPrefix(95060001, 8, squatter, sender=governance)  # prefixes never overlap
+    assert gtin_owner(provenance, GTIN).owner == manufacturer.address
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,11 +257,16 @@ def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, phar
         provenance.ship(batch.batch_id, pharmacy, 1, sender=manufacturer)
 
 
-def test_a_suspended_holder_cannot_ship_but_takes_delivery(provenance, batch, manufacturer, distributor, pharmacy,
-                                                           registry, governance):
+def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(provenance, batch, manufacturer, distributor,
+                                                                       pharmacy, registry, governance):
     sid = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5, sender=manufacturer))
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
-    provenance.receiveShipment(sid, sender=distributor)  # custody is a physical fact
+    with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
+        provenance.receiveShipment(sid, sender=distributor)
+    assert provenance.shipmentOf(sid)[2] == 5  # still in transit
+    registry.reinstateMember(distributor, sender=governance)
+    provenance.receiveShipment(sid, sender=distributor)
+    registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
         provenance.ship(batch.batch_id, pharmacy, 1, sender=distributor)
 
@@ -447,15 +513,35 @@ def test_recall_is_final(provenance, batch, manufacturer, regulator):
         provenance.release(batch.batch_id, sender=regulator)
 
 
-def test_a_regulator_recalls_and_a_suspended_manufacturer_still_can(chain, provenance, batch, manufacturer,
-                                                                    regulator, registry, governance):
+def test_a_regulator_recalls_and_a_suspended_manufacturer_cannot(chain, provenance, batch, manufacturer,
+                                                                 regulator, registry, governance):
     receipt = provenance.recall(batch.batch_id, REASON, sender=regulator)
     assert _only(receipt, provenance.Recalled).by == regulator
     other = make_batch(chain, lot="LOT43")
     commission(provenance, manufacturer, other)
     registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
-    provenance.recall(other.batch_id, REASON, sender=manufacturer)  # a recall only restricts: never blocked
+    with ape.reverts(provenance.DrugProvenanceNotManufacturerOrRegulator, batchId=other.batch_id, caller=manufacturer):
+        provenance.recall(other.batch_id, REASON, sender=manufacturer)  # suspension takes effect here too
+    provenance.recall(other.batch_id, REASON, sender=regulator)
     assert provenance.batchOf(other.batch_id)[2] == 3
+
+
+def test_a_released_batch_is_requarantined_only_by_a_regulator(provenance, at_pharmacy, pharmacy, distributor,
+                                                               regulator):
+    batch = at_pharmacy
+    provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=pharmacy)
+    provenance.release(batch.batch_id, sender=regulator)
+    assert provenance.wasReleased(batch.batch_id)
+    for griefer in (pharmacy, distributor):  # re-reporting after the release: logged only
+        receipt = provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=griefer)
+        assert _only(receipt, provenance.SuspectReported).reporter == griefer
+        assert not receipt.events.filter(provenance.Quarantined)
+        assert provenance.batchOf(batch.batch_id)[2] == 1
+    with ape.reverts(provenance.DrugProvenanceReleasedBatch, batchId=batch.batch_id, caller=pharmacy):
+        provenance.quarantine(batch.batch_id, REASON, sender=pharmacy)
+    receipt = provenance.reportSuspect(batch.batch_id, ZERO32, reason_code("NEW_EVIDENCE"), sender=regulator)
+    assert _only(receipt, provenance.Quarantined).by == regulator
+    assert provenance.batchOf(batch.batch_id)[2] == 2
 
 
 def test_recall_refusals(provenance, batch, distributor, members, registry, governance, regulator):

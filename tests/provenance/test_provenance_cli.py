@@ -57,8 +57,22 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     (tmp_path / "serials.txt").write_text("\n".join(f"CLI{n:03d}" for n in range(1, 7)) + "\n")
     proofs = tmp_path / "proofs.json"
 
-    out = _ok(op.run("provenance commission", "--account", "maker", "--yes", "--scan", SCAN_BATCH,
-                     "--serials", str(tmp_path / "serials.txt"), "--out", str(proofs), *m))
+    commission = ("provenance commission", "--account", "maker", "--yes", "--scan", SCAN_BATCH,
+                  "--serials", str(tmp_path / "serials.txt"), "--out", str(proofs), *m)
+    # Until the registry's admin assigns the brand's company prefix, nobody commissions its GTINs.
+    unowned = op.run(*commission)
+    assert unowned.returncode == 2 and "its company prefix is assigned to nobody" in unowned.stderr, unowned.stderr
+    both = op.run("provenance assign-prefix", "--account", "deployer", "--yes", "--prefix", "9506000", "--gtin",
+                  "09506000134352", "--manufacturer", op.keys["maker"].address, *m)
+    assert both.returncode == 2 and "exactly one of --prefix and --gtin" in both.stderr
+    refused = op.run("provenance assign-prefix", "--account", "maker", "--yes", "--prefix", "9506000",
+                     "--manufacturer", op.keys["maker"].address, *m)
+    assert refused.returncode != 0 and "DrugProvenanceNotRegistryAdmin" in refused.stdout + refused.stderr
+    out = _ok(op.run("provenance assign-prefix", "--account", "deployer", "--yes", "--prefix", "9506000",
+                     "--manufacturer", op.keys["maker"].address, *m))
+    assert f"company prefix 9506000 (7 digits) assigned to {op.keys['maker'].address}" in out
+
+    out = _ok(op.run(*commission))
     assert "GTIN 09506000134352 lot LOTCLI expiry 2030-06-30, 6 units" in out and proofs.exists()
 
     out = _ok(op.run("provenance ship", "--account", "maker", "--yes", "--batch", SCAN_BATCH, "--to",

@@ -9,9 +9,11 @@ from medchain.provenance.demo import run_provenance_demo
 from tests.provenance.test_epcis import SCHEMA_PATH
 
 
-def test_provenance_demo(chain, provenance, manufacturer, distributor, pharmacy, regulator, tmp_path):
-    result = run_provenance_demo(provenance=provenance, provider=chain.provider, manufacturer=manufacturer,
+def test_provenance_demo(chain, provenance, governance, manufacturer, distributor, pharmacy, regulator, tmp_path):
+    result = run_provenance_demo(provenance=provenance, provider=chain.provider, governance=governance,
+                                 manufacturer=manufacturer,
                                  distributor=distributor, pharmacy=pharmacy, regulator=regulator, workdir=tmp_path)
+    assert "prefix 9506000 to the manufacturer" in result.story[0]
     assert [verdict for _, verdict in result.scans] == ["GENUINE", "ALREADY_DISPENSED", "UNKNOWN_SERIAL"]
     assert result.refusals == ["DrugProvenanceBatchRecalled", "DrugProvenanceBatchRecalled"]
     assert "a pack scans as RECALLED" in result.story[-2]
