@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from medchain.provenance import UnitStatus
 from medchain.provenance.epcis import validate_all
 from medchain.provenance.demo import run_provenance_demo
