@@ -76,6 +76,20 @@ def _claims_file(story, *extra):
     return path
 
 
+def test_the_codes_key_is_never_created_by_a_run_and_keygen_creates_it_once(story):
+    path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
+    key = story["folder"] / "key.hex"
+    for extra in ((), ("--dry-run",)):
+        code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+                        "--codes-key", str(key), *extra)
+        assert code != 0 and "no codes key at" in out and "claims keygen" in out, out
+        assert not key.exists()
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
+    assert code == 0 and "fingerprint 0x" in out, out
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
+    assert code != 0 and "already holds a codes key" in out
+
+
 def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
