@@ -203,7 +203,8 @@ def status(provider, claim_ids, journal, pool, manifest):
                     line = f"0x{cid.hex()}: {status} ({ref})"
                 counts[status] = counts.get(status, 0) + 1
                 click.echo(line)
-        click.echo(f"{len(rows)} claim(s) in {journal}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        click.echo(f"{len(rows)} claim(s) in {journal} by status ("
+                   + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
     if pool:
         available, reserved = ctx.claims.poolOf(pool)
         click.echo(f"pool of {pool}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")

@@ -9,7 +9,7 @@ from eth_account import Account
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
 from medchain.claims.inputs import ClaimInputError
 from medchain.claims.journal import Journal, JournalError
-from medchain.claims.submission import submit_file
+from medchain.claims.submission import errors_path, submit_file
 from medchain.consent import Category, Purpose
 from medchain.records.receipts import Receipt
 from tests.claims.conftest import DAY, evidence
@@ -171,7 +171,9 @@ def test_unknown_policies_stop_the_run_before_anything_is_sent(world, setup, cha
     report = run(world, setup, path, skip_invalid=True)
     assert report.summary["outcomes"] == {"Approved": 2} and report.skipped_invalid == 1
     rejects = report.rejects_file.read_text().splitlines()
-    assert rejects[0].startswith("line,") and rejects[1].startswith("4,") and "not registered on chain" in rejects[1]
+    assert rejects == [HEADER, unknown], "the input's header and the row as read"
+    errors = errors_path(report.rejects_file).read_text().splitlines()
+    assert errors[1].startswith("2,4,policy_id,") and "not registered on chain" in errors[1]
 
 
 def test_consent_is_the_patients_to_give(world, setup, accounts):
