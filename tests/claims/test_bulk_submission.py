@@ -4,7 +4,6 @@ transactions the node lost, a lost journal, and the pre-flight checks against th
 from __future__ import annotations
 
 import pytest
-from eth_account import Account
 
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
 from medchain.claims.inputs import ClaimInputError
@@ -34,17 +33,6 @@ class KillingSigner(LocalSigner):
             raise Killed()
         self.allowed -= 1
         return super().sign(tx)
-
-
-@pytest.fixture(scope="module")
-def setup(world, accounts, chain):
-    """A second policy whose patient gave no consent; the insurer's key for local signing."""
-    patient = accounts[11]
-    no_consent = b"N" * 32
-    world.claims.registerPolicy(no_consent, patient, 10**12, 0, 0, world.start, world.start + 400 * DAY,
-                                sender=world.insurer)
-    return {"no_consent": no_consent, "insurer": Account.from_key(world.insurer.private_key),
-            "chain_id": chain.chain_id, "w3": chain.provider.web3}
 
 
 def write_claims(world, setup, folder, count, *, tag, extra_rows=()):

@@ -15,7 +15,7 @@ from medchain.claims.journal import Journal, JournalError
 from medchain.claims.keys import FINGERPRINT_FILE, fingerprint
 from medchain.claims.submission import errors_path
 from tests.claims.conftest import DAY
-from tests.claims.test_bulk_submission import HEADER, KEY, nonce, run, setup, write_claims  # noqa: F401 (fixture)
+from tests.claims.test_bulk_submission import HEADER, KEY, nonce, run, write_claims
 
 
 def test_a_codes_key_other_than_the_insurers_earlier_one_is_refused_before_anything_is_sent(world, setup, chain,
