@@ -62,7 +62,7 @@ def _progress(p: Progress) -> None:
 @click.option("--responses", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the FHIR ClaimResponses. Default: <file>.responses/")
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
 @click.option("--batch-size", type=click.IntRange(1, 200), default=50, show_default=True)
 @click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")

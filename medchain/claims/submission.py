@@ -191,7 +191,7 @@ def submit_file(
         raise ClaimInputError(parsed.problems)
     if parsed.problems:
         report.rejects_file = rejects_path or path.with_name(path.name + ".rejects" +
-                                                             (".csv" if parsed.format == "csv" else ".jsonl"))
+                                                             {"csv": ".csv", "jsonl": ".jsonl"}.get(parsed.format, ".json"))
         report.skipped_invalid = write_rejects(parsed, report.rejects_file)
     if dry_run:
         report.summary = {"valid": len(parsed.rows), "invalid": report.skipped_invalid}
