@@ -539,7 +539,7 @@ def _row_text_problems(check: _RowChecker, names: list[str], cells: list[str]) -
 def _read_csv(result: ClaimFile, text: str, common: dict[str, Any]) -> None:
     source = str(result.path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = _csv_records(reader, result, source)
+    records = _csv_records(reader, result, source, text)
     first = next(records, None)
     if first is None:
         result.problems.append(InputProblem(source, None, None, "empty file"))
@@ -575,7 +575,11 @@ def _read_csv(result: ClaimFile, text: str, common: dict[str, Any]) -> None:
             result.rows.append(row)
 
 
-def _csv_records(reader: Any, result: ClaimFile, source: str) -> Iterator[tuple[int, list[str]]]:
+class RawText(str):
+    """Lines of a CSV file kept verbatim (a record the csv module refused): the rejects file repeats them."""
+
+
+def _csv_records(reader: Any, result: ClaimFile, source: str, text: str) -> Iterator[tuple[int, list[str]]]:
     """``(first line, cells)`` of each CSV record (a quoted cell may span lines). What the csv module
     refuses (a quote that never closes, text after a closing quote) is a problem of the record's first
     line, and reading goes on with the next line."""
@@ -593,6 +597,8 @@ def _csv_records(reader: Any, result: ClaimFile, source: str) -> Iterator[tuple[
                 message = f"not CSV ({err}); quote a cell that holds a comma, a quote or a line break"
             result.problems.append(InputProblem(source, line, None, message))
             result.records += 1
+            if line > 1:
+                result.raw[line] = RawText("".join(text.splitlines(keepends=True)[line - 1:end]))
             line = end + 1
             continue
         start, line = line, reader.line_num + 1

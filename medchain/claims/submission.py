@@ -23,7 +23,7 @@ from ..jsonfiles import write_json_atomic
 from ..rpc import NodeClient, NodeError
 from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
 from .fhir import claim_response
-from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, read_claim_file
+from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, read_claim_file
 from .journal import Journal, Ledger
 from .keys import CodesKeyError, check_fingerprint, fingerprint, generate_codes_key, read_codes_key
 
@@ -96,8 +96,12 @@ def write_rejects(parsed: ClaimFile, path: Path) -> int:
             line = 2
             for r in bad:
                 cells = parsed.raw[r]
-                writer.writerow(cells)
                 where[r] = line
+                if isinstance(cells, RawText):  # lines the csv module could not split: as they were
+                    fh.write(cells if cells.endswith("\n") else cells + "\n")
+                    line += cells.count("\n") + (0 if cells.endswith("\n") else 1)
+                    continue
+                writer.writerow(cells)
                 line += 1 + sum(c.count("\n") for c in cells)
     elif parsed.format == "jsonl":
         with path.open("w", encoding="utf-8", errors="surrogateescape") as fh:

@@ -219,3 +219,16 @@ def test_fuzzed_json_lines_never_crash_the_reader_and_every_problem_names_its_li
         _check_every_problem_is_per_row(path, data)
 
     run()
+
+
+def test_rows_the_csv_module_refuses_are_written_to_the_rejects_file_as_they_were(tmp_path):
+    from medchain.claims.submission import write_rejects
+
+    path = tmp_path / "claims.csv"
+    bad_line = 'c-2,"oops"x,' + row()[4:]
+    path.write_bytes(f"{HEADER}\n{row()}\n{bad_line}\n{row(ref='c-4', date='2026-03-02')}\n".encode())
+    parsed = read(path)
+    assert parsed.invalid_rows == [3] and "not CSV" in parsed.problems[0].message
+    rejects = tmp_path / "rejects.csv"
+    assert write_rejects(parsed, rejects) == 1
+    assert rejects.read_text().splitlines() == [HEADER, bad_line]
