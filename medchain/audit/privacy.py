@@ -30,7 +30,8 @@ spaces as underscores or dropped, digits only for numbers):
 * the text encodings a careless integrator would use besides UTF-8: ``utf-16le`` and ``utf-16be``
   (Windows and Java strings) and ``base64`` (standard and URL-safe, padded or not), each of its bytes
   anywhere;
-* combinations of identifiers of different kinds (a name with a date of birth, a name with an SSN):
+* combinations of a name (kinds ``name``, ``patient_name``…) with an attribute of the person
+  (``birth_date``, ``ssn``, ``medical_record_number``…):
   keccak256 and sha256 of ``a|b`` (also ``a,b``, ``a:b``, ``a;b``, ``a b``, ``ab`` and the other
   order), the "pseudonymous patient key" a client might derive from them.
 
@@ -57,6 +58,9 @@ from .suite import Suite
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _SEPARATORS = ("|", ",", ":", ";", " ", "")
+#: Kinds combined into "pseudonymous keys": a person's name with one of their attributes.
+NAME_KINDS = {"name", "patient", "patient_name", "full_name"}
+ATTRIBUTE_KINDS = {"birth_date", "dob", "date_of_birth", "ssn", "medical_record_number", "mrn", "phone", "email"}
 
 
 class PiiError(ValueError):
@@ -210,7 +214,7 @@ def combination_needles(identifiers: list[Identifier]) -> list[Needle]:
     """keccak256 / sha256 of two identifiers of different kinds joined as a client would join them."""
     out: list[Needle] = []
     for a, b in itertools.permutations(identifiers, 2):
-        if a.kind == b.kind:
+        if not ((a.kind in NAME_KINDS and b.kind in ATTRIBUTE_KINDS) or (b.kind in NAME_KINDS and a.kind in ATTRIBUTE_KINDS)):
             continue
         both = Identifier(f"{a.kind}+{b.kind}", f"{a.value}|{b.value}")
         firsts = list(dict.fromkeys([a.value, a.value.lower(), a.value.upper()]))
@@ -236,15 +240,20 @@ def _find(needle: Needle, hay: str, word_base: int) -> int | None:
 
 
 class Scanner:
-    """Finds every needle in a hex string. Needles are grouped by their first 8 hex digits so that a
-    haystack is walked once per distinct prefix found, not once per needle (thousands of them)."""
+    """Finds every needle in a hex string. The 32-byte needles (hashes, words: most of them) are looked
+    up in a dict at every byte offset of the haystack, whatever their number; the others are grouped
+    by their first 8 hex digits so that a haystack is walked once per distinct prefix."""
 
     def __init__(self, identifiers: Iterable[Identifier]):
         identifiers = list(identifiers)
         self.needles = [n for ident in identifiers for n in needles(ident)] + combination_needles(identifiers)
+        self._words: dict[str, list[Needle]] = {}
         self._by_prefix: dict[str, list[Needle]] = {}
         for needle in self.needles:
-            self._by_prefix.setdefault(needle.pattern[:8], []).append(needle)
+            if len(needle.pattern) == 64:
+                self._words.setdefault(needle.pattern, []).append(needle)
+            else:
+                self._by_prefix.setdefault(needle.pattern[:8], []).append(needle)
 
     def digest(self) -> str:
         """What this scanner looks for, as one value (an incremental scan resumes only for the same)."""
@@ -252,6 +261,15 @@ class Scanner:
 
     def search(self, hay: str, word_base: int = 0) -> Iterator[tuple[Needle, int]]:
         hay = hay.lower()
+        found: set[int] = set()
+        words = self._words
+        for i in range(0, len(hay) - 63, 2):
+            group = words.get(hay[i:i + 64])
+            if group:
+                for needle in group:
+                    if id(needle) not in found and (not needle.word or (i - word_base) % 64 == 0):
+                        found.add(id(needle))
+                        yield needle, i
         for prefix, group in self._by_prefix.items():
             if prefix not in hay:
                 continue
