@@ -202,7 +202,7 @@ def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, provider:
     policy = keccak(text="demo policy RX-B-003")
     claims.registerPolicy(policy, patient.address, 2_000 * usd, 0, 1_000, now - 30 * 86400, now + 335 * 86400,
                           sender=insurer)
-    key = load_codes_key(workdir / "pharmacy-codes-key.hex")
+    key = load_codes_key(workdir / "pharmacy-codes-key.hex", create=True)  # the demo chain: a throw-away key
     claim = pharmacy_claim_from_scan(trail.dispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
                                      amount=45 * usd, codes_key=key)
     receipt = claims.submitPharmacyClaim(claim.as_input(), sender=pharmacy)
@@ -263,7 +263,7 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
     claim_file.write_text("\n".join(lines) + "\n")
     submitted = submit_file(
         claim_file, w3=provider.web3, contract=claims.address, signer=ApeSigner(insurer, provider.network.ecosystem),
-        journal_path=folder / "journal.sqlite", codes_key=load_codes_key(folder / "codes-key.hex"), decimals=6,
+        journal_path=folder / "journal.sqlite", codes_key=load_codes_key(folder / "codes-key.hex", create=True), decimals=6,
         skip_invalid=True, responses_dir=folder / "responses",
     )
     report.gas[f"submitClaims ({submitted.result.sent} claims, batch)"] = submitted.result.gas_used

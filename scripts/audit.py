@@ -21,7 +21,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from medchain.audit import AbiError, Indexer, Rpc, RpcError, Store, StoreError, Suite, SyncError
-from medchain.audit.checks import render_findings, run_checks
+from medchain.audit.checks import render_findings, rule_coverage, run_checks
 from medchain.audit.privacy import PiiError, load_pii, render_hits, scan
 from medchain.audit.records import BAD, render_checks, verify_records
 from medchain.audit.report import write_report
@@ -46,9 +46,10 @@ def _rpc(provider, url: str | None) -> Rpc:
     return Rpc(url or getattr(provider, "http_uri", None) or provider.uri)
 
 
-def _open(deployment: Path, db: str | None) -> tuple[Suite, Store]:
+def _open(deployment: Path, db: str | None, mode: str = "create") -> tuple[Suite, Store]:
+    """The suite and its index; ``mode`` ``ro``/``rw`` never create a database (only sync does)."""
     suite = Suite.load(deployment)
-    return suite, Store(_db(db, deployment))
+    return suite, Store(_db(db, deployment), mode=mode)
 
 
 deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path),
@@ -112,7 +113,7 @@ def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, u
         raise click.UsageError("name exactly one subject: --patient, --provider, --claim, --batch or --record")
     (kind, value), = given.items()
     deployment = _deployment(deployment)
-    suite, store = _open(deployment, db)
+    suite, store = _open(deployment, db, "ro")
     with store:
         if not store.count():
             raise click.ClickException(f"{store.url} is empty: run `ape run audit sync` first")
@@ -127,12 +128,15 @@ def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, u
 @rpc_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(provider, deployment, db, rpc_url, fmt):
-    """Consistency rules across contracts; exits 1 when a rule is violated."""
+    """Consistency rules across contracts; exits 1 when a rule is violated, 2 when the index holds no data."""
     deployment = _deployment(deployment, provider)
-    suite, store = _open(deployment, db)
+    suite, store = _open(deployment, db, "rw")
     with store:
-        findings = run_checks(store, _rpc(provider, rpc_url), suite)
-    click.echo(render_findings(findings, fmt), nl=False)
+        coverage, covered = store.coverage(), rule_coverage(store)
+        findings = [] if coverage.empty else run_checks(store, _rpc(provider, rpc_url), suite)
+    click.echo(render_findings(findings, fmt, coverage, covered), nl=False)
+    if coverage.empty:
+        sys.exit(2)
     if any(f.severity == "violation" for f in findings):
         sys.exit(1)
 
@@ -146,8 +150,11 @@ def check(provider, deployment, db, rpc_url, fmt):
 def report(provider, deployment, db, rpc_url, out, decimals):
     """Write a self-contained HTML report with charts, findings and the deployment's identity."""
     deployment = _deployment(deployment, provider)
-    suite, store = _open(deployment, db)
+    suite, store = _open(deployment, db, "rw")
     with store:
+        if store.coverage().empty:
+            raise click.ClickException(f"{store.url} covers {store.coverage().describe()}: run `ape run audit sync` "
+                                       "first; no report was written")
         findings = run_checks(store, _rpc(provider, rpc_url), suite)
         path = write_report(out, store, suite, findings, decimals=decimals)
     click.echo(f"report written to {path.resolve()} ({len(findings)} findings)")
@@ -155,14 +162,34 @@ def report(provider, deployment, db, rpc_url, out, decimals):
 
 @cli.command("privacy-scan", cls=ConnectedProviderCommand)
 @deployment_option
+@db_option
 @rpc_option
 @click.option("--pii", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="Identifiers to look for: JSON {\"name\": [...], \"ssn\": [...]} or `kind: value` lines.")
-def privacy_scan(provider, deployment, rpc_url, pii):
-    """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit."""
-    suite = Suite.load(_deployment(deployment, provider))
+@click.option("--full", is_flag=True, help="Read every block again (default: only blocks after the last scan of "
+                                           "the same identifiers, recorded in the index).")
+def privacy_scan(provider, deployment, db, rpc_url, pii, full):
+    """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit.
+
+    With an index (``audit sync``), the scan is incremental: it records there how far it read."""
+    deployment = _deployment(deployment, provider)
+    suite = Suite.load(deployment)
     identifiers = load_pii(pii)
-    hits, stats = scan(_rpc(provider, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True))
+    store = None
+    if not full:
+        try:
+            store = Store(_db(db, deployment), mode="rw")
+        except StoreError:
+            if db:
+                raise
+            click.echo("no audit index: reading every block (run `ape run audit sync` to scan incrementally)",
+                       err=True)
+    try:
+        hits, stats = scan(_rpc(provider, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True),
+                           store=store)
+    finally:
+        if store is not None:
+            store.close()
     click.echo(render_hits(hits, stats, identifiers), nl=False)
     if hits:
         sys.exit(1)
@@ -173,14 +200,16 @@ def privacy_scan(provider, deployment, rpc_url, pii):
 @click.option("--receipts", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
 @click.option("--salts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The provider's salt store (not needed for receipts that carry their salt).")
+@click.option("--all", "list_all", is_flag=True,
+              help="List every receipt without a record file (by default: a count and the first few).")
 @deployment_option
 @db_option
-def verify_records_cmd(records, receipts, salts, deployment, db):
+def verify_records_cmd(records, receipts, salts, deployment, db, list_all):
     """Re-hash local records and check each against its anchor or batch proof in the index."""
     deployment = _deployment(deployment)
-    suite, store = _open(deployment, db)
+    suite, store = _open(deployment, db, "ro")
     with store:
         checks = verify_records(store, suite, records, receipts, salts)
-    click.echo(render_checks(checks), nl=False)
+    click.echo(render_checks(checks, list_all=list_all), nl=False)
     if any(c.status in BAD for c in checks):
         sys.exit(1)

@@ -3,6 +3,7 @@
     ape run claims policy --account insurer --patient 0xPatient --limit 5000 --deductible 500 --coinsurance 20% \\
         --from 2026-01-01 --until 2027-01-01
     ape run claims fund --account insurer --amount 20000          (--take-back 500: unreserved funds back)
+    ape run claims keygen --account insurer          (once per insurer and deployment: the codes key)
     ape run claims status 0xCLAIM... | --journal claims.csv.journal.sqlite | --pool 0xInsurer
     ape run claims deny 0xCLAIM --reason 50 --account insurer
     ape run claims dispute 0xCLAIM --evidence receipts/note.json --account hospital
@@ -35,12 +36,15 @@ from medchain.claims.client import (
     parse_date,
     reason_text,
 )
+from medchain.claims.bulk import STATUS
 from medchain.claims.inputs import ClaimInputError, format_units
+from medchain.claims.keys import KEY_FILE, CodesKeyError, fingerprint, generate_codes_key, insurer_dir
 from medchain.claims.submission import load_codes_key
 from medchain.deployment import ManifestError, load_contract
 from medchain.records.receipts import Receipt, ReceiptError
 
 SETTLE_CHUNK = 200
+STATUS_PAGE = 1_000  # claim ids per claimStatuses call
 
 manifest_option = click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
                                help="Default: deployments/<network>.json")
@@ -74,21 +78,43 @@ def _checked(fn):
         raise click.UsageError(str(err)) from err
 
 
-def _journal_claims(path: Path, states: tuple[str, ...] = ("accepted",)) -> list[bytes]:
-    """Claim ids of a submit_claims journal (read-only)."""
+def _journal_rows(path: Path, states: tuple[str, ...] = ("accepted",)) -> list[tuple[bytes, str, str, int | None]]:
+    """``(claim id, claim_ref, outcome, reason)`` of a submit_claims journal's claims (read-only)."""
     if not path.is_file():
         raise click.UsageError(f"--journal: no such file {path}")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     marks = ",".join("?" * len(states))
-    ids = [bytes.fromhex(r[0][2:]) for r in db.execute(
-        f"SELECT claim_id FROM claims WHERE state IN ({marks}) ORDER BY rowid", states)]
+    rows = [(bytes.fromhex(r[0][2:]), r[1], r[2], r[3]) for r in db.execute(
+        f"SELECT claim_id, ref, outcome, reason FROM claims WHERE state IN ({marks}) ORDER BY rowid", states)]
     db.close()
-    return ids
+    return rows
+
+
+def _journal_claims(path: Path, states: tuple[str, ...] = ("accepted",)) -> list[bytes]:
+    """Claim ids of a submit_claims journal (read-only)."""
+    return [row[0] for row in _journal_rows(path, states)]
 
 
 @click.group()
 def cli():
     """Policies, pools, claim status, denial and appeal, settlement and withdrawal."""
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the key. Default: the insurer's place for this deployment (see the README).")
+@manifest_option
+def keygen(provider, account, out, manifest):
+    """Create the insurer's codes key, once (it is never created by a submission)."""
+    ctx = _Ctx(provider, manifest)
+    path = out or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE
+    try:
+        key = generate_codes_key(path)
+    except CodesKeyError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"codes key created at {path} (fingerprint {fingerprint(key)}); back it up: claims hashed under "
+               "another key get other ids")
 
 
 @cli.command(cls=ConnectedProviderCommand)
@@ -155,14 +181,30 @@ def status(provider, claim_ids, journal, pool, manifest):
     """Show claims (and an insurer's pool)."""
     ctx = _Ctx(provider, manifest)
     ids = [_checked(lambda c=c: parse_bytes32("CLAIM_ID", c)) for c in claim_ids]
-    if journal:
-        ids += _journal_claims(journal)
-    if not ids and not pool:
+    if not ids and not journal and not pool:
         raise click.UsageError("give claim ids, --journal or --pool")
     review, appeal = ctx.claims.reviewWindow(), ctx.claims.appealWindow()
     for cid in ids:
         state = ClaimState.from_view("0x" + cid.hex(), ctx.claims.claimOf(cid))
         click.echo(state.describe(ctx.decimals, ctx.symbol, review, appeal))
+    if journal:
+        # One claimStatuses view call per page of claims (not one claimOf per claim).
+        rows = _journal_rows(journal, ("accepted", "rejected"))
+        counts: dict[str, int] = {}
+        for start in range(0, len(rows), STATUS_PAGE):
+            page = rows[start:start + STATUS_PAGE]
+            on_chain = [STATUS[int(c)] for c in ctx.claims.claimStatuses([r[0] for r in page])]
+            for (cid, ref, outcome, reason), status in zip(page, on_chain):
+                if status == "None" and outcome in ("Rejected", "Duplicate"):
+                    why = "a duplicate of an earlier submission" if outcome == "Duplicate" else "rejected at submission"
+                    line = f"0x{cid.hex()}: {outcome} ({ref}): {why}, reason {reason_text(reason or 0)}"
+                    status = outcome
+                else:
+                    line = f"0x{cid.hex()}: {status} ({ref})"
+                counts[status] = counts.get(status, 0) + 1
+                click.echo(line)
+        click.echo(f"{len(rows)} claim(s) in {journal} by status ("
+                   + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
     if pool:
         available, reserved = ctx.claims.poolOf(pool)
         click.echo(f"pool of {pool}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")
@@ -238,9 +280,13 @@ def settle(provider, account, claim_ids, journal, yes, manifest):
     if not ids:
         raise click.UsageError("give claim ids or --journal")
     settled = 0
-    for start in range(0, len(ids), SETTLE_CHUNK):
-        receipt = ctx.claims.settle(ids[start:start + SETTLE_CHUNK], sender=account)
-        settled += len(receipt.events.filter(ctx.claims.ClaimSettled))
+    with click.progressbar(length=len(ids), label="settling", file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        for start in range(0, len(ids), SETTLE_CHUNK):
+            chunk = ids[start:start + SETTLE_CHUNK]
+            receipt = ctx.claims.settle(chunk, sender=account)
+            settled += len(receipt.events.filter(ctx.claims.ClaimSettled))
+            bar.update(len(chunk))
     click.echo(f"{settled} of {len(ids)} claim(s) settled (the others are not due, or were settled before)")
 
 
@@ -264,8 +310,9 @@ def withdraw(provider, account, yes, manifest):
 @click.argument("scan")
 @click.option("--policy", "policy_id", required=True, help="The patient's policy id (0x + 64 hex digits).")
 @click.option("--amount", required=True, help="The billed amount in tokens (12.50).")
-@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path), default=Path("codes-key.hex"),
-              show_default=True, help="32-byte key (hex) for the line item's hash; created on first use.")
+@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path),
+              help="32-byte key (hex) for the line item's hash. Default: the submitting account's key for this "
+                   "deployment (`ape run claims keygen`); never created here.")
 @click.option("--pharmacy", help="The pharmacy, when its insurer submits on its behalf (default: the account).")
 @yes_option
 @manifest_option
@@ -274,7 +321,7 @@ def pharmacy(provider, account, scan, policy_id, amount, codes_key, pharmacy, ye
     _unattended(account, yes)
     ctx = _Ctx(provider, manifest)
     try:
-        key = load_codes_key(codes_key)
+        key = load_codes_key(codes_key or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE)
     except ClaimInputError as err:
         raise click.UsageError(f"--codes-key: {err.problems[0]}") from err
     claim = _checked(lambda: pharmacy_claim_from_scan(

@@ -23,6 +23,7 @@ from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
 from medchain.claims.client import reason_text
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.journal import JournalError
+from medchain.claims.keys import KEY_FILE, insurer_dir
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract
@@ -53,14 +54,15 @@ def _progress(p: Progress) -> None:
               help="Claims: .csv, .jsonl or a FHIR R4 Bundle (.json).")
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="FHIR only: pseudonym mapping file (reference -> address or policy id).")
-@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path), default=Path("codes-key.hex"),
-              show_default=True, help="The insurer's secret for the codes hash (created on first use).")
+@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path),
+              help="The insurer's secret for the codes hash. Default: the insurer's key for this deployment, "
+                   "created once by `ape run claims keygen` (never by this command).")
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
               help="Default: <file>.journal.sqlite next to the file.")
 @click.option("--responses", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the FHIR ClaimResponses. Default: <file>.responses/")
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
 @click.option("--batch-size", type=click.IntRange(1, 200), default=50, show_default=True)
 @click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
@@ -68,9 +70,11 @@ def _progress(p: Progress) -> None:
 @click.option("--patience", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds to wait for a node that does not answer, fails or does not mine, before stopping.")
 @click.option("--yes", "-y", is_flag=True, help="Sign without asking (keyfile accounts: APE_ACCOUNTS_<alias>_PASSPHRASE).")
+@click.option("--currency", default="USD", show_default=True,
+              help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path))
 def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_invalid, rejects, batch_size, window,
-        retry_rejected, dry_run, patience, yes, manifest):
+        retry_rejected, dry_run, patience, currency, yes, manifest):
     if yes and hasattr(account, "set_autosign"):
         account.set_autosign(True)
     try:
@@ -79,10 +83,13 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
         decimals, symbol = token.decimals(), token.symbol()
         # Our own HTTP connection: requests time out after --patience (ape's wait 30 minutes).
         w3 = http_web3(provider.http_uri, timeout=patience) if provider.http_uri else provider.web3
+        folder = insurer_dir(provider.chain_id, contract.address, account.address)
+        key = load_codes_key(codes_key or folder / KEY_FILE)
         report = submit_file(
             file_, w3=w3, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
             journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
-            codes_key=load_codes_key(codes_key), decimals=decimals, mapping=load_mapping(mapping),
+            codes_key=key, decimals=decimals, mapping=load_mapping(mapping), currency=currency,
+            insurer_folder=folder,
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
             window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,
@@ -100,20 +107,31 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
                                    f"({describe(err)}); nothing was sent: start it (or wait for it) and rerun the "
                                    "same command") from None
     if report.rejects_file:
-        click.echo(f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file}")
+        click.echo(f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file} (as read: "
+                   f"correct them there and submit that file; what is wrong with each is in "
+                   f"{report.rejects_file}.errors.csv)")
     if dry_run:
         click.echo(f"{report.summary['valid']} valid claim(s); nothing sent (--dry-run)")
         return
     result = report.result
     s = report.summary
     click.echo(f"{len(report.parsed.rows)} claim(s) in {file_}: sent {result.sent} in {result.transactions} "
-               f"transaction(s), recovered {result.recovered}, already done {result.already_done}"
+               f"transaction(s), recovered {result.recovered}, already done {result.already_done}, duplicates of "
+               f"earlier submissions {len(result.duplicates)}"
                + (f" ({result.claims_per_second:,.0f} claims/s)" if result.sent else ""))
     for note in result.notes:
         click.echo(f"  note: {note}")
     click.echo("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())))
     if s["reasons"]:
         click.echo("reason codes: " + ", ".join(f"{reason_text(k)} x{v}" for k, v in s["reasons"].items()))
+    if s["refused"]:
+        click.echo(f"{len(s['refused'])} claim(s) not accepted (nothing stored on chain for them):")
+        for r in s["refused"][:200]:
+            why = (f"duplicate of {result.duplicates[r['claim_id']]}" if r["claim_id"] in result.duplicates
+                   else f"rejected: {r['reason_text']}")
+            click.echo(f"  row {r['row']} {r['claim_ref']}: {why}")
+        if len(s["refused"]) > 200:
+            click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in the FHIR ClaimResponses)")
     click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
                f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
     click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")

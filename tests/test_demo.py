@@ -52,7 +52,7 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
     assert outcomes["B surgery"] == "partial (119 benefit maximum)"
     assert {row[0]: row[4] for row in report.claims}["B surgery"] == "4,440", "5,000 limit minus the 560 paid"
     assert len(list((tmp_path / "work" / "insurer" / "responses").glob("*.json"))) == 3, "one ClaimResponse per claim sent"
-    assert "duplicate claim" in (tmp_path / "work" / "insurer" / "claims.csv.rejects.csv").read_text()
+    assert "duplicate claim" in (tmp_path / "work" / "insurer" / "claims.csv.rejects.csv.errors.csv").read_text()
     token = project.TestStableToken.at(_address(report, "TestStableToken"))
     assert token.balanceOf(accounts[1]) == 5_000 * 10**6, "the hospital was paid the whole annual limit"
 

@@ -52,6 +52,26 @@ RULES = {
 }
 
 
+#: What each rule examines (its subjects): a verdict says how many of these it covered.
+RULE_SUBJECTS = {
+    "paid-claim-consent-evidence": ("ClaimSettlement", ("ClaimSettled",), "paid claim(s)"),
+    "dispensed-under-hold": ("DrugProvenance", ("Dispensed",), "dispense(s)"),
+    "break-glass": ("ConsentRegistry", ("EmergencyAccessed",), "emergency access(es)"),
+    "duplicate-claims": ("ClaimSettlement", ("ClaimRejected",), "rejected claim(s)"),
+    "suspended-with-open-claims": ("ConsortiumRegistry", ("MemberSuspended",), "suspension(s)"),
+}
+
+
+def rule_coverage(store: Store) -> dict[str, str]:
+    """rule -> what it examined, e.g. ``12 paid claim(s)`` (from the index, before the rules run)."""
+    out = {}
+    for rule, (_contract, names, what) in RULE_SUBJECTS.items():
+        marks = ",".join("?" * len(names))
+        n = store.conn.execute(f"SELECT COUNT(*) FROM events WHERE event IN ({marks})", names).fetchone()[0]
+        out[rule] = f"{n:,} {what}"
+    return out
+
+
 @dataclass
 class Finding:
     rule: str
@@ -340,15 +360,31 @@ def run_checks(store: Store, rpc: Rpc | None, suite: Suite, *,
     return findings
 
 
-def render_findings(findings: Iterable[Finding], fmt: str = "text") -> str:
+def render_findings(findings: Iterable[Finding], fmt: str = "text", coverage: Any = None,
+                    covered: dict[str, str] | None = None) -> str:
+    """The verdicts. With ``coverage`` (:meth:`Store.coverage`) and ``covered`` (:func:`rule_coverage`)
+    every verdict says what it examined; an index that was never synced (or holds no event) gives no
+    verdict at all: ``NO DATA``."""
     findings = list(findings)
+    covered = covered or {}
     if fmt == "json":
-        return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
-    lines = []
+        doc: dict[str, Any] = {"findings": [f.to_json() for f in findings]}
+        if coverage is not None:
+            doc["covered"] = {"events": coverage.events, "first_block": coverage.first_block,
+                              "synced_to": coverage.synced_to, "contracts": coverage.synced_contracts}
+            doc["verdict"] = ("no-data" if coverage.empty else
+                              "violations" if any(f.severity == "violation" for f in findings) else "ok")
+            doc["rules"] = {rule: covered.get(rule) for rule in RULES}
+        return json.dumps(doc, indent=2) + "\n"
+    if coverage is not None and coverage.empty:
+        return (f"NO DATA: the index covers {coverage.describe()}, so no rule was checked. Run `ape run audit "
+                "sync` first; a check over no data is not a pass.\n")
+    lines = [f"covered: {coverage.describe()}"] if coverage is not None else []
     for rule, description in RULES.items():
         mine = [f for f in findings if f.rule == rule]
         mark = "ok" if not mine else f"{len(mine)} finding(s)"
-        lines.append(f"[{mark}] {rule}: {description}")
+        scope = f" ({covered[rule]} examined)" if rule in covered else ""
+        lines.append(f"[{mark}] {rule}: {description}{scope}")
         for f in mine:
             lines.append(f"  {f.severity.upper()}: {f.message}")
             for e in f.events:
@@ -358,4 +394,4 @@ def render_findings(findings: Iterable[Finding], fmt: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Finding", "RULES", "run_checks", "render_findings"]
+__all__ = ["Finding", "RULES", "RULE_SUBJECTS", "render_findings", "rule_coverage", "run_checks"]

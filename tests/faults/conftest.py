@@ -150,6 +150,7 @@ class Scene:
 def scene(consortium, tmp_path):
     state = tmp_path / "state.json"
     shutil.copy(consortium.state, state)
+    (tmp_path / "codes-key.hex").write_text("0x" + CODES_KEY.hex() + "\n")  # the insurer's key (never created by a run)
     node = Node()
     yield Scene(node=node, op=Operator(node=node, data_folder=consortium.data_folder, keys=consortium.keys),
                 state=state, folder=tmp_path, consortium=consortium)

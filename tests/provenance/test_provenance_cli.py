@@ -88,6 +88,7 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     assert again.returncode == 1 and "ALREADY_DISPENSED" in again.stdout
 
     # The pharmacy bills the patient's insurer for the pack it dispensed: once, and only that pack.
+    (tmp_path / "codes.hex").write_text("0x" + "0c" * 32 + "\n")  # the pharmacy's codes key (never created by a claim)
     claim = ("claims pharmacy", pack, "--policy", POLICY, "--amount", "12.50", "--codes-key",
              str(tmp_path / "codes.hex"), "--account", "pharmacy", "--yes", *m)
     out = _ok(op.run(*claim))
