@@ -104,6 +104,14 @@ interface IRecordAnchor {
         view
         returns (address provider, uint64 anchoredAt);
 
+    /// @notice When `provider` anchored `recordHash`: alone (`root` == 0) or as a leaf of its batch `root`
+    /// (OZ StandardMerkleTree proof), and whether that provider has since retracted it. (0, false) when it
+    /// did not.
+    function anchorOf(address provider, bytes32 recordHash, bytes32 root, bytes32[] calldata proof)
+        external
+        view
+        returns (uint64 anchoredAt, bool retracted);
+
     /// @notice The anchored batch `root`: provider, time and stated record count (all zero if unknown).
     function batchOf(bytes32 root) external view returns (address provider, uint64 anchoredAt, uint32 count);
 

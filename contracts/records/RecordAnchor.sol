@@ -115,6 +115,21 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
     }
 
     /// @inheritdoc IRecordAnchor
+    function anchorOf(address provider, bytes32 recordHash, bytes32 root, bytes32[] calldata proof)
+        external
+        view
+        returns (uint64 anchoredAt, bool retracted)
+    {
+        Anchor memory a = _anchors[recordHash];
+        if (root == bytes32(0)) return a.provider == provider ? (a.anchoredAt, a.retracted) : (uint64(0), false);
+        Batch memory batch = _batches[root];
+        if (provider == address(0) || batch.provider != provider || !MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) {
+            return (0, false);
+        }
+        return (batch.anchoredAt, a.provider == provider && a.retracted);
+    }
+
+    /// @inheritdoc IRecordAnchor
     function batchOf(bytes32 root) external view returns (address provider, uint64 anchoredAt, uint32 count) {
         Batch memory batch = _batches[root];
         return (batch.provider, batch.anchoredAt, batch.count);

@@ -154,7 +154,7 @@ contract ClaimsHandler is Test {
         if (provider == pharmacy) return; // only PROVIDER members anchor evidence, which a dispute needs
         bytes32 evidence = _anchor(provider);
         vm.prank(provider);
-        try claims.dispute(id, evidence) {} catch {}
+        try claims.dispute(id, evidence, bytes32(0), new bytes32[](0)) {} catch {}
     }
 
     function resolve(uint256 pick, uint128 amount) external {
@@ -209,7 +209,8 @@ contract ClaimsHandler is Test {
         );
         vm.prank(byInsurer ? _insurers[policySeed % 2] : pharmacy);
         try claims.submitPharmacyClaim(c) returns (bytes32 id) {
-            assertEq(id, provenance.unitIdOf(u.batchId, u.serialHash), "a pharmacy claim's id is its unit's");
+            (, uint64 at,) = provenance.unitDispense(provenance.unitIdOf(u.batchId, u.serialHash));
+            assertEq(id, claims.pharmacyClaimIdOf(u.batchId, u.serialHash, at), "a pharmacy claim's id is its dispense's");
             _track(id);
         } catch {}
         _absorbSettlements();
@@ -314,7 +315,7 @@ contract ClaimSettlementInvariants is Fixture {
         vm.prank(insurerB);
         token.approve(address(claims), type(uint256).max);
 
-        registerSupplyChain();
+        registerSupplyChainWithCare();
         handler = new ClaimsHandler(
             claims, anchors, token, start, [insurer, insurerB], [POLICY, POLICY_B], [hospital, clinic]
         );

@@ -20,7 +20,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
 
     function setUp() public {
         deployClaimsWorld(100_000e6);
-        registerSupplyChain();
+        registerSupplyChainWithCare();
         vm.prank(insurer);
         claims.registerPolicy(PLAIN, patient, LIMIT, 0, 0, start, start + 2 * 365 days);
         for (uint256 i; i < 4; ++i) {
@@ -46,8 +46,10 @@ contract ClaimSettlementPharmacyTest is Fixture {
         c = IClaimSettlement.PharmacyClaimInput(PLAIN, pharmacy, AMOUNT, bytes32("rx codes"), batchId, serials[i]);
     }
 
+    /// @dev The id of unit `i`'s current dispense.
     function idOf(uint256 i) internal view returns (bytes32) {
-        return claims.pharmacyClaimIdOf(batchId, serials[i]);
+        (, uint64 at,) = provenance.unitDispense(provenance.unitIdOf(batchId, serials[i]));
+        return claims.pharmacyClaimIdOf(batchId, serials[i], at);
     }
 
     /// @dev Submits `c` in a batch of one as `sender`; the reason it was refused with (0: accepted).
@@ -73,8 +75,8 @@ contract ClaimSettlementPharmacyTest is Fixture {
         uint64 at = dispense(0);
         vm.warp(block.timestamp + 1 days);
         bytes32 id = idOf(0);
-        assertEq(id, provenance.unitIdOf(batchId, serials[0]), "claim id = unit id");
-        assertEq(id, keccak256(abi.encode(batchId, serials[0])), "unit id formula");
+        assertEq(id, keccak256(abi.encode(provenance.unitIdOf(batchId, serials[0]), at)), "claim id = dispense id");
+        assertEq(provenance.unitIdOf(batchId, serials[0]), keccak256(abi.encode(batchId, serials[0])), "unit id");
         vm.expectEmit(true, true, true, true, address(claims));
         emit IClaimSettlement.ClaimSubmitted(id, PLAIN, pharmacy, insurer, AMOUNT, at);
         vm.expectEmit(true, true, true, true, address(claims));
@@ -105,6 +107,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
         dispense(0);
         IClaimSettlement.PharmacyClaimInput memory c = input(0);
         assertEq(reasonOf(c, stranger), 1001, "not a submitter");
+        assertEq(reasonOf(c, insurer), 1001, "not even the policy's insurer");
         c.policyId = bytes32("NO-SUCH-POLICY");
         assertEq(reasonOf(c, stranger), 1001, "not a submitter, unknown policy");
         assertEq(reasonOf(c, pharmacy), 31, "not insured");
@@ -116,7 +119,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
         assertEq(reasonOf(input(1), pharmacy), 1003, "never dispensed");
         c = input(0);
         c.pharmacy = pharmacy2;
-        assertEq(reasonOf(c, insurer), 1003, "dispensed by another pharmacy");
+        assertEq(reasonOf(c, pharmacy2), 1003, "dispensed by another pharmacy");
 
         vm.startPrank(insurer);
         claims.registerPolicy("LATE", patient, LIMIT, 0, 0, uint64(block.timestamp + 1), start + 365 days);
@@ -146,6 +149,19 @@ contract ClaimSettlementPharmacyTest is Fixture {
         vm.prank(patient);
         consent.grant(patient, insurer, HPAYMT, BILLING, start + 3 * 365 days);
 
+        vm.prank(patient);
+        consent.revoke(patient, pharmacy);
+        assertEq(reasonOf(input(0), pharmacy), 1006, "no care relationship with the pharmacy");
+        grantCare(patient, pharmacy, CARE_ENCOUNTERS);
+        assertEq(reasonOf(input(0), pharmacy), 1006, "TREAT on another category is not a dispensing relationship");
+        grantCare(patient, pharmacy, CARE_MEDICATIONS);
+
+        vm.prank(gov);
+        registry.suspendMember(insurer, "AUDIT");
+        assertEq(reasonOf(input(0), pharmacy), 1007, "suspended insurer");
+        vm.prank(gov);
+        registry.reinstateMember(insurer);
+
         vm.warp(block.timestamp + FILING + 1);
         assertEq(reasonOf(input(0), pharmacy), 29, "timely filing");
     }
@@ -153,7 +169,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
     function test_submitPharmacyClaims_recalledBatchAndDuplicates() public {
         dispense(0);
         dispense(1);
-        assertEq(reasonOf(input(0), insurer), 0, "accepted from the insurer");
+        assertEq(reasonOf(input(0), pharmacy), 0, "accepted from the pharmacy");
         assertEq(reasonOf(input(0), pharmacy), 18, "duplicate");
         IClaimSettlement.PharmacyClaimInput memory c = input(0);
         c.policyId = POLICY;
