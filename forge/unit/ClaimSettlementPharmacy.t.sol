@@ -4,6 +4,7 @@ pragma solidity 0.8.34;
 import {Fixture} from "../base/Fixture.sol";
 import {Vm} from "../base/Vm.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 
 /// @notice ClaimSettlement's pharmacy claims: every check by reason code, the link to the dispensed
 /// unit, settlement that waits for the dispense to be final and voids a reverted one, every event.
@@ -238,5 +239,96 @@ contract ClaimSettlementPharmacyTest is Fixture {
         (uint256 met, uint256 paid) = claims.usageOf(POLICY, 0);
         assertEq(met + paid, 0, "deductible and limit given back");
         assertEq(claims.claimOf(id).deductibleApplied, 0, "deductible record cleared");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Ownership of a dispense's claim
+
+    function test_onlyDispensingPharmacySubmitsItsClaim_insurerSquatRefused() public {
+        address rogue = address(0xB0B);
+        address throwaway = address(0xDEAD);
+        vm.prank(gov);
+        registry.registerMember(rogue, MemberRoles.INSURER, keccak256("rogue licence"));
+        vm.prank(rogue);
+        claims.registerPolicy("THROWAWAY", throwaway, LIMIT, 0, 0, start, start + 365 days);
+        vm.startPrank(throwaway);
+        consent.grant(throwaway, rogue, HPAYMT, BILLING, start + 3 * 365 days);
+        consent.grant(throwaway, pharmacy, CARE_TREAT, CARE_MEDICATIONS, start + 3 * 365 days);
+        vm.stopPrank();
+        dispense(0);
+
+        IClaimSettlement.PharmacyClaimInput memory squat = input(0);
+        squat.policyId = "THROWAWAY";
+        assertEq(reasonOf(squat, rogue), 1001, "an insurer never submits a pharmacy's claim");
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNotSubmitter.selector, rogue, pharmacy));
+        vm.prank(rogue);
+        claims.submitPharmacyClaim(squat);
+        squat.pharmacy = rogue;
+        assertEq(reasonOf(squat, rogue), 1003, "nor in its own name: it did not dispense the unit");
+        assertEq(uint256(claims.claimOf(idOf(0)).status), 0, "nothing stored under the dispense's id");
+
+        vm.prank(pharmacy);
+        bytes32 id = claims.submitPharmacyClaim(input(0));
+        assertEq(id, idOf(0), "the real claim, to the patient's real insurer");
+        assertEq(claims.claimOf(id).policyId, PLAIN, "on the real policy");
+    }
+
+    function test_onlyDispensingPharmacySubmitsItsClaim_otherPharmacyRefused() public {
+        dispense(0);
+        IClaimSettlement.PharmacyClaimInput memory c = input(0);
+        c.pharmacy = pharmacy2;
+        assertEq(reasonOf(c, pharmacy2), 1003, "a unit it did not dispense");
+        assertEq(reasonOf(input(0), pharmacy2), 1001, "nor in the dispenser's name");
+        assertEq(reasonOf(input(0), pharmacy), 0, "the dispenser's claim is untouched");
+    }
+
+    function test_claimedDispenseIsPaid_notALaterUncoveredRedispense() public {
+        vm.prank(insurer);
+        claims.registerPolicy("SHORT", patient, LIMIT, 0, 0, start, uint64(block.timestamp + 1 days));
+        dispense(0);
+        IClaimSettlement.PharmacyClaimInput memory c = input(0);
+        c.policyId = "SHORT";
+        vm.prank(pharmacy);
+        bytes32 id = claims.submitPharmacyClaim(c);
+
+        vm.warp(block.timestamp + 2 days); // coverage over, the dispense still revertible
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[0]);
+        vm.warp(block.timestamp + 1);
+        dispense(0); // the same pack again, uncovered
+        bytes32 later = idOf(0);
+        assertTrue(later != id, "a new dispense is a new claim");
+        assertEq(reasonOf(c, pharmacy), 27, "the new dispense is not covered");
+
+        vm.warp(block.timestamp + REVERT_WINDOW);
+        vm.expectEmit(true, true, true, true, address(claims));
+        emit IClaimSettlement.ClaimVoided(id, pharmacy, 1003);
+        assertEq(claims.settle(one(id)), 0, "the claimed dispense was reverted: voided, not paid");
+        assertEq(claims.creditOf(pharmacy), 0, "no credit");
+    }
+
+    function test_voidedDispenseDoesNotBlockTheNextDispensesClaim() public {
+        dispense(1);
+        vm.prank(pharmacy);
+        bytes32 first = claims.submitPharmacyClaim(input(1));
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[1]);
+        vm.prank(pharmacy);
+        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1);
+        vm.prank(pharmacy2);
+        provenance.receiveShipment(shipment);
+        vm.warp(block.timestamp + 1);
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[1], proofs[1]);
+        assertEq(claims.settle(one(first)), 0, "first claim voided");
+
+        IClaimSettlement.PharmacyClaimInput memory c = input(1);
+        c.pharmacy = pharmacy2;
+        vm.prank(pharmacy2);
+        bytes32 second = claims.submitPharmacyClaim(c);
+        assertTrue(second != first, "the returned pack's new dispense has its own id");
+        vm.warp(block.timestamp + REVERT_WINDOW);
+        assertEq(claims.settle(one(second)), 1, "and is paid");
+        assertEq(claims.creditOf(pharmacy2), AMOUNT, "to the pharmacy that dispensed it");
     }
 }
