@@ -266,7 +266,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// passes (see {submitClaims}). Emits {ClaimSubmitted} and {ClaimAdjudicated} events.
     function submitClaim(ClaimInput calldata c) external returns (bytes32 claimId) {
         uint16 reason;
-        InsurerCheck memory cache;
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         (claimId, reason) = _submit(c, cache);
         if (reason != 0) {
             if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.provider);
@@ -285,7 +285,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// and not retracted (16).
     function submitClaims(ClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
         claimIds = new bytes32[](cs.length);
-        InsurerCheck memory cache;
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         for (uint256 i; i < cs.length; ++i) {
             uint16 reason;
             (claimIds[i], reason) = _submit(cs[i], cache);
@@ -299,7 +299,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// Emits {ClaimSubmitted}, {PharmacyClaimLinked} and {ClaimAdjudicated} events.
     function submitPharmacyClaim(PharmacyClaimInput calldata c) external returns (bytes32 claimId) {
         uint16 reason;
-        InsurerCheck memory cache;
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         (claimId, reason) = _submitPharmacy(c, cache);
         if (reason != 0) {
             if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.pharmacy);
@@ -320,7 +320,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// unit's current dispense is no longer the one claimed. A new dispense of the unit is a new claim.
     function submitPharmacyClaims(PharmacyClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
         claimIds = new bytes32[](cs.length);
-        InsurerCheck memory cache;
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         for (uint256 i; i < cs.length; ++i) {
             uint16 reason;
             (claimIds[i], reason) = _submitPharmacy(cs[i], cache);
