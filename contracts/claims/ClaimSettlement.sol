@@ -235,8 +235,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
     /// @notice Adds `amount` of the settlement token to the caller's pool (an active insurer); the pool is
     /// credited with what this contract actually received (a fee-on-transfer token credits less).
-    /// @dev Requirements: active INSURER; `amount` > 0 and approved. Emits a {PoolFunded} event with the
-    /// amount received.
+    /// @dev Requirements: active INSURER; `amount` > 0 and approved; something arrives (else
+    /// {ClaimSettlementInvalidAmount} with 0). Emits a {PoolFunded} event with the amount received.
     function fund(uint256 amount) external onlyActiveMember(MemberRoles.INSURER) nonReentrant {
         if (amount == 0 || amount > type(uint96).max) revert ClaimSettlementInvalidAmount(amount);
         uint256 before = token.balanceOf(address(this));

@@ -13,7 +13,7 @@ interface IClaimSettlement {
         Approved, // payable reserved (the whole benefit); review window running
         Partial, // payable reserved (less than the benefit: limit reached); review window running
         Denied, // nothing payable (adjudication, insurer's denial or resolved dispute)
-        Disputed, // the provider appealed; awaiting the insurer's resolution
+        Disputed, // the provider appealed; awaiting the insurer's resolution until the dispute lapses
         Resolved, // dispute resolved with an amount; settleable at once
         Settled // credited to the provider: final
     }
@@ -81,7 +81,8 @@ interface IClaimSettlement {
     error ClaimSettlementInvalidPolicy(bytes32 policyId);
     /// @notice Thrown when `caller` is not `insurer`, whose action it is.
     error ClaimSettlementNotInsurer(address caller, address insurer);
-    /// @notice Thrown when `caller` is neither the claim's provider nor the policy's insurer.
+    /// @notice Thrown when `caller` is neither the claim's provider nor the policy's insurer (for a pharmacy
+    /// claim: when `caller` is not the pharmacy named, `provider`).
     error ClaimSettlementNotSubmitter(address caller, address provider);
     /// @notice Thrown when `caller` is not the claim's provider.
     error ClaimSettlementNotProvider(address caller, address provider);
