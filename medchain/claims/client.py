@@ -107,10 +107,16 @@ class ClaimState:
         if self.pharmacy_claim:
             lines.append("  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
                          "reverted (10 days after dispensing), voided if it was reverted")
-        if self.status in ("Approved", "Partial"):
+        if self.status == "Approved":
             lines.append(f"  settleable from {self.decided_at + review_window} (unix time; review window)")
+        if self.status == "Partial":
+            lines.append(f"  settleable from {self.decided_at + appeal_window} (unix time; appeal window), or by its "
+                         f"provider, accepting, from {self.decided_at + review_window}")
         if self.status in ("Denied", "Partial") and not self.disputed:
             lines.append(f"  the provider may dispute until {self.decided_at + appeal_window} (unix time)")
+        if self.status == "Disputed":
+            lines.append(f"  the insurer may resolve until {self.decided_at + appeal_window} (unix time); then the "
+                         "dispute lapses and the claim settles at its pre-dispute outcome")
         return "\n".join(lines)
 
 
