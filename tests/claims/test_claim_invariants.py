@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
-from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence, new_evidence
+from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, ZERO32, claim_input, new_evidence
 
 SETTLEABLE = {2, 3, 6}  # Approved, Partial, Resolved
 DENIABLE = {1, 2, 3}  # PendingFunds, Approved, Partial (within the review window)
