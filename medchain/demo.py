@@ -178,8 +178,8 @@ def run_demo(
     )
     report.story += trail.story
     report.gas.update(trail.gas)
-    _pharmacy_claim_story(report, claims, token, provider, insurer, member(Role.PHARMACY), accounts[9], trail,
-                          workdir=workdir)
+    _pharmacy_claim_story(report, claims, token, consent, provider, insurer, member(Role.PHARMACY), accounts[9],
+                          trail, workdir=workdir)
     run_exchange_demo(report, project=project, provider=provider, manifest=result.manifest, governance=governance,
                       hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
 
@@ -189,8 +189,8 @@ def run_demo(
     return report
 
 
-def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, provider: Any, insurer: Any, pharmacy: Any,
-                          patient: Any, trail: Any, *, workdir: Path) -> None:
+def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, insurer: Any,
+                          pharmacy: Any, patient: Any, trail: Any, *, workdir: Path) -> None:
     """The pharmacy bills the pack it dispensed (paid once final), and is refused for one it did not dispense."""
     from ape import chain
 
@@ -202,24 +202,29 @@ def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, provider:
     policy = keccak(text="demo policy RX-B-003")
     claims.registerPolicy(policy, patient.address, 2_000 * usd, 0, 1_000, now - 30 * 86400, now + 335 * 86400,
                           sender=insurer)
+    # The care relationship a pharmacy claim needs: the patient's TREAT consent to the pharmacy (medications).
+    consent.grant(patient.address, pharmacy.address, int(Purpose.TREAT), int(Category.MEDICATIONS),
+                  now + 365 * 86400, sender=patient)
     key = load_codes_key(workdir / "pharmacy-codes-key.hex", create=True)  # the demo chain: a throw-away key
     claim = pharmacy_claim_from_scan(trail.dispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
                                      amount=45 * usd, codes_key=key)
     receipt = claims.submitPharmacyClaim(claim.as_input(), sender=pharmacy)
     report.gas["submitPharmacyClaim"] = receipt.gas_used
     adjudicated = receipt.events.filter(claims.ClaimAdjudicated)[0]
+    claim_id = receipt.events.filter(claims.ClaimSubmitted)[0].claimId
     shelf = pharmacy_claim_from_scan(trail.undispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
                                      amount=45 * usd, codes_key=key)
     rejected = claims.submitPharmacyClaims([shelf.as_input()], sender=pharmacy).events.filter(claims.ClaimRejected)
     refusal = reason_text(rejected[0].reasonCode) if rejected else "accepted (unexpected)"
     report.story.append(
-        f"the pharmacy billed patient B's pharmacy benefit for the pack it dispensed (claim id = the unit's id): "
+        f"the pharmacy billed patient B's pharmacy benefit for the pack it dispensed (only the dispensing pharmacy "
+        f"can; the claim id names that dispense): "
         f"{adjudicated.payable_ / usd:,.2f} test USD payable of 45.00; a claim for a pack still on its shelf was "
         f"rejected ({refusal})"
     )
     # Paid only once the dispense can no longer be undone (EU FMD: 10 days), then withdrawn.
     chain.pending_timestamp = provider.get_block("latest").timestamp + 10 * 86400 + 1
-    claims.settle([claim.claim_id], sender=pharmacy)
+    claims.settle([claim_id], sender=pharmacy)
     before = token.balanceOf(pharmacy.address)
     claims.withdraw(sender=pharmacy)
     report.story.append(f"ten days later the dispense was final: the claim was settled and the pharmacy withdrew "
@@ -238,6 +243,10 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
         claims.registerPolicy(policy, patient.address, 5_000 * usd, 500 * usd, 2_000, now - 30 * 86400,
                               now + 335 * 86400, sender=insurer)
     consent.grant(patient_b.address, insurer.address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
+                  now + 365 * 86400, sender=patient_b)
+    # The care relationship every claim needs: patient B's TREAT consent to the hospital (encounters); patient A
+    # gave the hospital TREAT consent in the consent story.
+    consent.grant(patient_b.address, hospital.address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
                   now + 365 * 86400, sender=patient_b)
     token.mint(insurer.address, 20_000 * usd, sender=insurer)
     token.approve(claims.address, 20_000 * usd, sender=insurer)

@@ -236,14 +236,16 @@ def dispute(provider, account, claim_id, evidence, yes, manifest):
     _unattended(account, yes)
     ctx = _Ctx(provider, manifest)
     cid = _checked(lambda: parse_bytes32("CLAIM_ID", claim_id))
+    root, proof = b"\0" * 32, []
     if evidence.startswith("0x"):
         record = _checked(lambda: parse_bytes32("--evidence", evidence))
     else:
         try:
-            record = Receipt.load(Path(evidence)).record_hash
+            receipt = Receipt.load(Path(evidence))
         except ReceiptError as err:
             raise click.UsageError(f"--evidence: {err}") from err
-    ctx.claims.dispute(cid, record, sender=account)
+        record, root, proof = receipt.record_hash, receipt.root or root, list(receipt.proof)
+    ctx.claims.dispute(cid, record, root, proof, sender=account)
     click.echo(f"claim {claim_id} disputed with evidence 0x{record.hex()}")
 
 
@@ -313,11 +315,12 @@ def withdraw(provider, account, yes, manifest):
 @click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path),
               help="32-byte key (hex) for the line item's hash. Default: the submitting account's key for this "
                    "deployment (`ape run claims keygen`); never created here.")
-@click.option("--pharmacy", help="The pharmacy, when its insurer submits on its behalf (default: the account).")
 @yes_option
 @manifest_option
-def pharmacy(provider, account, scan, policy_id, amount, codes_key, pharmacy, yes, manifest):
-    """Claim for a pack the pharmacy dispensed (SCAN: its GS1 DataMatrix, as the scanner reads it)."""
+def pharmacy(provider, account, scan, policy_id, amount, codes_key, yes, manifest):
+    """Claim for a pack the pharmacy dispensed (SCAN: its GS1 DataMatrix, as the scanner reads it).
+
+    Only the dispensing pharmacy submits it (the account); the claim names that dispense."""
     _unattended(account, yes)
     ctx = _Ctx(provider, manifest)
     try:
@@ -325,14 +328,15 @@ def pharmacy(provider, account, scan, policy_id, amount, codes_key, pharmacy, ye
     except ClaimInputError as err:
         raise click.UsageError(f"--codes-key: {err.problems[0]}") from err
     claim = _checked(lambda: pharmacy_claim_from_scan(
-        scan, policy_id=parse_bytes32("--policy", policy_id), pharmacy=pharmacy or account.address,
+        scan, policy_id=parse_bytes32("--policy", policy_id), pharmacy=account.address,
         amount=parse_amount("--amount", amount, ctx.decimals), codes_key=key))
-    cid = "0x" + claim.claim_id.hex()
     data = ctx.claims.submitPharmacyClaim.encode_input(claim.as_input())
-    try:  # a dry run first: a refused claim costs no gas
-        provider.web3.eth.call({"from": account.address, "to": ctx.claims.address, "data": data})
+    try:  # a dry run first: a refused claim costs no gas; it answers the claim's id (the dispense's)
+        answer = bytes(provider.web3.eth.call({"from": account.address, "to": ctx.claims.address, "data": data}))
     except ContractCustomError as err:
-        raise click.ClickException(f"claim {cid} refused: {describe_refusal(err.data)}") from err
+        raise click.ClickException(f"claim for unit 0x{claim.unit_id.hex()} refused: {describe_refusal(err.data)}") from err
+    claim_id = answer[:32]
+    cid = "0x" + claim_id.hex()
     ctx.claims.submitPharmacyClaim(claim.as_input(), sender=account)
-    state = ClaimState.from_view(cid, ctx.claims.claimOf(claim.claim_id))
+    state = ClaimState.from_view(cid, ctx.claims.claimOf(claim_id))
     click.echo(state.describe(ctx.decimals, ctx.symbol, ctx.claims.reviewWindow(), ctx.claims.appealWindow()))

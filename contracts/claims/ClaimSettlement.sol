@@ -23,8 +23,15 @@ import {IRecordAnchor} from "../interfaces/IRecordAnchor.sol";
 /// - for every insurer: funded − withdrawn = available + reserved + credited to providers from its pool;
 /// - the token balance of this contract = Σ (available + reserved) + Σ provider credits not withdrawn;
 /// - nobody withdraws more than they were credited;
-/// - a pharmacy claim is credited only for a unit its pharmacy dispensed, once that dispense can no
-///   longer be reverted; a unit is claimed at most once (its id is the claim's id).
+/// - a pharmacy claim is created only by the pharmacy that dispensed the unit, its id names that
+///   dispense (unit and time), and it is credited only while that very dispense is the unit's current
+///   one and can no longer be reverted; a dispense is claimed at most once;
+/// - a claim needs the patient's consent to its provider (TREAT, or an emergency access): no claim
+///   without a care relationship;
+/// - the same service (policy, provider, service day, canonical codes) is claimed at most once;
+/// - a policy whose insurer is not an active INSURER gets no new claim, and that insurer decides nothing;
+/// - a dispute lapses `appealWindow` after it was opened: anyone may then settle it at its pre-dispute
+///   outcome, so reserves are never locked by an insurer that does not answer.
 ///
 /// Privacy: policy ids are opaque; line items live off chain (only `codesHash`); patients are addresses.
 contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTransient {
@@ -54,10 +61,25 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     uint16 public constant REASON_BATCH_RECALLED = 1004;
     /// @notice medchain's own code: the unit's batch is quarantined (a claim may be submitted once released).
     uint16 public constant REASON_BATCH_QUARANTINED = 1005;
+    /// @notice medchain's own code: the patient has not consented to the provider (or pharmacy) for
+    /// treatment, and it holds no emergency access: no care relationship backs the claim.
+    uint16 public constant REASON_NO_CARE_RELATIONSHIP = 1006;
+    /// @notice medchain's own code: the policy's insurer is not an active INSURER (suspended or removed).
+    uint16 public constant REASON_INSURER_INACTIVE = 1007;
 
     /// @notice Purpose HPAYMT and category billing-and-claims, as in {ConsentRegistry}.
     uint256 public constant CONSENT_PURPOSE = 1 << 1;
     uint256 public constant CONSENT_CATEGORY = 1 << 13;
+    /// @notice The care relationship a provider's claim needs: the patient's TREAT consent to the provider
+    /// on encounters data (an emergency access counts too).
+    uint256 public constant CARE_PURPOSE = 1 << 0;
+    uint256 public constant CARE_CATEGORY = 1 << 1;
+    /// @notice The care relationship a pharmacy's claim needs: TREAT consent to the pharmacy on medications.
+    uint256 public constant PHARMACY_CARE_CATEGORY = 1 << 3;
+
+    /// @notice Claim ids name the service day (UTC), not the second: the same service on the same day is
+    /// one claim, whatever time of day is billed.
+    uint64 public constant SERVICE_DAY = 1 days;
 
     uint64 public constant POLICY_YEAR = 365 days;
 
@@ -138,6 +160,14 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     mapping(address provider => uint32 index) private _providerIndex;
     mapping(address insurer => Pool) private _pools;
     mapping(address provider => uint256 amount) private _credits;
+    /// @dev Pharmacy claim -> the unit it bills for (its id names the dispense, not the unit).
+    mapping(bytes32 claimId => bytes32 unitId) private _pharmacyUnits;
+
+    /// @dev Whether the last insurer looked up is active: one registry call per insurer per batch.
+    struct InsurerCheck {
+        address insurer;
+        bool active;
+    }
 
     /// @param registry_ Consortium membership.
     /// @param consent_ Patient consent: the insurer needs HPAYMT consent to billing-and-claims data.
@@ -145,7 +175,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// @param provenance_ Drug provenance: the dispensed units that pharmacy claims bill for.
     /// @param token_ The settlement stable token.
     /// @param reviewWindow_ Seconds the insurer has to deny after adjudication.
-    /// @param appealWindow_ Seconds the provider has to dispute after a denial or partial payment.
+    /// @param appealWindow_ Seconds the provider has to dispute after a denial or partial payment, and the
+    /// insurer to resolve a dispute before it lapses; at least `reviewWindow_`.
     /// @param timelyFilingLimit_ Maximum age of a service at submission, in seconds.
     constructor(
         IConsortiumRegistry registry_,
@@ -161,7 +192,9 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
             address(consent_) == address(0) || address(recordAnchor_) == address(0)
                 || address(provenance_) == address(0) || address(token_) == address(0)
         ) revert ClaimSettlementZeroAddress();
-        if (reviewWindow_ == 0 || appealWindow_ == 0 || timelyFilingLimit_ == 0) revert ClaimSettlementInvalidWindow();
+        if (reviewWindow_ == 0 || appealWindow_ < reviewWindow_ || timelyFilingLimit_ == 0) {
+            revert ClaimSettlementInvalidWindow();
+        }
         consent = consent_;
         recordAnchor = recordAnchor_;
         provenance = provenance_;
@@ -200,13 +233,18 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         emit PolicyRegistered(policyId, msg.sender, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil);
     }
 
-    /// @notice Adds `amount` of the settlement token to the caller's pool (an active insurer).
-    /// @dev Requirements: active INSURER; `amount` > 0 and approved. Emits a {PoolFunded} event.
-    function fund(uint256 amount) external onlyActiveMember(MemberRoles.INSURER) {
+    /// @notice Adds `amount` of the settlement token to the caller's pool (an active insurer); the pool is
+    /// credited with what this contract actually received (a fee-on-transfer token credits less).
+    /// @dev Requirements: active INSURER; `amount` > 0 and approved; something arrives (else
+    /// {ClaimSettlementInvalidAmount} with 0). Emits a {PoolFunded} event with the amount received.
+    function fund(uint256 amount) external onlyActiveMember(MemberRoles.INSURER) nonReentrant {
         if (amount == 0 || amount > type(uint96).max) revert ClaimSettlementInvalidAmount(amount);
-        _pools[msg.sender].available += uint128(amount);
+        uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
-        emit PoolFunded(msg.sender, amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received == 0 || received > amount) revert ClaimSettlementInvalidAmount(received);
+        _pools[msg.sender].available += uint128(received);
+        emit PoolFunded(msg.sender, received);
     }
 
     /// @notice Takes `amount` of the caller's unreserved funds back (allowed even while suspended).
@@ -228,7 +266,8 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     /// passes (see {submitClaims}). Emits {ClaimSubmitted} and {ClaimAdjudicated} events.
     function submitClaim(ClaimInput calldata c) external returns (bytes32 claimId) {
         uint16 reason;
-        (claimId, reason) = _submit(c);
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
+        (claimId, reason) = _submit(c, cache);
         if (reason != 0) {
             if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.provider);
             revert ClaimSettlementRejected(claimId, reason);
@@ -237,27 +276,31 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
     /// @notice Submits many claims; a refused claim emits {ClaimRejected} and the others proceed.
     /// @dev Checks, each with its reason code: submitter is the provider or the policy's insurer (1001);
-    /// not a duplicate of (policy, provider, service date, codes) (18); amount fits (1002); the policy
-    /// exists (31) and covers the service date (26 before, 27 after); the service date is not in the future
-    /// (110) nor older than the timely-filing limit (29); the provider is an active PROVIDER (185); the
-    /// patient consents to the insurer for HPAYMT on billing-and-claims data (197); the evidence is
-    /// anchored by that provider, alone or in a batch, and not retracted (16).
+    /// not a duplicate of (policy, provider, service day, codes) (18); amount fits (1002); the policy
+    /// exists (31); its insurer is an active INSURER (1007); it covers the service date (26 before, 27
+    /// after); the service date is not in the future (110) nor older than the timely-filing limit (29);
+    /// the provider is an active PROVIDER (185); the patient consents to the insurer for HPAYMT on
+    /// billing-and-claims data (197) and to the provider for TREAT on encounters, or the provider holds an
+    /// emergency access (1006); the evidence is anchored by that provider, alone or in a batch of its,
+    /// and not retracted (16).
     function submitClaims(ClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
         claimIds = new bytes32[](cs.length);
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         for (uint256 i; i < cs.length; ++i) {
             uint16 reason;
-            (claimIds[i], reason) = _submit(cs[i]);
+            (claimIds[i], reason) = _submit(cs[i], cache);
             if (reason != 0) emit ClaimRejected(claimIds[i], reason);
         }
     }
 
-    /// @notice Submits a pharmacy's claim for one dispensed unit; a refused claim reverts with
+    /// @notice Submits a pharmacy's claim for one unit it dispensed; a refused claim reverts with
     /// {ClaimSettlementRejected} and its reason code.
-    /// @dev Requirements: the caller is the pharmacy or the policy's insurer, and every check of
-    /// {submitPharmacyClaims} passes. Emits {ClaimSubmitted}, {PharmacyClaimLinked} and {ClaimAdjudicated}.
+    /// @dev Requirements: the caller is `c.pharmacy`, and every check of {submitPharmacyClaims} passes.
+    /// Emits {ClaimSubmitted}, {PharmacyClaimLinked} and {ClaimAdjudicated} events.
     function submitPharmacyClaim(PharmacyClaimInput calldata c) external returns (bytes32 claimId) {
         uint16 reason;
-        (claimId, reason) = _submitPharmacy(c);
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
+        (claimId, reason) = _submitPharmacy(c, cache);
         if (reason != 0) {
             if (reason == REASON_NOT_SUBMITTER) revert ClaimSettlementNotSubmitter(msg.sender, c.pharmacy);
             revert ClaimSettlementRejected(claimId, reason);
@@ -265,18 +308,22 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     }
 
     /// @notice Submits many pharmacy claims; a refused claim emits {ClaimRejected}, the others proceed.
-    /// @dev The claim id is the unit's id ({pharmacyClaimIdOf}) and the service date the dispense's time.
-    /// Checks, each with its reason code: submitter is the pharmacy or the policy's insurer (1001); the unit
-    /// was not claimed before, under any policy (18); amount fits (1002); the policy exists (31); the unit
-    /// is dispensed, by this pharmacy (1003); the policy covers the dispense date (26, 27) and it is within
-    /// the timely-filing limit (29); the pharmacy is an active PHARMACY (185); the batch is not recalled
-    /// (1004) nor quarantined (1005); the patient consents to the insurer for HPAYMT (197).
-    /// Settlement later waits until the dispense can no longer be reverted, and voids the claim if it was.
+    /// @dev The claim id names the unit's current dispense ({pharmacyClaimIdOf}: unit and dispense time) and
+    /// the service date is the dispense's time. Only the dispensing pharmacy creates it: nobody else can
+    /// squat the id. Checks, each with its reason code: the caller is `c.pharmacy` (1001); the unit's
+    /// current dispense is the caller's (1003); that dispense was not claimed before, under any policy (18);
+    /// amount fits (1002); the policy exists (31); its insurer is an active INSURER (1007); the policy covers
+    /// the dispense date (26, 27) and it is within the timely-filing limit (29); the pharmacy is an active
+    /// PHARMACY (185); the batch is not recalled (1004) nor quarantined (1005); the patient consents to the
+    /// insurer for HPAYMT (197) and to the pharmacy for TREAT on medications (1006).
+    /// Settlement later waits until the dispense can no longer be reverted, and voids the claim if the
+    /// unit's current dispense is no longer the one claimed. A new dispense of the unit is a new claim.
     function submitPharmacyClaims(PharmacyClaimInput[] calldata cs) external returns (bytes32[] memory claimIds) {
         claimIds = new bytes32[](cs.length);
+        InsurerCheck memory cache = InsurerCheck(address(0), false);
         for (uint256 i; i < cs.length; ++i) {
             uint16 reason;
-            (claimIds[i], reason) = _submitPharmacy(cs[i]);
+            (claimIds[i], reason) = _submitPharmacy(cs[i], cache);
             if (reason != 0) emit ClaimRejected(claimIds[i], reason);
         }
     }
@@ -303,14 +350,15 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     // Review and appeal
 
     /// @notice The insurer denies a claim within its review window, releasing its reservation.
-    /// @dev Requirements: the caller is the policy's insurer; status Approved, Partial (review window
-    /// open) or PendingFunds. The deductible and limit it used are given back to the policy year.
-    /// Emits a {ClaimDenied} event.
+    /// @dev Requirements: the caller is the policy's insurer and an active INSURER; status Approved,
+    /// Partial (review window open) or PendingFunds. The deductible and limit it used are given back to
+    /// the policy year. Emits a {ClaimDenied} event.
     function deny(bytes32 claimId, uint16 reasonCode) external {
         Claim storage claim = _claims[claimId];
         bytes32 policyId = _policyIds[claim.policyIndex];
         address insurer = _policies[policyId].insurer;
         if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        _requireActiveInsurer(insurer);
         Status status = claim.status;
         if (status == Status.Approved || status == Status.Partial) {
             uint64 endsAt = uint64(claim.decidedAt) + reviewWindow;
@@ -326,10 +374,16 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     }
 
     /// @notice The provider appeals a denial or partial payment, once, with new anchored evidence.
-    /// @dev Requirements: the caller is the claim's provider; status Denied or Partial; not disputed
-    /// before; within the appeal window after the decision; `evidenceHash` anchored by the provider and
-    /// not retracted. Emits a {ClaimDisputed} event.
-    function dispute(bytes32 claimId, bytes32 evidenceHash) external {
+    /// @dev The dispute lapses `appealWindow` after it is opened if the insurer has not resolved it: anyone
+    /// may then settle it at its pre-dispute outcome ({settle}).
+    /// Requirements: the caller is the claim's provider; status Denied or Partial; not disputed before;
+    /// within the appeal window after the decision; `evidenceHash` anchored by the provider (alone when
+    /// `evidenceRoot` is zero, else as a leaf of its batch `evidenceRoot`, proven by `evidenceProof`), not
+    /// retracted, and anchored after the decision (new evidence, not the claim's own).
+    /// Emits a {ClaimDisputed} event.
+    function dispute(bytes32 claimId, bytes32 evidenceHash, bytes32 evidenceRoot, bytes32[] calldata evidenceProof)
+        external
+    {
         Claim storage claim = _claims[claimId];
         address provider = _providers[claim.providerIndex];
         if (msg.sender != provider) revert ClaimSettlementNotProvider(msg.sender, provider);
@@ -337,32 +391,48 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
             revert ClaimSettlementWrongStatus(claimId, claim.status);
         }
         if (claim.disputed) revert ClaimSettlementAlreadyDisputed(claimId);
-        uint64 endsAt = uint64(claim.decidedAt) + appealWindow;
+        uint64 decidedAt = uint64(claim.decidedAt);
+        uint64 endsAt = decidedAt + appealWindow;
         if (block.timestamp >= endsAt) revert ClaimSettlementAppealWindowClosed(claimId, endsAt);
-        (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(provider, evidenceHash, bytes32(0), new bytes32[](0));
+        (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(provider, evidenceHash, evidenceRoot, evidenceProof);
         if (anchoredAt == 0 || retracted) revert ClaimSettlementEvidenceMissing(evidenceHash);
+        if (anchoredAt <= decidedAt) revert ClaimSettlementStaleEvidence(evidenceHash, anchoredAt, decidedAt);
         claim.status = Status.Disputed;
         claim.disputed = true;
+        // From here `decidedAt` is when the dispute was opened: the insurer's resolution window starts.
+        claim.decidedAt = uint40(block.timestamp);
         emit ClaimDisputed(claimId, msg.sender, evidenceHash);
     }
 
     /// @notice The insurer resolves a dispute: `approvedAmount` becomes the claim's payable amount.
-    /// @dev Requirements: the caller is the policy's insurer; status Disputed; `approvedAmount` within
-    /// the policy year's remaining limit and covered by the pool. A zero amount denies the claim; any
-    /// other is settleable at once. Emits a {DisputeResolved} event.
+    /// @dev Requirements: the caller is the policy's insurer and an active INSURER; status Disputed and
+    /// not lapsed (`appealWindow` after it was opened); `approvedAmount` within the policy year's remaining
+    /// limit and covered by the pool. A zero amount denies the claim with the same accounting as {deny}
+    /// (reservation, limit and deductible given back); any other is settleable at once.
+    /// Emits a {DisputeResolved} event.
     function resolveDispute(bytes32 claimId, uint128 approvedAmount) external {
         Claim storage claim = _claims[claimId];
         bytes32 policyId = _policyIds[claim.policyIndex];
         Policy storage policy = _policies[policyId];
         address insurer = policy.insurer;
         if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        _requireActiveInsurer(insurer);
         if (claim.status != Status.Disputed) revert ClaimSettlementWrongStatus(claimId, claim.status);
+        uint64 lapsesAt = uint64(claim.decidedAt) + appealWindow;
+        if (block.timestamp >= lapsesAt) revert ClaimSettlementDisputeLapsed(claimId, lapsesAt);
+        Pool storage pool = _pools[insurer];
+        if (approvedAmount == 0) {
+            pool.reserved -= claim.payable_;
+            pool.available += claim.payable_;
+            _cancel(claimId, claim, policyId, claim.reasonCode);
+            emit DisputeResolved(claimId, msg.sender, 0);
+            return;
+        }
         Usage storage usage = _usage[policyId][claim.policyYear];
         uint256 paidOthers = usage.paid - claim.payable_;
         uint256 remaining = policy.annualLimit > paidOthers ? policy.annualLimit - paidOthers : 0;
         if (approvedAmount > remaining) revert ClaimSettlementExceedsLimit(claimId, approvedAmount, remaining);
 
-        Pool storage pool = _pools[insurer];
         if (approvedAmount > claim.payable_) {
             uint256 more = approvedAmount - claim.payable_;
             if (pool.available < more) revert ClaimSettlementInsufficientPool(insurer, pool.available, more);
@@ -376,7 +446,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         usage.paid = uint128(paidOthers + approvedAmount);
         // approvedAmount <= annualLimit <= type(uint96).max (checked at registration): the cast is exact.
         claim.payable_ = uint96(approvedAmount);
-        claim.status = approvedAmount == 0 ? Status.Denied : Status.Resolved;
+        claim.status = Status.Resolved;
         claim.decidedAt = uint40(block.timestamp);
         emit DisputeResolved(claimId, msg.sender, approvedAmount);
     }
@@ -384,32 +454,37 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     // ------------------------------------------------------------------------------------------
     // Settlement
 
-    /// @notice Credits providers for every settleable claim in `claimIds` (Approved or Partial after
-    /// the review window, or Resolved); others are skipped. Anyone may call it.
-    /// @dev A claim is credited at most once: it becomes Settled. A pharmacy claim is credited only once
-    /// its unit's dispense can no longer be reverted (EU FMD: 10 days), and is voided (Denied, reason
-    /// 1003, reservation and policy-year usage given back) if the dispense was reverted.
-    /// Emits a {ClaimSettled} event per claim credited, a {ClaimVoided} event per claim voided.
+    /// @notice Credits providers for every settleable claim in `claimIds`; others are skipped. Anyone may
+    /// call it.
+    /// @dev Settleable: Approved after the review window; Partial after both the review and the appeal
+    /// window (so that nobody cuts the provider's appeal short), or after the review window when its own
+    /// provider settles it (accepting the partial payment); Resolved at once; Disputed once the dispute
+    /// lapsed (`appealWindow` after it was opened, unresolved): at its pre-dispute outcome, a Partial
+    /// payment credited, a denial final (Denied). A claim is credited at most once: it becomes Settled.
+    /// A pharmacy claim is credited only while the dispense it names is the unit's current one (same
+    /// pharmacy, same dispense time) and can no longer be reverted (EU FMD: 10 days); it is voided
+    /// (Denied, reason 1003, reservation and policy-year usage given back) once that dispense was reverted.
+    /// Emits a {DisputeLapsed} event per lapsed dispute, a {ClaimSettled} event per claim credited, a
+    /// {ClaimVoided} event per claim voided.
     /// @return settled How many claims were credited.
     function settle(bytes32[] calldata claimIds) external returns (uint256 settled) {
         for (uint256 i; i < claimIds.length; ++i) {
-            Claim storage claim = _claims[claimIds[i]];
-            Status status = claim.status;
-            bool due = status == Status.Resolved
-                || ((status == Status.Approved || status == Status.Partial)
-                    && block.timestamp >= uint256(claim.decidedAt) + reviewWindow);
-            if (!due) continue;
+            bytes32 claimId = claimIds[i];
+            Claim storage claim = _claims[claimId];
+            if (!_due(claimId, claim)) continue;
             uint96 amount = claim.payable_;
             address provider = _providers[claim.providerIndex];
-            Pool storage pool = _pools[_policies[_policyIds[claim.policyIndex]].insurer];
+            bytes32 policyId = _policyIds[claim.policyIndex];
+            Pool storage pool = _pools[_policies[policyId].insurer];
             if (claim.pharmacy) {
-                (address dispenser,, uint64 revertibleUntil) = provenance.unitDispense(claimIds[i]);
-                if (dispenser != provider) {
-                    // The dispense was reverted: nothing was delivered, nothing is paid.
+                bytes32 unitId = _pharmacyUnits[claimId];
+                (address dispenser, uint64 dispensedAt, uint64 revertibleUntil) = provenance.unitDispense(unitId);
+                if (dispenser != provider || _dispenseId(unitId, dispensedAt) != claimId) {
+                    // The claimed dispense was reverted (the unit may be dispensed again since: a new claim).
                     pool.reserved -= amount;
                     pool.available += amount;
-                    _cancel(claimIds[i], claim, _policyIds[claim.policyIndex], REASON_UNIT_NOT_DISPENSED);
-                    emit ClaimVoided(claimIds[i], provider, REASON_UNIT_NOT_DISPENSED);
+                    _cancel(claimId, claim, policyId, REASON_UNIT_NOT_DISPENSED);
+                    emit ClaimVoided(claimId, provider, REASON_UNIT_NOT_DISPENSED);
                     continue;
                 }
                 if (block.timestamp < revertibleUntil) continue;
@@ -417,7 +492,7 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
             pool.reserved -= amount;
             _credits[provider] += amount;
             claim.status = Status.Settled;
-            emit ClaimSettled(claimIds[i], provider, amount);
+            emit ClaimSettled(claimId, provider, amount);
             ++settled;
         }
     }
@@ -436,19 +511,30 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     // ------------------------------------------------------------------------------------------
     // Views
 
-    /// @notice The id of a claim: a fingerprint of (policy, provider, service date, codes hash).
+    /// @notice The id of a claim: a fingerprint of (policy, provider, service DAY, codes hash):
+    /// keccak256(abi.encode(policyId, provider, serviceDate / 1 days, codesHash)). The codes hash is over
+    /// the canonical line items (sorted, normalized), so neither the time of day nor the order of codes or
+    /// modifiers makes the same service a new claim.
     function claimIdOf(bytes32 policyId, address provider, uint64 serviceDate, bytes32 codesHash)
         public
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(policyId, provider, serviceDate, codesHash));
+        return keccak256(abi.encode(policyId, provider, serviceDate / SERVICE_DAY, codesHash));
     }
 
-    /// @notice The id of a pharmacy's claim for unit `serialHash` of `batchId`: the unit's id,
-    /// keccak256(abi.encode(batchId, serialHash)), as in {IDrugProvenance-unitIdOf}.
-    function pharmacyClaimIdOf(bytes32 batchId, bytes32 serialHash) public pure returns (bytes32) {
-        return Hashes.efficientKeccak256(batchId, serialHash);
+    /// @notice The id of a pharmacy's claim for the dispense at `dispensedAt` of unit `serialHash` of
+    /// `batchId`: keccak256(abi.encode(unitId, dispensedAt)), unitId = keccak256(abi.encode(batchId,
+    /// serialHash)) as in {IDrugProvenance-unitIdOf}. A new dispense of the unit has a new id.
+    function pharmacyClaimIdOf(bytes32 batchId, bytes32 serialHash, uint64 dispensedAt) public pure returns (bytes32) {
+        return _dispenseId(Hashes.efficientKeccak256(batchId, serialHash), dispensedAt);
+    }
+
+    /// @notice When the dispute of `claimId` lapses (0: not disputed): from then on anyone may settle it at
+    /// its pre-dispute outcome.
+    function disputeLapsesAt(bytes32 claimId) external view returns (uint64) {
+        Claim memory c = _claims[claimId];
+        return c.status == Status.Disputed ? uint64(c.decidedAt) + appealWindow : 0;
     }
 
     /// @notice A claim's state.
@@ -509,25 +595,70 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     // Internals
 
     /// @dev Checks and adjudicates one claim. Returns a non-zero reason code when refused (nothing stored).
-    function _submit(ClaimInput calldata c) private returns (bytes32 claimId, uint16 reason) {
+    function _submit(ClaimInput calldata c, InsurerCheck memory cache) private returns (bytes32 claimId, uint16 reason) {
         claimId = claimIdOf(c.policyId, c.provider, c.serviceDate, c.codesHash);
         Policy storage policy = _policies[c.policyId];
         address insurer = policy.insurer;
-        reason = _check(c, claimId, policy, insurer);
+        reason = _check(c, claimId, policy, insurer, cache);
         if (reason != 0) return (claimId, reason);
         _record(Submission(claimId, c.policyId, c.provider, c.amount, c.serviceDate, false), policy, insurer);
     }
 
     /// @dev Checks and adjudicates one pharmacy claim. Returns a non-zero reason code when refused.
-    function _submitPharmacy(PharmacyClaimInput calldata c) private returns (bytes32 claimId, uint16 reason) {
-        claimId = pharmacyClaimIdOf(c.batchId, c.serialHash);
+    function _submitPharmacy(PharmacyClaimInput calldata c, InsurerCheck memory cache)
+        private
+        returns (bytes32 claimId, uint16 reason)
+    {
+        bytes32 unitId = Hashes.efficientKeccak256(c.batchId, c.serialHash);
+        (address dispenser, uint64 dispensedAt,) = provenance.unitDispense(unitId);
+        claimId = _dispenseId(unitId, dispensedAt);
         Policy storage policy = _policies[c.policyId];
         address insurer = policy.insurer;
-        uint64 dispensedAt;
-        (reason, dispensedAt) = _checkPharmacy(c, claimId, policy, insurer);
+        reason = _checkPharmacy(c, claimId, dispenser, dispensedAt, policy, insurer, cache);
         if (reason != 0) return (claimId, reason);
+        _pharmacyUnits[claimId] = unitId;
         _record(Submission(claimId, c.policyId, c.pharmacy, c.amount, dispensedAt, true), policy, insurer);
         emit PharmacyClaimLinked(claimId, c.batchId, c.serialHash);
+    }
+
+    /// @dev The id of the dispense of `unitId` at `dispensedAt`.
+    function _dispenseId(bytes32 unitId, uint64 dispensedAt) private pure returns (bytes32) {
+        return Hashes.efficientKeccak256(unitId, bytes32(uint256(dispensedAt)));
+    }
+
+    /// @dev Whether `claim` may be settled now (see {settle}); a lapsed dispute of a denial becomes final
+    /// here (Denied), a lapsed dispute of a partial payment goes back to Partial to be credited.
+    function _due(bytes32 claimId, Claim storage claim) private returns (bool) {
+        Status status = claim.status;
+        if (status == Status.Resolved) return true;
+        uint256 decidedAt = claim.decidedAt;
+        if (status == Status.Approved) return block.timestamp >= decidedAt + reviewWindow;
+        if (status == Status.Partial) {
+            // appealWindow >= reviewWindow (checked at deployment).
+            if (block.timestamp >= decidedAt + appealWindow) return true;
+            return block.timestamp >= decidedAt + reviewWindow && msg.sender == _providers[claim.providerIndex];
+        }
+        if (status != Status.Disputed || block.timestamp < decidedAt + appealWindow) return false;
+        // The dispute lapsed unresolved: the pre-dispute outcome stands (a denial reserves nothing). Its
+        // `decidedAt` stays the dispute's opening, so both windows are over and the outcome is final.
+        Status outcome = claim.payable_ == 0 ? Status.Denied : Status.Partial;
+        claim.status = outcome;
+        emit DisputeLapsed(claimId, outcome);
+        return outcome == Status.Partial;
+    }
+
+    /// @dev Reverts unless `insurer` is an active INSURER.
+    function _requireActiveInsurer(address insurer) private view {
+        if (!registry.isActiveMember(insurer, MemberRoles.INSURER)) revert ClaimSettlementInsurerNotActive(insurer);
+    }
+
+    /// @dev Whether `insurer` is an active INSURER, asking the registry once per insurer in a row.
+    function _insurerActive(address insurer, InsurerCheck memory cache) private view returns (bool) {
+        if (cache.insurer != insurer) {
+            cache.insurer = insurer;
+            cache.active = registry.isActiveMember(insurer, MemberRoles.INSURER);
+        }
+        return cache.active;
     }
 
     /// @dev Adjudicates an accepted claim, updates the policy year and the pool, stores the claim.
@@ -586,57 +717,62 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     }
 
     /// @dev The submission checks, cheapest first; 0 when all pass.
-    function _check(ClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer)
-        private
-        view
-        returns (uint16)
-    {
+    function _check(
+        ClaimInput calldata c,
+        bytes32 claimId,
+        Policy storage policy,
+        address insurer,
+        InsurerCheck memory cache
+    ) private view returns (uint16) {
         if (msg.sender != c.provider && (insurer == address(0) || msg.sender != insurer)) return REASON_NOT_SUBMITTER;
         if (_claims[claimId].status != Status.None) return REASON_DUPLICATE;
         if (c.amount == 0 || c.amount > type(uint96).max) return REASON_INVALID_AMOUNT;
         if (insurer == address(0)) return REASON_NOT_INSURED;
+        if (!_insurerActive(insurer, cache)) return REASON_INSURER_INACTIVE;
         if (c.serviceDate < policy.validFrom) return REASON_BEFORE_COVERAGE;
         if (c.serviceDate >= policy.validUntil) return REASON_COVERAGE_TERMINATED;
         if (c.serviceDate > block.timestamp) return REASON_FUTURE_SERVICE;
         if (block.timestamp - c.serviceDate > timelyFilingLimit) return REASON_TIMELY_FILING;
         if (!registry.isActiveMember(c.provider, MemberRoles.PROVIDER)) return REASON_PROVIDER_INELIGIBLE;
-        if (!consent.hasConsent(policy.patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) return REASON_CONSENT_ABSENT;
-        if (!_evidenceHolds(c)) return REASON_EVIDENCE_MISSING;
+        address patient = policy.patient;
+        if (!consent.hasConsent(patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) return REASON_CONSENT_ABSENT;
+        if (!consent.hasConsent(patient, c.provider, CARE_PURPOSE, CARE_CATEGORY)) return REASON_NO_CARE_RELATIONSHIP;
+        (uint64 anchoredAt, bool retracted) =
+            recordAnchor.anchorOf(c.provider, c.evidenceHash, c.evidenceRoot, c.evidenceProof);
+        if (anchoredAt == 0 || retracted) return REASON_EVIDENCE_MISSING;
         return 0;
     }
 
-    /// @dev The pharmacy-claim checks, cheapest first; (0, dispense time) when all pass.
-    function _checkPharmacy(PharmacyClaimInput calldata c, bytes32 claimId, Policy storage policy, address insurer)
-        private
-        view
-        returns (uint16, uint64)
-    {
-        if (msg.sender != c.pharmacy && (insurer == address(0) || msg.sender != insurer)) {
-            return (REASON_NOT_SUBMITTER, 0);
-        }
-        if (_claims[claimId].status != Status.None) return (REASON_DUPLICATE, 0);
-        if (c.amount == 0 || c.amount > type(uint96).max) return (REASON_INVALID_AMOUNT, 0);
-        if (insurer == address(0)) return (REASON_NOT_INSURED, 0);
-        (address dispenser, uint64 dispensedAt,) = provenance.unitDispense(claimId);
-        if (dispenser == address(0) || dispenser != c.pharmacy) return (REASON_UNIT_NOT_DISPENSED, 0);
-        if (dispensedAt < policy.validFrom) return (REASON_BEFORE_COVERAGE, 0);
-        if (dispensedAt >= policy.validUntil) return (REASON_COVERAGE_TERMINATED, 0);
-        if (block.timestamp - dispensedAt > timelyFilingLimit) return (REASON_TIMELY_FILING, 0);
-        if (!registry.isActiveMember(c.pharmacy, MemberRoles.PHARMACY)) return (REASON_PROVIDER_INELIGIBLE, 0);
+    /// @dev The pharmacy-claim checks, cheapest first; 0 when all pass. `dispenser` and `dispensedAt` are
+    /// the unit's current dispense (zeros if none).
+    function _checkPharmacy(
+        PharmacyClaimInput calldata c,
+        bytes32 claimId,
+        address dispenser,
+        uint64 dispensedAt,
+        Policy storage policy,
+        address insurer,
+        InsurerCheck memory cache
+    ) private view returns (uint16) {
+        if (msg.sender != c.pharmacy) return REASON_NOT_SUBMITTER;
+        if (dispenser != msg.sender) return REASON_UNIT_NOT_DISPENSED;
+        if (_claims[claimId].status != Status.None) return REASON_DUPLICATE;
+        if (c.amount == 0 || c.amount > type(uint96).max) return REASON_INVALID_AMOUNT;
+        if (insurer == address(0)) return REASON_NOT_INSURED;
+        if (!_insurerActive(insurer, cache)) return REASON_INSURER_INACTIVE;
+        if (dispensedAt < policy.validFrom) return REASON_BEFORE_COVERAGE;
+        if (dispensedAt >= policy.validUntil) return REASON_COVERAGE_TERMINATED;
+        if (block.timestamp - dispensedAt > timelyFilingLimit) return REASON_TIMELY_FILING;
+        if (!registry.isActiveMember(msg.sender, MemberRoles.PHARMACY)) return REASON_PROVIDER_INELIGIBLE;
         (,, uint8 batchStatus,,) = provenance.batchOf(c.batchId);
-        if (batchStatus == _BATCH_RECALLED) return (REASON_BATCH_RECALLED, 0);
-        if (batchStatus == _BATCH_QUARANTINED) return (REASON_BATCH_QUARANTINED, 0);
-        if (!consent.hasConsent(policy.patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) {
-            return (REASON_CONSENT_ABSENT, 0);
+        if (batchStatus == _BATCH_RECALLED) return REASON_BATCH_RECALLED;
+        if (batchStatus == _BATCH_QUARANTINED) return REASON_BATCH_QUARANTINED;
+        address patient = policy.patient;
+        if (!consent.hasConsent(patient, insurer, CONSENT_PURPOSE, CONSENT_CATEGORY)) return REASON_CONSENT_ABSENT;
+        if (!consent.hasConsent(patient, msg.sender, CARE_PURPOSE, PHARMACY_CARE_CATEGORY)) {
+            return REASON_NO_CARE_RELATIONSHIP;
         }
-        return (0, dispensedAt);
-    }
-
-    /// @dev The evidence is anchored by the claim's provider (alone, or in a batch of its) and not retracted.
-    function _evidenceHolds(ClaimInput calldata c) private view returns (bool) {
-        (uint64 anchoredAt, bool retracted) =
-            recordAnchor.anchorOf(c.provider, c.evidenceHash, c.evidenceRoot, c.evidenceProof);
-        return anchoredAt != 0 && !retracted;
+        return 0;
     }
 
     /// @dev Deductible first, then coinsurance on the rest; payable = min(benefit, limit left this year).

@@ -13,7 +13,7 @@ interface IClaimSettlement {
         Approved, // payable reserved (the whole benefit); review window running
         Partial, // payable reserved (less than the benefit: limit reached); review window running
         Denied, // nothing payable (adjudication, insurer's denial or resolved dispute)
-        Disputed, // the provider appealed; awaiting the insurer's resolution
+        Disputed, // the provider appealed; awaiting the insurer's resolution until the dispute lapses
         Resolved, // dispute resolved with an amount; settleable at once
         Settled // credited to the provider: final
     }
@@ -38,11 +38,12 @@ interface IClaimSettlement {
         bytes32[] evidenceProof;
     }
 
-    /// @notice A pharmacy's claim for one dispensed unit (pack) of a drug batch. Its id is the unit's id,
-    /// keccak256(abi.encode(batchId, serialHash)), so that a unit is claimed at most once; its service
-    /// date is the dispense's time, read from the provenance contract.
+    /// @notice A pharmacy's claim for one dispensed unit (pack) of a drug batch, submitted by the pharmacy
+    /// that dispensed it (nobody else). Its id names that dispense, keccak256(abi.encode(unitId,
+    /// dispensedAt)), so that a dispense is claimed at most once and a new dispense of a returned unit is a
+    /// new claim; its service date is the dispense's time, read from the provenance contract.
     /// @param policyId The patient's policy.
-    /// @param pharmacy The pharmacy that dispensed the unit and will be paid.
+    /// @param pharmacy The pharmacy that dispensed the unit, the caller, and will be paid.
     /// @param amount Billed amount, in settlement-token units.
     /// @param codesHash Keyed hash of the line items (product, quantity, dispensing codes), kept off chain.
     /// @param batchId The unit's batch (see {IDrugProvenance-batchIdOf}).
@@ -80,7 +81,8 @@ interface IClaimSettlement {
     error ClaimSettlementInvalidPolicy(bytes32 policyId);
     /// @notice Thrown when `caller` is not `insurer`, whose action it is.
     error ClaimSettlementNotInsurer(address caller, address insurer);
-    /// @notice Thrown when `caller` is neither the claim's provider nor the policy's insurer.
+    /// @notice Thrown when `caller` is neither the claim's provider nor the policy's insurer (for a pharmacy
+    /// claim: when `caller` is not the pharmacy named, `provider`).
     error ClaimSettlementNotSubmitter(address caller, address provider);
     /// @notice Thrown when `caller` is not the claim's provider.
     error ClaimSettlementNotProvider(address caller, address provider);
@@ -102,8 +104,15 @@ interface IClaimSettlement {
     error ClaimSettlementInvalidAmount(uint256 amount);
     /// @notice Thrown when `provider` has no credit to withdraw.
     error ClaimSettlementNothingToWithdraw(address provider);
-    /// @notice Thrown when a dispute's evidence is not anchored by the claim's provider.
+    /// @notice Thrown when a dispute's evidence is not anchored by the claim's provider, or retracted.
     error ClaimSettlementEvidenceMissing(bytes32 evidenceHash);
+    /// @notice Thrown when a dispute's evidence was anchored at `anchoredAt`, not after the decision it
+    /// appeals (`decidedAt`): a dispute needs new evidence.
+    error ClaimSettlementStaleEvidence(bytes32 evidenceHash, uint64 anchoredAt, uint64 decidedAt);
+    /// @notice Thrown when `insurer`, whose decision it is, is not an active INSURER (suspended or removed).
+    error ClaimSettlementInsurerNotActive(address insurer);
+    /// @notice Thrown when resolving the dispute of `claimId`, which lapsed at `lapsedAt`.
+    error ClaimSettlementDisputeLapsed(bytes32 claimId, uint64 lapsedAt);
 
     /// @notice Emitted when `insurer` registers `policyId` for `patient`.
     event PolicyRegistered(
@@ -139,8 +148,8 @@ interface IClaimSettlement {
     );
     /// @notice Emitted with {ClaimSubmitted} for a pharmacy's claim: the dispensed unit it bills for.
     event PharmacyClaimLinked(bytes32 indexed claimId, bytes32 indexed batchId, bytes32 serialHash);
-    /// @notice Emitted when settlement finds that a pharmacy claim's unit is no longer dispensed by its
-    /// pharmacy (the dispense was reverted): the claim is denied with `reasonCode` and its reservation freed.
+    /// @notice Emitted when settlement finds that the dispense a pharmacy claim names is no longer the unit's
+    /// current one (it was reverted): the claim is denied with `reasonCode` and its reservation freed.
     event ClaimVoided(bytes32 indexed claimId, address indexed provider, uint16 reasonCode);
     /// @notice Emitted when a claim is refused at submission (in a batch; single submissions revert).
     event ClaimRejected(bytes32 indexed claimId, uint16 reasonCode);
@@ -148,6 +157,9 @@ interface IClaimSettlement {
     event ClaimDenied(bytes32 indexed claimId, address indexed insurer, uint16 reasonCode);
     /// @notice Emitted when the provider appeals a denial or partial payment, with new evidence.
     event ClaimDisputed(bytes32 indexed claimId, address indexed provider, bytes32 evidenceHash);
+    /// @notice Emitted when a dispute lapsed unresolved and its pre-dispute `outcome` (Partial, then
+    /// credited; or Denied, final) stands.
+    event DisputeLapsed(bytes32 indexed claimId, Status outcome);
     /// @notice Emitted when the insurer resolves a dispute for `approvedAmount`.
     event DisputeResolved(bytes32 indexed claimId, address indexed insurer, uint256 approvedAmount);
     /// @notice Emitted when a claim is paid: `amount` credited to `provider`.

@@ -31,6 +31,9 @@ abstract contract Fixture is Test {
     bytes32 internal constant POLICY = bytes32("POLICY-1");
     uint256 internal constant HPAYMT = 1 << 1;
     uint256 internal constant BILLING = 1 << 13;
+    uint256 internal constant CARE_TREAT = 1 << 0;
+    uint256 internal constant CARE_ENCOUNTERS = 1 << 1;
+    uint256 internal constant CARE_MEDICATIONS = 1 << 3;
 
     uint256 internal constant PATIENT_KEY = 0xA11CE;
 
@@ -99,11 +102,15 @@ abstract contract Fixture is Test {
         vm.stopPrank();
     }
 
-    /// @dev deploySuite, plus the patient's HPAYMT consent to the insurer, a policy and a funded pool.
+    /// @dev deploySuite, plus the patient's HPAYMT consent to the insurer, its TREAT consent to the
+    /// providers on encounters (the care relationship a claim needs), a policy and a funded pool. Pharmacies
+    /// get theirs from registerSupplyChainWithCare.
     function deployClaimsWorld(uint256 pool) internal {
         deploySuite();
         vm.prank(patient);
         consent.grant(patient, insurer, HPAYMT, BILLING, start + 3 * 365 days);
+        grantCare(patient, hospital, CARE_ENCOUNTERS);
+        grantCare(patient, clinic, CARE_ENCOUNTERS);
         vm.prank(insurer);
         claims.registerPolicy(POLICY, patient, LIMIT, DEDUCTIBLE, COINSURANCE_BPS, start, start + 2 * 365 days);
         token.mint(insurer, 1e15);
@@ -113,6 +120,19 @@ abstract contract Fixture is Test {
             vm.prank(insurer);
             claims.fund(pool);
         }
+    }
+
+    /// @dev registerSupplyChain, plus the patient's TREAT consent to both pharmacies on medications.
+    function registerSupplyChainWithCare() internal {
+        registerSupplyChain();
+        grantCare(patient, pharmacy, CARE_MEDICATIONS);
+        grantCare(patient, pharmacy2, CARE_MEDICATIONS);
+    }
+
+    /// @dev `who`'s TREAT consent to `carer` on `categories`, valid for the fixture's three years.
+    function grantCare(address who, address carer, uint256 categories) internal {
+        vm.prank(who);
+        consent.grant(who, carer, CARE_TREAT, categories, start + 3 * 365 days);
     }
 
     /// @dev A fresh hash, never used before in this test.

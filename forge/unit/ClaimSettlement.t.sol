@@ -47,10 +47,12 @@ contract ClaimSettlementTest is Fixture {
         return claims.poolOf(insurer);
     }
 
+    /// @dev The hospital disputes `id` with evidence anchored a second after the decision.
     function disputeWithFreshEvidence(bytes32 id) internal {
+        vm.warp(block.timestamp + 1);
         bytes32 evidence = anchored(hospital);
         vm.prank(hospital);
-        claims.dispute(id, evidence);
+        claims.dispute(id, evidence, bytes32(0), new bytes32[](0));
     }
 
     function registerPlainPolicy() internal {
@@ -523,11 +525,12 @@ contract ClaimSettlementTest is Fixture {
         bytes32 id = submit(1_000e6);
         vm.prank(insurer);
         claims.deny(id, 50);
+        vm.warp(block.timestamp + 1);
         bytes32 evidence = anchored(hospital);
         vm.expectEmit(true, true, true, true, address(claims));
         emit IClaimSettlement.ClaimDisputed(id, hospital, evidence);
         vm.prank(hospital);
-        claims.dispute(id, evidence);
+        claims.dispute(id, evidence, bytes32(0), new bytes32[](0));
         assertStatus(id, IClaimSettlement.Status.Disputed, "disputed");
         assertTrue(claims.claimOf(id).disputed, "flag");
 
@@ -569,11 +572,12 @@ contract ClaimSettlementTest is Fixture {
         assertStatus(other, IClaimSettlement.Status.Denied, "zero denies");
         vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementAlreadyDisputed.selector, other));
         vm.prank(hospital);
-        claims.dispute(other, keccak256("x"));
+        claims.dispute(other, keccak256("x"), bytes32(0), new bytes32[](0));
     }
 
     function test_dispute_refusals() public {
         bytes32 id = submit(1_000e6);
+        vm.warp(block.timestamp + 1);
         bytes32 evidence = anchored(hospital);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -581,29 +585,29 @@ contract ClaimSettlementTest is Fixture {
             )
         );
         vm.prank(hospital);
-        claims.dispute(id, evidence);
+        claims.dispute(id, evidence, bytes32(0), new bytes32[](0));
         vm.prank(insurer);
         claims.deny(id, 50);
         vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNotProvider.selector, clinic, hospital));
         vm.prank(clinic);
-        claims.dispute(id, evidence);
+        claims.dispute(id, evidence, bytes32(0), new bytes32[](0));
 
         bytes32 foreign = anchored(clinic);
         vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementEvidenceMissing.selector, foreign));
         vm.prank(hospital);
-        claims.dispute(id, foreign);
+        claims.dispute(id, foreign, bytes32(0), new bytes32[](0));
         vm.prank(hospital);
         anchors.retract(evidence, "WRONG_PATIENT");
         vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementEvidenceMissing.selector, evidence));
         vm.prank(hospital);
-        claims.dispute(id, evidence);
+        claims.dispute(id, evidence, bytes32(0), new bytes32[](0));
 
         uint64 endsAt = uint64(block.timestamp) + APPEAL;
         vm.warp(endsAt);
         bytes32 fresh = anchored(hospital);
         vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementAppealWindowClosed.selector, id, endsAt));
         vm.prank(hospital);
-        claims.dispute(id, fresh);
+        claims.dispute(id, fresh, bytes32(0), new bytes32[](0));
     }
 
     function test_resolveDispute_refusals() public {
@@ -695,8 +699,8 @@ contract ClaimSettlementTest is Fixture {
         assertEq(met + paid, 0, "unused year");
         assertEq(claims.creditOf(stranger), 0, "no credit");
         assertEq(
-            claims.claimIdOf(POLICY, hospital, 1, bytes32("codes")),
-            keccak256(abi.encode(POLICY, hospital, uint64(1), bytes32("codes"))),
+            claims.claimIdOf(POLICY, hospital, 1 days + 1, bytes32("codes")),
+            keccak256(abi.encode(POLICY, hospital, uint256(1), bytes32("codes"))),
             "fingerprint"
         );
     }
@@ -708,6 +712,7 @@ contract ClaimSettlementTest is Fixture {
         MaliciousProvider evil = new MaliciousProvider();
         vm.prank(gov);
         registry.registerMember(address(evil), MemberRoles.PROVIDER, keccak256("evil licence"));
+        grantCare(patient, address(evil), CARE_ENCOUNTERS);
         bytes32 evidence = freshHash();
         evil.act(address(anchors), abi.encodeCall(IRecordAnchor.anchor, (evidence)));
 

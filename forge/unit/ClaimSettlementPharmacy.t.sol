@@ -4,6 +4,7 @@ pragma solidity 0.8.34;
 import {Fixture} from "../base/Fixture.sol";
 import {Vm} from "../base/Vm.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 
 /// @notice ClaimSettlement's pharmacy claims: every check by reason code, the link to the dispensed
 /// unit, settlement that waits for the dispense to be final and voids a reverted one, every event.
@@ -20,7 +21,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
 
     function setUp() public {
         deployClaimsWorld(100_000e6);
-        registerSupplyChain();
+        registerSupplyChainWithCare();
         vm.prank(insurer);
         claims.registerPolicy(PLAIN, patient, LIMIT, 0, 0, start, start + 2 * 365 days);
         for (uint256 i; i < 4; ++i) {
@@ -46,8 +47,10 @@ contract ClaimSettlementPharmacyTest is Fixture {
         c = IClaimSettlement.PharmacyClaimInput(PLAIN, pharmacy, AMOUNT, bytes32("rx codes"), batchId, serials[i]);
     }
 
+    /// @dev The id of unit `i`'s current dispense.
     function idOf(uint256 i) internal view returns (bytes32) {
-        return claims.pharmacyClaimIdOf(batchId, serials[i]);
+        (, uint64 at,) = provenance.unitDispense(provenance.unitIdOf(batchId, serials[i]));
+        return claims.pharmacyClaimIdOf(batchId, serials[i], at);
     }
 
     /// @dev Submits `c` in a batch of one as `sender`; the reason it was refused with (0: accepted).
@@ -73,8 +76,8 @@ contract ClaimSettlementPharmacyTest is Fixture {
         uint64 at = dispense(0);
         vm.warp(block.timestamp + 1 days);
         bytes32 id = idOf(0);
-        assertEq(id, provenance.unitIdOf(batchId, serials[0]), "claim id = unit id");
-        assertEq(id, keccak256(abi.encode(batchId, serials[0])), "unit id formula");
+        assertEq(id, keccak256(abi.encode(provenance.unitIdOf(batchId, serials[0]), at)), "claim id = dispense id");
+        assertEq(provenance.unitIdOf(batchId, serials[0]), keccak256(abi.encode(batchId, serials[0])), "unit id");
         vm.expectEmit(true, true, true, true, address(claims));
         emit IClaimSettlement.ClaimSubmitted(id, PLAIN, pharmacy, insurer, AMOUNT, at);
         vm.expectEmit(true, true, true, true, address(claims));
@@ -105,6 +108,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
         dispense(0);
         IClaimSettlement.PharmacyClaimInput memory c = input(0);
         assertEq(reasonOf(c, stranger), 1001, "not a submitter");
+        assertEq(reasonOf(c, insurer), 1001, "not even the policy's insurer");
         c.policyId = bytes32("NO-SUCH-POLICY");
         assertEq(reasonOf(c, stranger), 1001, "not a submitter, unknown policy");
         assertEq(reasonOf(c, pharmacy), 31, "not insured");
@@ -116,7 +120,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
         assertEq(reasonOf(input(1), pharmacy), 1003, "never dispensed");
         c = input(0);
         c.pharmacy = pharmacy2;
-        assertEq(reasonOf(c, insurer), 1003, "dispensed by another pharmacy");
+        assertEq(reasonOf(c, pharmacy2), 1003, "dispensed by another pharmacy");
 
         vm.startPrank(insurer);
         claims.registerPolicy("LATE", patient, LIMIT, 0, 0, uint64(block.timestamp + 1), start + 365 days);
@@ -146,6 +150,19 @@ contract ClaimSettlementPharmacyTest is Fixture {
         vm.prank(patient);
         consent.grant(patient, insurer, HPAYMT, BILLING, start + 3 * 365 days);
 
+        vm.prank(patient);
+        consent.revoke(patient, pharmacy);
+        assertEq(reasonOf(input(0), pharmacy), 1006, "no care relationship with the pharmacy");
+        grantCare(patient, pharmacy, CARE_ENCOUNTERS);
+        assertEq(reasonOf(input(0), pharmacy), 1006, "TREAT on another category is not a dispensing relationship");
+        grantCare(patient, pharmacy, CARE_MEDICATIONS);
+
+        vm.prank(gov);
+        registry.suspendMember(insurer, "AUDIT");
+        assertEq(reasonOf(input(0), pharmacy), 1007, "suspended insurer");
+        vm.prank(gov);
+        registry.reinstateMember(insurer);
+
         vm.warp(block.timestamp + FILING + 1);
         assertEq(reasonOf(input(0), pharmacy), 29, "timely filing");
     }
@@ -153,7 +170,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
     function test_submitPharmacyClaims_recalledBatchAndDuplicates() public {
         dispense(0);
         dispense(1);
-        assertEq(reasonOf(input(0), insurer), 0, "accepted from the insurer");
+        assertEq(reasonOf(input(0), pharmacy), 0, "accepted from the pharmacy");
         assertEq(reasonOf(input(0), pharmacy), 18, "duplicate");
         IClaimSettlement.PharmacyClaimInput memory c = input(0);
         c.policyId = POLICY;
@@ -222,5 +239,96 @@ contract ClaimSettlementPharmacyTest is Fixture {
         (uint256 met, uint256 paid) = claims.usageOf(POLICY, 0);
         assertEq(met + paid, 0, "deductible and limit given back");
         assertEq(claims.claimOf(id).deductibleApplied, 0, "deductible record cleared");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Ownership of a dispense's claim
+
+    function test_onlyDispensingPharmacySubmitsItsClaim_insurerSquatRefused() public {
+        address rogue = address(0xB0B);
+        address throwaway = address(0xDEAD);
+        vm.prank(gov);
+        registry.registerMember(rogue, MemberRoles.INSURER, keccak256("rogue licence"));
+        vm.prank(rogue);
+        claims.registerPolicy("THROWAWAY", throwaway, LIMIT, 0, 0, start, start + 365 days);
+        vm.startPrank(throwaway);
+        consent.grant(throwaway, rogue, HPAYMT, BILLING, start + 3 * 365 days);
+        consent.grant(throwaway, pharmacy, CARE_TREAT, CARE_MEDICATIONS, start + 3 * 365 days);
+        vm.stopPrank();
+        dispense(0);
+
+        IClaimSettlement.PharmacyClaimInput memory squat = input(0);
+        squat.policyId = "THROWAWAY";
+        assertEq(reasonOf(squat, rogue), 1001, "an insurer never submits a pharmacy's claim");
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNotSubmitter.selector, rogue, pharmacy));
+        vm.prank(rogue);
+        claims.submitPharmacyClaim(squat);
+        squat.pharmacy = rogue;
+        assertEq(reasonOf(squat, rogue), 1003, "nor in its own name: it did not dispense the unit");
+        assertEq(uint256(claims.claimOf(idOf(0)).status), 0, "nothing stored under the dispense's id");
+
+        vm.prank(pharmacy);
+        bytes32 id = claims.submitPharmacyClaim(input(0));
+        assertEq(id, idOf(0), "the real claim, to the patient's real insurer");
+        assertEq(claims.claimOf(id).policyId, PLAIN, "on the real policy");
+    }
+
+    function test_onlyDispensingPharmacySubmitsItsClaim_otherPharmacyRefused() public {
+        dispense(0);
+        IClaimSettlement.PharmacyClaimInput memory c = input(0);
+        c.pharmacy = pharmacy2;
+        assertEq(reasonOf(c, pharmacy2), 1003, "a unit it did not dispense");
+        assertEq(reasonOf(input(0), pharmacy2), 1001, "nor in the dispenser's name");
+        assertEq(reasonOf(input(0), pharmacy), 0, "the dispenser's claim is untouched");
+    }
+
+    function test_claimedDispenseIsPaid_notALaterUncoveredRedispense() public {
+        vm.prank(insurer);
+        claims.registerPolicy("SHORT", patient, LIMIT, 0, 0, start, uint64(block.timestamp + 1 days));
+        dispense(0);
+        IClaimSettlement.PharmacyClaimInput memory c = input(0);
+        c.policyId = "SHORT";
+        vm.prank(pharmacy);
+        bytes32 id = claims.submitPharmacyClaim(c);
+
+        vm.warp(block.timestamp + 2 days); // coverage over, the dispense still revertible
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[0]);
+        vm.warp(block.timestamp + 1);
+        dispense(0); // the same pack again, uncovered
+        bytes32 later = idOf(0);
+        assertTrue(later != id, "a new dispense is a new claim");
+        assertEq(reasonOf(c, pharmacy), 27, "the new dispense is not covered");
+
+        vm.warp(block.timestamp + REVERT_WINDOW);
+        vm.expectEmit(true, true, true, true, address(claims));
+        emit IClaimSettlement.ClaimVoided(id, pharmacy, 1003);
+        assertEq(claims.settle(one(id)), 0, "the claimed dispense was reverted: voided, not paid");
+        assertEq(claims.creditOf(pharmacy), 0, "no credit");
+    }
+
+    function test_voidedDispenseDoesNotBlockTheNextDispensesClaim() public {
+        dispense(1);
+        vm.prank(pharmacy);
+        bytes32 first = claims.submitPharmacyClaim(input(1));
+        vm.prank(pharmacy);
+        provenance.revertDispense(batchId, serials[1]);
+        vm.prank(pharmacy);
+        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1);
+        vm.prank(pharmacy2);
+        provenance.receiveShipment(shipment);
+        vm.warp(block.timestamp + 1);
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[1], proofs[1]);
+        assertEq(claims.settle(one(first)), 0, "first claim voided");
+
+        IClaimSettlement.PharmacyClaimInput memory c = input(1);
+        c.pharmacy = pharmacy2;
+        vm.prank(pharmacy2);
+        bytes32 second = claims.submitPharmacyClaim(c);
+        assertTrue(second != first, "the returned pack's new dispense has its own id");
+        vm.warp(block.timestamp + REVERT_WINDOW);
+        assertEq(claims.settle(one(second)), 1, "and is paid");
+        assertEq(claims.creditOf(pharmacy2), AMOUNT, "to the pharmacy that dispensed it");
     }
 }

@@ -125,13 +125,16 @@ def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, provi
     chain.node.call("anvil_impersonateAccount", [insurer.address])
     now = GENESIS_TIME
     ids = []
-    progress(f"  {policies} patients: consent to the insurer, policies")
+    progress(f"  {policies} patients: consent to the insurer and the providers, policies")
     for n in range(policies):
         patient = signer(f"claims patient {n}").address
         _fund(chain, patient)
         chain.node.call("anvil_impersonateAccount", [patient])
         chain.send("grant", consent.functions.grant(patient, insurer.address, int(Purpose.HPAYMT),
                                                     int(Category.BILLING_CLAIMS), now + 400 * DAY), patient)
+        for provider in provider_addrs:  # the care relationship every claim needs (TREAT on encounters)
+            chain.send("grant", consent.functions.grant(patient, provider, int(Purpose.TREAT),
+                                                        int(Category.ENCOUNTERS), now + 400 * DAY), patient)
         policy = keccak(text=f"bench policy {n}")
         chain.send("registerPolicy", claims.functions.registerPolicy(
             policy, patient, 10**9 * USD, 500 * USD, 2_000, now - 300 * DAY, now + 65 * DAY), insurer.address)

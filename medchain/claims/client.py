@@ -21,7 +21,8 @@ REASONS = {
     27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
     119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
     1002: "invalid amount", 1003: "unit not dispensed by this pharmacy", 1004: "batch recalled",
-    1005: "batch quarantined",
+    1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider)",
+    1007: "insurer not active",
 }
 
 
@@ -106,16 +107,23 @@ class ClaimState:
         if self.pharmacy_claim:
             lines.append("  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
                          "reverted (10 days after dispensing), voided if it was reverted")
-        if self.status in ("Approved", "Partial"):
+        if self.status == "Approved":
             lines.append(f"  settleable from {self.decided_at + review_window} (unix time; review window)")
+        if self.status == "Partial":
+            lines.append(f"  settleable from {self.decided_at + appeal_window} (unix time; appeal window), or by its "
+                         f"provider, accepting, from {self.decided_at + review_window}")
         if self.status in ("Denied", "Partial") and not self.disputed:
             lines.append(f"  the provider may dispute until {self.decided_at + appeal_window} (unix time)")
+        if self.status == "Disputed":
+            lines.append(f"  the insurer may resolve until {self.decided_at + appeal_window} (unix time); then the "
+                         "dispute lapses and the claim settles at its pre-dispute outcome")
         return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class PharmacyClaim:
-    """A pharmacy's claim for one dispensed pack, as ``submitPharmacyClaim`` takes it."""
+    """A pharmacy's claim for one pack it dispensed, as ``submitPharmacyClaim`` takes it (only the
+    dispensing pharmacy submits it: ``pharmacy`` is the sender)."""
 
     policy_id: bytes
     pharmacy: str
@@ -128,9 +136,20 @@ class PharmacyClaim:
         return (self.policy_id, self.pharmacy, self.amount, self.codes_hash, self.batch_id, self.serial_hash)
 
     @property
-    def claim_id(self) -> bytes:
-        """The unit's id: keccak256(abi.encode(batchId, serialHash)), as the contract computes it."""
+    def unit_id(self) -> bytes:
+        """The unit's id: keccak256(abi.encode(batchId, serialHash)), as DrugProvenance.unitIdOf."""
         return keccak(self.batch_id + self.serial_hash)
+
+    def claim_id(self, dispensed_at: int) -> bytes:
+        """The claim's id for the unit's dispense at ``dispensed_at`` (DrugProvenance.unitDispense):
+        keccak256(abi.encode(unitId, dispensedAt)), as ClaimSettlement.pharmacyClaimIdOf. A new dispense
+        of the same pack is a new claim."""
+        return pharmacy_claim_id(self.unit_id, dispensed_at)
+
+
+def pharmacy_claim_id(unit_id: bytes, dispensed_at: int) -> bytes:
+    """ClaimSettlement.pharmacyClaimIdOf: the id of the dispense of ``unit_id`` at ``dispensed_at``."""
+    return keccak(unit_id + dispensed_at.to_bytes(32, "big"))
 
 
 def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str, amount: int,
@@ -168,5 +187,6 @@ def describe_refusal(revert_data: str | bytes) -> str:
         return f"reason {reason_text(code)}"
     if data[:4] == _NOT_SUBMITTER:
         caller, provider = decode(["address", "address"], data[4:])
-        return f"{caller} may not submit for {provider} (only the provider or the policy's insurer)"
+        return (f"{caller} may not submit for {provider} (only the provider or the policy's insurer; a "
+                "pharmacy claim only the dispensing pharmacy)")
     return f"reverted with 0x{data.hex()}"

@@ -38,11 +38,14 @@ from ``item`` (``productOrService``, ``modifier``, ``quantity``, ``unitPrice``),
 evidence from ``supportingInfo`` (``valueAttachment.url`` or ``valueString``: a receipt path or a
 record hash).
 
-The codes hash is keccak256(codes key ‖ RFC 8785 JSON of the line items' codes, modifiers and
-quantities): procedure codes are health information, so the hash is keyed (a 32-byte secret the
-insurer shares with the providers that submit directly) and nobody can test guesses against it.
-Unit prices are checked against the amount but left out of the fingerprint, so the same service
-billed again at another price is still the same claim (ClaimSettlement refuses it as a duplicate).
+The codes hash is keccak256(codes key ‖ RFC 8785 JSON of the canonical line items: codes and
+modifiers upper-cased, modifiers sorted and deduplicated, lines of the same code and modifiers merged
+(quantities added), lines sorted): procedure codes are health information, so the hash is keyed (a
+32-byte secret the insurer shares with the providers that submit directly) and nobody can test
+guesses against it. Unit prices are checked against the amount but left out of the fingerprint, and
+the claim id names the service day (UTC), not the second: the same service billed again at another
+price, another time of the same day or with its codes or modifiers in another order is still the same
+claim (ClaimSettlement refuses it as a duplicate).
 """
 
 from __future__ import annotations
@@ -131,7 +134,7 @@ class LineItem:
         return self.quantity * self.unit_price
 
     def fingerprint(self) -> dict[str, Any]:
-        """What identifies the service (no price): part of the codes hash."""
+        """What identifies the service as written (no price); the codes hash uses :func:`canonical_items`."""
         return {"code": self.code, "modifiers": list(self.modifiers), "quantity": _decimal_text(self.quantity)}
 
     def to_json(self, decimals: int) -> dict[str, Any]:
@@ -190,18 +193,39 @@ class ClaimFile:
         return [p for p in self.problems if p.row is None or p.whole_file]
 
 
+SERVICE_DAY = 86_400  # ClaimSettlement.SERVICE_DAY: claim ids name the service day (UTC)
+
+
 def claim_id(policy_id: bytes, provider: str, service_date: int, codes_hash: bytes) -> bytes:
-    """``ClaimSettlement.claimIdOf``: keccak256(abi.encode(policy, provider, serviceDate, codesHash)).
+    """``ClaimSettlement.claimIdOf``: keccak256(abi.encode(policy, provider, serviceDate / 1 days, codesHash)).
 
     Static types only, so abi.encode is the four 32-byte words side by side (no eth_abi on this hot path).
     """
-    return keccak(policy_id + bytes.fromhex(provider[2:]).rjust(32, b"\0") + service_date.to_bytes(32, "big")
-                  + codes_hash)
+    return keccak(policy_id + bytes.fromhex(provider[2:]).rjust(32, b"\0")
+                  + (service_date // SERVICE_DAY).to_bytes(32, "big") + codes_hash)
+
+
+def canonical_items(items: tuple[LineItem, ...] | list[LineItem]) -> list[dict[str, Any]]:
+    """The items' fingerprints in canonical form: what identifies the service, whatever the writing.
+
+    Codes and modifiers upper-cased, modifiers sorted and deduplicated; lines with the same code and
+    modifiers merged (their quantities added); lines sorted by code, then modifiers.
+    """
+    merged: dict[tuple[str, tuple[str, ...]], Decimal] = {}
+    for item in items:
+        key = (item.code.upper(), tuple(sorted({m.upper() for m in item.modifiers})))
+        merged[key] = merged.get(key, Decimal(0)) + item.quantity
+    return [{"code": code, "modifiers": list(mods), "quantity": _decimal_text(qty)}
+            for (code, mods), qty in sorted(merged.items())]
 
 
 def codes_hash(items: tuple[LineItem, ...] | list[LineItem], codes_key: bytes) -> bytes:
-    """keccak256(codes key ‖ RFC 8785 JSON of the items' codes, modifiers and quantities)."""
-    return record_hash([item.fingerprint() for item in items], codes_key)
+    """keccak256(codes key ‖ RFC 8785 JSON of the canonical line items (:func:`canonical_items`)).
+
+    The one place the codes hash is made: every submitter (bulk, CLI, pharmacy) goes through it, so the
+    same service always has the same hash and ClaimSettlement's duplicate check holds.
+    """
+    return record_hash(canonical_items(items), codes_key)
 
 
 def format_units(units: int, decimals: int) -> str:

@@ -94,6 +94,8 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
     policy_c = keccak(text="audit scenario policy C")
     c["ClaimSettlement"].registerPolicy(policy_c, patient_b, 5_000 * USD, 0, 0, now - 30 * 86400, now + 300 * 86400,
                                         sender=insurer)
+    # The care relationship a claim needs: patient B's TREAT consent to the clinic (encounters).
+    c["ConsentRegistry"].grant(patient_b, clinic, 1 << 0, 1 << 1, now + 300 * 86400, sender=patient_b)
     evidence = keccak(b"clinic evidence" + new_salt())
     c["RecordAnchor"].anchor(evidence, sender=clinic)
     claim = (policy_c, clinic.address, 100 * USD, now - 86400, keccak(b"codes" + new_salt()), evidence, ZERO32, [])

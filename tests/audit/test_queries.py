@@ -37,8 +37,9 @@ def test_patient_trail_follows_policies_into_claims(scenario):
 def test_provider_trail_has_its_claims_adjudication(scenario):
     with Store(scenario.db_url) as store:
         story = trail(store, "provider", scenario.clinic.address)
-        assert [e.event for e in story] == ["RoleGranted", "MemberRegistered", "RecordAnchored", "ClaimSubmitted",
-                                            "ClaimAdjudicated", "ClaimRejected", "MemberSuspended"]
+        # ConsentGranted: the patient's TREAT consent to the clinic, the care relationship its claim needs.
+        assert [e.event for e in story] == ["RoleGranted", "MemberRegistered", "ConsentGranted", "RecordAnchored",
+                                            "ClaimSubmitted", "ClaimAdjudicated", "ClaimRejected", "MemberSuspended"]
 
 
 def test_claim_batch_and_record_trails(scenario):

@@ -43,6 +43,9 @@ def world(project, chain, governance, registry, members, accounts) -> World:
     start = chain.pending_timestamp - 30 * DAY
     consent.grant(patient, insurer, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS), start + 3 * 365 * DAY,
                   sender=patient)
+    # The care relationship a claim needs: the patient's TREAT consent to the hospital on encounters.
+    consent.grant(patient, hospital, int(Purpose.TREAT), int(Category.ENCOUNTERS), start + 3 * 365 * DAY,
+                  sender=patient)
     policy = b"P" * 32
     claims.registerPolicy(policy, patient, LIMIT, DEDUCTIBLE, COINSURANCE_BPS, start, start + 2 * 365 * DAY,
                           sender=insurer)
@@ -60,6 +63,14 @@ def evidence(world: World, provider=None) -> bytes:
     h = next(_counter).to_bytes(32, "big")
     world.anchor.anchor(h, sender=provider or world.hospital)
     return h
+
+
+def new_evidence(world: World, provider=None) -> bytes:
+    """Evidence for a dispute: anchored a second after everything so far (after the decision it appeals)."""
+    from ape import chain
+
+    chain.pending_timestamp = max(chain.pending_timestamp, chain.blocks.head.timestamp + 1) + 1
+    return evidence(world, provider)
 
 
 def claim_input(world: World, *, amount=1_000_000_000, service_date=None, codes=None, evidence_hash=None,

@@ -190,8 +190,30 @@ def test_encoding_matches_eth_abi_and_the_claim_id_definition(folder):
     assert encode_batch(rows[:1]) == SUBMIT_CLAIMS + encode([f"{CLAIM_INPUT}[]"], [[rows[0].as_input()]])
     r = rows[0]
     expected = keccak(encode(["bytes32", "address", "uint64", "bytes32"],
-                             [r.policy_id, r.provider, r.service_date, r.codes_hash]))
+                             [r.policy_id, r.provider, r.service_date // 86400, r.codes_hash]))
     assert r.claim_id == claim_id(r.policy_id, r.provider, r.service_date, r.codes_hash) == expected
+
+
+def test_claim_id_names_the_service_day_not_the_second():
+    policy, provider, codes = b"\x01" * 32, "0x" + "22" * 20, b"\x03" * 32
+    day = 1767225600  # midnight UTC
+    same = {claim_id(policy, provider, t, codes) for t in (day, day + 1, day + 86399)}
+    assert len(same) == 1
+    assert claim_id(policy, provider, day + 86400, codes) not in same
+
+
+def test_codes_hash_is_canonical_order_case_and_split_lines_do_not_matter():
+    a = (LineItem("99214", ("25", "59"), Decimal(1), 100), LineItem("80053", (), Decimal(2), 20))
+    reordered = (LineItem("80053", (), Decimal(2), 20), LineItem("99214", ("59", "25"), Decimal(1), 100))
+    cased = (LineItem("99214", ("25", "59"), Decimal(1), 100), LineItem("80053", (), Decimal(2), 20))
+    split = (LineItem("99214", ("59", "25"), Decimal(1), 100), LineItem("80053", (), Decimal(1), 20),
+             LineItem("80053", (), Decimal(1), 20))
+    assert codes_hash(a, KEY) == codes_hash(reordered, KEY) == codes_hash(cased, KEY) == codes_hash(split, KEY)
+    lower = (LineItem("g0008", ("gy",), Decimal(1), 5),)
+    assert codes_hash(lower, KEY) == codes_hash((LineItem("G0008", ("GY",), Decimal(1), 5),), KEY)
+    # Another quantity or modifier is another service.
+    assert codes_hash(a, KEY) != codes_hash((a[0], LineItem("80053", (), Decimal(3), 20)), KEY)
+    assert codes_hash(a, KEY) != codes_hash((LineItem("99214", ("25",), Decimal(1), 100), a[1]), KEY)
 
 
 def test_outcomes_are_read_from_raw_logs():

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
-from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, claim_input, evidence
+from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, ZERO32, claim_input, new_evidence
 
 SETTLEABLE = {2, 3, 6}  # Approved, Partial, Resolved
 DENIABLE = {1, 2, 3}  # PendingFunds, Approved, Partial (within the review window)
@@ -88,7 +88,7 @@ def test_money_invariants(world, chain):
             view = claims.claimOf(claim_id)
             if view.status not in (3, 4) or view.disputed or chain.pending_timestamp >= view.decidedAt + 30 * DAY:
                 return
-            claims.dispute(claim_id, evidence(world), sender=hospital)
+            claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=hospital)
             try:
                 claims.resolveDispute(claim_id, approved, sender=insurer)
             except ape.exceptions.ContractLogicError:

@@ -6,9 +6,10 @@ import ape
 import pytest
 
 from medchain.access import Role, reason_code
+from medchain.consent import Category, Purpose
 from medchain.records.merkle import MerkleTree
 from tests.claims.conftest import (
-    APPEAL, DAY, DEDUCTIBLE, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence,
+    APPEAL, DAY, DEDUCTIBLE, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence, new_evidence,
 )
 
 APPROVED, PENDING, PARTIAL, DENIED, DISPUTED, RESOLVED, SETTLED = 2, 1, 3, 4, 5, 6, 7
@@ -268,10 +269,10 @@ def test_deny_refusals(world, chain):
 def test_dispute_and_resolve(world):
     claim_id, _, _ = _submit(world)
     world.claims.deny(claim_id, 50, sender=world.insurer)
-    new_evidence = evidence(world)
-    receipt = world.claims.dispute(claim_id, new_evidence, sender=world.hospital)
+    fresh = new_evidence(world)
+    receipt = world.claims.dispute(claim_id, fresh, ZERO32, [], sender=world.hospital)
     log = _only(receipt, world.claims.ClaimDisputed)
-    assert (log.claimId, log["provider"], log.evidenceHash) == (claim_id, world.hospital, new_evidence)
+    assert (log.claimId, log["provider"], log.evidenceHash) == (claim_id, world.hospital, fresh)
     receipt = world.claims.resolveDispute(claim_id, 300_000_000, sender=world.insurer)
     assert _only(receipt, world.claims.DisputeResolved).approvedAmount == 300_000_000
     view = world.claims.claimOf(claim_id)
@@ -284,30 +285,30 @@ def test_dispute_and_resolve(world):
 def test_dispute_refusals(world, chain):
     claim_id, _, _ = _submit(world)
     with ape.reverts(world.claims.ClaimSettlementWrongStatus, claimId=claim_id, status=APPROVED):
-        world.claims.dispute(claim_id, evidence(world), sender=world.hospital)
+        world.claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=world.hospital)
     world.claims.deny(claim_id, 50, sender=world.insurer)
     with ape.reverts(world.claims.ClaimSettlementNotProvider, caller=world.insurer, provider=world.hospital):
-        world.claims.dispute(claim_id, evidence(world), sender=world.insurer)
+        world.claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=world.insurer)
     with ape.reverts(world.claims.ClaimSettlementEvidenceMissing, evidenceHash=b"\x55" * 32):
-        world.claims.dispute(claim_id, b"\x55" * 32, sender=world.hospital)
-    world.claims.dispute(claim_id, evidence(world), sender=world.hospital)
+        world.claims.dispute(claim_id, b"\x55" * 32, ZERO32, [], sender=world.hospital)
+    world.claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=world.hospital)
     world.claims.resolveDispute(claim_id, 0, sender=world.insurer)
     assert world.claims.claimOf(claim_id).status == DENIED
     with ape.reverts(world.claims.ClaimSettlementAlreadyDisputed, claimId=claim_id):
-        world.claims.dispute(claim_id, evidence(world), sender=world.hospital)
+        world.claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=world.hospital)
 
     other, _, _ = _submit(world)
     world.claims.deny(other, 50, sender=world.insurer)
     decided = world.claims.claimOf(other).decidedAt
     chain.pending_timestamp = decided + APPEAL
     with ape.reverts(world.claims.ClaimSettlementAppealWindowClosed, claimId=other, endedAt=decided + APPEAL):
-        world.claims.dispute(other, evidence(world), sender=world.hospital)
+        world.claims.dispute(other, new_evidence(world), ZERO32, [], sender=world.hospital)
 
 
 def test_resolve_within_the_remaining_limit(world):
     claim_id, _, _ = _submit(world)
     world.claims.deny(claim_id, 50, sender=world.insurer)
-    world.claims.dispute(claim_id, evidence(world), sender=world.hospital)
+    world.claims.dispute(claim_id, new_evidence(world), ZERO32, [], sender=world.hospital)
     with ape.reverts(world.claims.ClaimSettlementExceedsLimit, claimId=claim_id, approved=LIMIT + 1, remaining=LIMIT):
         world.claims.resolveDispute(claim_id, LIMIT + 1, sender=world.insurer)
     with ape.reverts(world.claims.ClaimSettlementNotInsurer, caller=world.hospital, insurer=world.insurer):
@@ -346,6 +347,8 @@ def test_reentrant_withdraw_is_refused(project, chain, governance, registry, wor
                                REVIEW, APPEAL, FILING)
     attacker = governance.deploy(project.MaliciousProvider)
     registry.registerMember(attacker, Role.PROVIDER.id, b"\x0e" * 32, sender=governance)
+    world.consent.grant(world.patient, attacker, int(Purpose.TREAT), int(Category.ENCOUNTERS),
+                        world.start + 3 * 365 * DAY, sender=world.patient)
     claims.registerPolicy(world.policy, world.patient, LIMIT, 0, 0, world.start, world.start + 400 * DAY,
                           sender=world.insurer)
     token.mint(world.insurer, 10**12, sender=world.insurer)

@@ -32,6 +32,10 @@ def story(tmp_path_factory, project):
         _send(w3, keys["patient"], consent.functions.grant(
             keys["patient"].address, keys["insurer"].address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
             now + 400 * 86400))
+        # The care relationship a claim needs: the patient's TREAT consent to the hospital (encounters).
+        _send(w3, keys["patient"], consent.functions.grant(
+            keys["patient"].address, keys["hospital"].address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
+            now + 400 * 86400))
         token = _contract(w3, project, manifest, "TestStableToken")
         _send(w3, keys["insurer"], token.functions.mint(keys["insurer"].address, 1_500 * 10**6))
         anchor = _contract(w3, project, manifest, "RecordAnchor")
@@ -42,7 +46,7 @@ def story(tmp_path_factory, project):
             Receipt(record_hash=bytes(record), chain_id=CONSORTIUM_CHAIN_ID, contract=anchor.address,
                     tx=receipt["transactionHash"].to_0x_hex(), block=receipt["blockNumber"],
                     provider=keys["hospital"].address, anchored_at=now).save(folder / f"ev{n}.json")
-        yield {"op": op, "manifest": str(manifest), "w3": w3, "folder": folder, "now": now}
+        yield {"op": op, "manifest": str(manifest), "w3": w3, "folder": folder, "now": now, "anchor": anchor}
 
 
 def ape(story, *args):
@@ -70,7 +74,8 @@ def test_the_insurer_registers_a_policy_and_funds_its_pool(story):
 def _claims_file(story, *extra):
     hospital = story["op"].keys["hospital"].address
     day = story["now"] - 5 * 86400
-    rows = [f"c-{n},{POLICY},{hospital},{day + n},{300 + n},99213@{300 + n},ev{n}.json" for n in range(3)]
+    # Three services on three days (the same service twice on one day would be one claim).
+    rows = [f"c-{n},{POLICY},{hospital},{day + n * 86400},{300 + n},99213@{300 + n},ev{n}.json" for n in range(3)]
     path = story["folder"] / "claims.csv"
     path.write_text("\n".join([HEADER, *rows, *extra]) + "\n")
     return path
@@ -125,7 +130,15 @@ def test_status_deny_dispute_resolve_settle_and_withdraw(story):
 
     code, out = ape(story, "claims deny", claim_ids[0], "--reason", "50", "--account", "insurer", "--yes")
     assert code == 0 and "denied, reason 50" in out, out
-    code, out = ape(story, "claims dispute", claim_ids[0], "--evidence", str(story["folder"] / "ev3.json"),
+    # A dispute needs new evidence, anchored after the denial.
+    story["op"].node.call("evm_increaseTime", [1])
+    w3, keys = story["w3"], story["op"].keys
+    record = Web3.keccak(text="cli evidence 4, after the denial")
+    receipt = _send(w3, keys["hospital"], story["anchor"].functions.anchor(record))
+    Receipt(record_hash=bytes(record), chain_id=CONSORTIUM_CHAIN_ID, contract=story["anchor"].address,
+            tx=receipt["transactionHash"].to_0x_hex(), block=receipt["blockNumber"], provider=keys["hospital"].address,
+            anchored_at=story["now"]).save(story["folder"] / "ev4.json")
+    code, out = ape(story, "claims dispute", claim_ids[0], "--evidence", str(story["folder"] / "ev4.json"),
                     "--account", "hospital", "--yes")
     assert code == 0 and "disputed with evidence" in out, out
     code, out = ape(story, "claims resolve", claim_ids[0], "--amount", "150", "--account", "insurer", "--yes")

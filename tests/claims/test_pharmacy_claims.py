@@ -1,5 +1,5 @@
 """Pharmacy claims: a claim for a dispensed unit is accepted only from the pharmacy that dispensed it,
-once per unit, and paid only once the dispense can no longer be reverted."""
+once per dispense (its id names the dispense), and paid only once that dispense can no longer be reverted."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ REVERT_WINDOW = 10 * DAY
 AMOUNT = 40_000_000  # 40 mUSD; the test policy has no deductible nor coinsurance: payable = amount
 NOT_SUBMITTER, DUPLICATE, INVALID_AMOUNT, NOT_INSURED = 1001, 18, 1002, 31
 BEFORE_COVERAGE, TERMINATED, TIMELY, INELIGIBLE, CONSENT = 26, 27, 29, 185, 197
-NOT_DISPENSED, RECALLED, QUARANTINED = 1003, 1004, 1005
+NOT_DISPENSED, RECALLED, QUARANTINED, NO_CARE = 1003, 1004, 1005, 1006
 
 
 @dataclass
@@ -51,6 +51,8 @@ def rx(world, chain, members, outsider) -> Pharmacy:  # noqa: ARG001 (session fi
     commission(world.provenance, manufacturer, batch)
     shipped = world.provenance.ship(batch.batch_id, pharmacy, 16, sender=manufacturer)
     world.provenance.receiveShipment(shipment_of(world.provenance, shipped), sender=pharmacy)
+    world.consent.grant(world.patient, pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS),
+                        world.start + 3 * 365 * DAY, sender=world.patient)
     return Pharmacy(world, pharmacy, members[Role.REGULATOR], batch, batch.batch_id, _fresh_policy(world))
 
 
@@ -67,6 +69,13 @@ def _claim(rx: Pharmacy, n: int, *, policy=None, pharmacy=None, amount=AMOUNT, c
     return (policy or rx.policy, pharmacy or rx.pharmacy.address, amount, codes, rx.batch_id, serial_hash(_serial(n)))
 
 
+def _claim_id(rx: Pharmacy, n: int) -> bytes:
+    """The id of unit ``n``'s current dispense (ClaimSettlement.pharmacyClaimIdOf)."""
+    hashed = serial_hash(_serial(n))
+    _pharmacy, at, _until = rx.world.provenance.unitDispense(rx.world.provenance.unitIdOf(rx.batch_id, hashed))
+    return rx.world.claims.pharmacyClaimIdOf(rx.batch_id, hashed, at)
+
+
 def _only(receipt, event):
     logs = receipt.events.filter(event)
     assert len(logs) == 1
@@ -79,17 +88,22 @@ def _rejected(rx: Pharmacy, claim, sender=None) -> int:
     return _only(receipt, rx.world.claims.ClaimRejected).reasonCode
 
 
-def test_the_claim_id_is_the_units_id(rx):
+def test_the_claim_id_names_the_dispense(rx):
+    from eth_utils import keccak
+
+    from medchain.claims.client import pharmacy_claim_id
+
     hashed = serial_hash(_serial(1))
     unit = rx.world.provenance.unitIdOf(rx.batch_id, hashed)
-    assert rx.world.claims.pharmacyClaimIdOf(rx.batch_id, hashed) == unit
+    assert rx.world.claims.pharmacyClaimIdOf(rx.batch_id, hashed, 1234) == keccak(unit + (1234).to_bytes(32, "big"))
+    assert pharmacy_claim_id(unit, 1234) == rx.world.claims.pharmacyClaimIdOf(rx.batch_id, hashed, 1234)
 
 
 def test_a_pharmacy_claim_for_a_dispensed_unit_is_accepted(rx):
     claims = rx.world.claims
     dispensed = _dispense(rx, 1)
     receipt = claims.submitPharmacyClaim(_claim(rx, 1), sender=rx.pharmacy)
-    claim_id = claims.pharmacyClaimIdOf(rx.batch_id, serial_hash(_serial(1)))
+    claim_id = _claim_id(rx, 1)
 
     submitted = _only(receipt, claims.ClaimSubmitted)
     assert (submitted.claimId, submitted.policyId, submitted["provider"], submitted.amount) == (
@@ -103,9 +117,10 @@ def test_a_pharmacy_claim_for_a_dispensed_unit_is_accepted(rx):
     assert (view.status, view.provider, view.pharmacyClaim) == (APPROVED, rx.pharmacy.address, True)
 
 
-def test_the_insurer_may_submit_on_the_pharmacys_behalf(rx):
+def test_only_the_dispensing_pharmacy_submits_its_claim_not_the_insurer(rx):
     _dispense(rx, 2)
-    receipt = rx.world.claims.submitPharmacyClaims([_claim(rx, 2)], sender=rx.world.insurer)
+    assert _rejected(rx, _claim(rx, 2), sender=rx.world.insurer) == NOT_SUBMITTER
+    receipt = rx.world.claims.submitPharmacyClaims([_claim(rx, 2)], sender=rx.pharmacy)
     assert _only(receipt, rx.world.claims.ClaimSubmitted)["provider"] == rx.pharmacy.address
 
 
@@ -119,9 +134,9 @@ def test_a_unit_is_claimed_once_even_under_another_policy(rx):
 def test_a_unit_never_dispensed_or_dispensed_by_another_is_refused(rx):
     assert _rejected(rx, _claim(rx, 4)) == NOT_DISPENSED  # never dispensed
     _dispense(rx, 4)
-    # The hospital did not dispense it: the insurer submitting in its name is refused too.
-    hospital = rx.world.hospital.address
-    assert _rejected(rx, _claim(rx, 4, pharmacy=hospital), sender=rx.world.insurer) == NOT_DISPENSED
+    # The hospital did not dispense it: a claim in its own name is refused.
+    hospital = rx.world.hospital
+    assert _rejected(rx, _claim(rx, 4, pharmacy=hospital.address), sender=hospital) == NOT_DISPENSED
     serial = _serial(5)
     rx.world.provenance.dispense(rx.batch_id, serial_hash(serial), rx.batch.proof(serial), sender=rx.pharmacy)
     rx.world.provenance.revertDispense(rx.batch_id, serial_hash(serial), sender=rx.pharmacy)
@@ -160,7 +175,7 @@ def test_submission_refusals(rx, chain, governance):
 
 def test_single_submission_reverts_with_the_reason(rx, outsider):
     claims = rx.world.claims
-    claim_id = claims.pharmacyClaimIdOf(rx.batch_id, serial_hash(_serial(9)))
+    claim_id = _claim_id(rx, 9)  # not dispensed: the id of "no dispense" (time 0)
     with ape.reverts(claims.ClaimSettlementRejected, claimId=claim_id, reasonCode=NOT_DISPENSED):
         claims.submitPharmacyClaim(_claim(rx, 9), sender=rx.pharmacy)
     with ape.reverts(claims.ClaimSettlementNotSubmitter, caller=outsider.address, provider=rx.pharmacy.address):
@@ -171,7 +186,7 @@ def test_settlement_waits_until_the_dispense_is_final(rx, chain):
     claims, token = rx.world.claims, rx.world.token
     dispensed_at = _dispense(rx, 10).timestamp
     claims.submitPharmacyClaim(_claim(rx, 10), sender=rx.pharmacy)
-    claim_id = claims.pharmacyClaimIdOf(rx.batch_id, serial_hash(_serial(10)))
+    claim_id = _claim_id(rx, 10)
     decided = claims.claimOf(claim_id).decidedAt
     assert decided + REVIEW < dispensed_at + REVERT_WINDOW  # the review window ends first
 
@@ -198,7 +213,7 @@ def test_a_reverted_dispense_voids_the_claim_at_settlement(rx, chain):
     claims, world = rx.world.claims, rx.world
     _dispense(rx, 11)
     claims.submitPharmacyClaim(_claim(rx, 11), sender=rx.pharmacy)
-    claim_id = claims.pharmacyClaimIdOf(rx.batch_id, serial_hash(_serial(11)))
+    claim_id = _claim_id(rx, 11)
     available, reserved = claims.poolOf(world.insurer)
     paid = claims.usageOf(rx.policy, 0)[1]
     world.provenance.revertDispense(rx.batch_id, serial_hash(_serial(11)), sender=rx.pharmacy)
@@ -212,9 +227,12 @@ def test_a_reverted_dispense_voids_the_claim_at_settlement(rx, chain):
     assert (view.status, view.reasonCode, view.payable_) == (DENIED, NOT_DISPENSED, 0)
     assert claims.poolOf(world.insurer) == (available + AMOUNT, reserved - AMOUNT)
     assert claims.usageOf(rx.policy, 0)[1] == paid - AMOUNT
-    # Re-dispensing the same unit later does not revive the claim: the unit was claimed once.
+    # Re-dispensing the same unit later does not revive the voided claim: it is a new dispense, a new claim.
     _dispense(rx, 11)
-    assert _rejected(rx, _claim(rx, 11)) == DUPLICATE
+    assert _claim_id(rx, 11) != claim_id
+    receipt = claims.submitPharmacyClaims([_claim(rx, 11)], sender=rx.pharmacy)
+    assert _only(receipt, claims.ClaimSubmitted).claimId == _claim_id(rx, 11)
+    assert claims.claimOf(claim_id).status == DENIED
 
 
 def test_consent_is_checked_for_pharmacy_claims(rx):
@@ -224,6 +242,9 @@ def test_consent_is_checked_for_pharmacy_claims(rx):
     _dispense(rx, 12)
     assert _rejected(rx, _claim(rx, 12, policy=policy)) == CONSENT
     world.consent.grant(patient, world.insurer, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
+                        world.start + 3 * 365 * DAY, sender=patient)
+    assert _rejected(rx, _claim(rx, 12, policy=policy)) == NO_CARE  # no TREAT consent to the pharmacy
+    world.consent.grant(patient, rx.pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS),
                         world.start + 3 * 365 * DAY, sender=patient)
     receipt = world.claims.submitPharmacyClaims([_claim(rx, 12, policy=policy)], sender=rx.pharmacy)
     assert _only(receipt, world.claims.ClaimSubmitted).policyId == policy
