@@ -316,11 +316,10 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
     /// and records `cutoff` so that no grant signed at or before it can be relayed later.
     function _revoke(address patient, address grantee, uint40 cutoff, address by) private {
         Record memory record = _records[patient][grantee];
-        bool endsEmergency;
         // The emergency access began EMERGENCY_WINDOW before its end: a revocation signed before the glass
         // was broken does not end it.
-        if (record.emergencyUntil != 0 && record.emergencyUntil - EMERGENCY_WINDOW <= cutoff) {
-            endsEmergency = true;
+        bool endsEmergency = record.emergencyUntil != 0 && record.emergencyUntil - EMERGENCY_WINDOW <= cutoff;
+        if (endsEmergency) {
             record.emergencyUntil = 0;
             record.emergencyBarred = true;
         }
