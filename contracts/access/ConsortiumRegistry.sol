@@ -132,14 +132,17 @@ contract ConsortiumRegistry is AccessControlDefaultAdminRules, IConsortiumRegist
 
     /// @inheritdoc IConsortiumRegistry
     function isActiveMember(address account, bytes32 role) public view returns (bool) {
-        Member memory member = _members[account];
-        return member.suspendedAt == 0 && (member.roles & MemberRoles.bit(role)) != 0;
+        // Only the two fields read (one slot): copying the whole record to memory would decode `suspendedBy` too.
+        Member storage member = _members[account];
+        (uint8 roles, uint40 suspendedAt) = (member.roles, member.suspendedAt);
+        return suspendedAt == 0 && (roles & MemberRoles.bit(role)) != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function isActive(address account) external view returns (bool) {
-        Member memory member = _members[account];
-        return member.suspendedAt == 0 && member.roles != 0;
+        Member storage member = _members[account];
+        (uint8 roles, uint40 suspendedAt) = (member.roles, member.suspendedAt);
+        return suspendedAt == 0 && roles != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry

@@ -221,12 +221,15 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         returns (bool)
     {
         if (purposes == 0 || categories == 0 || categories & ~ALL_CATEGORIES != 0) return false;
-        Record memory record = _records[patient][grantee];
+        // Only the four fields read (one slot), not the whole record copied to memory.
+        Record storage record = _records[patient][grantee];
+        (uint8 granted, uint16 grantedCategories, uint64 validUntil, uint40 emergencyUntil) =
+            (record.purposes, record.categories, record.validUntil, record.emergencyUntil);
         if (
-            block.timestamp < record.validUntil && purposes & ~uint256(record.purposes) == 0
-                && categories & ~uint256(record.categories) == 0
+            block.timestamp < validUntil && purposes & ~uint256(granted) == 0
+                && categories & ~uint256(grantedCategories) == 0
         ) return true;
-        return block.timestamp < record.emergencyUntil && purposes & ~EMERGENCY_PURPOSES == 0;
+        return block.timestamp < emergencyUntil && purposes & ~EMERGENCY_PURPOSES == 0;
     }
 
     /// @inheritdoc IConsentRegistry
