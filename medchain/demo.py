@@ -358,7 +358,8 @@ def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: An
     ]
     signed = []
     for nonce, (grantee, purposes, categories) in enumerate(wanted):
-        msg = ConsentMessage(str(patient.address), str(grantee.address), purposes, categories, year, nonce, now + 86400)
+        msg = ConsentMessage(str(patient.address), str(grantee.address), purposes, categories, year, now, nonce,
+                             now + 86400)
         signed.append(SignedMessage(domain, msg, sign_with_account(patient, domain, msg)))
     report.story.append("a patient signed two consents off line: the hospital for treatment (clinical data), "
                         "the insurer for payment (billing and claims)")

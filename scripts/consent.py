@@ -7,6 +7,7 @@
     ape run consent check --patient 0xPatient --grantee 0xHospital --purposes treat --categories laboratory [--fhir]
     ape run consent delegate --account patient --delegate 0xCaregiver --until +1y   (or --remove)
     ape run consent break-glass --account hospital --patient 0xPatient --reason UNCONSCIOUS_ED
+    ape run consent allow-emergency --account patient --provider 0xHospital   (after ending its emergency access)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
+from ape.exceptions import ContractLogicError
 
 from medchain.access import reason_code
 from medchain.consent import ConsentMessage, RevocationMessage, domain_of, names, parse_categories, parse_purposes
@@ -25,7 +27,7 @@ from medchain.consent.client import (
     SignedMessage,
     check_before_relay,
     iso,
-    lowest_unused_nonce,
+    new_nonce,
     parse_address,
     parse_time,
     relay,
@@ -103,7 +105,8 @@ def grant(provider, account, patient, grantee, purposes, categories, until, mani
 @click.option("--categories")
 @click.option("--until", "until")
 @click.option("--revocation", is_flag=True, help="Sign a revocation instead of a consent.")
-@click.option("--nonce", type=click.IntRange(min=0), help="Default: the lowest nonce not used on chain.")
+@click.option("--nonce", type=click.IntRange(min=0, max=2**256 - 1),
+              help="Default: a random 256-bit nonce (messages signed before any is relayed never collide).")
 @click.option("--deadline", default="+7d", show_default=True, help="Last moment the signature may be relayed.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @manifest_option
@@ -114,24 +117,28 @@ def sign(provider, account, grantee, purposes, categories, until, revocation, no
     registry = _registry(provider, manifest)
     domain = domain_of(registry, provider.chain_id)
     now = _now()
+    # The signing time: the latest block's, which every later block may carry (a node may mine the next
+    # block in the same second). A grant signed in the very second of a decision already mined is refused
+    # (at equal times the earlier decision, or the revocation, wins): the relay's check says so.
+    signed_at = chain.blocks.head.timestamp
 
     def build():
         patient = str(account.address)
         grantee_addr = parse_address(grantee, "--grantee")
-        n = nonce if nonce is not None else lowest_unused_nonce(registry, patient)
+        n = nonce if nonce is not None else new_nonce()
         dl = parse_time(deadline, "--deadline", now)
         if revocation:
-            return RevocationMessage(patient, grantee_addr, n, dl)
+            return RevocationMessage(patient, grantee_addr, signed_at, n, dl)
         if not (purposes and categories and until):
             raise ConsentInputError("a consent needs --purposes, --categories and --until (or pass --revocation)")
         return ConsentMessage(patient, grantee_addr, parse_purposes(purposes), parse_categories(categories),
-                              parse_time(until, "--until", now), n, dl)
+                              parse_time(until, "--until", now), signed_at, n, dl)
 
     message = _inputs(build)
     signed = SignedMessage(domain, message, sign_with_account(account, domain, message))
     signed.save(out)
-    click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} nonce {message.nonce}, "
-               f"relayable until {iso(message.deadline)}: {out}")
+    click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso(message.signed_at)}, "
+               f"nonce {message.nonce:#x}, relayable until {iso(message.deadline)}: {out}")
 
 
 @cli.command("relay", cls=ConnectedProviderCommand)
@@ -146,8 +153,16 @@ def relay_cmd(provider, account, files, manifest, yes):
     domain = domain_of(registry, provider.chain_id)
     for path in files:
         signed = _inputs(lambda: SignedMessage.load(path))
-        _inputs(lambda: check_before_relay(signed, domain, _now(), source=str(path)))
-        receipt = relay(registry, signed, account)
+        try:
+            check_before_relay(signed, domain, _now(), source=str(path), consent_registry=registry)
+        except ConsentInputError as err:
+            # Not a usage mistake: the message cannot take effect on this chain. One line, no usage text.
+            raise click.ClickException(str(err)) from None
+        try:
+            receipt = relay(registry, signed, account)
+        except ContractLogicError as err:
+            # Something changed between the check and the transaction (another relayer was faster).
+            raise click.ClickException(f"{path}: refused by the registry: {err}") from None
         click.echo(f"{path}: relayed (tx {receipt.txn_hash}, gas {receipt.gas_used:,})")
 
 
@@ -163,7 +178,11 @@ def revoke(provider, account, patient, grantee, manifest, yes):
     registry = _registry(provider, manifest)
     p, g = _inputs(lambda: (parse_address(patient or account.address, "--patient"), parse_address(grantee, "--grantee")))
     receipt = registry.revoke(p, g, sender=account)
-    click.echo(f"revoked {g}'s access to {p} (tx {receipt.txn_hash})")
+    barred = receipt.events.filter(registry.EmergencyAccessBarred)
+    click.echo(f"revoked {g}'s access to {p}; no grant signed before now can be relayed (tx {receipt.txn_hash})")
+    if barred:
+        click.echo(f"{g}'s emergency access ended: it may not break the glass for {p} again until "
+                   "`ape run consent allow-emergency`")
 
 
 @cli.command(cls=ConnectedProviderCommand)
@@ -225,6 +244,27 @@ def break_glass(provider, account, patient, reason, manifest, yes):
     _unattended(account, yes)
     registry = _registry(provider, manifest)
     p, code = _inputs(lambda: (parse_address(patient, "--patient"), reason_code(reason)))
+    if registry.emergencyBarred(p, account.address):
+        raise click.ClickException(f"the patient {p} ended your earlier emergency access: break-glass is barred "
+                                   "until the patient (or a delegate) allows it again")
     receipt = registry.breakGlass(p, code, sender=account)
     expires = receipt.events.filter(registry.EmergencyAccessed)[0].expiresAt
     click.echo(f"EMERGENCY ACCESS to {p} by {account.address} ({reason}) until {iso(expires)}; the patient can end it")
+
+
+@cli.command("allow-emergency", cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--patient", help="Default: the account.")
+@click.option("--provider", "provider_address", required=True)
+@manifest_option
+@yes_option
+def allow_emergency(provider, account, patient, provider_address, manifest, yes):
+    """Let a provider whose emergency access you ended break the glass for you again."""
+    _unattended(account, yes)
+    registry = _registry(provider, manifest)
+    p, g = _inputs(lambda: (parse_address(patient or account.address, "--patient"),
+                            parse_address(provider_address, "--provider")))
+    if not registry.emergencyBarred(p, g):
+        raise click.UsageError(f"--provider: {g} is not barred from emergency access to {p}")
+    receipt = registry.allowEmergencyAccess(p, g, sender=account)
+    click.echo(f"{g} may break the glass for {p} again (tx {receipt.txn_hash})")

@@ -15,7 +15,11 @@ import {MemberRoles, MEMBER_ROLE_COUNT} from "./MemberRoles.sol";
 /// - `isActiveMember(a, r)` is true exactly when `hasRole(r, a)`, `r` is a member role and `a` is not suspended;
 /// - the packed role mask of every account equals the set of member roles it holds in AccessControl;
 /// - member roles change only through {registerMember}, {removeMember} and `renounceRole`, each with its
-///   event, so the event trail alone reconstructs the membership at any block.
+///   event, so the event trail alone reconstructs the membership at any block;
+/// - suspension is scoped: governance suspends anyone, a regulator only members that are neither
+///   regulators nor the admin; a suspension is lifted only by governance or by the regulator that imposed it;
+/// - `isActive(a)` is true exactly when `isActiveMember(a, r)` is for some member role `r`: a removed or
+///   suspended member is inactive for every contract that asks either view (see {ConsortiumGated}).
 ///
 /// Privacy: members are organisations. Only a salted hash of a credential document is stored, never
 /// the document, and reason codes are short codes, not free text.
@@ -41,11 +45,12 @@ contract ConsortiumRegistry is AccessControlDefaultAdminRules, IConsortiumRegist
         AccessControlDefaultAdminRules(adminTransferDelay, governance)
     {}
 
-    modifier onlyAdminOrRegulator() {
-        if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && !isActiveMember(msg.sender, REGULATOR_ROLE)) {
+    /// @dev Whether the caller holds the admin role; reverts unless it does or is an active regulator.
+    function _adminOrRegulator() private view returns (bool admin) {
+        admin = hasRole(DEFAULT_ADMIN_ROLE, msg.sender);
+        if (!admin && !isActiveMember(msg.sender, REGULATOR_ROLE)) {
             revert ConsortiumRegistryNotAdminOrRegulator(msg.sender);
         }
-        _;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -91,22 +96,34 @@ contract ConsortiumRegistry is AccessControlDefaultAdminRules, IConsortiumRegist
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function suspendMember(address account, bytes32 reasonCode) external onlyAdminOrRegulator {
+    function suspendMember(address account, bytes32 reasonCode) external {
+        bool admin = _adminOrRegulator();
         Member storage member = _members[account];
-        if (member.roles == 0) revert ConsortiumRegistryUnknownMember(account);
+        uint8 roles = member.roles;
+        if (roles == 0) revert ConsortiumRegistryUnknownMember(account);
+        if (!admin && (roles & MemberRoles.bit(REGULATOR_ROLE) != 0 || hasRole(DEFAULT_ADMIN_ROLE, account))) {
+            revert ConsortiumRegistrySuspensionOutOfScope(msg.sender, account);
+        }
         if (member.suspendedAt != 0) revert ConsortiumRegistryAlreadySuspended(account, member.suspendedAt);
         if (reasonCode == bytes32(0)) revert ConsortiumRegistryMissingReason();
 
         member.suspendedAt = uint40(block.timestamp);
+        member.suspendedBy = msg.sender;
         emit MemberSuspended(account, reasonCode, msg.sender);
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function reinstateMember(address account) external onlyAdminOrRegulator {
+    function reinstateMember(address account) external {
+        bool admin = _adminOrRegulator();
         Member storage member = _members[account];
         if (member.suspendedAt == 0) revert ConsortiumRegistryNotSuspended(account);
+        address suspendedBy = member.suspendedBy;
+        if (!admin && suspendedBy != msg.sender) {
+            revert ConsortiumRegistryNotSuspender(msg.sender, account, suspendedBy);
+        }
 
         member.suspendedAt = 0;
+        member.suspendedBy = address(0);
         emit MemberReinstated(account, msg.sender);
     }
 
@@ -115,14 +132,17 @@ contract ConsortiumRegistry is AccessControlDefaultAdminRules, IConsortiumRegist
 
     /// @inheritdoc IConsortiumRegistry
     function isActiveMember(address account, bytes32 role) public view returns (bool) {
-        Member memory member = _members[account];
-        return member.suspendedAt == 0 && (member.roles & MemberRoles.bit(role)) != 0;
+        // Only the two fields read (one slot): copying the whole record to memory would decode `suspendedBy` too.
+        Member storage member = _members[account];
+        (uint8 roles, uint40 suspendedAt) = (member.roles, member.suspendedAt);
+        return suspendedAt == 0 && (roles & MemberRoles.bit(role)) != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function isActive(address account) external view returns (bool) {
-        Member memory member = _members[account];
-        return member.suspendedAt == 0 && member.roles != 0;
+        Member storage member = _members[account];
+        (uint8 roles, uint40 suspendedAt) = (member.roles, member.suspendedAt);
+        return suspendedAt == 0 && roles != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry

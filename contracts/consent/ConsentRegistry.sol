@@ -18,6 +18,11 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 ///   consent on record for (p, g) covers P and C and has not reached `validUntil`, or P ⊆ {TREAT, ETREAT}
 ///   and g's emergency access to p has not reached its end;
 /// - a signed message is relayed at most once (its nonce is spent), never after its deadline;
+/// - only the patient or its active delegate (or the patient's signature) ever writes or ends a consent of
+///   the patient, and a delegate's consent never outlives its appointment;
+/// - a revocation is final against every grant signed before it, relayed before or after it;
+/// - once the patient (or a delegate) has ended a provider's emergency access, that provider cannot
+///   break the glass for that patient again until the patient allows it;
 /// - every change of state emits an event naming the patient.
 ///
 /// Privacy: patients are addresses; nothing else about them is stored or logged.
@@ -55,23 +60,28 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
     uint64 public constant MAX_EMERGENCY_WINDOW = 7 days;
 
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
-        "Consent(address patient,address grantee,uint256 purposes,uint256 categories,uint64 validUntil,uint256 nonce,uint256 deadline)"
+        "Consent(address patient,address grantee,uint256 purposes,uint256 categories,uint64 validUntil,uint64 signedAt,uint256 nonce,uint256 deadline)"
     );
     bytes32 public constant REVOCATION_TYPEHASH =
-        keccak256("Revocation(address patient,address grantee,uint256 nonce,uint256 deadline)");
+        keccak256("Revocation(address patient,address grantee,uint64 signedAt,uint256 nonce,uint256 deadline)");
 
     /// @notice Seconds an emergency access lasts, fixed at deployment.
     uint64 public immutable EMERGENCY_WINDOW;
 
     /// @dev The consent and emergency access of one (patient, grantee), in one storage slot:
-    /// `purposes` bits 0..7, `categories` 8..23, `validUntil` 24..87, `grantedAt` 88..151,
-    /// `emergencyUntil` 152..215. A slot of all zeros means nothing on record.
+    /// `purposes` bits 0..7, `categories` 8..23, `validUntil` 24..87, `grantedAt` 88..127,
+    /// `emergencyUntil` 128..167, `authorisedAt` 168..207, `emergencyBarred` 208..215.
+    /// `purposes` == 0 means no consent on record; `authorisedAt` is when the latest grant or revocation
+    /// was authorised (block time, or the signing time of a relayed message). Times in 40 bits last
+    /// until the year 36812.
     struct Record {
         uint8 purposes;
         uint16 categories;
         uint64 validUntil;
-        uint64 grantedAt;
-        uint64 emergencyUntil;
+        uint40 grantedAt;
+        uint40 emergencyUntil;
+        uint40 authorisedAt;
+        bool emergencyBarred;
     }
 
     mapping(address patient => mapping(address grantee => Record)) private _records;
@@ -99,8 +109,12 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
     function grant(address patient, address grantee, uint256 purposes, uint256 categories, uint64 validUntil)
         external
     {
-        _requirePatientOrDelegate(patient);
-        _grant(patient, grantee, purposes, categories, validUntil, msg.sender);
+        if (msg.sender != patient) {
+            uint64 delegateEnd = _delegates[patient][msg.sender];
+            if (block.timestamp >= delegateEnd) revert ConsentRegistryNotPatientOrDelegate(msg.sender, patient);
+            if (validUntil > delegateEnd) revert ConsentRegistryGrantOutlivesDelegation(validUntil, delegateEnd);
+        }
+        _grant(patient, grantee, purposes, categories, validUntil, 0);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -110,30 +124,39 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         uint256 purposes,
         uint256 categories,
         uint64 validUntil,
+        uint64 signedAt,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external {
         bytes32 structHash = keccak256(
-            abi.encode(CONSENT_TYPEHASH, patient, grantee, purposes, categories, validUntil, nonce, deadline)
+            abi.encode(CONSENT_TYPEHASH, patient, grantee, purposes, categories, validUntil, signedAt, nonce, deadline)
         );
-        _verifySigned(patient, structHash, nonce, deadline, signature);
-        _grant(patient, grantee, purposes, categories, validUntil, patient);
+        _verifySigned(patient, structHash, signedAt, nonce, deadline, signature);
+        _grant(patient, grantee, purposes, categories, validUntil, signedAt);
     }
 
     /// @inheritdoc IConsentRegistry
     function revoke(address patient, address grantee) external {
         _requirePatientOrDelegate(patient);
-        _revoke(patient, grantee, msg.sender);
+        _revoke(patient, grantee, uint40(block.timestamp), msg.sender);
     }
 
     /// @inheritdoc IConsentRegistry
-    function revokeBySig(address patient, address grantee, uint256 nonce, uint256 deadline, bytes calldata signature)
-        external
-    {
-        bytes32 structHash = keccak256(abi.encode(REVOCATION_TYPEHASH, patient, grantee, nonce, deadline));
-        _verifySigned(patient, structHash, nonce, deadline, signature);
-        _revoke(patient, grantee, patient);
+    function revokeBySig(
+        address patient,
+        address grantee,
+        uint64 signedAt,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        bytes32 structHash = keccak256(abi.encode(REVOCATION_TYPEHASH, patient, grantee, signedAt, nonce, deadline));
+        _verifySigned(patient, structHash, signedAt, nonce, deadline, signature);
+        uint40 authorisedAt = _records[patient][grantee].authorisedAt;
+        if (signedAt < authorisedAt) revert ConsentRegistrySignatureSuperseded(patient, grantee, signedAt, authorisedAt);
+        // signedAt <= block.timestamp (checked in _verifySigned), so it fits in 40 bits.
+        _revoke(patient, grantee, uint40(signedAt), patient);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -169,12 +192,23 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         if (patient == address(0)) revert ConsentRegistryZeroAddress();
         if (reasonCode == bytes32(0)) revert ConsentRegistryMissingReason();
         Record storage record = _records[patient][msg.sender];
-        uint64 current = record.emergencyUntil;
+        uint40 current = record.emergencyUntil;
         if (block.timestamp < current) revert ConsentRegistryEmergencyActive(patient, msg.sender, current);
+        if (record.emergencyBarred) revert ConsentRegistryEmergencyBarred(patient, msg.sender);
 
-        uint64 expiresAt = uint64(block.timestamp) + EMERGENCY_WINDOW;
+        // EMERGENCY_WINDOW <= 7 days: the end fits in 40 bits for millennia.
+        uint40 expiresAt = uint40(block.timestamp + EMERGENCY_WINDOW);
         record.emergencyUntil = expiresAt;
         emit EmergencyAccessed(patient, msg.sender, reasonCode, expiresAt);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function allowEmergencyAccess(address patient, address provider) external {
+        _requirePatientOrDelegate(patient);
+        Record storage record = _records[patient][provider];
+        if (!record.emergencyBarred) revert ConsentRegistryEmergencyNotBarred(patient, provider);
+        record.emergencyBarred = false;
+        emit EmergencyAccessAllowed(patient, provider, msg.sender);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -187,12 +221,15 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         returns (bool)
     {
         if (purposes == 0 || categories == 0 || categories & ~ALL_CATEGORIES != 0) return false;
-        Record memory record = _records[patient][grantee];
+        // Only the four fields read (one slot), not the whole record copied to memory.
+        Record storage record = _records[patient][grantee];
+        (uint8 granted, uint16 grantedCategories, uint64 validUntil, uint40 emergencyUntil) =
+            (record.purposes, record.categories, record.validUntil, record.emergencyUntil);
         if (
-            block.timestamp < record.validUntil && purposes & ~uint256(record.purposes) == 0
-                && categories & ~uint256(record.categories) == 0
+            block.timestamp < validUntil && purposes & ~uint256(granted) == 0
+                && categories & ~uint256(grantedCategories) == 0
         ) return true;
-        return block.timestamp < record.emergencyUntil && purposes & ~EMERGENCY_PURPOSES == 0;
+        return block.timestamp < emergencyUntil && purposes & ~EMERGENCY_PURPOSES == 0;
     }
 
     /// @inheritdoc IConsentRegistry
@@ -225,6 +262,16 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         return _nonces[patient][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
+    /// @inheritdoc IConsentRegistry
+    function lastAuthorisedAt(address patient, address grantee) external view returns (uint64) {
+        return _records[patient][grantee].authorisedAt;
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function emergencyBarred(address patient, address provider) external view returns (bool) {
+        return _records[patient][provider].emergencyBarred;
+    }
+
     /// @notice The EIP-712 domain separator signatures are made over.
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
@@ -234,13 +281,16 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
     // ------------------------------------------------------------------------------------------
     // Internals
 
+    /// @dev Writes the consent. `signedAt` is 0 for a grant sent by the patient or a delegate (authorised
+    /// now, by the caller), else the signing time of the patient's relayed signature, which must be after
+    /// the latest decision on record (at the same second, the revocation or the grant already relayed wins).
     function _grant(
         address patient,
         address grantee,
         uint256 purposes,
         uint256 categories,
         uint64 validUntil,
-        address by
+        uint64 signedAt
     ) private {
         if (patient == address(0) || grantee == address(0)) revert ConsentRegistryZeroAddress();
         if (purposes == 0 || purposes & ~ALL_PURPOSES != 0) revert ConsentRegistryInvalidPurposes(purposes);
@@ -249,19 +299,41 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         if (!registry.isActive(grantee)) revert ConsentRegistryGranteeNotMember(grantee);
 
         Record storage record = _records[patient][grantee];
-        // Both masks were checked against ALL_PURPOSES (6 bits) and ALL_CATEGORIES (14 bits): the casts are exact.
+        address by = msg.sender;
+        if (signedAt != 0) {
+            uint40 last = record.authorisedAt;
+            if (signedAt <= last) revert ConsentRegistrySignatureSuperseded(patient, grantee, signedAt, last);
+            by = patient;
+        }
+        // Both masks were checked against ALL_PURPOSES (6 bits) and ALL_CATEGORIES (14 bits): the casts are
+        // exact; block times (and signedAt, never after the block time) fit in 40 bits. Emergency fields are kept.
         record.purposes = uint8(purposes);
         record.categories = uint16(categories);
         record.validUntil = validUntil;
-        record.grantedAt = uint64(block.timestamp);
+        record.grantedAt = uint40(block.timestamp);
+        record.authorisedAt = signedAt == 0 ? uint40(block.timestamp) : uint40(signedAt);
         emit ConsentGranted(patient, grantee, purposes, categories, validUntil, by);
     }
 
-    function _revoke(address patient, address grantee, address by) private {
-        Record storage record = _records[patient][grantee];
-        if (record.grantedAt == 0 && record.emergencyUntil == 0) revert ConsentRegistryNoConsent(patient, grantee);
-        delete _records[patient][grantee];
+    /// @dev Ends the consent of (patient, grantee) and the emergency access taken at or before `cutoff`,
+    /// and records `cutoff` so that no grant signed at or before it can be relayed later.
+    function _revoke(address patient, address grantee, uint40 cutoff, address by) private {
+        Record memory record = _records[patient][grantee];
+        // The emergency access began EMERGENCY_WINDOW before its end: a revocation signed before the glass
+        // was broken does not end it.
+        bool endsEmergency = record.emergencyUntil != 0 && record.emergencyUntil - EMERGENCY_WINDOW <= cutoff;
+        if (endsEmergency) {
+            record.emergencyUntil = 0;
+            record.emergencyBarred = true;
+        }
+        record.purposes = 0;
+        record.categories = 0;
+        record.validUntil = 0;
+        record.grantedAt = 0;
+        record.authorisedAt = cutoff;
+        _records[patient][grantee] = record;
         emit ConsentRevoked(patient, grantee, by);
+        if (endsEmergency) emit EmergencyAccessBarred(patient, grantee, by);
     }
 
     function _requirePatientOrDelegate(address patient) private view {
@@ -270,15 +342,17 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         }
     }
 
-    /// @dev Checks deadline, nonce and signature of a message `patient` signed, and spends the nonce.
+    /// @dev Checks deadline, signing time, nonce and signature of a message `patient` signed, and spends the nonce.
     function _verifySigned(
         address patient,
         bytes32 structHash,
+        uint64 signedAt,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) private {
         if (block.timestamp > deadline) revert ConsentRegistryExpiredSignature(deadline);
+        if (signedAt > block.timestamp) revert ConsentRegistrySignedInFuture(signedAt, block.timestamp);
         _useNonce(patient, nonce);
         if (!SignatureChecker.isValidSignatureNow(patient, _hashTypedDataV4(structHash), signature)) {
             revert ConsentRegistryInvalidSignature(patient);

@@ -7,12 +7,14 @@ pragma solidity ^0.8.24;
 /// Every other medchain contract takes the registry at construction and asks {isActiveMember}.
 interface IConsortiumRegistry {
     /// @notice A member's record, packed in one storage slot.
-    /// @dev Layout (low to high bits): `roles` 0..7, `registeredAt` 8..47, `suspendedAt` 48..87.
-    /// `roles` is a mask over {MemberRoles} bit order (bit 0 provider ... bit 6 auditor).
+    /// @dev Layout (low to high bits): `roles` 0..7, `registeredAt` 8..47, `suspendedAt` 48..87,
+    /// `suspendedBy` 88..247. `roles` is a mask over {MemberRoles} bit order (bit 0 provider ... bit 6
+    /// auditor); `suspendedBy` is the account that suspended the member (zero when not suspended).
     struct Member {
         uint8 roles;
         uint40 registeredAt;
         uint40 suspendedAt;
+        address suspendedBy;
     }
 
     /// @notice Thrown when an account argument is the zero address.
@@ -44,6 +46,14 @@ interface IConsortiumRegistry {
 
     /// @notice Thrown when `account`, neither the admin nor an active regulator, tries to suspend or reinstate.
     error ConsortiumRegistryNotAdminOrRegulator(address account);
+
+    /// @notice Thrown when `regulator` tries to suspend `account`, a regulator or the admin: only
+    /// governance suspends regulators.
+    error ConsortiumRegistrySuspensionOutOfScope(address regulator, address account);
+
+    /// @notice Thrown when `caller`, a regulator, tries to lift the suspension of `account` that
+    /// `suspendedBy` (another regulator or governance) imposed: only that authority or governance lifts it.
+    error ConsortiumRegistryNotSuspender(address caller, address account, address suspendedBy);
 
     /// @notice Thrown on `grantRole`/`revokeRole` of a member role: use {registerMember}/{removeMember},
     /// which record the credential or reason that auditors need.
@@ -108,13 +118,16 @@ interface IConsortiumRegistry {
     /// @notice Suspends every role of `account` until it is reinstated.
     /// @dev Requirements:
     /// - the caller holds `DEFAULT_ADMIN_ROLE` or is an active regulator;
+    /// - a regulator caller suspends only accounts that are neither regulators nor the admin
+    ///   (governance alone suspends regulators);
     /// - `account` holds at least one member role and is not suspended;
     /// - `reasonCode` is not zero.
-    /// Emits a {MemberSuspended} event.
+    /// The caller is recorded as `suspendedBy`. Emits a {MemberSuspended} event.
     function suspendMember(address account, bytes32 reasonCode) external;
 
     /// @notice Ends the suspension of `account`.
-    /// @dev Requirements: the caller holds `DEFAULT_ADMIN_ROLE` or is an active regulator; `account` is suspended.
+    /// @dev Requirements: `account` is suspended; the caller holds `DEFAULT_ADMIN_ROLE` (the highest
+    /// authority lifts any suspension), or is the active regulator that suspended `account`.
     /// Emits a {MemberReinstated} event.
     function reinstateMember(address account) external;
 

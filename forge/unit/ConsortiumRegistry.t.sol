@@ -232,12 +232,112 @@ contract ConsortiumRegistryTest is Fixture {
         assertTrue(registry.isActive(hospital), "active");
     }
 
-    function test_suspend_byAdmin_reinstateByRegulator() public {
-        vm.prank(gov);
+    function test_suspend_recordsTheSuspender_reinstateClearsIt() public {
+        vm.prank(regulator);
         registry.suspendMember(hospital, REASON);
+        assertEq(registry.memberOf(hospital).suspendedBy, regulator, "suspendedBy");
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IConsortiumRegistry.MemberReinstated(hospital, regulator);
         vm.prank(regulator);
         registry.reinstateMember(hospital);
-        assertTrue(registry.isActive(hospital), "reinstated");
+        assertEq(registry.memberOf(hospital).suspendedBy, address(0), "cleared");
+        assertTrue(registry.isActive(hospital), "reinstated by the regulator that suspended it");
+    }
+
+    function test_regulatorCannotLiftGovernanceSuspension() public {
+        vm.prank(gov);
+        registry.suspendMember(hospital, "FRAUD");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IConsortiumRegistry.ConsortiumRegistryNotSuspender.selector, regulator, hospital, gov
+            )
+        );
+        vm.prank(regulator);
+        registry.reinstateMember(hospital);
+        assertFalse(registry.isActive(hospital), "still suspended");
+    }
+
+    function test_regulatorCannotLiftAnotherRegulatorsSuspension_governanceCan() public {
+        address regulator2 = address(0x4E62);
+        vm.prank(gov);
+        registry.registerMember(regulator2, MemberRoles.REGULATOR, CRED);
+        vm.prank(regulator);
+        registry.suspendMember(hospital, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IConsortiumRegistry.ConsortiumRegistryNotSuspender.selector, regulator2, hospital, regulator
+            )
+        );
+        vm.prank(regulator2);
+        registry.reinstateMember(hospital);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IConsortiumRegistry.MemberReinstated(hospital, gov);
+        vm.prank(gov);
+        registry.reinstateMember(hospital);
+        assertTrue(registry.isActive(hospital), "the higher authority lifts any suspension");
+    }
+
+    function test_regulatorCannotSuspendRegulatorsOrGovernance() public {
+        address regulator2 = address(0x4E62);
+        vm.startPrank(gov);
+        registry.registerMember(regulator2, MemberRoles.REGULATOR, CRED);
+        registry.registerMember(clinic, MemberRoles.REGULATOR, CRED); // a provider that is also a regulator
+        registry.registerMember(gov, MemberRoles.AUDITOR, CRED); // governance holding a member role
+        vm.stopPrank();
+        address[4] memory targets = [regulator2, clinic, regulator, gov];
+        for (uint256 i; i < targets.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IConsortiumRegistry.ConsortiumRegistrySuspensionOutOfScope.selector, regulator, targets[i]
+                )
+            );
+            vm.prank(regulator);
+            registry.suspendMember(targets[i], REASON);
+        }
+        vm.prank(gov);
+        registry.suspendMember(regulator2, REASON);
+        assertFalse(registry.isActive(regulator2), "governance suspends regulators");
+    }
+
+    function test_suspendingRegulatorSuspended_onlyGovernanceLiftsItsSuspensions() public {
+        vm.prank(regulator);
+        registry.suspendMember(hospital, REASON);
+        vm.prank(gov);
+        registry.suspendMember(regulator, REASON);
+        vm.expectRevert(
+            abi.encodeWithSelector(IConsortiumRegistry.ConsortiumRegistryNotAdminOrRegulator.selector, regulator)
+        );
+        vm.prank(regulator);
+        registry.reinstateMember(hospital);
+        vm.prank(gov);
+        registry.reinstateMember(hospital);
+        assertTrue(registry.isActive(hospital), "reinstated by governance");
+    }
+
+    function test_removedAndSuspendedMembers_inactiveInEveryView() public {
+        GatedProbe probe = new GatedProbe(registry);
+        address[3] memory accounts = [hospital, clinic, newcomer];
+        vm.startPrank(gov);
+        registry.registerMember(newcomer, MemberRoles.PROVIDER, CRED);
+        registry.suspendMember(hospital, REASON);
+        registry.removeMember(clinic, MemberRoles.PROVIDER, REASON);
+        vm.stopPrank();
+        vm.prank(newcomer);
+        registry.renounceRole(MemberRoles.PROVIDER, newcomer);
+        bytes32[7] memory roles = MemberRoles.all();
+        for (uint256 i; i < accounts.length; ++i) {
+            assertFalse(registry.isActive(accounts[i]), "isActive false");
+            for (uint256 r; r < roles.length; ++r) {
+                assertFalse(registry.isActiveMember(accounts[i], roles[r]), "isActiveMember false for every role");
+            }
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ConsortiumGated.ConsortiumInactiveMember.selector, accounts[i], MemberRoles.PROVIDER
+                )
+            );
+            vm.prank(accounts[i]);
+            probe.ping();
+        }
     }
 
     function test_suspend_refusals() public {

@@ -26,6 +26,9 @@ class MemberStatus:
     roles: tuple[Role, ...]
     registered_at: int
     suspended_at: int
+    #: Who imposed the current suspension (governance or a regulator); None when not suspended. Only that
+    #: regulator or governance may lift it.
+    suspended_by: str | None = None
 
     @property
     def active(self) -> bool:
@@ -47,6 +50,7 @@ def member_status(registry: Any, address: str) -> MemberStatus:
         roles=tuple(Role.from_mask(member.roles)),
         registered_at=member.registeredAt,
         suspended_at=member.suspendedAt,
+        suspended_by=None if int(member.suspendedBy, 16) == 0 else member.suspendedBy,
     )
 
 

@@ -142,11 +142,12 @@ def measure_medchain(
     for key, grantee, nonce in signed:
         msg = ConsentMessage(
             patient=SIGNING_PATIENT.address, grantee=grantee, purposes=CONSENT_PURPOSES,
-            categories=CONSENT_CATEGORIES, valid_until=VALID_UNTIL, nonce=nonce, deadline=DEADLINE,
+            categories=CONSENT_CATEGORIES, valid_until=VALID_UNTIL, signed_at=GENESIS_TIME, nonce=nonce,
+            deadline=DEADLINE,
         )
         signature = sign(SIGNING_PATIENT.key, domain, msg)
         record(key, consent.functions.grantBySig(
-            msg.patient, grantee, purposes, categories, VALID_UNTIL, nonce, DEADLINE, signature
+            msg.patient, grantee, purposes, categories, VALID_UNTIL, GENESIS_TIME, nonce, DEADLINE, signature
         ), relayer)
 
     # Cold and warm hasConsent from a contract, against the live consent granted above.

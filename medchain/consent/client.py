@@ -7,6 +7,7 @@ Every input error names the field or file it is about.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,13 +61,14 @@ def iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def lowest_unused_nonce(consent_registry: Any, patient: str, start: int = 0) -> int:
-    """The smallest nonce ≥ ``start`` the patient has not used: keeps a patient's nonces in one
-    bitmap word, which makes relaying cheaper than random nonces would."""
-    nonce = start
-    while consent_registry.nonceUsed(patient, nonce):
-        nonce += 1
-    return nonce
+def new_nonce() -> int:
+    """A fresh random 256-bit nonce for a signed message.
+
+    Messages are signed off line and relayed later, in any order: a nonce picked from the chain (say
+    the lowest unused one) is the same for every message signed before the first is relayed, so the
+    second to arrive would be refused. Random nonces never collide; the price is that each relay sets
+    a bit in a new bitmap word (about 17,000 gas more than a word already written)."""
+    return secrets.randbits(256)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,10 +100,12 @@ class SignedMessage:
             if data["primaryType"] == "Consent":
                 message: ConsentMessage | RevocationMessage = ConsentMessage(
                     patient, grantee, Purpose(int(m["purposes"])), Category(int(m["categories"])),
-                    int(m["validUntil"]), int(m["nonce"]), int(m["deadline"]),
+                    int(m["validUntil"]), int(m["signedAt"]), int(m["nonce"]), int(m["deadline"]),
                 )
             elif data["primaryType"] == "Revocation":
-                message = RevocationMessage(patient, grantee, int(m["nonce"]), int(m["deadline"]))
+                message = RevocationMessage(
+                    patient, grantee, int(m["signedAt"]), int(m["nonce"]), int(m["deadline"])
+                )
             else:
                 raise ConsentInputError(f"{path}: primaryType {data['primaryType']!r} is neither Consent nor Revocation")
             signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
@@ -116,19 +120,44 @@ class SignedMessage:
         return cls(domain, message, signature)
 
 
-def check_before_relay(signed: SignedMessage, expected_domain: Domain, now: int, source: str = "message") -> None:
+def check_before_relay(
+    signed: SignedMessage,
+    expected_domain: Domain,
+    now: int,
+    source: str = "message",
+    consent_registry: Any = None,
+) -> None:
     """Refuse, before paying gas, what the contract would refuse: wrong chain or contract, an
-    expired deadline, or a signature that is not the patient's (EOA patients)."""
+    expired deadline, a signing time in the future, a signature that is not the patient's (EOA
+    patients); and, given the deployed ``consent_registry``, a nonce already used or cancelled and a
+    message superseded by a later grant or revocation of the same (patient, grantee)."""
+    m = signed.message
     if signed.domain != expected_domain:
         raise ConsentInputError(
             f"{source}: signed for chain {signed.domain.chain_id} contract {signed.domain.verifying_contract}, "
             f"but this deployment is chain {expected_domain.chain_id} contract {expected_domain.verifying_contract}"
         )
-    if now > signed.message.deadline:
-        raise ConsentInputError(f"{source}: deadline {iso(signed.message.deadline)} has passed (now {iso(now)})")
-    signer = recover(signed.domain, signed.message, signed.signature)
-    if signer != signed.message.patient:
-        raise ConsentInputError(f"{source}: signed by {signer}, not by the patient {signed.message.patient}")
+    if now > m.deadline:
+        raise ConsentInputError(f"{source}: deadline {iso(m.deadline)} has passed (now {iso(now)})")
+    if m.signed_at > now:
+        raise ConsentInputError(f"{source}: signed at {iso(m.signed_at)}, after the current block time {iso(now)}")
+    signer = recover(signed.domain, m, signed.signature)
+    if signer != m.patient:
+        raise ConsentInputError(f"{source}: signed by {signer}, not by the patient {m.patient}")
+    if consent_registry is None:
+        return
+    if consent_registry.nonceUsed(m.patient, m.nonce):
+        raise ConsentInputError(
+            f"{source}: nonce {m.nonce} of patient {m.patient} is already used or cancelled "
+            "(this message was relayed already, or cancelled); nothing to relay"
+        )
+    last = int(consent_registry.lastAuthorisedAt(m.patient, m.grantee))
+    superseded = m.signed_at <= last if isinstance(m, ConsentMessage) else m.signed_at < last
+    if superseded:
+        raise ConsentInputError(
+            f"{source}: signed at {iso(m.signed_at)}, but the patient decided again for {m.grantee} at "
+            f"{iso(last)} (a later grant or a revocation); this message can no longer take effect"
+        )
 
 
 def relay(consent_registry: Any, signed: SignedMessage, sender: Any) -> Any:
@@ -136,10 +165,12 @@ def relay(consent_registry: Any, signed: SignedMessage, sender: Any) -> Any:
     m = signed.message
     if isinstance(m, ConsentMessage):
         return consent_registry.grantBySig(
-            m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.nonce, m.deadline,
-            signed.signature, sender=sender,
+            m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.signed_at, m.nonce,
+            m.deadline, signed.signature, sender=sender,
         )
-    return consent_registry.revokeBySig(m.patient, m.grantee, m.nonce, m.deadline, signed.signature, sender=sender)
+    return consent_registry.revokeBySig(
+        m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature, sender=sender
+    )
 
 
 def sign_with_account(account: Any, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:

@@ -1,4 +1,10 @@
-"""EIP-712 messages of the ConsentRegistry: build, sign (as any wallet's eth_signTypedData_v4), relay."""
+"""EIP-712 messages of the ConsentRegistry: build, sign (as any wallet's eth_signTypedData_v4), relay.
+
+Every message carries ``signedAt``, the moment the patient signed it (unix seconds, never after the
+block it is relayed in). The registry keeps, per (patient, grantee), when the latest grant or
+revocation was authorised: a signed grant must be signed after it, a signed revocation at or after it,
+so a revocation is final against every grant signed before it, relayed or not.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +26,14 @@ CONSENT_TYPE = [
     {"name": "purposes", "type": "uint256"},
     {"name": "categories", "type": "uint256"},
     {"name": "validUntil", "type": "uint64"},
+    {"name": "signedAt", "type": "uint64"},
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
 REVOCATION_TYPE = [
     {"name": "patient", "type": "address"},
     {"name": "grantee", "type": "address"},
+    {"name": "signedAt", "type": "uint64"},
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
@@ -62,6 +70,7 @@ class ConsentMessage:
     purposes: Purpose
     categories: Category
     valid_until: int
+    signed_at: int
     nonce: int
     deadline: int
 
@@ -71,7 +80,7 @@ class ConsentMessage:
         return {
             "patient": to_checksum_address(self.patient), "grantee": to_checksum_address(self.grantee),
             "purposes": int(self.purposes), "categories": int(self.categories), "validUntil": int(self.valid_until),
-            "nonce": int(self.nonce), "deadline": int(self.deadline),
+            "signedAt": int(self.signed_at), "nonce": int(self.nonce), "deadline": int(self.deadline),
         }
 
 
@@ -79,6 +88,7 @@ class ConsentMessage:
 class RevocationMessage:
     patient: str
     grantee: str
+    signed_at: int
     nonce: int
     deadline: int
 
@@ -87,7 +97,7 @@ class RevocationMessage:
     def message(self) -> dict[str, Any]:
         return {
             "patient": to_checksum_address(self.patient), "grantee": to_checksum_address(self.grantee),
-            "nonce": int(self.nonce), "deadline": int(self.deadline),
+            "signedAt": int(self.signed_at), "nonce": int(self.nonce), "deadline": int(self.deadline),
         }
 
 

@@ -56,3 +56,18 @@ def test_deployment_refuses_a_contract_that_is_not_a_registry(project, governanc
     not_a_registry = governance.deploy(project.GatedProbe, registry)  # a contract, but no ERC-165 registry
     with ape.reverts(project.GatedProbe.ConsortiumInvalidRegistry, registry=not_a_registry):
         governance.deploy(project.GatedProbe, not_a_registry)
+
+
+def test_removed_renounced_or_suspended_inactive_in_every_view(project, governance, registry, members, newcomer):
+    """Every contract asks isActiveMember (through ConsortiumGated) or isActive: both agree, for every role."""
+    probe = governance.deploy(project.GatedProbe, registry)
+    provider, pharmacy = members[Role.PROVIDER], members[Role.PHARMACY]
+    registry.registerMember(newcomer, Role.PROVIDER.id, b"\x01" * 32, sender=governance)
+    registry.removeMember(provider, Role.PROVIDER.id, reason_code("LEFT_CONSORTIUM"), sender=governance)
+    registry.renounceRole(Role.PROVIDER.id, newcomer, sender=newcomer)
+    registry.suspendMember(pharmacy, reason_code("AUDIT"), sender=members[Role.REGULATOR])
+    for account in (provider, newcomer, pharmacy):
+        assert not registry.isActive(account)
+        assert not any(registry.isActiveMember(account, role.id) for role in Role)
+        with ape.reverts(probe.ConsortiumInactiveMember, account=account, role=Role.PROVIDER.id):
+            probe.ping(sender=account)

@@ -321,7 +321,8 @@ def test_suspend_requires_a_reason(registry, governance, members):
 def test_reinstate_member(registry, governance, members, by):
     caller = governance if by == "governance" else members[Role.REGULATOR]
     pharmacy = members[Role.PHARMACY]
-    registry.suspendMember(pharmacy, REASON, sender=governance)
+    registry.suspendMember(pharmacy, REASON, sender=caller)
+    assert registry.memberOf(pharmacy).suspendedBy == caller
     receipt = registry.reinstateMember(pharmacy, sender=caller)
 
     assert registry.isActiveMember(pharmacy, Role.PHARMACY.id)
@@ -329,6 +330,33 @@ def test_reinstate_member(registry, governance, members, by):
     assert registry.memberOf(pharmacy).suspendedAt == 0
     log = _only(receipt, registry.MemberReinstated)
     assert (log.account, log.reinstatedBy) == (pharmacy, caller)
+
+
+def test_regulator_cannot_lift_governance_suspension(registry, governance, members):
+    pharmacy, regulator = members[Role.PHARMACY], members[Role.REGULATOR]
+    registry.suspendMember(pharmacy, reason_code("FRAUD"), sender=governance)
+    with ape.reverts(registry.ConsortiumRegistryNotSuspender, caller=regulator, account=pharmacy,
+                     suspendedBy=governance):
+        registry.reinstateMember(pharmacy, sender=regulator)
+    assert not registry.isActive(pharmacy)
+
+
+def test_governance_lifts_a_regulators_suspension(registry, governance, members):
+    pharmacy = members[Role.PHARMACY]
+    registry.suspendMember(pharmacy, REASON, sender=members[Role.REGULATOR])
+    registry.reinstateMember(pharmacy, sender=governance)
+    assert registry.isActive(pharmacy)
+    assert int(registry.memberOf(pharmacy).suspendedBy, 16) == 0
+
+
+def test_regulator_cannot_suspend_a_regulator(registry, governance, members, newcomer):
+    regulator = members[Role.REGULATOR]
+    registry.registerMember(newcomer, Role.REGULATOR.id, credential_for(Role.REGULATOR), sender=governance)
+    for target in (newcomer, regulator):
+        with ape.reverts(registry.ConsortiumRegistrySuspensionOutOfScope, regulator=regulator, account=target):
+            registry.suspendMember(target, REASON, sender=regulator)
+    registry.suspendMember(newcomer, REASON, sender=governance)  # governance may
+    assert not registry.isActive(newcomer)
 
 
 def test_only_admin_or_regulator_may_reinstate(registry, governance, members):

@@ -28,6 +28,8 @@ slots = st.integers(min_value=0, max_value=2)  # which of the three subject acco
 class Model:
     roles: dict[int, set[Role]] = field(default_factory=lambda: {0: set(), 1: set(), 2: set()})
     suspended: dict[int, bool] = field(default_factory=lambda: {0: False, 1: False, 2: False})
+    # Who imposed each current suspension: None for governance, else the suspending subject's slot.
+    suspender: dict[int, int | None] = field(default_factory=dict)
 
     def active(self, i: int, role: Role) -> bool:
         return role in self.roles[i] and not self.suspended[i]
@@ -89,12 +91,18 @@ def test_membership_matches_the_model(chain, empty_registry, governance, account
             elif not self.model.roles[i]:
                 with ape.reverts(registry.ConsortiumRegistryUnknownMember, account=subjects[i]):
                     registry.suspendMember(subjects[i], REASON, sender=caller)
+            elif by is not None and Role.REGULATOR in self.model.roles[i]:
+                # Only governance suspends regulators.
+                with ape.reverts(registry.ConsortiumRegistrySuspensionOutOfScope, regulator=caller,
+                                 account=subjects[i]):
+                    registry.suspendMember(subjects[i], REASON, sender=caller)
             elif self.model.suspended[i]:
                 with ape.reverts(registry.ConsortiumRegistryAlreadySuspended):
                     registry.suspendMember(subjects[i], REASON, sender=caller)
             else:
                 registry.suspendMember(subjects[i], REASON, sender=caller)
                 self.model.suspended[i] = True
+                self.model.suspender[i] = by
 
         @rule(i=slots, by=st.one_of(st.none(), slots))
         def reinstate(self, i, by):
@@ -106,9 +114,14 @@ def test_membership_matches_the_model(chain, empty_registry, governance, account
             elif not self.model.suspended[i]:
                 with ape.reverts(registry.ConsortiumRegistryNotSuspended, account=subjects[i]):
                     registry.reinstateMember(subjects[i], sender=caller)
+            elif by is not None and self.model.suspender[i] != by:
+                # A regulator lifts only its own suspensions; governance lifts any.
+                with ape.reverts(registry.ConsortiumRegistryNotSuspender, caller=caller, account=subjects[i]):
+                    registry.reinstateMember(subjects[i], sender=caller)
             else:
                 registry.reinstateMember(subjects[i], sender=caller)
                 self.model.suspended[i] = False
+                self.model.suspender.pop(i, None)
 
         @invariant()
         def records_match(self):
@@ -117,6 +130,9 @@ def test_membership_matches_the_model(chain, empty_registry, governance, account
                 expected = {r for r in Role if member.roles & r.bit}
                 assert expected == self.model.roles[i]
                 assert (member.suspendedAt != 0) == self.model.suspended[i]
+                if self.model.suspended[i]:
+                    by = self.model.suspender[i]
+                    assert member.suspendedBy == (governance.address if by is None else subjects[by].address)
                 assert registry.rolesOf(account) == [r.id for r in Role if r in self.model.roles[i]]
 
         @invariant()

@@ -59,21 +59,36 @@ def later(chain):
     return lambda seconds=HOUR: chain.pending_timestamp + seconds
 
 
-def consent_message(patient, grantee, *, purposes=TREAT, categories=CLINICAL, valid_until, nonce=0, deadline):
+def head_time() -> int:
+    """A signing time as the CLI picks it: the latest block's time (which every later block may carry)."""
+    import ape
+
+    return ape.chain.blocks.head.timestamp
+
+
+def consent_message(patient, grantee, *, purposes=TREAT, categories=CLINICAL, valid_until, nonce=0, deadline,
+                    signed_at=None):
     return ConsentMessage(
-        str(patient), str(grantee), Purpose(purposes), Category(categories), valid_until, nonce, deadline
+        str(patient), str(grantee), Purpose(purposes), Category(categories), valid_until,
+        head_time() if signed_at is None else signed_at, nonce, deadline,
     )
+
+
+def revocation_message(patient, grantee, *, nonce, deadline, signed_at=None):
+    return RevocationMessage(str(patient), str(grantee), head_time() if signed_at is None else signed_at, nonce, deadline)
 
 
 def relay_grant(consent, msg: ConsentMessage, signature: bytes, sender):
     return consent.grantBySig(
-        msg.patient, msg.grantee, int(msg.purposes), int(msg.categories), msg.valid_until, msg.nonce,
+        msg.patient, msg.grantee, int(msg.purposes), int(msg.categories), msg.valid_until, msg.signed_at, msg.nonce,
         msg.deadline, signature, sender=sender,
     )
 
 
 def relay_revoke(consent, msg: RevocationMessage, signature: bytes, sender):
-    return consent.revokeBySig(msg.patient, msg.grantee, msg.nonce, msg.deadline, signature, sender=sender)
+    return consent.revokeBySig(
+        msg.patient, msg.grantee, msg.signed_at, msg.nonce, msg.deadline, signature, sender=sender
+    )
 
 
 def signed_grant(key, domain, patient, grantee, **fields):

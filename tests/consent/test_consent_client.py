@@ -60,7 +60,8 @@ def _signed(**changes) -> SignedMessage:
     from eth_account import Account
 
     patient = Account.from_key(KEY).address
-    msg = ConsentMessage(patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, NOW + 3600, 4, NOW + 600)
+    msg = ConsentMessage(patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, NOW + 3600, NOW - 60, 4,
+                         NOW + 600)
     return SignedMessage(DOMAIN, msg, sign(KEY, DOMAIN, msg))
 
 
@@ -96,3 +97,39 @@ def test_check_before_relay_refusals():
     forged = SignedMessage(DOMAIN, signed.message, sign(b"\x66" * 32, DOMAIN, signed.message))
     with pytest.raises(ConsentInputError, match="signed by 0x.*, not by the patient"):
         check_before_relay(forged, DOMAIN, NOW)
+
+
+class _Registry:
+    """Stands in for a deployed ConsentRegistry: the two views the pre-relay check reads."""
+
+    def __init__(self, used=(), last=0):
+        self.used, self.last = set(used), last
+
+    def nonceUsed(self, patient, nonce):  # noqa: N802 (the ABI name)
+        return nonce in self.used
+
+    def lastAuthorisedAt(self, patient, grantee):  # noqa: N802 (the ABI name)
+        return self.last
+
+
+def test_check_before_relay_catches_a_used_nonce_in_one_line():
+    signed = _signed()
+    with pytest.raises(ConsentInputError, match=r"nonce 4 of patient 0x[0-9a-fA-F]{40} is already used or cancelled"):
+        check_before_relay(signed, DOMAIN, NOW, consent_registry=_Registry(used={4}))
+    check_before_relay(signed, DOMAIN, NOW, consent_registry=_Registry(used={5}))
+
+
+def test_check_before_relay_catches_a_superseded_or_future_signature():
+    signed = _signed()  # signed at NOW - 60
+    with pytest.raises(ConsentInputError, match="can no longer take effect"):
+        check_before_relay(signed, DOMAIN, NOW, consent_registry=_Registry(last=NOW - 60))
+    check_before_relay(signed, DOMAIN, NOW, consent_registry=_Registry(last=NOW - 61))
+    with pytest.raises(ConsentInputError, match="after the current block time"):
+        check_before_relay(signed, DOMAIN, NOW - 61)
+
+
+def test_new_nonces_never_collide():
+    from medchain.consent.client import new_nonce
+
+    nonces = {new_nonce() for _ in range(1000)}
+    assert len(nonces) == 1000 and all(0 <= n < 2**256 for n in nonces)

@@ -32,9 +32,7 @@ class Record:
     valid_until: int = 0
     granted_at: int = 0
     emergency_until: int = 0
-
-    def empty(self) -> bool:
-        return self.granted_at == 0 and self.emergency_until == 0
+    barred: bool = False
 
 
 @dataclass
@@ -85,6 +83,11 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
                 with ape.reverts(consent.ConsentRegistryNotPatientOrDelegate):
                     consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
                 return
+            if by_delegate and now + dur > self.model.delegate_until[p]:
+                with ape.reverts(consent.ConsentRegistryGrantOutlivesDelegation, validUntil=now + dur,
+                                 delegateUntil=self.model.delegate_until[p]):
+                    consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
+                return
             consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
             r = self.model.record(p, g)
             r.purposes, r.categories, r.valid_until, r.granted_at = pur, cat, now + dur, now
@@ -96,12 +99,26 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
             if not self._authorised(p, by_delegate):
                 with ape.reverts(consent.ConsentRegistryNotPatientOrDelegate):
                     consent.revoke(patients[p], grantees[g], sender=caller)
-            elif self.model.record(p, g).empty():
-                with ape.reverts(consent.ConsentRegistryNoConsent):
-                    consent.revoke(patients[p], grantees[g], sender=caller)
             else:
                 consent.revoke(patients[p], grantees[g], sender=caller)
-                self.model.records[(p, g)] = Record()
+                r = self.model.record(p, g)
+                # Ending an emergency access bars the provider until the patient allows it again.
+                self.model.records[(p, g)] = Record(barred=r.barred or r.emergency_until != 0)
+
+        @rule(p=st.integers(0, 1), by_delegate=st.booleans())
+        def allow_emergency(self, p, by_delegate):
+            self._next_tx_time()
+            caller = delegates[p] if by_delegate else patients[p]
+            r = self.model.record(p, 0)
+            if not self._authorised(p, by_delegate):
+                with ape.reverts(consent.ConsentRegistryNotPatientOrDelegate):
+                    consent.allowEmergencyAccess(patients[p], hospital, sender=caller)
+            elif not r.barred:
+                with ape.reverts(consent.ConsentRegistryEmergencyNotBarred):
+                    consent.allowEmergencyAccess(patients[p], hospital, sender=caller)
+            else:
+                consent.allowEmergencyAccess(patients[p], hospital, sender=caller)
+                r.barred = False
 
         @rule(p=st.integers(0, 1), dur=durations)
         def set_delegate(self, p, dur):
@@ -126,6 +143,9 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
             if now < r.emergency_until:
                 with ape.reverts(consent.ConsentRegistryEmergencyActive):
                     consent.breakGlass(patients[p], REASON, sender=hospital)
+            elif r.barred:
+                with ape.reverts(consent.ConsentRegistryEmergencyBarred, patient=patients[p], provider=hospital):
+                    consent.breakGlass(patients[p], REASON, sender=hospital)
             else:
                 consent.breakGlass(patients[p], REASON, sender=hospital)
                 r.emergency_until = now + EMERGENCY_WINDOW
@@ -139,6 +159,7 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
         def has_consent_matches(self):
             assert chain.blocks.head.timestamp == self.model.now
             for p, patient in enumerate(patients):
+                assert consent.emergencyBarred(patient, hospital) == self.model.record(p, 0).barred
                 for g, grantee in enumerate(grantees):
                     r = self.model.record(p, g)
                     queries = QUERIES + ([(r.purposes, r.categories)] if r.purposes else [])

@@ -47,10 +47,10 @@ def test_eip712_domain(consent, chain):
     )
     assert consent.CONSENT_TYPEHASH() == keccak(
         text="Consent(address patient,address grantee,uint256 purposes,uint256 categories,uint64 validUntil,"
-        "uint256 nonce,uint256 deadline)"
+        "uint64 signedAt,uint256 nonce,uint256 deadline)"
     )
     assert consent.REVOCATION_TYPEHASH() == keccak(
-        text="Revocation(address patient,address grantee,uint256 nonce,uint256 deadline)"
+        text="Revocation(address patient,address grantee,uint64 signedAt,uint256 nonce,uint256 deadline)"
     )
 
 
@@ -181,16 +181,19 @@ def test_an_expired_consent_can_still_be_revoked(chain, consent, patient, hospit
     assert consent.consentOf(patient, hospital) == (0, 0, 0, 0)
 
 
-def test_revoke_without_consent_is_refused(consent, patient, hospital):
-    with ape.reverts(consent.ConsentRegistryNoConsent, patient=patient, grantee=hospital):
-        consent.revoke(patient, hospital, sender=patient)
+def test_revoke_without_consent_records_a_cutoff(chain, consent, patient, hospital):
+    """A patient may revoke ahead of signatures not relayed yet: nothing on record is needed."""
+    receipt = consent.revoke(patient, hospital, sender=patient)
+    assert _only(receipt, consent.ConsentRevoked).by == patient
+    assert consent.lastAuthorisedAt(patient, hospital) == chain.provider.get_block(receipt.block_number).timestamp
 
 
-def test_revoking_twice_is_refused(consent, patient, hospital, later):
+def test_revoking_twice_moves_the_cutoff(chain, consent, patient, hospital, later):
     consent.grant(patient, hospital, TREAT, CLINICAL, later(), sender=patient)
     consent.revoke(patient, hospital, sender=patient)
-    with ape.reverts(consent.ConsentRegistryNoConsent, patient=patient, grantee=hospital):
-        consent.revoke(patient, hospital, sender=patient)
+    receipt = consent.revoke(patient, hospital, sender=patient)
+    assert consent.lastAuthorisedAt(patient, hospital) == chain.provider.get_block(receipt.block_number).timestamp
+    assert consent.consentOf(patient, hospital) == (0, 0, 0, 0)
 
 
 @pytest.mark.parametrize("who", ["grantee", "stranger"])

@@ -6,9 +6,17 @@ import ape
 import pytest
 from eth_account import Account
 
-from medchain.consent import Domain, Purpose, RevocationMessage, recover, sign
+from medchain.consent import Domain, Purpose, recover, sign
 from medchain.consent.signing import typed_data
-from tests.consent.conftest import CLINICAL, TREAT, consent_message, relay_grant, relay_revoke, signed_grant
+from tests.consent.conftest import (
+    CLINICAL,
+    TREAT,
+    consent_message,
+    relay_grant,
+    relay_revoke,
+    revocation_message,
+    signed_grant,
+)
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
@@ -104,11 +112,11 @@ def test_high_s_malleable_signature(consent, signer, hospital, domain, later):
         relay_grant(consent, msg, flipped, sender=hospital)
 
 
-@pytest.mark.parametrize("change", ["purposes", "categories", "validUntil", "grantee", "deadline", "nonce"])
+@pytest.mark.parametrize("change", ["purposes", "categories", "validUntil", "signedAt", "grantee", "deadline", "nonce"])
 def test_signature_over_different_fields(consent, signer, hospital, insurer, domain, later, change):
     msg, sig = signed_grant(signer.key, domain, signer.address, hospital, valid_until=later(), deadline=later(600))
     fields = dict(purposes=int(msg.purposes), categories=int(msg.categories), valid_until=msg.valid_until,
-                  nonce=msg.nonce, deadline=msg.deadline)
+                  signed_at=msg.signed_at, nonce=msg.nonce, deadline=msg.deadline)
     grantee = hospital
     if change == "purposes":
         fields["purposes"] |= int(Purpose.HRESCH)
@@ -116,6 +124,8 @@ def test_signature_over_different_fields(consent, signer, hospital, insurer, dom
         fields["categories"] |= 1 << 9
     elif change == "validUntil":
         fields["valid_until"] += 365 * 24 * 3600
+    elif change == "signedAt":
+        fields["signed_at"] -= 1
     elif change == "grantee":
         grantee = insurer
     elif change == "deadline":
@@ -166,7 +176,7 @@ def test_contract_wallet_refuses_a_stranger(project, consent, governance, hospit
 def test_signed_revocation(consent, signer, hospital, insurer, domain, later):
     msg, sig = signed_grant(signer.key, domain, signer.address, hospital, valid_until=later(), deadline=later(600))
     relay_grant(consent, msg, sig, sender=hospital)
-    revocation = RevocationMessage(signer.address, str(hospital), nonce=1, deadline=later(600))
+    revocation = revocation_message(signer.address, str(hospital), nonce=1, deadline=later(600))
     receipt = relay_revoke(consent, revocation, sign(signer.key, domain, revocation), sender=insurer)
 
     assert not consent.hasConsent(signer.address, hospital, TREAT, CLINICAL)
@@ -178,16 +188,16 @@ def test_signed_revocation_refusals(chain, consent, signer, hospital, domain, la
     msg, sig = signed_grant(signer.key, domain, signer.address, hospital, valid_until=later(), deadline=later(600))
     relay_grant(consent, msg, sig, sender=hospital)
 
-    reused = RevocationMessage(signer.address, str(hospital), nonce=0, deadline=later(600))
+    reused = revocation_message(signer.address, str(hospital), nonce=0, deadline=later(600))
     with ape.reverts(consent.ConsentRegistryNonceUsed, patient=signer.address, nonce=0):
         relay_revoke(consent, reused, sign(signer.key, domain, reused), sender=hospital)
 
-    forged = RevocationMessage(signer.address, str(hospital), nonce=1, deadline=later(600))
+    forged = revocation_message(signer.address, str(hospital), nonce=1, deadline=later(600))
     with ape.reverts(consent.ConsentRegistryInvalidSignature, patient=signer.address):
         relay_revoke(consent, forged, sign(b"\x66" * 32, domain, forged), sender=hospital)
 
     deadline = later(30)
-    late = RevocationMessage(signer.address, str(hospital), nonce=2, deadline=deadline)
+    late = revocation_message(signer.address, str(hospital), nonce=2, deadline=deadline)
     chain.pending_timestamp = deadline + 1
     with ape.reverts(consent.ConsentRegistryExpiredSignature, deadline=deadline):
         relay_revoke(consent, late, sign(signer.key, domain, late), sender=hospital)

@@ -54,7 +54,7 @@ def test_delegation_expires_at_the_boundary_second(chain, consent, patient, care
     until = later(100)
     consent.setDelegate(caregiver, until, sender=patient)
     chain.pending_timestamp = until - 1
-    consent.grant(patient, hospital, TREAT, CLINICAL, until + HOUR, sender=caregiver)
+    consent.grant(patient, hospital, TREAT, CLINICAL, until, sender=caregiver)
     chain.pending_timestamp = until
     with ape.reverts(consent.ConsentRegistryNotPatientOrDelegate, caller=caregiver, patient=patient):
         consent.revoke(patient, hospital, sender=caregiver)
