@@ -185,7 +185,9 @@ def run_demo(
 
     from .audit.demo import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
 
-    report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit", progress=progress)
+    report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit",
+                                   patients={"patient A": accounts[8].address, "patient B": accounts[9].address},
+                                   progress=progress)
     return report
 
 

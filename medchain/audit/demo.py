@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .checks import run_checks
+from .linkage import Linkage, linkage
 from .privacy import Identifier, scan
 from .report import write_report
 from .rpc import Rpc
@@ -43,9 +44,10 @@ def demo_pii() -> dict[str, list[str]]:
     }
 
 
-def run_audit_demo(*, manifest: Path, url: str, workdir: Path,
+def run_audit_demo(*, manifest: Path, url: str, workdir: Path, patients: dict[str, str] | None = None,
                    progress: Callable[[str], None] = lambda _m: None) -> list[str]:
-    """Sync, check, write ``report.html``, scan for the demo's PII; the story lines."""
+    """Sync, check, write ``report.html``, scan for the demo's PII, and say what an observer links to each of
+    ``patients`` (label -> address) from events alone; the story lines."""
     workdir.mkdir(parents=True, exist_ok=True)
     suite, rpc = Suite.load(manifest), Rpc(url)
     pii_file = workdir / "demo-pii.json"
@@ -58,6 +60,7 @@ def run_audit_demo(*, manifest: Path, url: str, workdir: Path,
         findings = run_checks(store, rpc, suite)
         report = write_report(workdir / "report.html", store, suite, findings)
         hits, stats = scan(rpc, suite, identifiers)
+        linked: dict[str, Linkage] = {label: linkage(store, address) for label, address in (patients or {}).items()}
         elapsed = time.perf_counter() - started
     violations = [f for f in findings if f.severity == "violation"]
     notices = ", ".join(f"{sum(f.rule == r for f in findings)} {r}" for r in dict.fromkeys(f.rule for f in findings))
@@ -70,4 +73,5 @@ def run_audit_demo(*, manifest: Path, url: str, workdir: Path,
         f"identifiers in {stats['needles']} encodings ({pii_file.name}): "
         + ("CLEAN, none found" if not hits else f"FOUND {len(hits)}: " + "; ".join(h.line() for h in hits[:3]))
         + f" ({elapsed:.1f} s for the auditor's whole turn)",
-    ]
+    ] + [f"what any observer links to {label}'s address from events alone: {found.summary()}"
+         for label, found in linked.items()]
