@@ -38,7 +38,16 @@ from medchain.claims.client import (
 )
 from medchain.claims.bulk import STATUS
 from medchain.claims.inputs import ClaimInputError, format_units
-from medchain.claims.keys import KEY_FILE, CodesKeyError, fingerprint, generate_codes_key, insurer_dir
+from medchain.claims.keys import (
+    KEY_FILE,
+    CodesKeyError,
+    commitment,
+    committed_fingerprint,
+    fingerprint,
+    generate_codes_key,
+    insurer_dir,
+    read_codes_key,
+)
 from medchain.claims.submission import load_codes_key
 from medchain.deployment import ManifestError, load_contract
 from medchain.records.receipts import Receipt, ReceiptError
@@ -104,17 +113,35 @@ def cli():
 @account_option()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the key. Default: the insurer's place for this deployment (see the README).")
+@yes_option
 @manifest_option
-def keygen(provider, account, out, manifest):
-    """Create the insurer's codes key, once (it is never created by a submission)."""
+def keygen(provider, account, out, yes, manifest):
+    """Create the insurer's codes key once and commit to it on chain (a submission never creates one)."""
+    _unattended(account, yes)
     ctx = _Ctx(provider, manifest)
     path = out or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE
+    onchain = committed_fingerprint(ctx.claims.codesKeyCommitmentOf(account.address))
     try:
-        key = generate_codes_key(path)
+        if path.is_file():
+            key = read_codes_key(path)
+            if onchain == fingerprint(key):
+                click.echo(f"{path} holds the key this insurer committed to on chain (fingerprint {onchain})")
+                return
+            if onchain is not None:
+                raise CodesKeyError(f"{path} holds key {fingerprint(key)}, but this insurer committed to key {onchain} "
+                                    "on chain: restore that key from its backup")
+            created = False
+        else:
+            if onchain is not None:
+                raise CodesKeyError(f"this insurer committed to codes key {onchain} on chain, and a new key would give "
+                                    f"the same services new claim ids: restore that key from its backup to {path} "
+                                    "(or name it with --codes-key when submitting)")
+            key, created = generate_codes_key(path), True
     except CodesKeyError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"codes key created at {path} (fingerprint {fingerprint(key)}); back it up: claims hashed under "
-               "another key get other ids")
+    ctx.claims.commitCodesKey(commitment(key), sender=account)
+    click.echo(f"codes key {'created at' if created else 'in'} {path} (fingerprint {fingerprint(key)}), committed "
+               "on chain for good; back it up: claims hashed under another key get other ids")
 
 
 @cli.command(cls=ConnectedProviderCommand)

@@ -23,7 +23,7 @@ from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
 from medchain.claims.client import reason_text
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.journal import JournalError
-from medchain.claims.keys import KEY_FILE, insurer_dir
+from medchain.claims.keys import KEY_FILE, committed_fingerprint, insurer_dir
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract
@@ -90,6 +90,7 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
             journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
             codes_key=key, decimals=decimals, mapping=load_mapping(mapping), currency=currency,
             insurer_folder=folder,
+            key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
             window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,

@@ -160,6 +160,10 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     mapping(address provider => uint32 index) private _providerIndex;
     mapping(address insurer => Pool) private _pools;
     mapping(address provider => uint256 amount) private _credits;
+    /// @dev Each insurer's commitment to its codes key (zero: none yet). The codes hash is keyed, so the same
+    /// service hashed under two keys gets two claim ids: the commitment lets every submitter's tools refuse
+    /// another key before anything is sent.
+    mapping(address insurer => bytes32 commitment) private _codesKeyCommitments;
     /// @dev Pharmacy claim -> the unit it bills for (its id names the dispense, not the unit).
     mapping(bytes32 claimId => bytes32 unitId) private _pharmacyUnits;
 
@@ -245,6 +249,19 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         if (received == 0 || received > amount) revert ClaimSettlementInvalidAmount(received);
         _pools[msg.sender].available += uint128(received);
         emit PoolFunded(msg.sender, received);
+    }
+
+    /// @notice Commits the caller, an active insurer, to the key its claims' codes hashes use, once and for good.
+    /// @dev The contract cannot check a keyed hash; the commitment is what the insurer's tools compare their key
+    /// with before sending anything (a second key would give the same services new claim ids).
+    /// Requirements: active INSURER; `commitment` not zero; no commitment before.
+    /// Emits a {CodesKeyCommitted} event.
+    function commitCodesKey(bytes32 commitment) external onlyActiveMember(MemberRoles.INSURER) {
+        if (commitment == bytes32(0)) revert ClaimSettlementZeroCommitment();
+        bytes32 existing = _codesKeyCommitments[msg.sender];
+        if (existing != bytes32(0)) revert ClaimSettlementCodesKeyCommitted(msg.sender, existing);
+        _codesKeyCommitments[msg.sender] = commitment;
+        emit CodesKeyCommitted(msg.sender, commitment);
     }
 
     /// @notice Takes `amount` of the caller's unreserved funds back (allowed even while suspended).
@@ -584,6 +601,11 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     function poolOf(address insurer) external view returns (uint256 available, uint256 reserved) {
         Pool memory pool = _pools[insurer];
         return (pool.available, pool.reserved);
+    }
+
+    /// @notice The codes-key commitment of `insurer` (zero: none).
+    function codesKeyCommitmentOf(address insurer) external view returns (bytes32) {
+        return _codesKeyCommitments[insurer];
     }
 
     /// @notice What `provider` may withdraw now.

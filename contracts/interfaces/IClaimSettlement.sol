@@ -113,6 +113,10 @@ interface IClaimSettlement {
     error ClaimSettlementInsurerNotActive(address insurer);
     /// @notice Thrown when resolving the dispute of `claimId`, which lapsed at `lapsedAt`.
     error ClaimSettlementDisputeLapsed(bytes32 claimId, uint64 lapsedAt);
+    /// @notice Thrown when a codes-key commitment is zero.
+    error ClaimSettlementZeroCommitment();
+    /// @notice Thrown when `insurer` has already committed to its codes key (`commitment`): it is final.
+    error ClaimSettlementCodesKeyCommitted(address insurer, bytes32 commitment);
 
     /// @notice Emitted when `insurer` registers `policyId` for `patient`.
     event PolicyRegistered(
@@ -166,4 +170,7 @@ interface IClaimSettlement {
     event ClaimSettled(bytes32 indexed claimId, address indexed provider, uint256 amount);
     /// @notice Emitted when `provider` withdraws its credited payments.
     event Withdrawn(address indexed provider, uint256 amount);
+    /// @notice Emitted when `insurer` commits, once and for good, to the key its claims' codes hashes use.
+    /// @param commitment keccak256 of a domain tag and the key (medchain.claims.keys): it reveals nothing of the key.
+    event CodesKeyCommitted(address indexed insurer, bytes32 commitment);
 }

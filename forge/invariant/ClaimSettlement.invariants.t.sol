@@ -77,6 +77,8 @@ contract ClaimsHandler is Test {
     uint256 public claimsWithoutCare;
     uint256 public creditsToOthers;
     uint256 public decisionsByOthers;
+    uint256 public keyCommitments;
+    mapping(address insurer => bool) internal committedKey;
     uint256 public attackerCalls;
 
     /// @dev Claims credited a second time (must stay 0).
@@ -315,7 +317,7 @@ contract ClaimsHandler is Test {
         address actor = _attacker(who);
         bytes32 id = _ids.length == 0 ? keccak256(abi.encode(pick)) : _ids[pick % _ids.length];
         ++attackerCalls;
-        what = what % 8;
+        what = what % 9;
         if (what == 0) {
             vm.prank(actor);
             try claims.deny(id, 50) {} catch {}
@@ -355,6 +357,11 @@ contract ClaimsHandler is Test {
         } else if (what == 6) {
             vm.prank(actor);
             try claims.adjudicate(id) {} catch {}
+        } else if (what == 7) {
+            // A codes-key commitment: the attacker's own, or a real insurer's (once, then a second key).
+            if (pick % 2 == 1) actor = _insurers[pick / 2 % 2];
+            vm.prank(actor);
+            try claims.commitCodesKey(keccak256(abi.encode(pick))) {} catch {}
         } else {
             vm.prank(actor);
             try claims.withdraw() {} catch {}
@@ -473,6 +480,11 @@ contract ClaimsHandler is Test {
                     insurer != actor || insurer != insurerOf[id]
                         || !registry.isActiveMember(insurer, MemberRoles.INSURER)
                 ) ++decisionsByOthers;
+            } else if (topic == IClaimSettlement.CodesKeyCommitted.selector) {
+                address insurer = address(uint160(uint256(logs[i].topics[1])));
+                if (insurer != actor || committedKey[insurer]) ++decisionsByOthers;
+                committedKey[insurer] = true;
+                ++keyCommitments;
             } else if (topic == IClaimSettlement.ClaimDisputed.selector) {
                 address provider = address(uint160(uint256(logs[i].topics[2])));
                 if (provider != actor || provider != providerOf[id]) ++decisionsByOthers;
@@ -630,7 +642,7 @@ contract ClaimSettlementInvariants is Fixture {
         assertEq(handler.doubleSettlements(), 0, "no claim settled twice");
         assertEq(handler.claimsOfInactiveInsurers(), 0, "a non-active insurer's policy never gets a new claim");
         assertEq(handler.claimsWithoutCare(), 0, "no claim without a care relationship");
-        assertEq(handler.decisionsByOthers(), 0, "only the owner decides");
+        assertEq(handler.decisionsByOthers(), 0, "only the owner decides (a codes-key commitment: its insurer, once)");
         (,,,,,, uint64 validUntil) = claims.policyOf(THROWAWAY);
         assertGt(validUntil, 0, "the throw-away policy exists");
     }

@@ -195,6 +195,58 @@ contract ClaimSettlementTest is Fixture {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Codes-key commitments
+
+    function test_commitCodesKey_onceAndForGood_byTheInsurerItself() public {
+        bytes32 commitment = keccak256("insurer's codes key");
+        assertEq(claims.codesKeyCommitmentOf(insurer), bytes32(0), "none yet");
+        vm.expectEmit(true, true, true, true, address(claims));
+        emit IClaimSettlement.CodesKeyCommitted(insurer, commitment);
+        vm.prank(insurer);
+        claims.commitCodesKey(commitment);
+        assertEq(claims.codesKeyCommitmentOf(insurer), commitment, "committed");
+
+        // Final: neither another key nor the same one again.
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementCodesKeyCommitted.selector, insurer, commitment)
+        );
+        vm.prank(insurer);
+        claims.commitCodesKey(keccak256("another key"));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementCodesKeyCommitted.selector, insurer, commitment)
+        );
+        vm.prank(insurer);
+        claims.commitCodesKey(commitment);
+        assertEq(claims.codesKeyCommitmentOf(insurer), commitment, "unchanged");
+    }
+
+    function test_commitCodesKey_refusals_nobodyCommitsForAnother() public {
+        vm.expectRevert(IClaimSettlement.ClaimSettlementZeroCommitment.selector);
+        vm.prank(insurer);
+        claims.commitCodesKey(bytes32(0));
+        // Only an active insurer commits, and only for itself: a provider, a stranger, a suspended insurer.
+        vm.expectRevert(
+            abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, hospital, MemberRoles.INSURER)
+        );
+        vm.prank(hospital);
+        claims.commitCodesKey(keccak256("k"));
+        vm.expectRevert(
+            abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, stranger, MemberRoles.INSURER)
+        );
+        vm.prank(stranger);
+        claims.commitCodesKey(keccak256("k"));
+        vm.prank(gov);
+        registry.suspendMember(insurer, "LICENCE_EXPIRED");
+        vm.expectRevert(
+            abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, insurer, MemberRoles.INSURER)
+        );
+        vm.prank(insurer);
+        claims.commitCodesKey(keccak256("k"));
+        assertEq(claims.codesKeyCommitmentOf(insurer), bytes32(0), "nothing committed");
+        assertEq(claims.codesKeyCommitmentOf(hospital), bytes32(0), "nothing committed");
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Submission and adjudication
 
     function test_submitClaim_deductibleFirstThenCoinsurance() public {

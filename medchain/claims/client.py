@@ -21,7 +21,7 @@ REASONS = {
     27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
     119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
     1002: "invalid amount", 1003: "unit not dispensed by this pharmacy", 1004: "batch recalled",
-    1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider)",
+    1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider or pharmacy, no emergency access)",
     1007: "insurer not active",
 }
 

@@ -13,8 +13,11 @@ pay it twice. Hence:
 * its fingerprint (:func:`fingerprint`: keccak256 of a domain tag and the key, 8 bytes; it reveals
   nothing about the key) is written beside it on first use (``codes-key.fingerprint``) and in every
   journal; a run whose key has another fingerprint than the one the insurer used before is refused
-  before anything is sent (:func:`check_fingerprint`). A commitment on chain can be consulted through
-  ``committed``: when it answers, it is the reference.
+  before anything is sent (:func:`check_fingerprint`);
+* ``claims keygen`` also commits the insurer to the key on chain, once and for good
+  (``ClaimSettlement.commitCodesKey(commitment(key))``), so that a key made on another machine, or
+  restored from the wrong backup, is refused too: the on-chain commitment, when there is one, is the
+  reference.
 """
 
 from __future__ import annotations
@@ -50,9 +53,21 @@ def insurer_dir(chain_id: int, contract: str, insurer: str, home: Path | None = 
     return (home or claims_home()) / "claims" / str(chain_id) / contract.lower() / insurer.lower()
 
 
+def commitment(key: bytes) -> bytes:
+    """The insurer's on-chain commitment to ``key`` (``ClaimSettlement.commitCodesKey``): keccak256 of a domain
+    tag and the key. It reveals nothing of the key; its first 8 bytes are the key's :func:`fingerprint`."""
+    return keccak(_TAG + key)
+
+
 def fingerprint(key: bytes) -> str:
     """A public name for the key (recorded in journals, shown to the user): 0x + 16 hex digits."""
-    return "0x" + keccak(_TAG + key)[:8].hex()
+    return "0x" + commitment(key)[:8].hex()
+
+
+def committed_fingerprint(onchain: bytes) -> str | None:
+    """The fingerprint of the key an on-chain commitment names (``codesKeyCommitmentOf``); None when none."""
+    onchain = bytes(onchain)
+    return None if not any(onchain) else "0x" + onchain[:8].hex()
 
 
 def generate_codes_key(path: Path) -> bytes:

@@ -89,10 +89,26 @@ def test_the_codes_key_is_never_created_by_a_run_and_keygen_creates_it_once(stor
                         "--codes-key", str(key), *extra)
         assert code != 0 and "no codes key at" in out and "claims keygen" in out, out
         assert not key.exists()
-    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
-    assert code == 0 and "fingerprint 0x" in out, out
-    code, out = ape(story, "claims keygen", "--account", "insurer", "--out", str(key))
-    assert code != 0 and "already holds a codes key" in out
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--yes", "--out", str(key))
+    assert code == 0 and "fingerprint 0x" in out and "committed on chain" in out, out
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--yes", "--out", str(key))
+    assert code == 0 and "holds the key this insurer committed to on chain" in out, out
+
+
+def test_a_codes_key_made_elsewhere_is_refused_against_the_on_chain_commitment(story):
+    """Another machine, another folder, the wrong backup: the insurer's on-chain commitment is the reference."""
+    other = story["folder"] / "elsewhere" / "key.hex"
+    code, out = ape(story, "claims keygen", "--account", "insurer", "--yes", "--out", str(other))
+    assert code != 0 and "committed to codes key 0x" in out and "restore that key" in out, out
+    assert not other.exists(), "no second key is made"
+    other.parent.mkdir()
+    other.write_text("0x" + "42" * 32 + "\n")
+    path = _claims_file(story)
+    nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
+    code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+                    "--codes-key", str(other))
+    assert code != 0 and "committed on chain" in out and "Nothing was sent" in out, out
+    assert story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address) == nonce, "nothing was sent"
 
 
 def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):

@@ -107,6 +107,10 @@ def consortium(tmp_path_factory, project) -> Consortium:
         send(w3, keys["patient"], web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
             keys["patient"].address, keys["insurer"].address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
             now + 400 * DAY))
+        # The care relationship every claim needs: the patient's TREAT consent to the hospital (encounters).
+        send(w3, keys["patient"], web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
+            keys["patient"].address, keys["hospital"].address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
+            now + 400 * DAY))
         send(w3, keys["insurer"], web3_contract(w3, project, manifest, "ClaimSettlement").functions.registerPolicy(
             bytes.fromhex(POLICY[2:]), keys["patient"].address, 10**12, 0, 2_000, now - 60 * DAY, now + 300 * DAY))
         # The claims' evidence: one batch of anchored record hashes, a receipt (with its proof) for each.
