@@ -215,7 +215,7 @@ class Shipment:
 
     @classmethod
     def load(cls, path: Any) -> Shipment:
-        return cls.from_json(load_json(Path(path)))
+        return cls.from_json(load_json(Path(path), ProvenanceInputError))
 
     @property
     def ref(self) -> tuple[bytes, str, bytes]:

@@ -38,6 +38,9 @@ def deployed(tmp_path_factory, project):
         token = web3_contract(w3, project, manifest, "TestStableToken")
         send(w3, keys["patient"], consent.functions.grant(keys["patient"].address, keys["insurer"].address,
                                                           int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS), now + 400 * 86400))
+        # The care relationship a pharmacy claim needs: the patient's TREAT consent to the pharmacy (medications).
+        send(w3, keys["patient"], consent.functions.grant(keys["patient"].address, keys["pharmacy"].address,
+                                                          int(Purpose.TREAT), int(Category.MEDICATIONS), now + 400 * 86400))
         send(w3, keys["insurer"], claims.functions.registerPolicy(bytes.fromhex(POLICY[2:]), keys["patient"].address,
                                                                   10**10, 0, 0, now - 86400, now + 300 * 86400))
         send(w3, keys["insurer"], token.functions.mint(keys["insurer"].address, 10**9))
