@@ -12,7 +12,8 @@ from run to run.
 * custody: the manufacturer ships to the distributor, who receives (its first units of the batch: a new
   holding slot), ships part to the pharmacy, who receives (first units too); then a second shipment to
   the same pharmacy, received into its existing holding;
-* ``dispense`` with a 14-level proof, and the membership check inside it (read from anvil's step trace,
+* ``dispense`` with a 14-level batch proof and the proof of the unit in the pharmacy's received shipment
+  (100 packs, 7 levels), and the membership check inside it (read from anvil's step trace,
   as the records benchmark does);
 * ``verifyUnit`` as a calling contract pays for it: ``ProvenanceProbe`` (contracts/test) reads
   ``gasleft()`` around the call, cold then warm;
