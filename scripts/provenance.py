@@ -2,8 +2,8 @@
 
     ape run provenance assign-prefix --account governance --prefix 9506000 --manufacturer 0xMaker
     ape run provenance commission --account maker --scan "(01)09506000134352(17)280630(10)A2606" --serials serials.txt --out A2606.proofs.json
-    ape run provenance ship --account maker --batch "(01)09506000134352(10)A2606" --to 0xDistributor --quantity 120
-    ape run provenance receive 0x<shipment id> --account distributor
+    ape run provenance ship --account maker --batch "(01)09506000134352(10)A2606" --to 0xDistributor --serials case.txt --out case.shipment.json
+    ape run provenance receive case.shipment.json --account distributor
     ape run provenance verify "]d201095060001343521728063010A2606<GS>21A0007" --proofs A2606.proofs.json
     ape run provenance dispense "<scan>" --proofs A2606.proofs.json --account pharmacy
     ape run provenance report "<scan>" --reason PACKAGING_MISMATCH --account pharmacy
@@ -42,6 +42,9 @@ from medchain.provenance import (
     parse_batch_ref,
     parse_scan,
     read_serial_list,
+    Shipment,
+    ShipmentManifest,
+    receive,
     ship,
     trace_batch,
     unit_from_scan,
@@ -84,15 +87,6 @@ def _send(fn):
         return fn()
     except ContractLogicError as err:
         raise click.ClickException(f"refused by the contract: {type(err).__name__} {err}") from err
-
-
-def _shipment_id(text: str) -> bytes:
-    if not (text.startswith("0x") and len(text) == 66):
-        raise ProvenanceInputError(f"shipment: {text!r} is not a 0x 32-byte shipment id")
-    try:
-        return bytes.fromhex(text[2:])
-    except ValueError:
-        raise ProvenanceInputError(f"shipment: {text!r} is not a 0x 32-byte shipment id") from None
 
 
 def _hex(data: bytes) -> str:
@@ -170,33 +164,38 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
 @account_option()
 @batch_option
 @click.option("--to", "to", required=True, help="An active distributor or pharmacy, or the manufacturer (a return)")
-@click.option("--quantity", required=True, type=click.IntRange(min=1))
+@click.option("--serials", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The serial numbers of the packs shipped, one per line (the shipment commits to them)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The shipment file to pass along with the goods (default: shipment-<id>.json)")
 @manifest_option
 @yes_option
-def ship_cmd(provider, account, batch, to, quantity, manifest, yes):
-    """Ship units you hold; they are in transit until the addressee receives them."""
+def ship_cmd(provider, account, batch, to, serials, out, manifest, yes):
+    """Ship packs you hold; they are in transit until the addressee receives them (or you cancel)."""
     _unattended(account, yes)
     contract = _contract(provider, manifest)
     bid = _inputs(lambda: parse_batch_ref(batch))
-    receipt, shipment = _send(lambda: _inputs(lambda: ship(contract, account, bid, to, quantity)))
-    click.echo(f"shipped {quantity} units of {_hex(bid)} to {to}: shipment {_hex(shipment)} (tx {receipt.txn_hash}, "
-               f"gas {receipt.gas_used:,})")
+    units = _inputs(lambda: ShipmentManifest.of_serials(read_serial_list(serials)))
+    receipt, shipment = _send(lambda: _inputs(lambda: ship(contract, account, bid, to, units)))
+    out = out or Path(f"shipment-{bytes(shipment).hex()[:16]}.json")
+    shipment.save(out)
+    click.echo(f"shipped {units.quantity} units of {_hex(bid)} to {to}: shipment {_hex(bytes(shipment))} "
+               f"(tx {receipt.txn_hash}, gas {receipt.gas_used:,}); shipment file {out}")
 
 
 @cli.command("receive", cls=ConnectedProviderCommand)
 @account_option()
-@click.argument("shipment")
+@click.argument("shipment", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @manifest_option
 @yes_option
 def receive_cmd(provider, account, shipment, manifest, yes):
-    """Receive a shipment addressed to you."""
+    """Receive a shipment addressed to you (its shipment file, from the shipper)."""
     _unattended(account, yes)
     contract = _contract(provider, manifest)
-    sid = _inputs(lambda: _shipment_id(shipment))
-    receipt = _send(lambda: contract.receiveShipment(sid, sender=account))
-    batch_id = receipt.events.filter(contract.Received)[0].batchId
-    click.echo(f"received shipment {shipment} of batch {_hex(batch_id)}: you now hold "
-               f"{contract.balanceOf(account.address, batch_id)} units (tx {receipt.txn_hash})")
+    loaded = _inputs(lambda: Shipment.load(shipment))
+    receipt = _send(lambda: receive(contract, account, loaded))
+    click.echo(f"received shipment {_hex(bytes(loaded))} of batch {_hex(loaded.batch_id)}: you now hold "
+               f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.txn_hash})")
 
 
 @cli.command("verify", cls=ConnectedProviderCommand)
@@ -217,14 +216,17 @@ def verify_cmd(provider, scan, proofs, manifest):
 @account_option()
 @click.argument("scan")
 @click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--shipment", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file of the shipment you received that carried the pack")
 @manifest_option
 @yes_option
-def dispense_cmd(provider, account, scan, proofs, manifest, yes):
-    """Verify and dispense a scanned pack (an active pharmacy holding units of its batch)."""
+def dispense_cmd(provider, account, scan, proofs, shipment, manifest, yes):
+    """Verify and dispense a scanned pack (an active pharmacy, out of a shipment it received)."""
     _unattended(account, yes)
     contract = _contract(provider, manifest)
     unit = _inputs(lambda: unit_from_scan(scan, SerialProofs.load(proofs)))
-    receipt = _send(lambda: _inputs(lambda: dispense_unit(contract, account, unit)))
+    received = _inputs(lambda: Shipment.load(shipment))
+    receipt = _send(lambda: _inputs(lambda: dispense_unit(contract, account, unit, received)))
     click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"revertible for 10 days")
 

@@ -56,9 +56,25 @@ interface IDrugProvenance {
     /// the batch's active manufacturer (a return), or is the sender itself.
     error DrugProvenanceInvalidRecipient(address to);
 
-    /// @notice Thrown when `shipmentId` is not in transit (never shipped, or already received).
+    /// @notice Thrown when `shipmentId` is not in transit (never shipped, or cancelled).
     error DrugProvenanceUnknownShipment(bytes32 shipmentId);
 
+    /// @notice Thrown when `shipmentId` was received already.
+    error DrugProvenanceShipmentReceived(bytes32 shipmentId);
+    /// @notice Thrown when `shipmentId` is in transit with another batch, shipper or serials root than given.
+    error DrugProvenanceShipmentMismatch(bytes32 shipmentId);
+    /// @notice Thrown when `caller` dispenses from `shipmentId`, which it did not receive with the given contents.
+    error DrugProvenanceNotReceived(bytes32 shipmentId, address caller);
+    /// @notice Thrown when the proof does not show `serialHash` among shipment `shipmentId`'s serials.
+    error DrugProvenanceSerialNotInShipment(bytes32 shipmentId, bytes32 serialHash);
+    /// @notice A received shipment a unit is dispensed from: its id, shipper and serials root.
+    struct ShipmentRef {
+        bytes32 shipmentId;
+        address shipper;
+        bytes32 serialsRoot;
+    }
+    /// @notice Emitted when `shipper` cancels shipment `shipmentId` before its receipt.
+    event ShipmentCancelled(bytes32 indexed shipmentId, bytes32 indexed batchId, address indexed shipper);
     /// @notice Thrown when `caller` receives `shipmentId`, addressed to `addressee`.
     error DrugProvenanceNotAddressee(bytes32 shipmentId, address addressee, address caller);
 
@@ -165,6 +181,7 @@ interface IDrugProvenance {
     );
 
     /// @notice Emitted when `from` ships `quantity` units of `batchId` to `to`; they are in transit.
+    /// `serialsRoot` commits to the serials the shipment aggregates (an SSCC's contents).
     /// @param shipmentId The shipment (see {ship} for its layout); not indexed, since an event has at
     /// most three indexed fields and batch and parties are what trails are filtered by. {Received}
     /// indexes it.
@@ -172,8 +189,15 @@ interface IDrugProvenance {
     /// @param from The shipping holder.
     /// @param to The addressee.
     /// @param quantity Units shipped.
+    /// @param serialsRoot StandardMerkleTree root over the shipped units' serial hashes (same leaves as
+    /// the batch's tree): the pharmacy it reaches dispenses exactly these serials.
     event Shipped(
-        bytes32 shipmentId, bytes32 indexed batchId, address indexed from, address indexed to, uint32 quantity
+        bytes32 shipmentId,
+        bytes32 indexed batchId,
+        address indexed from,
+        address indexed to,
+        uint32 quantity,
+        bytes32 serialsRoot
     );
 
     /// @notice Emitted when `to` takes delivery of shipment `shipmentId` of `batchId`.
@@ -217,40 +241,72 @@ interface IDrugProvenance {
         external
         returns (bytes32 batchId);
 
-    /// @notice Ships `quantity` of the caller's units of `batchId` to `to`. Until `to` receives them
-    /// they are in transit and belong to neither side.
+    /// @notice Ships `quantity` of the caller's units of `batchId` to `to`, the serials whose hashes
+    /// `serialsRoot` commits to (a StandardMerkleTree over them, same leaves as the batch's tree). Until
+    /// `to` receives them they are in transit and belong to neither side; the shipper may cancel until then.
     /// @dev The shipment id describes the shipment: bits 0..159 are `to`, 160..191 `quantity`,
     /// 192..231 the block number, 232..255 a counter within the block. It is unique among shipments in
-    /// transit, and recurs (after receipt) only within the same block.
+    /// transit or received: it never recurs (a cancelled shipment's id may be reused in its block).
+    /// The shipment stores one slot: keccak256(abi.encode(batchId, shipper, serialsRoot)), bit 0 set
+    /// once received; receipt, cancel and dispense repeat those three values from the {Shipped} event.
     /// Requirements:
     /// - the caller is an active member holding at least `quantity` units of `batchId`;
-    /// - the batch is neither recalled, quarantined nor expired; `quantity` is not zero;
+    /// - the batch is neither recalled, quarantined nor expired; `quantity` and `serialsRoot` are not zero;
     /// - `to` is an active DISTRIBUTOR or PHARMACY, or the batch's active manufacturer (a return),
     ///   and not the caller.
     /// Emits a {Shipped} event.
-    function ship(bytes32 batchId, address to, uint32 quantity) external returns (bytes32 shipmentId);
+    function ship(bytes32 batchId, address to, uint32 quantity, bytes32 serialsRoot)
+        external
+        returns (bytes32 shipmentId);
 
-    /// @notice Takes delivery of shipment `shipmentId`: its units join the caller's holding.
+    /// @notice Takes delivery of shipment `shipmentId`: its units join the caller's holding, and its
+    /// serials may be dispensed by the caller (see {dispense}).
     /// @dev Named `receiveShipment` because `receive` is reserved in Solidity for the ether-receive
     /// function. Suspension and removal take effect here too: a shipment to a member suspended since
     /// shipping stays in transit until it is reinstated.
     /// Requirements:
-    /// - `shipmentId` is in transit and addressed to the caller, an active member;
+    /// - `shipmentId` is in transit (else {DrugProvenanceUnknownShipment}, or {DrugProvenanceShipmentReceived}),
+    ///   of `batchId`, shipped by `from` with `serialsRoot` (else {DrugProvenanceShipmentMismatch});
+    /// - it is addressed to the caller, an active member;
     /// - the batch is neither recalled, quarantined nor expired.
     /// Emits a {Received} event.
-    function receiveShipment(bytes32 shipmentId) external;
+    function receiveShipment(bytes32 shipmentId, bytes32 batchId, address from, bytes32 serialsRoot) external;
+    /// @notice Cancels the caller's shipment `shipmentId` before its receipt: its units are back in
+    /// the caller's holding.
+    /// @dev `batchId` and `serialsRoot` are the shipment's, as in its {Shipped} event.
+    /// Requirements:
+    /// - `shipmentId` is in transit (else {DrugProvenanceUnknownShipment}; received:
+    ///   {DrugProvenanceShipmentReceived});
+    /// - the caller shipped it, of `batchId` with `serialsRoot` (else {DrugProvenanceShipmentMismatch});
+    /// - the caller is an active member (the batch's status does not matter: units only go back).
+    /// Emits a {ShipmentCancelled} event.
+    function cancelShipment(bytes32 shipmentId, bytes32 batchId, bytes32 serialsRoot) external;
 
     /// @notice Dispenses (verifies and decommissions) unit `serialHash` of `batchId` to a patient.
-    /// @dev `proof` is the StandardMerkleTree proof of `serialHash` against the batch's serials root.
+    /// @dev Custody of the serial, not of a count: the unit must have reached the caller in a shipment
+    /// it received. `proof` is the StandardMerkleTree proof of `serialHash` against the batch's serials
+    /// root; `shipment` is a shipment of `batchId` the caller received (id, shipper and serials root as
+    /// in its {Shipped} event), and `shipmentProof` the proof of `serialHash` against that root.
+    /// Dispensing does not change holdings (units received count in the holding until shipped on).
     /// Requirements:
-    /// - the caller is an active PHARMACY holding at least one unit of `batchId`;
+    /// - the caller is an active PHARMACY;
     /// - the batch is neither recalled, quarantined nor expired;
-    /// - `proof` shows `serialHash` in the batch, and the unit is not dispensed.
+    /// - `proof` shows `serialHash` in the batch (else {DrugProvenanceUnknownSerial});
+    /// - `shipment` was received by the caller, of `batchId`, from `shipment.shipper` with
+    ///   `shipment.serialsRoot` (else {DrugProvenanceNotReceived});
+    /// - `shipmentProof` shows `serialHash` in that shipment (else {DrugProvenanceSerialNotInShipment});
+    /// - the unit is not dispensed.
     /// Emits a {Dispensed} event.
-    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof) external;
+    function dispense(
+        bytes32 batchId,
+        bytes32 serialHash,
+        bytes32[] calldata proof,
+        ShipmentRef calldata shipment,
+        bytes32[] calldata shipmentProof
+    ) external;
 
     /// @notice Undoes the caller's dispense of unit `serialHash` of `batchId` (EU FMD: within 10 days):
-    /// the unit is back in the pharmacy's holding.
+    /// the unit may be dispensed again (by a pharmacy a received shipment carried it to).
     /// @dev Requirements: the caller is an active PHARMACY that dispensed the unit less than 10 days ago.
     /// Emits a {DispenseReverted} event.
     function revertDispense(bytes32 batchId, bytes32 serialHash) external;
@@ -292,7 +348,8 @@ interface IDrugProvenance {
         view
         returns (uint8 status);
 
-    /// @notice Units of `batchId` that `holder` holds now (in-transit units count for nobody).
+    /// @notice Units of `batchId` that `holder` received (or commissioned) and has not shipped on
+    /// (in-transit units count for nobody; a pharmacy's dispensed units stay counted).
     function balanceOf(address holder, bytes32 batchId) external view returns (uint32);
 
     /// @notice The pharmacy that dispensed unit `serialHash` of `batchId` (zero if not dispensed, or
@@ -323,10 +380,9 @@ interface IDrugProvenance {
         view
         returns (address manufacturer, uint32 expiryDay, uint8 status, uint32 quantity, bytes32 serialsRoot);
 
-    /// @notice Shipment `shipmentId` while in transit: batch, addressee and quantity (zeros once
-    /// received, or if unknown).
-    function shipmentOf(bytes32 shipmentId) external view returns (bytes32 batchId, address to, uint32 quantity);
-
+    /// @notice Shipment `shipmentId`: addressee, quantity and state (1 in transit, 2 received; zeros if
+    /// never shipped, or cancelled). Its batch, shipper and serials root are in its {Shipped} event.
+    function shipmentOf(bytes32 shipmentId) external view returns (address to, uint32 quantity, uint8 state);
     /// @notice The batch id of (gtin, lot): keccak256(abi.encode(gtin, lot)).
     function batchIdOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
 

@@ -16,8 +16,10 @@ import {IDrugProvenance} from "../interfaces/IDrugProvenance.sol";
 ///
 /// Invariants (checked by tests, including a stateful property test):
 /// - conservation: for every batch, commissioned quantity = Σ balanceOf(holder) + units in pending
-///   shipments + units dispensed (and not reverted); units move only by ship → receive, dispense and
-///   revertDispense;
+///   shipments; units move only by ship → receive (or ship → cancel); a pharmacy's dispensed units stay
+///   in its holding;
+/// - custody of the serial: a unit is dispensed only by a pharmacy that received a shipment whose
+///   serials root holds that serial;
 /// - a unit (batch, serial hash) is dispensed at most once at a time: a second dispense reverts until
 ///   the first is reverted by its pharmacy within 10 days;
 /// - `verifyUnit` is GENUINE only for a serial hash whose proof holds against the batch's root, in a
@@ -42,6 +44,10 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     uint8 public constant UNIT_EXPIRED = 6;
     uint8 public constant UNIT_UNKNOWN_BATCH = 7;
 
+    // Shipment states answered by {shipmentOf} (0: never shipped, or cancelled).
+    uint8 public constant SHIPMENT_IN_TRANSIT = 1;
+    uint8 public constant SHIPMENT_RECEIVED = 2;
+
     // Batch statuses (0: not commissioned).
     uint8 public constant BATCH_ACTIVE = 1;
     uint8 public constant BATCH_QUARANTINED = 2;
@@ -61,6 +67,7 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// low bits are the `BATCH_*` status; every read masks the flag off.
     uint8 private constant _RELEASED = 0x80;
     uint8 private constant _STATUS = 0x7f;
+    uint256 private constant _RECEIVED = 1;
 
     /// @dev Registry role-mask bits that may receive shipments, and the manufacturer's (for returns).
     uint8 private constant _TRADING_PARTNER_BITS = (1 << 3) | (1 << 4); // DISTRIBUTOR | PHARMACY
@@ -106,12 +113,12 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     mapping(bytes32 batchId => bytes32 serialsRoot) private _roots;
     /// @dev Holdings of everyone but the batch's manufacturer (see {Batch}).
     mapping(bytes32 batchId => mapping(address holder => uint32 units)) private _held;
-    /// @dev Shipments in transit. A shipment id describes its shipment, so that one slot (the batch)
-    /// is all a shipment stores, cleared on receipt: bits 0..159 are the addressee, 160..191 the
-    /// quantity, 192..231 the block number of shipping, 232..255 a counter that keeps ids of the same
-    /// block, addressee and quantity apart. An id is unique among shipments in transit; once received,
-    /// it can recur only within the same block.
-    mapping(bytes32 shipmentId => bytes32 batchId) private _shipments;
+    /// @dev Shipments, in transit and received. A shipment id describes its shipment (bits 0..159 the
+    /// addressee, 160..191 the quantity, 192..231 the block number of shipping, 232..255 a counter that
+    /// keeps ids of the same block, addressee and quantity apart), and one slot commits to the rest:
+    /// keccak256(abi.encode(batchId, shipper, serialsRoot)) with bit 0 cleared, set on receipt (kept:
+    /// dispense reads it). Callers repeat the three values from the Shipped event. Cancel clears it.
+    mapping(bytes32 shipmentId => uint256 commitment) private _shipments;
     /// @dev Keyed by unit id, keccak256(abi.encode(batchId, serialHash)) (see {unitIdOf}): the same
     /// two hashes a nested mapping costs, and one key the claims contract can look a unit up by.
     mapping(bytes32 unitId => Dispense) private _dispensed;
@@ -145,55 +152,80 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     }
 
     /// @inheritdoc IDrugProvenance
-    function ship(bytes32 batchId, address to, uint32 quantity) external returns (bytes32 shipmentId) {
+    function ship(bytes32 batchId, address to, uint32 quantity, bytes32 serialsRoot)
+        external
+        returns (bytes32 shipmentId)
+    {
         if (quantity == 0) revert DrugProvenanceZeroQuantity();
+        if (serialsRoot == bytes32(0)) revert DrugProvenanceEmptySerialsRoot();
         Batch memory batch = _usableBatch(batchId);
         if (!registry.isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
         _requireRecipient(batch.manufacturer, to);
         _debit(batchId, batch, msg.sender, quantity);
         uint256 id = (block.number << 192) | (uint256(quantity) << 160) | uint256(uint160(to));
-        // The first free id of this block for (to, quantity): almost always the first one tried, whose
-        // cold read the store below would have paid anyway. No counter slot to read and write.
-        // Cannot overflow into the block number: a block would need 2^24 shipments of 60,000+ gas each.
         unchecked {
-            while (_shipments[bytes32(id)] != bytes32(0)) {
+            while (_shipments[bytes32(id)] != 0) {
                 id += 1 << 232;
             }
         }
         shipmentId = bytes32(id);
-        _shipments[shipmentId] = batchId;
-        emit Shipped(shipmentId, batchId, msg.sender, to, quantity);
+        _shipments[shipmentId] = _commitment(batchId, msg.sender, serialsRoot);
+        emit Shipped(shipmentId, batchId, msg.sender, to, quantity, serialsRoot);
     }
 
     /// @inheritdoc IDrugProvenance
-    function receiveShipment(bytes32 shipmentId) external {
-        bytes32 batchId = _shipments[shipmentId];
-        if (batchId == bytes32(0)) revert DrugProvenanceUnknownShipment(shipmentId);
+    function receiveShipment(bytes32 shipmentId, bytes32 batchId, address from, bytes32 serialsRoot) external {
+        uint256 stored = _shipments[shipmentId];
+        _requireInTransit(shipmentId, stored, _commitment(batchId, from, serialsRoot));
         address to = address(uint160(uint256(shipmentId)));
         if (msg.sender != to) revert DrugProvenanceNotAddressee(shipmentId, to, msg.sender);
         if (!_isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
         Batch memory batch = _usableBatch(batchId);
-        delete _shipments[shipmentId];
+        _shipments[shipmentId] = stored | _RECEIVED;
         _credit(batchId, batch, to, uint32(uint256(shipmentId) >> 160));
         emit Received(shipmentId, batchId, to);
+    }
+
+    /// @inheritdoc IDrugProvenance
+    function cancelShipment(bytes32 shipmentId, bytes32 batchId, bytes32 serialsRoot) external {
+        uint256 stored = _shipments[shipmentId];
+        _requireInTransit(shipmentId, stored, _commitment(batchId, msg.sender, serialsRoot));
+        if (!_isActive(msg.sender)) revert DrugProvenanceInactiveMember(msg.sender);
+        delete _shipments[shipmentId];
+        _credit(batchId, _batches[batchId], msg.sender, uint32(uint256(shipmentId) >> 160));
+        emit ShipmentCancelled(shipmentId, batchId, msg.sender);
     }
 
     // ------------------------------------------------------------------------------------------
     // Dispensing
 
     /// @inheritdoc IDrugProvenance
-    function dispense(bytes32 batchId, bytes32 serialHash, bytes32[] calldata proof) external {
+    function dispense(
+        bytes32 batchId,
+        bytes32 serialHash,
+        bytes32[] calldata proof,
+        ShipmentRef calldata shipment,
+        bytes32[] calldata shipmentProof
+    ) external {
         _requireActive(MemberRoles.PHARMACY);
-        Batch memory batch = _usableBatch(batchId);
-        if (!MerkleProof.verifyCalldata(proof, _roots[batchId], _leaf(serialHash))) {
+        _usableBatch(batchId);
+        bytes32 leaf = _leaf(serialHash);
+        if (!MerkleProof.verifyCalldata(proof, _roots[batchId], leaf)) {
             revert DrugProvenanceUnknownSerial(batchId, serialHash);
+        }
+        bytes32 shipmentId = shipment.shipmentId;
+        if (
+            address(uint160(uint256(shipmentId))) != msg.sender
+                || _shipments[shipmentId] != _commitment(batchId, shipment.shipper, shipment.serialsRoot) | _RECEIVED
+        ) revert DrugProvenanceNotReceived(shipmentId, msg.sender);
+        if (!MerkleProof.verifyCalldata(shipmentProof, shipment.serialsRoot, leaf)) {
+            revert DrugProvenanceSerialNotInShipment(shipmentId, serialHash);
         }
         bytes32 unitId = _unitId(batchId, serialHash);
         Dispense memory previous = _dispensed[unitId];
         if (previous.pharmacy != address(0)) {
             revert DrugProvenanceAlreadyDispensed(batchId, serialHash, previous.pharmacy, previous.dispensedAt);
         }
-        _debit(batchId, batch, msg.sender, 1);
         _dispensed[unitId] = Dispense(msg.sender, uint40(block.timestamp));
         emit Dispensed(batchId, serialHash, msg.sender);
     }
@@ -207,7 +239,6 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         uint256 closedAt = uint256(unit.dispensedAt) + REVERT_WINDOW;
         if (block.timestamp >= closedAt) revert DrugProvenanceRevertWindowClosed(batchId, serialHash, closedAt);
         delete _dispensed[unitId];
-        _credit(batchId, _batches[batchId], msg.sender, 1);
         emit DispenseReverted(batchId, serialHash, msg.sender);
     }
 
@@ -352,12 +383,14 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     }
 
     /// @inheritdoc IDrugProvenance
-    function shipmentOf(bytes32 shipmentId) external view returns (bytes32 batchId, address to, uint32 quantity) {
-        batchId = _shipments[shipmentId];
-        if (batchId != bytes32(0)) {
-            to = address(uint160(uint256(shipmentId)));
-            quantity = uint32(uint256(shipmentId) >> 160);
-        }
+    function shipmentOf(bytes32 shipmentId) external view returns (address to, uint32 quantity, uint8 state) {
+        uint256 stored = _shipments[shipmentId];
+        if (stored == 0) return (address(0), 0, 0);
+        return (
+            address(uint160(uint256(shipmentId))),
+            uint32(uint256(shipmentId) >> 160),
+            stored & _RECEIVED == 0 ? SHIPMENT_IN_TRANSIT : SHIPMENT_RECEIVED
+        );
     }
 
     /// @inheritdoc IDrugProvenance
@@ -637,6 +670,17 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
     /// @dev A unit's id: keccak256(abi.encode(batchId, serialHash)).
     function _unitId(bytes32 batchId, bytes32 serialHash) private pure returns (bytes32) {
         return Hashes.efficientKeccak256(batchId, serialHash);
+    }
+
+    /// @dev A shipment's commitment: bit 0 clear (in transit); receipt sets it.
+    function _commitment(bytes32 batchId, address shipper, bytes32 serialsRoot) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(batchId, shipper, serialsRoot))) & ~_RECEIVED;
+    }
+
+    function _requireInTransit(bytes32 shipmentId, uint256 stored, uint256 commitment) private pure {
+        if (stored == 0) revert DrugProvenanceUnknownShipment(shipmentId);
+        if (stored & _RECEIVED != 0) revert DrugProvenanceShipmentReceived(shipmentId);
+        if (stored != commitment) revert DrugProvenanceShipmentMismatch(shipmentId);
     }
 
     function _leaf(bytes32 serialHash) private pure returns (bytes32) {

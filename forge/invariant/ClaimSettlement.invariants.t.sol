@@ -10,6 +10,7 @@ import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {ClaimSettlement} from "../../contracts/claims/ClaimSettlement.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
 import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
+import {IDrugProvenance} from "../../contracts/interfaces/IDrugProvenance.sol";
 import {RecordAnchor} from "../../contracts/records/RecordAnchor.sol";
 import {TestStableToken} from "../../contracts/test/TestStableToken.sol";
 
@@ -244,6 +245,8 @@ contract ClaimsHandler is Test {
 
     /// @dev A fresh two-unit batch reaches the pharmacy, which dispenses the first unit (the second stays
     /// in its stock: claims for it are refused as not dispensed).
+    mapping(bytes32 batchId => IDrugProvenance.ShipmentRef) internal _shipments;
+
     function dispenseFresh(uint256 seed) external {
         bytes32 a = keccak256(abi.encode("serial", ++_nonce));
         bytes32 b = keccak256(abi.encode("serial", ++_nonce));
@@ -251,14 +254,16 @@ contract ClaimsHandler is Test {
         bytes32[] memory proof = new bytes32[](1);
         proof[0] = lb;
         vm.startPrank(maker);
-        bytes32 batchId = provenance.commissionBatch(
-            9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2, hashPair(leaf(a), lb)
-        );
-        bytes32 shipment = provenance.ship(batchId, pharmacy, 2);
+        bytes32 root = hashPair(leaf(a), lb);
+        bytes32 batchId =
+            provenance.commissionBatch(9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2, root);
+        bytes32 shipment = provenance.ship(batchId, pharmacy, 2, root);
         vm.stopPrank();
         vm.startPrank(pharmacy);
-        provenance.receiveShipment(shipment);
-        provenance.dispense(batchId, a, proof);
+        provenance.receiveShipment(shipment, batchId, maker, root);
+        // The shipment carries both units: the batch's root.
+        _shipments[batchId] = IDrugProvenance.ShipmentRef(shipment, maker, root);
+        provenance.dispense(batchId, a, proof, _shipments[batchId], proof);
         vm.stopPrank();
         _siblings[a] = lb;
         _siblings[b] = leaf(a);
@@ -300,7 +305,7 @@ contract ClaimsHandler is Test {
         proof[0] = _siblings[u.serialHash];
         vm.warp(block.timestamp + 1);
         vm.prank(pharmacy);
-        try provenance.dispense(u.batchId, u.serialHash, proof) {} catch {}
+        try provenance.dispense(u.batchId, u.serialHash, proof, _shipments[u.batchId], proof) {} catch {}
     }
 
     /// @dev Insurer B is suspended or reinstated: its policy must then get no new claim, and it decides nothing.

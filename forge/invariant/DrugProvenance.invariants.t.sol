@@ -13,7 +13,8 @@ import {DrugProvenance} from "../../contracts/provenance/DrugProvenance.sol";
 /// undo, suspect reports, quarantines, releases and recalls, and company-prefix assignment,
 /// reassignment and revocation, by two manufacturers (each the brand owner of one GTIN, and an
 /// attacker on the other's: commissioning its GTIN and its next lots), a distributor, two pharmacies
-/// (each an attacker on the other's serials), a regulator (any of them suspended, and the distributor,
+/// (each an attacker on the other's serials: dispensing them through its own shipments, the other's,
+/// shipments in transit and made-up shipment contents), a regulator (any of them suspended, and the distributor,
 /// a pharmacy and a manufacturer removed, at times), the registry's admin and a non-member, over a pool
 /// of lots with four serials each, across expiry days and revert windows, in the same block and across
 /// blocks; griefers of every role re-report released batches.
@@ -54,8 +55,11 @@ contract ProvenanceHandler is Test {
     struct ShipmentModel {
         uint8 lot;
         uint8 to;
+        uint8 from;
+        uint8 mask; // the serials (bit j: serial j of the lot) the shipment's root carries
         uint32 quantity;
         bool open;
+        bool received;
     }
 
     struct UnitModel {
@@ -79,11 +83,19 @@ contract ProvenanceHandler is Test {
     mapping(bytes32 batchId => mapping(address => int256)) internal _evHeld;
     mapping(bytes32 shipmentId => address) internal _evShippedTo;
     mapping(bytes32 shipmentId => uint32) internal _evShippedQty;
+    mapping(bytes32 shipmentId => address) internal _evShippedFrom;
+    mapping(bytes32 shipmentId => bytes32) internal _evShippedRoot;
+    mapping(bytes32 shipmentId => bytes32) internal _evShippedBatch;
+    /// @dev Serials a Received shipment carried to a holder (from the Shipped root, decoded by the pool).
+    mapping(bytes32 batchId => mapping(address holder => mapping(bytes32 serial => bool))) internal _evCarried;
+    /// @dev Every subset root the pool can build, to its lot and mask (how events are decoded).
+    mapping(bytes32 root => uint256) internal _maskOfRoot; // mask + 1
     mapping(bytes32 batchId => mapping(bytes32 serial => address)) internal _evDispenser;
     mapping(bytes32 batchId => bool) internal _evReleased;
     /// @dev Events that broke a rule (each must stay 0).
     uint256 public commissionedByNonOwner; // BatchCommissioned not from the GTIN's prefix owner
-    uint256 public dispensedWithoutCustody; // Dispensed by a pharmacy that received no unit it still holds
+    uint256 public dispensedWithoutCustody; // Dispensed by a pharmacy no received shipment carried the serial to
+    uint256 public cancelledByAnother; // ShipmentCancelled not by the Shipped sender, or after its Received
     uint256 public shippedWithoutUnits; // Shipped more units than the sender's replayed holding
     uint256 public revertedByAnother; // DispenseReverted not by the unit's dispenser
     uint256 public receivedByAnother; // Received not by the Shipped addressee, or twice
@@ -96,6 +108,7 @@ contract ProvenanceHandler is Test {
     mapping(uint256 lot => mapping(uint256 serial => UnitModel)) internal _units;
     mapping(bytes32 shipmentId => ShipmentModel) internal _shipments;
     bytes32[] internal _open;
+    bytes32[] internal _received;
     mapping(bytes32 shipmentId => uint256) internal _openIndex; // position + 1 in _open
 
     /// @dev Ship, receive or dispense that succeeded on a batch the model holds recalled, quarantined
@@ -119,6 +132,12 @@ contract ProvenanceHandler is Test {
         _prefixOwner = [MAKER, MAKER2];
         _evPrefixOwner[9_506_000] = actors_[MAKER];
         _evPrefixOwner[950_601] = actors_[MAKER2];
+        for (uint256 k; k < LOTS; ++k) {
+            for (uint256 mask = 1; mask < 16; ++mask) {
+                (bytes32 root,) = subsetTree(k, mask, 0);
+                _maskOfRoot[root] = mask + 1;
+            }
+        }
     }
 
     /// @dev Records the logs of the action, then replays them.
@@ -151,6 +170,42 @@ contract ProvenanceHandler is Test {
     function _leaves(uint256 k) internal pure returns (bytes32[4] memory l) {
         for (uint256 j; j < 4; ++j) {
             l[j] = leaf(serialAt(k, j));
+        }
+    }
+
+    /// @dev The StandardMerkleTree-style root of the serials of lot `k` in `mask` (1..15), and the proof
+    /// of serial `j` in it (meaningful when bit j is set): the leaves in serial order, paired left to
+    /// right (OpenZeppelin's sorted pair hashing verifies any binary shape).
+    function subsetTree(uint256 k, uint256 mask, uint256 j) public pure returns (bytes32 root, bytes32[] memory proof) {
+        bytes32[4] memory l = _leaves(k);
+        bytes32[] memory level = new bytes32[](4);
+        uint256 n;
+        uint256 at = type(uint256).max;
+        for (uint256 x; x < 4; ++x) {
+            if (mask & (1 << x) != 0) {
+                if (x == j) at = n;
+                level[n++] = l[x];
+            }
+        }
+        proof = new bytes32[](2);
+        uint256 depth;
+        while (n > 1) {
+            uint256 m;
+            for (uint256 x; x < n; x += 2) {
+                if (x + 1 < n) {
+                    if (at == x) proof[depth++] = level[x + 1];
+                    else if (at == x + 1) proof[depth++] = level[x];
+                    level[m++] = hashPair(level[x], level[x + 1]);
+                } else {
+                    level[m++] = level[x];
+                }
+            }
+            if (at != type(uint256).max) at /= 2;
+            n = m;
+        }
+        root = level[0];
+        assembly ("memory-safe") {
+            mstore(proof, depth)
         }
     }
 
@@ -249,6 +304,7 @@ contract ProvenanceHandler is Test {
     }
 
     function ship(uint256 by, uint256 lotSeed, uint256 toSeed, uint32 quantity) external replayed {
+        uint256 mask = 1 + (toSeed >> 8) % 15; // the serials the shipper says it ships (any: not checked)
         uint256 k = lotSeed % LOTS;
         uint256 i = by % 4 == 0 ? by % ACTORS : _holderOf(k, by >> 2); // mostly a holder
         uint256 t = toSeed % 2 == 0 ? PHARMACY + (toSeed >> 1) % 2 : toSeed % ACTORS; // often a pharmacy
@@ -258,7 +314,8 @@ contract ProvenanceHandler is Test {
         bool ok;
         bytes32 id;
         vm.prank(_actors[i]);
-        try provenance.ship(batchIdAt(k), _actors[t], quantity) returns (bytes32 shipmentId) {
+        (bytes32 root,) = subsetTree(k, mask, 0);
+        try provenance.ship(batchIdAt(k), _actors[t], quantity, root) returns (bytes32 shipmentId) {
             ok = true;
             id = shipmentId;
         } catch (bytes memory err) {
@@ -271,8 +328,8 @@ contract ProvenanceHandler is Test {
             assertEq(address(uint160(uint256(id))), _actors[t], "shipment id: addressee");
             assertEq(uint32(uint256(id) >> 160), quantity, "shipment id: quantity");
             assertEq(uint40(uint256(id) >> 192), uint40(block.number), "shipment id: block");
-            assertFalse(_shipments[id].open, "a shipment id is unique among shipments in transit");
-            _shipments[id] = ShipmentModel(uint8(k), uint8(t), quantity, true);
+            assertFalse(_shipments[id].open || _shipments[id].received, "a shipment id is never reused");
+            _shipments[id] = ShipmentModel(uint8(k), uint8(t), uint8(i), uint8(mask), quantity, true, false);
             _open.push(id);
             _openIndex[id] = _open.length;
             _held[k][i] -= quantity;
@@ -291,7 +348,8 @@ contract ProvenanceHandler is Test {
         bool predicted = s.open && i == s.to && _active(i) && _usable(b);
         bool ok;
         vm.prank(_actors[i]);
-        try provenance.receiveShipment(id) {
+        (bytes32 root,) = s.mask == 0 ? (bytes32(0), new bytes32[](0)) : subsetTree(s.lot, s.mask, 0);
+        try provenance.receiveShipment(id, batchIdAt(s.lot), _actors[s.from], root) {
             ok = true;
         } catch (bytes memory err) {
             _refused(err);
@@ -300,45 +358,132 @@ contract ProvenanceHandler is Test {
         if (ok) ++succeeded[msg.sig];
         if (ok) {
             if (!_usable(b)) ++movedWhileStopped;
-            _shipments[id].open = false;
+            (_shipments[id].open, _shipments[id].received) = (false, true);
             _removeOpen(id);
+            _received.push(id);
             _held[s.lot][i] += s.quantity;
             _batches[s.lot].inTransit -= s.quantity;
             _checkHolding(s.lot, i);
         }
     }
 
+    /// @dev A pharmacy (or anyone) dispenses a unit of a lot through a shipment reference: modes 0-3 a
+    /// shipment it received (its own shelf), 4-5 a shipment another received (another's shelf), 6 a
+    /// shipment in transit, 7 its own received shipment with a made-up root carrying the serial.
     function dispense(uint256 by, uint256 lotSeed, uint256 unitSeed, bool asPharmacy) external replayed {
         uint256 i = asPharmacy ? PHARMACY + by % 2 : by % ACTORS;
-        uint256 k = asPharmacy ? _lotHeldBy(i, lotSeed) : lotSeed % LOTS; // a pharmacy, mostly its own stock
+        (bytes32 ref, IDrugProvenance.ShipmentRef memory shipment, uint256 k) = _pickShipment(i, lotSeed, unitSeed >> 8);
+        if (ref == bytes32(0)) k = lotSeed % LOTS;
         (bytes32 serial, bytes32[] memory proof, bool inBatch) = unitAt(k, unitSeed);
         uint256 j = unitSeed % 7;
-        BatchModel memory b = _batches[k];
-        bool predicted = _isPharmacy(i) && _usable(b) && inBatch && _units[k][j].pharmacy == 0 && _held[k][i] >= 1;
+        bytes32[] memory shipmentProof = _shipmentProof(ref, j, inBatch);
+        if ((unitSeed >> 8) % 8 == 7) {
+            // A made-up shipment content: the serial alone as the root.
+            shipment.serialsRoot = leaf(serial);
+            shipmentProof = new bytes32[](0);
+        }
+        bool predicted = _isPharmacy(i) && _usable(_batches[k]) && inBatch && _units[k][j].pharmacy == 0
+            && _carried(ref, shipment, i, k, j);
         bool ok;
         vm.prank(_actors[i]);
-        try provenance.dispense(batchIdAt(k), serial, proof) {
+        try provenance.dispense(batchIdAt(k), serial, proof, shipment, shipmentProof) {
             ok = true;
         } catch (bytes memory err) {
             _refused(err);
         }
         assertEq(ok, predicted, "dispense succeeds exactly as the model predicts");
-        if (ok) ++succeeded[msg.sig];
         if (ok) {
-            if (!_usable(b)) ++movedWhileStopped;
+            ++succeeded[msg.sig];
+            if (!_usable(_batches[k])) ++movedWhileStopped;
             if (!inBatch || _units[k][j].pharmacy != 0) ++doubleDispenses;
             _units[k][j] = UnitModel(uint8(i + 1), uint40(block.timestamp));
             (_lastDispensedAt, _lastLot, _lastSerial, _lastPharmacy) = (block.timestamp, k, j, i);
-            _held[k][i] -= 1;
             _batches[k].dispensed += 1;
         }
-        if (inBatch) {
-            (address pharmacy, uint40 at) = provenance.dispenseOf(batchIdAt(k), serial);
-            UnitModel memory u = _units[k][j];
-            assertEq(pharmacy, u.pharmacy == 0 ? address(0) : _actors[u.pharmacy - 1], "dispenser as modelled");
-            assertEq(at, u.dispensedAt, "dispense time as modelled");
-        }
+        if (inBatch) _checkUnit(k, j, serial);
         _checkHolding(k, i);
+    }
+
+    function _shipmentProof(bytes32 ref, uint256 j, bool inBatch) internal view returns (bytes32[] memory proof) {
+        ShipmentModel memory s = _shipments[ref];
+        if (inBatch && s.mask != 0) (, proof) = subsetTree(s.lot, s.mask, j);
+    }
+
+    /// @dev Whether `shipment` (model `ref`) is one `i` received, as received, carrying serial `j` of lot `k`.
+    function _carried(bytes32 ref, IDrugProvenance.ShipmentRef memory shipment, uint256 i, uint256 k, uint256 j)
+        internal
+        view
+        returns (bool)
+    {
+        ShipmentModel memory s = _shipments[ref];
+        return s.received && s.to == i && s.lot == k && shipment.serialsRoot == _rootOf(s)
+            && shipment.shipper == _actors[s.from] && s.mask & (1 << j) != 0;
+    }
+
+    function _checkUnit(uint256 k, uint256 j, bytes32 serial) internal view {
+        (address pharmacy, uint40 at) = provenance.dispenseOf(batchIdAt(k), serial);
+        UnitModel memory u = _units[k][j];
+        assertEq(pharmacy, u.pharmacy == 0 ? address(0) : _actors[u.pharmacy - 1], "dispenser as modelled");
+        assertEq(at, u.dispensedAt, "dispense time as modelled");
+    }
+
+    function _rootOf(ShipmentModel memory s) internal pure returns (bytes32 root) {
+        if (s.mask != 0) (root,) = subsetTree(s.lot, s.mask, 0);
+    }
+
+    /// @dev A shipment for `i` to dispense from (see {dispense}), and its lot; zero id: none yet.
+    function _pickShipment(uint256 i, uint256 lotSeed, uint256 mode)
+        internal
+        view
+        returns (bytes32 id, IDrugProvenance.ShipmentRef memory ref, uint256 k)
+    {
+        mode %= 8;
+        if (mode == 6 && _open.length != 0) {
+            id = _open[lotSeed % _open.length];
+        } else if (_received.length != 0) {
+            // Own shelf: the first received shipment to i from a random start; else anyone's.
+            uint256 start = lotSeed % _received.length;
+            id = _received[start];
+            for (uint256 n; n < _received.length; ++n) {
+                bytes32 candidate = _received[(start + n) % _received.length];
+                bool mine = _shipments[candidate].to == i;
+                if ((mode < 4 || mode == 7) == mine) {
+                    id = candidate;
+                    break;
+                }
+            }
+        }
+        if (id == bytes32(0)) return (id, IDrugProvenance.ShipmentRef(bytes32(uint256(uint160(_actors[i]))), _actors[i], bytes32(uint256(1))), 0);
+        ShipmentModel memory s = _shipments[id];
+        ref = IDrugProvenance.ShipmentRef(id, _actors[s.from], _rootOf(s));
+        k = s.lot;
+    }
+
+    /// @dev The shipper (mostly), the addressee or anyone cancels a shipment in transit, or a received one.
+    function cancelShipment(uint256 by, uint256 shipSeed, bool asShipper) external replayed {
+        bytes32 id;
+        if (shipSeed % 8 == 0 && _received.length != 0) id = _received[shipSeed % _received.length];
+        else if (_open.length != 0) id = _open[shipSeed % _open.length];
+        else id = keccak256(abi.encode("never shipped", shipSeed));
+        ShipmentModel memory s = _shipments[id];
+        uint256 i = asShipper && (s.open || s.received) ? s.from : by % ACTORS;
+        bool predicted = s.open && i == s.from && _active(i);
+        bool ok;
+        vm.prank(_actors[i]);
+        try provenance.cancelShipment(id, batchIdAt(s.lot), _rootOf(s)) {
+            ok = true;
+        } catch (bytes memory err) {
+            _refused(err);
+        }
+        assertEq(ok, predicted, "cancelShipment succeeds exactly as the model predicts");
+        if (ok) {
+            ++succeeded[msg.sig];
+            delete _shipments[id];
+            _removeOpen(id);
+            _held[s.lot][i] += s.quantity;
+            _batches[s.lot].inTransit -= s.quantity;
+            _checkHolding(s.lot, i);
+        }
     }
 
     function revertDispense(uint256 by, uint256 lotSeed, uint256 serialSeed, bool asPharmacy) external replayed {
@@ -364,7 +509,6 @@ contract ProvenanceHandler is Test {
         if (ok) ++succeeded[msg.sig];
         if (ok) {
             delete _units[k][j];
-            _held[k][i] += 1;
             _batches[k].dispensed -= 1;
         }
         assertEq(provenance.dispenserOf(batchIdAt(k), serialAt(k, j)), ok ? address(0) : _dispenser(k, j), "dispenser");
@@ -615,28 +759,43 @@ contract ProvenanceHandler is Test {
             } else if (sig == IDrugProvenance.BatchCommissioned.selector) {
                 _replayCommissioned(log);
             } else if (sig == IDrugProvenance.Shipped.selector) {
-                (bytes32 id, uint32 quantity) = abi.decode(log.data, (bytes32, uint32));
+                (bytes32 id, uint32 quantity, bytes32 root) = abi.decode(log.data, (bytes32, uint32, bytes32));
                 address from = _addr(log.topics[2]);
                 _evHeld[log.topics[1]][from] -= int256(uint256(quantity));
                 if (_evHeld[log.topics[1]][from] < 0) ++shippedWithoutUnits;
                 if (!_wasActive(from)) ++actedWhileInactive;
                 (_evShippedTo[id], _evShippedQty[id]) = (_addr(log.topics[3]), quantity);
+                (_evShippedFrom[id], _evShippedRoot[id], _evShippedBatch[id]) = (from, root, log.topics[1]);
             } else if (sig == IDrugProvenance.Received.selector) {
                 bytes32 id = log.topics[1];
                 address to = _addr(log.topics[3]);
                 if (_evShippedTo[id] != to || !_wasActive(to)) ++receivedByAnother;
                 _evHeld[log.topics[2]][to] += int256(uint256(_evShippedQty[id]));
                 delete _evShippedTo[id];
+                // The serials its Shipped root carried are now the addressee's to dispense.
+                uint256 mask = _maskOfRoot[_evShippedRoot[id]] - 1;
+                for (uint256 j; j < 4; ++j) {
+                    if (mask & (1 << j) != 0) _evCarried[log.topics[2]][to][serialAtBatch(log.topics[2], j)] = true;
+                }
+            } else if (sig == IDrugProvenance.ShipmentCancelled.selector) {
+                bytes32 id = log.topics[1];
+                address shipper = _addr(log.topics[3]);
+                if (_evShippedTo[id] == address(0) || _evShippedFrom[id] != shipper || !_wasActive(shipper)) {
+                    ++cancelledByAnother;
+                }
+                _evHeld[log.topics[2]][shipper] += int256(uint256(_evShippedQty[id]));
+                delete _evShippedTo[id];
             } else if (sig == IDrugProvenance.Dispensed.selector) {
                 address pharmacy = _addr(log.topics[3]);
-                // Custody is a count per holder: the pharmacy must have received a unit it still holds.
-                if (--_evHeld[log.topics[1]][pharmacy] < 0 || !_wasActive(pharmacy)) ++dispensedWithoutCustody;
+                // Custody of the serial: a Received shipment's root carried this serial to the pharmacy.
+                if (!_evCarried[log.topics[1]][pharmacy][log.topics[2]] || !_wasActive(pharmacy)) {
+                    ++dispensedWithoutCustody;
+                }
                 _evDispenser[log.topics[1]][log.topics[2]] = pharmacy;
             } else if (sig == IDrugProvenance.DispenseReverted.selector) {
                 address pharmacy = _addr(log.topics[3]);
                 if (_evDispenser[log.topics[1]][log.topics[2]] != pharmacy) ++revertedByAnother;
                 delete _evDispenser[log.topics[1]][log.topics[2]];
-                ++_evHeld[log.topics[1]][pharmacy];
             } else if (sig == IDrugProvenance.Released.selector) {
                 _evReleased[log.topics[1]] = true;
             } else if (sig == IDrugProvenance.Quarantined.selector) {
@@ -661,6 +820,14 @@ contract ProvenanceHandler is Test {
         if (_evPrefixOwner[prefix] != manufacturer || !_wasActive(manufacturer)) ++commissionedByNonOwner;
         _evMaker[log.topics[1]] = manufacturer;
         _evHeld[log.topics[1]][manufacturer] += int256(uint256(quantity));
+    }
+
+    /// @dev Serial `j` of the lot whose batch id is `batchId`.
+    function serialAtBatch(bytes32 batchId, uint256 j) public pure returns (bytes32) {
+        for (uint256 k; k < LOTS; ++k) {
+            if (batchIdAt(k) == batchId) return serialAt(k, j);
+        }
+        return bytes32(0);
     }
 
     function _addr(bytes32 topic) internal pure returns (address) {
@@ -714,7 +881,7 @@ contract DrugProvenanceInvariants is Fixture {
             provenance, registry, gov, [maker, maker2, wholesaler, pharmacy, pharmacy2, regulator, stranger]
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](21);
+        bytes4[] memory selectors = new bytes4[](23);
         selectors[0] = ProvenanceHandler.commission.selector;
         selectors[1] = ProvenanceHandler.ship.selector;
         selectors[2] = ProvenanceHandler.ship.selector;
@@ -736,10 +903,12 @@ contract DrugProvenanceInvariants is Fixture {
         selectors[18] = ProvenanceHandler.prefixAction.selector;
         selectors[19] = ProvenanceHandler.toggleRemoval.selector;
         selectors[20] = ProvenanceHandler.commission.selector;
+        selectors[21] = ProvenanceHandler.cancelShipment.selector;
+        selectors[22] = ProvenanceHandler.dispense.selector;
         targetSelector(FuzzSelector(address(handler), selectors));
     }
 
-    /// @dev Conservation per batch (commissioned = Σ holdings + in transit + dispensed, each read from
+    /// @dev Conservation per batch (commissioned = Σ holdings + in transit, each read from
     /// the contract); holdings, statuses, shipments in transit and dispensed units as modelled; a unit
     /// dispensed at most once; verifyUnit as the model says, and never GENUINE for a serial outside the
     /// batch; a recalled, quarantined or expired batch never moved.
@@ -749,8 +918,8 @@ contract DrugProvenanceInvariants is Fixture {
         bytes32[] memory open = handler.openShipments();
         for (uint256 s; s < open.length; ++s) {
             ProvenanceHandler.ShipmentModel memory m = handler.shipmentModel(open[s]);
-            (bytes32 batchId, address to, uint32 quantity) = provenance.shipmentOf(open[s]);
-            assertEq(batchId, handler.batchIdAt(m.lot), "shipment in transit: batch");
+            (address to, uint32 quantity, uint8 state) = provenance.shipmentOf(open[s]);
+            assertEq(state, provenance.SHIPMENT_IN_TRANSIT(), "shipment in transit: state");
             assertEq(to, handler.actor(m.to), "shipment in transit: addressee");
             assertEq(quantity, m.quantity, "shipment in transit: quantity");
             inTransit[m.lot] += quantity;
@@ -760,7 +929,12 @@ contract DrugProvenanceInvariants is Fixture {
         }
         assertEq(handler.movedWhileStopped(), 0, "nothing moves while recalled, quarantined or expired");
         assertEq(handler.commissionedByNonOwner(), 0, "every BatchCommissioned for a GTIN came from its prefix owner");
-        assertEq(handler.dispensedWithoutCustody(), 0, "a Dispensed comes only from a pharmacy that received the unit");
+        assertEq(
+            handler.dispensedWithoutCustody(),
+            0,
+            "a unit's Dispensed comes only from a pharmacy to which a received shipment carried that serial"
+        );
+        assertEq(handler.cancelledByAnother(), 0, "a ShipmentCancelled comes only from its shipper, before receipt");
         assertEq(handler.shippedWithoutUnits(), 0, "a Shipped never exceeds what its sender received and holds");
         assertEq(handler.revertedByAnother(), 0, "a DispenseReverted comes only from the unit's dispenser");
         assertEq(handler.receivedByAnother(), 0, "a Received comes only from the Shipped addressee, once, active");
@@ -785,7 +959,7 @@ contract DrugProvenanceInvariants is Fixture {
         }
         uint256 dispensed = _checkUnits(k, batchId);
         assertEq(dispensed, b.dispensed, "dispensed as modelled");
-        assertEq(held + inTransit + dispensed, quantity, "conservation: commissioned = held + in transit + dispensed");
+        assertEq(held + inTransit, quantity, "conservation: commissioned = held + in transit");
         uint8 outside = b.exists ? provenance.UNIT_UNKNOWN_SERIAL() : provenance.UNIT_UNKNOWN_BATCH();
         for (uint256 mode = 4; mode < 7; ++mode) {
             (bytes32 serial, bytes32[] memory proof,) = handler.unitAt(k, mode);

@@ -4,6 +4,7 @@ pragma solidity 0.8.34;
 import {Fixture} from "../base/Fixture.sol";
 import {Vm} from "../base/Vm.sol";
 import {IClaimSettlement} from "../../contracts/interfaces/IClaimSettlement.sol";
+import {IDrugProvenance} from "../../contracts/interfaces/IDrugProvenance.sol";
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 
 /// @notice ClaimSettlement's pharmacy claims: every check by reason code, the link to the dispensed
@@ -27,19 +28,24 @@ contract ClaimSettlementPharmacyTest is Fixture {
         for (uint256 i; i < 4; ++i) {
             serials[i] = keccak256(abi.encode("rx serial", i));
         }
-        bytes32 root;
         (root, proofs) = fourLeafTree(serials);
         vm.prank(maker);
         batchId = provenance.commissionBatch(GTIN, LOT, uint32(block.timestamp / 1 days + 365), 4, root);
         vm.prank(maker);
-        bytes32 shipment = provenance.ship(batchId, pharmacy, 4);
+        bytes32 shipment = provenance.ship(batchId, pharmacy, 4, root);
         vm.prank(pharmacy);
-        provenance.receiveShipment(shipment);
+        provenance.receiveShipment(shipment, batchId, maker, root);
+        received[pharmacy] = IDrugProvenance.ShipmentRef(shipment, maker, root);
     }
+
+    /// @dev Every shipment carries the whole four-unit batch (its root): a pharmacy dispenses what
+    /// its last received shipment brought it.
+    bytes32 internal root;
+    mapping(address pharmacy => IDrugProvenance.ShipmentRef) internal received;
 
     function dispense(uint256 i) internal returns (uint64 at) {
         vm.prank(pharmacy);
-        provenance.dispense(batchId, serials[i], proofs[i]);
+        provenance.dispense(batchId, serials[i], proofs[i], received[pharmacy], proofs[i]);
         return uint64(block.timestamp);
     }
 
@@ -229,11 +235,12 @@ contract ClaimSettlementPharmacyTest is Fixture {
         vm.prank(pharmacy);
         provenance.revertDispense(batchId, serials[1]);
         vm.prank(pharmacy);
-        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1);
+        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1, root);
         vm.prank(pharmacy2);
-        provenance.receiveShipment(shipment);
+        provenance.receiveShipment(shipment, batchId, pharmacy, root);
+        received[pharmacy2] = IDrugProvenance.ShipmentRef(shipment, pharmacy, root);
         vm.prank(pharmacy2);
-        provenance.dispense(batchId, serials[1], proofs[1]);
+        provenance.dispense(batchId, serials[1], proofs[1], received[pharmacy2], proofs[1]);
         vm.warp(block.timestamp + REVERT_WINDOW);
         assertEq(claims.settle(one(id)), 0, "voided");
         (uint256 met, uint256 paid) = claims.usageOf(POLICY, 0);
@@ -314,12 +321,13 @@ contract ClaimSettlementPharmacyTest is Fixture {
         vm.prank(pharmacy);
         provenance.revertDispense(batchId, serials[1]);
         vm.prank(pharmacy);
-        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1);
+        bytes32 shipment = provenance.ship(batchId, pharmacy2, 1, root);
         vm.prank(pharmacy2);
-        provenance.receiveShipment(shipment);
+        provenance.receiveShipment(shipment, batchId, pharmacy, root);
+        received[pharmacy2] = IDrugProvenance.ShipmentRef(shipment, pharmacy, root);
         vm.warp(block.timestamp + 1);
         vm.prank(pharmacy2);
-        provenance.dispense(batchId, serials[1], proofs[1]);
+        provenance.dispense(batchId, serials[1], proofs[1], received[pharmacy2], proofs[1]);
         assertEq(claims.settle(one(first)), 0, "first claim voided");
 
         IClaimSettlement.PharmacyClaimInput memory c = input(1);

@@ -37,15 +37,20 @@ contract DrugProvenanceTest is Fixture {
         provenance.commissionBatch(GTIN, LOT, expiry, QTY, root);
     }
 
+    mapping(bytes32 shipmentId => address shipper) internal shipperOf;
+    mapping(address addressee => IDrugProvenance.ShipmentRef) internal lastReceived;
+
     function shipFrom(address from, address to, uint32 quantity) internal returns (bytes32 id) {
         vm.prank(from);
-        id = provenance.ship(batchId, to, quantity);
+        id = provenance.ship(batchId, to, quantity, root);
+        shipperOf[id] = from;
     }
 
     function deliver(address from, address to, uint32 quantity) internal returns (bytes32 id) {
         id = shipFrom(from, to, quantity);
         vm.prank(to);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
+        lastReceived[to] = IDrugProvenance.ShipmentRef(id, from, root);
     }
 
     /// @dev Commissioned, 4 units at the wholesaler, 3 of them at the pharmacy.
@@ -57,7 +62,7 @@ contract DrugProvenanceTest is Fixture {
 
     function dispensed(uint256 i) internal {
         vm.prank(pharmacy);
-        provenance.dispense(batchId, serials[i], proofs[i]);
+        provenance.dispense(batchId, serials[i], proofs[i], lastReceived[pharmacy], proofs[i]);
     }
 
     function suspend(address account) internal {
@@ -510,11 +515,11 @@ contract DrugProvenanceTest is Fixture {
         commission();
         bytes32 expected = bytes32((block.number << 192) | (uint256(4) << 160) | uint256(uint160(wholesaler)));
         vm.expectEmit(true, true, true, true, address(provenance));
-        emit IDrugProvenance.Shipped(expected, batchId, maker, wholesaler, 4);
+        emit IDrugProvenance.Shipped(expected, batchId, maker, wholesaler, 4, root);
         bytes32 id = shipFrom(maker, wholesaler, 4);
         assertEq(id, expected, "shipment id layout");
-        (bytes32 b, address to, uint32 q) = provenance.shipmentOf(id);
-        assertEq(b, batchId, "shipment batch");
+        (address to, uint32 q, uint8 state) = provenance.shipmentOf(id);
+        assertEq(state, provenance.SHIPMENT_IN_TRANSIT(), "in transit");
         assertEq(to, wholesaler, "addressee");
         assertEq(q, 4, "quantity");
         assertEq(provenance.balanceOf(maker, batchId), QTY - 4, "debited");
@@ -533,17 +538,17 @@ contract DrugProvenanceTest is Fixture {
         vm.expectEmit(true, true, true, true, address(provenance));
         emit IDrugProvenance.Received(id, batchId, wholesaler);
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
         assertEq(provenance.balanceOf(wholesaler, batchId), 4, "credited");
-        (bytes32 b, address to, uint32 q) = provenance.shipmentOf(id);
-        assertEq(b, bytes32(0), "no longer in transit");
-        assertEq(to, address(0), "no addressee");
-        assertEq(q, 0, "no quantity");
-        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, id));
+        (address to, uint32 q, uint8 state) = provenance.shipmentOf(id);
+        assertEq(state, provenance.SHIPMENT_RECEIVED(), "received, kept for dispensing");
+        assertEq(to, wholesaler, "addressee");
+        assertEq(q, 4, "quantity");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentReceived.selector, id));
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
-        // Received ids can recur within their block.
-        assertEq(shipFrom(maker, wholesaler, 4), id, "id reused once received");
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
+        // Received ids never recur.
+        assertEq(uint256(shipFrom(maker, wholesaler, 4)), uint256(id) + (1 << 232), "received ids stay taken");
     }
 
     function test_ship_returnToManufacturerAndOnwards() public {
@@ -561,43 +566,45 @@ contract DrugProvenanceTest is Fixture {
         commission();
         vm.startPrank(maker);
         vm.expectRevert(IDrugProvenance.DrugProvenanceZeroQuantity.selector);
-        provenance.ship(batchId, wholesaler, 0);
+        provenance.ship(batchId, wholesaler, 0, root);
+        vm.expectRevert(IDrugProvenance.DrugProvenanceEmptySerialsRoot.selector);
+        provenance.ship(batchId, wholesaler, 1, bytes32(0));
         bytes32 unknown = keccak256("unknown batch");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
-        provenance.ship(unknown, wholesaler, 1);
+        provenance.ship(unknown, wholesaler, 1, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker));
-        provenance.ship(batchId, maker, 1);
+        provenance.ship(batchId, maker, 1, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, stranger));
-        provenance.ship(batchId, stranger, 1);
+        provenance.ship(batchId, stranger, 1, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, regulator));
-        provenance.ship(batchId, regulator, 1);
+        provenance.ship(batchId, regulator, 1, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker2));
-        provenance.ship(batchId, maker2, 1); // another batch's manufacturer
+        provenance.ship(batchId, maker2, 1, root); // another batch's manufacturer
         vm.expectRevert(
             abi.encodeWithSelector(
                 IDrugProvenance.DrugProvenanceInsufficientUnits.selector, maker, batchId, QTY, QTY + 1
             )
         );
-        provenance.ship(batchId, wholesaler, QTY + 1);
+        provenance.ship(batchId, wholesaler, QTY + 1, root);
         vm.stopPrank();
 
         vm.expectRevert(
             abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInsufficientUnits.selector, pharmacy, batchId, 0, 1)
         );
         vm.prank(pharmacy);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, stranger));
         vm.prank(stranger);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
 
         suspend(wholesaler);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, wholesaler));
         vm.prank(maker);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
         suspend(maker);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, maker));
         vm.prank(maker);
-        provenance.ship(batchId, pharmacy, 1);
+        provenance.ship(batchId, pharmacy, 1, root);
     }
 
     function test_ship_returnRefusedToSuspendedManufacturer() public {
@@ -606,7 +613,7 @@ contract DrugProvenanceTest is Fixture {
         suspend(maker);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidRecipient.selector, maker));
         vm.prank(wholesaler);
-        provenance.ship(batchId, maker, 1);
+        provenance.ship(batchId, maker, 1, root);
     }
 
     function test_ship_refusesStoppedBatches() public {
@@ -615,18 +622,18 @@ contract DrugProvenanceTest is Fixture {
         provenance.quarantine(batchId, REASON);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchQuarantined.selector, batchId));
         vm.prank(maker);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
         vm.prank(regulator);
         provenance.release(batchId);
         expiredAfter();
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExpired.selector, batchId, expiry));
         vm.prank(maker);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
         vm.prank(maker);
         provenance.recall(batchId, REASON);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
         vm.prank(maker);
-        provenance.ship(batchId, wholesaler, 1);
+        provenance.ship(batchId, wholesaler, 1, root);
     }
 
     function test_ship_lastDayOfExpiryStillMoves() public {
@@ -642,34 +649,43 @@ contract DrugProvenanceTest is Fixture {
         bytes32 never = keccak256("never shipped");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, never));
         vm.prank(wholesaler);
-        provenance.receiveShipment(never);
+        provenance.receiveShipment(never, batchId, shipperOf[never], root);
         vm.expectRevert(
             abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotAddressee.selector, id, wholesaler, pharmacy)
         );
         vm.prank(pharmacy);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
+        // Another batch, shipper or root than shipped.
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentMismatch.selector, id));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id, batchId, pharmacy, root);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentMismatch.selector, id));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id, batchId, maker, keccak256("another root"));
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentMismatch.selector, id));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id, keccak256("another batch"), maker, root);
 
         vm.prank(regulator);
         provenance.quarantine(batchId, REASON);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchQuarantined.selector, batchId));
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
         vm.prank(regulator);
         provenance.release(batchId);
 
         expiredAfter();
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchExpired.selector, batchId, expiry));
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
 
         vm.prank(regulator);
         provenance.recall(batchId, REASON);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceBatchRecalled.selector, batchId));
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
-        (bytes32 b,, uint32 q) = provenance.shipmentOf(id);
-        assertEq(b, batchId, "still in transit");
-        assertEq(q, 4, "for good");
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
+        (,, uint8 state) = provenance.shipmentOf(id);
+        assertEq(state, provenance.SHIPMENT_IN_TRANSIT(), "in transit for good");
     }
 
     function test_suspendedOrRemovedAddresseeCannotReceive_untilReinstated() public {
@@ -678,13 +694,13 @@ contract DrugProvenanceTest is Fixture {
         suspend(wholesaler);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, wholesaler));
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
-        (bytes32 b,,) = provenance.shipmentOf(id);
-        assertEq(b, batchId, "still in transit");
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
+        (,, uint8 state) = provenance.shipmentOf(id);
+        assertEq(state, provenance.SHIPMENT_IN_TRANSIT(), "still in transit");
         vm.prank(gov);
         registry.reinstateMember(wholesaler);
         vm.prank(wholesaler);
-        provenance.receiveShipment(id);
+        provenance.receiveShipment(id, batchId, shipperOf[id], root);
         assertEq(provenance.balanceOf(wholesaler, batchId), 4, "received once reinstated");
 
         bytes32 toPharmacy = shipFrom(wholesaler, pharmacy, 2);
@@ -692,11 +708,11 @@ contract DrugProvenanceTest is Fixture {
         registry.removeMember(pharmacy, MemberRoles.PHARMACY, "LICENCE_WITHDRAWN");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, pharmacy));
         vm.prank(pharmacy);
-        provenance.receiveShipment(toPharmacy);
+        provenance.receiveShipment(toPharmacy, batchId, shipperOf[toPharmacy], root);
         assertEq(provenance.balanceOf(pharmacy, batchId), 0, "a removed member receives nothing");
     }
 
-    /// @dev Conservation over a random route: commissioned = Σ holdings + in transit + dispensed.
+    /// @dev Conservation over a random route: commissioned = Σ holdings + in transit.
     function test_fuzz_ship_conservesUnits(uint32 qty, uint32 toWholesaler, uint32 toPharmacy, bool delivered)
         public
     {
@@ -708,17 +724,16 @@ contract DrugProvenanceTest is Fixture {
         deliver(maker, wholesaler, toWholesaler);
         bytes32 id = shipFrom(wholesaler, pharmacy, toPharmacy);
         uint256 inTransit = toPharmacy;
-        uint256 gone;
         if (delivered) {
             vm.prank(pharmacy);
-            provenance.receiveShipment(id);
+            provenance.receiveShipment(id, batchId, shipperOf[id], root);
+            lastReceived[pharmacy] = IDrugProvenance.ShipmentRef(id, wholesaler, root);
             inTransit = 0;
-            dispensed(0);
-            gone = 1;
+            dispensed(0); // a dispensed unit stays in its pharmacy's holding
         }
         uint256 held = uint256(provenance.balanceOf(maker, batchId)) + provenance.balanceOf(wholesaler, batchId)
             + provenance.balanceOf(pharmacy, batchId);
-        assertEq(held + inTransit + gone, qty, "conservation");
+        assertEq(held + inTransit, qty, "conservation");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -730,7 +745,7 @@ contract DrugProvenanceTest is Fixture {
         vm.expectEmit(true, true, true, true, address(provenance));
         emit IDrugProvenance.Dispensed(batchId, serials[2], pharmacy);
         dispensed(2);
-        assertEq(provenance.balanceOf(pharmacy, batchId), 2, "one unit fewer");
+        assertEq(provenance.balanceOf(pharmacy, batchId), 3, "holdings unchanged");
         assertEq(provenance.dispenserOf(batchId, serials[2]), pharmacy, "dispenser");
         (address p, uint40 at) = provenance.dispenseOf(batchId, serials[2]);
         assertEq(p, pharmacy, "dispense pharmacy");
@@ -751,25 +766,25 @@ contract DrugProvenanceTest is Fixture {
         stocked();
         vm.expectRevert(inactive(wholesaler, MemberRoles.PHARMACY));
         vm.prank(wholesaler);
-        provenance.dispense(batchId, serials[0], proofs[0]);
+        provenance.dispense(batchId, serials[0], proofs[0], lastReceived[pharmacy], proofs[0]);
         bytes32 unknown = keccak256("unknown batch");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownBatch.selector, unknown));
         vm.prank(pharmacy);
-        provenance.dispense(unknown, serials[0], proofs[0]);
+        provenance.dispense(unknown, serials[0], proofs[0], lastReceived[pharmacy], proofs[0]);
         vm.expectRevert(
             abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownSerial.selector, batchId, serials[0])
         );
         vm.prank(pharmacy);
-        provenance.dispense(batchId, serials[0], proofs[1]);
+        provenance.dispense(batchId, serials[0], proofs[1], lastReceived[pharmacy], proofs[1]);
         bytes32 outside = keccak256("counterfeit");
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownSerial.selector, batchId, outside));
         vm.prank(pharmacy);
-        provenance.dispense(batchId, outside, proofs[0]);
+        provenance.dispense(batchId, outside, proofs[0], lastReceived[pharmacy], proofs[0]);
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInsufficientUnits.selector, pharmacy2, batchId, 0, 1)
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, lastReceived[pharmacy].shipmentId, pharmacy2)
         );
         vm.prank(pharmacy2);
-        provenance.dispense(batchId, serials[0], proofs[0]);
+        provenance.dispense(batchId, serials[0], proofs[0], lastReceived[pharmacy], proofs[0]);
 
         dispensed(0);
         uint40 at = uint40(block.timestamp);
@@ -780,7 +795,7 @@ contract DrugProvenanceTest is Fixture {
             )
         );
         vm.prank(pharmacy);
-        provenance.dispense(batchId, serials[0], proofs[0]);
+        provenance.dispense(batchId, serials[0], proofs[0], lastReceived[pharmacy], proofs[0]);
         deliver(pharmacy, pharmacy2, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -788,12 +803,12 @@ contract DrugProvenanceTest is Fixture {
             )
         );
         vm.prank(pharmacy2);
-        provenance.dispense(batchId, serials[0], proofs[0]);
+        provenance.dispense(batchId, serials[0], proofs[0], lastReceived[pharmacy2], proofs[0]);
 
         suspend(pharmacy);
         vm.expectRevert(inactive(pharmacy, MemberRoles.PHARMACY));
         vm.prank(pharmacy);
-        provenance.dispense(batchId, serials[1], proofs[1]);
+        provenance.dispense(batchId, serials[1], proofs[1], lastReceived[pharmacy], proofs[1]);
     }
 
     function test_dispense_refusesStoppedBatches() public {
@@ -821,7 +836,7 @@ contract DrugProvenanceTest is Fixture {
         emit IDrugProvenance.DispenseReverted(batchId, serials[1], pharmacy);
         vm.prank(pharmacy);
         provenance.revertDispense(batchId, serials[1]);
-        assertEq(provenance.balanceOf(pharmacy, batchId), 3, "back in the holding");
+        assertEq(provenance.balanceOf(pharmacy, batchId), 3, "holdings unchanged");
         assertEq(provenance.dispenserOf(batchId, serials[1]), address(0), "no dispenser");
         (address p, uint40 at) = provenance.dispenseOf(batchId, serials[1]);
         assertEq(p, address(0), "no pharmacy");
@@ -831,17 +846,159 @@ contract DrugProvenanceTest is Fixture {
         assertEq(provenance.dispenserOf(batchId, serials[1]), pharmacy, "dispensed again");
     }
 
-    function test_revertDispense_byAManufacturerPharmacy() public {
-        // A manufacturer that is also a pharmacy dispenses from, and reverts into, its batch holding.
+    function test_manufacturerPharmacyDispensesOnlyWhatAShipmentBroughtIt() public {
+        // A manufacturer that is also a pharmacy holds its batch, but no shipment carried a serial to it.
         vm.prank(gov);
         registry.registerMember(maker, MemberRoles.PHARMACY, keccak256("maker pharmacy licence"));
         commission();
+        bytes32 own = bytes32(uint256(uint160(maker)));
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, own, maker));
+        vm.prank(maker);
+        provenance.dispense(batchId, serials[3], proofs[3], IDrugProvenance.ShipmentRef(own, maker, root), proofs[3]);
+        // A return from the pharmacy's stock is a received shipment: its serials are the maker's to dispense.
+        deliver(maker, wholesaler, 2);
+        deliver(wholesaler, maker, 1);
         vm.startPrank(maker);
-        provenance.dispense(batchId, serials[3], proofs[3]);
-        assertEq(provenance.balanceOf(maker, batchId), QTY - 1, "dispensed from the batch holding");
+        provenance.dispense(batchId, serials[3], proofs[3], lastReceived[maker], proofs[3]);
         provenance.revertDispense(batchId, serials[3]);
         vm.stopPrank();
-        assertEq(provenance.balanceOf(maker, batchId), QTY, "reverted into it");
+        assertEq(provenance.dispenserOf(batchId, serials[3]), address(0), "reverted");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Custody of the serial
+
+    /// @dev Two cases of two packs each: {0, 1} to `pharmacy`, {2, 3} to `pharmacy2`, through the wholesaler.
+    function twoShelves()
+        internal
+        returns (IDrugProvenance.ShipmentRef memory first, IDrugProvenance.ShipmentRef memory second)
+    {
+        commission();
+        deliver(maker, wholesaler, 4);
+        bytes32 rootA = hashPair(leaf(serials[0]), leaf(serials[1]));
+        bytes32 rootB = hashPair(leaf(serials[2]), leaf(serials[3]));
+        vm.prank(wholesaler);
+        bytes32 a = provenance.ship(batchId, pharmacy, 2, rootA);
+        vm.prank(wholesaler);
+        bytes32 b = provenance.ship(batchId, pharmacy2, 2, rootB);
+        vm.prank(pharmacy);
+        provenance.receiveShipment(a, batchId, wholesaler, rootA);
+        vm.prank(pharmacy2);
+        provenance.receiveShipment(b, batchId, wholesaler, rootB);
+        first = IDrugProvenance.ShipmentRef(a, wholesaler, rootA);
+        second = IDrugProvenance.ShipmentRef(b, wholesaler, rootB);
+    }
+
+    function one(bytes32 sibling) internal pure returns (bytes32[] memory p) {
+        p = new bytes32[](1);
+        p[0] = sibling;
+    }
+
+    function test_pharmacyCannotDispenseSerialOnAnotherPharmacysShelf() public {
+        (IDrugProvenance.ShipmentRef memory mine, IDrugProvenance.ShipmentRef memory theirs) = twoShelves();
+        // pharmacy2 holds units of the batch, but serial 0 is on pharmacy's shelf.
+        // Its own shipment does not carry serial 0:
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceSerialNotInShipment.selector, theirs.shipmentId, serials[0])
+        );
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[0], proofs[0], theirs, one(leaf(serials[1])));
+        // pharmacy's shipment is not its to dispense from:
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, mine.shipmentId, pharmacy2));
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[0], proofs[0], mine, one(leaf(serials[1])));
+        // Its own shipment id with a made-up root (or shipper) carrying serial 0 is not what it received:
+        IDrugProvenance.ShipmentRef memory forged = IDrugProvenance.ShipmentRef(theirs.shipmentId, wholesaler, leaf(serials[0]));
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2));
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[0], proofs[0], forged, new bytes32[](0));
+        forged = IDrugProvenance.ShipmentRef(theirs.shipmentId, maker, theirs.serialsRoot);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2));
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[2], proofs[2], forged, one(leaf(serials[3])));
+        // A shipment of another batch does not carry this batch's serials.
+        // The genuine pack still dispenses where it is; pharmacy2 dispenses its own.
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[0], proofs[0], mine, one(leaf(serials[1])));
+        vm.prank(pharmacy2);
+        provenance.dispense(batchId, serials[2], proofs[2], theirs, one(leaf(serials[3])));
+        assertEq(provenance.dispenserOf(batchId, serials[0]), pharmacy, "the shelf's pharmacy");
+        assertEq(provenance.dispenserOf(batchId, serials[2]), pharmacy2, "its own shelf");
+    }
+
+    function test_dispenseNeedsTheShipmentReceived_notInTransitNorCancelled() public {
+        commission();
+        deliver(maker, wholesaler, 4);
+        bytes32 id = shipFrom(wholesaler, pharmacy, 2);
+        IDrugProvenance.ShipmentRef memory ref = IDrugProvenance.ShipmentRef(id, wholesaler, root);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, id, pharmacy));
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[0], proofs[0], ref, proofs[0]);
+        vm.prank(wholesaler);
+        provenance.cancelShipment(id, batchId, root);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, id, pharmacy));
+        vm.prank(pharmacy);
+        provenance.dispense(batchId, serials[0], proofs[0], ref, proofs[0]);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // cancelShipment
+
+    function test_cancelShipment_returnsUnitsToTheShipper() public {
+        commission();
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        vm.expectEmit(true, true, true, true, address(provenance));
+        emit IDrugProvenance.ShipmentCancelled(id, batchId, maker);
+        vm.prank(maker);
+        provenance.cancelShipment(id, batchId, root);
+        assertEq(provenance.balanceOf(maker, batchId), QTY, "back with the shipper");
+        (address to, uint32 q, uint8 state) = provenance.shipmentOf(id);
+        assertEq(to, address(0), "gone");
+        assertEq(q, 0, "gone");
+        assertEq(state, 0, "gone");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, id));
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id, batchId, maker, root);
+        // A distributor's cancel credits its own holding; even a quarantined batch's units go back.
+        deliver(maker, wholesaler, 4);
+        bytes32 second = shipFrom(wholesaler, pharmacy, 3);
+        vm.prank(regulator);
+        provenance.quarantine(batchId, REASON);
+        vm.prank(wholesaler);
+        provenance.cancelShipment(second, batchId, root);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "back with the distributor");
+        assertEq(provenance.balanceOf(pharmacy, batchId), 0, "never the addressee's");
+    }
+
+    function test_cancelShipment_refusals() public {
+        commission();
+        bytes32 id = shipFrom(maker, wholesaler, 4);
+        bytes32 never = keccak256("never shipped");
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceUnknownShipment.selector, never));
+        vm.prank(maker);
+        provenance.cancelShipment(never, batchId, root);
+        // Only its shipper cancels (the addressee, another member or a regulator cannot):
+        address[3] memory others = [wholesaler, maker2, regulator];
+        for (uint256 i; i < 3; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentMismatch.selector, id));
+            vm.prank(others[i]);
+            provenance.cancelShipment(id, batchId, root);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentMismatch.selector, id));
+        vm.prank(maker);
+        provenance.cancelShipment(id, batchId, keccak256("another root"));
+        suspend(maker);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInactiveMember.selector, maker));
+        vm.prank(maker);
+        provenance.cancelShipment(id, batchId, root);
+        vm.prank(gov);
+        registry.reinstateMember(maker);
+        vm.prank(wholesaler);
+        provenance.receiveShipment(id, batchId, maker, root);
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceShipmentReceived.selector, id));
+        vm.prank(maker);
+        provenance.cancelShipment(id, batchId, root);
+        assertEq(provenance.balanceOf(wholesaler, batchId), 4, "received stays received");
     }
 
     function test_revertDispense_refusals() public {
@@ -1235,8 +1392,8 @@ contract DrugProvenanceTest is Fixture {
         assertEq(r, bytes32(0), "no root");
         assertEq(provenance.balanceOf(maker, batchId), 0, "no holding");
         assertEq(provenance.balanceOf(address(0), batchId), 0, "not even the zero address");
-        (bytes32 b, address to, uint32 n) = provenance.shipmentOf(keccak256("never"));
-        assertEq(b, bytes32(0), "no shipment");
+        (address to, uint32 n, uint8 state) = provenance.shipmentOf(keccak256("never"));
+        assertEq(state, 0, "no shipment");
         assertEq(to, address(0), "no addressee");
         assertEq(n, 0, "no quantity");
         assertEq(provenance.dispenserOf(batchId, serials[0]), address(0), "no dispenser");

@@ -12,7 +12,8 @@ from run to run.
 * custody: the manufacturer ships to the distributor, who receives (its first units of the batch: a new
   holding slot), ships part to the pharmacy, who receives (first units too); then a second shipment to
   the same pharmacy, received into its existing holding;
-* ``dispense`` with a 14-level proof, and the membership check inside it (read from anvil's step trace,
+* ``dispense`` with a 14-level batch proof and the proof of the unit in the pharmacy's received shipment
+  (100 packs, 7 levels), and the membership check inside it (read from anvil's step trace,
   as the records benchmark does);
 * ``verifyUnit`` as a calling contract pays for it: ``ProvenanceProbe`` (contracts/test) reads
   ``gasleft()`` around the call, cold then warm;
@@ -35,7 +36,7 @@ from web3.types import TxReceipt
 
 from ..access import Role, reason_code
 from ..provenance.gs1 import expiry_day, gtin_int, lot_bytes, serial_hash
-from ..provenance.serials import SerialProofs, serials_for
+from ..provenance.serials import SerialProofs, ShipmentManifest, serials_for
 from .common import (
     SUITE_CONTRACTS,
     BenchmarkError,
@@ -58,6 +59,8 @@ MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ProvenanceProbe")
 #: Units in the measured batch: 2^14, so that every proof has PROOF_LEVELS siblings.
 UNITS = 16_384
 PROOF_LEVELS = 14
+#: The pharmacy's shipment (a case of 100 packs): 7-level shipment proofs (some 6).
+SHIPMENT_UNITS = 100
 GTIN = "09506000134352"
 PREFIX = "9506000"  # GTIN's GS1 company prefix, assigned to the manufacturer
 EXPIRY = dt.date(2028, 6, 30)
@@ -131,14 +134,32 @@ def _commission(chain: Chain, provenance: Contract, batch: SerialProofs, manufac
     return receipt
 
 
-def _ship(chain: Chain, provenance: Contract, batch_id: bytes, sender: str, to: str, quantity: int) -> tuple[TxReceipt, bytes]:
-    receipt = chain.send("ship", provenance.functions.ship(batch_id, to, quantity), sender)
+@dataclass(frozen=True)
+class _Shipment:
+    shipment_id: bytes
+    batch_id: bytes
+    shipper: str
+    manifest: ShipmentManifest
+
+    @property
+    def ref(self) -> tuple[bytes, str, bytes]:
+        return (self.shipment_id, self.shipper, self.manifest.root)
+
+
+def _ship(chain: Chain, provenance: Contract, batch_id: bytes, sender: str, to: str,
+          serials: Sequence[str]) -> tuple[TxReceipt, _Shipment]:
+    """Ship the packs ``serials``: the shipment commits to their serials root."""
+    manifest = ShipmentManifest.of_serials(serials)
+    call = provenance.functions.ship(batch_id, to, manifest.quantity, manifest.root)
+    receipt = chain.send("ship", call, sender)
     (event,) = provenance.events.Shipped().process_receipt(receipt)
-    return receipt, event["args"]["shipmentId"]
+    return receipt, _Shipment(event["args"]["shipmentId"], batch_id, sender, manifest)
 
 
-def _receive(chain: Chain, provenance: Contract, shipment: bytes, to: str) -> TxReceipt:
-    return chain.send("receiveShipment", provenance.functions.receiveShipment(shipment), to)
+def _receive(chain: Chain, provenance: Contract, shipment: _Shipment, to: str) -> TxReceipt:
+    call = provenance.functions.receiveShipment(shipment.shipment_id, shipment.batch_id, shipment.shipper,
+                                                shipment.manifest.root)
+    return chain.send("receiveShipment", call, to)
 
 
 def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Parties,
@@ -154,22 +175,26 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     bid = batch.batch_id
     record("commissionBatch", _commission(chain, provenance, batch, parties.manufacturer))
 
-    # A shipment is a new record; receiving writes the holder's new slot the first time, adds to it later.
-    receipt, to_distributor = _ship(chain, provenance, bid, parties.manufacturer, parties.distributor, 1_000)
+    # A shipment is a new record (its commitment to batch, shipper and serials root); receiving writes the
+    # holder's new slot the first time, adds to it later, and marks the shipment received.
+    serials = list(batch.proofs)
+    receipt, to_distributor = _ship(chain, provenance, bid, parties.manufacturer, parties.distributor, serials[:1_000])
     record("ship/manufacturer-to-distributor", receipt)
     record("receiveShipment/first-units", _receive(chain, provenance, to_distributor, parties.distributor))
-    receipt, to_pharmacy = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, 100)
+    receipt, to_pharmacy = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy,
+                                 serials[:SHIPMENT_UNITS])
     record("ship/distributor-to-pharmacy", receipt)
     _receive(chain, provenance, to_pharmacy, parties.pharmacy)
-    _, again = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, 50)
+    _, again = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, serials[100:150])
     record("receiveShipment/adding", _receive(chain, provenance, again, parties.pharmacy), new_slots=0)
 
-    serials = list(batch.proofs)
     if any(len(batch.proofs[s]) != PROOF_LEVELS for s in serials[:3]):
         raise BenchmarkError(f"the {UNITS:,}-unit tree does not give {PROOF_LEVELS}-level proofs")
     receipts = []
     for serial in serials[:2]:
-        call = provenance.functions.dispense(bid, serial_hash(serial), batch.proof(serial))
+        hashed = serial_hash(serial)
+        call = provenance.functions.dispense(bid, hashed, batch.proof(serial), to_pharmacy.ref,
+                                             to_pharmacy.manifest.proof(hashed))
         receipts.append(chain.send("dispense", call, parties.pharmacy))
     record("dispense", receipts[0])
     record("dispense/next-unit", receipts[1])
@@ -220,8 +245,11 @@ def notes(figures: Measured) -> list[str]:
         f" a new slot per unit, 22,100; the {PROOF_LEVELS}-level proof is {PROOF_LEVELS * 32} bytes of calldata"
         f" (about {PROOF_LEVELS * 32 * 16:,} gas); with the intrinsic {calldata:,} that is over 50,000 before"
         f" any check",
+        f"dispense also proves the serial in a shipment the pharmacy received ({SHIPMENT_UNITS} packs: a 7-level"
+        " proof, the shipment's id, shipper and root in calldata, its slot read cold); it no longer writes the"
+        " pharmacy's holding (custody is of the serial, the count only bounds shipping)",
         "receiveShipment's first units of a batch write the holder's new slot (22,100); later shipments to the"
-        " same holder add to it (5,000); clearing the shipment slot refunds 4,800",
+        " same holder add to it (5,000); the shipment slot is kept (marked received, for dispense), not cleared",
     ]
 
 

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ..jsonfiles import load_json, write_json_atomic
 from ..records.merkle import verify_proof
 from .gs1 import CompanyPrefix, GS1Error, ProductIdentifier, expiry_day, gtin_int, lot_bytes, parse_scan, serial_hash
-from .serials import SerialProofs
+from .serials import SerialProofs, ShipmentManifest
 
 __all__ = [
     "BatchInfo",
     "BatchStatus",
     "GtinOwner",
     "ProvenanceInputError",
+    "Shipment",
+    "cancel_shipment",
+    "receive",
     "UnitCheck",
     "UnitStatus",
     "assign_prefix",
@@ -179,20 +184,78 @@ def commission(contract: Any, account: Any, proofs: SerialProofs, **tx: Any) -> 
                                     proofs.quantity, proofs.root, sender=account, **tx)
 
 
-def ship(contract: Any, account: Any, bid: bytes, to: str, quantity: int, **tx: Any) -> tuple[Any, bytes]:
-    """Ship units; returns the receipt and the shipment id (from the ``Shipped`` event)."""
-    if quantity <= 0:
-        raise ProvenanceInputError(f"quantity must be at least 1, got {quantity}")
+@dataclass(frozen=True)
+class Shipment:
+    """A shipment as ``receiveShipment``, ``cancelShipment`` and ``dispense`` name it: its id, batch and
+    shipper, and the serials it carries (the root ``ship`` committed to, and each serial's proof)."""
+
+    shipment_id: bytes
+    batch_id: bytes
+    shipper: str
+    manifest: ShipmentManifest
+
+    def __bytes__(self) -> bytes:
+        return bytes(self.shipment_id)
+
+    def to_json(self) -> dict:
+        return {"shipmentId": "0x" + bytes(self.shipment_id).hex(), "batchId": "0x" + bytes(self.batch_id).hex(),
+                "shipper": self.shipper, **self.manifest.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Shipment:
+        """A shipment file (the advance ship notice the shipper passes along with the goods)."""
+        try:
+            return cls(bytes.fromhex(str(data["shipmentId"])[2:]), bytes.fromhex(str(data["batchId"])[2:]),
+                       str(data["shipper"]), ShipmentManifest.from_json(data))
+        except (KeyError, ValueError, GS1Error) as err:
+            raise ProvenanceInputError(f"shipment file: {err}") from err
+
+    def save(self, path: Any) -> None:
+        write_json_atomic(Path(path), self.to_json())
+
+    @classmethod
+    def load(cls, path: Any) -> Shipment:
+        return cls.from_json(load_json(Path(path), ProvenanceInputError))
+
+    @property
+    def ref(self) -> tuple[bytes, str, bytes]:
+        """The ``ShipmentRef`` ``dispense`` takes: (shipment id, shipper, serials root)."""
+        return (self.shipment_id, self.shipper, self.manifest.root)
+
+
+def ship(contract: Any, account: Any, bid: bytes, to: str, units: ShipmentManifest | list[bytes],
+         **tx: Any) -> tuple[Any, Shipment]:
+    """Ship the units whose serial hashes ``units`` lists (or a manifest of them); returns the receipt
+    and the shipment (its id from the ``Shipped`` event)."""
+    manifest = units if isinstance(units, ShipmentManifest) else ShipmentManifest.of(units)
+    quantity = manifest.quantity
     held = int(contract.balanceOf(account.address, bid))
     if held < quantity:
         raise ProvenanceInputError(f"{account.address} holds {held} units of batch 0x{bytes(bid).hex()}, not {quantity}")
-    receipt = contract.ship(bid, to, quantity, sender=account, **tx)
-    return receipt, bytes(receipt.events.filter(contract.Shipped)[0].shipmentId)
+    receipt = contract.ship(bid, to, quantity, manifest.root, sender=account, **tx)
+    sid = bytes(receipt.events.filter(contract.Shipped)[0].shipmentId)
+    return receipt, Shipment(sid, bytes(bid), account.address, manifest)
 
 
-def dispense_unit(contract: Any, account: Any, unit: UnitCheck, **tx: Any) -> Any:
-    """Dispense a scanned unit, after asking ``verifyUnit`` (refused here unless GENUINE)."""
+def receive(contract: Any, account: Any, shipment: Shipment, **tx: Any) -> Any:
+    """Take delivery of ``shipment`` (addressed to ``account``)."""
+    return contract.receiveShipment(shipment.shipment_id, shipment.batch_id, shipment.shipper,
+                                    shipment.manifest.root, sender=account, **tx)
+
+
+def cancel_shipment(contract: Any, account: Any, shipment: Shipment, **tx: Any) -> Any:
+    """Cancel ``account``'s ``shipment`` before its receipt: its units are back in ``account``'s holding."""
+    return contract.cancelShipment(shipment.shipment_id, shipment.batch_id, shipment.manifest.root, sender=account, **tx)
+
+
+def dispense_unit(contract: Any, account: Any, unit: UnitCheck, shipment: Shipment, **tx: Any) -> Any:
+    """Dispense a scanned unit out of ``shipment``, which ``account`` received, after asking ``verifyUnit``
+    (refused here unless GENUINE, and unless the shipment carries the unit)."""
     status = verify_unit(contract, unit)
     if status is not UnitStatus.GENUINE:
         raise ProvenanceInputError(f"{unit.scan.as_hri()}: {status.name}; not dispensed")
-    return contract.dispense(unit.batch_id, unit.serial_hash, unit.proof, sender=account, **tx)
+    if not shipment.manifest.carries(unit.serial_hash) or bytes(shipment.batch_id) != bytes(unit.batch_id):
+        raise ProvenanceInputError(f"{unit.scan.as_hri()}: not in shipment 0x{bytes(shipment.shipment_id).hex()}; "
+                                   "a pharmacy dispenses the packs a shipment it received carried")
+    return contract.dispense(unit.batch_id, unit.serial_hash, unit.proof, shipment.ref,
+                             shipment.manifest.proof(unit.serial_hash), sender=account, **tx)

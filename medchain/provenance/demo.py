@@ -24,7 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from ..access import reason_code
-from .client import UnitStatus, assign_prefix, commission, dispense_unit, gtin_owner, ship, unit_from_scan, verify_unit
+from .client import (
+    UnitStatus,
+    assign_prefix,
+    commission,
+    dispense_unit,
+    gtin_owner,
+    receive,
+    ship,
+    unit_from_scan,
+    verify_unit,
+)
 from .epcis import trace_batch
 from .gs1 import company_prefix, serial_hash
 from .serials import SerialProofs, serials_for
@@ -81,14 +91,17 @@ def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manu
     result.story.append(f"the manufacturer commissioned lot {batch.lot} of GTIN {batch.gtin}: 200 serialised packs, "
                         f"one Merkle root on chain, the proofs file ({proofs_path.name}) kept to pass along")
 
-    receipt, to_distributor = ship(provenance, manufacturer, batch.batch_id, distributor.address, 120)
+    packs = [serial_hash(s) for s in serials_for("A", 200)]
+    receipt, to_distributor = ship(provenance, manufacturer, batch.batch_id, distributor.address, packs[:120])
     result.gas["ship"] = receipt.gas_used
-    receipt = provenance.receiveShipment(to_distributor, sender=distributor)
+    receipt = receive(provenance, distributor, to_distributor)
     result.gas["receiveShipment (first units)"] = receipt.gas_used
-    receipt, to_pharmacy = ship(provenance, distributor, batch.batch_id, pharmacy.address, 24)
-    provenance.receiveShipment(to_pharmacy, sender=pharmacy)
+    # The distributor's case for the pharmacy: packs A0001..A0024, their serials root committed on chain.
+    receipt, to_pharmacy = ship(provenance, distributor, batch.batch_id, pharmacy.address, packs[:24])
+    receive(provenance, pharmacy, to_pharmacy)
     result.story.append(
-        f"custody in two steps: manufacturer -> distributor (120), distributor -> pharmacy (24); holdings now "
+        f"custody in two steps, each shipment committing to the serials it carries: manufacturer -> distributor "
+        f"(120), distributor -> pharmacy (24); holdings now "
         f"{provenance.balanceOf(manufacturer.address, batch.batch_id)} / "
         f"{provenance.balanceOf(distributor.address, batch.batch_id)} / "
         f"{provenance.balanceOf(pharmacy.address, batch.batch_id)}"
@@ -98,8 +111,8 @@ def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manu
     unit = unit_from_scan(pack, batch)
     status = verify_unit(provenance, unit)
     result.scans.append((unit.scan.as_hri(), status.name))
-    receipt = dispense_unit(provenance, pharmacy, unit)
-    result.gas["dispense (8-level proof)"] = receipt.gas_used
+    receipt = dispense_unit(provenance, pharmacy, unit, to_pharmacy)
+    result.gas["dispense (8-level batch proof, 5-level shipment proof)"] = receipt.gas_used
     result.dispensed_scan = pack
     result.undispensed_scan = datamatrix(batch.gtin, batch.expiry, batch.lot, "A0008")
     again = verify_unit(provenance, unit)
@@ -113,11 +126,13 @@ def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manu
     other = SerialProofs.build(DEMO_GTIN, "B2607", DEMO_EXPIRY, serials_for("B", 50))
     other.save(workdir / "B2607.proofs.json")
     commission(provenance, manufacturer, other)
-    _, on_the_road = ship(provenance, manufacturer, other.batch_id, distributor.address, 20)
+    _, on_the_road = ship(provenance, manufacturer, other.batch_id, distributor.address,
+                          [serial_hash(s) for s in serials_for("B", 20)])
     receipt = provenance.recall(other.batch_id, reason_code("CONTAMINATION"), sender=regulator)
     result.gas["recall (regulator)"] = receipt.gas_used
-    for attempt in (lambda: provenance.receiveShipment(on_the_road, sender=distributor),
-                    lambda: provenance.ship(other.batch_id, distributor.address, 5, sender=manufacturer)):
+    for attempt in (lambda: receive(provenance, distributor, on_the_road),
+                    lambda: provenance.ship(other.batch_id, distributor.address, 5, on_the_road.manifest.root,
+                                            sender=manufacturer)):
         try:
             attempt()
         except ContractLogicError as err:

@@ -141,6 +141,50 @@ class SerialProofs:
         return proofs_file
 
 
+@dataclass(frozen=True)
+class ShipmentManifest:
+    """What a shipment aggregates (an SSCC's contents): the serials root ``ship`` commits to, over the
+    same leaves as the batch's tree, and each serial hash's proof in it (what the receiving pharmacy
+    presents to ``dispense``)."""
+
+    root: bytes
+    proofs: dict[bytes, list[bytes]]  # serial hash -> proof
+
+    @classmethod
+    def of(cls, serial_hashes: Sequence[bytes]) -> ShipmentManifest:
+        """The tree over ``serial_hashes`` (distinct; at least one)."""
+        hashes = [bytes(h) for h in serial_hashes]
+        if not hashes or len(set(hashes)) != len(hashes):
+            raise GS1Error("a shipment carries at least one unit, each once")
+        tree = MerkleTree.build(hashes)
+        return cls(tree.root, {h: tree.proof_by_index(i) for i, h in enumerate(hashes)})
+
+    @classmethod
+    def of_serials(cls, serials: Sequence[str]) -> ShipmentManifest:
+        return cls.of([serial_hash(s) for s in serials])
+
+    @property
+    def quantity(self) -> int:
+        return len(self.proofs)
+
+    def proof(self, hashed: bytes) -> list[bytes]:
+        """The proof of serial hash ``hashed``; empty if the shipment does not carry it (will not verify)."""
+        return list(self.proofs.get(bytes(hashed), []))
+
+    def carries(self, hashed: bytes) -> bool:
+        return bytes(hashed) in self.proofs
+
+    def to_json(self) -> dict:
+        return {"root": _hex(self.root), "serialHashes": [_hex(h) for h in self.proofs]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ShipmentManifest:
+        manifest = cls.of([_bytes32(h, "serialHashes") for h in data["serialHashes"]])
+        if manifest.root != _bytes32(data["root"], "root"):
+            raise GS1Error("shipment file: its serials do not build its root")
+        return manifest
+
+
 def _bytes32(text: object, field: str) -> bytes:
     if not isinstance(text, str) or not text.startswith("0x") or len(text) != 66:
         raise GS1Error(f"{field} must be a 32-byte 0x-hex string, got {text!r}")

@@ -12,7 +12,7 @@ from medchain.access import Role
 from medchain.consent import Category, Purpose
 from medchain.provenance import serial_hash
 from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, World
-from tests.provenance.conftest import commission, make_batch, shipment_of
+from tests.provenance.conftest import commission, delivered, make_batch
 
 APPROVED, DENIED, SETTLED = 2, 4, 7
 REVERT_WINDOW = 10 * DAY
@@ -49,8 +49,7 @@ def rx(world, chain, members, outsider) -> Pharmacy:  # noqa: ARG001 (session fi
     manufacturer, pharmacy = members[Role.MANUFACTURER], members[Role.PHARMACY]
     batch = make_batch(chain, "RXLOT", 16)
     commission(world.provenance, manufacturer, batch)
-    shipped = world.provenance.ship(batch.batch_id, pharmacy, 16, sender=manufacturer)
-    world.provenance.receiveShipment(shipment_of(world.provenance, shipped), sender=pharmacy)
+    _SHIPMENT[pharmacy.address] = delivered(world.provenance, batch, manufacturer, pharmacy, 16)
     world.consent.grant(world.patient, pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS),
                         world.start + 3 * 365 * DAY, sender=world.patient)
     return Pharmacy(world, pharmacy, members[Role.REGULATOR], batch, batch.batch_id, _fresh_policy(world))
@@ -60,9 +59,16 @@ def _serial(n: int) -> str:
     return f"RXLOT-{n:04d}"
 
 
+#: The shipment that brought the batch to the pharmacy (what it dispenses from).
+_SHIPMENT: dict = {}
+
+
 def _dispense(rx: Pharmacy, n: int):
     serial = _serial(n)
-    return rx.world.provenance.dispense(rx.batch_id, serial_hash(serial), rx.batch.proof(serial), sender=rx.pharmacy)
+    shipment = _SHIPMENT[rx.pharmacy.address]
+    hashed = serial_hash(serial)
+    return rx.world.provenance.dispense(rx.batch_id, hashed, rx.batch.proof(serial), shipment.ref,
+                                        shipment.manifest.proof(hashed), sender=rx.pharmacy)
 
 
 def _claim(rx: Pharmacy, n: int, *, policy=None, pharmacy=None, amount=AMOUNT, codes=b"\x07" * 32):
@@ -138,7 +144,7 @@ def test_a_unit_never_dispensed_or_dispensed_by_another_is_refused(rx):
     hospital = rx.world.hospital
     assert _rejected(rx, _claim(rx, 4, pharmacy=hospital.address), sender=hospital) == NOT_DISPENSED
     serial = _serial(5)
-    rx.world.provenance.dispense(rx.batch_id, serial_hash(serial), rx.batch.proof(serial), sender=rx.pharmacy)
+    _dispense(rx, 5)
     rx.world.provenance.revertDispense(rx.batch_id, serial_hash(serial), sender=rx.pharmacy)
     assert _rejected(rx, _claim(rx, 5)) == NOT_DISPENSED  # reverted
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from medchain.access import Role
-from medchain.provenance import SerialProofs, serials_for
+from medchain.provenance import SerialProofs, Shipment, receive, serial_hash, serials_for, ship
 from medchain.provenance.gs1 import expiry_day, lot_bytes
 
 GTIN = "09506000134352"
@@ -84,3 +84,21 @@ def commission(provenance, manufacturer, batch: SerialProofs):
 
 def shipment_of(provenance, receipt) -> bytes:
     return receipt.events.filter(provenance.Shipped)[0].shipmentId
+
+
+def packs(batch: SerialProofs, count: int, first: int = 1) -> list[bytes]:
+    """The serial hashes of ``batch``'s serials number ``first`` .. ``first + count - 1``."""
+    return [serial_hash(f"{batch.lot}-{n:04d}") for n in range(first, first + count)]
+
+
+def shipped(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:
+    """``sender`` ships ``count`` packs of ``batch`` (serials ``first``...) to ``to``: the shipment."""
+    return ship(provenance, sender, batch.batch_id, to.address if hasattr(to, "address") else to,
+                packs(batch, count, first))[1]
+
+
+def delivered(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:
+    """``shipped``, then received by ``to``."""
+    shipment = shipped(provenance, batch, sender, to, count, first)
+    receive(provenance, to, shipment)
+    return shipment

@@ -18,7 +18,19 @@ from medchain.provenance import (
 )
 from medchain.provenance.gs1 import expiry_day, lot_bytes
 from tests.conftest import credential_for
-from tests.provenance.conftest import DAY, GTIN, PREFIX, ZERO32, ZERO_ADDRESS, commission, make_batch, shipment_of
+from medchain.provenance import cancel_shipment, receive
+from tests.provenance.conftest import (
+    DAY,
+    GTIN,
+    PREFIX,
+    ZERO32,
+    ZERO_ADDRESS,
+    commission,
+    delivered,
+    make_batch,
+    packs,
+    shipped,
+)
 
 REASON = reason_code("PACKAGING_MISMATCH")
 
@@ -39,12 +51,20 @@ def batch(chain, provenance, manufacturer):
 
 @pytest.fixture
 def at_pharmacy(provenance, batch, manufacturer, distributor, pharmacy):
-    """The batch after manufacturer -> distributor (10) -> pharmacy (4)."""
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 10,
-                                                                       sender=manufacturer)), sender=distributor)
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 4,
-                                                                       sender=distributor)), sender=pharmacy)
+    """The batch after manufacturer -> distributor (serials 1-10) -> pharmacy (serials 1-4)."""
+    delivered(provenance, batch, manufacturer, distributor, 10)
+    _RECEIVED[pharmacy.address] = delivered(provenance, batch, distributor, pharmacy, 4)
     return batch
+
+
+#: The last shipment each pharmacy received (what it dispenses from).
+_RECEIVED: dict = {}
+
+
+def _dispense(provenance, bid, serial, proof, sender, shipment=None):
+    """``dispense`` out of ``shipment`` (default: the last one ``sender`` received)."""
+    shipment = shipment or _RECEIVED[sender.address]
+    return provenance.dispense(bid, serial, proof, shipment.ref, shipment.manifest.proof(serial), sender=sender)
 
 
 def _unit(batch, n=1):
@@ -178,35 +198,45 @@ def test_prefix_assignment_reassignment_and_revocation(chain, provenance, govern
 
 
 def test_ship_and_receive(chain, provenance, batch, manufacturer, distributor):
-    receipt = provenance.ship(batch.batch_id, distributor, 10, sender=manufacturer)
+    contents = packs(batch, 10)
+    receipt = provenance.ship(batch.batch_id, distributor, 10, shipped_root(contents), sender=manufacturer)
     log = _only(receipt, provenance.Shipped)
     sid = log.shipmentId
-    assert (log.batchId, log["from"], log.to, log.quantity) == (batch.batch_id, manufacturer, distributor, 10)
+    assert (log.batchId, log["from"], log.to, log.quantity, log.serialsRoot) == (
+        batch.batch_id, manufacturer, distributor, 10, shipped_root(contents))
     word = int.from_bytes(sid, "big")
     assert (word & (2**160 - 1), word >> 160 & 0xFFFFFFFF, word >> 192 & (2**40 - 1), word >> 232) == (
         int(distributor.address, 16), 10, receipt.block_number, 0)
-    assert provenance.shipmentOf(sid) == (batch.batch_id, distributor, 10)
+    assert provenance.shipmentOf(sid) == (distributor, 10, 1)  # in transit
     # In transit: the units belong to neither side.
     assert provenance.balanceOf(manufacturer, batch.batch_id) == 6
     assert provenance.balanceOf(distributor, batch.batch_id) == 0
 
-    receipt = provenance.receiveShipment(sid, sender=distributor)
+    with ape.reverts(provenance.DrugProvenanceShipmentMismatch, shipmentId=sid):
+        provenance.receiveShipment(sid, batch.batch_id, manufacturer, batch.root, sender=distributor)
+    receipt = provenance.receiveShipment(sid, batch.batch_id, manufacturer, shipped_root(contents), sender=distributor)
     log = _only(receipt, provenance.Received)
     assert (log.shipmentId, log.batchId, log.to) == (sid, batch.batch_id, distributor)
     assert provenance.balanceOf(distributor, batch.batch_id) == 10
-    assert provenance.shipmentOf(sid) == (ZERO32, ZERO_ADDRESS, 0)
-    with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=sid):
-        provenance.receiveShipment(sid, sender=distributor)
+    assert provenance.shipmentOf(sid) == (distributor, 10, 2)  # received, kept: its serials are dispensable
+    with ape.reverts(provenance.DrugProvenanceShipmentReceived, shipmentId=sid):
+        provenance.receiveShipment(sid, batch.batch_id, manufacturer, shipped_root(contents), sender=distributor)
+
+
+def shipped_root(contents):
+    from medchain.provenance import ShipmentManifest
+
+    return ShipmentManifest.of(contents).root
 
 
 def test_shipments_to_the_same_party_get_distinct_ids(provenance, batch, manufacturer, distributor):
-    ids = {shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 2, sender=manufacturer)) for _ in range(3)}
+    ids = {bytes(shipped(provenance, batch, manufacturer, distributor, 2, 1 + 2 * n)) for n in range(3)}
     assert len(ids) == 3
 
 
 def test_two_shipments_alike_in_one_block_get_distinct_ids(chain, provenance, batch, manufacturer, distributor):
     w3 = chain.provider.web3
-    data = provenance.ship.encode_input(batch.batch_id, distributor.address, 3)
+    data = provenance.ship.encode_input(batch.batch_id, distributor.address, 3, batch.root)
     w3.provider.make_request("evm_setAutomine", [False])
     try:
         hashes = [w3.eth.send_transaction({"from": manufacturer.address, "to": provenance.address, "data": data,
@@ -219,64 +249,99 @@ def test_two_shipments_alike_in_one_block_get_distinct_ids(chain, provenance, ba
     ids = [provenance.Shipped.from_receipt(chain.provider.get_receipt(h.hex()))[0].shipmentId for h in hashes]
     assert ids[0] != ids[1]
     assert int.from_bytes(ids[1], "big") - int.from_bytes(ids[0], "big") == 1 << 232
-    assert [provenance.shipmentOf(i) for i in ids] == [(batch.batch_id, distributor, 3)] * 2
+    assert [provenance.shipmentOf(i) for i in ids] == [(distributor, 3, 1)] * 2
 
 
 def test_a_return_to_the_manufacturer(provenance, batch, manufacturer, distributor):
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5,
-                                                                       sender=manufacturer)), sender=distributor)
-    sid = shipment_of(provenance, provenance.ship(batch.batch_id, manufacturer, 2, sender=distributor))
-    provenance.receiveShipment(sid, sender=manufacturer)
+    delivered(provenance, batch, manufacturer, distributor, 5)
+    delivered(provenance, batch, distributor, manufacturer, 2)
     assert provenance.balanceOf(manufacturer, batch.batch_id) == 13
     assert provenance.balanceOf(distributor, batch.batch_id) == 3
 
 
 def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, pharmacy, members, outsider,
                        registry, governance, newcomer):
+    root = batch.root
     with ape.reverts(provenance.DrugProvenanceZeroQuantity):
-        provenance.ship(batch.batch_id, distributor, 0, sender=manufacturer)
+        provenance.ship(batch.batch_id, distributor, 0, root, sender=manufacturer)
+    with ape.reverts(provenance.DrugProvenanceEmptySerialsRoot):
+        provenance.ship(batch.batch_id, distributor, 1, ZERO32, sender=manufacturer)
     with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x01" * 32):
-        provenance.ship(b"\x01" * 32, distributor, 1, sender=manufacturer)
+        provenance.ship(b"\x01" * 32, distributor, 1, root, sender=manufacturer)
     with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=manufacturer, batchId=batch.batch_id,
                      held=16, needed=17):
-        provenance.ship(batch.batch_id, distributor, 17, sender=manufacturer)
+        provenance.ship(batch.batch_id, distributor, 17, root, sender=manufacturer)
     with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=distributor, batchId=batch.batch_id,
                      held=0, needed=1):
-        provenance.ship(batch.batch_id, pharmacy, 1, sender=distributor)
+        provenance.ship(batch.batch_id, pharmacy, 1, root, sender=distributor)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=outsider):
-        provenance.ship(batch.batch_id, distributor, 1, sender=outsider)
+        provenance.ship(batch.batch_id, distributor, 1, root, sender=outsider)
     for to in (outsider, members[Role.INSURER], members[Role.REGULATOR], manufacturer):
         with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=to):
-            provenance.ship(batch.batch_id, to, 1, sender=manufacturer)
+            provenance.ship(batch.batch_id, to, 1, root, sender=manufacturer)
     # Another manufacturer is no trading partner for this batch (only its own maker takes returns).
     registry.registerMember(newcomer, Role.MANUFACTURER.id, credential_for(Role.MANUFACTURER, 8), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=newcomer):
-        provenance.ship(batch.batch_id, newcomer, 1, sender=manufacturer)
+        provenance.ship(batch.batch_id, newcomer, 1, root, sender=manufacturer)
     registry.suspendMember(pharmacy, reason_code("LICENCE_EXPIRED"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInvalidRecipient, to=pharmacy):
-        provenance.ship(batch.batch_id, pharmacy, 1, sender=manufacturer)
+        provenance.ship(batch.batch_id, pharmacy, 1, root, sender=manufacturer)
 
 
 def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(provenance, batch, manufacturer, distributor,
                                                                        pharmacy, registry, governance):
-    sid = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5, sender=manufacturer))
+    shipment = shipped(provenance, batch, manufacturer, distributor, 5)
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
-        provenance.receiveShipment(sid, sender=distributor)
-    assert provenance.shipmentOf(sid)[2] == 5  # still in transit
+        receive(provenance, distributor, shipment)
+    assert provenance.shipmentOf(bytes(shipment)) == (distributor, 5, 1)  # still in transit
     registry.reinstateMember(distributor, sender=governance)
-    provenance.receiveShipment(sid, sender=distributor)
+    receive(provenance, distributor, shipment)
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
-        provenance.ship(batch.batch_id, pharmacy, 1, sender=distributor)
+        provenance.ship(batch.batch_id, pharmacy, 1, batch.root, sender=distributor)
 
 
 def test_receive_refusals(provenance, batch, manufacturer, distributor, pharmacy):
-    sid = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 5, sender=manufacturer))
+    shipment = shipped(provenance, batch, manufacturer, distributor, 5)
+    sid = bytes(shipment)
     with ape.reverts(provenance.DrugProvenanceNotAddressee, shipmentId=sid, addressee=distributor, caller=pharmacy):
-        provenance.receiveShipment(sid, sender=pharmacy)
+        receive(provenance, pharmacy, shipment)
     with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=b"\x07" * 32):
-        provenance.receiveShipment(b"\x07" * 32, sender=distributor)
+        provenance.receiveShipment(b"\x07" * 32, batch.batch_id, manufacturer, batch.root, sender=distributor)
+
+
+def test_only_the_shipper_cancels_a_shipment_in_transit(provenance, batch, manufacturer, distributor, pharmacy):
+    shipment = shipped(provenance, batch, manufacturer, distributor, 5)
+    sid = bytes(shipment)
+    for other in (distributor, pharmacy):
+        with ape.reverts(provenance.DrugProvenanceShipmentMismatch, shipmentId=sid):
+            cancel_shipment(provenance, other, shipment)
+    receipt = cancel_shipment(provenance, manufacturer, shipment)
+    log = _only(receipt, provenance.ShipmentCancelled)
+    assert (log.shipmentId, log.batchId, log.shipper) == (sid, batch.batch_id, manufacturer)
+    assert provenance.balanceOf(manufacturer, batch.batch_id) == 16
+    assert provenance.shipmentOf(sid) == (ZERO_ADDRESS, 0, 0)
+    with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=sid):
+        receive(provenance, distributor, shipment)
+    received = delivered(provenance, batch, manufacturer, distributor, 5)
+    with ape.reverts(provenance.DrugProvenanceShipmentReceived, shipmentId=bytes(received)):
+        cancel_shipment(provenance, manufacturer, received)
+
+
+def test_a_pharmacy_cannot_dispense_a_serial_on_another_pharmacys_shelf(provenance, batch, manufacturer, distributor,
+                                                                        pharmacy, registry, governance, newcomer):
+    registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
+    delivered(provenance, batch, manufacturer, distributor, 8)
+    mine = delivered(provenance, batch, distributor, pharmacy, 4)  # serials 1-4
+    theirs = delivered(provenance, batch, distributor, newcomer, 4, first=5)  # serials 5-8
+    serial, proof = _unit(batch, 1)
+    with ape.reverts(provenance.DrugProvenanceSerialNotInShipment, shipmentId=bytes(theirs), serialHash=serial):
+        _dispense(provenance, batch.batch_id, serial, proof, newcomer, theirs)
+    with ape.reverts(provenance.DrugProvenanceNotReceived, shipmentId=bytes(mine), caller=newcomer):
+        _dispense(provenance, batch.batch_id, serial, proof, newcomer, mine)
+    _dispense(provenance, batch.batch_id, serial, proof, pharmacy, mine)
+    assert provenance.dispenserOf(batch.batch_id, serial) == pharmacy
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,9 +353,8 @@ def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(chain, proven
                                                                    pharmacy, regulator, block):
     batch = make_batch(chain, lot="SHORT", days=3)
     commission(provenance, manufacturer, batch)
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 2,
-                                                                       sender=manufacturer)), sender=pharmacy)
-    pending = shipment_of(provenance, provenance.ship(batch.batch_id, distributor, 1, sender=manufacturer))
+    _RECEIVED[pharmacy.address] = delivered(provenance, batch, manufacturer, pharmacy, 2)
+    pending = shipped(provenance, batch, manufacturer, distributor, 1, first=3)
     bid = batch.batch_id
     if block == "recall":
         provenance.recall(bid, REASON, sender=regulator)
@@ -305,24 +369,23 @@ def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(chain, proven
         error, fields = provenance.DrugProvenanceBatchExpired, {"batchId": bid, "expiryDay": expiry_day(batch.expiry)}
         status = UnitStatus.EXPIRED
     with ape.reverts(error, **fields):
-        provenance.ship(bid, distributor, 1, sender=manufacturer)
+        provenance.ship(bid, distributor, 1, batch.root, sender=manufacturer)
     with ape.reverts(error, **fields):
-        provenance.receiveShipment(pending, sender=distributor)
+        receive(provenance, distributor, pending)
     serial, proof = _unit(batch)
     with ape.reverts(error, **fields):
-        provenance.dispense(bid, serial, proof, sender=pharmacy)
+        _dispense(provenance, bid, serial, proof, pharmacy)
     assert provenance.verifyUnit(bid, serial, proof) == status
 
 
 def test_a_batch_is_usable_through_its_expiry_day(chain, provenance, manufacturer, pharmacy):
     batch = make_batch(chain, lot="EDGE", days=2)
     commission(provenance, manufacturer, batch)
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(batch.batch_id, pharmacy, 2,
-                                                                       sender=manufacturer)), sender=pharmacy)
+    _RECEIVED[pharmacy.address] = delivered(provenance, batch, manufacturer, pharmacy, 2)
     last_second = (expiry_day(batch.expiry) + 1) * DAY - 1
     chain.pending_timestamp = last_second
     serial, proof = _unit(batch)
-    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     assert provenance.dispenseOf(batch.batch_id, serial)[1] == last_second
     serial, proof = _unit(batch, 2)
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE  # views read the head block
@@ -339,17 +402,17 @@ def test_dispense(chain, provenance, at_pharmacy, pharmacy):
     batch = at_pharmacy
     serial, proof = _unit(batch, 3)
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
-    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    receipt = _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     log = _only(receipt, provenance.Dispensed)
     assert (log.batchId, log.serialHash, log.pharmacy) == (batch.batch_id, serial, pharmacy)
     when = chain.provider.get_block(receipt.block_number).timestamp
     assert provenance.dispenserOf(batch.batch_id, serial) == pharmacy
     assert provenance.dispenseOf(batch.batch_id, serial) == (pharmacy, when)
-    assert provenance.balanceOf(pharmacy, batch.batch_id) == 3
+    assert provenance.balanceOf(pharmacy, batch.batch_id) == 4  # a dispensed pack stays in the holding
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.ALREADY_DISPENSED
     with ape.reverts(provenance.DrugProvenanceAlreadyDispensed, batchId=batch.batch_id, serialHash=serial,
                      pharmacy=pharmacy, dispensedAt=when):
-        provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+        _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
 
 
 def test_dispense_refusals(provenance, at_pharmacy, pharmacy, distributor, members, registry, governance, newcomer):
@@ -357,33 +420,34 @@ def test_dispense_refusals(provenance, at_pharmacy, pharmacy, distributor, membe
     serial, proof = _unit(batch, 1)
     fake = serial_hash("COUNTERFEIT-1")
     with ape.reverts(provenance.DrugProvenanceUnknownSerial, batchId=batch.batch_id, serialHash=fake):
-        provenance.dispense(batch.batch_id, fake, proof, sender=pharmacy)
+        _dispense(provenance, batch.batch_id, fake, proof, pharmacy)
     with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x02" * 32):
-        provenance.dispense(b"\x02" * 32, serial, proof, sender=pharmacy)
+        _dispense(provenance, b"\x02" * 32, serial, proof, pharmacy)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=distributor, role=Role.PHARMACY.id):
-        provenance.dispense(batch.batch_id, serial, proof, sender=distributor)
+        _dispense(provenance, batch.batch_id, serial, proof, distributor, _RECEIVED[pharmacy.address])
     registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
-    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=newcomer, batchId=batch.batch_id, held=0,
-                     needed=1):
-        provenance.dispense(batch.batch_id, serial, proof, sender=newcomer)
+    shipment = _RECEIVED[pharmacy.address]
+    with ape.reverts(provenance.DrugProvenanceNotReceived, shipmentId=bytes(shipment), caller=newcomer):
+        _dispense(provenance, batch.batch_id, serial, proof, newcomer, shipment)
     registry.suspendMember(pharmacy, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=pharmacy, role=Role.PHARMACY.id):
-        provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+        _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
 
 
-def test_a_pharmacy_dispenses_no_more_than_it_holds(provenance, at_pharmacy, pharmacy):
+def test_a_pharmacy_dispenses_only_the_serials_its_shipments_carried(provenance, at_pharmacy, pharmacy):
     batch = at_pharmacy
     for n in range(1, 5):
-        provenance.dispense(batch.batch_id, *_unit(batch, n), sender=pharmacy)
-    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=pharmacy, batchId=batch.batch_id, held=0,
-                     needed=1):
-        provenance.dispense(batch.batch_id, *_unit(batch, 5), sender=pharmacy)
+        _dispense(provenance, batch.batch_id, *_unit(batch, n), pharmacy)
+    serial, proof = _unit(batch, 5)  # genuine, at the distributor: not carried to this pharmacy
+    shipment = _RECEIVED[pharmacy.address]
+    with ape.reverts(provenance.DrugProvenanceSerialNotInShipment, shipmentId=bytes(shipment), serialHash=serial):
+        _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
 
 
 def test_revert_dispense_within_ten_days(chain, provenance, at_pharmacy, pharmacy):
     batch = at_pharmacy
     serial, proof = _unit(batch, 2)
-    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    receipt = _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     when = chain.provider.get_block(receipt.block_number).timestamp
     chain.pending_timestamp = when + 10 * DAY - 1
     receipt = provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
@@ -392,7 +456,7 @@ def test_revert_dispense_within_ten_days(chain, provenance, at_pharmacy, pharmac
     assert provenance.dispenserOf(batch.batch_id, serial) == ZERO_ADDRESS
     assert provenance.balanceOf(pharmacy, batch.batch_id) == 4
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
-    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)  # and it can be dispensed again
+    _dispense(provenance, batch.batch_id, serial, proof, pharmacy)  # and it can be dispensed again
 
 
 def test_revert_dispense_refusals(chain, provenance, at_pharmacy, pharmacy, registry, governance, newcomer):
@@ -400,7 +464,7 @@ def test_revert_dispense_refusals(chain, provenance, at_pharmacy, pharmacy, regi
     serial, proof = _unit(batch, 2)
     with ape.reverts(provenance.DrugProvenanceNotDispensed, batchId=batch.batch_id, serialHash=serial):
         provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
-    receipt = provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    receipt = _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     when = chain.provider.get_block(receipt.block_number).timestamp
     registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
     with ape.reverts(provenance.DrugProvenanceNotDispenser, batchId=batch.batch_id, serialHash=serial,
@@ -423,7 +487,7 @@ def test_verify_unit_answers(chain, provenance, at_pharmacy, pharmacy, regulator
     assert provenance.verifyUnit(batch.batch_id, serial_hash("NOT-IN-LOT"), proof) == UnitStatus.UNKNOWN_SERIAL
     assert provenance.verifyUnit(batch.batch_id, serial, []) == UnitStatus.UNKNOWN_SERIAL
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.GENUINE
-    provenance.dispense(batch.batch_id, serial, proof, sender=pharmacy)
+    _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     provenance.recall(batch.batch_id, REASON, sender=regulator)
     # A dispensed unit of a recalled batch: the unit-level alarm comes first.
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.ALREADY_DISPENSED

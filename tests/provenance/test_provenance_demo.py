@@ -15,7 +15,7 @@ def test_provenance_demo(chain, provenance, governance, manufacturer, distributo
     assert [verdict for _, verdict in result.scans] == ["GENUINE", "ALREADY_DISPENSED", "UNKNOWN_SERIAL"]
     assert result.refusals == ["DrugProvenanceBatchRecalled", "DrugProvenanceBatchRecalled"]
     assert "a pack scans as RECALLED" in result.story[-2]
-    assert {"commissionBatch (200 units)", "ship", "receiveShipment (first units)", "dispense (8-level proof)",
+    assert {"commissionBatch (200 units)", "ship", "receiveShipment (first units)", "dispense (8-level batch proof, 5-level shipment proof)",
             "recall (regulator)"} <= set(result.gas)
     assert result.epcis_path.exists() and (tmp_path / "A2606.proofs.json").exists()
 
