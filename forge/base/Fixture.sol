@@ -2,6 +2,7 @@
 pragma solidity 0.8.34;
 
 import {Test} from "./Test.sol";
+import {Vm} from "./Vm.sol";
 import {ConsortiumRegistry} from "../../contracts/access/ConsortiumRegistry.sol";
 import {MemberRoles} from "../../contracts/access/MemberRoles.sol";
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
@@ -190,5 +191,19 @@ abstract contract Fixture is Test {
     function sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
         return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The reason code of the first {ClaimRejected} among `logs` (0: none was rejected).
+    function rejectionIn(Vm.Log[] memory logs) internal pure returns (uint16) {
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IClaimSettlement.ClaimRejected.selector) return abi.decode(logs[i].data, (uint16));
+        }
+        return 0;
+    }
+
+    /// @dev `id` as a one-element array (a batch of one claim id, a one-sibling Merkle proof).
+    function one(bytes32 id) internal pure returns (bytes32[] memory ids) {
+        ids = new bytes32[](1);
+        ids[0] = id;
     }
 }

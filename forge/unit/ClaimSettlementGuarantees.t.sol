@@ -57,16 +57,7 @@ contract ClaimSettlementGuaranteesTest is Fixture {
         vm.recordLogs();
         vm.prank(sender);
         claims.submitClaims(cs);
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics[0] == IClaimSettlement.ClaimRejected.selector) return abi.decode(logs[i].data, (uint16));
-        }
-        return 0;
-    }
-
-    function one(bytes32 id) internal pure returns (bytes32[] memory ids) {
-        ids = new bytes32[](1);
-        ids[0] = id;
+        return rejectionIn(vm.getRecordedLogs());
     }
 
     function statusOf(bytes32 id) internal view returns (uint256) {

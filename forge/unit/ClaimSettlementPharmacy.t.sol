@@ -66,16 +66,7 @@ contract ClaimSettlementPharmacyTest is Fixture {
         vm.recordLogs();
         vm.prank(sender);
         claims.submitPharmacyClaims(cs);
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics[0] == IClaimSettlement.ClaimRejected.selector) return abi.decode(logs[i].data, (uint16));
-        }
-        return 0;
-    }
-
-    function one(bytes32 id) internal pure returns (bytes32[] memory ids) {
-        ids = new bytes32[](1);
-        ids[0] = id;
+        return rejectionIn(vm.getRecordedLogs());
     }
 
     function test_pharmacyClaim_linksTheUnitAndUsesTheDispenseTime() public {

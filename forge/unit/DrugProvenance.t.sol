@@ -889,11 +889,6 @@ contract DrugProvenanceTest is Fixture {
         second = IDrugProvenance.ShipmentRef(b, wholesaler, rootB);
     }
 
-    function one(bytes32 sibling) internal pure returns (bytes32[] memory p) {
-        p = new bytes32[](1);
-        p[0] = sibling;
-    }
-
     function test_pharmacyCannotDispenseSerialOnAnotherPharmacysShelf() public {
         (IDrugProvenance.ShipmentRef memory mine, IDrugProvenance.ShipmentRef memory theirs) = twoShelves();
         // pharmacy2 holds units of the batch, but serial 0 is on pharmacy's shelf.
