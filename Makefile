@@ -16,7 +16,7 @@ FORGE := node_modules/.bin/forge
 # forge's configuration lives in forge/ (a foundry.toml at the root would make ape read the project
 # as a Foundry one); the gates set this themselves, the forge-test target here.
 FORGE_ENV := FOUNDRY_CONFIG=$(CURDIR)/forge/foundry.toml
-ASSURANCE := $(VENV)/bin/python -m medchain.assurance
+ASSURANCE := $(VENV)/bin/python -m medchain_dev.assurance
 
 # Never let uv fetch a Python build from outside the registries: use the machine's interpreter.
 export UV_PYTHON_DOWNLOADS := never
@@ -34,13 +34,13 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile test demo bench clean check slither coverage invariants gas gas-snapshot forge-test browser
+.PHONY: help setup compile abi test demo bench clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
-	@echo "make compile  compile the contracts"
+	@echo "make compile  compile the contracts;  make abi   also rewrite the ABIs shipped in medchain/abi/"
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
@@ -54,7 +54,7 @@ $(UV):
 
 $(PY_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
-	$(VENV)/bin/python -m medchain.toolchain
+	$(VENV)/bin/python -m medchain_dev.toolchain
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -67,7 +67,12 @@ $(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json
 
 compile: setup
 	$(APE) compile
-	@$(VENV)/bin/python -m compileall -q medchain scripts >/dev/null  # the project's own bytecode (see UV_COMPILE_BYTECODE)
+
+# The ABIs shipped in the package (medchain/abi/): rewrite them after changing a contract's interface,
+# and commit them (a test holds them equal to the build's).
+abi: compile
+	$(VENV)/bin/python -m medchain_dev.abi_export
+	@$(VENV)/bin/python -m compileall -q medchain medchain_dev scripts >/dev/null  # the project's own bytecode (see UV_COMPILE_BYTECODE)
 
 # The audit report's render test needs a headless browser: Debian's chromium, from Debian's own
 # archive (a registry this project may use). Installed when missing and possible (root + apt-get);

@@ -29,7 +29,7 @@ from medchain.audit.trail import KINDS, TrailError, parse_time, render, trail
 from medchain.deployment import ManifestError, manifest_path
 from medchain.records.hashing import RecordError
 from medchain.records.receipts import ReceiptError
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 
 
 def _deployment(value: Path | None, provider=None) -> Path:

@@ -8,7 +8,7 @@ cast installed (make setup: npm @foundry-rs/cast-linux-amd64). Progress goes to 
 
 import sys
 
-from medchain.bench.audit_index import run_benchmark
+from medchain_dev.bench.audit_index import run_benchmark
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ Progress goes to stderr.
 
 import sys
 
-from medchain.bench import render
-from medchain.bench.claims import run_benchmark
+from medchain_dev.bench import render
+from medchain_dev.bench.claims import run_benchmark
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ bench/eas installed (make bench does both).
 
 import sys
 
-from medchain.bench import render, run_benchmark
+from medchain_dev.bench import render, run_benchmark
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ Progress goes to stderr.
 
 import sys
 
-from medchain.bench import render, run_exchange_benchmark
+from medchain_dev.bench import render, run_exchange_benchmark
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ minutes; progress goes to stderr.
 
 import sys
 
-from medchain.bench import render, run_records_benchmark
+from medchain_dev.bench import render, run_records_benchmark
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from ape import accounts, project
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from medchain.demo import run_demo
+from medchain_dev.demo import run_demo
 
 
 @click.command(cls=ConnectedProviderCommand)

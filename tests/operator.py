@@ -14,8 +14,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from medchain.access import Role
-from medchain.devchain import Anvil
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.devchain import Anvil
+from medchain_dev.toolchain import PROJECT_ROOT
 
 CONSORTIUM_CHAIN_ID = 1337  # networks.custom[consortium].chain_id in ape-config.yaml
 NETWORK = "ethereum:consortium:node"
@@ -91,7 +91,7 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
 
     Yields (operator, manifest path).
     """
-    from medchain.devchain import anvil
+    from medchain_dev.devchain import anvil
 
     with anvil(CONSORTIUM_CHAIN_ID) as node:
         op = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))

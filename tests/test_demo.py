@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from medchain.access import Role
-from medchain.demo import SAMPLE_MEMBERS, run_demo
+from medchain_dev.demo import SAMPLE_MEMBERS, run_demo
 
 
 def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, accounts, tmp_path):

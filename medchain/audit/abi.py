@@ -1,8 +1,8 @@
 """Generic decoding of logs and calldata from the contracts' ABIs.
 
 Nothing here knows medchain's events: every event and function of every contract named in the
-deployment manifest is decoded from that contract's ABI (ape's build manifest,
-``.build/__local__.json``), so a contract added to the suite later is indexed without code changes.
+deployment manifest is decoded from that contract's ABI (shipped with the package,
+:mod:`medchain.abi`), so a contract added to the suite later is indexed without code changes.
 
 Decoding is the indexer's hot loop, so static fields (addresses, integers, enums, booleans, fixed
 bytes) are read straight off the 32-byte words of ``topics`` and ``data``; only events with a
@@ -21,14 +21,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from eth_hash.auto import keccak as _keccak
 
-from ..toolchain import PROJECT_ROOT
-
-BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
 ZERO20 = "0x" + "0" * 40
 ZERO32 = "0x" + "0" * 64
 
@@ -321,17 +317,11 @@ class Catalog:
             raise AbiError(f"{contract} has no event {event}") from None
 
 
-def load_abis(names: Iterable[str], build: Path = BUILD_MANIFEST) -> dict[str, list[dict[str, Any]]]:
-    """ABIs of ``names`` from ape's build manifest (``ape compile`` writes it)."""
+def load_abis(names: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """ABIs of ``names``, as shipped with the package (:mod:`medchain.abi`)."""
+    from ..abi import UnknownContractError, abi
+
     try:
-        types = json.loads(Path(build).read_text(encoding="utf-8"))["contractTypes"]
-    except FileNotFoundError:
-        raise AbiError(f"{build} not found: run `ape compile`") from None
-    except (ValueError, KeyError) as err:
-        raise AbiError(f"{build}: not an ape build manifest ({err})") from None
-    out = {}
-    for name in names:
-        if name not in types:
-            raise AbiError(f"{build} has no contract {name}: run `ape compile` (is it in contracts/?)")
-        out[name] = types[name]["abi"]
-    return out
+        return {name: abi(name) for name in names}
+    except UnknownContractError as err:
+        raise AbiError(str(err)) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..deployment.manifest import Manifest, read_manifest
-from .abi import BUILD_MANIFEST, Catalog, load_abis
+from .abi import Catalog, load_abis
 
 
 @dataclass
@@ -17,11 +17,10 @@ class Suite:
     catalog: Catalog
 
     @classmethod
-    def load(cls, path: Path, abis: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-             build: Path = BUILD_MANIFEST) -> Suite:
-        """Read ``deployments/<network>.json``; ABIs come from ape's build unless given."""
+    def load(cls, path: Path, abis: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> Suite:
+        """Read ``deployments/<network>.json``; ABIs are the package's (:mod:`medchain.abi`) unless given."""
         manifest = read_manifest(Path(path))
-        abis = abis if abis is not None else load_abis(manifest.contracts, build)
+        abis = abis if abis is not None else load_abis(manifest.contracts)
         catalog = Catalog(abis, {name: rec.address for name, rec in manifest.contracts.items()})
         return cls(manifest=manifest, path=Path(path), catalog=catalog)
 

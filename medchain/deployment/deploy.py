@@ -16,7 +16,6 @@ from typing import Any, Callable
 
 from eth_utils import to_checksum_address
 
-from ..toolchain import PROJECT_ROOT
 from .manifest import ChainMismatchError, ContractRecord, Manifest, ManifestError, read_manifest, write_manifest
 
 #: Seconds before a new governance account may accept the admin role on a shared network. Two days
@@ -81,8 +80,9 @@ class DeployResult:
     reused: list[str]  # contracts kept from an earlier, interrupted run of the same deployment
 
 
-def source_commit(root: Path = PROJECT_ROOT) -> str | None:
-    """The git commit of the sources, with ``-dirty`` if the work tree has changes; None outside git."""
+def source_commit(root: Path | None = None) -> str | None:
+    """The git commit of the sources in ``root`` (default: the working directory, the ape project's root),
+    with ``-dirty`` if the work tree has changes; None outside git."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True

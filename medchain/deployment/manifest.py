@@ -23,9 +23,9 @@ import re
 from eth_hash.auto import keccak
 
 from ..jsonfiles import load_json, write_json_atomic
-from ..toolchain import PROJECT_ROOT
-
-DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
+#: Where manifests live unless told otherwise: ``deployments/`` under the working directory (an ape
+#: project's root when run through ``ape run``).
+DEPLOYMENTS_DIR = Path("deployments")
 
 
 class ManifestError(Exception):
@@ -131,7 +131,7 @@ def _address(value: Any, where: str) -> str:
 
 
 def manifest_path(network_name: str, directory: Path | None = None) -> Path:
-    """``deployments/<network>.json`` (``directory`` overrides ``deployments/``)."""
+    """``deployments/<network>.json`` under the working directory (``directory`` overrides ``deployments/``)."""
     return (directory or DEPLOYMENTS_DIR) / f"{network_name}.json"
 
 

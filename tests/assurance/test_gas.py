@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from medchain.assurance import Config, gas
-from medchain.bench import snapshot
-from medchain.bench.common import (
+from medchain_dev.assurance import Config, gas
+from medchain_dev.bench import snapshot
+from medchain_dev.bench.common import (
     BenchmarkError,
     BenchReport,
     GasRow,
@@ -19,7 +19,7 @@ from medchain.bench.common import (
     render,
     stale_sources,
 )
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 
 COMMITTED = {"ConsentRegistry.grant": 50_000, "ClaimSettlement.submitClaims[50]/claim": 70_000.5, "X.old": 1_000}
 

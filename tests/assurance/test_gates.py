@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from medchain.assurance import Config, GateError, coverage, invariants, slither
+from medchain_dev.assurance import Config, GateError, coverage, invariants, slither
 
 LCOV = """TN:
 SF:contracts/claims/ClaimSettlement.sol

@@ -6,10 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 
 
 def test_pyflakes_finds_nothing():
-    result = subprocess.run([sys.executable, "-m", "pyflakes", "medchain", "scripts", "tests"], cwd=PROJECT_ROOT,
+    result = subprocess.run([sys.executable, "-m", "pyflakes", "medchain", "medchain_dev", "scripts", "tests"], cwd=PROJECT_ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,6 @@
 """One scenario per test module: the demo's whole story, plus the events the demo does not produce.
 
-The demo (``medchain.demo.run_demo``) gives membership, consents (signed, revoked, break-glass),
+The demo (``medchain_dev.demo.run_demo``) gives membership, consents (signed, revoked, break-glass),
 a record batch with an amendment, claims (approved, partial, rejected for consent), settlement and
 withdrawal, and the drug trail with a recall. On top of it:
 
@@ -24,7 +24,7 @@ from eth_utils import keccak
 
 from medchain.access import Role, credential_hash, new_salt, reason_code
 from medchain.audit import Indexer, Rpc, Store, Suite
-from medchain.demo import run_demo
+from medchain_dev.demo import run_demo
 from medchain.records.receipts import Receipt
 
 USD = 10**6

@@ -14,7 +14,7 @@ from medchain.audit.checks import render_findings, rule_coverage, run_checks
 from medchain.audit.records import render_checks, verify_records
 from medchain.audit.report import build_report
 from medchain.audit.store import redact
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 from tests.audit.test_outputs import ape_run
 
 

@@ -15,11 +15,11 @@ from eth_utils import keccak
 from medchain.access import reason_code
 from medchain.audit import Rpc, Store
 from medchain.audit.checks import run_checks
-from medchain.audit.demo import demo_pii
+from medchain_dev.demo.audit import demo_pii
 from medchain.audit.privacy import Identifier, PiiError, load_pii, needles, render_hits, scan
 from medchain.audit.records import render_checks, verify_records
 from medchain.audit.report import build_report, write_report
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 
 from .conftest import chromium
 

@@ -12,7 +12,7 @@ import pytest
 from medchain.audit import Rpc, Store
 from medchain.audit.checks import render_findings, run_checks
 from medchain.audit.trail import TrailError, parse_time, render, trail
-from medchain.toolchain import NODE_BIN_DIR
+from medchain_dev.toolchain import NODE_BIN_DIR
 
 CAST = NODE_BIN_DIR / "cast"
 

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from medchain.deployment import DEFAULT_ADMIN_DELAY
-from medchain.devchain import anvil
+from medchain_dev.devchain import anvil
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator
 
 

@@ -13,7 +13,7 @@ from medchain.access import Role
 from medchain.consent import CLINICAL_CATEGORIES, Purpose
 from medchain.exchange import ExchangeSuite, FolderStore, Keyring, register_new_key
 from medchain.records.anchoring import SaltStore, anchor_records
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 from tests.conftest import credential_for
 
 PASSPHRASE = "test keyring passphrase"

@@ -11,7 +11,7 @@ import pytest
 from fhir.resources.bundle import Bundle
 
 from medchain.access import Role
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 from tests.operator import deployed_consortium, register
 
 PASSPHRASE = "keyring passphrase of the referral hospital"

@@ -1,4 +1,4 @@
-"""The exchange section of the demo, run in-process on the test chain as medchain.demo calls it: after the
+"""The exchange section of the demo, run in-process on the test chain as medchain_dev.demo calls it: after the
 records section has anchored the encounter (a Merkle batch) and amended its glucose result."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from fhir.resources.bundle import Bundle
 from medchain.access import Role
 from medchain.consent import CLINICAL_CATEGORIES, Purpose
 from medchain.deployment import deploy_suite
-from medchain.exchange.demo import REFERRAL_NAME, run_exchange_demo
+from medchain_dev.demo.exchange import REFERRAL_NAME, run_exchange_demo
 from medchain.records.anchoring import SaltStore, amend_record, anchor_records
 from medchain.records.receipts import Receipt
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 from tests.conftest import credential_for
 
 

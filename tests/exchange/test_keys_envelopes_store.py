@@ -29,7 +29,7 @@ from medchain.exchange import (
     seal,
 )
 from medchain.exchange.envelope import Contents
-from medchain.records.samples import encounter_bundle
+from medchain_dev.demo.samples import encounter_bundle
 
 from .conftest import SCRYPT_N
 

@@ -21,10 +21,10 @@ from medchain.access import Role
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
 from medchain.claims.submission import SubmissionReport, submit_file
 from medchain.consent import Category, Purpose
-from medchain.devchain import free_port, rpc, start_anvil
+from medchain_dev.devchain import free_port, rpc, start_anvil
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 from medchain.rpc import http_web3
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator, register, send, web3_contract
 
@@ -39,7 +39,7 @@ CLIENT_TIMEOUT = 1.0  # seconds, for in-process runs; the proxy's "timeout" slee
 
 class Node:
     """anvil at a fixed URL, which a test stops (SIGTERM: anvil writes its ``--state``; SIGKILL: it
-    writes nothing) and starts again. Quacks like :class:`medchain.devchain.Anvil` for :class:`Operator`."""
+    writes nothing) and starts again. Quacks like :class:`medchain_dev.devchain.Anvil` for :class:`Operator`."""
 
     def __init__(self, port: int | None = None):
         self.port = port or free_port()

@@ -1,10 +1,10 @@
-"""The provenance section of the demo, run in-process on the test chain as medchain.demo will call it."""
+"""The provenance section of the demo, run in-process on the test chain as medchain_dev.demo will call it."""
 
 from __future__ import annotations
 
 from medchain.provenance import UnitStatus
 from medchain.provenance.epcis import validate_all
-from medchain.provenance.demo import run_provenance_demo
+from medchain_dev.demo.provenance import run_provenance_demo
 
 
 def test_provenance_demo(chain, provenance, governance, manufacturer, distributor, pharmacy, regulator, tmp_path):

@@ -15,7 +15,7 @@ from medchain.records.anchoring import BATCH_JOURNAL, SaltStore, anchor_records,
 from medchain.records.hashing import RecordError, RecordFile, canonical_bytes, record_hash
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt, ReceiptError
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 
 SALT = b"\x5a" * 32
 

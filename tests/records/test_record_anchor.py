@@ -10,7 +10,7 @@ import pytest
 
 from medchain.access import Role, reason_code
 from medchain.records.merkle import MerkleTree
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 from tests.records.conftest import h
 
 ZERO = b"\0" * 32

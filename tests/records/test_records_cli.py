@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medchain.records.samples import encounter_bundle, write_entries
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 from tests.operator import deployed_consortium
 
 

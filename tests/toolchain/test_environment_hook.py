@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from medchain.toolchain import NODE_BIN_DIR, PTH_NAME, SOLC_BIN_DIR, environment, pth_line
+from medchain_dev.toolchain import NODE_BIN_DIR, PTH_NAME, SOLC_BIN_DIR, environment, pth_line
 
 PROBE = "import os, shutil; print(os.environ.get('SOLCX_BINARY_PATH')); print(shutil.which('anvil'))"
 

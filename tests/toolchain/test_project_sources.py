@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.toolchain import PROJECT_ROOT
 
 APE_FILE_LIMIT = 500  # ape.managers.project.SourceManager._all_files caps the listing here
 

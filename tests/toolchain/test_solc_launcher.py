@@ -13,7 +13,7 @@ import solcx
 from packaging.version import Version
 from solcx.exceptions import UnknownOption
 
-from medchain.toolchain import LAUNCHER, PROJECT_ROOT, SOLC_BIN_DIR, pinned_solc_version, solc_executable
+from medchain_dev.toolchain import LAUNCHER, PROJECT_ROOT, SOLC_BIN_DIR, pinned_solc_version, solc_executable
 
 SOLC = solc_executable()
 VERSION = pinned_solc_version()

@@ -1,6 +1,6 @@
 """Gas gate: every benchmark operation costs what the committed gas snapshot says, within a tolerance.
 
-The gate measures every operation afresh (:func:`medchain.bench.snapshot.measure_snapshot`, on
+The gate measures every operation afresh (:func:`medchain_dev.bench.snapshot.measure_snapshot`, on
 fresh anvil chains) and compares each figure with the snapshot file of the same checkout
 (``gas-snapshot.json``; ``assurance.toml`` ``[gas]`` names it and sets the tolerance). It fails when a
 figure moved by more than the tolerance (1 %), when an operation of the snapshot is no longer
@@ -15,9 +15,9 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from medchain.assurance import Config, GateError
-from medchain.bench.common import BenchmarkError
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.assurance import Config, GateError
+from medchain_dev.bench.common import BenchmarkError
+from medchain_dev.toolchain import PROJECT_ROOT
 
 Value = int | float
 
@@ -91,7 +91,7 @@ def render(changes: list[Change], tolerance: float, snapshot: str, measured: int
 
 def main(update: bool = False) -> int:
     """Measure; compare with (or, with ``update``, write) the snapshot. 0 when the gate passes."""
-    from medchain.bench import snapshot as gas_snapshot  # web3 and the benchmarks: only when the gate runs
+    from medchain_dev.bench import snapshot as gas_snapshot  # web3 and the benchmarks: only when the gate runs
 
     config = Config.load()
     path = PROJECT_ROOT / config.gas_snapshot

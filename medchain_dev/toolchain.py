@@ -85,5 +85,5 @@ def solc_version_line(version: str | None = None) -> str:
     return next(line for line in out.splitlines() if line.startswith("Version: "))
 
 
-if __name__ == "__main__":  # `python -m medchain.toolchain` installs the hook (used by make setup)
+if __name__ == "__main__":  # `python -m medchain_dev.toolchain` installs the hook (used by make setup)
     print(f"wrote {install_hook()}")

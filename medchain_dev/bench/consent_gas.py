@@ -28,10 +28,10 @@ from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
-from ..access import Role, reason_code
-from ..consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, sign
-from ..consent.signing import EIP712_DOMAIN_TYPE
-from .common import (
+from medchain.access import Role, reason_code
+from medchain.consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, sign
+from medchain.consent.signing import EIP712_DOMAIN_TYPE
+from medchain_dev.bench.common import (
     GENESIS_TIME,
     SUITE_CONTRACTS,
     BenchmarkError,
@@ -50,7 +50,7 @@ from .common import (
     medchain_compiler,
     signer,
 )
-from .eas import EAS_SOLC_VERSION, Artifact, compile_eas
+from medchain_dev.bench.eas import EAS_SOLC_VERSION, Artifact, compile_eas
 
 MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ConsentProbe")
 

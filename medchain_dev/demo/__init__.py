@@ -15,19 +15,19 @@ from typing import Any, Callable
 
 from eth_utils import keccak
 
-from .claims.bulk import ApeSigner
-from .claims.client import reason_text
-from .claims.submission import load_codes_key, submit_file
-from .access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
-from .consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
-from .consent.client import SignedMessage, iso, relay, sign_with_account
-from .consent.fhir import consent_from_chain
-from .deployment import deploy_suite, manifest_path
-from .exchange.demo import run_exchange_demo
-from .records.anchoring import SaltStore, amend_record, anchor_records, verify_record
-from .records.hashing import RecordFile
-from .records.receipts import Receipt
-from .records.samples import encounter_bundle, write_entries
+from medchain.claims.bulk import ApeSigner
+from medchain.claims.client import reason_text
+from medchain.claims.submission import load_codes_key, submit_file
+from medchain.access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
+from medchain.consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
+from medchain.consent.client import SignedMessage, iso, relay, sign_with_account
+from medchain.consent.fhir import consent_from_chain
+from medchain.deployment import deploy_suite, manifest_path
+from medchain_dev.demo.exchange import run_exchange_demo
+from medchain.records.anchoring import SaltStore, amend_record, anchor_records, verify_record
+from medchain.records.hashing import RecordFile
+from medchain.records.receipts import Receipt
+from medchain_dev.demo.samples import encounter_bundle, write_entries
 
 #: The sample consortium. Names stay off chain: the chain sees addresses and credential hashes only.
 SAMPLE_MEMBERS: tuple[tuple[str, Role], ...] = (
@@ -168,7 +168,7 @@ def run_demo(
     def member(role: Role) -> Any:
         return next(a for (_, r), a in zip(SAMPLE_MEMBERS, accounts[1:]) if r is role)
 
-    from .provenance.demo import run_provenance_demo
+    from medchain_dev.demo.provenance import run_provenance_demo
 
     provenance = project.DrugProvenance.at(result.manifest.address_of("DrugProvenance"))
     trail = run_provenance_demo(
@@ -183,7 +183,7 @@ def run_demo(
     run_exchange_demo(report, project=project, provider=provider, manifest=result.manifest, governance=governance,
                       hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
 
-    from .audit.demo import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
+    from medchain_dev.demo.audit import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
 
     report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit",
                                    patients={"patient A": accounts[8].address, "patient B": accounts[9].address},
@@ -196,7 +196,7 @@ def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, consent: 
     """The pharmacy bills the pack it dispensed (paid once final), and is refused for one it did not dispense."""
     from ape import chain
 
-    from .claims.client import pharmacy_claim_from_scan
+    from medchain.claims.client import pharmacy_claim_from_scan
 
     usd = 10**6
     # Patient B's pharmacy benefit: its own policy (limit 2,000, no deductible, 10 % coinsurance).

@@ -1,4 +1,4 @@
-"""The provenance section of the demo (``make demo``), for ``medchain.demo.run_demo`` to call.
+"""The provenance section of the demo (``make demo``), for ``medchain_dev.demo.run_demo`` to call.
 
     result = run_provenance_demo(provenance=..., provider=..., governance=..., manufacturer=...,
                                  distributor=..., pharmacy=..., regulator=..., workdir=...)
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..access import reason_code
-from .client import (
+from medchain.access import reason_code
+from medchain.provenance.client import (
     UnitStatus,
     assign_prefix,
     commission,
@@ -35,9 +35,9 @@ from .client import (
     unit_from_scan,
     verify_unit,
 )
-from .epcis import trace_batch
-from .gs1 import company_prefix, serial_hash
-from .serials import SerialProofs, serials_for
+from medchain.provenance.epcis import trace_batch
+from medchain.provenance.gs1 import company_prefix, serial_hash
+from medchain.provenance.serials import SerialProofs, serials_for
 
 #: The demo's product: a GTIN from GS1's own examples (GS1 Global Office prefix 950), under the
 #: company prefix 9506000.

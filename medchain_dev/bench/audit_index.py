@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..claims.bulk import encode_batch
-from ..deployment.manifest import ContractRecord, Manifest, write_manifest
-from ..devchain import anvil
-from ..toolchain import NODE_BIN_DIR
-from .claims import DAY, USD, build_world, make_claim
-from .common import CHAIN_ID, GENESIS_TIME, SUITE_CONTRACTS, Chain, load_medchain_artifacts
+from medchain.claims.bulk import encode_batch
+from medchain.deployment.manifest import ContractRecord, Manifest, write_manifest
+from medchain_dev.devchain import anvil
+from medchain_dev.toolchain import NODE_BIN_DIR
+from medchain_dev.bench.claims import DAY, USD, build_world, make_claim
+from medchain_dev.bench.common import CHAIN_ID, GENESIS_TIME, SUITE_CONTRACTS, Chain, load_medchain_artifacts
 
 CONTRACTS = SUITE_CONTRACTS  # build_world deploys the whole suite
 REAL_BATCH, DUPLICATE_BATCH = 50, 250

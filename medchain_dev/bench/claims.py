@@ -36,15 +36,15 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.logs import DISCARD
 
-from ..access import Role
-from ..claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, encode_batch
-from ..claims.inputs import ClaimRow, LineItem, codes_hash
-from ..claims.journal import Journal
-from ..consent.purposes import Category, Purpose
-from ..deployment.deploy import DEFAULT_REVIEW_WINDOW
-from ..devchain import anvil
-from ..records.merkle import MerkleTree
-from .common import (
+from medchain.access import Role
+from medchain.claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, encode_batch
+from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
+from medchain.claims.journal import Journal
+from medchain.consent.purposes import Category, Purpose
+from medchain.deployment.deploy import DEFAULT_REVIEW_WINDOW
+from medchain_dev.devchain import anvil
+from medchain.records.merkle import MerkleTree
+from medchain_dev.bench.common import (
     CHAIN_ID,
     GENESIS_TIME,
     SUITE_CONTRACTS,

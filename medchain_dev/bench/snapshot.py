@@ -9,7 +9,7 @@ records benchmark's 100,000-record history and the bulk-claim throughput (minute
 The file holds one ``"name": figure`` per line, sorted by name. A name is
 ``Contract.function[batch size]/case`` (``ClaimSettlement.submitClaims[50]/claim``); a batch's figure
 is per item, to 2 decimals. ``make gas-snapshot`` writes it; the ``gas`` gate of ``make check``
-(:mod:`medchain.assurance.gas`) compares a fresh measurement with it.
+(:mod:`medchain_dev.assurance.gas`) compares a fresh measurement with it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from . import claims, consent_gas, exchange_gas, provenance_gas, records_gas
-from .common import BenchmarkError, Figures
+from medchain_dev.bench import claims, consent_gas, exchange_gas, provenance_gas, records_gas
+from medchain_dev.bench.common import BenchmarkError, Figures
 
 #: One snapshot figure: gas, or gas per item of a batch.
 Value = int | float

@@ -5,10 +5,10 @@ contract is in the gates as soon as it exists), compares the result with the thr
 ``assurance.toml`` (and, for slither, the justified findings in ``slither.triage.json``; for gas, the
 committed ``gas-snapshot.json``) and exits non-zero when anything falls short. See ``docs/assurance.md``.
 
-    python -m medchain.assurance slither
-    python -m medchain.assurance coverage [--lcov .forge/lcov.info]
-    python -m medchain.assurance invariants [--log forge-output.txt]
-    python -m medchain.assurance gas [--update]
+    python -m medchain_dev.assurance slither
+    python -m medchain_dev.assurance coverage [--lcov .forge/lcov.info]
+    python -m medchain_dev.assurance invariants [--log forge-output.txt]
+    python -m medchain_dev.assurance gas [--update]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medchain.toolchain import PROJECT_ROOT, environment
+from medchain_dev.toolchain import PROJECT_ROOT, environment
 
 CONFIG_FILE = PROJECT_ROOT / "assurance.toml"
 FORGE_CONFIG = PROJECT_ROOT / "forge" / "foundry.toml"

@@ -1,10 +1,10 @@
 """Command line of the assurance gates (the Makefile's check, slither, coverage, invariants, gas and
 gas-snapshot targets).
 
-    python -m medchain.assurance slither [--list]
-    python -m medchain.assurance coverage [--lcov FILE]
-    python -m medchain.assurance invariants [--log FILE | --replay FILE]
-    python -m medchain.assurance gas [--update]
+    python -m medchain_dev.assurance slither [--list]
+    python -m medchain_dev.assurance coverage [--lcov FILE]
+    python -m medchain_dev.assurance invariants [--log FILE | --replay FILE]
+    python -m medchain_dev.assurance gas [--update]
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from medchain.assurance import GateError
+from medchain_dev.assurance import GateError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m medchain.assurance", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m medchain_dev.assurance", description=__doc__.splitlines()[0])
     gates = parser.add_subparsers(dest="gate", required=True)
     s = gates.add_parser("slither", help="static analysis; every finding fixed or triaged")
     s.add_argument("--list", action="store_true", help="print triage entries to complete for untriaged findings")
@@ -42,18 +42,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.gate == "slither":
-        from medchain.assurance import slither
+        from medchain_dev.assurance import slither
 
         return slither.main(list_untriaged=args.list)
     if args.gate == "coverage":
-        from medchain.assurance import coverage
+        from medchain_dev.assurance import coverage
 
         return coverage.main(args.lcov)
     if args.gate == "gas":
-        from medchain.assurance import gas
+        from medchain_dev.assurance import gas
 
         return gas.main(update=args.update)
-    from medchain.assurance import invariants
+    from medchain_dev.assurance import invariants
 
     return invariants.main(log=args.log, replay=args.replay)
 

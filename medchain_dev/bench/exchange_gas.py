@@ -30,10 +30,10 @@ from eth_utils import keccak
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ..access import Role
-from ..consent import CLINICAL_CATEGORIES, Category, Purpose
-from ..records.merkle import MerkleTree
-from .common import (
+from medchain.access import Role
+from medchain.consent import CLINICAL_CATEGORIES, Category, Purpose
+from medchain.records.merkle import MerkleTree
+from medchain_dev.bench.common import (
     GENESIS_TIME,
     SUITE_CONTRACTS,
     BenchmarkError,
@@ -49,7 +49,7 @@ from .common import (
     load_medchain_artifacts,
     medchain_compiler,
 )
-from .records_gas import CALL_OPCODES, trace_steps
+from medchain_dev.bench.records_gas import CALL_OPCODES, trace_steps
 
 BATCH = 20
 LARGE_BATCH = 100

@@ -1,4 +1,4 @@
-"""The record-exchange section of the demo (``make demo``), called once from ``medchain.demo.run_demo``:
+"""The record-exchange section of the demo (``make demo``), called once from ``medchain_dev.demo.run_demo``:
 
     run_exchange_demo(report, project=..., provider=..., manifest=..., governance=..., hospital=...,
                       patient=..., referral=..., workdir=workdir)
@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..access import Role, credential_hash, new_salt
-from ..consent import CLINICAL_CATEGORIES, Purpose
-from ..records.anchoring import SaltStore
-from .disclosures import audit_bundle, read_disclosures
-from .keys import Keyring, register_new_key
-from .receive import receive_envelope
-from .share import ExchangeSuite, ShareRefused, prepare_items, share_records
-from .store import FolderStore
+from medchain.access import Role, credential_hash, new_salt
+from medchain.consent import CLINICAL_CATEGORIES, Purpose
+from medchain.records.anchoring import SaltStore
+from medchain.exchange.disclosures import audit_bundle, read_disclosures
+from medchain.exchange.keys import Keyring, register_new_key
+from medchain.exchange.receive import receive_envelope
+from medchain.exchange.share import ExchangeSuite, ShareRefused, prepare_items, share_records
+from medchain.exchange.store import FolderStore
 
 REFERRAL_NAME = "Riverside Heart Institute"
 #: The demo's keyrings use a light scrypt cost, so that the demo stays quick; real keyrings use the default.

@@ -46,10 +46,10 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ..access import Role
-from ..devchain import anvil
-from ..records.merkle import MerkleTree
-from .common import (
+from medchain.access import Role
+from medchain_dev.devchain import anvil
+from medchain.records.merkle import MerkleTree
+from medchain_dev.bench.common import (
     CHAIN_ID,
     GENESIS_TIME,
     SUITE_CONTRACTS,
@@ -72,7 +72,7 @@ from .common import (
     sign_job,
     signer,
 )
-from .eas import EAS_SOLC_VERSION, Artifact, compile_eas
+from medchain_dev.bench.eas import EAS_SOLC_VERSION, Artifact, compile_eas
 
 MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "AnchorProbe")
 

@@ -13,8 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from medchain.assurance import FORGE_OUT, Config, GateError, forge_environment
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.assurance import FORGE_OUT, Config, GateError, forge_environment
+from medchain_dev.toolchain import PROJECT_ROOT
 
 LCOV = FORGE_OUT / "lcov.info"
 UNIT_TESTS = "forge/unit/**"

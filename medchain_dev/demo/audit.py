@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .checks import run_checks
-from .linkage import Linkage, linkage
-from .privacy import Identifier, scan
-from .report import write_report
-from .rpc import Rpc
-from .store import Store
-from .suite import Suite
-from .sync import Indexer
+from medchain.audit.checks import run_checks
+from medchain.audit.linkage import Linkage, linkage
+from medchain.audit.privacy import Identifier, scan
+from medchain.audit.report import write_report
+from medchain.audit.rpc import Rpc
+from medchain.audit.store import Store
+from medchain.audit.suite import Suite
+from medchain.audit.sync import Indexer
 
 #: The demo patients' identities, as the hospital holds them off chain (fictional).
 DEMO_PATIENTS = {
@@ -33,7 +33,7 @@ DEMO_PATIENTS = {
 
 
 def demo_pii() -> dict[str, list[str]]:
-    from ..demo import SAMPLE_MEMBERS
+    from medchain_dev.demo import SAMPLE_MEMBERS
 
     return {
         **DEMO_PATIENTS,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..toolchain import LAUNCHER, PROJECT_ROOT
+from medchain_dev.toolchain import LAUNCHER, PROJECT_ROOT
 
 #: The benchmark-only npm project that holds the EAS sources and their compiler.
 EAS_PROJECT = PROJECT_ROOT / "bench" / "eas"

@@ -27,8 +27,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from medchain.assurance import FORGE_OUT, Config, GateError
-from medchain.toolchain import PROJECT_ROOT, SOLC_BIN_DIR, environment
+from medchain_dev.assurance import FORGE_OUT, Config, GateError
+from medchain_dev.toolchain import PROJECT_ROOT, SOLC_BIN_DIR, environment
 
 SOLC_VERSION = "0.8.34"
 REMAPPINGS = ["@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/"]

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from medchain.assurance import Config, GateError, forge_environment
-from medchain.toolchain import PROJECT_ROOT
+from medchain_dev.assurance import Config, GateError, forge_environment
+from medchain_dev.toolchain import PROJECT_ROOT
 
 PROFILE = "ci"
 SUITE_SUFFIX = "Invariants"

@@ -34,10 +34,10 @@ from typing import Callable
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ..access import Role, reason_code
-from ..provenance.gs1 import expiry_day, gtin_int, lot_bytes, serial_hash
-from ..provenance.serials import SerialProofs, ShipmentManifest, serials_for
-from .common import (
+from medchain.access import Role, reason_code
+from medchain.provenance.gs1 import expiry_day, gtin_int, lot_bytes, serial_hash
+from medchain.provenance.serials import SerialProofs, ShipmentManifest, serials_for
+from medchain_dev.bench.common import (
     SUITE_CONTRACTS,
     BenchmarkError,
     BenchReport,
@@ -52,7 +52,7 @@ from .common import (
     load_medchain_artifacts,
     medchain_compiler,
 )
-from .records_gas import CallCost, external_call, trace_steps
+from medchain_dev.bench.records_gas import CallCost, external_call, trace_steps
 
 MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "ProvenanceProbe")
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .toolchain import NODE_BIN_DIR
+from medchain_dev.toolchain import NODE_BIN_DIR
 
 
 class DevChainError(RuntimeError):

@@ -2,13 +2,13 @@
 
 Every benchmark starts its own anvil (:func:`bench_anvil`), deploys medchain's suite from ape's build
 manifest (``ape compile``) as ``medchain.deployment.SUITE`` lays it out, and EAS from
-:mod:`medchain.bench.eas`, talks to the chain with web3.py, and prints one comparison table
+:mod:`medchain_dev.bench.eas`, talks to the chain with web3.py, and prints one comparison table
 (operation | medchain gas | target | reference equivalent | reference gas | reference/medchain |
 physical floor | medchain/floor) followed by one verdict per gas target.
 
 Each measured figure is a :class:`Measurement` under its snapshot name (``ConsentRegistry.grant``,
 ``ClaimSettlement.submitClaims[50]/claim``): the same figures make the benchmark's table and the
-committed gas snapshot (:mod:`medchain.bench.snapshot`).
+committed gas snapshot (:mod:`medchain_dev.bench.snapshot`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.types import TxReceipt
 
-from ..access import Role, credential_hash
-from ..deployment.deploy import SUITE, DeployContext
-from ..devchain import Anvil, anvil
-from ..toolchain import PROJECT_ROOT
-from .eas import EAS_OPTIMIZER_RUNS, EAS_PACKAGE, EAS_SOLC_VERSION, EVM_VERSION, Artifact, installed_version
+from medchain.access import Role, credential_hash
+from medchain.deployment.deploy import SUITE, DeployContext
+from medchain_dev.devchain import Anvil, anvil
+from medchain_dev.toolchain import PROJECT_ROOT
+from medchain_dev.bench.eas import EAS_OPTIMIZER_RUNS, EAS_PACKAGE, EAS_SOLC_VERSION, EVM_VERSION, Artifact, installed_version
 
 #: ape's compiled project (``ape compile``).
 BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
@@ -104,7 +104,7 @@ def medchain_compiler(contract: str, manifest: Path = BUILD_MANIFEST) -> str:
 
 
 def eas_compiler() -> str:
-    """The EAS release and how :mod:`medchain.bench.eas` compiles it."""
+    """The EAS release and how :mod:`medchain_dev.bench.eas` compiles it."""
     return (
         f"eas-contracts {installed_version(EAS_PACKAGE)}, solc {EAS_SOLC_VERSION}, "
         f"optimizer {EAS_OPTIMIZER_RUNS:,} runs, evm {EVM_VERSION}"
