@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .abi import compact_json
+from ..chain.abi import compact_json
 from .rpc import Log, ResponseTooLarge, Rpc, RpcError
 from .store import Store, StoreError
 from .suite import Suite

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medchain.audit.abi import ZERO20, ZERO32, Catalog, EventDecoder, compact_json, load_abis
+from medchain.chain.abi import ZERO20, ZERO32, Catalog, EventDecoder, compact_json, load_abis
 from medchain.audit.rpc import Log, Rpc, RpcError, _LOGS_DECODER
 from medchain.audit.store import Store, StoreError
 from medchain.deployment import SUITE
