@@ -34,7 +34,7 @@ from .rpc import Rpc
 from .store import Event, Store
 from .suite import Suite
 from .sync import transactions
-from .trail import _display, iso
+from .trail import display, iso
 
 HPAYMT = 1 << 1  # ClaimSettlement.CONSENT_PURPOSE
 BILLING_CLAIMS = 1 << 13  # ClaimSettlement.CONSENT_CATEGORY
@@ -87,7 +87,7 @@ class Finding:
 
 
 def _short(value: str) -> str:
-    return _display(value, True)
+    return display(value, True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def break_glass(store: Store) -> list[Finding]:
         findings.append(Finding(
             "break-glass", "notice", patient,
             f"{_short(provider)} took emergency access to patient {_short(patient)} at {iso(access.time)} "
-            f"(block {access.block}, reason {_display(access['reasonCode'], True)}): " + "; ".join(notes),
+            f"(block {access.block}, reason {display(access['reasonCode'], True)}): " + "; ".join(notes),
             [access, *followed]))
     return findings
 
@@ -336,7 +336,7 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
                 findings.append(Finding(
                     "suspended-with-open-claims", "warning", a["account"],
                     f"{_short(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
-                    f"{_display(a['reasonCode'], True)}) holding {len(open_claims)} open claim(s): "
+                    f"{display(a['reasonCode'], True)}) holding {len(open_claims)} open claim(s): "
                     + ", ".join(f"{_short(c)} ({status[c]})" for c in open_claims),
                     [e, *(submission[c] for c in open_claims)]))
     return findings
