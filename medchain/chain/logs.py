@@ -7,7 +7,9 @@ asks for a range of blocks at a time and adapts it:
 * it doubles while pages are small (under half of ``target_logs``), up to ``max_range`` blocks, and
   shrinks toward ``target_logs`` logs per page when they are large;
 * when the node refuses a range as over its limit it takes the range the node suggests (``try with
-  this block range [0x1, 0x2a]``), or else halves it, and asks again;
+  this block range [0x1, 0x2a]``), or else halves it, and asks again; from then on the range grows no
+  wider than the suggested one, or than the narrowest one refused less a block, so the node's limit
+  costs a few refusals, not one a page;
 * an answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a range
   that should fill about a third of the limit, so a page's memory never depends on how long the
   history is.
@@ -110,9 +112,10 @@ class LogReader:
                     if stop == start:
                         raise LogPageError(f"the node refuses even a one-block eth_getLogs at block {start}: "
                                            f"{err}") from err
+                    self.max_range = min(self.max_range, stop - start)  # the node's limit is below this range
                     suggested = err.suggested_range
                     if suggested and suggested[0] == start and start <= suggested[1] < stop:
-                        self.range = suggested[1] - start + 1
+                        self.range = self.max_range = suggested[1] - start + 1  # the node's own word for its limit
                     else:
                         self.range = max(1, (stop - start + 1) // 2)
                     self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
