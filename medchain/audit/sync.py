@@ -227,16 +227,18 @@ class Indexer:
         placeholders = ",".join("?" * len(names))
         for page in self.reader.pages(addresses, start, upper):
             n_new, n_tail = self._store_page(page.logs, safe)
+            last = page.last
+            del page  # memory holds one page: this one goes before the next is awaited
             conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
-                         (min(page.last, safe), *names))
-            if page.last >= upper or time.perf_counter() - last_commit >= self.commit_every:
+                         (min(last, safe), *names))
+            if last >= upper or time.perf_counter() - last_commit >= self.commit_every:
                 conn.commit()  # the pages and the checkpoint that says they are in, together
                 last_commit = time.perf_counter()
             stats["new"] += n_new
             stats["unconfirmed"] += n_tail
             stats["pages"] += 1
             elapsed = time.perf_counter() - t0
-            self.progress(f"block {page.last}/{target}: {stats['new']} events read "
+            self.progress(f"block {last}/{target}: {stats['new']} events read "
                           f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
 
     def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:

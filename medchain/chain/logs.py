@@ -135,6 +135,7 @@ class LogReader:
                 else:
                     pending = None
                 yield page
+                del page, logs  # while the next page is awaited, only the caller may hold this one
 
     def read(self, addresses: Sequence[str], start: int, end: int | None = None,
              topics: Topics | None = None) -> list[Log]:

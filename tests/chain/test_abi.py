@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from eth_abi import encode
-from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak, to_checksum_address
+from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak
 from web3 import Web3
 
 from medchain.abi import SUITE_CONTRACTS, abi as shipped_abi
