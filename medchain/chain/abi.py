@@ -261,7 +261,7 @@ class EventDecoder:
                 try:
                     out.append("0x" + abi_encode([kind], [value]).hex())
                 except Exception as err:  # eth_abi's EncodingError and its kin
-                    raise ValueError(f"{self.signature}: {name}: not a {kind}: {value!r}") from err
+                    raise ValueError(f"{self.signature}: {name}: not of type {kind}: {value!r}") from err
         while out[-1] is None:
             out.pop()
         return out

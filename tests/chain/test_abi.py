@@ -129,7 +129,7 @@ def test_topic_filters_and_log_values():
     assert disclosed.topics(recordHash=b"\x0a" * 32) == [disclosed.topic0, None, None, "0x" + "0a" * 32]
     with pytest.raises(ValueError, match="purpose is not an indexed field"):
         disclosed.topics(purpose=1)
-    with pytest.raises(ValueError, match="patient: not a address"):
+    with pytest.raises(ValueError, match="patient: not of type address"):
         disclosed.topics(patient="0x1234")
     topics = [disclosed.topic0, word, "0x" + "00" * 12 + BOB[2:].lower(), "0x" + "0b" * 32]
     data = "0x" + encode(["uint256", "uint256", "address"], [1, 16, BOB]).hex()

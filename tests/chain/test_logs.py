@@ -192,5 +192,5 @@ def test_a_reader_of_a_url_connects_to_it():
 def test_a_bad_disclosure_filter_is_refused_before_asking_the_node():
     from medchain.exchange.disclosures import read_disclosures
 
-    with pytest.raises(ValueError, match="read_disclosures: .*patient: not a address: '0x12'"):
+    with pytest.raises(ValueError, match="read_disclosures: .*patient: not of type address: '0x12'"):
         read_disclosures("http://127.0.0.1:9", ADDRESS, patient="0x12")
