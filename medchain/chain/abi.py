@@ -32,7 +32,6 @@ from functools import cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from eth_hash.auto import keccak as _keccak
-from eth_utils import to_checksum_address
 
 ZERO20 = "0x" + "0" * 40
 ZERO32 = "0x" + "0" * 64
@@ -122,6 +121,8 @@ def _native(value: Any, kind: str) -> Any:
     if kind.startswith("("):
         return tuple(_native(v, k) for v, k in zip(value, _split_tuple(kind[1:-1])))
     if kind == "address":
+        from eth_utils import to_checksum_address  # imported on first use: the indexer never needs it
+
         return to_checksum_address(value)
     return value
 
