@@ -194,7 +194,7 @@ def receive(provider, account, envelope, keyring, store, out, manifest):
         path = Path(envelope)
         data = path.read_bytes() if path.is_file() else open_store(store).get(check_id(envelope))
         suite = _suite(provider, manifest)
-        got = receive_envelope(suite=suite, w3=provider.web3, chain_id=provider.chain_id, data=data,
+        got = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=provider.chain_id, data=data,
                                source=envelope, account=account.address, keyring=_keyring(keyring, account.address),
                                passphrase=_passphrase(), out_dir=out)
         c, d = got.contents, got.disclosure
@@ -220,7 +220,7 @@ def disclosures(provider, patient, fhir, page, manifest):
     def run():
         who = parse_address(patient, "--patient")
         suite = _suite(provider, manifest)
-        found = read_disclosures(provider.web3, suite.exchange.address, patient=who, from_block=suite.from_block,
+        found = read_disclosures(provider.http_uri, suite.exchange.address, patient=who, from_block=suite.from_block,
                                  page=page)
         click.echo(f"{len(found)} disclosure(s) of patient {who}'s records")
         for d in found:

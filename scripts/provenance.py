@@ -319,7 +319,7 @@ def trace_cmd(provider, batch, out, proofs, from_block, page, schema, manifest):
         path = manifest or manifest_path(provider.network.name)
         from_block = read_manifest(path).contracts["DrugProvenance"].block
     proof_file = _inputs(lambda: SerialProofs.load(proofs)) if proofs else None
-    document = _inputs(lambda: trace_batch(contract, provider.web3, bid, chain_id=provider.chain_id,
+    document = _inputs(lambda: trace_batch(provider.http_uri, contract.address, bid, chain_id=provider.chain_id,
                                            from_block=from_block, page=page, proofs=proof_file,
                                            progress=lambda line: click.echo(line, err=True)))
     if schema:

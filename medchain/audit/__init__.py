@@ -5,7 +5,7 @@ re-verification, consistency checks, an HTML report with charts, and a privacy s
     ape run audit trail --patient 0x... | check | report --out report.html | privacy-scan --pii pii.json
 """
 
-from .abi import AbiError, Catalog, load_abis
+from ..chain.abi import AbiError, Catalog, load_abis
 from .rpc import Rpc, RpcError
 from .store import Event, Store, StoreError
 from .suite import Suite

@@ -29,19 +29,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from ..claims.status import ClaimStatus
 from ..records.merkle import verify_proof
 from .rpc import Rpc
 from .store import Event, Store
 from .suite import Suite
 from .sync import transactions
-from .trail import _display, iso
+from .trail import display, iso
 
 HPAYMT = 1 << 1  # ClaimSettlement.CONSENT_PURPOSE
 BILLING_CLAIMS = 1 << 13  # ClaimSettlement.CONSENT_CATEGORY
 DUPLICATE = 18
 ZERO32 = "0x" + "0" * 64
-OPEN = {"PendingFunds", "Approved", "Partial", "Disputed", "Resolved"}
-STATUS = ["None", "PendingFunds", "Approved", "Partial", "Denied", "Disputed", "Resolved", "Settled"]
+#: The statuses of a claim that is neither settled nor finally denied.
+OPEN = frozenset({ClaimStatus.PENDING_FUNDS, ClaimStatus.APPROVED, ClaimStatus.PARTIAL, ClaimStatus.DISPUTED,
+                  ClaimStatus.RESOLVED})
 
 RULES = {
     "paid-claim-consent-evidence": "every paid claim had payment consent and anchored evidence at submission",
@@ -87,7 +89,7 @@ class Finding:
 
 
 def _short(value: str) -> str:
-    return _display(value, True)
+    return display(value, True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +268,7 @@ def break_glass(store: Store) -> list[Finding]:
         findings.append(Finding(
             "break-glass", "notice", patient,
             f"{_short(provider)} took emergency access to patient {_short(patient)} at {iso(access.time)} "
-            f"(block {access.block}, reason {_display(access['reasonCode'], True)}): " + "; ".join(notes),
+            f"(block {access.block}, reason {display(access['reasonCode'], True)}): " + "; ".join(notes),
             [access, *followed]))
     return findings
 
@@ -309,7 +311,7 @@ def duplicate_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Findin
 
 def suspended_with_open_claims(store: Store) -> list[Finding]:
     findings = []
-    status: dict[str, str] = {}
+    status: dict[str, ClaimStatus | int] = {}
     submission: dict[str, Event] = {}
     by_provider: dict[str, set[str]] = defaultdict(set)
     names = ["ClaimSubmitted", "ClaimAdjudicated", "ClaimDenied", "ClaimVoided", "ClaimDisputed", "DisputeResolved",
@@ -317,26 +319,29 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
     for e in store.events(names=names):
         a = e.args
         if e.event == "ClaimSubmitted":
-            status[a["claimId"]] = "Submitted"
+            status[a["claimId"]] = ClaimStatus.NONE  # submitted, not adjudicated yet
             submission[a["claimId"]] = e
             by_provider[a["provider"]].add(a["claimId"])
         elif e.event == "ClaimAdjudicated":
-            status[a["claimId"]] = STATUS[a["outcome"]] if a["outcome"] < len(STATUS) else str(a["outcome"])
+            try:
+                status[a["claimId"]] = ClaimStatus(a["outcome"])
+            except ValueError:  # an outcome this tool does not know: not counted open
+                status[a["claimId"]] = a["outcome"]
         elif e.event in ("ClaimDenied", "ClaimVoided"):
-            status[a["claimId"]] = "Denied"
+            status[a["claimId"]] = ClaimStatus.DENIED
         elif e.event == "ClaimDisputed":
-            status[a["claimId"]] = "Disputed"
+            status[a["claimId"]] = ClaimStatus.DISPUTED
         elif e.event == "DisputeResolved":
-            status[a["claimId"]] = "Resolved" if a["approvedAmount"] else "Denied"
+            status[a["claimId"]] = ClaimStatus.RESOLVED if a["approvedAmount"] else ClaimStatus.DENIED
         elif e.event == "ClaimSettled":
-            status[a["claimId"]] = "Settled"
+            status[a["claimId"]] = ClaimStatus.SETTLED
         elif e.event == "MemberSuspended":
             open_claims = sorted(c for c in by_provider.get(a["account"], ()) if status.get(c) in OPEN)
             if open_claims:
                 findings.append(Finding(
                     "suspended-with-open-claims", "warning", a["account"],
                     f"{_short(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
-                    f"{_display(a['reasonCode'], True)}) holding {len(open_claims)} open claim(s): "
+                    f"{display(a['reasonCode'], True)}) holding {len(open_claims)} open claim(s): "
                     + ", ".join(f"{_short(c)} ({status[c]})" for c in open_claims),
                     [e, *(submission[c] for c in open_claims)]))
     return findings

@@ -52,6 +52,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from eth_utils import keccak
 
+from ..chain import logs as chain_logs  # the module, not its names: it imports this package's rpc
 from .rpc import Rpc
 from .suite import Suite
 
@@ -318,6 +319,7 @@ def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int
     earlier = len(hits)
     stats = {"transactions": 0, "logs": 0, "blocks": 0, "needles": len(scanner.needles), "from_block": first,
              "to_block": last, "earlier_hits": earlier}
+    reader = chain_logs.LogReader(rpc, page=blocks_per_request, max_range=blocks_per_request, progress=progress)
     for start in range(first, last + 1, blocks_per_request):
         numbers = list(range(start, min(start + blocks_per_request, last + 1)))
         for block in rpc.batch([("eth_getBlockByNumber", [hex(n), True]) for n in numbers]):
@@ -336,7 +338,7 @@ def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int
                 for needle, i in scanner.search(data, word_base=8):
                     hits.append(Hit(needle.identifier, needle.encoding, "tx", tx["hash"], int(block["number"], 16),
                                     f"{what}, calldata byte {i // 2}"))
-        for log in rpc.get_logs(list(addresses), numbers[0], numbers[-1]):
+        for log in reader.read(list(addresses), numbers[0], numbers[-1]):
             stats["logs"] += 1
             where = f"{addresses.get(log['address'].lower(), log['address'])} log {int(log['logIndex'], 16)}"
             block_number, tx_hash = int(log["blockNumber"], 16), log["transactionHash"]

@@ -26,7 +26,7 @@ from ..claims.client import reason_text
 from .checks import RULES, Finding
 from .store import Store
 from .suite import Suite
-from .trail import _display, iso
+from .trail import display, iso
 
 OUTCOMES = {1: "pending funds", 2: "approved", 3: "partial", 4: "denied"}
 COLOURS = {"approved": "#2e7d32", "partial": "#9e9d24", "pending funds": "#f9a825", "denied": "#c62828",
@@ -103,7 +103,7 @@ def chart_payouts(store: Store, decimals: int) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 2.6))
     for ax, data, title, colour in ((left, by_insurer, "Paid out, per insurer", "#1565c0"),
                                     (right, by_provider, "Paid to, per provider", "#2e7d32")):
-        names = [_display(k, True) if k.startswith("0x") else k for k in data]
+        names = [display(k, True) if k.startswith("0x") else k for k in data]
         ax.barh(names, list(data.values()), color=colour)
         ax.set_title(title)
         ax.set_xlabel(f"tokens ({decimals} decimals)")
@@ -169,7 +169,7 @@ def chart_custody(store: Store) -> str:
             ax.scatter([t], [row], marker=marker, color=colour, s=60 if e.event == "Recalled" else 30, zorder=2,
                        label=None if e.event in seen else e.event)
             seen.add(e.event)
-        labels.append(_display(batch, True))
+        labels.append(display(batch, True))
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(maxticks=6)
@@ -267,7 +267,7 @@ def build_report(store: Store, suite: Suite, findings: list[Finding], *, decimal
     recalls = list(store.events("DrugProvenance", ["Recalled"]))
     parts.append("<h3>Recalls</h3>" + (_table(
         ["time (UTC)", "block", "batch", "by", "reason", "tx"],
-        [(iso(e.time), e.block, e["batchId"], e["by"], _display(e["reasonCode"], False), e.tx_hash) for e in recalls],
+        [(iso(e.time), e.block, e["batchId"], e["by"], display(e["reasonCode"], False), e.tx_hash) for e in recalls],
         "mono") if recalls else "<p>No recalls.</p>"))
 
     parts.append("<h2 id='findings'>Findings of the consistency checks</h2>")

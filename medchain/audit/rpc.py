@@ -189,11 +189,14 @@ class Rpc:
         return {n: (b["hash"] if b else None) for n, b in zip(numbers, blocks)}
 
     def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int,
-                 max_bytes: int | None = None) -> list[Log]:
-        """The logs of ``addresses`` in the blocks; over ``max_bytes`` of JSON: :class:`ResponseTooLarge`."""
+                 max_bytes: int | None = None, topics: Sequence[str | Sequence[str] | None] | None = None) -> list[Log]:
+        """The logs of ``addresses`` in the blocks, matching ``topics`` (an ``eth_getLogs`` topics filter)
+        when given; over ``max_bytes`` of JSON: :class:`ResponseTooLarge`."""
+        query: dict[str, Any] = {"address": list(addresses), "fromBlock": hex(from_block), "toBlock": hex(to_block)}
+        if topics:
+            query["topics"] = [t if t is None or isinstance(t, str) else list(t) for t in topics]
         answer = self._post({"jsonrpc": "2.0", "id": self._next_ids(1), "method": "eth_getLogs",
-                             "params": [{"address": list(addresses), "fromBlock": hex(from_block),
-                                         "toBlock": hex(to_block)}]}, max_bytes, _LOGS_DECODER.decode)
+                             "params": [query]}, max_bytes, _LOGS_DECODER.decode)
         if answer.error is not None:
             raise RpcError("eth_getLogs", answer.error)
         if answer.result is None:

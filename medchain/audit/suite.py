@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..deployment.manifest import Manifest, read_manifest
-from .abi import Catalog, load_abis
+from ..chain.abi import Catalog, load_abis
 
 
 @dataclass

@@ -10,11 +10,9 @@ How a sync goes:
    canonical chain; every event after it is dropped and read again.
 3. **The unconfirmed tail.** Events less than ``confirmations`` blocks deep were stored marked
    unconfirmed; they are deleted and read again, never trusted.
-4. **Paging.** ``eth_getLogs`` over all the contracts' addresses, a block range at a time. The range
-   adapts: it doubles while pages are small, shrinks toward ``target_logs`` logs per page when they
-   are large, and halves (or takes the node's suggestion) when the node refuses a range as over its
-   limit. An answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a
-   smaller range, so a page's memory does not depend on the history's length. Each page is decoded
+4. **Paging.** ``eth_getLogs`` over all the contracts' addresses, through the paged reader of
+   :mod:`medchain.chain.logs` (ranges that adapt to the node's limits and to ``target_logs`` and
+   ``max_page_bytes``; the next page fetched while this one is written). Each page is decoded
    and written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
    checkpoint together), so memory holds one page and an interrupted sync resumes from its last
    commit.
@@ -23,12 +21,12 @@ How a sync goes:
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .abi import compact_json
-from .rpc import Log, ResponseTooLarge, Rpc, RpcError
+from ..chain import logs as chain_logs  # the module, not its names: it imports this package's rpc
+from ..chain.abi import compact_json
+from .rpc import Log, Rpc
 from .store import Store, StoreError
 from .suite import Suite
 
@@ -84,11 +82,10 @@ class Indexer:
                  progress: Callable[[str], None] = lambda _m: None):
         if confirmations < 0:
             raise ValueError(f"confirmations must be 0 or more, got {confirmations}")
-        if page < 1 or max_range < 1:
-            raise ValueError("page and max_range must be at least 1 block")
         self.store, self.rpc, self.suite = store, rpc, suite
-        self.confirmations, self.range, self.max_range, self.target_logs = confirmations, min(page, max_range), max_range, target_logs
-        self.max_page_bytes = max_page_bytes
+        self.confirmations = confirmations
+        self.reader = chain_logs.LogReader(rpc, page=page, max_range=max_range, target_logs=target_logs,
+                                           max_page_bytes=max_page_bytes, progress=progress)
         self.progress = progress
         self._decoders: dict[tuple[str, str | None], Any] = {}  # (address, topic 0) as the node sent them
         self.commit_every = 1.0  # seconds of work a crash may cost: a commit per page is ~10 ms of SQLite's time
@@ -224,74 +221,31 @@ class Indexer:
 
     def _read(self, start: int, upper: int, addresses: Sequence[str], names: Sequence[str], safe: int,
               stats: dict[str, int], target: int) -> None:
-        """Pages ``start..upper``; the next page is fetched while this one is decoded and written."""
+        """Reads blocks ``start..upper`` into the store, a page at a time."""
         conn = self.store.conn
         t0 = last_commit = time.perf_counter()
         placeholders = ",".join("?" * len(names))
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            end = min(start + self.range - 1, upper)
-            fetch = lambda a, b: pool.submit(self.rpc.get_logs, addresses, a, b, self.max_page_bytes)  # noqa: E731
-            pending: Future | None = fetch(start, end)
-            while pending is not None:
-                try:
-                    logs = pending.result()
-                except ResponseTooLarge as err:
-                    # The range grew into denser blocks: ask for a share that should fill about a third
-                    # of the limit, so a page's memory never depends on how long the history is.
-                    if end == start:
-                        raise SyncError(f"the logs of block {start} alone are over the page limit of "
-                                        f"{self.max_page_bytes:,} bytes (max_page_bytes)") from err
-                    blocks = end - start + 1
-                    self.range = max(1, blocks * self.max_page_bytes // (3 * err.size) if err.size else blocks // 4)
-                    self.range = min(self.range, blocks - 1)
-                    end = min(start + self.range - 1, upper)
-                    pending = fetch(start, end)
-                    continue
-                except RpcError as err:
-                    if not err.is_range_limit:
-                        raise
-                    if end == start:
-                        raise SyncError(f"the node refuses even a one-block eth_getLogs at block {start}: {err}") from err
-                    suggested = err.suggested_range
-                    if suggested and suggested[0] == start and start <= suggested[1] < end:
-                        self.range = suggested[1] - start + 1
-                    else:
-                        self.range = max(1, (end - start + 1) // 2)
-                    self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
-                    end = min(start + self.range - 1, upper)
-                    pending = fetch(start, end)
-                    continue
-                n = len(logs)
-                if n < self.target_logs // 2:
-                    self.range = min(self.range * 2, self.max_range)
-                elif n > self.target_logs:
-                    self.range = max(1, self.range * self.target_logs // n)
-                page_end = end
-                start = end + 1
-                if start <= upper:  # ask for the next page now; the node works on it while we write this one
-                    end = min(start + self.range - 1, upper)
-                    pending = fetch(start, end)
-                else:
-                    pending = None
-                n_new, n_tail = self._store_page(logs, safe)
-                del logs
-                conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
-                             (min(page_end, safe), *names))
-                if pending is None or time.perf_counter() - last_commit >= self.commit_every:
-                    conn.commit()  # the pages and the checkpoint that says they are in, together
-                    last_commit = time.perf_counter()
-                stats["new"] += n_new
-                stats["unconfirmed"] += n_tail
-                stats["pages"] += 1
-                elapsed = time.perf_counter() - t0
-                self.progress(f"block {page_end}/{target}: {stats['new']} events read "
-                              f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
+        for page in self.reader.pages(addresses, start, upper):
+            n_new, n_tail = self._store_page(page.logs, safe)
+            last = page.last
+            del page  # memory holds one page: this one goes before the next is awaited
+            conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
+                         (min(last, safe), *names))
+            if last >= upper or time.perf_counter() - last_commit >= self.commit_every:
+                conn.commit()  # the pages and the checkpoint that says they are in, together
+                last_commit = time.perf_counter()
+            stats["new"] += n_new
+            stats["unconfirmed"] += n_tail
+            stats["pages"] += 1
+            elapsed = time.perf_counter() - t0
+            self.progress(f"block {last}/{target}: {stats['new']} events read "
+                          f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
 
     def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
         if not logs:
             return 0, 0
         catalog = self.suite.catalog
-        times = self._block_times(logs)
+        times = chain_logs.block_times(self.rpc, logs)
         events, refs, blocks = [], [], {}
         tail = 0
         decoders = self._decoders
@@ -329,26 +283,6 @@ class Indexer:
         conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
         return len(events), tail
-
-    def _block_times(self, logs: list[Log]) -> dict[int, int]:
-        """Block times from the logs (``blockTimestamp``, which newer nodes include) or block headers."""
-        times: dict[int, int] = {}
-        missing = set()
-        for log in logs:
-            block = int(log.blockNumber, 16)
-            if block in times:
-                continue
-            stamp = log.blockTimestamp
-            if stamp is not None:
-                times[block] = int(stamp, 16)
-            else:
-                missing.add(block)
-        missing -= times.keys()
-        if missing:
-            numbers = sorted(missing)
-            for n, header in zip(numbers, self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])):
-                times[n] = int(header["timestamp"], 16)
-        return times
 
 
 def transactions(store: Store, rpc: Rpc, suite: Suite, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -13,8 +13,9 @@ from typing import Any
 
 from eth_utils import keccak
 
-from .bulk import STATUS
-from .inputs import HEX32, MAX_AMOUNT, LineItem, _Bad, codes_hash, format_units, parse_service_date, parse_units
+from ..chain import abi
+from .inputs import HEX32, MAX_AMOUNT, LineItem, codes_hash, format_units, parse_service_date, parse_units
+from .status import ClaimStatus
 
 REASONS = {
     1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
@@ -33,7 +34,7 @@ class ClaimsInputError(ValueError):
 def _field(option: str, parse: Any, value: Any) -> Any:
     try:
         return parse(value)
-    except _Bad as err:
+    except ValueError as err:  # the parsers of .inputs say what is wrong with the value
         raise ClaimsInputError(f"{option}: {err}") from None
 
 
@@ -77,7 +78,7 @@ class ClaimState:
     claim_id: str
     policy_id: str
     provider: str
-    status: str
+    status: ClaimStatus
     reason: int
     policy_year: int
     decided_at: int
@@ -91,11 +92,11 @@ class ClaimState:
         values = list(view)
         policy, provider, status, reason, year, decided, disputed, payable, deductible, pharmacy = values
         policy_hex = policy.hex() if isinstance(policy, (bytes, bytearray)) else str(policy)
-        return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, STATUS[int(status)], int(reason),
+        return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, ClaimStatus(int(status)), int(reason),
                    int(year), int(decided), bool(disputed), int(payable), int(deductible), bool(pharmacy))
 
     def describe(self, decimals: int, symbol: str, review_window: int, appeal_window: int) -> str:
-        if self.status == "None":
+        if self.status is ClaimStatus.NONE:
             return f"{self.claim_id}: not on chain"
         lines = [
             f"{self.claim_id}: {self.status}" + (f", reason {reason_text(self.reason)}" if self.reason else ""),
@@ -107,14 +108,14 @@ class ClaimState:
         if self.pharmacy_claim:
             lines.append("  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
                          "reverted (10 days after dispensing), voided if it was reverted")
-        if self.status == "Approved":
+        if self.status is ClaimStatus.APPROVED:
             lines.append(f"  settleable from {self.decided_at + review_window} (unix time; review window)")
-        if self.status == "Partial":
+        if self.status is ClaimStatus.PARTIAL:
             lines.append(f"  settleable from {self.decided_at + appeal_window} (unix time; appeal window), or by its "
                          f"provider, accepting, from {self.decided_at + review_window}")
-        if self.status in ("Denied", "Partial") and not self.disputed:
+        if self.status in (ClaimStatus.DENIED, ClaimStatus.PARTIAL) and not self.disputed:
             lines.append(f"  the provider may dispute until {self.decided_at + appeal_window} (unix time)")
-        if self.status == "Disputed":
+        if self.status is ClaimStatus.DISPUTED:
             lines.append(f"  the insurer may resolve until {self.decided_at + appeal_window} (unix time); then the "
                          "dispute lapses and the claim settles at its pre-dispute outcome")
         return "\n".join(lines)
@@ -173,20 +174,15 @@ def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str,
                          serial_hash(scan.serial))
 
 
-_REJECTED = keccak(text="ClaimSettlementRejected(bytes32,uint16)")[:4]
-_NOT_SUBMITTER = keccak(text="ClaimSettlementNotSubmitter(address,address)")[:4]
-
-
 def describe_refusal(revert_data: str | bytes) -> str:
     """What a reverted single submission says: ``reason 18 duplicate``, or who may not submit."""
-    from eth_abi import decode
-
     data = bytes.fromhex(revert_data[2:]) if isinstance(revert_data, str) else bytes(revert_data)
-    if data[:4] == _REJECTED:
-        _claim, code = decode(["bytes32", "uint16"], data[4:])
-        return f"reason {reason_text(code)}"
-    if data[:4] == _NOT_SUBMITTER:
-        caller, provider = decode(["address", "address"], data[4:])
-        return (f"{caller} may not submit for {provider} (only the provider or the policy's insurer; a "
-                "pharmacy claim only the dispensing pharmacy)")
+    refusal = abi.decode_error("ClaimSettlement", data)
+    if refusal is not None:
+        error, fields = refusal
+        if error.name == "ClaimSettlementRejected":
+            return f"reason {reason_text(fields['reasonCode'])}"
+        if error.name == "ClaimSettlementNotSubmitter":
+            return (f"{fields['caller']} may not submit for {fields['provider']} (only the provider or the policy's "
+                    "insurer; a pharmacy claim only the dispensing pharmacy)")
     return f"reverted with 0x{data.hex()}"

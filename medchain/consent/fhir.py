@@ -200,19 +200,19 @@ def consent_to_fhir(
     if valid_until - 1 <= MAX_FHIR_TIMESTAMP:
         period["end"] = _instant(valid_until - 1)
 
-    patient_ref = _reference("Patient", chain_id, patient)
-    grantee_ref = _reference("Organization", chain_id, grantee)
+    patient_ref = reference("Patient", chain_id, patient)
+    grantee_ref = reference("Organization", chain_id, grantee)
     provision: dict[str, Any] = {
-        "actor": [{"role": _concept(PARTICIPATION_TYPE_SYSTEM, "IRCP", "information recipient"),
+        "actor": [{"role": concept(PARTICIPATION_TYPE_SYSTEM, "IRCP", "information recipient"),
                    "reference": grantee_ref}],
-        "action": [_concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
-                   _concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
-        "purpose": [_coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes],
-        "documentType": [_coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
+        "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
+                   concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
+        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes],
+        "documentType": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
                          for c in Category if c & categories],
     }
     withheld = [
-        {"securityLabel": [_coding(ACT_CODE_SYSTEM, code, display)]}
+        {"securityLabel": [coding(ACT_CODE_SYSTEM, code, display)]}
         for category, (code, display) in SENSITIVITY_LABEL.items()
         if not category & categories
     ]
@@ -224,13 +224,13 @@ def consent_to_fhir(
         "identifier": [{"system": CONSENT_RECORD_SYSTEM,
                         "value": _record_id(chain_id, registry_address, patient, grantee, granted_at)}],
         "status": status,
-        "category": [_concept(LOINC_SYSTEM, "59284-0", "Consent Document")],
+        "category": [concept(LOINC_SYSTEM, "59284-0", "Consent Document")],
         "subject": patient_ref,
         "date": _day(granted_at),
         "period": period,
         "grantor": [patient_ref],
         "grantee": [grantee_ref],
-        "controller": [{"identifier": _account(chain_id, registry_address)}],
+        "controller": [{"identifier": account(chain_id, registry_address)}],
         "decision": BASE_DECISION,
         "provision": [provision],
     }
@@ -321,20 +321,24 @@ def _day(seconds: int) -> date:
     return _instant(seconds).date()
 
 
-def _account(chain_id: int, address: str) -> dict[str, str]:
+def account(chain_id: int, address: str) -> dict[str, str]:
+    """A FHIR Identifier of an account: its CAIP-10 id ``eip155:<chainId>:<address>``."""
     return {"system": URI_SYSTEM, "value": f"eip155:{chain_id}:{address}"}
 
 
-def _reference(resource_type: str, chain_id: int, address: str) -> dict[str, Any]:
-    return {"type": resource_type, "identifier": _account(chain_id, address)}
+def reference(resource_type: str, chain_id: int, address: str) -> dict[str, Any]:
+    """A FHIR Reference to the ``resource_type`` an account is, by its CAIP-10 identifier only."""
+    return {"type": resource_type, "identifier": account(chain_id, address)}
 
 
-def _coding(system: str, code: str, display: str) -> dict[str, str]:
+def coding(system: str, code: str, display: str) -> dict[str, str]:
+    """A FHIR Coding."""
     return {"system": system, "code": code, "display": display}
 
 
-def _concept(system: str, code: str, display: str) -> dict[str, Any]:
-    return {"coding": [_coding(system, code, display)]}
+def concept(system: str, code: str, display: str) -> dict[str, Any]:
+    """A FHIR CodeableConcept of one Coding."""
+    return {"coding": [coding(system, code, display)]}
 
 
 def _record_id(chain_id: int, registry: str, patient: str, grantee: str, granted_at: int) -> str:

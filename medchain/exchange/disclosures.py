@@ -1,8 +1,9 @@
 """The accounting of disclosures: ``RecordDisclosed`` events, read back and exported as FHIR.
 
-Events are read with ``eth_getLogs`` a page of blocks at a time (nodes cap log ranges), filtered by any
-of the indexed patient, recipient and record hash; their data is decoded here, so nothing but a
-web3 connection and the contract's address is needed (an auditor's tool needs no ape project).
+Events are read with the paged ``eth_getLogs`` reader (:mod:`medchain.chain.logs`: ranges that adapt to
+the node's limits), filtered by any of the indexed patient, recipient and record hash, and decoded from
+the contract's shipped ABI, so nothing but a JSON-RPC URL and the contract's address is needed (an
+auditor's tool needs no ape project).
 
 Each disclosure exports as a FHIR R5 ``AuditEvent`` (validated with ``fhir.resources``), after the
 DICOM / IHE audit vocabulary for an export of data to another party:
@@ -35,25 +36,27 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 from fhir.resources.auditevent import AuditEvent
 from fhir.resources.bundle import Bundle
 
+from ..audit.rpc import Rpc
+from ..chain import abi
+from ..chain.logs import LogReader, block_times
 from ..consent import Category, Purpose, names
 from ..consent.fhir import (
     ACT_REASON_SYSTEM,
     CATEGORY_DISPLAY,
     DATA_CATEGORY_SYSTEM,
     PURPOSE_DISPLAY,
-    _account,
-    _coding,
-    _concept,
-    _reference,
+    account,
+    coding,
+    concept,
+    reference,
 )
 
-EVENT_SIGNATURE = "RecordDisclosed(address,address,bytes32,uint256,uint256,address)"
-EVENT_TOPIC = keccak(text=EVENT_SIGNATURE)
+#: The event read back: ``RecordExchange.RecordDisclosed``, as the shipped ABI declares it.
+RECORD_DISCLOSED = abi.event("RecordExchange", "RecordDisclosed")
 DEFAULT_PAGE = 5_000
 
 DICOM_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"
@@ -88,43 +91,32 @@ class Disclosure:
         return names(Category(self.category)) if 0 < self.category < 1 << len(Category) else [str(self.category)]
 
 
-def _topic(address: str | None) -> str | None:
-    return None if address is None else "0x" + bytes.fromhex(to_checksum_address(address)[2:]).rjust(32, b"\0").hex()
-
-
 def read_disclosures(
-    w3: Any, exchange: str, *, patient: str | None = None, recipient: str | None = None,
+    rpc: Rpc | str, exchange: str, *, patient: str | None = None, recipient: str | None = None,
     record_hash: bytes | None = None, from_block: int = 0, to_block: int | None = None, page: int = DEFAULT_PAGE,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> list[Disclosure]:
-    """Every ``RecordDisclosed`` of ``exchange`` matching the filters given, oldest first."""
-    if page < 1:
-        raise ValueError(f"page must be at least 1 block, got {page}")
-    topics = [
-        "0x" + EVENT_TOPIC.hex(), _topic(patient), _topic(recipient),
-        None if record_hash is None else "0x" + bytes(record_hash).hex(),
-    ]
-    while topics[-1] is None:
-        topics.pop()
-    last = w3.eth.block_number if to_block is None else to_block
-    address = to_checksum_address(exchange)
-    times: dict[int, int] = {}
+    """Every ``RecordDisclosed`` of ``exchange`` matching the filters given, oldest first.
+
+    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`); ``page`` is the first
+    range of blocks asked for (it adapts to what the node allows); ``to_block`` None is the head."""
+    reader = LogReader(rpc, page=page, max_range=max(page, 10_000), progress=progress)
+    try:
+        topics = RECORD_DISCLOSED.topics(patient=patient, recipient=recipient, recordHash=record_hash)
+    except ValueError as err:
+        raise ValueError(f"read_disclosures: {err}") from None
     found: list[Disclosure] = []
-    for start in range(from_block, last + 1, page):
-        end = min(start + page - 1, last)
-        for log in w3.eth.get_logs({"address": address, "fromBlock": start, "toBlock": end, "topics": topics}):
-            purpose, category, discloser = decode(["uint256", "uint256", "address"], bytes(log["data"]))
-            block = int(log["blockNumber"])
-            if block not in times:
-                times[block] = int(w3.eth.get_block(block)["timestamp"])
+    for chunk in reader.pages([to_checksum_address(exchange)], from_block, to_block, topics):
+        times = block_times(reader.rpc, chunk.logs)
+        for log in chunk.logs:
+            fields = RECORD_DISCLOSED.values(log.topics, log.data)
+            block = int(log.blockNumber, 16)
             found.append(Disclosure(
-                patient=to_checksum_address(bytes(log["topics"][1])[12:]),
-                recipient=to_checksum_address(bytes(log["topics"][2])[12:]),
-                record_hash=bytes(log["topics"][3]), purpose=purpose, category=category,
-                discloser=to_checksum_address(discloser), block=block, tx="0x" + bytes(log["transactionHash"]).hex(),
-                log_index=int(log["logIndex"]), timestamp=times[block],
+                patient=fields["patient"], recipient=fields["recipient"], record_hash=fields["recordHash"],
+                purpose=fields["purpose"], category=fields["category"], discloser=fields["discloser"], block=block,
+                tx=log.transactionHash, log_index=int(log.logIndex, 16), timestamp=times[block],
             ))
-        progress(f"blocks {start}-{end}: {len(found)} disclosures so far")
+        progress(f"blocks {chunk.first}-{chunk.last}: {len(found)} disclosures so far")
     return sorted(found, key=lambda d: (d.block, d.log_index))
 
 
@@ -140,43 +132,43 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
     """The disclosure as a FHIR R5 AuditEvent (see the module docstring), validated."""
     exchange = to_checksum_address(exchange)
     when = _instant(d.timestamp)
-    patient = _reference("Patient", chain_id, d.patient)
+    patient = reference("Patient", chain_id, d.patient)
     categories = [Category[name] for name in d.category_names if name in Category.__members__]
     purposes = [Purpose[name] for name in d.purpose_name.split("+") if name in Purpose.__members__]
     resource = {
         "resourceType": "AuditEvent",
         "id": keccak(bytes.fromhex(d.tx[2:]) + d.log_index.to_bytes(32, "big")).hex(),
-        "category": [_concept(DICOM_SYSTEM, "110106", "Export")],
-        "code": _concept(LIFECYCLE_SYSTEM, "disclose", "Disclose Record Lifecycle Event"),
+        "category": [concept(DICOM_SYSTEM, "110106", "Export")],
+        "code": concept(LIFECYCLE_SYSTEM, "disclose", "Disclose Record Lifecycle Event"),
         "action": "R",
         "occurredDateTime": when,
         "recorded": when,
-        "outcome": {"code": _coding(OUTCOME_SYSTEM, "0", "Success")},
-        "authorization": [_concept(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in purposes],
+        "outcome": {"code": coding(OUTCOME_SYSTEM, "0", "Success")},
+        "authorization": [concept(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in purposes],
         "patient": patient,
         "agent": [
-            {"type": _concept(DICOM_SYSTEM, "110153", "Source Role ID"), "requestor": True,
-             "who": _reference("Organization", chain_id, d.discloser)},
-            {"type": _concept(DICOM_SYSTEM, "110152", "Destination Role ID"), "requestor": False,
-             "who": _reference("Organization", chain_id, d.recipient)},
+            {"type": concept(DICOM_SYSTEM, "110153", "Source Role ID"), "requestor": True,
+             "who": reference("Organization", chain_id, d.discloser)},
+            {"type": concept(DICOM_SYSTEM, "110152", "Destination Role ID"), "requestor": False,
+             "who": reference("Organization", chain_id, d.recipient)},
         ],
         "source": {
-            "observer": {"type": "Device", "identifier": _account(chain_id, exchange)},
-            "type": [_concept(SOURCE_TYPE_SYSTEM, "4", "Application Server")],
+            "observer": {"type": "Device", "identifier": account(chain_id, exchange)},
+            "type": [concept(SOURCE_TYPE_SYSTEM, "4", "Application Server")],
         },
         "entity": [
             {
                 "what": {"identifier": {"system": RECORD_HASH_SYSTEM, "value": "0x" + d.record_hash.hex()}},
-                "role": _concept(OBJECT_ROLE_SYSTEM, "4", "Domain Resource"),
+                "role": concept(OBJECT_ROLE_SYSTEM, "4", "Domain Resource"),
                 "detail": [
                     {"type": {"text": "data category"},
-                     "valueCodeableConcept": {"coding": [_coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
+                     "valueCodeableConcept": {"coding": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
                                                          for c in categories]}},
                     {"type": {"text": "transaction"}, "valueString": d.tx},
                     {"type": {"text": "block"}, "valueInteger": d.block},
                 ],
             },
-            {"what": patient, "role": _concept(OBJECT_ROLE_SYSTEM, "1", "Patient")},
+            {"what": patient, "role": concept(OBJECT_ROLE_SYSTEM, "1", "Patient")},
         ],
     }
     return AuditEvent.model_validate(resource).model_dump(mode="json", exclude_none=True)

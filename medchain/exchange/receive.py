@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from eth_utils import to_checksum_address
 
+from ..audit.rpc import Rpc
 from ..jsonfiles import write_json_atomic
 from ..records.anchoring import verify_record
 from ..records.hashing import RecordFile, canonical_bytes
@@ -68,9 +67,10 @@ class Received:
     current_key: bool  # False: wrapped to a key the recipient has rotated since
 
 
-def receive_envelope(*, suite: ExchangeSuite, w3: Any, chain_id: int, data: bytes, source: str, account: str,
+def receive_envelope(*, suite: ExchangeSuite, rpc: Rpc | str, chain_id: int, data: bytes, source: str, account: str,
                      keyring: Keyring, passphrase: str, out_dir: Path) -> Received:
-    """Open, check (see the module docstring) and write one envelope's record into ``out_dir``."""
+    """Open, check (see the module docstring) and write one envelope's record into ``out_dir``; ``rpc``
+    (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`) is the node the disclosure log is read from."""
     account = to_checksum_address(account)
     exchange_address = to_checksum_address(str(suite.exchange.address))
     envelope = Envelope.from_bytes(data, source)
@@ -103,7 +103,7 @@ def receive_envelope(*, suite: ExchangeSuite, w3: Any, chain_id: int, data: byte
         raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
                              f"{contents.discloser}")
     logged = [
-        d for d in read_disclosures(w3, exchange_address, patient=contents.patient, recipient=account,
+        d for d in read_disclosures(rpc, exchange_address, patient=contents.patient, recipient=account,
                                     record_hash=contents.record_hash, from_block=suite.from_block)
         if (d.purpose, d.category, d.discloser) == (contents.purpose, contents.category, contents.discloser)
     ]

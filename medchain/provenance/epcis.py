@@ -1,7 +1,8 @@
 """A batch's custody trail, read from DrugProvenance's events, as a GS1 EPCIS 2.0 JSON-LD document.
 
-Events are read with ``eth_getLogs`` page by page (``page`` blocks at a time: nodes cap log ranges),
-filtered on the batch id topic, and turned into EPCIS ObjectEvents with GS1 CBV 2.0 vocabulary:
+Events are read with the paged ``eth_getLogs`` reader (:mod:`medchain.chain.logs`: ranges that adapt to
+the node's limits), filtered on the batch id topic, decoded from DrugProvenance's shipped ABI, and
+turned into EPCIS ObjectEvents with GS1 CBV 2.0 vocabulary:
 
 ============================  =======  ================  =====================================
 contract event                action   bizStep           disposition
@@ -43,9 +44,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
 from ..access import decode_reason
+from ..audit.rpc import Rpc
+from ..chain import abi
+from ..chain.logs import LogReader, block_times
 from .gs1 import lot_text
 from .serials import SerialProofs
 
@@ -91,40 +95,32 @@ class TrailEvent:
     timestamp: int
 
 
-def _signature(event_abi: Mapping[str, Any]) -> str:
-    return f"{event_abi['name']}({','.join(i['type'] for i in event_abi['inputs'])})"
-
-
 def read_trail(
-    w3: Any, address: str, abi: list[dict[str, Any]], batch_id: bytes, *, from_block: int = 0,
-    to_block: int | None = None, page: int = DEFAULT_PAGE, progress: Callable[[str], None] = lambda _m: None,
+    rpc: Rpc | str, address: str, batch_id: bytes, *, from_block: int = 0, to_block: int | None = None,
+    page: int = DEFAULT_PAGE, progress: Callable[[str], None] = lambda _m: None,
 ) -> list[TrailEvent]:
-    """Every provenance event of ``batch_id`` between the blocks, read ``page`` blocks per ``eth_getLogs``."""
-    if page < 1:
-        raise ValueError(f"page must be at least 1 block, got {page}")
-    events_abi = {e["name"]: e for e in abi if e.get("type") == "event" and e["name"] in EVENT_NAMES}
-    topics = {"0x" + keccak(text=_signature(e)).hex(): name for name, e in events_abi.items()}
-    received = next(t for t, n in topics.items() if n == "Received")
-    others = [t for t, n in topics.items() if n != "Received"]
-    contract = w3.eth.contract(address=to_checksum_address(address), abi=list(events_abi.values()))
-    batch_topic = "0x" + bytes(batch_id).hex()
-    last = w3.eth.block_number if to_block is None else to_block
-    times: dict[int, int] = {}
+    """Every provenance event of ``batch_id`` in blocks ``from_block..to_block`` (None: the head), oldest
+    first, from the DrugProvenance at ``address``.
+
+    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`); ``page`` is the first
+    range of blocks asked for (it adapts to what the node allows)."""
+    reader = LogReader(rpc, page=page, max_range=max(page, 10_000), progress=progress)
+    decoders = {dec.topic0: dec for dec in (abi.event("DrugProvenance", name) for name in EVENT_NAMES)}
+    # One query per place the batch id takes among the indexed fields (first in most events, second
+    # in Received), each for every event with that shape.
+    shapes: dict[tuple[str | None, ...], list[str]] = {}
+    for topic0, dec in decoders.items():
+        shapes.setdefault(tuple(dec.topics(batchId=bytes(batch_id))[1:]), []).append(topic0)
     found: list[TrailEvent] = []
-    for start in range(from_block, last + 1, page):
-        end = min(start + page - 1, last)
-        base = {"address": contract.address, "fromBlock": start, "toBlock": end}
-        logs = list(w3.eth.get_logs({**base, "topics": [others, batch_topic]}))
-        logs += w3.eth.get_logs({**base, "topics": [received, None, batch_topic]})
-        for log in logs:
-            name = topics["0x" + bytes(log["topics"][0]).hex()]
-            decoded = contract.events[name]().process_log(log)
-            block = decoded["blockNumber"]
-            if block not in times:
-                times[block] = w3.eth.get_block(block)["timestamp"]
-            found.append(TrailEvent(name, dict(decoded["args"]), block, decoded["logIndex"],
-                                    "0x" + bytes(decoded["transactionHash"]).hex(), times[block]))
-        progress(f"blocks {start}-{end}: {len(found)} events so far")
+    for rest, topic0s in shapes.items():
+        for chunk in reader.pages([to_checksum_address(address)], from_block, to_block, [topic0s, *rest]):
+            times = block_times(reader.rpc, chunk.logs)
+            for log in chunk.logs:
+                dec = decoders[log.topics[0]]
+                block = int(log.blockNumber, 16)
+                found.append(TrailEvent(dec.name, dec.values(log.topics, log.data), block, int(log.logIndex, 16),
+                                        log.transactionHash, times[block]))
+            progress(f"blocks {chunk.first}-{chunk.last}: {len(found)} events so far")
     return sorted(found, key=lambda e: (e.block, e.log_index))
 
 
@@ -253,14 +249,14 @@ def epcis_document(
     }
 
 
-def trace_batch(contract: Any, w3: Any, batch_id: bytes, *, chain_id: int, from_block: int = 0,
+def trace_batch(rpc: Rpc | str, address: str, batch_id: bytes, *, chain_id: int, from_block: int = 0,
                 to_block: int | None = None, page: int = DEFAULT_PAGE, proofs: SerialProofs | None = None,
                 progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
-    """Read the trail of ``batch_id`` from an ape contract instance and export it as EPCIS 2.0."""
-    abi = [item.model_dump(by_alias=True, mode="json") for item in contract.contract_type.abi]
-    trail = read_trail(w3, str(contract.address), abi, batch_id, from_block=from_block, to_block=to_block,
-                       page=page, progress=progress)
-    return epcis_document(trail, chain_id=chain_id, contract=str(contract.address), proofs=proofs)
+    """Read the trail of ``batch_id`` from the DrugProvenance at ``address`` (see :func:`read_trail`) and
+    export it as EPCIS 2.0."""
+    trail = read_trail(rpc, address, batch_id, from_block=from_block, to_block=to_block, page=page,
+                       progress=progress)
+    return epcis_document(trail, chain_id=chain_id, contract=str(address), proofs=proofs)
 
 
 #: RFC 3986 URI: a scheme, a colon, then no whitespace or characters a URI cannot hold.

@@ -47,6 +47,7 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from medchain.access import Role
+from medchain.chain.abi import selector, topic
 from medchain_dev.devchain import anvil
 from medchain.records.merkle import MerkleTree
 from medchain_dev.bench.common import (
@@ -94,8 +95,8 @@ HISTORY_BLOCK_GAS = 4 * CHUNK * HISTORY_TX_GAS
 #: Progress lines while filling the history: one per this many records.
 PROGRESS_EVERY = 10_000
 
-ANCHOR_SELECTOR = keccak(text="anchor(bytes32)")[:4]
-RECORD_ANCHORED_TOPIC = Web3.to_hex(keccak(text="RecordAnchored(bytes32,address,uint64)"))
+ANCHOR_SELECTOR = selector("RecordAnchor", "anchor")
+RECORD_ANCHORED_TOPIC = topic("RecordAnchor", "RecordAnchored")
 CALL_OPCODES = frozenset({"CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"})
 
 #: The gas targets.

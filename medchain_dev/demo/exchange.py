@@ -114,7 +114,7 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
 
     ring = keyrings[referral.address]
     for envelope in shared.envelopes + shared_again.envelopes:
-        received = receive_envelope(suite=suite, w3=provider.web3, chain_id=chain_id,
+        received = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=chain_id,
                                     data=store.get(envelope.envelope_id), source=envelope.envelope_id[:12],
                                     account=referral.address, keyring=ring, passphrase=DEMO_PASSPHRASE,
                                     out_dir=out / "received")
@@ -126,7 +126,7 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
 
     _, receipt = register_new_key(suite.exchange, referral, ring, DEMO_PASSPHRASE, scrypt_n=DEMO_SCRYPT_N)
     result.gas["setEncryptionKey (rotation)"] = receipt.gas_used
-    again = receive_envelope(suite=suite, w3=provider.web3, chain_id=chain_id,
+    again = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=chain_id,
                              data=store.get(shared.envelopes[0].envelope_id), source="first envelope",
                              account=referral.address, keyring=Keyring.open(ring.path, referral.address),
                              passphrase=DEMO_PASSPHRASE, out_dir=out / "received")
@@ -137,7 +137,7 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
     why = refused(corrected).replace(f"{records}/", "")
     result.story.append(f"the patient revoked the consent; a new share was refused: {_short_addresses(why)}")
 
-    result.accounting = read_disclosures(provider.web3, suite.exchange.address, patient=patient.address,
+    result.accounting = read_disclosures(provider.http_uri, suite.exchange.address, patient=patient.address,
                                          from_block=suite.from_block)
     bundle = audit_bundle(result.accounting, chain_id=chain_id, exchange=suite.exchange.address)
     result.fhir_path = out / "disclosures.fhir.json"

@@ -142,7 +142,7 @@ def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manu
                         f"them and shipping more were refused ({', '.join(result.refusals)}); a pack scans as "
                         f"{blocked.name}")
 
-    document = trace_batch(provenance, provider.web3, batch.batch_id, chain_id=provider.chain_id, proofs=batch)
+    document = trace_batch(provider.http_uri, provenance.address, batch.batch_id, chain_id=provider.chain_id, proofs=batch)
     result.epcis = document
     result.epcis_path = workdir / "A2606.epcis.jsonld"
     result.epcis_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

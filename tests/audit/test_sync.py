@@ -10,6 +10,7 @@ from eth_utils import keccak
 
 from medchain.access import reason_code
 from medchain.audit import Rpc, RpcError, Store, StoreError, SyncError
+from medchain.chain.logs import LogPageError
 from medchain.audit.sync import Indexer
 from medchain.deployment.manifest import read_manifest, write_manifest
 
@@ -115,12 +116,12 @@ class CappedRpc(Rpc):
         super().__init__(url)
         self.max_blocks, self.refused, self.ranges = max_blocks, 0, []
 
-    def get_logs(self, addresses, from_block, to_block, max_bytes=None):
+    def get_logs(self, addresses, from_block, to_block, max_bytes=None, topics=None):
         if to_block - from_block + 1 > self.max_blocks:
             self.refused += 1
             raise RpcError("eth_getLogs", {"code": -32005, "message": "query returned more than 10000 results"})
         self.ranges.append((from_block, to_block))
-        return super().get_logs(addresses, from_block, to_block, max_bytes)
+        return super().get_logs(addresses, from_block, to_block, max_bytes, topics)
 
 
 def test_paging_adapts_to_a_nodes_getlogs_limit(scenario, tmp_path):
@@ -148,7 +149,7 @@ def test_pages_over_the_byte_limit_are_read_again_in_fewer_blocks(scenario, tmp_
     result = Indexer(Store(db), Rpc(scenario.url), scenario.suite, page=10_000, max_page_bytes=20_000).sync()
     assert result.pages > 3
     assert indexed(db) == indexed(scenario.db_url)
-    with pytest.raises(SyncError, match="over the page limit of 100 bytes"):
+    with pytest.raises(LogPageError, match="over the page limit of 100 bytes"):
         Indexer(Store(f"sqlite:///{tmp_path / 'tiny.sqlite'}"), Rpc(scenario.url), scenario.suite,
                 max_page_bytes=100).sync()
 

@@ -72,18 +72,18 @@ def test_the_accounting_reads_back_as_fhir_audit_events(world, chain):
                                   sender=world.hospital)
     tx = world.exchange.logDisclosure(world.patient, world.hospital, b"\x23" * 32, TREAT,
                                       LAB, sender=world.referral)
-    w3 = chain.provider.web3
-    every = read_disclosures(w3, world.exchange.address, patient=world.patient.address, from_block=first, page=2)
+    node = chain.provider.http_uri
+    every = read_disclosures(node, world.exchange.address, patient=world.patient.address, from_block=first, page=2)
     assert [(d.record_hash, d.recipient, d.discloser, d.category) for d in every] == [
         (records[0], world.referral.address, world.hospital.address, LAB),
         (records[1], world.referral.address, world.hospital.address, LAB | 1),
         (b"\x23" * 32, world.hospital.address, world.referral.address, LAB),
     ]
     assert every[-1].tx == str(tx.txn_hash) and every[-1].timestamp == chain.blocks.head.timestamp
-    assert read_disclosures(w3, world.exchange.address, recipient=world.hospital.address, from_block=first) == every[2:]
-    assert read_disclosures(w3, world.exchange.address, patient=world.patient.address, record_hash=records[1],
+    assert read_disclosures(node, world.exchange.address, recipient=world.hospital.address, from_block=first) == every[2:]
+    assert read_disclosures(node, world.exchange.address, patient=world.patient.address, record_hash=records[1],
                             from_block=first) == every[1:2]
-    assert read_disclosures(w3, world.exchange.address, patient=world.stranger.address, from_block=first) == []
+    assert read_disclosures(node, world.exchange.address, patient=world.stranger.address, from_block=first) == []
 
     event = audit_event(every[1], chain_id=chain.chain_id, exchange=world.exchange.address)
     AuditEvent.model_validate(event)

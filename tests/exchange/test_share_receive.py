@@ -42,7 +42,7 @@ def share(world, chain, records, store, paths=None, *, to=None, sender=None, pur
 
 def receive(world, chain, data, tmp_path, *, account=None, source="envelope"):
     account = account or world.referral
-    return receive_envelope(suite=world.suite, w3=chain.provider.web3, chain_id=chain.chain_id, data=data,
+    return receive_envelope(suite=world.suite, rpc=chain.provider.http_uri, chain_id=chain.chain_id, data=data,
                             source=source, account=account.address, keyring=world.keyring(account),
                             passphrase=PASSPHRASE, out_dir=tmp_path / "received")
 
@@ -270,7 +270,7 @@ def test_the_disclosure_log_equals_the_successful_shares_and_carries_no_secrets(
     with pytest.raises(ShareRefused):
         share(world, chain, single_records, store, single_records.paths[1:2])
 
-    logged = read_disclosures(chain.provider.web3, world.exchange.address, patient=world.patient.address,
+    logged = read_disclosures(chain.provider.http_uri, world.exchange.address, patient=world.patient.address,
                               from_block=first_block)
     expected = [(e.record_hash, int(e.category), tx) for r in successes for e, tx in
                 zip(r.envelopes, [t for t, _, n in r.transactions for _ in range(n)])]
@@ -380,7 +380,7 @@ def test_receive_names_files_by_record_hash_only_and_stays_under_out(world, chai
                            now=chain.pending_timestamp, patient=world.patient.address,
                            recipient=world.referral.address, purpose=Purpose.TREAT, items=items, store=store)
     out = tmp_path / "deep" / "out"
-    got = receive_envelope(suite=world.suite, w3=chain.provider.web3, chain_id=chain.chain_id,
+    got = receive_envelope(suite=world.suite, rpc=chain.provider.http_uri, chain_id=chain.chain_id,
                            data=store.get(shared.envelopes[0].envelope_id), source="e", account=world.referral.address,
                            keyring=world.keyring(world.referral), passphrase=PASSPHRASE, out_dir=out)
     h = items[0].record_hash.hex()

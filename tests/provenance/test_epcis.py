@@ -70,7 +70,7 @@ def trail(chain, provenance, manufacturer, distributor, pharmacy, regulator):
 
 def test_the_trail_is_valid_epcis(chain, provenance, trail, schema):
     batch, start = trail
-    document = trace_batch(provenance, chain.provider.web3, batch.batch_id, chain_id=chain.chain_id,
+    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
                            from_block=start, proofs=batch)
     assert validate(document, schema) == []
     events = document["epcisBody"]["eventList"]
@@ -98,7 +98,8 @@ def test_the_trail_is_valid_epcis(chain, provenance, trail, schema):
 
 def test_without_the_proofs_file_units_are_counted_not_named(chain, provenance, trail, schema):
     batch, start = trail
-    document = trace_batch(provenance, chain.provider.web3, batch.batch_id, chain_id=chain.chain_id, from_block=start)
+    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
+                           from_block=start)
     assert validate(document, schema) == []
     dispensing = document["epcisBody"]["eventList"][5]
     assert "epcList" not in dispensing and dispensing["quantityList"][0]["quantity"] == 1
@@ -107,9 +108,9 @@ def test_without_the_proofs_file_units_are_counted_not_named(chain, provenance, 
 
 def test_paging_reads_the_same_trail(chain, provenance, trail):
     batch, start = trail
-    w3 = chain.provider.web3
-    one = trace_batch(provenance, w3, batch.batch_id, chain_id=chain.chain_id, from_block=start, page=1)
-    big = trace_batch(provenance, w3, batch.batch_id, chain_id=chain.chain_id, from_block=start, page=10_000)
+    node = chain.provider.http_uri
+    one = trace_batch(node, provenance.address, batch.batch_id, chain_id=chain.chain_id, from_block=start, page=1)
+    big = trace_batch(node, provenance.address, batch.batch_id, chain_id=chain.chain_id, from_block=start, page=10_000)
     assert one["epcisBody"] == big["epcisBody"]
 
 
@@ -125,7 +126,8 @@ def test_paging_reads_the_same_trail(chain, provenance, trail):
 ], ids=["bizStep", "action", "no-tz-offset", "disposition", "quantity", "event-time", "no-context", "ilmd-on-delete"])
 def test_a_tampered_export_does_not_validate(chain, provenance, trail, schema, tamper):
     batch, start = trail
-    document = trace_batch(provenance, chain.provider.web3, batch.batch_id, chain_id=chain.chain_id, from_block=start)
+    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
+                           from_block=start)
     tampered = copy.deepcopy(document)
     tamper(tampered)
     assert validate(document, schema) == []
@@ -135,4 +137,5 @@ def test_a_tampered_export_does_not_validate(chain, provenance, trail, schema, t
 def test_a_trail_must_start_with_commissioning(chain, provenance, trail):
     batch, start = trail
     with pytest.raises(ValueError, match="does not start with the batch's commissioning"):
-        trace_batch(provenance, chain.provider.web3, batch.batch_id, chain_id=chain.chain_id, from_block=start + 1)
+        trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
+                    from_block=start + 1)

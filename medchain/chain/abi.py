@@ -1,8 +1,11 @@
-"""Generic decoding of logs and calldata from the contracts' ABIs.
+"""Everything the code knows about the contracts' ABIs, derived from the ABIs shipped with the package
+(:mod:`medchain.abi`): selectors, event topics, parameter types (structs as canonical tuple types), a
+calldata encoder per function, and decoders for logs, calldata, return data and custom errors.
 
-Nothing here knows medchain's events: every event and function of every contract named in the
-deployment manifest is decoded from that contract's ABI (shipped with the package,
-:mod:`medchain.abi`), so a contract added to the suite later is indexed without code changes.
+Nothing here is typed in: a selector is the keccak of the signature the ABI gives, with tuples spelled
+out (``submitClaims((bytes32,address,uint128,...)[])``), so a changed interface changes them all at
+the next ``make abi``. Lookups by contract and name (:func:`selector`, :func:`topic`, :func:`function`,
+:func:`event`, :func:`error`...) are built once and cached.
 
 Decoding is the indexer's hot loop, so static fields (addresses, integers, enums, booleans, fixed
 bytes) are read straight off the 32-byte words of ``topics`` and ``data``; only events with a
@@ -11,9 +14,13 @@ static event also gets a small function generated from its ABI (:meth:`EventDeco
 writes the fields' JSON text and lists its identifiers in one step, with no dict in between: the
 same text ``json.dumps(decode(...), separators=(",", ":"))`` gives, in about a third of the time.
 
-Values are JSON-friendly: addresses as lower-case ``0x`` hex, fixed bytes as ``0x`` hex, integers as
-Python ints, booleans as booleans. An indexed dynamic field is its keccak topic (``0x`` hex), which
-is all the log holds.
+Two shapes of values come out:
+
+* ``decode`` (JSON-friendly, what the audit index stores): addresses as lower-case ``0x`` hex,
+  fixed bytes as ``0x`` hex, integers as Python ints, booleans as booleans. An indexed dynamic field
+  is its keccak topic (``0x`` hex), which is all the log holds.
+* ``values`` (Python's, as web3 gives them): checksummed addresses, ``bytes``, ints, tuples for
+  structs.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from functools import cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from eth_hash.auto import keccak as _keccak
@@ -30,13 +38,22 @@ ZERO32 = "0x" + "0" * 64
 
 
 def keccak(text: str) -> bytes:
+    """keccak256 of ``text``'s UTF-8 bytes (of a signature: its topic; the first 4 bytes: its selector)."""
     return _keccak(text.encode())
 
 
-def abi_decode(types: list[str], data: bytes, strict: bool = True) -> Any:
-    from eth_abi import decode  # imported on first use: most events never need it
+def abi_decode(types: Sequence[str], data: bytes, strict: bool = True) -> Any:
+    """eth_abi's decoding of ``data`` as ``types`` (imported on first use: most events never need it)."""
+    from eth_abi import decode
 
-    return decode(types, data, strict=strict)
+    return decode(list(types), data, strict=strict)
+
+
+def abi_encode(types: Sequence[str], values: Sequence[Any]) -> bytes:
+    """eth_abi's encoding of ``values`` as ``types``."""
+    from eth_abi import encode
+
+    return encode(list(types), list(values))
 
 
 class AbiError(ValueError):
@@ -93,6 +110,20 @@ def _jsonable(value: Any, kind: str) -> Any:
         return [_jsonable(v, "") for v in value]
     if isinstance(value, str) and kind == "address":
         return value.lower()
+    return value
+
+
+def _native(value: Any, kind: str) -> Any:
+    """eth_abi's decoded value as web3 gives it: addresses checksummed, inside arrays and tuples too."""
+    if kind.endswith("]"):
+        inner = kind[: kind.rfind("[")]
+        return [_native(v, inner) for v in value]
+    if kind.startswith("("):
+        return tuple(_native(v, k) for v, k in zip(value, _split_tuple(kind[1:-1])))
+    if kind == "address":
+        from eth_utils import to_checksum_address  # imported on first use: the indexer never needs it
+
+        return to_checksum_address(value)
     return value
 
 
@@ -193,6 +224,56 @@ class EventDecoder:
             values[name] = _jsonable(value, kind)
         return {name: values[name] for name in self.order}
 
+    def values(self, topics: Sequence[str | bytes], data: str | bytes) -> dict[str, Any]:
+        """The event's fields by name, in declaration order, as Python values (see the module's
+        docstring); an indexed dynamic field is its 32-byte hash. Raises ValueError on a malformed log."""
+        if len(topics) != len(self.indexed) + 1:
+            raise ValueError(f"{self.signature}: expected {len(self.indexed) + 1} topics, got {len(topics)}")
+        out: dict[str, Any] = {}
+        for (name, kind, _), topic in zip(self.indexed, topics[1:]):
+            word = _bytes(topic)
+            out[name] = _native(abi_decode([kind], word)[0], kind) if _static_reader(kind) else word
+        try:
+            decoded = abi_decode([k for _, k, _ in self.data], _bytes(data))
+        except Exception as err:  # eth_abi's DecodingError and its kin
+            raise ValueError(f"{self.signature}: undecodable data: {err}") from None
+        for (name, kind, _), value in zip(self.data, decoded):
+            out[name] = _native(value, kind)
+        return {name: out[name] for name in self.order}
+
+    def topics(self, **match: Any) -> list[str | None]:
+        """An ``eth_getLogs`` topics filter for this event: topic 0, then each indexed field named in
+        ``match`` (any other indexed field matches anything), trailing wildcards dropped.
+
+        Raises ValueError naming a field that is not indexed, or a value that is not of its type."""
+        indexed = {name: kind for name, kind, _ in self.indexed}
+        unknown = sorted(set(match) - set(indexed))
+        if unknown:
+            raise ValueError(f"{self.signature}: {', '.join(unknown)} is not an indexed field "
+                             f"(indexed: {', '.join(indexed) or 'none'})")
+        out: list[str | None] = [self.topic0]
+        for name, kind in indexed.items():
+            value = match.get(name)
+            if value is None:
+                out.append(None)
+            elif not _static_reader(kind):
+                raise ValueError(f"{self.signature}: {name} is an indexed {kind}: filter on its hash instead")
+            else:
+                try:
+                    out.append("0x" + abi_encode([kind], [value]).hex())
+                except Exception as err:  # eth_abi's EncodingError and its kin
+                    raise ValueError(f"{self.signature}: {name}: not of type {kind}: {value!r}") from err
+        while out[-1] is None:
+            out.pop()
+        return out
+
+
+def _bytes(value: str | bytes) -> bytes:
+    """Bytes from ``0x`` hex (as JSON-RPC spells them) or bytes."""
+    if isinstance(value, str):
+        return bytes.fromhex(value[2:] if value.startswith(("0x", "0X")) else value)
+    return bytes(value)
+
 
 compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -260,14 +341,16 @@ def _generate_row(dec: EventDecoder, plan: tuple) -> Callable[[Sequence[str], st
 
 @dataclass(frozen=True)
 class FunctionDecoder:
-    """Decodes the calldata of one function of one contract."""
+    """One function of one contract: its selector, its calldata encoder, and decoders for its calldata
+    and its return data."""
 
     contract: str
     name: str
     signature: str
-    selector: str
+    selector: str  # 0x hex, as calldata starts
     names: tuple[str, ...]
-    kinds: tuple[str, ...]
+    kinds: tuple[str, ...]  # canonical input types (structs as tuple types)
+    outputs: tuple[str, ...] = ()  # canonical output types
 
     @classmethod
     def from_abi(cls, contract: str, item: Mapping[str, Any]) -> FunctionDecoder:
@@ -275,12 +358,75 @@ class FunctionDecoder:
         inputs = item.get("inputs", [])
         return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(sig)[:4].hex(),
                    names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
-                   kinds=tuple(type_string(p) for p in inputs))
+                   kinds=tuple(type_string(p) for p in inputs),
+                   outputs=tuple(type_string(p) for p in item.get("outputs", [])))
+
+    @cached_property
+    def prefix(self) -> bytes:
+        """The 4-byte selector, as the calldata's first bytes."""
+        return bytes.fromhex(self.selector[2:])
+
+    def encode(self, *args: Any) -> bytes:
+        """The calldata of a call with ``args`` (Python values, structs as tuples). Raises ValueError
+        naming the function when the arguments do not fit its inputs."""
+        if len(args) != len(self.kinds):
+            raise ValueError(f"{self.signature}: takes {len(self.kinds)} argument(s), got {len(args)}")
+        try:
+            return self.prefix + abi_encode(self.kinds, args)
+        except Exception as err:  # eth_abi's EncodingError and its kin
+            raise ValueError(f"{self.signature}: arguments do not fit: {err}") from err
 
     def decode(self, calldata: str) -> dict[str, Any]:
+        """The call's arguments by name, JSON-friendly (see the module's docstring)."""
         body = bytes.fromhex(calldata[10:])
         values = abi_decode(list(self.kinds), body, strict=False)
         return {n: _jsonable(v, k) for n, k, v in zip(self.names, self.kinds, values)}
+
+    def result(self, data: str | bytes) -> tuple[Any, ...]:
+        """The return data of a call, as Python values (a struct as a tuple). ValueError when it does
+        not decode as the function's outputs."""
+        try:
+            decoded = abi_decode(self.outputs, _bytes(data))
+        except Exception as err:  # eth_abi's DecodingError and its kin
+            raise ValueError(f"{self.signature}: return data does not decode as ({','.join(self.outputs)}): "
+                             f"{err}") from None
+        return tuple(_native(v, k) for v, k in zip(decoded, self.outputs))
+
+
+@dataclass(frozen=True)
+class ErrorDecoder:
+    """One custom error of one contract: its selector and a decoder for revert data that starts with it."""
+
+    contract: str
+    name: str
+    signature: str
+    selector: str  # 0x hex, as the revert data starts
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @classmethod
+    def from_abi(cls, contract: str, item: Mapping[str, Any]) -> ErrorDecoder:
+        sig = signature(item)
+        inputs = item.get("inputs", [])
+        return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(sig)[:4].hex(),
+                   names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
+                   kinds=tuple(type_string(p) for p in inputs))
+
+    @cached_property
+    def prefix(self) -> bytes:
+        """The 4-byte selector, as the revert data's first bytes."""
+        return bytes.fromhex(self.selector[2:])
+
+    def values(self, data: str | bytes) -> dict[str, Any]:
+        """The error's fields by name, as Python values. ValueError when ``data`` is not this error."""
+        raw = _bytes(data)
+        if raw[:4] != self.prefix:
+            raise ValueError(f"not {self.signature}: revert data starts 0x{raw[:4].hex()}")
+        try:
+            decoded = abi_decode(self.kinds, raw[4:], strict=False)
+        except Exception as err:  # eth_abi's DecodingError and its kin
+            raise ValueError(f"{self.signature}: undecodable revert data: {err}") from None
+        return {n: _native(v, k) for n, k, v in zip(self.names, self.kinds, decoded)}
 
 
 class Catalog:
@@ -325,3 +471,95 @@ def load_abis(names: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         return {name: abi(name) for name in names}
     except UnknownContractError as err:
         raise AbiError(str(err)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The suite's ABI facts by contract and name, derived once from the shipped ABIs.
+
+
+@cache
+def _members(contract: str) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """(kind, name) -> ABI item of a suite contract (the suite has no overloaded names)."""
+    (items,) = load_abis([contract]).values()
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for item in items:
+        kind = item.get("type")
+        if kind in ("function", "event", "error"):
+            key = (kind, item["name"])
+            if key in out:
+                raise AbiError(f"{contract} has more than one {kind} named {item['name']}: name it by signature")
+            out[key] = item
+    return out
+
+
+def _member(contract: str, kind: str, name: str) -> Mapping[str, Any]:
+    members = _members(contract)
+    try:
+        return members[(kind, name)]
+    except KeyError:
+        known = sorted(n for k, n in members if k == kind)
+        raise AbiError(f"{contract} has no {kind} {name!r} (its {kind}s: {', '.join(known) or 'none'})") from None
+
+
+@cache
+def function(contract: str, name: str) -> FunctionDecoder:
+    """The function ``name`` of the suite contract ``contract``: selector, encoder, decoders.
+    AbiError when there is no such contract or function."""
+    return FunctionDecoder.from_abi(contract, _member(contract, "function", name))
+
+
+@cache
+def event(contract: str, name: str) -> EventDecoder:
+    """The event ``name`` of the suite contract ``contract``: topic 0, topics filter, decoders."""
+    return EventDecoder.from_abi(contract, _member(contract, "event", name))
+
+
+@cache
+def error(contract: str, name: str) -> ErrorDecoder:
+    """The custom error ``name`` of the suite contract ``contract``: selector, decoder."""
+    return ErrorDecoder.from_abi(contract, _member(contract, "error", name))
+
+
+@cache
+def errors(contract: str) -> dict[str, ErrorDecoder]:
+    """Every custom error of ``contract`` (those of the interfaces and libraries it uses too), by
+    selector (``0x`` hex)."""
+    return {dec.selector: dec for dec in (error(contract, n) for k, n in _members(contract) if k == "error")}
+
+
+def selector(contract: str, name: str) -> bytes:
+    """The 4-byte selector of ``contract.name(...)``, as calldata starts."""
+    return function(contract, name).prefix
+
+
+def topic(contract: str, name: str) -> str:
+    """Topic 0 of ``contract``'s event ``name``, ``0x`` hex as ``eth_getLogs`` filters and answers spell it."""
+    return event(contract, name).topic0
+
+
+def input_types(contract: str, name: str) -> tuple[str, ...]:
+    """The canonical input types of a function, structs as tuple types: ``("(bytes32,address,...)[]",)``."""
+    return function(contract, name).kinds
+
+
+def output_types(contract: str, name: str) -> tuple[str, ...]:
+    """The canonical output types of a function, structs as tuple types."""
+    return function(contract, name).outputs
+
+
+def calldata(contract: str, name: str, *args: Any) -> bytes:
+    """The calldata of ``contract.name(*args)`` (Python values, structs as tuples)."""
+    return function(contract, name).encode(*args)
+
+
+def decode_error(contract: str, data: str | bytes) -> tuple[ErrorDecoder, dict[str, Any]] | None:
+    """The custom error of ``contract`` that revert ``data`` is, with its fields as Python values; None
+    when the data is none of its errors (or does not decode as the one its selector names)."""
+    raw = _bytes(data)
+    dec = errors(contract).get("0x" + raw[:4].hex())
+    if dec is None:
+        return None
+    try:
+        return dec, dec.values(raw)
+    except ValueError:
+        return None
