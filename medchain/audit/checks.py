@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..records.merkle import verify_proof
-from .rpc import Rpc
+from ..chain.rpc import Rpc
 from .store import Event, Store
 from .suite import Suite
 from .sync import transactions

@@ -52,7 +52,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from eth_utils import keccak
 
-from .rpc import Rpc
+from ..chain.rpc import Rpc
 from .suite import Suite
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

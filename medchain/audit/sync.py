@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from .abi import compact_json
-from .rpc import Log, ResponseTooLarge, Rpc, RpcError
+from ..chain.rpc import Log, ResponseTooLarge, Rpc, RpcError
 from .store import Store, StoreError
 from .suite import Suite
 
