@@ -228,7 +228,7 @@ def write_responses(rows: list[ClaimRow], result: RunResult, out: Path, *, decim
     """One ClaimResponse JSON per claim of the file that has an outcome."""
     out.mkdir(parents=True, exist_ok=True)
     try:
-        now = int(rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+        now = int(node.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
     except NodeError as err:
         raise BulkSubmitError(f"{err}; every claim is journaled: rerun the same command to write the "
                               "ClaimResponses") from None
