@@ -37,8 +37,14 @@ from typing import Any
 
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
-from fhir.resources.auditevent import AuditEvent
-from fhir.resources.bundle import Bundle
+
+from ..extras import missing_extra
+
+try:
+    from fhir.resources.auditevent import AuditEvent
+    from fhir.resources.bundle import Bundle
+except ImportError as err:
+    raise missing_extra("exchange", err) from None
 
 from ..consent import Category, Purpose, names
 from ..consent.fhir import (

@@ -46,6 +46,7 @@ from urllib.parse import quote
 from eth_utils import keccak, to_checksum_address
 
 from ..access import decode_reason
+from ..extras import missing_extra
 from .gs1 import lot_text
 from .serials import SerialProofs
 
@@ -299,7 +300,10 @@ def _format_checker() -> Any:
 def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
     """Problems found by validating ``document`` against GS1's EPCIS JSON schema (empty: valid),
     with the schema's ``uri`` and ``date-time`` formats checked (see :func:`_format_checker`)."""
-    from jsonschema import Draft7Validator
+    try:
+        from jsonschema import Draft7Validator
+    except ImportError as err:
+        raise missing_extra("provenance", err) from None
 
     validator = Draft7Validator(schema, format_checker=_format_checker())
     return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
