@@ -32,7 +32,7 @@ TOKEN = "TestStableToken"
 #: Enums of the ABIs (by internalType) that the package defines: (module relative to medchain.contracts, name).
 ENUMS = {"IClaimSettlement.Status": ("..claims.status", "ClaimStatus")}
 #: Attributes of medchain.contracts.base.Contract and Event that no generated name may take.
-RESERVED = {"address", "rpc", "transactor", "signer", "with_signer", "spec", "encode", "call", "transact",
+RESERVED = {"tx", "address", "rpc", "transactor", "signer", "with_signer", "spec", "encode", "call", "transact",
             "events", "decode_logs", "NAME", "ABI_SOURCE", "ABI_ITEMS", "TYPES", "EVENTS", "RESULTS"}
 EVENT_FIELDS = {"address", "block_number", "transaction_hash", "log_index", "EVENT"}
 
@@ -104,6 +104,13 @@ def _def(head: str, params: list[str], tail: str, indent: str) -> list[str]:
     if len(line) <= 115:
         return [line]
     return [f"{indent}def {head}(", *(f"{indent}    {p}," for p in params), f"{indent}){tail}"]
+
+
+def _tuple_field(name: str, hint: str, indent: str) -> str:
+    """A named tuple's field; one that takes the name of a tuple method (``count``, ``index``) keeps the
+    ABI's name, which hides the method, and says so to type checkers."""
+    shadows = name in ("count", "index")
+    return f"{indent}{name}: {hint}" + ("  # type: ignore[assignment]" if shadows else "")
 
 
 def _dict(name: str, entries: list[str]) -> list[str]:
@@ -200,14 +207,14 @@ class _Writer:
                 if any(f.startswith("_") for f, _ in fields):
                     raise CodegenError(f"{where}: an output name starts with '_' (not a named-tuple field)")
                 lines += ["", f"    class {result}(NamedTuple):", f'        """What ``{function["name"]}`` answers."""', "",
-                          *(f"        {f}: {h}" for f, h in fields)]
+                          *(_tuple_field(f, h, "        ") for f, h in fields)]
                 results.append(f"{_q(function['name'])}: {result}")
         for function in functions:
             where = f"{name}.{function['name']}"
             method = _identifier(function["name"], where, RESERVED)
             params, names = ["self"], []
             for n, param in enumerate(function.get("inputs", [])):
-                arg = _identifier(param.get("name") or f"arg{n}", where, ("self", "block", "options"))
+                arg = _identifier(param.get("name") or f"arg{n}", where, ("self", "block", "tx"))
                 params.append(f"{arg}: {_hint(param, False)}")
                 names.append(arg)
             outputs = function.get("outputs", [])
@@ -224,9 +231,9 @@ class _Writer:
                 body = (f"self._call({_q(function['name'])}, ", ", block)")
             else:
                 returns = "Receipt"
-                params.append("**options: Unpack[TxOptions]")
+                params += ["*", "tx: TxOptions | None = None"]
                 doc = f"``{_signature(function)}``: a transaction, signed and sent; its mined receipt."
-                body = (f"self._transact({_q(function['name'])}, ", ", options)")
+                body = (f"self._transact({_q(function['name'])}, ", ", tx)")
             lines += ["", *_def(method, params, f" -> {returns}:", "    "), *_doc(doc), *_body(body[0], names, body[1])]
         event_map = [*([inherited_events] if inherited_events else []), *(f"{_q(e['name'])}: {e['name']}," for e in events)]
         lines += ["", "    TYPES = TYPES", *_dict("EVENTS", event_map), *_dict("RESULTS", [f"{r}," for r in results])]
@@ -250,7 +257,7 @@ class _Writer:
             "",
             "from __future__ import annotations",
             "",
-            "from typing import ClassVar, NamedTuple, Sequence, Unpack",
+            "from typing import ClassVar, NamedTuple, Sequence",
             "",
         ]
         for internal in sorted(self.enums):
@@ -260,7 +267,7 @@ class _Writer:
         for struct in self.struct_order:
             internal, fields = self.structs[struct]
             out += ["", f"class {struct}(NamedTuple):", f'    """``struct {internal}``."""', "",
-                    *(f"    {f}: {h}" for f, h in fields), ""]
+                    *(_tuple_field(f, h, "    ") for f, h in fields), ""]
         types = [f"    {_q(self.structs[s][0])}: {s}," for s in self.struct_order]
         types += [f"    {_q(e)}: {ENUMS[e][1]}," for e in sorted(self.enums)]
         out += ["", "#: The classes of the ABIs' structs and enums, by internalType.", "TYPES = {", *types, "}", ""]

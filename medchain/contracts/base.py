@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence, TypedDict, TypeVar, cast
 
 import msgspec
 from eth_abi import decode as abi_decode
@@ -57,7 +56,8 @@ class ContractReverted(Exception):
 
 
 class TxOptions(TypedDict, total=False):
-    """Options of a transaction: left out, each is worked out from the node (see :class:`Transactor`)."""
+    """Options of a transaction (a method's ``tx=`` argument): left out, each is worked out from the node
+    (see :class:`~medchain.contracts.tx.Transactor`)."""
 
     value: int  # wei sent with the call (payable functions)
     gas: int  # the gas limit; default: the node's estimate plus a margin
@@ -272,14 +272,14 @@ def build_spec(name: str, abi: Iterable[Mapping[str, Any]], types: Types, events
             readers = [_to_python(p, types) for p in outputs]
             functions[item["name"]] = FunctionSpec(
                 contract=name, name=item["name"], signature=_signature(item),
-                selector=function_abi_to_4byte_selector(dict(item)), inputs=inputs,
+                selector=function_abi_to_4byte_selector(cast(Any, item)), inputs=inputs,
                 output_types=tuple(collapse_if_tuple(dict(p)) for p in outputs),
                 read=_reader(readers, results.get(item["name"])), mutability=item.get("stateMutability", "nonpayable"))
         elif kind == "event" and not item.get("anonymous"):
             params = [(field_name(p.get("name") or f"arg{n}"), collapse_if_tuple(dict(p)), _to_python(p, types),
                        p.get("indexed")) for n, p in enumerate(item.get("inputs", []))]
             event_specs[item["name"]] = EventSpec(
-                contract=name, name=item["name"], topic0="0x" + event_abi_to_log_topic(dict(item)).hex(),
+                contract=name, name=item["name"], topic0="0x" + event_abi_to_log_topic(cast(Any, item)).hex(),
                 indexed=tuple((n, k, c) for n, k, c, i in params if i),
                 data=tuple((n, k, c) for n, k, c, i in params if not i), cls=events.get(item["name"], Event))
     return ContractSpec(name=name, functions=functions, events=event_specs,
@@ -401,8 +401,8 @@ class Contract:
         return self.transactor.send(self.address, data, contract=self.NAME, function=function,
                                     decode=self.decode_logs, **options)
 
-    def _transact(self, function: str, args: tuple[Any, ...], options: Mapping[str, Any]) -> Receipt:
-        return self.transact(function, *args, **options)
+    def _transact(self, function: str, args: tuple[Any, ...], options: TxOptions | None) -> Receipt:
+        return self.transact(function, *args, **(options or {}))
 
     # -- events ----------------------------------------------------------------------------------------
 
@@ -448,12 +448,17 @@ class Contract:
 C = TypeVar("C", bound=Contract)
 
 
-@cache
+_SPECS: dict[type[Contract], ContractSpec] = {}
+
+
 def _spec_of(cls: type[Contract]) -> ContractSpec:
-    abi = shipped_abi(cls.ABI_SOURCE or cls.NAME)
-    if cls.ABI_ITEMS:
-        abi = [item for item in abi if item.get("name") in cls.ABI_ITEMS]
-    return build_spec(cls.NAME, abi, cls.TYPES, cls.EVENTS, cls.RESULTS)
+    spec = _SPECS.get(cls)
+    if spec is None:
+        abi = shipped_abi(cls.ABI_SOURCE or cls.NAME)
+        if cls.ABI_ITEMS:
+            abi = [item for item in abi if item.get("name") in cls.ABI_ITEMS]
+        spec = _SPECS[cls] = build_spec(cls.NAME, abi, cls.TYPES, cls.EVENTS, cls.RESULTS)
+    return spec
 
 
 def _block(block: BlockId) -> str:

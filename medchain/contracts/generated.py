@@ -4,7 +4,7 @@ the generator writes. Edit the generator, not this file."""
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple, Sequence, Unpack
+from typing import ClassVar, NamedTuple, Sequence
 
 from ..claims.status import ClaimStatus
 from .base import BlockId, Contract, Event, Receipt, TxOptions
@@ -231,21 +231,21 @@ class ConsortiumRegistry(Contract):
         """``RENOUNCED()``, read at ``block``."""
         return self._call("RENOUNCED", (), block)
 
-    def acceptDefaultAdminTransfer(self, **options: Unpack[TxOptions]) -> Receipt:
+    def acceptDefaultAdminTransfer(self, *, tx: TxOptions | None = None) -> Receipt:
         """``acceptDefaultAdminTransfer()``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("acceptDefaultAdminTransfer", (), options)
+        return self._transact("acceptDefaultAdminTransfer", (), tx)
 
-    def beginDefaultAdminTransfer(self, newAdmin: str, **options: Unpack[TxOptions]) -> Receipt:
+    def beginDefaultAdminTransfer(self, newAdmin: str, *, tx: TxOptions | None = None) -> Receipt:
         """``beginDefaultAdminTransfer(address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("beginDefaultAdminTransfer", (newAdmin,), options)
+        return self._transact("beginDefaultAdminTransfer", (newAdmin,), tx)
 
-    def cancelDefaultAdminTransfer(self, **options: Unpack[TxOptions]) -> Receipt:
+    def cancelDefaultAdminTransfer(self, *, tx: TxOptions | None = None) -> Receipt:
         """``cancelDefaultAdminTransfer()``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("cancelDefaultAdminTransfer", (), options)
+        return self._transact("cancelDefaultAdminTransfer", (), tx)
 
-    def changeDefaultAdminDelay(self, newDelay: int, **options: Unpack[TxOptions]) -> Receipt:
+    def changeDefaultAdminDelay(self, newDelay: int, *, tx: TxOptions | None = None) -> Receipt:
         """``changeDefaultAdminDelay(uint48)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("changeDefaultAdminDelay", (newDelay,), options)
+        return self._transact("changeDefaultAdminDelay", (newDelay,), tx)
 
     def credentialOf(self, account: str, role: bytes | str, *, block: BlockId = "latest") -> bytes:
         """``credentialOf(address,bytes32)``, read at ``block``."""
@@ -267,9 +267,9 @@ class ConsortiumRegistry(Contract):
         """``getRoleAdmin(bytes32)``, read at ``block``."""
         return self._call("getRoleAdmin", (role,), block)
 
-    def grantRole(self, role: bytes | str, account: str, **options: Unpack[TxOptions]) -> Receipt:
+    def grantRole(self, role: bytes | str, account: str, *, tx: TxOptions | None = None) -> Receipt:
         """``grantRole(bytes32,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("grantRole", (role, account), options)
+        return self._transact("grantRole", (role, account), tx)
 
     def hasRole(self, role: bytes | str, account: str, *, block: BlockId = "latest") -> bool:
         """``hasRole(bytes32,address)``, read at ``block``."""
@@ -308,58 +308,61 @@ class ConsortiumRegistry(Contract):
         account: str,
         role: bytes | str,
         credentialHash: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``registerMember(address,bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("registerMember", (account, role, credentialHash), options)
+        return self._transact("registerMember", (account, role, credentialHash), tx)
 
-    def reinstateMember(self, account: str, **options: Unpack[TxOptions]) -> Receipt:
+    def reinstateMember(self, account: str, *, tx: TxOptions | None = None) -> Receipt:
         """``reinstateMember(address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("reinstateMember", (account,), options)
+        return self._transact("reinstateMember", (account,), tx)
 
     def removeMember(
         self,
         account: str,
         role: bytes | str,
         reasonCode: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``removeMember(address,bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("removeMember", (account, role, reasonCode), options)
+        return self._transact("removeMember", (account, role, reasonCode), tx)
 
-    def renounceRole(self, role: bytes | str, account: str, **options: Unpack[TxOptions]) -> Receipt:
+    def renounceRole(self, role: bytes | str, account: str, *, tx: TxOptions | None = None) -> Receipt:
         """``renounceRole(bytes32,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("renounceRole", (role, account), options)
+        return self._transact("renounceRole", (role, account), tx)
 
-    def revokeRole(self, role: bytes | str, account: str, **options: Unpack[TxOptions]) -> Receipt:
+    def revokeRole(self, role: bytes | str, account: str, *, tx: TxOptions | None = None) -> Receipt:
         """``revokeRole(bytes32,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("revokeRole", (role, account), options)
+        return self._transact("revokeRole", (role, account), tx)
 
     def rolesOf(self, account: str, *, block: BlockId = "latest") -> list[bytes]:
         """``rolesOf(address)``, read at ``block``."""
         return self._call("rolesOf", (account,), block)
 
-    def rollbackDefaultAdminDelay(self, **options: Unpack[TxOptions]) -> Receipt:
+    def rollbackDefaultAdminDelay(self, *, tx: TxOptions | None = None) -> Receipt:
         """``rollbackDefaultAdminDelay()``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("rollbackDefaultAdminDelay", (), options)
+        return self._transact("rollbackDefaultAdminDelay", (), tx)
 
     def supportsInterface(self, interfaceId: bytes | str, *, block: BlockId = "latest") -> bool:
         """``supportsInterface(bytes4)``, read at ``block``."""
         return self._call("supportsInterface", (interfaceId,), block)
 
-    def suspendMember(self, account: str, reasonCode: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def suspendMember(self, account: str, reasonCode: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``suspendMember(address,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("suspendMember", (account, reasonCode), options)
+        return self._transact("suspendMember", (account, reasonCode), tx)
 
     def updateCredential(
         self,
         account: str,
         role: bytes | str,
         credentialHash: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``updateCredential(address,bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("updateCredential", (account, role, credentialHash), options)
+        return self._transact("updateCredential", (account, role, credentialHash), tx)
 
     TYPES = TYPES
     EVENTS = {
@@ -590,17 +593,17 @@ class ConsentRegistry(Contract):
         """``REVOCATION_TYPEHASH()``, read at ``block``."""
         return self._call("REVOCATION_TYPEHASH", (), block)
 
-    def allowEmergencyAccess(self, patient: str, provider: str, **options: Unpack[TxOptions]) -> Receipt:
+    def allowEmergencyAccess(self, patient: str, provider: str, *, tx: TxOptions | None = None) -> Receipt:
         """``allowEmergencyAccess(address,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("allowEmergencyAccess", (patient, provider), options)
+        return self._transact("allowEmergencyAccess", (patient, provider), tx)
 
-    def breakGlass(self, patient: str, reasonCode: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def breakGlass(self, patient: str, reasonCode: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``breakGlass(address,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("breakGlass", (patient, reasonCode), options)
+        return self._transact("breakGlass", (patient, reasonCode), tx)
 
-    def cancelNonce(self, nonce: int, **options: Unpack[TxOptions]) -> Receipt:
+    def cancelNonce(self, nonce: int, *, tx: TxOptions | None = None) -> Receipt:
         """``cancelNonce(uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("cancelNonce", (nonce,), options)
+        return self._transact("cancelNonce", (nonce,), tx)
 
     def consentOf(
         self,
@@ -635,11 +638,12 @@ class ConsentRegistry(Contract):
         purposes: int,
         categories: int,
         validUntil: int,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``grant(address,address,uint256,uint256,uint64)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("grant", (patient, grantee, purposes, categories, validUntil), options)
+        return self._transact("grant", (patient, grantee, purposes, categories, validUntil), tx)
 
     def grantBySig(
         self,
@@ -652,12 +656,13 @@ class ConsentRegistry(Contract):
         nonce: int,
         deadline: int,
         signature: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``grantBySig(address,address,uint256,uint256,uint64,uint64,uint256,uint256,bytes)``:
         a transaction, signed and sent; its mined receipt."""
         return self._transact("grantBySig", (
-            patient, grantee, purposes, categories, validUntil, signedAt, nonce, deadline, signature), options)
+            patient, grantee, purposes, categories, validUntil, signedAt, nonce, deadline, signature), tx)
 
     def hasConsent(
         self,
@@ -687,13 +692,13 @@ class ConsentRegistry(Contract):
         """``registry()``, read at ``block``."""
         return self._call("registry", (), block)
 
-    def removeDelegate(self, delegate: str, **options: Unpack[TxOptions]) -> Receipt:
+    def removeDelegate(self, delegate: str, *, tx: TxOptions | None = None) -> Receipt:
         """``removeDelegate(address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("removeDelegate", (delegate,), options)
+        return self._transact("removeDelegate", (delegate,), tx)
 
-    def revoke(self, patient: str, grantee: str, **options: Unpack[TxOptions]) -> Receipt:
+    def revoke(self, patient: str, grantee: str, *, tx: TxOptions | None = None) -> Receipt:
         """``revoke(address,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("revoke", (patient, grantee), options)
+        return self._transact("revoke", (patient, grantee), tx)
 
     def revokeBySig(
         self,
@@ -703,15 +708,16 @@ class ConsentRegistry(Contract):
         nonce: int,
         deadline: int,
         signature: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``revokeBySig(address,address,uint64,uint256,uint256,bytes)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("revokeBySig", (patient, grantee, signedAt, nonce, deadline, signature), options)
+        return self._transact("revokeBySig", (patient, grantee, signedAt, nonce, deadline, signature), tx)
 
-    def setDelegate(self, delegate: str, validUntil: int, **options: Unpack[TxOptions]) -> Receipt:
+    def setDelegate(self, delegate: str, validUntil: int, *, tx: TxOptions | None = None) -> Receipt:
         """``setDelegate(address,uint64)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("setDelegate", (delegate, validUntil), options)
+        return self._transact("setDelegate", (delegate, validUntil), tx)
 
     TYPES = TYPES
     EVENTS = {
@@ -780,7 +786,7 @@ class RecordAnchor(Contract):
         """What ``batchOf`` answers."""
 
         anchoredAt: int
-        count: int
+        count: int  # type: ignore[assignment]
 
     class VerifyResult(NamedTuple):
         """What ``verify`` answers."""
@@ -789,9 +795,9 @@ class RecordAnchor(Contract):
         supersededBy: bytes
         retracted: bool
 
-    def amend(self, oldHash: bytes | str, newHash: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def amend(self, oldHash: bytes | str, newHash: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``amend(bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("amend", (oldHash, newHash), options)
+        return self._transact("amend", (oldHash, newHash), tx)
 
     def amendInBatch(
         self,
@@ -799,19 +805,20 @@ class RecordAnchor(Contract):
         oldHash: bytes | str,
         proof: Sequence[bytes | str],
         newHash: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``amendInBatch(bytes32,bytes32,bytes32[],bytes32)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("amendInBatch", (root, oldHash, proof, newHash), options)
+        return self._transact("amendInBatch", (root, oldHash, proof, newHash), tx)
 
-    def anchor(self, recordHash: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def anchor(self, recordHash: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``anchor(bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("anchor", (recordHash,), options)
+        return self._transact("anchor", (recordHash,), tx)
 
-    def anchorBatch(self, root: bytes | str, count: int, **options: Unpack[TxOptions]) -> Receipt:
+    def anchorBatch(self, root: bytes | str, count: int, *, tx: TxOptions | None = None) -> Receipt:
         """``anchorBatch(bytes32,uint32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("anchorBatch", (root, count), options)
+        return self._transact("anchorBatch", (root, count), tx)
 
     def anchorOf(
         self,
@@ -843,9 +850,9 @@ class RecordAnchor(Contract):
         """``registry()``, read at ``block``."""
         return self._call("registry", (), block)
 
-    def retract(self, recordHash: bytes | str, reasonCode: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def retract(self, recordHash: bytes | str, reasonCode: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``retract(bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("retract", (recordHash, reasonCode), options)
+        return self._transact("retract", (recordHash, reasonCode), tx)
 
     def retractInBatch(
         self,
@@ -853,11 +860,12 @@ class RecordAnchor(Contract):
         recordHash: bytes | str,
         proof: Sequence[bytes | str],
         reasonCode: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``retractInBatch(bytes32,bytes32,bytes32[],bytes32)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("retractInBatch", (root, recordHash, proof, reasonCode), options)
+        return self._transact("retractInBatch", (root, recordHash, proof, reasonCode), tx)
 
     def verify(
         self,
@@ -1118,10 +1126,11 @@ class DrugProvenance(Contract):
         prefix: int,
         length: int,
         manufacturer: str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``assignCompanyPrefix(uint64,uint8,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("assignCompanyPrefix", (prefix, length, manufacturer), options)
+        return self._transact("assignCompanyPrefix", (prefix, length, manufacturer), tx)
 
     def balanceOf(self, holder: str, batchId: bytes | str, *, block: BlockId = "latest") -> int:
         """``balanceOf(address,bytes32)``, read at ``block``."""
@@ -1140,10 +1149,11 @@ class DrugProvenance(Contract):
         shipmentId: bytes | str,
         batchId: bytes | str,
         serialsRoot: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``cancelShipment(bytes32,bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("cancelShipment", (shipmentId, batchId, serialsRoot), options)
+        return self._transact("cancelShipment", (shipmentId, batchId, serialsRoot), tx)
 
     def commissionBatch(
         self,
@@ -1152,11 +1162,12 @@ class DrugProvenance(Contract):
         expiry: int,
         quantity: int,
         serialsRoot: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``commissionBatch(uint64,bytes32,uint32,uint32,bytes32)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("commissionBatch", (gtin, lot, expiry, quantity, serialsRoot), options)
+        return self._transact("commissionBatch", (gtin, lot, expiry, quantity, serialsRoot), tx)
 
     def companyPrefixOwner(self, prefix: int, length: int, *, block: BlockId = "latest") -> str:
         """``companyPrefixOwner(uint64,uint8)``, read at ``block``."""
@@ -1169,11 +1180,12 @@ class DrugProvenance(Contract):
         proof: Sequence[bytes | str],
         shipment: ShipmentRef,
         shipmentProof: Sequence[bytes | str],
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``dispense(bytes32,bytes32,bytes32[],(bytes32,address,bytes32),bytes32[])``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("dispense", (batchId, serialHash, proof, shipment, shipmentProof), options)
+        return self._transact("dispense", (batchId, serialHash, proof, shipment, shipmentProof), tx)
 
     def dispenseOf(
         self,
@@ -1193,23 +1205,24 @@ class DrugProvenance(Contract):
         """``gtinOwnerOf(uint64)``, read at ``block``."""
         return self._call("gtinOwnerOf", (gtin,), block)
 
-    def quarantine(self, batchId: bytes | str, reasonCode: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def quarantine(self, batchId: bytes | str, reasonCode: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``quarantine(bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("quarantine", (batchId, reasonCode), options)
+        return self._transact("quarantine", (batchId, reasonCode), tx)
 
     def reassignCompanyPrefix(
         self,
         prefix: int,
         length: int,
         manufacturer: str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``reassignCompanyPrefix(uint64,uint8,address)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("reassignCompanyPrefix", (prefix, length, manufacturer), options)
+        return self._transact("reassignCompanyPrefix", (prefix, length, manufacturer), tx)
 
-    def recall(self, batchId: bytes | str, reasonCode: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def recall(self, batchId: bytes | str, reasonCode: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``recall(bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("recall", (batchId, reasonCode), options)
+        return self._transact("recall", (batchId, reasonCode), tx)
 
     def receiveShipment(
         self,
@@ -1217,48 +1230,52 @@ class DrugProvenance(Contract):
         batchId: bytes | str,
         from_: str,
         serialsRoot: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``receiveShipment(bytes32,bytes32,address,bytes32)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("receiveShipment", (shipmentId, batchId, from_, serialsRoot), options)
+        return self._transact("receiveShipment", (shipmentId, batchId, from_, serialsRoot), tx)
 
     def registry(self, *, block: BlockId = "latest") -> str:
         """``registry()``, read at ``block``."""
         return self._call("registry", (), block)
 
-    def release(self, batchId: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def release(self, batchId: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``release(bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("release", (batchId,), options)
+        return self._transact("release", (batchId,), tx)
 
     def reportSuspect(
         self,
         batchId: bytes | str,
         serialHash: bytes | str,
         reasonCode: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``reportSuspect(bytes32,bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("reportSuspect", (batchId, serialHash, reasonCode), options)
+        return self._transact("reportSuspect", (batchId, serialHash, reasonCode), tx)
 
     def revertDispense(
         self,
         batchId: bytes | str,
         serialHash: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``revertDispense(bytes32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("revertDispense", (batchId, serialHash), options)
+        return self._transact("revertDispense", (batchId, serialHash), tx)
 
     def revokeCompanyPrefix(
         self,
         prefix: int,
         length: int,
         reasonCode: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``revokeCompanyPrefix(uint64,uint8,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("revokeCompanyPrefix", (prefix, length, reasonCode), options)
+        return self._transact("revokeCompanyPrefix", (prefix, length, reasonCode), tx)
 
     def ship(
         self,
@@ -1266,10 +1283,11 @@ class DrugProvenance(Contract):
         to: str,
         quantity: int,
         serialsRoot: bytes | str,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``ship(bytes32,address,uint32,bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("ship", (batchId, to, quantity, serialsRoot), options)
+        return self._transact("ship", (batchId, to, quantity, serialsRoot), tx)
 
     def shipmentOf(self, shipmentId: bytes | str, *, block: BlockId = "latest") -> DrugProvenance.ShipmentOfResult:
         """``shipmentOf(bytes32)``, read at ``block``."""
@@ -1580,9 +1598,9 @@ class ClaimSettlement(Contract):
         """``SERVICE_DAY()``, read at ``block``."""
         return self._call("SERVICE_DAY", (), block)
 
-    def adjudicate(self, claimId: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def adjudicate(self, claimId: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``adjudicate(bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("adjudicate", (claimId,), options)
+        return self._transact("adjudicate", (claimId,), tx)
 
     def appealWindow(self, *, block: BlockId = "latest") -> int:
         """``appealWindow()``, read at ``block``."""
@@ -1612,9 +1630,9 @@ class ClaimSettlement(Contract):
         """``codesKeyCommitmentOf(address)``, read at ``block``."""
         return self._call("codesKeyCommitmentOf", (insurer,), block)
 
-    def commitCodesKey(self, commitment: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def commitCodesKey(self, commitment: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``commitCodesKey(bytes32)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("commitCodesKey", (commitment,), options)
+        return self._transact("commitCodesKey", (commitment,), tx)
 
     def consent(self, *, block: BlockId = "latest") -> str:
         """``consent()``, read at ``block``."""
@@ -1624,9 +1642,9 @@ class ClaimSettlement(Contract):
         """``creditOf(address)``, read at ``block``."""
         return self._call("creditOf", (provider,), block)
 
-    def deny(self, claimId: bytes | str, reasonCode: int, **options: Unpack[TxOptions]) -> Receipt:
+    def deny(self, claimId: bytes | str, reasonCode: int, *, tx: TxOptions | None = None) -> Receipt:
         """``deny(bytes32,uint16)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("deny", (claimId, reasonCode), options)
+        return self._transact("deny", (claimId, reasonCode), tx)
 
     def dispute(
         self,
@@ -1634,18 +1652,19 @@ class ClaimSettlement(Contract):
         evidenceHash: bytes | str,
         evidenceRoot: bytes | str,
         evidenceProof: Sequence[bytes | str],
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``dispute(bytes32,bytes32,bytes32,bytes32[])``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("dispute", (claimId, evidenceHash, evidenceRoot, evidenceProof), options)
+        return self._transact("dispute", (claimId, evidenceHash, evidenceRoot, evidenceProof), tx)
 
     def disputeLapsesAt(self, claimId: bytes | str, *, block: BlockId = "latest") -> int:
         """``disputeLapsesAt(bytes32)``, read at ``block``."""
         return self._call("disputeLapsesAt", (claimId,), block)
 
-    def fund(self, amount: int, **options: Unpack[TxOptions]) -> Receipt:
+    def fund(self, amount: int, *, tx: TxOptions | None = None) -> Receipt:
         """``fund(uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("fund", (amount,), options)
+        return self._transact("fund", (amount,), tx)
 
     def pharmacyClaimIdOf(
         self,
@@ -1683,48 +1702,49 @@ class ClaimSettlement(Contract):
         coinsuranceBps: int,
         validFrom: int,
         validUntil: int,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``registerPolicy(bytes32,address,uint128,uint128,uint16,uint64,uint64)``:
         a transaction, signed and sent; its mined receipt."""
         return self._transact("registerPolicy", (
-            policyId, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil), options)
+            policyId, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil), tx)
 
     def registry(self, *, block: BlockId = "latest") -> str:
         """``registry()``, read at ``block``."""
         return self._call("registry", (), block)
 
-    def resolveDispute(self, claimId: bytes | str, approvedAmount: int, **options: Unpack[TxOptions]) -> Receipt:
+    def resolveDispute(self, claimId: bytes | str, approvedAmount: int, *, tx: TxOptions | None = None) -> Receipt:
         """``resolveDispute(bytes32,uint128)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("resolveDispute", (claimId, approvedAmount), options)
+        return self._transact("resolveDispute", (claimId, approvedAmount), tx)
 
     def reviewWindow(self, *, block: BlockId = "latest") -> int:
         """``reviewWindow()``, read at ``block``."""
         return self._call("reviewWindow", (), block)
 
-    def settle(self, claimIds: Sequence[bytes | str], **options: Unpack[TxOptions]) -> Receipt:
+    def settle(self, claimIds: Sequence[bytes | str], *, tx: TxOptions | None = None) -> Receipt:
         """``settle(bytes32[])``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("settle", (claimIds,), options)
+        return self._transact("settle", (claimIds,), tx)
 
-    def submitClaim(self, c: ClaimInput, **options: Unpack[TxOptions]) -> Receipt:
+    def submitClaim(self, c: ClaimInput, *, tx: TxOptions | None = None) -> Receipt:
         """``submitClaim((bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[]))``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("submitClaim", (c,), options)
+        return self._transact("submitClaim", (c,), tx)
 
-    def submitClaims(self, cs: Sequence[ClaimInput], **options: Unpack[TxOptions]) -> Receipt:
+    def submitClaims(self, cs: Sequence[ClaimInput], *, tx: TxOptions | None = None) -> Receipt:
         """``submitClaims((bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[])[])``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("submitClaims", (cs,), options)
+        return self._transact("submitClaims", (cs,), tx)
 
-    def submitPharmacyClaim(self, c: PharmacyClaimInput, **options: Unpack[TxOptions]) -> Receipt:
+    def submitPharmacyClaim(self, c: PharmacyClaimInput, *, tx: TxOptions | None = None) -> Receipt:
         """``submitPharmacyClaim((bytes32,address,uint128,bytes32,bytes32,bytes32))``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("submitPharmacyClaim", (c,), options)
+        return self._transact("submitPharmacyClaim", (c,), tx)
 
-    def submitPharmacyClaims(self, cs: Sequence[PharmacyClaimInput], **options: Unpack[TxOptions]) -> Receipt:
+    def submitPharmacyClaims(self, cs: Sequence[PharmacyClaimInput], *, tx: TxOptions | None = None) -> Receipt:
         """``submitPharmacyClaims((bytes32,address,uint128,bytes32,bytes32,bytes32)[])``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("submitPharmacyClaims", (cs,), options)
+        return self._transact("submitPharmacyClaims", (cs,), tx)
 
     def timelyFilingLimit(self, *, block: BlockId = "latest") -> int:
         """``timelyFilingLimit()``, read at ``block``."""
@@ -1744,13 +1764,13 @@ class ClaimSettlement(Contract):
         """``usageOf(bytes32,uint256)``, read at ``block``."""
         return self._call("usageOf", (policyId, year), block)
 
-    def withdraw(self, **options: Unpack[TxOptions]) -> Receipt:
+    def withdraw(self, *, tx: TxOptions | None = None) -> Receipt:
         """``withdraw()``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("withdraw", (), options)
+        return self._transact("withdraw", (), tx)
 
-    def withdrawFunds(self, amount: int, **options: Unpack[TxOptions]) -> Receipt:
+    def withdrawFunds(self, amount: int, *, tx: TxOptions | None = None) -> Receipt:
         """``withdrawFunds(uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("withdrawFunds", (amount,), options)
+        return self._transact("withdrawFunds", (amount,), tx)
 
     TYPES = TYPES
     EVENTS = {
@@ -1841,11 +1861,12 @@ class RecordExchange(Contract):
         recordHash: bytes | str,
         purpose: int,
         category: int,
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``logDisclosure(address,address,bytes32,uint256,uint256)``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("logDisclosure", (patient, recipient, recordHash, purpose, category), options)
+        return self._transact("logDisclosure", (patient, recipient, recordHash, purpose, category), tx)
 
     def logDisclosures(
         self,
@@ -1853,11 +1874,12 @@ class RecordExchange(Contract):
         recipient: str,
         purpose: int,
         disclosures: Sequence[Disclosure],
-        **options: Unpack[TxOptions],
+        *,
+        tx: TxOptions | None = None,
     ) -> Receipt:
         """``logDisclosures(address,address,uint256,(bytes32,uint256,bytes32,bytes32[])[])``:
         a transaction, signed and sent; its mined receipt."""
-        return self._transact("logDisclosures", (patient, recipient, purpose, disclosures), options)
+        return self._transact("logDisclosures", (patient, recipient, purpose, disclosures), tx)
 
     def recordAnchor(self, *, block: BlockId = "latest") -> str:
         """``recordAnchor()``, read at ``block``."""
@@ -1867,9 +1889,9 @@ class RecordExchange(Contract):
         """``registry()``, read at ``block``."""
         return self._call("registry", (), block)
 
-    def setEncryptionKey(self, publicKey: bytes | str, **options: Unpack[TxOptions]) -> Receipt:
+    def setEncryptionKey(self, publicKey: bytes | str, *, tx: TxOptions | None = None) -> Receipt:
         """``setEncryptionKey(bytes)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("setEncryptionKey", (publicKey,), options)
+        return self._transact("setEncryptionKey", (publicKey,), tx)
 
     TYPES = TYPES
     EVENTS = {
@@ -1921,9 +1943,9 @@ class ERC20(Contract):
         """``allowance(address,address)``, read at ``block``."""
         return self._call("allowance", (owner, spender), block)
 
-    def approve(self, spender: str, value: int, **options: Unpack[TxOptions]) -> Receipt:
+    def approve(self, spender: str, value: int, *, tx: TxOptions | None = None) -> Receipt:
         """``approve(address,uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("approve", (spender, value), options)
+        return self._transact("approve", (spender, value), tx)
 
     def balanceOf(self, account: str, *, block: BlockId = "latest") -> int:
         """``balanceOf(address)``, read at ``block``."""
@@ -1945,13 +1967,13 @@ class ERC20(Contract):
         """``totalSupply()``, read at ``block``."""
         return self._call("totalSupply", (), block)
 
-    def transfer(self, to: str, value: int, **options: Unpack[TxOptions]) -> Receipt:
+    def transfer(self, to: str, value: int, *, tx: TxOptions | None = None) -> Receipt:
         """``transfer(address,uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("transfer", (to, value), options)
+        return self._transact("transfer", (to, value), tx)
 
-    def transferFrom(self, from_: str, to: str, value: int, **options: Unpack[TxOptions]) -> Receipt:
+    def transferFrom(self, from_: str, to: str, value: int, *, tx: TxOptions | None = None) -> Receipt:
         """``transferFrom(address,address,uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("transferFrom", (from_, to, value), options)
+        return self._transact("transferFrom", (from_, to, value), tx)
 
     TYPES = TYPES
     EVENTS = {
@@ -1969,9 +1991,9 @@ class TestStableToken(ERC20):
     ABI_SOURCE = ""
     ABI_ITEMS: ClassVar[frozenset[str]] = frozenset()
 
-    def mint(self, to: str, amount: int, **options: Unpack[TxOptions]) -> Receipt:
+    def mint(self, to: str, amount: int, *, tx: TxOptions | None = None) -> Receipt:
         """``mint(address,uint256)``: a transaction, signed and sent; its mined receipt."""
-        return self._transact("mint", (to, amount), options)
+        return self._transact("mint", (to, amount), tx)
 
     TYPES = TYPES
     EVENTS = {

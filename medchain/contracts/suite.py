@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from ..chain.rpc import Log, Rpc
 from ..deployment.manifest import ChainMismatchError, Manifest, ManifestError, read_manifest
@@ -23,15 +23,10 @@ from .generated import (
 )
 from .tx import Signer, Transactor
 
-#: The suite's contracts every deployment has: (manifest name, class, Suite attribute).
-CONTRACTS: tuple[tuple[str, type[Contract], str], ...] = (
-    ("ConsortiumRegistry", ConsortiumRegistry, "registry"),
-    ("ConsentRegistry", ConsentRegistry, "consent"),
-    ("RecordAnchor", RecordAnchor, "records"),
-    ("DrugProvenance", DrugProvenance, "provenance"),
-    ("ClaimSettlement", ClaimSettlement, "claims"),
-    ("RecordExchange", RecordExchange, "exchange"),
-)
+#: The suite's contracts every deployment has (the token only on test chains).
+REQUIRED = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "DrugProvenance", "ClaimSettlement",
+            "RecordExchange")
+C = TypeVar("C", bound=Contract)
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ class Suite:
         rpc = rpc_url if isinstance(rpc_url, Rpc) else Rpc(rpc_url)
         path = Path(manifest_path)
         manifest = read_manifest(path)
-        missing = [name for name, _, _ in CONTRACTS if name not in manifest.contracts]
+        missing = [name for name in REQUIRED if name not in manifest.contracts]
         if missing:
             raise ManifestError(f"{path}: no {', '.join(missing)} in the manifest (an incomplete deployment?)")
         node_chain = rpc.chain_id()
@@ -73,13 +68,19 @@ class Suite:
     @classmethod
     def _build(cls, manifest: Manifest, rpc: Rpc, signer: Signer | None) -> Suite:
         transactor = Transactor(rpc, signer, chain_id=manifest.chain_id) if signer is not None else None
-        contracts = {attr: kind(rpc, manifest.address_of(name), transactor=transactor)
-                     for name, kind, attr in CONTRACTS}
+
+        def at(kind: type[C], name: str) -> C:
+            return kind(rpc, manifest.address_of(name), transactor=transactor)
+
+        claims = at(ClaimSettlement, "ClaimSettlement")
         if "TestStableToken" in manifest.contracts:
-            token: ERC20 = TestStableToken(rpc, manifest.address_of("TestStableToken"), transactor=transactor)
+            token: ERC20 = at(TestStableToken, "TestStableToken")
         else:
-            token = ERC20(rpc, contracts["claims"].token(), transactor=transactor)
-        return cls(manifest=manifest, rpc=rpc, signer=signer, token=token, **contracts)
+            token = ERC20(rpc, claims.token(), transactor=transactor)
+        return cls(manifest=manifest, rpc=rpc, signer=signer, registry=at(ConsortiumRegistry, "ConsortiumRegistry"),
+                   consent=at(ConsentRegistry, "ConsentRegistry"), records=at(RecordAnchor, "RecordAnchor"),
+                   provenance=at(DrugProvenance, "DrugProvenance"), claims=claims,
+                   exchange=at(RecordExchange, "RecordExchange"), token=token)
 
     @property
     def chain_id(self) -> int:

@@ -113,7 +113,7 @@ def test_a_refused_transaction_raises_contract_reverted_with_the_raw_data_before
 def test_a_mined_revert_raises_with_its_transaction_and_the_replayed_data(suite, keys):
     stranger = keys["stranger"]
     with pytest.raises(ContractReverted) as raised:
-        suite.with_signer(stranger).records.anchor(secrets.token_bytes(32), gas=200_000)  # no estimate: it is mined
+        suite.with_signer(stranger).records.anchor(secrets.token_bytes(32), tx={"gas": 200_000})  # mined: no estimate
     err = raised.value
     assert err.tx_hash and err.tx_hash.startswith("0x") and "(transaction 0x" in str(err)
     receipt = suite.rpc.call("eth_getTransactionReceipt", [err.tx_hash])
@@ -167,7 +167,7 @@ def test_bad_arguments_are_refused_in_one_line_naming_them(suite, keys):
     with pytest.raises(ValueError, match=r"^ConsentRegistry.ConsentGranted has no indexed field 'validUntil'"):
         suite.consent.events(ConsentRegistry.ConsentGranted, validUntil=1)
     with pytest.raises(ValueError, match=r"unknown transaction option\(s\) gas_price"):
-        suite.with_signer(keys["hospital"]).records.anchor(secrets.token_bytes(32), gas_price=1)
+        suite.with_signer(keys["hospital"]).records.anchor(secrets.token_bytes(32), tx={"gas_price": 1})  # type: ignore
 
 
 def test_a_manifest_of_another_chain_or_missing_a_contract_is_refused_in_one_line(consortium, tmp_path):

@@ -58,5 +58,5 @@ def test_python_keywords_in_the_abi_get_a_trailing_underscore():
     fn = {"type": "function", "name": "move", "inputs": [{"name": "from", "type": "address"}], "outputs": [],
           "stateMutability": "nonpayable"}
     text = "\n".join(writer.contract("X", [fn]))
-    assert "def move(self, from_: str, **options: Unpack[TxOptions]) -> Receipt:" in text
-    assert 'return self._transact("move", (from_,), options)' in text
+    assert "def move(self, from_: str, *, tx: TxOptions | None = None) -> Receipt:" in text
+    assert 'return self._transact("move", (from_,), tx)' in text
