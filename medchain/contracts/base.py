@@ -14,7 +14,7 @@ their :class:`~enum.IntEnum`.
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence, TypedDict, TypeVar, cast
 
 import msgspec
@@ -191,7 +191,7 @@ class FunctionSpec:
         for (name, kind, parsed), value in zip(self.inputs, args):
             value = _from_python(parsed, value)
             if not is_encodable(kind, value):
-                raise ValueError(f"{self.contract}.{self.name}: {name} is not a {kind}: {value!r}")
+                raise ValueError(f"{self.contract}.{self.name}: {name} is not of type {kind}: {value!r}")
             values.append(value)
         return self.selector + abi_encode([k for _, k, _ in self.inputs], values)
 
@@ -209,6 +209,11 @@ class EventSpec:
     indexed: tuple[tuple[str, str, Callable[[Any], Any]], ...]  # (name, canonical type, converter)
     data: tuple[tuple[str, str, Callable[[Any], Any]], ...]
     cls: type[Event]
+    #: For each indexed field, whether its topic holds its value (else the keccak hash of it).
+    indexed_static: tuple[bool, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indexed_static", tuple(_static(kind) for _, kind, _ in self.indexed))
 
     def decode(self, log: Log) -> Event:
         """The log as an event; ValueError when it is not one of these."""
@@ -216,10 +221,10 @@ class EventSpec:
         if len(topics) != len(self.indexed) + 1 or topics[0].lower() != self.topic0:
             raise ValueError(f"{self.contract}.{self.name}: a log with topics {topics} is not one")
         fields: dict[str, Any] = {}
-        for (name, kind, convert), topic in zip(self.indexed, topics[1:]):
+        for (name, kind, convert), static, topic in zip(self.indexed, self.indexed_static, topics[1:]):
             word = bytes.fromhex(topic[2:])
             # a dynamic indexed field is stored as its keccak hash: all the log holds
-            fields[name] = convert(abi_decode([kind], word)[0]) if _static(kind) else word
+            fields[name] = convert(abi_decode([kind], word)[0]) if static else word
         body = bytes.fromhex(log.data[2:])
         values = abi_decode([k for _, k, _ in self.data], body) if self.data else ()
         for (name, _kind, convert), value in zip(self.data, values):
@@ -234,7 +239,7 @@ class EventSpec:
                 if _static(kind):
                     value = _from_python(parse(kind), value)
                     if not is_encodable(kind, value):
-                        raise ValueError(f"{self.contract}.{self.name}: {name} is not a {kind}: {value!r}")
+                        raise ValueError(f"{self.contract}.{self.name}: {name} is not of type {kind}: {value!r}")
                     return "0x" + abi_encode([kind], [value]).hex()
                 raw = value.encode() if isinstance(value, str) else bytes(value)
                 return "0x" + keccak(raw).hex()

@@ -126,22 +126,31 @@ class Transactor:
             "maxPriorityFeePerGas": (max_priority_fee_per_gas if max_priority_fee_per_gas is not None
                                      else fees["maxPriorityFeePerGas"]),
         }
-        signed = self.signer.sign_transaction(tx)
-        raw = signed if isinstance(signed, (bytes, bytearray)) else getattr(signed, "raw_transaction", None)
-        if raw is None:
-            raw = signed.rawTransaction  # signers written for eth-account before 0.13
         try:
-            tx_hash = self.rpc.call("eth_sendRawTransaction", ["0x" + bytes(raw).hex()])
-        except RpcError as err:
+            tx_hash = self._sign_and_send(tx)
+        except BaseException:
             with self._lock:
-                self._next_nonce = None  # read again from the node next time
-            if not ALREADY_SENT.search(str(err)) or nonce is not None:
-                raise
-            tx_hash = "0x" + keccak(bytes(raw)).hex()
+                self._next_nonce = None  # the nonce may be unused: read it again from the node next time
+            raise
         receipt = Receipt.from_json(self.wait(tx_hash), decode)
         if receipt.status == 0:
             raise self._mined_revert(tx, receipt, contract, function)
         return receipt
+
+    def _sign_and_send(self, tx: dict[str, Any]) -> str:
+        """The hash of ``tx``, signed and handed to the node (which may already have it)."""
+        signed = self.signer.sign_transaction(tx)
+        raw = signed if isinstance(signed, (bytes, bytearray)) else getattr(signed, "raw_transaction", None)
+        if raw is None:
+            raw = signed.rawTransaction  # signers written for eth-account before 0.13
+        raw = bytes(raw)
+        try:
+            return str(self.rpc.call("eth_sendRawTransaction", ["0x" + raw.hex()]))
+        except RpcError as err:
+            # the same signed bytes already in the node's pool (a retried send): the transaction is there
+            if ALREADY_SENT.search(str(err)) and "nonce" not in str(err).lower():
+                return "0x" + keccak(raw).hex()
+            raise
 
     def wait(self, tx_hash: str) -> dict[str, Any]:
         """The receipt of ``tx_hash`` as the node gives it, once mined."""

@@ -156,7 +156,7 @@ def test_one_signer_sends_transactions_in_a_row_with_its_own_nonces(suite, keys)
 
 
 def test_bad_arguments_are_refused_in_one_line_naming_them(suite, keys):
-    with pytest.raises(ValueError, match=r"^ConsortiumRegistry.memberOf: account is not a address: '0x12'$"):
+    with pytest.raises(ValueError, match=r"^ConsortiumRegistry.memberOf: account is not of type address: '0x12'$"):
         suite.registry.memberOf("0x12")
     with pytest.raises(ValueError, match=r"^RecordAnchor.verify takes 2 argument\(s\) \(provider, recordHash\), not 1$"):
         suite.records.call("verify", keys["hospital"].address)
@@ -206,3 +206,33 @@ def test_event_fields_that_are_python_keywords_get_a_trailing_underscore():
     assert field_name("from") == "from_" and field_name("to") == "to"
     assert "from_" in ERC20.Transfer.__struct_fields__
 
+
+
+class UnpluggedOnce:
+    """A signer of our own (not eth-account's): signs with ``account``, but fails the first time, and
+    returns the raw bytes rather than a signed-transaction object."""
+
+    def __init__(self, account):
+        self.account, self.failed = account, False
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+    def sign_transaction(self, transaction_dict):
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("the hardware wallet was unplugged")
+        return bytes(self.account.sign_transaction(transaction_dict).raw_transaction)
+
+
+def test_any_signer_will_do_and_a_failed_signature_leaves_no_nonce_gap(suite, keys):
+    hospital = keys["hospital"]
+    records = suite.with_signer(UnpluggedOnce(hospital)).records
+    start = int(suite.rpc.call("eth_getTransactionCount", [hospital.address, "pending"]), 16)
+    with pytest.raises(RuntimeError, match="unplugged"):
+        records.anchor(secrets.token_bytes(32))
+    assert records.anchor(secrets.token_bytes(32)).status == 1
+    assert int(suite.rpc.call("eth_getTransactionCount", [hospital.address, "latest"]), 16) == start + 1
+    with pytest.raises(TypeError, match="signer: str has no address and sign_transaction"):
+        suite.with_signer("0xabc")
