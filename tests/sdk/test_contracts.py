@@ -12,13 +12,16 @@ from eth_abi import decode
 from eth_utils import keccak
 
 from medchain import (
-    ChainIdMismatch, ChainMismatchError, ConsentRegistry, ContractReverted, ManifestError, RecordAnchor, Rpc, Suite,
+    ChainIdMismatch, ChainMismatchError, ClaimSettlement, ConsentRegistry, ContractReverted, ManifestError, RecordAnchor, Rpc, Suite,
     Transactor, contracts,
 )
 from medchain.abi import abi
 from medchain.access import Role
+from medchain.claims.bulk import encode_batch
+from medchain.claims.inputs import ClaimRow
+from medchain.claims.status import ClaimStatus
 from medchain.consent import Category, Purpose
-from medchain.contracts import ERC20, Member, Receipt
+from medchain.contracts import ERC20, ClaimInput, ClaimView, Member, Receipt
 from medchain.contracts.base import field_name
 from medchain.deployment import read_manifest
 
@@ -236,3 +239,24 @@ def test_any_signer_will_do_and_a_failed_signature_leaves_no_nonce_gap(suite, ke
     assert int(suite.rpc.call("eth_getTransactionCount", [hospital.address, "latest"]), 16) == start + 1
     with pytest.raises(TypeError, match="signer: str has no address and sign_transaction"):
         suite.with_signer("0xabc")
+
+
+def test_struct_arguments_encode_as_the_bulk_submitters_layout_and_enums_decode_to_their_enum(suite, keys):
+    ids = [secrets.token_bytes(32) for _ in range(3)]
+    statuses = suite.claims.claimStatuses(ids)
+    assert statuses == [ClaimStatus.NONE] * 3 and all(isinstance(s, ClaimStatus) for s in statuses)
+    view = suite.claims.claimOf(ids[0])
+    assert isinstance(view, ClaimView) and view.status is ClaimStatus.NONE and view.provider == "0x" + "00" * 20
+
+    rows = [ClaimRow(row=n, ref=f"c{n}", policy_id=secrets.token_bytes(32), provider=keys["hospital"].address,
+                     amount=100 + n, service_date=1_700_000_000 + n, line_items=(), codes_hash=secrets.token_bytes(32),
+                     evidence_hash=secrets.token_bytes(32), evidence_root=secrets.token_bytes(32),
+                     evidence_proof=tuple(secrets.token_bytes(32) for _ in range(n)))
+            for n in range(3)]
+    inputs = [ClaimInput(*row.as_input()) for row in rows]
+    assert suite.claims.encode("submitClaims", inputs) == encode_batch(rows)  # the hot path's own encoder
+    # a batch refuses claims one by one (no such policies here): each refusal is a decoded event
+    receipt = suite.with_signer(keys["hospital"]).claims.submitClaims(inputs)
+    assert [type(e) for e in receipt.events] == [ClaimSettlement.ClaimRejected] * 3
+    assert [e.claimId for e in receipt.events] == [row.claim_id for row in rows]
+    assert all(e.reasonCode > 0 for e in receipt.events)
