@@ -2,7 +2,8 @@
 :mod:`medchain.abi`.
 
 ``python -m medchain_dev.sdk_codegen`` writes the file (``make abi`` runs it after exporting the
-ABIs); ``--check`` exits 1 when the file differs from what this writes now. One class per contract of
+ABIs); ``--check`` exits 1 when the file differs from what this writes now. The docstrings are the
+contracts' NatSpec (``@notice`` and ``@dev``), read from the build (``make compile``). One class per contract of
 the suite, plus ``ERC20`` (the standard's functions and events, as the suite's test token declares
 them) which ``TestStableToken`` extends. For each function a typed method (views read, everything else
 sends a transaction), for each event a class, for each struct a named tuple, for each function with
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from medchain.abi import abi
+
+from .abi_export import BUILD_MANIFEST
 
 TARGET = Path(__file__).resolve().parent.parent / "medchain" / "contracts" / "generated.py"
 
@@ -120,12 +123,37 @@ def _dict(name: str, entries: list[str]) -> list[str]:
     return [f"    {name} = {{", *(f"        {e}" for e in entries), "    }"]
 
 
-def _doc(doc: str) -> list[str]:
-    """A method's docstring, on two lines if one would be too long."""
-    if len(doc) <= 100 or ": " not in doc:
-        return [f'        """{doc}"""']
-    head, tail = doc.split(": ", 1)
-    return [f'        """{head}:', f'        {tail}"""']
+def _doc(natspec: list[str], summary: str, indent: str = "        ") -> list[str]:
+    """A docstring: the NatSpec paragraphs, then ``summary`` (one line if that is all and it fits)."""
+    if not natspec and len(indent) + len(summary) <= 110:
+        return [f'{indent}"""{summary}"""']
+    lines: list[str] = []
+    for paragraph in [*natspec, summary]:
+        text = paragraph.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        lines += [*textwrap.wrap(text, 115 - len(indent), break_on_hyphens=False), ""]
+    lines[0] = '"""' + lines[0]
+    lines[-1] = '"""'
+    return [f"{indent}{line}" if line else "" for line in lines]
+
+
+def natspec(contract: str, build: Path = BUILD_MANIFEST) -> dict[str, list[str]]:
+    """The NatSpec of ``contract``'s functions and events in the build, by signature (the contract's own
+    under ""): notice, then details."""
+    if not build.exists():
+        raise CodegenError(f"no build at {build}: run `make compile` (the docstrings are the contracts' NatSpec)")
+    kind = json.loads(build.read_text(encoding="utf-8"))["contractTypes"][contract]
+    found: dict[str, list[str]] = {}
+    for doc, key in ((kind.get("devdoc") or {}, "title"), (kind.get("userdoc") or {}, "notice"),
+                     (kind.get("devdoc") or {}, "details")):
+        if doc.get(key):
+            found.setdefault("", []).append(" ".join(str(doc[key]).split()))
+    for doc, key in ((kind.get("userdoc") or {}, "notice"), (kind.get("devdoc") or {}, "details")):
+        for section in ("methods", "events"):
+            for signature, entry in (doc.get(section) or {}).items():
+                text = entry.get(key) if isinstance(entry, dict) else None
+                if text:
+                    found.setdefault(signature, []).append(" ".join(str(text).split()))
+    return found
 
 
 def _body(head: str, names: list[str], tail: str) -> list[str]:
@@ -165,15 +193,16 @@ class _Writer:
                 self.struct_order.append(name)
 
     def contract(self, name: str, items: list[dict[str, Any]], *, base: str = "Contract", source: str = "",
-                 only: Iterable[str] = (), inherited_events: str = "") -> list[str]:
+                 only: Iterable[str] = (), inherited_events: str = "",
+                 docs: Mapping[str, list[str]] | None = None) -> list[str]:
+        docs = docs or {}
         functions = sorted((i for i in items if i["type"] == "function"), key=lambda i: i["name"])
         events = sorted((i for i in items if i["type"] == "event" and not i.get("anonymous")), key=lambda i: i["name"])
         if len({f["name"] for f in functions}) != len(functions):
             raise CodegenError(f"{name}: overloaded functions are not supported")
-        lines = [f"class {name}({base}):",
-                 f'    """{name} at an address: a method per function of its ABI (views read, the others send a',
-                 '    transaction signed by the signer and return its receipt), a class per event."""', "",
-                 f"    NAME = {_q(name)}"]
+        summary = (f"{name} at an address: a method per function of its ABI (views read, the others send a "
+                   "transaction signed by the signer and return its receipt), a class per event.")
+        lines = [f"class {name}({base}):", *_doc(docs.get("", []), summary, "    "), "", f"    NAME = {_q(name)}"]
         if source:
             lines.append(f"    ABI_SOURCE = {_q(source)}")
         elif base != "Contract":  # its own ABI, whole
@@ -185,7 +214,7 @@ class _Writer:
             where = f"{name}.{event['name']}"
             self.collect(event.get("inputs", []), where)
             lines += ["", f"    class {_identifier(event['name'], where, RESERVED)}(Event, frozen=True, kw_only=True):",
-                      f'        """``{_signature(event)}``."""', "",
+                      *_doc(docs.get(_signature(event), []), f"``{_signature(event)}``."), "",
                       f"        EVENT: ClassVar[str] = {_q(event['name'])}"]
             for n, param in enumerate(event.get("inputs", [])):
                 field = _identifier(param.get("name") or f"arg{n}", where)
@@ -234,7 +263,8 @@ class _Writer:
                 params += ["*", "tx: TxOptions | None = None"]
                 doc = f"``{_signature(function)}``: a transaction, signed and sent; its mined receipt."
                 body = (f"self._transact({_q(function['name'])}, ", ", tx)")
-            lines += ["", *_def(method, params, f" -> {returns}:", "    "), *_doc(doc), *_body(body[0], names, body[1])]
+            lines += ["", *_def(method, params, f" -> {returns}:", "    "), *_doc(docs.get(_signature(function), []), doc),
+                      *_body(body[0], names, body[1])]
         event_map = [*([inherited_events] if inherited_events else []), *(f"{_q(e['name'])}: {e['name']}," for e in events)]
         lines += ["", "    TYPES = TYPES", *_dict("EVENTS", event_map), *_dict("RESULTS", [f"{r}," for r in results])]
         return lines
@@ -245,11 +275,11 @@ class _Writer:
         missing = [n for n in ERC20_ITEMS if n not in names]
         if missing:
             raise CodegenError(f"{TOKEN}'s ABI lacks ERC-20's {', '.join(missing)}")
-        bodies = [self.contract(name, abi(name)) for name in CONTRACTS]
+        bodies = [self.contract(name, abi(name), docs=natspec(name)) for name in CONTRACTS]
         bodies.append(self.contract("ERC20", [i for i in token if i.get("name") in ERC20_ITEMS], source=TOKEN,
-                                    only=ERC20_ITEMS))
+                                    only=ERC20_ITEMS, docs={k: v for k, v in natspec(TOKEN).items() if k}))
         bodies.append(self.contract(TOKEN, [i for i in token if i.get("name") not in ERC20_ITEMS], base="ERC20",
-                                    inherited_events="**ERC20.EVENTS,"))
+                                    inherited_events="**ERC20.EVENTS,", docs=natspec(TOKEN)))
         out = [
             '"""Typed classes for the suite\'s contracts, written from the ABIs in :mod:`medchain.abi` by',
             "``python -m medchain_dev.sdk_codegen`` (``make abi`` runs it); a test holds this file equal to what",

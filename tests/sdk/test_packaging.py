@@ -60,3 +60,13 @@ def test_python_keywords_in_the_abi_get_a_trailing_underscore():
     text = "\n".join(writer.contract("X", [fn]))
     assert "def move(self, from_: str, *, tx: TxOptions | None = None) -> Receipt:" in text
     assert 'return self._transact("move", (from_,), tx)' in text
+
+
+def test_the_docstrings_are_the_contracts_natspec(tmp_path):
+    docs = sdk_codegen.natspec("RecordAnchor")
+    notice, details = docs["anchor(bytes32)"]
+    text = " ".join(generated.RecordAnchor.anchor.__doc__.split())
+    assert text.startswith(f"{notice} {details}") and text.endswith("``anchor(bytes32)``: a transaction, signed and "
+                                                                     "sent; its mined receipt.")
+    with pytest.raises(sdk_codegen.CodegenError, match="no build at .*: run `make compile`"):
+        sdk_codegen.natspec("RecordAnchor", build=tmp_path / "missing.json")
