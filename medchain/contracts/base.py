@@ -426,8 +426,11 @@ class Contract:
 
     def events(self, kind: type[E], from_block: BlockId = 0, to_block: BlockId = "latest",
                **where: Any) -> list[E]:
-        """The ``kind`` events of this contract in the blocks (one ``eth_getLogs``), decoded; ``where``
-        filters on indexed fields (a value, or a list of values any of which matches)."""
+        """The ``kind`` events of this contract in the blocks, decoded; ``where`` filters on indexed fields
+        (a value, or a list of values any of which matches).
+
+        One ``eth_getLogs``: a node that limits log ranges refuses a long one with an :class:`RpcError`
+        whose ``is_range_limit`` is true (ask for fewer blocks)."""
         spec = self.spec().events.get(kind.EVENT)
         if spec is None or spec.cls is not kind:
             raise ValueError(f"{self.NAME} has no event {kind.__name__}")
