@@ -15,8 +15,9 @@ which can be mined once at most. A node that answers "already known" or "nonce t
 send (:data:`ALREADY_SENT`) got the transaction the first time (or mined it): ``batch(...,
 sends=True)`` gives None for it, and the caller learns what became of it from receipts.
 
-The standard library's http.client is the client: quick to import, no pool, and about twice as fast
-as a web3 provider for the many small requests of a bulk run.
+The standard library's http.client is the client: quick to import, no pool, and several times faster
+than a web3 provider for the many small requests of a bulk run (on anvil: ~0.5 ms a call against ~1.9 ms,
+~2.7 ms for a batch of 100 against ~13 ms).
 """
 
 from __future__ import annotations
