@@ -40,7 +40,7 @@ help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
-	@echo "make compile  compile the contracts;  make abi   also rewrite the ABIs shipped in medchain/abi/"
+	@echo "make compile  compile the contracts;  make abi   also rewrite the ABIs shipped in medchain/abi/ and the SDK classes"
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
@@ -53,7 +53,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(PY_STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
 	$(VENV)/bin/python -m medchain_dev.toolchain
 	@touch $@
 
@@ -68,10 +68,12 @@ $(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json
 compile: setup
 	$(APE) compile
 
-# The ABIs shipped in the package (medchain/abi/): rewrite them after changing a contract's interface,
-# and commit them (a test holds them equal to the build's).
+# The ABIs shipped in the package (medchain/abi/) and the SDK's classes written from them
+# (medchain/contracts/generated.py): rewrite them after changing a contract's interface, and commit
+# them (tests hold them equal to the build's and to the generator's).
 abi: compile
 	$(VENV)/bin/python -m medchain_dev.abi_export
+	$(VENV)/bin/python -m medchain_dev.sdk_codegen
 	@$(VENV)/bin/python -m compileall -q medchain medchain_dev scripts >/dev/null  # the project's own bytecode (see UV_COMPILE_BYTECODE)
 
 # The audit report's render test needs a headless browser: Debian's chromium, from Debian's own

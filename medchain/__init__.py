@@ -1,8 +1,74 @@
-"""medchain: client logic for the medchain consortium contracts.
+"""medchain: a typed Python SDK for the medchain healthcare consortium's contracts.
 
-Scripts (``scripts/``) and tests (``tests/``) share everything here. Import submodules directly
-(``medchain.access``, ``medchain.deployment``); this top-level module stays light because the
-virtualenv's start-up hook imports nothing from it.
+    from medchain import Suite
+    suite = Suite.connect("http://127.0.0.1:8545", "deployments/consortium.json", signer=account)
+    suite.registry.memberOf(address)
+
+The names below are loaded on first use (PEP 562), so ``import medchain`` imports nothing else: the
+virtualenv's start-up hook and the command-line scripts stay quick. Domain helpers live in the
+submodules (``medchain.access``, ``medchain.consent``, ``medchain.claims``, ``medchain.records``...).
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_WHERE = {
+    "Rpc": "chain.rpc", "RpcError": "chain.rpc", "NodeError": "chain.rpc", "NodeUnavailable": "chain.rpc",
+    "Suite": "contracts", "Contract": "contracts", "ContractReverted": "contracts", "Event": "contracts",
+    "Receipt": "contracts", "Signer": "contracts", "Transactor": "contracts", "TransactionPending": "contracts",
+    "ChainIdMismatch": "contracts",
+    "ConsortiumRegistry": "contracts", "ConsentRegistry": "contracts", "RecordAnchor": "contracts",
+    "ClaimSettlement": "contracts", "DrugProvenance": "contracts", "RecordExchange": "contracts",
+    "ERC20": "contracts", "TestStableToken": "contracts",
+    "Manifest": "deployment", "ManifestError": "deployment", "ChainMismatchError": "deployment",
+    "read_manifest": "deployment",
+}
+
+__all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECKING imports used)
+    "ChainIdMismatch", "ChainMismatchError", "ClaimSettlement", "ConsentRegistry", "ConsortiumRegistry", "Contract",
+    "ContractReverted", "DrugProvenance", "ERC20", "Event", "Manifest", "ManifestError", "NodeError",
+    "NodeUnavailable", "Receipt", "RecordAnchor", "RecordExchange", "Rpc", "RpcError", "Signer", "Suite",
+    "TestStableToken", "TransactionPending", "Transactor", "read_manifest",
+]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*__all__, "__version__"]
+
+
+if TYPE_CHECKING:
+    from .chain.rpc import NodeError, NodeUnavailable, Rpc, RpcError
+    from .contracts import (
+        ERC20,
+        ChainIdMismatch,
+        ClaimSettlement,
+        ConsentRegistry,
+        ConsortiumRegistry,
+        Contract,
+        ContractReverted,
+        DrugProvenance,
+        Event,
+        Receipt,
+        RecordAnchor,
+        RecordExchange,
+        Signer,
+        Suite,
+        TestStableToken,
+        TransactionPending,
+        Transactor,
+    )
+    from .deployment import ChainMismatchError, Manifest, ManifestError, read_manifest

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-from ape.cli import ConnectedProviderCommand
-from ape.exceptions import ProviderError
+from .extras import missing_extra
+
+try:
+    import click
+    from ape.cli import ConnectedProviderCommand
+    from ape.exceptions import ProviderError
+except ImportError as err:
+    raise missing_extra("cli", err) from None
 
 
 class NodeCommand(ConnectedProviderCommand):

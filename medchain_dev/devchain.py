@@ -7,16 +7,15 @@ chain with mining settings of our choosing (``--no-mining``, ``--block-time``).
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
 import time
-import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from medchain.chain.rpc import Rpc, RpcError
 from medchain_dev.toolchain import NODE_BIN_DIR
 
 
@@ -32,14 +31,11 @@ def free_port() -> int:
 
 
 def rpc(url: str, method: str, params: list[Any] | None = None, timeout: float = 5.0) -> Any:
-    """One JSON-RPC call; raises DevChainError on an error answer."""
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        answer = json.loads(response.read())
-    if "error" in answer:
-        raise DevChainError(f"{method}: {answer['error']}")
-    return answer["result"]
+    """One JSON-RPC call; raises DevChainError on an error answer or an unreachable node."""
+    try:
+        return Rpc(url, timeout=timeout).call(method, params or [])
+    except RpcError as err:
+        raise DevChainError(str(err)) from err
 
 
 @dataclass
@@ -47,9 +43,17 @@ class Anvil:
     url: str
     chain_id: int
     process: subprocess.Popen
+    rpc: Rpc = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rpc = Rpc(self.url, timeout=5.0)
 
     def call(self, method: str, params: list[Any] | None = None) -> Any:
-        return rpc(self.url, method, params)
+        """One JSON-RPC call on this node's kept-alive connection; DevChainError on failure."""
+        try:
+            return self.rpc.call(method, params or [])
+        except RpcError as err:
+            raise DevChainError(str(err)) from err
 
 
 def anvil_executable() -> str:
@@ -85,7 +89,7 @@ def start_anvil(chain_id: int = 31337, *args: str, port: int | None = None,
         try:
             if int(rpc(url, "eth_chainId", timeout=1.0), 16) == chain_id:
                 return Anvil(url=url, chain_id=chain_id, process=process)
-        except (OSError, DevChainError):
+        except DevChainError:
             pass
         if time.monotonic() > deadline:
             process.kill()

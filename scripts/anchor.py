@@ -20,7 +20,7 @@ from medchain.deployment import ManifestError, load_contract, manifest_path, rea
 from medchain.records.anchoring import DEFAULT_BATCH_THRESHOLD, SaltStore, anchor_records
 from medchain.records.hashing import RecordError
 from medchain.records.receipts import ReceiptError
-from medchain.rpc import describe, node_unreachable
+from medchain.chain.rpc import describe, node_unreachable
 
 
 @click.command(cls=NodeCommand)

@@ -27,7 +27,7 @@ from medchain.claims.keys import KEY_FILE, committed_fingerprint, insurer_dir
 from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.cli import NodeCommand
 from medchain.deployment import ManifestError, load_contract
-from medchain.rpc import describe, http_web3, node_unreachable
+from medchain.chain.rpc import Rpc, describe, node_unreachable
 
 def _progress_lines():
     """For logs (no terminal): one line per tenth of the claims mined."""
@@ -82,20 +82,23 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
         token = project.TestStableToken.at(contract.token())  # any ERC-20: only decimals() and symbol() are read
         decimals, symbol = token.decimals(), token.symbol()
         # Our own HTTP connection: requests time out after --patience (ape's wait 30 minutes).
-        w3 = http_web3(provider.http_uri, timeout=patience) if provider.http_uri else provider.web3
+        def log(message: str) -> None:
+            click.echo(f"  {message}", err=True)
+
+        rpc = Rpc(provider.http_uri or provider.uri, timeout=patience, patience=patience, log=log)
         folder = insurer_dir(provider.chain_id, contract.address, account.address)
         key = load_codes_key(codes_key or folder / KEY_FILE)
         report = submit_file(
-            file_, w3=w3, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
+            file_, rpc=rpc, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
             journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
             codes_key=key, decimals=decimals, mapping=load_mapping(mapping), currency=currency,
             insurer_folder=folder,
             key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
-            window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,
+            window=window, retry_rejected=retry_rejected, dry_run=dry_run,
             stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
-            log=lambda message: click.echo(f"  {message}", err=True),
+            log=log,
         )
     except ClaimInputError as err:
         raise click.ClickException(str(err)) from err

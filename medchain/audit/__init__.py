@@ -6,7 +6,7 @@ re-verification, consistency checks, an HTML report with charts, and a privacy s
 """
 
 from ..chain.abi import AbiError, Catalog, load_abis
-from .rpc import Rpc, RpcError
+from ..chain.rpc import Rpc, RpcError
 from .store import Event, Store, StoreError
 from .suite import Suite
 from .sync import Indexer, Reorg, SyncError, SyncResult, transactions

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable
 
 from ..claims.status import ClaimStatus
 from ..records.merkle import verify_proof
-from .rpc import Rpc
+from ..chain.rpc import Rpc
 from .store import Event, Store
 from .suite import Suite
 from .sync import transactions

@@ -52,8 +52,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from eth_utils import keccak
 
-from ..chain import logs as chain_logs  # the module, not its names: it imports this package's rpc
-from .rpc import Rpc
+from ..chain import logs as chain_logs
+from ..chain.rpc import Rpc
 from .suite import Suite
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

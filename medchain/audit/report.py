@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..claims.client import reason_text
+from ..extras import missing_extra
 from .checks import RULES, Finding
 from .store import Store
 from .suite import Suite
@@ -37,7 +38,10 @@ CUSTODY = {"BatchCommissioned": ("o", "#2e7d32"), "Shipped": (">", "#1565c0"), "
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as err:
+        raise missing_extra("audit", err) from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

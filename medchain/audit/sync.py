@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from ..chain import logs as chain_logs  # the module, not its names: it imports this package's rpc
+from ..chain import logs as chain_logs
 from ..chain.abi import compact_json
-from .rpc import Log, Rpc
+from ..chain.rpc import Log, Rpc
 from .store import Store, StoreError
 from .suite import Suite
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..audit.rpc import Log, ResponseTooLarge, Rpc, RpcError
+from .rpc import Log, ResponseTooLarge, Rpc, RpcError
 
 #: An ``eth_getLogs`` topics filter: per position a topic, any of several, or None for any.
 Topics = Sequence[str | Sequence[str] | None]

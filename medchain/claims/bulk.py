@@ -1,6 +1,6 @@
 """Bulk claim submission: batches through ``submitClaims``, signed locally, pipelined, journaled.
 
-:class:`BulkSubmitter` talks JSON-RPC through web3.py's provider directly (not through a contract
+`BulkSubmitter` talks JSON-RPC through :class:`medchain.chain.rpc.Rpc` directly (not through a contract
 object per call): each batch is ABI-encoded once, signed locally, written to the journal and sent
 with ``eth_sendRawTransaction`` while earlier batches are still being mined (up to ``window``
 transactions in flight); receipts are fetched in JSON-RPC batches. What happens to each claim is
@@ -15,7 +15,7 @@ with ``claimStatuses`` (on chain already: recorded, not sent). Rejected claims s
 rerun unless asked (``retry_rejected``).
 
 A node that stops answering, times out or fails is retried for ``patience`` seconds
-(:class:`medchain.rpc.NodeClient`); a send is retried with the same signed bytes, so it can never be
+(:class:`medchain.chain.rpc.Rpc` with a patience); a send is retried with the same signed bytes, so it can never be
 mined twice. After that the run stops with :class:`BulkSubmitError`, saying what the journal holds
 and that a rerun of the same command resumes.
 """
@@ -31,7 +31,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
-from ..rpc import NodeClient, NodeError, NodeUnavailable
+from ..chain.rpc import NodeError, NodeUnavailable, Rpc
 from .inputs import ClaimRow
 from .journal import Entry, Journal
 
@@ -130,7 +130,7 @@ class RunResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
-def require_contract(node: NodeClient, contract: str, chain_id: int, journal: Any) -> None:
+def require_contract(node: Rpc, contract: str, chain_id: int, journal: Any) -> None:
     """Refuse, before anything is sent, a chain on which the ClaimSettlement contract has no code."""
     if HexBytes(node.call("eth_getCode", [contract, "latest"])):
         return
@@ -199,12 +199,11 @@ class BulkSubmitter:
     """Submits claims for one sender to one ClaimSettlement contract, journaling every step."""
 
     def __init__(
-        self, w3: Any, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
-        stall_timeout: float = 30.0, poll_interval: float = 0.02, patience: float = 30.0,
+        self, rpc: Rpc, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
+        stall_timeout: float = 30.0, poll_interval: float = 0.02,
         progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
         owner_of: Callable[[list[str]], dict[str, tuple[str, str, int]]] | None = None, source: str | None = None,
     ):
-        self.w3 = w3
         self.contract = to_checksum_address(contract)
         self.signer = signer
         self.journal = journal
@@ -216,7 +215,7 @@ class BulkSubmitter:
         self.log = log
         self.owner_of = owner_of  # the insurer's ledger: which file first submitted a claim id
         self.source = source
-        self.node = NodeClient(w3.provider, patience=patience, log=log)
+        self.node = rpc  # its patience: how long a node that does not answer is retried
         try:
             self.chain_id = int(self._rpc("eth_chainId", []), 16)
         except NodeError as err:

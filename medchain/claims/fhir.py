@@ -11,10 +11,15 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.claim import Claim
-from fhir.resources.R4B.claimresponse import ClaimResponse
-from pydantic import ValidationError
+from ..extras import missing_extra
+
+try:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.claim import Claim
+    from fhir.resources.R4B.claimresponse import ClaimResponse
+    from pydantic import ValidationError
+except ImportError as err:
+    raise missing_extra("fhir", err) from None
 
 from .inputs import HEX32, ClaimFile, InputProblem, _build_row, _not_utf8, _RowChecker, format_units, parse_address
 

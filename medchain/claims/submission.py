@@ -20,7 +20,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 
 from ..jsonfiles import write_json_atomic
-from ..rpc import NodeClient, NodeError
+from ..chain.rpc import NodeError, Rpc
 from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
 from .fhir import claim_response
 from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, read_claim_file
@@ -145,17 +145,17 @@ class SubmissionReport:
 
 
 def submit_file(
-    path: Path, *, w3: Any, contract: str, signer: Signer, journal_path: Path, codes_key: bytes, decimals: int,
+    path: Path, *, rpc: Rpc, contract: str, signer: Signer, journal_path: Path, codes_key: bytes, decimals: int,
     currency: str = "USD", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
     rejects_path: Path | None = None, responses_dir: Path | None = None, batch_size: int = 50, window: int = 8,
     retry_rejected: bool = False, dry_run: bool = False, progress: Callable[[Progress], None] | None = None,
-    stall_timeout: float = 30.0, patience: float = 30.0, log: Callable[[str], None] = lambda _m: None,
+    stall_timeout: float = 30.0, log: Callable[[str], None] = lambda _m: None,
     insurer_folder: Path | None = None, key_committed: Callable[[], str | None] | None = None,
 ) -> SubmissionReport:
     """Check the file, submit what is valid and not yet done, write responses; see the module docstring.
 
-    ``patience``: seconds a node that does not answer (or fails) is retried before the run stops with
-    :class:`BulkSubmitError`; ``log`` hears about the retries.
+    ``rpc``: the node; its ``patience`` is how long a node that does not answer (or fails) is retried
+    before the run stops with :class:`BulkSubmitError`.
 
     ``insurer_folder`` (:func:`medchain.claims.keys.insurer_dir`): where the insurer's key fingerprint
     and its ledger of claims (which file and row each claim id came from) are kept. With it, a key
@@ -168,9 +168,8 @@ def submit_file(
             check_fingerprint(insurer_folder, codes_key, record=False, committed=key_committed)
         except CodesKeyError as err:
             raise BulkSubmitError(str(err)) from None
-    node = NodeClient(w3.provider, patience=patience, log=log)
     try:
-        chain_id = int(node.call("eth_chainId", []), 16)
+        chain_id = int(rpc.call("eth_chainId", []), 16)
     except NodeError as err:
         raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
     parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping,
@@ -178,7 +177,7 @@ def submit_file(
 
     def rpc_call(to: str, data: bytes) -> bytes:
         try:
-            result = node.call("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+            result = rpc.call("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
         except NodeError as err:
             raise BulkSubmitError(f"{err}; checking the policies on chain, nothing was sent: rerun the same "
                                   "command once the node answers") from None
@@ -186,7 +185,7 @@ def submit_file(
 
     if parsed.rows:
         try:
-            require_contract(node, contract, chain_id, journal_path)
+            require_contract(rpc, contract, chain_id, journal_path)
         except NodeError as err:
             raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
         check_against_chain(parsed, rpc_call, contract)
@@ -207,8 +206,8 @@ def submit_file(
         ledger.claim(str(Path(path).resolve()), [("0x" + r.claim_id.hex(), r.ref, r.row) for r in parsed.rows])
     try:
         with Journal(journal_path, chain_id=chain_id, contract=contract, codes_key=key_print) as journal:
-            submitter = BulkSubmitter(w3, contract, signer, journal, batch_size=batch_size, window=window,
-                                      progress=progress, stall_timeout=stall_timeout, patience=patience, log=log,
+            submitter = BulkSubmitter(rpc, contract, signer, journal, batch_size=batch_size, window=window,
+                                      progress=progress, stall_timeout=stall_timeout, log=log,
                                       owner_of=(lambda ids: ledger.owners(ids)) if ledger else None,
                                       source=str(Path(path).resolve()))
             result = submitter.run(parsed.rows, retry_rejected=retry_rejected)
@@ -220,12 +219,12 @@ def submit_file(
     if responses_dir is not None:
         report.responses_dir = responses_dir
         write_responses(parsed.rows, result, responses_dir, decimals=decimals, currency=currency,
-                        insurer=signer.address, node=node)
+                        insurer=signer.address, node=rpc)
     return report
 
 
 def write_responses(rows: list[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str,
-                    insurer: str, node: NodeClient) -> None:
+                    insurer: str, node: Rpc) -> None:
     """One ClaimResponse JSON per claim of the file that has an outcome."""
     out.mkdir(parents=True, exist_ok=True)
     try:

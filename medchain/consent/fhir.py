@@ -103,7 +103,13 @@ from typing import Any, TypeVar
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
-from fhir.resources.consent import Consent
+
+from ..extras import missing_extra
+
+try:
+    from fhir.resources.consent import Consent
+except ImportError as err:
+    raise missing_extra("fhir", err) from None
 
 from .purposes import Category, Purpose
 

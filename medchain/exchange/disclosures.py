@@ -37,10 +37,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from eth_utils import keccak, to_checksum_address
-from fhir.resources.auditevent import AuditEvent
-from fhir.resources.bundle import Bundle
 
-from ..audit.rpc import Rpc
+from ..extras import missing_extra
+
+try:
+    from fhir.resources.auditevent import AuditEvent
+    from fhir.resources.bundle import Bundle
+except ImportError as err:
+    raise missing_extra("exchange", err) from None
+
+from ..chain.rpc import Rpc
 from ..chain import abi
 from ..chain.logs import LogReader, block_times
 from ..consent import Category, Purpose, names
@@ -98,7 +104,7 @@ def read_disclosures(
 ) -> list[Disclosure]:
     """Every ``RecordDisclosed`` of ``exchange`` matching the filters given, oldest first.
 
-    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`); ``page`` is the first
+    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.chain.rpc.Rpc`); ``page`` is the first
     range of blocks asked for (it adapts to what the node allows); ``to_block`` None is the head."""
     reader = LogReader(rpc, page=page, max_range=max(page, 10_000), progress=progress)
     try:

@@ -42,12 +42,18 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import ecies
 import rfc8785
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from ecies.config import Config
 from eth_utils import is_address, keccak, to_checksum_address
+
+from ..extras import missing_extra
+
+try:
+    import ecies
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from ecies.config import Config
+except ImportError as err:
+    raise missing_extra("exchange", err) from None
 
 from ..records.hashing import SALT_BYTES, canonical_bytes
 from .keys import check_public_key, key_label

@@ -20,9 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import eth_keyfile
-from coincurve import PrivateKey, PublicKey
 from eth_utils import to_checksum_address
+
+from ..extras import missing_extra
+
+try:
+    import eth_keyfile
+    from coincurve import PrivateKey, PublicKey
+except ImportError as err:
+    raise missing_extra("exchange", err) from None
 
 from ..jsonfiles import load_json, write_json_atomic
 

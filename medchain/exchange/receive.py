@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from eth_utils import to_checksum_address
 
-from ..audit.rpc import Rpc
+from ..chain.rpc import Rpc
 from ..jsonfiles import write_json_atomic
 from ..records.anchoring import verify_record
 from ..records.hashing import RecordFile, canonical_bytes
@@ -70,7 +70,7 @@ class Received:
 def receive_envelope(*, suite: ExchangeSuite, rpc: Rpc | str, chain_id: int, data: bytes, source: str, account: str,
                      keyring: Keyring, passphrase: str, out_dir: Path) -> Received:
     """Open, check (see the module docstring) and write one envelope's record into ``out_dir``; ``rpc``
-    (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`) is the node the disclosure log is read from."""
+    (a JSON-RPC URL or an :class:`~medchain.chain.rpc.Rpc`) is the node the disclosure log is read from."""
     account = to_checksum_address(account)
     exchange_address = to_checksum_address(str(suite.exchange.address))
     envelope = Envelope.from_bytes(data, source)

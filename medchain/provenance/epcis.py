@@ -47,9 +47,10 @@ from urllib.parse import quote
 from eth_utils import to_checksum_address
 
 from ..access import decode_reason
-from ..audit.rpc import Rpc
 from ..chain import abi
 from ..chain.logs import LogReader, block_times
+from ..extras import missing_extra
+from ..chain.rpc import Rpc
 from .gs1 import lot_text
 from .serials import SerialProofs
 
@@ -102,7 +103,7 @@ def read_trail(
     """Every provenance event of ``batch_id`` in blocks ``from_block..to_block`` (None: the head), oldest
     first, from the DrugProvenance at ``address``.
 
-    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.audit.rpc.Rpc`); ``page`` is the first
+    ``rpc`` is the node (a JSON-RPC URL or an :class:`~medchain.chain.rpc.Rpc`); ``page`` is the first
     range of blocks asked for (it adapts to what the node allows)."""
     reader = LogReader(rpc, page=page, max_range=max(page, 10_000), progress=progress)
     decoders = {dec.topic0: dec for dec in (abi.event("DrugProvenance", name) for name in EVENT_NAMES)}
@@ -295,7 +296,10 @@ def _format_checker() -> Any:
 def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
     """Problems found by validating ``document`` against GS1's EPCIS JSON schema (empty: valid),
     with the schema's ``uri`` and ``date-time`` formats checked (see :func:`_format_checker`)."""
-    from jsonschema import Draft7Validator
+    try:
+        from jsonschema import Draft7Validator
+    except ImportError as err:
+        raise missing_extra("provenance", err) from None
 
     validator = Draft7Validator(schema, format_checker=_format_checker())
     return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"

@@ -29,10 +29,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from biip import ParseError
-from biip.gs1_messages import GS1Message
 from eth_abi import encode
 from eth_utils import keccak
+
+from ..extras import missing_extra
+
+try:
+    from biip import ParseError
+    from biip.gs1_messages import GS1Message
+except ImportError as err:
+    raise missing_extra("provenance", err) from None
 
 __all__ = [
     "EPOCH",

@@ -29,7 +29,7 @@ from eth_utils import keccak
 from hexbytes import HexBytes
 
 from ..jsonfiles import load_json, write_json_atomic
-from ..rpc import describe, node_unreachable
+from ..chain.rpc import describe, node_unreachable
 from .hashing import RecordError, RecordFile, new_salt
 from .merkle import MerkleTree
 from .receipts import Receipt

@@ -37,6 +37,7 @@ from web3 import Web3
 from web3.logs import DISCARD
 
 from medchain.access import Role
+from medchain.chain.rpc import Rpc
 from medchain.claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, encode_batch
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
 from medchain.claims.journal import Journal
@@ -348,7 +349,7 @@ def measure_throughput(artifacts: dict[str, Any], progress: Callable[[str], None
         progress(f"  bulk submitter: {len(rows):,} claims")
         with tempfile.TemporaryDirectory() as tmp, Miner(node, BLOCK_TIME):
             journal = Journal(Path(tmp) / "journal.sqlite", chain_id=CHAIN_ID, contract=world.claims.address)
-            submitter = BulkSubmitter(chain.w3, world.claims.address, LocalSigner(world.insurer), journal,
+            submitter = BulkSubmitter(Rpc(chain.node.url, patience=30.0), world.claims.address, LocalSigner(world.insurer), journal,
                                       batch_size=BATCH_SIZE, window=WINDOW)
             result = submitter.run(rows)
             journal.close()

@@ -17,7 +17,7 @@ from medchain.audit.checks import run_checks
 from medchain.audit.linkage import Linkage, linkage
 from medchain.audit.privacy import Identifier, scan
 from medchain.audit.report import write_report
-from medchain.audit.rpc import Rpc
+from medchain.chain.rpc import Rpc
 from medchain.audit.store import Store
 from medchain.audit.suite import Suite
 from medchain.audit.sync import Indexer

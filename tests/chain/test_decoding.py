@@ -1,6 +1,5 @@
 """The indexer's fast path: each static event's generated ``row`` writes exactly the JSON and the
-identifiers the generic decoder gives, for every event of every contract of the suite; logs parse
-into slots that still read like the JSON objects they came from."""
+identifiers the generic decoder gives, for every event of every contract of the suite."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medchain.chain.abi import ZERO20, ZERO32, Catalog, EventDecoder, compact_json, load_abis
-from medchain.audit.rpc import Log, Rpc, RpcError, _LOGS_DECODER
+from medchain.audit.store import Store, StoreError
 from medchain.deployment import SUITE
 
 SUITE_NAMES = [step.name for step in SUITE]
@@ -85,43 +84,10 @@ def test_a_malformed_log_fails_as_the_generic_decoder_does():
         assert str(fast.value) == str(generic.value)
 
 
-def test_logs_parse_into_slots_that_read_like_json_objects():
-    answer = {"jsonrpc": "2.0", "id": 1, "result": [{
-        "address": "0x" + "11" * 20, "topics": ["0x" + "22" * 32], "data": "0x", "blockNumber": "0x5",
-        "blockHash": "0x" + "33" * 32, "transactionHash": "0x" + "44" * 32, "transactionIndex": "0x0",
-        "logIndex": "0x2", "removed": False, "extraField": "ignored"}]}
-    log = _LOGS_DECODER.decode(json.dumps(answer).encode()).result[0]
-    assert isinstance(log, Log) and log["blockNumber"] == log.blockNumber == "0x5"
-    assert log.get("blockTimestamp") is None and log.get("nonsense", 7) == 7
-
-
-def test_an_answer_that_is_not_json_rpc_is_an_rpc_error(monkeypatch):
-    rpc = Rpc("http://127.0.0.1:9")
-    bad = {"jsonrpc": "2.0", "id": 1, "result": [{"address": 5}]}
-    monkeypatch.setattr(rpc, "_connection", lambda: _Canned(json.dumps(bad).encode()))
-    with pytest.raises(RpcError, match="eth_getLogs: the node's answer is not what JSON-RPC specifies"):
-        rpc.get_logs(["0x" + "11" * 20], 0, 1)
-
-
-class _Canned:
-    """A connection whose every answer is ``body``."""
-
-    def __init__(self, body: bytes):
-        self.body = body
-
-    def request(self, *args, **kwargs):
-        pass
-
-    def getresponse(self):
-        body = self.body
-
-        class Response:
-            status = 200
-
-            def getheader(self, name):
-                return str(len(body)) if name == "Content-Length" else None
-
-            def read(self, n=None):
-                return body
-
-        return Response()
+def test_an_index_of_the_previous_schema_is_refused_with_what_to_do(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    with Store(url) as store:
+        store.set_meta("schema", "1")
+        store.conn.commit()
+    with pytest.raises(StoreError, match="index schema 1, this tool writes 2: use a new database"):
+        Store(url)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from medchain.audit.rpc import Log, ResponseTooLarge, RpcError
+from medchain.chain.rpc import Log, ResponseTooLarge, RpcError
 from medchain.chain.logs import LogPageError, LogReader, block_times
 
 ADDRESS = "0x" + "11" * 20

@@ -8,6 +8,7 @@ import pytest
 from eth_account import Account
 
 from medchain.access import Role
+from medchain.chain.rpc import Rpc
 from medchain.consent import Category, Purpose
 
 DAY = 86400
@@ -91,4 +92,5 @@ def setup(world, accounts, chain):
     world.claims.registerPolicy(no_consent, patient, 10**12, 0, 0, world.start, world.start + 400 * DAY,
                                 sender=world.insurer)
     return {"no_consent": no_consent, "insurer": Account.from_key(world.insurer.private_key),
-            "chain_id": chain.chain_id, "w3": chain.provider.web3}
+            "chain_id": chain.chain_id, "w3": chain.provider.web3,
+            "rpc": Rpc(chain.provider.http_uri, patience=30.0)}

@@ -52,7 +52,7 @@ def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
 
 def run(world, setup, path, *, signer=None, journal=None, **kw):
     return submit_file(
-        path, w3=setup["w3"], contract=world.claims.address, signer=signer or LocalSigner(setup["insurer"]),
+        path, rpc=setup["rpc"], contract=world.claims.address, signer=signer or LocalSigner(setup["insurer"]),
         journal_path=journal or path.with_name(path.name + ".journal.sqlite"), codes_key=kw.pop("codes_key", KEY), decimals=6,
         responses_dir=path.with_name("responses"), batch_size=kw.pop("batch_size", 4), window=kw.pop("window", 2),
         **kw,

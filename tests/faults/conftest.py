@@ -25,7 +25,7 @@ from medchain_dev.devchain import free_port, rpc, start_anvil
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
 from medchain_dev.demo.samples import encounter_bundle, write_entries
-from medchain.rpc import http_web3
+from medchain.chain.rpc import Rpc
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator, register, send, web3_contract
 
 DAY = 86400
@@ -185,11 +185,12 @@ def journal_of(path: Path) -> Path:
 def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages: list[str] | None = None,
                       patience: float = 5.0) -> SubmissionReport:
     """The insurer's job as `ape run submit_claims --batch-size 2 --window 2` runs it, in this process."""
+    log = (messages if messages is not None else []).append
     return submit_file(
-        path, w3=http_web3(url or scene.node.url, timeout=CLIENT_TIMEOUT), contract=scene.address("ClaimSettlement"),
+        path, rpc=Rpc(url or scene.node.url, timeout=CLIENT_TIMEOUT, patience=patience, log=log),
+        contract=scene.address("ClaimSettlement"),
         signer=LocalSigner(scene.consortium.keys["insurer"]), journal_path=journal_of(path), codes_key=CODES_KEY,
-        decimals=6, batch_size=2, window=2, patience=patience, stall_timeout=patience,
-        log=(messages if messages is not None else []).append,
+        decimals=6, batch_size=2, window=2, stall_timeout=patience, log=log,
     )
 
 

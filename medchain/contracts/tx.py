@@ -1,0 +1,177 @@
+"""Transactions signed locally: the :class:`Signer` protocol and the :class:`Transactor` that fills in
+nonce, gas and fees from the node, checks the chain id, sends, and waits for the receipt.
+
+No key ever reaches the node: the signer signs (an eth-account ``LocalAccount``, a hardware wallet's
+adapter, a KMS client), the node only receives the signed bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any, Callable, Protocol, runtime_checkable
+
+from eth_utils import keccak, to_checksum_address
+
+from ..chain.rpc import ALREADY_SENT, Log, Rpc, RpcError
+from .base import ContractReverted, Event, Receipt, revert_of
+
+#: The priority fee when the node cannot suggest one (``eth_maxPriorityFeePerGas`` unsupported): 1 gwei.
+DEFAULT_PRIORITY_FEE = 10**9
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """Anything that signs transactions for one address: an eth-account ``LocalAccount`` is one.
+
+    ``sign_transaction`` takes an EIP-1559 transaction as a dict (``chainId``, ``nonce``, ``to``,
+    ``data``, ``value``, ``gas``, ``maxFeePerGas``, ``maxPriorityFeePerGas``, ``type``) and returns the
+    signed transaction: an object with ``raw_transaction`` (bytes), or the bytes themselves."""
+
+    @property
+    def address(self) -> str: ...
+
+    def sign_transaction(self, transaction_dict: dict[str, Any]) -> Any: ...
+
+
+class TransactionPending(RuntimeError):
+    """A transaction sent but not mined within the wait: ``tx_hash`` tells which to look up later."""
+
+    def __init__(self, tx_hash: str, seconds: float):
+        self.tx_hash = tx_hash
+        super().__init__(f"transaction {tx_hash} was sent but not mined within {seconds:.0f} s: it may still be; "
+                         "look it up before sending it again")
+
+
+class ChainIdMismatch(RuntimeError):
+    """The node is on another chain than the one the transactions are meant for."""
+
+
+class Transactor:
+    """Sends transactions signed by ``signer`` through ``rpc``.
+
+    - nonce: the signer's next one, counted here across sends and never below the node's pending count;
+    - gas: the node's estimate times ``gas_margin`` (an estimate that reverts raises
+      :class:`ContractReverted` before anything is signed);
+    - fees: EIP-1559, ``2 × base fee + priority fee`` from the node's latest block;
+    - chain id: ``chain_id`` if given, checked once against the node's, else the node's;
+    - receipt: polled every ``poll`` seconds for up to ``receipt_timeout`` (:class:`TransactionPending`
+      after that); a mined revert raises :class:`ContractReverted` with the data of the call replayed.
+    """
+
+    def __init__(self, rpc: Rpc, signer: Signer, *, chain_id: int | None = None, gas_margin: float = 1.2,
+                 receipt_timeout: float = 120.0, poll: float = 0.05):
+        if not isinstance(signer, Signer):
+            raise TypeError(f"signer: {type(signer).__name__} has no address and sign_transaction(dict)")
+        if gas_margin < 1:
+            raise ValueError(f"gas_margin: must be at least 1, not {gas_margin}")
+        self.rpc, self.signer = rpc, signer
+        self.sender = to_checksum_address(signer.address)
+        self.gas_margin, self.receipt_timeout, self.poll = gas_margin, receipt_timeout, poll
+        self._expected_chain_id = chain_id
+        self._chain_id: int | None = None
+        self._next_nonce: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def chain_id(self) -> int:
+        """The chain the transactions are signed for (checked against the node's on first use)."""
+        if self._chain_id is None:
+            node = self.rpc.chain_id()
+            if self._expected_chain_id is not None and node != self._expected_chain_id:
+                raise ChainIdMismatch(f"{self.rpc.name} is on chain id {node}, not {self._expected_chain_id}: "
+                                      "refusing to sign for it")
+            self._chain_id = node
+        return self._chain_id
+
+    def _nonce(self) -> int:
+        pending = int(self.rpc.call("eth_getTransactionCount", [self.sender, "pending"]), 16)
+        with self._lock:
+            nonce = max(pending, self._next_nonce or 0)
+            self._next_nonce = nonce + 1
+        return nonce
+
+    def fees(self) -> dict[str, int]:
+        """``maxFeePerGas`` and ``maxPriorityFeePerGas`` for a transaction now."""
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        base = int(block.get("baseFeePerGas") or "0x0", 16)
+        try:
+            tip = int(self.rpc.call("eth_maxPriorityFeePerGas"), 16)
+        except RpcError:
+            tip = DEFAULT_PRIORITY_FEE
+        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
+    def estimate_gas(self, to: str, data: bytes, value: int, *, contract: str, function: str) -> int:
+        """The node's gas estimate times the margin; a revert raises :class:`ContractReverted`."""
+        request = {"from": self.sender, "to": to, "data": "0x" + data.hex(), "value": hex(value)}
+        try:
+            estimate = int(self.rpc.call("eth_estimateGas", [request]), 16)
+        except RpcError as err:
+            raise revert_of(err, contract, function) or err
+        return math.ceil(estimate * self.gas_margin)
+
+    def send(self, to: str, data: bytes, *, contract: str, function: str, value: int = 0, gas: int | None = None,
+             nonce: int | None = None, max_fee_per_gas: int | None = None, max_priority_fee_per_gas: int | None = None,
+             decode: Callable[[list[Log]], list[Event]] | None = None) -> Receipt:
+        """Sign and send a call of ``function`` on ``contract`` (names for errors), wait for its receipt."""
+        chain_id = self.chain_id
+        if gas is None:
+            gas = self.estimate_gas(to, data, value, contract=contract, function=function)
+        fees = self.fees() if max_fee_per_gas is None or max_priority_fee_per_gas is None else {}
+        tx = {
+            "type": 2, "chainId": chain_id, "nonce": self._nonce() if nonce is None else nonce, "to": to,
+            "data": "0x" + data.hex(), "value": value, "gas": gas,
+            "maxFeePerGas": max_fee_per_gas if max_fee_per_gas is not None else fees["maxFeePerGas"],
+            "maxPriorityFeePerGas": (max_priority_fee_per_gas if max_priority_fee_per_gas is not None
+                                     else fees["maxPriorityFeePerGas"]),
+        }
+        try:
+            tx_hash = self._sign_and_send(tx)
+        except BaseException:
+            with self._lock:
+                self._next_nonce = None  # the nonce may be unused: read it again from the node next time
+            raise
+        receipt = Receipt.from_json(self.wait(tx_hash), decode)
+        if receipt.status == 0:
+            raise self._mined_revert(tx, receipt, contract, function)
+        return receipt
+
+    def _sign_and_send(self, tx: dict[str, Any]) -> str:
+        """The hash of ``tx``, signed and handed to the node (which may already have it)."""
+        signed = self.signer.sign_transaction(tx)
+        raw = signed if isinstance(signed, (bytes, bytearray)) else getattr(signed, "raw_transaction", None)
+        if raw is None:
+            raw = signed.rawTransaction  # signers written for eth-account before 0.13
+        raw = bytes(raw)
+        try:
+            return str(self.rpc.call("eth_sendRawTransaction", ["0x" + raw.hex()]))
+        except RpcError as err:
+            # the same signed bytes already in the node's pool (a retried send): the transaction is there
+            if ALREADY_SENT.search(str(err)) and "nonce" not in str(err).lower():
+                return "0x" + keccak(raw).hex()
+            raise
+
+    def wait(self, tx_hash: str) -> dict[str, Any]:
+        """The receipt of ``tx_hash`` as the node gives it, once mined."""
+        deadline = time.monotonic() + self.receipt_timeout
+        while True:
+            receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
+            if receipt is not None and receipt.get("blockNumber"):
+                return receipt
+            if time.monotonic() >= deadline:
+                raise TransactionPending(tx_hash, self.receipt_timeout)
+            time.sleep(self.poll)
+
+    def _mined_revert(self, tx: dict[str, Any], receipt: Receipt, contract: str, function: str) -> ContractReverted:
+        """The revert of a mined transaction, with the data of the same call replayed on the state before
+        its block (empty when the replay does not revert: the state it met is gone)."""
+        request = {"from": self.sender, "to": tx["to"], "data": tx["data"], "value": hex(tx["value"]),
+                   "gas": hex(tx["gas"])}
+        try:
+            self.rpc.call("eth_call", [request, hex(max(receipt.block_number - 1, 0))])
+        except RpcError as err:
+            found = revert_of(err, contract, function, receipt.transaction_hash)
+            if found is not None:
+                return found
+        return ContractReverted(contract, function, b"", receipt.transaction_hash)
