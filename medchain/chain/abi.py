@@ -284,7 +284,8 @@ def identifiers(args: Mapping[str, Any]) -> Iterable[str]:
     for value in args.values():
         items = value if isinstance(value, list) else (value,)
         for item in items:
-            if isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x") and item not in (ZERO20, ZERO32):
+            if (isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x")
+                    and item not in (ZERO20, ZERO32)):
                 yield item.lower()
 
 

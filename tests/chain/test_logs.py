@@ -55,7 +55,8 @@ class Node:
                  and (not topics or g.topics[0] in ([topics[0]] if isinstance(topics[0], str) else topics[0]))]
         if self.max_results is not None and len(found) > self.max_results:
             self.refused += 1
-            raise RpcError("eth_getLogs", {"code": -32005, "message": f"query returned more than {self.max_results} results"})
+            raise RpcError("eth_getLogs", {"code": -32005,
+                                           "message": f"query returned more than {self.max_results} results"})
         if max_bytes is not None and 200 * len(found) > max_bytes:
             raise ResponseTooLarge("eth_getLogs", 200 * len(found), max_bytes)
         return found
