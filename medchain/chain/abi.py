@@ -275,6 +275,7 @@ def _bytes(value: str | bytes) -> bytes:
     return bytes(value)
 
 
+#: ``json.dumps(value, separators=(",", ":"))``, without the per-call set-up.
 compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -283,7 +284,8 @@ def identifiers(args: Mapping[str, Any]) -> Iterable[str]:
     for value in args.values():
         items = value if isinstance(value, list) else (value,)
         for item in items:
-            if isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x") and item not in (ZERO20, ZERO32):
+            if (isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x")
+                    and item not in (ZERO20, ZERO32)):
                 yield item.lower()
 
 
@@ -451,12 +453,15 @@ class Catalog:
                     self._functions[(address, fdec.selector)] = fdec
 
     def event(self, address: str, topic0: str) -> EventDecoder | None:
+        """The decoder of a log of ``address`` with ``topic0``; None for a log the ABIs do not describe."""
         return self._events.get((address.lower(), topic0.lower()))
 
     def function(self, address: str, calldata: str) -> FunctionDecoder | None:
+        """The decoder of a call to ``address`` with ``calldata``; None for a selector the ABIs do not have."""
         return self._functions.get((address.lower(), calldata[:10].lower()))
 
     def decoder(self, contract: str, event: str) -> EventDecoder:
+        """The decoder of ``contract``'s ``event``; AbiError when the deployment's ABIs have no such event."""
         try:
             return self.by_name[contract][event]
         except KeyError:

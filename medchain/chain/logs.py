@@ -7,9 +7,10 @@ asks for a range of blocks at a time and adapts it:
 * it doubles while pages are small (under half of ``target_logs``), up to ``max_range`` blocks, and
   shrinks toward ``target_logs`` logs per page when they are large;
 * when the node refuses a range as over its limit it takes the range the node suggests (``try with
-  this block range [0x1, 0x2a]``), or else halves it, and asks again; from then on the range grows no
-  wider than the suggested one, or than the narrowest one refused less a block, so the node's limit
-  costs a few refusals, not one a page;
+  this block range [0x1, 0x2a]``), or else halves it, and asks again. From then on the range grows no
+  wider than the one that followed the last refusal, so a limit on blocks costs a few refusals, not
+  one every other page; after :data:`PROBE_AFTER` pages at that ceiling it tries wider again (a limit
+  on results binds only where blocks are dense), which costs a refusal or two if the limit still holds;
 * an answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a range
   that should fill about a third of the limit, so a page's memory never depends on how long the
   history is.
@@ -25,6 +26,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .rpc import Log, ResponseTooLarge, Rpc, RpcError
+
+#: Pages read at the ceiling a refusal set before the reader tries a wider range again.
+PROBE_AFTER = 16
 
 #: An ``eth_getLogs`` topics filter: per position a topic, any of several, or None for any.
 Topics = Sequence[str | Sequence[str] | None]
@@ -72,6 +76,8 @@ class LogReader:
         self.rpc = connect(rpc)
         self.range = min(page, max_range)  # blocks per request, adapted as pages come back
         self.max_range, self.target_logs, self.max_page_bytes = max_range, target_logs, max_page_bytes
+        self.ceiling = max_range  # the widest range to ask for: lowered by the node's refusals
+        self._at_ceiling = 0  # pages read at a lowered ceiling since it was set
         self.progress = progress
 
     def pages(self, addresses: Sequence[str], start: int, end: int | None = None,
@@ -112,19 +118,23 @@ class LogReader:
                     if stop == start:
                         raise LogPageError(f"the node refuses even a one-block eth_getLogs at block {start}: "
                                            f"{err}") from err
-                    self.max_range = min(self.max_range, stop - start)  # the node's limit is below this range
                     suggested = err.suggested_range
                     if suggested and suggested[0] == start and start <= suggested[1] < stop:
-                        self.range = self.max_range = suggested[1] - start + 1  # the node's own word for its limit
+                        self.range = suggested[1] - start + 1  # the node's own word for its limit
                     else:
                         self.range = max(1, (stop - start + 1) // 2)
+                    self.ceiling, self._at_ceiling = self.range, 0
                     self.progress(f"the node limits eth_getLogs ({err}); reading {self.range} blocks at a time")
                     stop = min(start + self.range - 1, last)
                     pending = fetch(start, stop)
                     continue
                 n = len(logs)
                 if n < self.target_logs // 2:
-                    self.range = min(self.range * 2, self.max_range)
+                    if self.ceiling < self.max_range and self.range >= self.ceiling:
+                        self._at_ceiling += 1
+                        if self._at_ceiling >= PROBE_AFTER:  # the refusals may have been about dense blocks
+                            self.ceiling, self._at_ceiling = self.max_range, 0
+                    self.range = min(self.range * 2, self.ceiling)
                 elif n > self.target_logs:
                     self.range = max(1, self.range * self.target_logs // n)
                 page = Page(start, stop, logs)

@@ -201,13 +201,11 @@ def _anchor_single(contract, account, item: _Pending, common, include_salt, from
         result.anchored.append(item.path)
         result.transactions.append(tx)
     else:  # anchored by this account in an earlier, interrupted run: find its transaction
-        logs = list(contract.RecordAnchored.range(from_block, contract.chain_manager.blocks.head.number + 1,
-                                                  search_topics={"recordHash": item.record_hash,
-                                                                 "provider": provider}))
-        if not logs:
+        found = _first_log(contract, "RecordAnchored", from_block, recordHash=item.record_hash, provider=provider)
+        if found is None:
             raise RecordError(f"{item.path}: anchored on chain, but its RecordAnchored event was not found "
                               f"from block {from_block}")
-        tx, block = str(logs[0].transaction_hash), logs[0].block_number
+        tx, block = found
         result.recovered.append(item.path)
     Receipt(record_hash=item.record_hash, tx=tx, block=block, provider=str(provider), anchored_at=int(anchored_at),
             salt=item.salt if include_salt else None, **common).save(item.receipt_path)
@@ -286,6 +284,20 @@ def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) 
     return _Pending(path, record, salt, record_hash, rpath)  # type: ignore[arg-type]
 
 
+def _first_log(contract: Any, event: str, from_block: int, **match: Any) -> tuple[str, int] | None:
+    """(transaction, block) of the first ``event`` of the RecordAnchor ``contract`` whose indexed fields
+    are ``match``, from ``from_block`` to the head (read with the paged log reader); None if there is none."""
+    from ..chain import abi  # imported on first use: only the recovery of an interrupted run reads logs
+    from ..chain.logs import LogReader
+
+    reader = LogReader(contract.provider.http_uri)
+    topics = abi.event("RecordAnchor", event).topics(**match)
+    for page in reader.pages([str(contract.address)], from_block, topics=topics):
+        if page.logs:
+            return page.logs[0].transactionHash, int(page.logs[0].blockNumber, 16)
+    return None
+
+
 def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, common, include_salt, from_block,
                           progress) -> None:
     """One receipt per member of a batch on chain; ``receipt``: its transaction's, or None to look it up."""
@@ -294,12 +306,11 @@ def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, c
     if anchored_at == 0:
         raise RecordError(f"batch root 0x{tree.root.hex()} is not anchored by this account ({provider})")
     if receipt is None:
-        logs = list(contract.BatchAnchored.range(from_block, contract.chain_manager.blocks.head.number + 1,
-                                                 search_topics={"root": tree.root, "provider": provider}))
-        if not logs:
+        found = _first_log(contract, "BatchAnchored", from_block, root=tree.root, provider=provider)
+        if found is None:
             raise RecordError(f"batch root 0x{tree.root.hex()} is on chain, but its BatchAnchored event was not "
                               f"found from block {from_block}")
-        tx, block = str(logs[0].transaction_hash), logs[0].block_number
+        tx, block = found
     else:
         tx, block = str(receipt.txn_hash), receipt.block_number
     for n, item in enumerate(items, 1):

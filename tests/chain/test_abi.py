@@ -33,7 +33,8 @@ def items(kind: str) -> list[tuple[str, dict]]:
 def test_tuple_parameters_give_the_canonical_signature():
     assert signature(TUPLE_FUNCTION) == "f((uint256,address)[],bytes32)"
     dec = FunctionDecoder.from_abi("X", TUPLE_FUNCTION)
-    assert dec.prefix == keccak(text="f((uint256,address)[],bytes32)")[:4] == function_abi_to_4byte_selector(TUPLE_FUNCTION)
+    assert dec.prefix == keccak(text="f((uint256,address)[],bytes32)")[:4]
+    assert dec.prefix == function_abi_to_4byte_selector(TUPLE_FUNCTION)
     event = {**TUPLE_FUNCTION, "type": "event", "anonymous": False,
              "inputs": [{**p, "indexed": False} for p in TUPLE_FUNCTION["inputs"]]}
     assert EventDecoder.from_abi("X", event).topic0 == "0x" + event_abi_to_log_topic(event).hex()
@@ -50,7 +51,8 @@ def test_every_topic_and_error_selector_of_the_suite_is_eth_utils_own():
     for contract, item in items("event"):
         assert abi.topic(contract, item["name"]) == "0x" + event_abi_to_log_topic(item).hex(), (contract, item["name"])
     for contract, item in items("error"):
-        assert abi.error(contract, item["name"]).prefix == function_abi_to_4byte_selector(item), (contract, item["name"])
+        selector = abi.error(contract, item["name"]).prefix
+        assert selector == function_abi_to_4byte_selector(item), (contract, item["name"])
 
 
 def test_struct_layouts_are_tuple_types():
@@ -67,7 +69,8 @@ def test_calldata_is_what_web3_encodes():
     ours = abi.calldata("ClaimSettlement", "submitClaims", [row, row])
     assert "0x" + ours.hex() == claims.encode_abi("submitClaims", args=[[row, row]])
     ids = [b"\x07" * 32, b"\x08" * 32]
-    assert "0x" + abi.calldata("ClaimSettlement", "claimStatuses", ids).hex() == claims.encode_abi("claimStatuses", args=[ids])
+    ours = abi.calldata("ClaimSettlement", "claimStatuses", ids)
+    assert "0x" + ours.hex() == claims.encode_abi("claimStatuses", args=[ids])
 
 
 def test_calldata_that_does_not_fit_is_refused_naming_the_function():
@@ -100,8 +103,9 @@ def test_custom_errors_decode_by_name_with_their_fields():
     data = rejected.prefix + encode(["bytes32", "uint16"], [b"\x09" * 32, 18])
     error, fields = abi.decode_error("ClaimSettlement", data)
     assert error is rejected and fields == {"claimId": b"\x09" * 32, "reasonCode": 18}
-    error, fields = abi.decode_error("ClaimSettlement", "0x" + (abi.error("ClaimSettlement", "ClaimSettlementNotSubmitter")
-                                                              .prefix + encode(["address", "address"], [ALICE, BOB])).hex())
+    not_submitter = abi.error("ClaimSettlement", "ClaimSettlementNotSubmitter")
+    data = not_submitter.prefix + encode(["address", "address"], [ALICE, BOB])
+    error, fields = abi.decode_error("ClaimSettlement", "0x" + data.hex())
     assert error.name == "ClaimSettlementNotSubmitter" and fields == {"caller": ALICE, "provider": BOB}
     assert abi.decode_error("ClaimSettlement", b"\xde\xad\xbe\xef") is None  # no such error
     assert abi.decode_error("ClaimSettlement", rejected.prefix + b"\x00") is None  # its selector, not its data
@@ -113,7 +117,8 @@ def test_a_refused_claim_is_described_from_the_abi():
     from medchain.claims.client import describe_refusal
 
     rejected = abi.error("ClaimSettlement", "ClaimSettlementRejected")
-    assert describe_refusal(rejected.prefix + encode(["bytes32", "uint16"], [b"\x09" * 32, 18])) == "reason 18 duplicate"
+    duplicate = rejected.prefix + encode(["bytes32", "uint16"], [b"\x09" * 32, 18])
+    assert describe_refusal(duplicate) == "reason 18 duplicate"
     other = abi.error("ClaimSettlement", "ClaimSettlementNotSubmitter")
     text = describe_refusal("0x" + (other.prefix + encode(["address", "address"], [ALICE, BOB])).hex())
     assert text.startswith(f"{ALICE} may not submit for {BOB}")
@@ -149,7 +154,8 @@ def test_lookups_are_built_once():
 
 #: The modules that derive every ABI fact (selectors, topics, struct layouts) from medchain.chain.abi.
 DERIVING = sorted({ROOT / "medchain/claims/client.py", ROOT / "medchain/provenance/epcis.py",
-                   *(f for part in ("exchange", "audit", "records", "consent") for f in (ROOT / "medchain" / part).glob("*.py")),
+                   *(f for part in ("exchange", "audit", "records", "consent")
+                     for f in (ROOT / "medchain" / part).glob("*.py")),
                    *(ROOT / "medchain_dev").rglob("*.py")})
 _TYPE = r"(?:bytes\d*|address|u?int\d*|bool|string|\()"
 TYPED_IN = re.compile(
