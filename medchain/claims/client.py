@@ -171,22 +171,3 @@ def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str,
     item = LineItem(code=scan.gtin, modifiers=(), quantity=Decimal(1), unit_price=amount)
     return PharmacyClaim(policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id,
                          serial_hash(scan.serial))
-
-
-_REJECTED = keccak(text="ClaimSettlementRejected(bytes32,uint16)")[:4]
-_NOT_SUBMITTER = keccak(text="ClaimSettlementNotSubmitter(address,address)")[:4]
-
-
-def describe_refusal(revert_data: str | bytes) -> str:
-    """What a reverted single submission says: ``reason 18 duplicate``, or who may not submit."""
-    from eth_abi import decode
-
-    data = bytes.fromhex(revert_data[2:]) if isinstance(revert_data, str) else bytes(revert_data)
-    if data[:4] == _REJECTED:
-        _claim, code = decode(["bytes32", "uint16"], data[4:])
-        return f"reason {reason_text(code)}"
-    if data[:4] == _NOT_SUBMITTER:
-        caller, provider = decode(["address", "address"], data[4:])
-        return (f"{caller} may not submit for {provider} (only the provider or the policy's insurer; a "
-                "pharmacy claim only the dispensing pharmacy)")
-    return f"reverted with 0x{data.hex()}"
