@@ -52,7 +52,7 @@ class _Claims(Session):
         from ape import project
 
         self.claims = self.contract("ClaimSettlement")
-        self.token = project.TestStableToken.at(self.claims.token())
+        self.token = project.TestStableToken.at(self.claims.token(), fetch_from_explorer=False, detect_proxy=False)
         self.decimals = self.token.decimals()
         self.symbol = self.token.symbol()
 

@@ -22,31 +22,39 @@ class Session:
         self.path = Path(deployment) if deployment else manifest_path(provider.network.name)
         self.account = account
         self.yes = yes
+        self._instances: dict[str, Any] = {}
         if account is not None and yes and hasattr(account, "set_autosign"):
             account.set_autosign(True)
 
     @cached_property
-    def _suite(self) -> tuple[Any, dict[str, Any]]:
-        from ape import project
-
-        from medchain.deployment.loader import load_suite
-
-        return load_suite(project, self.provider, self.path)
-
-    @property
     def manifest(self) -> Any:
-        """The deployment's :class:`~medchain.deployment.manifest.Manifest` (checked against the chain)."""
-        return self._suite[0]
+        """The deployment's :class:`~medchain.deployment.manifest.Manifest`; one of another chain is refused."""
+        from medchain.deployment.manifest import ChainMismatchError, read_manifest
 
-    @property
+        manifest = read_manifest(self.path)
+        if manifest.chain_id != self.provider.chain_id:
+            raise ChainMismatchError(self.path, manifest.chain_id, self.provider.chain_id, "use it")
+        return manifest
+
+    @cached_property
     def contracts(self) -> dict[str, Any]:
-        return self._suite[1]
+        """Every contract of the deployment, by name."""
+        return {name: self.contract(name) for name in self.manifest.contracts}
 
     def contract(self, name: str) -> Any:
-        """The deployment's ``name`` contract; a manifest without it is refused naming what it has."""
-        if name not in self.contracts:
-            self.manifest.address_of(name)
-        return self.contracts[name]
+        """The deployment's ``name`` contract (an ape contract instance). A manifest without it is refused naming
+        what it has; one whose contract has no code on the chain (a reset chain) is refused as stale."""
+        from ape import project
+
+        from medchain.deployment.loader import require_code
+
+        if name not in self._instances:
+            address = self.manifest.address_of(name)
+            require_code(self.provider, self.path, name, address)
+            # Our own contracts: no explorer to ask, and none is a proxy.
+            self._instances[name] = project.get_contract(name).at(address, fetch_from_explorer=False,
+                                                                  detect_proxy=False)
+        return self._instances[name]
 
     def block(self, name: str) -> int:
         """The block ``name`` was deployed in (where reading its history starts)."""

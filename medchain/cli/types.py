@@ -55,8 +55,12 @@ class Amount:
 
     def units(self, decimals: int) -> int:
         """Token units; a usage error naming the option if the amount has more decimals than the token."""
+        from decimal import Decimal
+
         from medchain.claims.inputs import parse_units
 
+        if Decimal(self.text) == 0:
+            return 0
         try:
             return parse_units(self.text, decimals)
         except ValueError as err:
