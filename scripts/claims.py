@@ -458,7 +458,12 @@ def pharmacy(provider, account, scan, policy_id, amount, codes_key, yes, deploym
     from medchain.claims.inputs import ClaimInputError
     from medchain.claims.keys import KEY_FILE, insurer_dir
     from medchain.claims.submission import load_codes_key
+    from medchain.provenance.gs1 import GS1Error
 
+    try:
+        scan.require("gtin", "lot", "serial")
+    except GS1Error as err:
+        raise click.BadParameter(str(err), param_hint="SCAN") from None
     ctx = _Claims(provider, deployment, account, yes)
     try:
         key = load_codes_key(codes_key or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE)

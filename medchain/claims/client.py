@@ -6,6 +6,7 @@ contract through ape.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,9 @@ REASONS = {
     1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider or pharmacy, no emergency access)",
     1007: "insurer not active",
 }
+
+
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 
 class ClaimsInputError(ValueError):
@@ -48,7 +52,10 @@ def new_policy_id() -> bytes:
     return secrets.token_bytes(32)
 
 
-def parse_amount(option: str, value: str, decimals: int) -> int:
+def parse_amount(option: str, value: str, decimals: int, *, zero: bool = False) -> int:
+    """A decimal amount of tokens → token units; ``zero`` accepts 0 (a deductible, an approval that denies)."""
+    if zero and str(value).strip() and Decimal(str(value).strip() if _DECIMAL.match(str(value).strip()) else "1") == 0:
+        return 0
     return _field(option, lambda v: parse_units(v, decimals), value)
 
 

@@ -94,7 +94,7 @@ def _row(path: Path, number: int, raw: dict[str, Any], decimals: int) -> PolicyR
         return PolicyRow(
             row=number, policy_id=parse_bytes32("policy_id", value("policy_id")),
             patient=to_checksum_address(patient), annual_limit=parse_amount("limit", value("limit"), decimals),
-            deductible=parse_amount("deductible", value("deductible", "0"), decimals),
+            deductible=parse_amount("deductible", value("deductible", "0"), decimals, zero=True),
             coinsurance_bps=parse_coinsurance(value("coinsurance", "0")), valid_from=start, valid_until=end,
         )
     except ClaimsInputError as err:

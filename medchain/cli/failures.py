@@ -61,7 +61,8 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
     if isinstance(err, ContractLogicError):
         return f"refused by the contract: {err}"
     if _is_medchain(err):
-        return str(err)
+        # A refusal the package checks for before sending (ShareRefused, ReceiveRefused) says so.
+        return f"REFUSED: {err}" if type(err).__name__.endswith("Refused") else str(err)
     return None
 
 

@@ -23,10 +23,11 @@ class AddressType(click.ParamType):
     name = "address"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from eth_utils import is_address, to_checksum_address
+        from eth_utils import is_address, is_checksum_address, to_checksum_address
 
         text = str(value).strip()
-        if not is_address(text):
+        mixed = text[2:] != text[2:].lower() and text[2:] != text[2:].upper()
+        if not is_address(text) or (mixed and not is_checksum_address(text)):
             self.fail(f"{text!r} is not an address (0x followed by 40 hex digits, a correct checksum if mixed-case)",
                       param, ctx)
         return to_checksum_address(text)
@@ -55,16 +56,12 @@ class Amount:
 
     def units(self, decimals: int) -> int:
         """Token units; a usage error naming the option if the amount has more decimals than the token."""
-        from decimal import Decimal
+        from medchain.claims.client import ClaimsInputError, parse_amount
 
-        from medchain.claims.inputs import parse_units
-
-        if Decimal(self.text) == 0:
-            return 0
         try:
-            return parse_units(self.text, decimals)
-        except ValueError as err:
-            raise click.BadParameter(str(err), param_hint=self.option) from None
+            return parse_amount(self.option, self.text, decimals, zero=True)
+        except ClaimsInputError as err:
+            raise click.BadParameter(str(err).removeprefix(f"{self.option}: "), param_hint=self.option) from None
 
 
 class AmountType(click.ParamType):
