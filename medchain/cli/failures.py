@@ -101,8 +101,12 @@ def _no_funds(err: BaseException, provider: Any) -> str:
     try:
         gas = provider.web3.eth.estimate_gas(request)
         price = provider.web3.eth.gas_price
-    except Exception:  # noqa: BLE001 - the cost is extra information; the refusal is what counts
-        return f"no funds: {sender} holds {ether(balance)} ETH, not enough for this transaction's gas: fund it and rerun"
+    except Exception as estimate:  # noqa: BLE001 - the cost is extra information; the funds are what counts
+        from medchain.errors import refusal
+
+        decoded = refusal(estimate)
+        also = f"; with funds it would still be refused: {decoded}" if decoded else ""
+        return f"no funds: {sender} holds {ether(balance)} ETH, not enough for this transaction's gas{also}: fund it and rerun"
     cost = gas * price + int(request.get("value") or 0)
     return (f"no funds: {sender} holds {ether(balance)} ETH and this transaction costs about {ether(cost)} ETH "
             f"({gas:,} gas at {ether(price * 10**9)} gwei): fund the account and rerun")
