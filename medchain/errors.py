@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from eth_utils import keccak
 
@@ -123,6 +123,18 @@ def decode_revert(data: bytes | str | None, contract: str | None = None) -> Cont
 
 def revert_data(err: BaseException) -> bytes | None:
     """The revert data carried by an exception of ape or web3.py (or anything it was raised from)."""
+    for e in causes(err):
+        for attr in ("data", "revert_message"):
+            raw = _bytes(getattr(e, attr, None))
+            if raw is not None and len(raw) >= 4:
+                return raw
+        if getattr(e, "abi", None) is not None and isinstance(getattr(e, "inputs", None), dict):
+            return _encode_ape_custom_error(e)
+    return None
+
+
+def causes(err: BaseException) -> Iterator[BaseException]:
+    """``err`` and what it was raised from (``__cause__``, ``__context__``, ape's ``base_err``), nearest first."""
     seen: set[int] = set()
     todo: list[Any] = [err]
     while todo:
@@ -130,14 +142,8 @@ def revert_data(err: BaseException) -> bytes | None:
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
-        for attr in ("data", "revert_message"):
-            raw = _bytes(getattr(e, attr, None))
-            if raw is not None and len(raw) >= 4:
-                return raw
-        if getattr(e, "abi", None) is not None and isinstance(getattr(e, "inputs", None), dict):
-            return _encode_ape_custom_error(e)
+        yield e
         todo += [getattr(e, "base_err", None), e.__cause__, e.__context__]
-    return None
 
 
 def refusal(err: BaseException, contract: str | None = None) -> ContractError | None:

@@ -212,6 +212,18 @@ def report_cmd(provider, account, target, reason, deployment, yes):
                f"({decode_reason(reason)}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
 
 
+def _decide(provider, account, batch, deployment, yes, action: str, reason: bytes | None = None) -> None:
+    """Quarantine, release or recall a batch (``action`` is the contract's function), and say so."""
+    from medchain.access import decode_reason
+    from medchain.provenance import parse_batch_ref
+
+    contract = _contract(provider, deployment, account, yes)
+    bid = parse_batch_ref(batch)
+    getattr(contract, action)(bid, *([reason] if reason is not None else []), sender=account)
+    done = {"quarantine": "QUARANTINED", "release": "released", "recall": "RECALLED"}[action]
+    click.echo(f"batch {_hex(bid)} {done}" + (f" ({decode_reason(reason)})" if reason is not None else ""))
+
+
 @cli.command("quarantine")
 @account_option()
 @batch_option
@@ -220,13 +232,7 @@ def report_cmd(provider, account, target, reason, deployment, yes):
 @yes_option
 def quarantine_cmd(provider, account, batch, reason, deployment, yes):
     """Quarantine a batch (a holder of it, or a regulator)."""
-    from medchain.access import decode_reason
-    from medchain.provenance import parse_batch_ref
-
-    contract = _contract(provider, deployment, account, yes)
-    bid = parse_batch_ref(batch)
-    contract.quarantine(bid, reason, sender=account)
-    click.echo(f"batch {_hex(bid)} QUARANTINED ({decode_reason(reason)})")
+    _decide(provider, account, batch, deployment, yes, "quarantine", reason)
 
 
 @cli.command("release")
@@ -236,12 +242,7 @@ def quarantine_cmd(provider, account, batch, reason, deployment, yes):
 @yes_option
 def release_cmd(provider, account, batch, deployment, yes):
     """Release a quarantined batch (a regulator)."""
-    from medchain.provenance import parse_batch_ref
-
-    contract = _contract(provider, deployment, account, yes)
-    bid = parse_batch_ref(batch)
-    contract.release(bid, sender=account)
-    click.echo(f"batch {_hex(bid)} released")
+    _decide(provider, account, batch, deployment, yes, "release")
 
 
 @cli.command("recall")
@@ -252,13 +253,7 @@ def release_cmd(provider, account, batch, deployment, yes):
 @yes_option
 def recall_cmd(provider, account, batch, reason, deployment, yes):
     """Recall a batch for good (its manufacturer, or a regulator)."""
-    from medchain.access import decode_reason
-    from medchain.provenance import parse_batch_ref
-
-    contract = _contract(provider, deployment, account, yes)
-    bid = parse_batch_ref(batch)
-    contract.recall(bid, reason, sender=account)
-    click.echo(f"batch {_hex(bid)} RECALLED ({decode_reason(reason)})")
+    _decide(provider, account, batch, deployment, yes, "recall", reason)
 
 
 @cli.command("trace")

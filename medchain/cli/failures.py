@@ -113,14 +113,6 @@ def _no_funds(err: BaseException, provider: Any) -> str:
 
 
 def _find_attr(err: BaseException, name: str) -> Any:
-    seen: set[int] = set()
-    todo: list[Any] = [err]
-    while todo:
-        e = todo.pop(0)
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        if getattr(e, name, None) is not None:
-            return getattr(e, name)
-        todo += [getattr(e, "base_err", None), e.__cause__, e.__context__]
-    return None
+    from medchain.errors import causes
+
+    return next((getattr(e, name) for e in causes(err) if getattr(e, name, None) is not None), None)

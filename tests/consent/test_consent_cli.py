@@ -110,7 +110,7 @@ def test_break_glass_and_grant_by_the_patient(deployed):
         (["check", "--patient", "0x" + "11" * 20, "--grantee", "0x" + "22" * 20, "--purpose", "fly"],
          "unknown purpose 'fly'"),
         (["grant", "--account", "patient", "--yes", "--grantee", "0x" + "22" * 20, "--purpose", "treat",
-          "--category", "all", "--until", "2020-01-01"], "'--until': 2020-01-01"),
+          "--category", "all", "--until", "2020-01-01"], "--until: 2020-01-01"),
         (["relay", "/nonexistent/signed.json", "--account", "hospital", "--yes"], "no such file"),
     ],
     ids=["bad-address", "unknown-purpose", "past-date", "missing-file"],
