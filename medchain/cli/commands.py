@@ -21,12 +21,14 @@ class _OneLine:
                 KeyboardInterrupt):
             raise
         except Exception as err:  # noqa: BLE001 - sorted below: the foreseeable ones become one line
-            from .failures import OneLineError, explain
+            from .failures import OneLineError, explain, is_bad_input
 
             line = explain(err, ctx.params.get("provider") or _connected(), self.rerun)
             if line is None:
                 raise
-            raise OneLineError(line) from None
+            error = OneLineError(line)
+            error.exit_code = 2 if is_bad_input(err) else 1  # 2, as click's usage errors: the input is wrong
+            raise error from None
 
 
 class ChainCommand(_OneLine, ConnectedProviderCommand):

@@ -66,6 +66,11 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
     return None
 
 
+def is_bad_input(err: BaseException) -> bool:
+    """The package refused a value or file it was given (its ValueErrors): exit status 2, as for usage errors."""
+    return isinstance(err, ValueError) and _is_medchain(err)
+
+
 def _no_traceback_text(err: BaseException) -> str:
     text = str(err).strip()
     return text if text.endswith((".", "?")) else text + "."

@@ -68,7 +68,7 @@ def test_the_insurer_registers_a_policy_and_funds_its_pool(story):
     assert code != 0 and "holds 500.00 mUSD, not 900.00 mUSD" in out
     code, out = ape(story, "claims policy", "--account", "insurer", "--yes", "--patient", patient, "--limit", "ten",
                     "--from", "2026-01-01", "--until", "2027-01-01")
-    assert code != 0 and "--limit: not a number: 'ten'" in out
+    assert code != 0 and "'--limit': 'ten' is not an amount of tokens" in out
 
 
 def _claims_file(story, *extra):

@@ -11,7 +11,8 @@ import click
 import pytest
 
 from medchain.cli import ADDRESS, AMOUNT, BYTES32, CLAIM_REASON, DURATION, GS1_SCAN, REASON_CODE, TIME
-from medchain.cli.failures import ether, explain
+from medchain.cli.failures import ether, explain, is_bad_input
+from medchain.deployment.manifest import ManifestError
 from medchain.claims.policies import PolicyFileError, read_policy_file
 from medchain_dev.toolchain import PROJECT_ROOT
 
@@ -95,6 +96,8 @@ def test_the_handler_lets_bugs_keep_their_traceback_and_states_the_package_error
     assert explain(KeyError("bug")) is None
     assert explain(PolicyFileError("p.csv row 2: limit: missing")) == "p.csv row 2: limit: missing"
     assert ether(4_314_116_000_000_000) == "0.004314116" and ether(0) == "0"
+    assert is_bad_input(PolicyFileError("p.csv row 2: limit: missing")), "bad input exits 2, as usage errors"
+    assert not is_bad_input(ManifestError("m.json: not found")) and not is_bad_input(ValueError("not ours"))
 
 
 def _commands(script: Path):
