@@ -140,3 +140,17 @@ def test_scripts_import_only_the_kit_at_module_level():
     out = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-c", code, *map(str, SCRIPTS)],
                          capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_trail_tables_show_ids_in_full_to_paste_into_the_next_command():
+    from medchain.audit.store import Event
+    from medchain.audit.trail import render
+
+    claim, patient = "0x" + "ab" * 32, ACCOUNT.lower()
+    event = Event(id=1, block=7, log_index=0, tx_index=0, tx_hash="0x" + "cd" * 32, block_hash="0x" + "ef" * 32,
+                  time=1_800_000_000, contract="ClaimSettlement", event="ClaimSubmitted",
+                  args={"claimId": claim, "patient": patient, "reasonCode": "0x" + b"LATE".ljust(32, b"\0").hex()},
+                  confirmed=True)
+    table = render([event], "table", {})
+    assert f"claimId={claim}" in table and f"patient={ACCOUNT}" in table and "reasonCode=LATE" in table
+    assert "…" not in table
