@@ -105,7 +105,7 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     other = op.run(*claim[:1], f"]d201095060001343521730063010LOTCLI{GS}21CLI003", *claim[2:])
     assert other.returncode == 1 and "reasonCode=1003 unit not dispensed by this pharmacy" in other.stderr
     bad = op.run(*claim[:1], "(01)09506000134352(10)LOTCLI", *claim[2:])
-    assert bad.returncode == 2 and "'SCAN'" in bad.stderr and "serial (21)" in bad.stderr, bad.stderr
+    assert bad.returncode == 2 and "SCAN:" in bad.stderr and "serial (21)" in bad.stderr, bad.stderr
 
     assert "RECALLED (CONTAMINATION)" in _ok(op.run("provenance recall", "--batch", SCAN_BATCH, "--reason",
                                                     "CONTAMINATION", "--account", "maker", "--yes", *m))
