@@ -1,9 +1,10 @@
 """The one error handler of the command line: every foreseeable failure becomes one line that says what to do.
 
-Foreseeable: the node is down or unreachable, the network's node URL is not set, the node is another
-chain than the network's (or the manifest's), the account cannot pay for gas, a contract refuses
-(decoded by :mod:`medchain.errors`), the manifest is missing or stale, and every error the medchain
-package raises for bad input (its exception classes). Anything else is a bug and keeps its traceback.
+Foreseeable: the network's node URL is not set, the node is another chain than the network's, every
+error the medchain package raises (bad input, a manifest that is missing, stale or of another chain,
+an interrupted job: its message knows what was under way), the node is down or unreachable, a contract
+refuses (decoded by :mod:`medchain.errors`), the account cannot pay for gas. Anything else is a bug and
+keeps its traceback.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
     """
     from ape.exceptions import ConfigError, ContractLogicError, NetworkMismatchError, ProviderError, TransactionError
 
-    from medchain.deployment.manifest import ChainMismatchError, ManifestError
     from medchain.errors import refusal
     from medchain.rpc import describe, node_unreachable
 
@@ -42,16 +42,16 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
         return (f"{_no_traceback_text(err)} The node's chain id is not the network's (ape-config.yaml): point the "
                 "network at the right node (MEDCHAIN_RPC_URL for ethereum:consortium:node) or fix its chain_id; "
                 "nothing was sent")
-    if isinstance(err, ChainMismatchError):
-        return str(err)
+    if _is_medchain(err):
+        # The package's own account comes first: it knows what was under way (a batch in flight, a journal).
+        # A refusal it checks for before sending (ShareRefused, ReceiveRefused) says so.
+        return f"REFUSED: {err}" if type(err).__name__.endswith("Refused") else str(err)
     if isinstance(err, ProviderError) and "node found" in str(err):
         return (f"{err} The node is down or unreachable; nothing was sent: start it (or check the URL) and "
                 f"{after}")
     if node_unreachable(err):
         where = _node_url(provider)
         return f"the node{where} is not answering ({describe(err)}): start it (or wait for it) and {after}"
-    if isinstance(err, ManifestError):
-        return str(err)
     decoded = refusal(err)
     if decoded is not None:
         owner = f" by {decoded.contract}" if decoded.contract else ""
@@ -60,15 +60,15 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
         return _no_funds(err, provider)
     if isinstance(err, ContractLogicError):
         return f"refused by the contract: {err}"
-    if _is_medchain(err):
-        # A refusal the package checks for before sending (ShareRefused, ReceiveRefused) says so.
-        return f"REFUSED: {err}" if type(err).__name__.endswith("Refused") else str(err)
     return None
 
 
 def is_bad_input(err: BaseException) -> bool:
-    """The package refused a value or file it was given (its ValueErrors): exit status 2, as for usage errors."""
-    return isinstance(err, ValueError) and _is_medchain(err)
+    """The package refused a value or file it was given (its ValueErrors, not raised by a node that went away):
+    exit status 2, as for usage errors."""
+    from medchain.rpc import node_unreachable
+
+    return isinstance(err, ValueError) and _is_medchain(err) and not node_unreachable(err)
 
 
 def _no_traceback_text(err: BaseException) -> str:
