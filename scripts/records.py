@@ -16,7 +16,7 @@ def cli():
     """Medical records: anchor salted hashes (one receipt per record), verify a record against the chain."""
 
 
-@cli.command(rerun="rerun the same command: a batch in flight (in <out>/.pending-batch.json) is settled first, "
+@cli.command(rerun="rerun the same command: a batch in flight (in {out}/.pending-batch.json) is settled first, "
                    "and every receipt is checked on chain")
 @account_option()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))

@@ -23,7 +23,8 @@ class _OneLine:
         except Exception as err:  # noqa: BLE001 - sorted below: the foreseeable ones become one line
             from .failures import OneLineError, explain, is_bad_input
 
-            line = explain(err, ctx.params.get("provider") or _connected(), self.rerun)
+            rerun = self.rerun.format_map(ctx.params) if self.rerun else None
+            line = explain(err, ctx.params.get("provider") or _connected(), rerun)
             if line is None:
                 raise
             error = OneLineError(line)
@@ -35,7 +36,8 @@ class ChainCommand(_OneLine, ConnectedProviderCommand):
     """A command that talks to the chain (``--network``; the function may take ``provider``).
 
     ``rerun``: what rerunning does after a failure half-way (e.g. "rerun the same command: the journal
-    resumes it"); default "rerun the same command"."""
+    resumes it"), with ``{option}`` placeholders filled from the command's parameters; default "rerun the
+    same command"."""
 
     def __init__(self, *args: Any, rerun: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

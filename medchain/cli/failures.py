@@ -47,8 +47,7 @@ def explain(err: BaseException, provider: Any = None, rerun: str | None = None) 
         # A refusal it checks for before sending (ShareRefused, ReceiveRefused) says so.
         return f"REFUSED: {err}" if type(err).__name__.endswith("Refused") else str(err)
     if isinstance(err, ProviderError) and "node found" in str(err):
-        return (f"{err} The node is down or unreachable; nothing was sent: start it (or check the URL) and "
-                f"{after}")
+        return f"{err} The node is down or unreachable; nothing was done. Start it (or wait for it) and {after}"
     if node_unreachable(err):
         where = _node_url(provider)
         return f"the node{where} is not answering ({describe(err)}): start it (or wait for it) and {after}"

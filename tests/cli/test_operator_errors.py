@@ -44,7 +44,7 @@ def test_a_node_that_is_down(op):
     dead = Operator(node=type(op.node)(url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID,
                                        process=op.node.process), data_folder=op.data_folder, keys=op.keys)
     result = dead.run("members show", MEMBER, "--deployment", str(op.manifest))
-    one_line(result, dead.node.url, "down or unreachable", "nothing was sent", "start it")
+    one_line(result, dead.node.url, "down or unreachable", "nothing was done", "Start it")
 
 
 def test_a_node_of_another_chain_than_the_network(op, tmp_path):
