@@ -18,74 +18,56 @@ import sys
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand
 
-from medchain.audit import AbiError, Indexer, Rpc, RpcError, Store, StoreError, Suite, SyncError
-from medchain.audit.checks import render_findings, rule_coverage, run_checks
-from medchain.audit.privacy import PiiError, load_pii, render_hits, scan
-from medchain.audit.records import BAD, render_checks, verify_records
-from medchain.audit.report import write_report
-from medchain.audit.trail import KINDS, TrailError, parse_time, render, trail
-from medchain.deployment import ManifestError, manifest_path
-from medchain.records.hashing import RecordError
-from medchain.records.receipts import ReceiptError
-from medchain_dev.toolchain import PROJECT_ROOT
+from medchain.cli import Group, OfflineCommand, deployment_option, page_option
 
 
 def _deployment(value: Path | None, provider=None) -> Path:
-    if value:
-        return value
-    return manifest_path(provider.network.name) if provider else PROJECT_ROOT / "deployments" / "local.json"
+    from medchain.deployment.manifest import manifest_path
+
+    return value or manifest_path(provider.network.name if provider else "local")
 
 
 def _db(db: str | None, deployment: Path) -> str:
-    return db or f"sqlite:///{PROJECT_ROOT / '.audit' / (deployment.stem + '.sqlite')}"
+    return db or f"sqlite:///{Path('.audit') / (deployment.stem + '.sqlite')}"
 
 
-def _rpc(provider, url: str | None) -> Rpc:
+def _rpc(provider, url: str | None):
+    from medchain.audit import Rpc
+
     return Rpc(url or getattr(provider, "http_uri", None) or provider.uri)
 
 
-def _open(deployment: Path, db: str | None, mode: str = "create") -> tuple[Suite, Store]:
+def _open(deployment: Path, db: str | None, mode: str = "create"):
     """The suite and its index; ``mode`` ``ro``/``rw`` never create a database (only sync does)."""
+    from medchain.audit import Store, Suite
+
     suite = Suite.load(deployment)
     return suite, Store(_db(db, deployment), mode=mode)
 
 
-deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path),
-                                 help="The deployment manifest. Default: deployments/<network>.json "
-                                      "(deployments/local.json for the commands that need no node).")
 db_option = click.option("--db", help="Index database URL. Default: sqlite:///.audit/<deployment>.sqlite")
 rpc_option = click.option("--rpc", "rpc_url", help="Read from this JSON-RPC URL instead of the network's node.")
 
 
-class _AuditGroup(click.Group):
-    """Turns the toolkit's errors (bad input, wrong index, node refusals) into one-line CLI errors."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except (AbiError, ManifestError, PiiError, RpcError, StoreError, SyncError, TrailError, ReceiptError,
-                RecordError) as err:
-            raise click.ClickException(str(err)) from err
-
-
-@click.group(cls=_AuditGroup)
+@click.group(cls=Group)
 def cli():
     """Index and audit a medchain deployment's event trail."""
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @deployment_option
 @db_option
 @rpc_option
 @click.option("--confirmations", default=0, show_default=True,
               help="Blocks an event must be under before it is trusted (QBFT/IBFT chains are final at 0).")
-@click.option("--page", default=64, show_default=True, help="First eth_getLogs range, in blocks (it adapts).")
+@page_option(64)
 @click.option("--max-range", default=10_000, show_default=True, help="Largest eth_getLogs range, in blocks.")
 @click.option("--to-block", type=int, help="Stop at this block (default: the head).")
 def sync(provider, deployment, db, rpc_url, confirmations, page, max_range, to_block):
     """Read every new event of every contract of the deployment into the index."""
+    from medchain.audit import Indexer
+
     deployment = _deployment(deployment, provider)
     suite, store = _open(deployment, db)
     with store:
@@ -95,7 +77,7 @@ def sync(provider, deployment, db, rpc_url, confirmations, page, max_range, to_b
         click.echo(f"index: {store.url}")
 
 
-@cli.command("trail")
+@cli.command("trail", cls=OfflineCommand)
 @deployment_option
 @db_option
 @click.option("--patient")
@@ -108,6 +90,8 @@ def sync(provider, deployment, db, rpc_url, confirmations, page, max_range, to_b
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, until, fmt):
     """The full, ordered story of one subject across all contracts."""
+    from medchain.audit.trail import KINDS, parse_time, render, trail
+
     given = {k: v for k, v in zip(KINDS, (patient, provider_, claim, batch, record)) if v}
     if len(given) != 1:
         raise click.UsageError("name exactly one subject: --patient, --provider, --claim, --batch or --record")
@@ -122,13 +106,15 @@ def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, u
         click.echo(render(events, fmt, addresses), nl=False)
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @deployment_option
 @db_option
 @rpc_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(provider, deployment, db, rpc_url, fmt):
     """Consistency rules across contracts; exits 1 when a rule is violated, 2 when the index holds no data."""
+    from medchain.audit.checks import render_findings, rule_coverage, run_checks
+
     deployment = _deployment(deployment, provider)
     suite, store = _open(deployment, db, "rw")
     with store:
@@ -141,7 +127,7 @@ def check(provider, deployment, db, rpc_url, fmt):
         sys.exit(1)
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @deployment_option
 @db_option
 @rpc_option
@@ -149,6 +135,9 @@ def check(provider, deployment, db, rpc_url, fmt):
 @click.option("--decimals", default=6, show_default=True, help="Decimals of the settlement token.")
 def report(provider, deployment, db, rpc_url, out, decimals):
     """Write a self-contained HTML report with charts, findings and the deployment's identity."""
+    from medchain.audit.checks import run_checks
+    from medchain.audit.report import write_report
+
     deployment = _deployment(deployment, provider)
     suite, store = _open(deployment, db, "rw")
     with store:
@@ -160,7 +149,7 @@ def report(provider, deployment, db, rpc_url, out, decimals):
     click.echo(f"report written to {path.resolve()} ({len(findings)} findings)")
 
 
-@cli.command("privacy-scan", cls=ConnectedProviderCommand)
+@cli.command("privacy-scan")
 @deployment_option
 @db_option
 @rpc_option
@@ -172,6 +161,9 @@ def privacy_scan(provider, deployment, db, rpc_url, pii, full):
     """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit.
 
     With an index (``audit sync``), the scan is incremental: it records there how far it read."""
+    from medchain.audit import Store, StoreError, Suite
+    from medchain.audit.privacy import load_pii, render_hits, scan
+
     deployment = _deployment(deployment, provider)
     suite = Suite.load(deployment)
     identifiers = load_pii(pii)
@@ -195,7 +187,7 @@ def privacy_scan(provider, deployment, db, rpc_url, pii, full):
         sys.exit(1)
 
 
-@cli.command("verify-records")
+@cli.command("verify-records", cls=OfflineCommand)
 @click.argument("records", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--receipts", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
 @click.option("--salts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -206,6 +198,8 @@ def privacy_scan(provider, deployment, db, rpc_url, pii, full):
 @db_option
 def verify_records_cmd(records, receipts, salts, deployment, db, list_all):
     """Re-hash local records and check each against its anchor or batch proof in the index."""
+    from medchain.audit.records import BAD, render_checks, verify_records
+
     deployment = _deployment(deployment)
     suite, store = _open(deployment, db, "ro")
     with store:

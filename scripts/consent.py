@@ -1,270 +1,260 @@
 """Patient consent from the command line.
 
-    ape run consent grant --account patient --grantee 0xHospital --purposes treat --categories laboratory,imaging --until +90d
-    ape run consent sign --account patient --grantee 0xHospital --purposes treat --categories all --until 2027-06-30 --out c.json
+    ape run consent grant --account patient --grantee 0xHospital --purpose treat --category laboratory,imaging --until +90d
+    ape run consent sign --account patient --grantee 0xHospital --purpose treat --category all --until 2027-06-30 --out c.json
     ape run consent relay c.json --account hospital
     ape run consent revoke --account patient --grantee 0xHospital
-    ape run consent check --patient 0xPatient --grantee 0xHospital --purposes treat --categories laboratory [--fhir]
+    ape run consent check --patient 0xPatient --grantee 0xHospital --purpose treat --category laboratory [--fhir]
     ape run consent delegate --account patient --delegate 0xCaregiver --until +1y   (or --remove)
     ape run consent break-glass --account hospital --patient 0xPatient --reason UNCONSCIOUS_ED
     ape run consent allow-emergency --account patient --provider 0xHospital   (after ending its emergency access)
+
+--purpose and --category repeat (or take comma-separated names); times are +90d, a date, or unix seconds.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
-from ape.exceptions import ContractLogicError
 
-from medchain.access import reason_code
-from medchain.consent import ConsentMessage, RevocationMessage, domain_of, names, parse_categories, parse_purposes
-from medchain.consent.client import (
-    ConsentInputError,
-    SignedMessage,
-    check_before_relay,
-    iso,
-    new_nonce,
-    parse_address,
-    parse_time,
-    relay,
-    sign_with_account,
-)
-from medchain.consent.fhir import consent_from_chain
-from medchain.deployment import ManifestError, load_contract
-
-yes_option = click.option(
-    "--yes", "-y", is_flag=True,
-    help="Sign without asking (keyfile accounts read APE_ACCOUNTS_<alias>_PASSPHRASE).",
+from medchain.cli import (
+    ADDRESS,
+    REASON_CODE,
+    TIME,
+    Group,
+    Session,
+    account_option,
+    deployment_option,
+    purpose_option,
+    yes_option,
 )
 
 
-def _unattended(account, yes: bool) -> None:
-    if yes and hasattr(account, "set_autosign"):
-        account.set_autosign(True)
+def category_option(*, required: bool = True, default: str | None = None):
+    return click.option("--category", "category", multiple=True, required=required and default is None,
+                        default=(default,) if default else (), show_default=default is not None,
+                        help="A data category (laboratory, imaging, ...), or all; repeat it, or comma-separate.")
 
 
-manifest_option = click.option(
-    "--manifest", type=click.Path(dir_okay=False, path_type=Path), help="Default: deployments/<network>.json"
-)
+def _flags(purpose, category):
+    """The ``--purpose`` and ``--category`` values as the registry's bit masks, errors naming the option."""
+    from medchain.consent import parse_categories, parse_purposes
 
-
-def _registry(provider, manifest):
     try:
-        return load_contract(project, provider, "ConsentRegistry", manifest)
-    except ManifestError as err:
-        raise click.ClickException(str(err)) from err
-
-
-def _inputs(fn):
-    """Run `fn`, turning input errors into clean command-line errors that name the field."""
+        pur = parse_purposes(",".join(purpose))
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--purpose") from None
     try:
-        return fn()
-    except (ConsentInputError, ValueError) as err:
-        raise click.UsageError(str(err)) from err
+        cat = parse_categories(",".join(category))
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--category") from None
+    return pur, cat
 
 
-def _now() -> int:
-    return chain.pending_timestamp
+def _registry(provider, deployment, account=None, yes=False) -> tuple[Session, object]:
+    session = Session(provider, deployment, account=account, yes=yes)
+    return session, session.contract("ConsentRegistry")
 
 
-@click.group()
+@click.group(cls=Group)
 def cli():
     """Patient consent: grant, sign and relay, revoke, check, delegates, break-glass."""
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @account_option()
-@click.option("--patient", help="The patient (default: the account, acting for itself); a delegate names the patient here.")
-@click.option("--grantee", required=True)
-@click.option("--purposes", required=True, help="Comma-separated: treat, hpaymt, hoperat, hresch, pubhlth, etreat")
-@click.option("--categories", required=True, help="Comma-separated category names, or all")
-@click.option("--until", "until", required=True, help="+90d, 2027-06-30, or unix seconds")
-@manifest_option
+@click.option("--patient", type=ADDRESS,
+              help="The patient (default: the account, acting for itself); a delegate names the patient here.")
+@click.option("--grantee", required=True, type=ADDRESS)
+@purpose_option()
+@category_option()
+@click.option("--until", "until", required=True, type=TIME, help="+90d, 2027-06-30, or unix seconds")
+@deployment_option
 @yes_option
-def grant(provider, account, patient, grantee, purposes, categories, until, manifest, yes):
+def grant(provider, account, patient, grantee, purpose, category, until, deployment, yes):
     """Grant (or replace) a consent, sent by the patient or a delegate."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
-    args = _inputs(lambda: (
-        parse_address(patient or account.address, "--patient"), parse_address(grantee, "--grantee"),
-        parse_purposes(purposes), parse_categories(categories), parse_time(until, "--until", _now()),
-    ))
-    receipt = registry.grant(*args[:2], int(args[2]), int(args[3]), args[4], sender=account)
-    click.echo(f"granted {'+'.join(names(args[2]))} / {'+'.join(names(args[3]))} to {args[1]} until {iso(args[4])} "
+    from medchain.consent import names
+    from medchain.errors import iso_time
+
+    session, registry = _registry(provider, deployment, account, yes)
+    pur, cat = _flags(purpose, category)
+    end = until.at(session.now, future=True)
+    receipt = registry.grant(patient or account.address, grantee, int(pur), int(cat), end, sender=account)
+    click.echo(f"granted {'+'.join(names(pur))} / {'+'.join(names(cat))} to {grantee} until {iso_time(end)} "
                f"(tx {receipt.txn_hash}, gas {receipt.gas_used:,})")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @account_option()
-@click.option("--grantee", required=True)
-@click.option("--purposes", help="For a consent (omit with --revocation)")
-@click.option("--categories")
-@click.option("--until", "until")
+@click.option("--grantee", required=True, type=ADDRESS)
+@purpose_option(required=False)
+@category_option(required=False)
+@click.option("--until", "until", type=TIME, help="For a consent: +90d, 2027-06-30, or unix seconds")
 @click.option("--revocation", is_flag=True, help="Sign a revocation instead of a consent.")
 @click.option("--nonce", type=click.IntRange(min=0, max=2**256 - 1),
               help="Default: a random 256-bit nonce (messages signed before any is relayed never collide).")
-@click.option("--deadline", default="+7d", show_default=True, help="Last moment the signature may be relayed.")
+@click.option("--deadline", type=TIME, default="+7d", show_default=True,
+              help="Last moment the signature may be relayed.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@manifest_option
+@deployment_option
 @yes_option
-def sign(provider, account, grantee, purposes, categories, until, revocation, nonce, deadline, out, manifest, yes):
+def sign(provider, account, grantee, purpose, category, until, revocation, nonce, deadline, out, deployment, yes):
     """Sign a consent (or revocation) off line as the patient; anyone may relay the file."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
+    from ape import chain
+
+    from medchain.consent import ConsentMessage, RevocationMessage, domain_of
+    from medchain.consent.client import SignedMessage, new_nonce, sign_with_account
+    from medchain.errors import iso_time
+
+    session, registry = _registry(provider, deployment, account, yes)
     domain = domain_of(registry, provider.chain_id)
-    now = _now()
+    now = session.now
     # The signing time: the latest block's, which every later block may carry (a node may mine the next
     # block in the same second). A grant signed in the very second of a decision already mined is refused
     # (at equal times the earlier decision, or the revocation, wins): the relay's check says so.
     signed_at = chain.blocks.head.timestamp
-
-    def build():
-        patient = str(account.address)
-        grantee_addr = parse_address(grantee, "--grantee")
-        n = nonce if nonce is not None else new_nonce()
-        dl = parse_time(deadline, "--deadline", now)
-        if revocation:
-            return RevocationMessage(patient, grantee_addr, signed_at, n, dl)
-        if not (purposes and categories and until):
-            raise ConsentInputError("a consent needs --purposes, --categories and --until (or pass --revocation)")
-        return ConsentMessage(patient, grantee_addr, parse_purposes(purposes), parse_categories(categories),
-                              parse_time(until, "--until", now), signed_at, n, dl)
-
-    message = _inputs(build)
+    n = nonce if nonce is not None else new_nonce()
+    dl = deadline.at(now, future=True)
+    if revocation:
+        message = RevocationMessage(str(account.address), grantee, signed_at, n, dl)
+    else:
+        if not (purpose and category and until):
+            raise click.UsageError("a consent needs --purpose, --category and --until (or pass --revocation)")
+        pur, cat = _flags(purpose, category)
+        message = ConsentMessage(str(account.address), grantee, pur, cat, until.at(now, future=True), signed_at, n, dl)
     signed = SignedMessage(domain, message, sign_with_account(account, domain, message))
     signed.save(out)
-    click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso(message.signed_at)}, "
-               f"nonce {message.nonce:#x}, relayable until {iso(message.deadline)}: {out}")
+    click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso_time(message.signed_at)}, "
+               f"nonce {message.nonce:#x}, relayable until {iso_time(message.deadline)}: {out}")
 
 
-@cli.command("relay", cls=ConnectedProviderCommand)
+@cli.command("relay")
 @account_option()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@manifest_option
+@deployment_option
 @yes_option
-def relay_cmd(provider, account, files, manifest, yes):
-    """Relay signed consents or revocations (paying their gas)."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
+def relay_cmd(provider, account, files, deployment, yes):
+    """Relay signed consents or revocations (paying their gas); each is checked before any gas is spent."""
+    from medchain.consent import domain_of
+    from medchain.consent.client import SignedMessage, check_before_relay, relay
+
+    session, registry = _registry(provider, deployment, account, yes)
     domain = domain_of(registry, provider.chain_id)
     for path in files:
-        signed = _inputs(lambda: SignedMessage.load(path))
-        try:
-            check_before_relay(signed, domain, _now(), source=str(path), consent_registry=registry)
-        except ConsentInputError as err:
-            # Not a usage mistake: the message cannot take effect on this chain. One line, no usage text.
-            raise click.ClickException(str(err)) from None
-        try:
-            receipt = relay(registry, signed, account)
-        except ContractLogicError as err:
-            # Something changed between the check and the transaction (another relayer was faster).
-            raise click.ClickException(f"{path}: refused by the registry: {err}") from None
+        signed = SignedMessage.load(path)
+        check_before_relay(signed, domain, session.now, source=str(path), consent_registry=registry)
+        receipt = relay(registry, signed, account)
         click.echo(f"{path}: relayed (tx {receipt.txn_hash}, gas {receipt.gas_used:,})")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @account_option()
-@click.option("--patient", help="Default: the account.")
-@click.option("--grantee", required=True)
-@manifest_option
+@click.option("--patient", type=ADDRESS, help="Default: the account.")
+@click.option("--grantee", required=True, type=ADDRESS)
+@deployment_option
 @yes_option
-def revoke(provider, account, patient, grantee, manifest, yes):
+def revoke(provider, account, patient, grantee, deployment, yes):
     """Revoke a consent (and any emergency access) of a grantee."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
-    p, g = _inputs(lambda: (parse_address(patient or account.address, "--patient"), parse_address(grantee, "--grantee")))
-    receipt = registry.revoke(p, g, sender=account)
+    _, registry = _registry(provider, deployment, account, yes)
+    p = patient or account.address
+    receipt = registry.revoke(p, grantee, sender=account)
     barred = receipt.events.filter(registry.EmergencyAccessBarred)
-    click.echo(f"revoked {g}'s access to {p}; no grant signed before now can be relayed (tx {receipt.txn_hash})")
+    click.echo(f"revoked {grantee}'s access to {p}; no grant signed before now can be relayed (tx {receipt.txn_hash})")
     if barred:
-        click.echo(f"{g}'s emergency access ended: it may not break the glass for {p} again until "
+        click.echo(f"{grantee}'s emergency access ended: it may not break the glass for {p} again until "
                    "`ape run consent allow-emergency`")
 
 
-@cli.command(cls=ConnectedProviderCommand)
-@click.option("--patient", required=True)
-@click.option("--grantee", required=True)
-@click.option("--purposes", default="treat", show_default=True)
-@click.option("--categories", default="all", show_default=True)
+@cli.command()
+@click.option("--patient", required=True, type=ADDRESS)
+@click.option("--grantee", required=True, type=ADDRESS)
+@purpose_option(default=("treat",))
+@category_option(default="all")
 @click.option("--fhir", is_flag=True, help="Print the consent as a FHIR R5 Consent resource.")
-@manifest_option
-def check(provider, patient, grantee, purposes, categories, fhir, manifest):
+@deployment_option
+def check(provider, patient, grantee, purpose, category, fhir, deployment):
     """Does the grantee hold consent for these purposes and categories right now?"""
-    registry = _registry(provider, manifest)
-    p, g, pur, cat = _inputs(lambda: (parse_address(patient, "--patient"), parse_address(grantee, "--grantee"),
-                                      parse_purposes(purposes), parse_categories(categories)))
-    allowed = registry.hasConsent(p, g, int(pur), int(cat))
-    record = registry.consentOf(p, g)
-    emergency = registry.emergencyAccessOf(p, g)
+    import json
+
+    from ape import chain
+
+    from medchain.consent import names
+    from medchain.consent.fhir import consent_from_chain
+    from medchain.errors import iso_time
+
+    _, registry = _registry(provider, deployment)
+    pur, cat = _flags(purpose, category)
+    allowed = registry.hasConsent(patient, grantee, int(pur), int(cat))
+    record = registry.consentOf(patient, grantee)
+    emergency = registry.emergencyAccessOf(patient, grantee)
     click.echo(f"consent: {'YES' if allowed else 'NO'} for {'+'.join(names(pur))} / {'+'.join(names(cat))}")
     if record[3]:
         click.echo(f"on record: {'+'.join(names(type(pur)(record[0])))} / {'+'.join(names(type(cat)(record[1])))}, "
-                   f"granted {iso(record[3])}, valid until {iso(record[2])}")
+                   f"granted {iso_time(record[3])}, valid until {iso_time(record[2])}")
     if emergency:
-        click.echo(f"emergency access until {iso(emergency)}")
+        click.echo(f"emergency access until {iso_time(emergency)}")
     if fhir:
-        click.echo(json.dumps(_inputs(lambda: consent_from_chain(registry, p, g, provider.chain_id, now=chain.blocks.head.timestamp)), indent=2))
+        document = consent_from_chain(registry, patient, grantee, provider.chain_id, now=chain.blocks.head.timestamp)
+        click.echo(json.dumps(document, indent=2))
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command()
 @account_option()
-@click.option("--delegate", "delegate", required=True)
-@click.option("--until", "until", help="Required unless --remove.")
+@click.option("--delegate", "delegate", required=True, type=ADDRESS)
+@click.option("--until", "until", type=TIME, help="Required unless --remove.")
 @click.option("--remove", is_flag=True)
-@manifest_option
+@deployment_option
 @yes_option
-def delegate(provider, account, delegate, until, remove, manifest, yes):
+def delegate(provider, account, delegate, until, remove, deployment, yes):
     """Appoint (or remove) a delegate who may grant and revoke for you."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
-    d = _inputs(lambda: parse_address(delegate, "--delegate"))
+    from medchain.errors import iso_time
+
+    session, registry = _registry(provider, deployment, account, yes)
     if remove:
-        registry.removeDelegate(d, sender=account)
-        click.echo(f"removed delegate {d}")
+        registry.removeDelegate(delegate, sender=account)
+        click.echo(f"removed delegate {delegate}")
         return
     if not until:
         raise click.UsageError("--until is required to appoint a delegate")
-    t = _inputs(lambda: parse_time(until, "--until", _now()))
-    registry.setDelegate(d, t, sender=account)
-    click.echo(f"{d} may act for {account.address} until {iso(t)}")
+    t = until.at(session.now, future=True)
+    registry.setDelegate(delegate, t, sender=account)
+    click.echo(f"{delegate} may act for {account.address} until {iso_time(t)}")
 
 
-@cli.command("break-glass", cls=ConnectedProviderCommand)
+@cli.command("break-glass")
 @account_option()
-@click.option("--patient", required=True)
-@click.option("--reason", required=True, help="A short code such as UNCONSCIOUS_ED (never free text).")
-@manifest_option
+@click.option("--patient", required=True, type=ADDRESS)
+@click.option("--reason", required=True, type=REASON_CODE, help="A short code such as UNCONSCIOUS_ED (never free text).")
+@deployment_option
 @yes_option
-def break_glass(provider, account, patient, reason, manifest, yes):
+def break_glass(provider, account, patient, reason, deployment, yes):
     """Emergency access (an active provider only): loudly logged, time-limited."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
-    p, code = _inputs(lambda: (parse_address(patient, "--patient"), reason_code(reason)))
-    if registry.emergencyBarred(p, account.address):
-        raise click.ClickException(f"the patient {p} ended your earlier emergency access: break-glass is barred "
+    from medchain.access import decode_reason
+    from medchain.errors import iso_time
+
+    _, registry = _registry(provider, deployment, account, yes)
+    if registry.emergencyBarred(patient, account.address):
+        raise click.ClickException(f"the patient {patient} ended your earlier emergency access: break-glass is barred "
                                    "until the patient (or a delegate) allows it again")
-    receipt = registry.breakGlass(p, code, sender=account)
+    receipt = registry.breakGlass(patient, reason, sender=account)
     expires = receipt.events.filter(registry.EmergencyAccessed)[0].expiresAt
-    click.echo(f"EMERGENCY ACCESS to {p} by {account.address} ({reason}) until {iso(expires)}; the patient can end it")
+    click.echo(f"EMERGENCY ACCESS to {patient} by {account.address} ({decode_reason(reason)}) until "
+               f"{iso_time(expires)}; the patient can end it")
 
 
-@cli.command("allow-emergency", cls=ConnectedProviderCommand)
+@cli.command("allow-emergency")
 @account_option()
-@click.option("--patient", help="Default: the account.")
-@click.option("--provider", "provider_address", required=True)
-@manifest_option
+@click.option("--patient", type=ADDRESS, help="Default: the account.")
+@click.option("--provider", "provider_address", required=True, type=ADDRESS)
+@deployment_option
 @yes_option
-def allow_emergency(provider, account, patient, provider_address, manifest, yes):
+def allow_emergency(provider, account, patient, provider_address, deployment, yes):
     """Let a provider whose emergency access you ended break the glass for you again."""
-    _unattended(account, yes)
-    registry = _registry(provider, manifest)
-    p, g = _inputs(lambda: (parse_address(patient or account.address, "--patient"),
-                            parse_address(provider_address, "--provider")))
-    if not registry.emergencyBarred(p, g):
-        raise click.UsageError(f"--provider: {g} is not barred from emergency access to {p}")
-    receipt = registry.allowEmergencyAccess(p, g, sender=account)
-    click.echo(f"{g} may break the glass for {p} again (tx {receipt.txn_hash})")
+    _, registry = _registry(provider, deployment, account, yes)
+    p = patient or account.address
+    if not registry.emergencyBarred(p, provider_address):
+        raise click.BadParameter(f"{provider_address} is not barred from emergency access to {p}",
+                                 param_hint="--provider")
+    receipt = registry.allowEmergencyAccess(p, provider_address, sender=account)
+    click.echo(f"{provider_address} may break the glass for {p} again (tx {receipt.txn_hash})")

@@ -4,15 +4,18 @@
 """
 
 import click
-from ape import accounts, project
-from ape.cli import ConnectedProviderCommand
-from ape.logging import logger
 
-from medchain_dev.demo import run_demo
+from medchain.cli import ChainCommand
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=ChainCommand)
 def cli(provider):
+    """Deploy to the local chain, register a sample consortium and run every domain once; print a summary."""
+    from ape import accounts, project
+    from ape.logging import logger
+
+    from medchain_dev.demo import run_demo
+
     if provider.network.name != "local":
         raise click.ClickException("the demo uses the local chain's funded test accounts: run it with the local network")
     logger.set_level("WARNING")  # the summary below says what happened; per-transaction lines would bury it

@@ -16,130 +16,80 @@ bracketed element strings or the raw DataMatrix string; type the GS separator as
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
 import click
-from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
-from ape.exceptions import ContractLogicError
 
-from medchain.access import reason_code
-from medchain.deployment import ManifestError, load_contract, manifest_path, read_manifest
-from medchain.jsonfiles import load_json
-from medchain.provenance import (
-    GS1Error,
-    ProvenanceInputError,
-    SerialProofs,
-    UnitStatus,
-    assign_prefix,
-    commission,
-    company_prefix,
-    company_prefix_of_gtin,
-    dispense_unit,
-    gtin_owner,
-    parse_batch_ref,
-    parse_scan,
-    read_serial_list,
-    Shipment,
-    ShipmentManifest,
-    receive,
-    ship,
-    trace_batch,
-    unit_from_scan,
-    validate,
-    verify_unit,
-)
+from medchain.cli import REASON_CODE, Group, Session, account_option, deployment_option, page_option, yes_option
 
-yes_option = click.option(
-    "--yes", "-y", is_flag=True, help="Sign without asking (keyfile accounts read APE_ACCOUNTS_<alias>_PASSPHRASE)."
-)
-manifest_option = click.option(
-    "--manifest", type=click.Path(dir_okay=False, path_type=Path), help="Default: deployments/<network>.json"
-)
+reason_option = click.option("--reason", required=True, type=REASON_CODE,
+                             help="A short code such as PACKAGING_MISMATCH (never free text)")
 batch_option = click.option("--batch", "batch", required=True, help="0x batch id, or a scan with (01) and (10)")
 
 
-def _unattended(account, yes: bool) -> None:
-    if yes and hasattr(account, "set_autosign"):
-        account.set_autosign(True)
-
-
-def _contract(provider, manifest):
-    try:
-        return load_contract(project, provider, "DrugProvenance", manifest)
-    except ManifestError as err:
-        raise click.ClickException(str(err)) from err
-
-
-def _inputs(fn):
-    """Run `fn`, turning input errors into clean command-line errors that name the field."""
-    try:
-        return fn()
-    except (GS1Error, ProvenanceInputError, ValueError) as err:
-        raise click.UsageError(str(err)) from err
-
-
-def _send(fn):
-    """Send a transaction; a refusal by the contract is reported by its custom error name."""
-    try:
-        return fn()
-    except ContractLogicError as err:
-        raise click.ClickException(f"refused by the contract: {type(err).__name__} {err}") from err
+def _contract(provider, deployment, account=None, yes=False):
+    return Session(provider, deployment, account=account, yes=yes).contract("DrugProvenance")
 
 
 def _hex(data: bytes) -> str:
     return "0x" + bytes(data).hex()
 
 
-@click.group()
+@click.group(cls=Group)
 def cli():
     """Drug batch provenance: assign-prefix, commission, ship, receive, verify, dispense, report, quarantine, release,
     recall, trace."""
 
 
-@cli.command("assign-prefix", cls=ConnectedProviderCommand)
+@cli.command("assign-prefix")
 @account_option()
 @click.option("--prefix", help="The GS1 company prefix, 6 to 12 digits (leading zeros count)")
 @click.option("--gtin", help="Or a GTIN of the brand: its prefix by GS1's prefix-length table (biip)")
 @click.option("--manufacturer", required=True, help="The active manufacturer GS1 licensed the prefix to")
-@manifest_option
+@deployment_option
 @yes_option
-def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, manifest, yes):
+def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, deployment, yes):
     """Assign (or reassign) a GS1 company prefix to its brand owner (the consortium registry's admin):
     from then on only that manufacturer commissions batches of the GTINs under it."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
+    from medchain.provenance import (
+        ProvenanceInputError,
+        assign_prefix,
+        company_prefix,
+        company_prefix_of_gtin,
+        gtin_owner,
+    )
+
+    contract = _contract(provider, deployment, account, yes)
 
     def parse():
         if bool(prefix) == bool(gtin):
             raise ProvenanceInputError("give exactly one of --prefix and --gtin")
         return company_prefix(prefix) if prefix else company_prefix_of_gtin(gtin)
 
-    chosen = _inputs(parse)
-    receipt = _send(lambda: _inputs(lambda: assign_prefix(contract, account, chosen, manufacturer)))
+    chosen = parse()
+    receipt = assign_prefix(contract, account, chosen, manufacturer)
     example = f"; GTIN {gtin} now belongs to {gtin_owner(contract, gtin).owner}" if gtin else ""
     click.echo(f"company prefix {chosen.digits} ({chosen.length} digits) assigned to {manufacturer} "
                f"(tx {receipt.txn_hash}){example}")
 
 
-@cli.command("commission", cls=ConnectedProviderCommand)
+@cli.command("commission")
 @account_option()
 @click.option("--scan", help="A scan of the batch's GTIN (01), expiry (17) and lot (10); or give the three below")
 @click.option("--gtin")
 @click.option("--lot")
-@click.option("--expiry", help="YYYY-MM-DD, the date printed on the packs")
+@click.option("--expiry", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD, the date printed on the packs")
 @click.option("--serials", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The batch's serial numbers, one per line")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the proofs file that travels with the batch")
-@manifest_option
+@deployment_option
 @yes_option
-def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, manifest, yes):
+def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, deployment, yes):
     """Commission a batch (an active manufacturer): its serials' Merkle root goes on chain."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
+    from medchain.provenance import ProvenanceInputError, SerialProofs, commission, parse_scan, read_serial_list
+
+    contract = _contract(provider, deployment, account, yes)
 
     def build():
         if scan:
@@ -149,18 +99,18 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
         else:
             if not (gtin and lot and expiry):
                 raise ProvenanceInputError("give --scan, or all of --gtin, --lot and --expiry")
-            g, l, e = gtin, lot, dt.date.fromisoformat(expiry)
+            g, l, e = gtin, lot, expiry.date()
         return SerialProofs.build(g, l, e, read_serial_list(serials))
 
-    proofs = _inputs(build)
+    proofs = build()
     proofs.save(out)  # before sending: the proofs must never be lost
-    receipt = _send(lambda: _inputs(lambda: commission(contract, account, proofs)))
+    receipt = commission(contract, account, proofs)
     click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
                f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"proofs in {out}")
 
 
-@cli.command("ship", cls=ConnectedProviderCommand)
+@cli.command("ship")
 @account_option()
 @batch_option
 @click.option("--to", "to", required=True, help="An active distributor or pharmacy, or the manufacturer (a return)")
@@ -168,79 +118,86 @@ def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, man
               help="The serial numbers of the packs shipped, one per line (the shipment commits to them)")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The shipment file to pass along with the goods (default: shipment-<id>.json)")
-@manifest_option
+@deployment_option
 @yes_option
-def ship_cmd(provider, account, batch, to, serials, out, manifest, yes):
+def ship_cmd(provider, account, batch, to, serials, out, deployment, yes):
     """Ship packs you hold; they are in transit until the addressee receives them (or you cancel)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    bid = _inputs(lambda: parse_batch_ref(batch))
-    units = _inputs(lambda: ShipmentManifest.of_serials(read_serial_list(serials)))
-    receipt, shipment = _send(lambda: _inputs(lambda: ship(contract, account, bid, to, units)))
+    from medchain.provenance import ShipmentManifest, parse_batch_ref, read_serial_list, ship
+
+    contract = _contract(provider, deployment, account, yes)
+    bid = parse_batch_ref(batch)
+    units = ShipmentManifest.of_serials(read_serial_list(serials))
+    receipt, shipment = ship(contract, account, bid, to, units)
     out = out or Path(f"shipment-{bytes(shipment).hex()[:16]}.json")
     shipment.save(out)
     click.echo(f"shipped {units.quantity} units of {_hex(bid)} to {to}: shipment {_hex(bytes(shipment))} "
                f"(tx {receipt.txn_hash}, gas {receipt.gas_used:,}); shipment file {out}")
 
 
-@cli.command("receive", cls=ConnectedProviderCommand)
+@cli.command("receive")
 @account_option()
 @click.argument("shipment", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@manifest_option
+@deployment_option
 @yes_option
-def receive_cmd(provider, account, shipment, manifest, yes):
+def receive_cmd(provider, account, shipment, deployment, yes):
     """Receive a shipment addressed to you (its shipment file, from the shipper)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    loaded = _inputs(lambda: Shipment.load(shipment))
-    receipt = _send(lambda: receive(contract, account, loaded))
+    from medchain.provenance import Shipment, receive
+
+    contract = _contract(provider, deployment, account, yes)
+    loaded = Shipment.load(shipment)
+    receipt = receive(contract, account, loaded)
     click.echo(f"received shipment {_hex(bytes(loaded))} of batch {_hex(loaded.batch_id)}: you now hold "
                f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.txn_hash})")
 
 
-@cli.command("verify", cls=ConnectedProviderCommand)
+@cli.command("verify")
 @click.argument("scan")
 @click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@manifest_option
-def verify_cmd(provider, scan, proofs, manifest):
+@deployment_option
+def verify_cmd(provider, scan, proofs, deployment):
     """What the scanner asks before dispensing: GENUINE, or why not. Exits 1 unless GENUINE."""
-    contract = _contract(provider, manifest)
-    unit = _inputs(lambda: unit_from_scan(scan, SerialProofs.load(proofs)))
+    from medchain.provenance import SerialProofs, UnitStatus, unit_from_scan, verify_unit
+
+    contract = _contract(provider, deployment)
+    unit = unit_from_scan(scan, SerialProofs.load(proofs))
     status = verify_unit(contract, unit)
     click.echo(f"{unit.scan.as_hri()}: {status.name}")
     if status is not UnitStatus.GENUINE:
         raise SystemExit(1)
 
 
-@cli.command("dispense", cls=ConnectedProviderCommand)
+@cli.command("dispense")
 @account_option()
 @click.argument("scan")
 @click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--shipment", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file of the shipment you received that carried the pack")
-@manifest_option
+@deployment_option
 @yes_option
-def dispense_cmd(provider, account, scan, proofs, shipment, manifest, yes):
+def dispense_cmd(provider, account, scan, proofs, shipment, deployment, yes):
     """Verify and dispense a scanned pack (an active pharmacy, out of a shipment it received)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    unit = _inputs(lambda: unit_from_scan(scan, SerialProofs.load(proofs)))
-    received = _inputs(lambda: Shipment.load(shipment))
-    receipt = _send(lambda: _inputs(lambda: dispense_unit(contract, account, unit, received)))
+    from medchain.provenance import SerialProofs, Shipment, dispense_unit, unit_from_scan
+
+    contract = _contract(provider, deployment, account, yes)
+    unit = unit_from_scan(scan, SerialProofs.load(proofs))
+    received = Shipment.load(shipment)
+    receipt = dispense_unit(contract, account, unit, received)
     click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
                f"revertible for 10 days")
 
 
-@cli.command("report", cls=ConnectedProviderCommand)
+@cli.command("report")
 @account_option()
 @click.argument("target")
-@click.option("--reason", required=True, help="A short code such as PACKAGING_MISMATCH (never free text)")
-@manifest_option
+@reason_option
+@deployment_option
 @yes_option
-def report_cmd(provider, account, target, reason, manifest, yes):
+def report_cmd(provider, account, target, reason, deployment, yes):
     """Report a suspect pack (a scan with a serial) or batch; the batch is quarantined."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
+    from medchain.access import decode_reason
+    from medchain.provenance import parse_batch_ref, parse_scan
+
+    contract = _contract(provider, deployment, account, yes)
 
     def parse():
         if target.startswith("0x"):
@@ -248,80 +205,83 @@ def report_cmd(provider, account, target, reason, manifest, yes):
         product = parse_scan(target)
         return product.batch_id, product.serial_hash if product.serial else b"\0" * 32
 
-    bid, serial = _inputs(parse)
-    code = _inputs(lambda: reason_code(reason))
-    receipt = _send(lambda: contract.reportSuspect(bid, serial, code, sender=account))
+    bid, serial = parse()
+    receipt = contract.reportSuspect(bid, serial, reason, sender=account)
     quarantined = bool(receipt.events.filter(contract.Quarantined))
     click.echo(f"reported {'unit ' + _hex(serial) + ' of ' if any(serial) else ''}batch {_hex(bid)} as suspect "
-               f"({reason}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
+               f"({decode_reason(reason)}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
 
 
-@cli.command("quarantine", cls=ConnectedProviderCommand)
+def _decide(provider, account, batch, deployment, yes, action: str, reason: bytes | None = None) -> None:
+    """Quarantine, release or recall a batch (``action`` is the contract's function), and say so."""
+    from medchain.access import decode_reason
+    from medchain.provenance import parse_batch_ref
+
+    contract = _contract(provider, deployment, account, yes)
+    bid = parse_batch_ref(batch)
+    getattr(contract, action)(bid, *([reason] if reason is not None else []), sender=account)
+    done = {"quarantine": "QUARANTINED", "release": "released", "recall": "RECALLED"}[action]
+    click.echo(f"batch {_hex(bid)} {done}" + (f" ({decode_reason(reason)})" if reason is not None else ""))
+
+
+@cli.command("quarantine")
 @account_option()
 @batch_option
-@click.option("--reason", required=True)
-@manifest_option
+@reason_option
+@deployment_option
 @yes_option
-def quarantine_cmd(provider, account, batch, reason, manifest, yes):
+def quarantine_cmd(provider, account, batch, reason, deployment, yes):
     """Quarantine a batch (a holder of it, or a regulator)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    bid, code = _inputs(lambda: (parse_batch_ref(batch), reason_code(reason)))
-    _send(lambda: contract.quarantine(bid, code, sender=account))
-    click.echo(f"batch {_hex(bid)} QUARANTINED ({reason})")
+    _decide(provider, account, batch, deployment, yes, "quarantine", reason)
 
 
-@cli.command("release", cls=ConnectedProviderCommand)
+@cli.command("release")
 @account_option()
 @batch_option
-@manifest_option
+@deployment_option
 @yes_option
-def release_cmd(provider, account, batch, manifest, yes):
+def release_cmd(provider, account, batch, deployment, yes):
     """Release a quarantined batch (a regulator)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    bid = _inputs(lambda: parse_batch_ref(batch))
-    _send(lambda: contract.release(bid, sender=account))
-    click.echo(f"batch {_hex(bid)} released")
+    _decide(provider, account, batch, deployment, yes, "release")
 
 
-@cli.command("recall", cls=ConnectedProviderCommand)
+@cli.command("recall")
 @account_option()
 @batch_option
-@click.option("--reason", required=True)
-@manifest_option
+@reason_option
+@deployment_option
 @yes_option
-def recall_cmd(provider, account, batch, reason, manifest, yes):
+def recall_cmd(provider, account, batch, reason, deployment, yes):
     """Recall a batch for good (its manufacturer, or a regulator)."""
-    _unattended(account, yes)
-    contract = _contract(provider, manifest)
-    bid, code = _inputs(lambda: (parse_batch_ref(batch), reason_code(reason)))
-    _send(lambda: contract.recall(bid, code, sender=account))
-    click.echo(f"batch {_hex(bid)} RECALLED ({reason})")
+    _decide(provider, account, batch, deployment, yes, "recall", reason)
 
 
-@cli.command("trace", cls=ConnectedProviderCommand)
+@cli.command("trace")
 @batch_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: print the document")
 @click.option("--proofs", type=click.Path(dir_okay=False, path_type=Path),
               help="The batch's proofs file: units then appear by serial number")
 @click.option("--from-block", type=click.IntRange(min=0), help="Default: the block DrugProvenance was deployed in")
-@click.option("--page", type=click.IntRange(min=1), default=5_000, show_default=True,
-              help="Blocks per eth_getLogs request")
+@page_option(5_000)
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
               help="GS1's EPCIS-JSON-Schema.json: validate the document against it")
-@manifest_option
-def trace_cmd(provider, batch, out, proofs, from_block, page, schema, manifest):
+@deployment_option
+def trace_cmd(provider, batch, out, proofs, from_block, page, schema, deployment):
     """Export a batch's custody trail as an EPCIS 2.0 JSON-LD document."""
-    contract = _contract(provider, manifest)
-    bid = _inputs(lambda: parse_batch_ref(batch))
+    import json
+
+    from ape import chain
+
+    from medchain.jsonfiles import load_json
+    from medchain.provenance import SerialProofs, parse_batch_ref, trace_batch, validate
+
+    contract = _contract(provider, deployment)
+    bid = parse_batch_ref(batch)
     if from_block is None:
-        path = manifest or manifest_path(provider.network.name)
-        from_block = read_manifest(path).contracts["DrugProvenance"].block
-    proof_file = _inputs(lambda: SerialProofs.load(proofs)) if proofs else None
-    document = _inputs(lambda: trace_batch(provider.http_uri, contract.address, bid, chain_id=provider.chain_id,
-                                           from_block=from_block, page=page, proofs=proof_file,
-                                           progress=lambda line: click.echo(line, err=True)))
+        from_block = Session(provider, deployment).block("DrugProvenance")
+    proof_file = SerialProofs.load(proofs) if proofs else None
+    document = trace_batch(provider.http_uri, contract.address, bid, chain_id=provider.chain_id, from_block=from_block,
+                           page=page, proofs=proof_file, progress=lambda line: click.echo(line, err=True))
     if schema:
         problems = validate(document, load_json(schema, click.ClickException))
         if problems:

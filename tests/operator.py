@@ -97,7 +97,7 @@ def deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospita
         op = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
         op.add_accounts(*aliases)
         manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
-        result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
+        result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(manifest))
         assert result.returncode == 0, result.stdout + result.stderr
 
         register(op, manifest, project, {"hospital": (op.keys["hospital"].address, Role.PROVIDER)})

@@ -88,8 +88,8 @@ class Finding:
                             "contract": e.contract, "event": e.event} for e in self.events]}
 
 
-def _short(value: str) -> str:
-    return display(value, True)
+def _shown(value: str) -> str:
+    return display(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
         sub = submitted.get(claim)
         if sub is None:
             findings.append(Finding("paid-claim-consent-evidence", "violation", claim,
-                                    f"claim {_short(claim)} was paid but never submitted", [paid]))
+                                    f"claim {_shown(claim)} was paid but never submitted", [paid]))
             continue
         policy = policies.get(sub["policyId"])
         problems, proof = [], [sub, paid]
@@ -137,7 +137,7 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
             if last is not None:
                 proof.insert(1, last)
             if last is None:
-                problems.append(f"the patient {_short(patient)} had never consented to payment by the insurer")
+                problems.append(f"the patient {_shown(patient)} had never consented to payment by the insurer")
             elif last.event == "ConsentRevoked":
                 problems.append(f"the patient's consent was revoked at {iso(last.time)} (block {last.block})")
             elif not (last["purposes"] & HPAYMT and last["categories"] & BILLING_CLAIMS):
@@ -150,7 +150,7 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
             problems += _evidence_problems(sub, txs.get(sub.tx_hash), singles, batches, retractions, proof)
         if problems:
             findings.append(Finding("paid-claim-consent-evidence", "violation", claim,
-                                    f"claim {_short(claim)} was paid ({paid['amount']:,} units, block {paid.block}) but at "
+                                    f"claim {_shown(claim)} was paid ({paid['amount']:,} units, block {paid.block}) but at "
                                     f"submission (block {sub.block}): " + "; ".join(problems), proof))
     return findings
 
@@ -176,23 +176,23 @@ def _evidence_problems(sub: Event, tx: dict[str, Any] | None, singles: dict, bat
     retracted = retractions.get(evidence)
     if retracted is not None and retracted.key < sub.key:
         proof.append(retracted)
-        return [f"its evidence {_short(evidence)} had been retracted (block {retracted.block})"]
+        return [f"its evidence {_shown(evidence)} had been retracted (block {retracted.block})"]
     if root == ZERO32:
         anchored = singles.get(evidence)
         if anchored is None or anchored.key > sub.key:
-            return [f"its evidence {_short(evidence)} was not anchored"]
+            return [f"its evidence {_shown(evidence)} was not anchored"]
         proof.append(anchored)
         if anchored["provider"] != provider.lower():
-            return [f"its evidence was anchored by {_short(anchored['provider'])}, not by the claim's provider"]
+            return [f"its evidence was anchored by {_shown(anchored['provider'])}, not by the claim's provider"]
         return []
     batch = batches.get(root)
     if batch is None or batch.key > sub.key:
-        return [f"its evidence batch {_short(root)} was not anchored"]
+        return [f"its evidence batch {_shown(root)} was not anchored"]
     proof.append(batch)
     if batch["provider"] != provider.lower():
-        return [f"its evidence batch was anchored by {_short(batch['provider'])}, not by the claim's provider"]
+        return [f"its evidence batch was anchored by {_shown(batch['provider'])}, not by the claim's provider"]
     if not verify_proof(bytes.fromhex(root[2:]), bytes.fromhex(evidence[2:]), [bytes.fromhex(p[2:]) for p in path]):
-        return [f"the Merkle proof of its evidence {_short(evidence)} does not lead to batch {_short(root)}"]
+        return [f"the Merkle proof of its evidence {_shown(evidence)} does not lead to batch {_shown(root)}"]
     return []
 
 
@@ -202,11 +202,11 @@ def _unit_problems(sub: Event, link: Event, dispenses: dict, proof: list[Event])
     proof.append(link)
     before = [e for e in dispenses.get(unit, []) if e.key < sub.key]
     if not before or before[-1].event != "Dispensed":
-        return [f"its unit {_short(link['serialHash'])} of batch {_short(link['batchId'])} was not dispensed"
+        return [f"its unit {_shown(link['serialHash'])} of batch {_shown(link['batchId'])} was not dispensed"
                 + (" (the dispense was reverted)" if before else "")]
     proof.append(before[-1])
     if before[-1]["pharmacy"] != sub["provider"]:
-        return [f"its unit was dispensed by {_short(before[-1]['pharmacy'])}, not by the claiming pharmacy"]
+        return [f"its unit was dispensed by {_shown(before[-1]['pharmacy'])}, not by the claiming pharmacy"]
     return []
 
 
@@ -228,7 +228,7 @@ def dispensed_under_hold(store: Store) -> list[Finding]:
                 what = "recalled" if hold.event == "Recalled" else "quarantined"
                 findings.append(Finding(
                     "dispensed-under-hold", "violation", batch,
-                    f"unit {_short(e['serialHash'])} of batch {_short(batch)} was dispensed by {_short(e['pharmacy'])} "
+                    f"unit {_shown(e['serialHash'])} of batch {_shown(batch)} was dispensed by {_shown(e['pharmacy'])} "
                     f"at {iso(e.time)} (block {e.block}) although the batch was {what} at {iso(hold.time)} "
                     f"(block {hold.block})", [hold, e]))
     return findings
@@ -250,7 +250,7 @@ def break_glass(store: Store) -> list[Finding]:
             if e.event == "ConsentRevoked" and a["patient"] == patient and a["grantee"] == provider and e.time < until:
                 ended = e
                 followed.append(e)
-                notes.append(f"ended early by {_short(a['by'])} at {iso(e.time)}")
+                notes.append(f"ended early by {_shown(a['by'])} at {iso(e.time)}")
                 break
             if e.time >= until:
                 break
@@ -259,16 +259,16 @@ def break_glass(store: Store) -> list[Finding]:
                 notes.append(f"{e.event} by the provider at {iso(e.time)}")
             elif e.event == "ConsentGranted" and a["patient"] == patient:
                 followed.append(e)
-                notes.append(f"the patient granted consent to {_short(a['grantee'])} at {iso(e.time)}")
+                notes.append(f"the patient granted consent to {_shown(a['grantee'])} at {iso(e.time)}")
             elif e.event == "ClaimSubmitted" and a["provider"] == provider and patient_of.get(a["policyId"]) == patient:
                 followed.append(e)
-                notes.append(f"the provider claimed for the patient ({_short(a['claimId'])}) at {iso(e.time)}")
+                notes.append(f"the provider claimed for the patient ({_shown(a['claimId'])}) at {iso(e.time)}")
         if ended is None:
             notes.append(f"ran to its end at {iso(until)}" if until <= _now(store) else f"open until {iso(until)}")
         findings.append(Finding(
             "break-glass", "notice", patient,
-            f"{_short(provider)} took emergency access to patient {_short(patient)} at {iso(access.time)} "
-            f"(block {access.block}, reason {display(access['reasonCode'], True)}): " + "; ".join(notes),
+            f"{_shown(provider)} took emergency access to patient {_shown(patient)} at {iso(access.time)} "
+            f"(block {access.block}, reason {display(access['reasonCode'])}): " + "; ".join(notes),
             [access, *followed]))
     return findings
 
@@ -301,11 +301,11 @@ def duplicate_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Findin
     findings = []
     for provider, events in sorted(by_provider.items(), key=lambda kv: -len(kv[1])):
         firsts = [originals[e["claimId"]] for e in events if e["claimId"] in originals]
-        who = ", ".join(sorted(_short(s) for s in senders[provider])) or "unknown"
+        who = ", ".join(sorted(_shown(s) for s in senders[provider])) or "unknown"
         findings.append(Finding(
             "duplicate-claims", "warning", provider,
-            f"{len(events)} claim(s) from provider {_short(provider)} refused as duplicates (CARC 18), sent by {who}: "
-            + ", ".join(_short(e["claimId"]) for e in events), [*firsts, *events]))
+            f"{len(events)} claim(s) from provider {_shown(provider)} refused as duplicates (CARC 18), sent by {who}: "
+            + ", ".join(_shown(e["claimId"]) for e in events), [*firsts, *events]))
     return findings
 
 
@@ -340,9 +340,9 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
             if open_claims:
                 findings.append(Finding(
                     "suspended-with-open-claims", "warning", a["account"],
-                    f"{_short(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
-                    f"{display(a['reasonCode'], True)}) holding {len(open_claims)} open claim(s): "
-                    + ", ".join(f"{_short(c)} ({status[c]})" for c in open_claims),
+                    f"{_shown(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
+                    f"{display(a['reasonCode'])}) holding {len(open_claims)} open claim(s): "
+                    + ", ".join(f"{_shown(c)} ({status[c]})" for c in open_claims),
                     [e, *(submission[c] for c in open_claims)]))
     return findings
 

@@ -1,6 +1,6 @@
 """Integrity re-verification: local records against their receipts and the anchoring events.
 
-For each record in a folder, its receipt (``<receipts>/<same path>.receipt.json``, as ``ape run anchor``
+For each record in a folder, its receipt (``<receipts>/<same path>.receipt.json``, as ``ape run records anchor``
 writes them) is found, the record is hashed again with its salt (``keccak256(salt ‖ JCS(record))``)
 and the hash is checked against the index: a single anchor (``RecordAnchored``), or the batch root
 (``BatchAnchored``) with the receipt's Merkle proof checked here. The verdicts:

@@ -105,9 +105,9 @@ def iso(ts: int) -> str:
     return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def display(value: Any, short: bool) -> str:
-    """A decoded field for people: addresses checksummed, reason codes as their text, other ``0x``
-    values abbreviated when ``short``, lists element by element."""
+def display(value: Any, short: bool = False) -> str:
+    """A value as tables and findings show it: addresses checksummed, ids and hashes in full (to paste into the
+    next command), bytes32 reason codes as their text; ``short`` abbreviates for chart labels only."""
     if isinstance(value, str) and value.startswith("0x"):
         if len(value) == 42:
             value = to_checksum_address(value)
@@ -156,7 +156,7 @@ def render(events: list[Event], fmt: str, addresses: dict[str, str]) -> str:
         raise TrailError(f"--format: one of table, csv, json (got {fmt!r})")
     lines = [f"{'time (UTC)':<20} {'block':>7}  {'contract':<18} {'event':<22} details", "-" * 110]
     for e in events:
-        details = " ".join(f"{k}={display(v, True)}" for k, v in e.args.items())
+        details = " ".join(f"{k}={display(v)}" for k, v in e.args.items())
         mark = "" if e.confirmed else "  (unconfirmed)"
         lines.append(f"{iso(e.time)[:19].replace('T', ' '):<20} {e.block:>7}  {e.contract:<18} {e.event:<22} {details}{mark}")
     lines.append(f"{len(events)} events")

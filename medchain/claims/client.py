@@ -6,6 +6,7 @@ contract through ape.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,6 @@ from typing import Any
 
 from eth_utils import keccak
 
-from ..chain import abi
 from .inputs import HEX32, MAX_AMOUNT, LineItem, codes_hash, format_units, parse_service_date, parse_units
 from .status import ClaimStatus
 
@@ -25,6 +25,9 @@ REASONS = {
     1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider or pharmacy, no emergency access)",
     1007: "insurer not active",
 }
+
+
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 
 class ClaimsInputError(ValueError):
@@ -49,7 +52,10 @@ def new_policy_id() -> bytes:
     return secrets.token_bytes(32)
 
 
-def parse_amount(option: str, value: str, decimals: int) -> int:
+def parse_amount(option: str, value: str, decimals: int, *, zero: bool = False) -> int:
+    """A decimal amount of tokens → token units; ``zero`` accepts 0 (a deductible, an approval that denies)."""
+    if zero and str(value).strip() and Decimal(str(value).strip() if _DECIMAL.match(str(value).strip()) else "1") == 0:
+        return 0
     return _field(option, lambda v: parse_units(v, decimals), value)
 
 
@@ -172,17 +178,3 @@ def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str,
     item = LineItem(code=scan.gtin, modifiers=(), quantity=Decimal(1), unit_price=amount)
     return PharmacyClaim(policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id,
                          serial_hash(scan.serial))
-
-
-def describe_refusal(revert_data: str | bytes) -> str:
-    """What a reverted single submission says: ``reason 18 duplicate``, or who may not submit."""
-    data = bytes.fromhex(revert_data[2:]) if isinstance(revert_data, str) else bytes(revert_data)
-    refusal = abi.decode_error("ClaimSettlement", data)
-    if refusal is not None:
-        error, fields = refusal
-        if error.name == "ClaimSettlementRejected":
-            return f"reason {reason_text(fields['reasonCode'])}"
-        if error.name == "ClaimSettlementNotSubmitter":
-            return (f"{fields['caller']} may not submit for {fields['provider']} (only the provider or the policy's "
-                    "insurer; a pharmacy claim only the dispensing pharmacy)")
-    return f"reverted with 0x{data.hex()}"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 _WHERE = {
     "DEFAULT_ADMIN_DELAY": "deploy", "SUITE": "deploy", "DeployResult": "deploy", "deploy_suite": "deploy",
-    "source_commit": "deploy",
+    "source_commit": "deploy", "ChainFeatureError": "deploy", "require_cancun": "deploy",
     "load_contract": "loader", "load_suite": "loader",
     "ChainMismatchError": "manifest", "ContractRecord": "manifest", "Manifest": "manifest",
     "ManifestError": "manifest", "manifest_path": "manifest", "read_manifest": "manifest",
@@ -19,9 +19,9 @@ _WHERE = {
 }
 
 __all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECKING imports used)
-    "DEFAULT_ADMIN_DELAY", "SUITE", "ChainMismatchError", "ContractRecord", "DeployResult", "Manifest",
+    "DEFAULT_ADMIN_DELAY", "SUITE", "ChainFeatureError", "ChainMismatchError", "ContractRecord", "DeployResult", "Manifest",
     "ManifestError", "deploy_suite", "load_contract", "load_suite", "manifest_path", "read_manifest",
-    "source_commit", "write_manifest",
+    "require_cancun", "source_commit", "write_manifest",
 ]
 
 
@@ -40,7 +40,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .deploy import DEFAULT_ADMIN_DELAY, SUITE, DeployResult, deploy_suite, source_commit
+    from .deploy import (
+        DEFAULT_ADMIN_DELAY,
+        SUITE,
+        ChainFeatureError,
+        DeployResult,
+        deploy_suite,
+        require_cancun,
+        source_commit,
+    )
     from .loader import load_contract, load_suite
     from .manifest import (
         ChainMismatchError,

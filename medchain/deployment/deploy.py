@@ -32,6 +32,29 @@ DEFAULT_APPEAL_WINDOW = 30 * 24 * 3600
 DEFAULT_TIMELY_FILING = 365 * 24 * 3600
 
 
+#: Creation code that runs only on a Cancun chain: MCOPY (0x5e) and TSTORE (0x5d) of zero bytes, then STOP.
+#: ``eth_call`` of it (no ``to``: a creation) succeeds on Cancun and fails with an invalid opcode before.
+CANCUN_PROBE = "0x" + "600060006000" + "5e" + "60006000" + "5d" + "00"
+
+
+class ChainFeatureError(ManifestError):
+    """The chain lacks an EVM feature the suite's bytecode needs (nothing was sent)."""
+
+
+def require_cancun(web3: Any) -> None:
+    """Refuse, before anything is sent, a chain whose EVM predates Cancun: the suite's bytecode (OpenZeppelin
+    >= 5.5) uses MCOPY, and would deploy there and fail at its first call (``NotActivated``)."""
+    from web3.exceptions import Web3Exception
+
+    try:
+        web3.eth.call({"data": CANCUN_PROBE})
+    except (Web3Exception, ValueError) as err:
+        raise ChainFeatureError(
+            f"the chain does not run Cancun (a call using MCOPY/TSTORE failed: {err}); the contracts are compiled "
+            "for Cancun: enable the Cancun fork in the chain's genesis (e.g. cancunTime / --hardfork cancun); "
+            "nothing was deployed") from None
+
+
 @dataclass(frozen=True)
 class DeployContext:
     governance: str
@@ -130,6 +153,7 @@ def deploy_suite(
 ) -> DeployResult:
     """Deploy the suite with ``deployer`` and record it in the manifest at ``path``.
 
+    - A chain without Cancun is refused (:class:`ChainFeatureError`) before any gas is spent.
     - A manifest of another chain id at ``path`` is refused (:class:`ChainMismatchError`) before any gas is spent.
     - A complete manifest of this chain whose contracts are still there is left alone (nothing deployed)
       unless ``fresh``; an incomplete one is resumed; one whose contracts are gone (a reset dev chain)
@@ -137,6 +161,7 @@ def deploy_suite(
     """
     path = Path(path)
     chain_id = provider.chain_id
+    require_cancun(provider.web3)
     existing = read_manifest(path) if path.exists() else None
     if existing is not None and existing.chain_id != chain_id:
         raise ChainMismatchError(path, existing.chain_id, chain_id, "deploy over it")

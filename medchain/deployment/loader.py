@@ -19,13 +19,18 @@ def load_suite(project: Any, provider: Any, path: Path) -> tuple[Manifest, dict[
         raise ChainMismatchError(Path(path), manifest.chain_id, provider.chain_id, "use it")
     contracts = {}
     for name, record in manifest.contracts.items():
-        if not provider.get_code(record.address):
-            raise ManifestError(
-                f"{path}: no code at {record.address} ({name}) on chain {provider.chain_id}: "
-                f"the chain was reset or the manifest is stale; deploy again"
-            )
+        require_code(provider, Path(path), name, record.address)
         contracts[name] = project.get_contract(name).at(record.address)
     return manifest, contracts
+
+
+def require_code(provider: Any, path: Path, name: str, address: str) -> None:
+    """Refuse (:class:`ManifestError`) a manifest whose ``name`` contract has no code on the chain."""
+    if not provider.get_code(address):
+        raise ManifestError(
+            f"{path}: no code at {address} ({name}) on chain {provider.chain_id}: "
+            f"the chain was reset or the manifest is stale; deploy again"
+        )
 
 
 def load_contract(project: Any, provider: Any, name: str, path: Path | None = None) -> Any:

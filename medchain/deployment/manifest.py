@@ -39,7 +39,7 @@ class ChainMismatchError(ManifestError):
         self.path, self.manifest_chain_id, self.connected_chain_id = path, manifest_chain_id, connected_chain_id
         super().__init__(
             f"{path} belongs to chain id {manifest_chain_id}, but the connected chain has id "
-            f"{connected_chain_id}: refusing to {action}. Check --network, or use another --manifest path."
+            f"{connected_chain_id}: refusing to {action}. Check --network, or give another --deployment path."
         )
 
 

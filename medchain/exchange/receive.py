@@ -16,7 +16,7 @@ envelope that does not open) unless every step holds:
    purpose, category and discloser.
 
 Only then the record is written, with an anchoring receipt that includes its salt, so that
-``ape run verify`` can check it again later. Files are named after the record hash alone (nothing the
+``ape run records verify`` can check it again later. Files are named after the record hash alone (nothing the
 discloser wrote reaches a path) and always land directly in ``out_dir``.
 """
 

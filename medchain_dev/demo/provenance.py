@@ -65,7 +65,11 @@ def datamatrix(gtin: str, expiry: dt.date, lot: str, serial: str) -> str:
 
 
 def _error_name(err: Exception) -> str:
-    return type(err).__name__
+    """The contract error's name, decoded from the ABIs (ape names only the errors it could decode)."""
+    from medchain.errors import refusal
+
+    decoded = refusal(err, "DrugProvenance")
+    return decoded.name if decoded else type(err).__name__
 
 
 def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manufacturer: Any, distributor: Any,

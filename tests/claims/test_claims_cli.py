@@ -1,4 +1,4 @@
-"""`ape run submit_claims` and `ape run claims` end to end, as an insurer and a hospital would run them
+"""`ape run claims submit` and `ape run claims` end to end, as an insurer and a hospital would run them
 against a consortium node with keyfile accounts. The tests follow one story, in file order."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def story(tmp_path_factory, project):
 
 
 def ape(story, *args):
-    result = story["op"].run(*args, "--manifest", story["manifest"])
+    result = story["op"].run(*args, "--deployment", story["manifest"])
     return result.returncode, result.stdout + result.stderr
 
 
@@ -68,7 +68,7 @@ def test_the_insurer_registers_a_policy_and_funds_its_pool(story):
     assert code != 0 and "holds 500.00 mUSD, not 900.00 mUSD" in out
     code, out = ape(story, "claims policy", "--account", "insurer", "--yes", "--patient", patient, "--limit", "ten",
                     "--from", "2026-01-01", "--until", "2027-01-01")
-    assert code != 0 and "--limit: not a number: 'ten'" in out
+    assert code != 0 and "'--limit': 'ten' is not an amount of tokens" in out
 
 
 def _claims_file(story, *extra):
@@ -85,7 +85,7 @@ def test_the_codes_key_is_never_created_by_a_run_and_keygen_creates_it_once(stor
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     key = story["folder"] / "key.hex"
     for extra in ((), ("--dry-run",)):
-        code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+        code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
                         "--codes-key", str(key), *extra)
         assert code != 0 and "no codes key at" in out and "claims keygen" in out, out
         assert not key.exists()
@@ -105,7 +105,7 @@ def test_a_codes_key_made_elsewhere_is_refused_against_the_on_chain_commitment(s
     other.write_text("0x" + "42" * 32 + "\n")
     path = _claims_file(story)
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
-    code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+    code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
                     "--codes-key", str(other))
     assert code != 0 and "committed on chain" in out and "Nothing was sent" in out, out
     assert story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address) == nonce, "nothing was sent"
@@ -114,7 +114,7 @@ def test_a_codes_key_made_elsewhere_is_refused_against_the_on_chain_commitment(s
 def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
-    code, out = ape(story, "submit_claims", "--file", str(path), "--account", "insurer", "--yes",
+    code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
                     "--codes-key", str(story["folder"] / "key.hex"))
     assert code != 0
     assert f"{path}: line 5: service_date: not a date" in out
@@ -123,7 +123,7 @@ def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
 
 def test_skip_invalid_submits_the_rest_and_a_rerun_sends_nothing(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
-    args = ("submit_claims", "--file", str(path), "--account", "insurer", "--yes", "--codes-key",
+    args = ("claims submit", str(path), "--account", "insurer", "--yes", "--codes-key",
             str(story["folder"] / "key.hex"), "--skip-invalid")
     code, out = ape(story, *args)
     assert code == 0, out

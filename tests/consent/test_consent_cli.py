@@ -18,7 +18,7 @@ def deployed(tmp_path_factory, project):
 
 
 def _consent(op, manifest, *args):
-    return op.run("consent", *args, "--manifest", str(manifest))
+    return op.run("consent", *args, "--deployment", str(manifest))
 
 
 def test_sign_relay_check_revoke(deployed, tmp_path):
@@ -27,7 +27,7 @@ def test_sign_relay_check_revoke(deployed, tmp_path):
     signed = tmp_path / "consent.json"
 
     result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purposes", "treat", "--categories", "laboratory,imaging", "--until", "+30d", "--out", str(signed))
+                      "--purpose", "treat", "--category", "laboratory,imaging", "--until", "+30d", "--out", str(signed))
     assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads(signed.read_text())
     assert doc["primaryType"] == "Consent" and doc["domain"]["chainId"] == CONSORTIUM_CHAIN_ID
@@ -37,8 +37,8 @@ def test_sign_relay_check_revoke(deployed, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "relayed" in result.stdout
 
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purposes", "treat",
-                      "--categories", "laboratory", "--fhir")
+    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "treat",
+                      "--category", "laboratory", "--fhir")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "consent: YES" in result.stdout
     fhir = json.loads(result.stdout[result.stdout.index("{"):])
@@ -69,7 +69,7 @@ def test_two_unrelayed_signatures_never_share_a_nonce_and_the_revocation_wins(de
     patient, hospital = op.keys["patient"].address, op.keys["hospital"].address
     grant_file, revocation_file = tmp_path / "grant.json", tmp_path / "revocation.json"
     result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purposes", "hresch", "--categories", "genomics", "--until", "+30d", "--out", str(grant_file))
+                      "--purpose", "hresch", "--category", "genomics", "--until", "+30d", "--out", str(grant_file))
     assert result.returncode == 0, result.stdout + result.stderr
     result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
                       "--revocation", "--out", str(revocation_file))
@@ -83,8 +83,8 @@ def test_two_unrelayed_signatures_never_share_a_nonce_and_the_revocation_wins(de
     result = _consent(op, manifest, "relay", str(grant_file), "--account", "hospital", "--yes")
     assert result.returncode != 0
     _one_clear_line(result, "can no longer take effect")
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purposes", "hresch",
-                      "--categories", "genomics")
+    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "hresch",
+                      "--category", "genomics")
     assert "consent: NO" in result.stdout
 
 
@@ -96,21 +96,21 @@ def test_break_glass_and_grant_by_the_patient(deployed):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "EMERGENCY ACCESS" in result.stdout
     result = _consent(op, manifest, "grant", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purposes", "hpaymt", "--categories", "billing_claims", "--until", "2099-01-01")
+                      "--purpose", "hpaymt", "--category", "billing_claims", "--until", "2099-01-01")
     assert result.returncode == 0, result.stdout + result.stderr
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purposes", "treat,etreat",
-                      "--categories", "all")
+    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "treat,etreat",
+                      "--category", "all")
     assert "consent: YES" in result.stdout and "emergency access until" in result.stdout
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["check", "--patient", "0x1234", "--grantee", "0x" + "11" * 20], "--patient: '0x1234' is not an address"),
-        (["check", "--patient", "0x" + "11" * 20, "--grantee", "0x" + "22" * 20, "--purposes", "fly"],
+        (["check", "--patient", "0x1234", "--grantee", "0x" + "11" * 20], "'--patient': '0x1234' is not an address"),
+        (["check", "--patient", "0x" + "11" * 20, "--grantee", "0x" + "22" * 20, "--purpose", "fly"],
          "unknown purpose 'fly'"),
-        (["grant", "--account", "patient", "--yes", "--grantee", "0x" + "22" * 20, "--purposes", "treat",
-          "--categories", "all", "--until", "2020-01-01"], "--until: 2020-01-01"),
+        (["grant", "--account", "patient", "--yes", "--grantee", "0x" + "22" * 20, "--purpose", "treat",
+          "--category", "all", "--until", "2020-01-01"], "--until: 2020-01-01"),
         (["relay", "/nonexistent/signed.json", "--account", "hospital", "--yes"], "no such file"),
     ],
     ids=["bad-address", "unknown-purpose", "past-date", "missing-file"],

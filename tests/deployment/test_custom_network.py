@@ -27,7 +27,7 @@ def operator(tmp_path_factory):
 def test_deploy_through_the_custom_network_with_a_keyfile_account(operator, tmp_path):
     deployer = operator.keys["deployer"].address
     manifest = tmp_path / "consortium.json"
-    result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
+    result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(manifest))
     assert result.returncode == 0, result.stdout + result.stderr
 
     data = json.loads(manifest.read_text())
@@ -51,14 +51,14 @@ def test_deploy_refuses_a_manifest_of_another_chain(operator, tmp_path):
         "commit": None, "deployer": deployer, "governance": deployer, "contracts": {},
     }))
     before = manifest.read_bytes()
-    result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
+    result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(manifest))
     assert result.returncode != 0
     assert "belongs to chain id 31337" in result.stdout + result.stderr
     assert manifest.read_bytes() == before
 
 
 def test_deploy_to_a_shared_network_needs_the_settlement_token(operator, tmp_path):
-    result = operator.run("deploy", "--account", "deployer", "--yes", "--manifest", str(tmp_path / "m.json"))
+    result = operator.run("deploy", "--account", "deployer", "--yes", "--deployment", str(tmp_path / "m.json"))
     assert result.returncode != 0
     assert "give the settlement stable token with --token ADDRESS" in result.stdout + result.stderr
     assert not (tmp_path / "m.json").exists()

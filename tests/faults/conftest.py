@@ -97,7 +97,7 @@ def consortium(tmp_path_factory, project) -> Consortium:
         op = Operator(node=node, data_folder=folder / "ape-data")
         op.add_accounts("deployer", "hospital", "insurer", "patient")
         manifest = folder / "consortium.json"
-        result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--manifest", str(manifest))
+        result = op.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(manifest))
         assert result.returncode == 0, result.stdout + result.stderr
         w3 = Web3(HTTPProvider(node.url))
         keys = op.keys
@@ -184,7 +184,7 @@ def journal_of(path: Path) -> Path:
 
 def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages: list[str] | None = None,
                       patience: float = 5.0) -> SubmissionReport:
-    """The insurer's job as `ape run submit_claims --batch-size 2 --window 2` runs it, in this process."""
+    """The insurer's job as `ape run claims submit --batch-size 2 --window 2` runs it, in this process."""
     log = (messages if messages is not None else []).append
     return submit_file(
         path, rpc=Rpc(url or scene.node.url, timeout=CLIENT_TIMEOUT, patience=patience, log=log),
@@ -195,8 +195,8 @@ def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages
 
 
 def submit_args(scene: Scene, path: Path, *extra: str) -> list[str]:
-    return ["--file", str(path), "--account", "insurer", "--yes", "--codes-key", str(scene.folder / "codes-key.hex"),
-            "--batch-size", "2", "--window", "2", "--patience", "2", "--manifest", str(scene.consortium.manifest),
+    return [str(path), "--account", "insurer", "--yes", "--codes-key", str(scene.folder / "codes-key.hex"),
+            "--batch-size", "2", "--window", "2", "--patience", "2", "--deployment", str(scene.consortium.manifest),
             *extra]
 
 
@@ -233,7 +233,7 @@ def write_records(scene: Scene) -> list[Path]:
 def anchor_args(scene: Scene) -> list[str]:
     return [str(scene.folder / "records"), "--account", "hospital", "--yes", "--batch-threshold", "2",
             "--out", str(scene.folder / "receipts"), "--salts", str(scene.folder / "salts.json"),
-            "--manifest", str(scene.consortium.manifest)]
+            "--deployment", str(scene.consortium.manifest)]
 
 
 def assert_records_once(scene: Scene, project, records: list[Path]) -> None:

@@ -113,7 +113,7 @@ def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, n
         op = Operator(node=types.SimpleNamespace(url=proxy.url), data_folder=scene.op.data_folder, keys=scene.op.keys)
         # every answer to the send is an HTTP 500, though the node takes the transaction
         proxy.faults = [Fault("eth_sendRawTransaction", "http-500", forward=True, times=0)]
-        result = op.run("anchor", *anchor_args(scene))
+        result = op.run("records anchor", *anchor_args(scene))
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out, out
         assert f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" \
@@ -121,7 +121,7 @@ def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, n
         assert (scene.folder / "receipts" / ".pending-batch.json").exists()
 
         proxy.faults.clear()
-        result = op.run("anchor", *anchor_args(scene))
+        result = op.run("records anchor", *anchor_args(scene))
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "is on chain: receipts written, nothing sent again" in out

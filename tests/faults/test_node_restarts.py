@@ -1,4 +1,4 @@
-"""The node stops in the middle of `ape run submit_claims` and `ape run anchor`, and comes back:
+"""The node stops in the middle of `ape run claims submit` and `ape run records anchor`, and comes back:
 
 - SIGTERM with ``--state``: anvil writes its chain on the way out; its pool (transactions sent but
   not mined) is lost;
@@ -30,9 +30,9 @@ from tests.faults.conftest import (
 
 
 def _kill_mid_submission(scene, path, sig):
-    """Run `ape run submit_claims` on a node that mines only when told: two batches mined, two more
+    """Run `ape run claims submit` on a node that mines only when told: two batches mined, two more
     sent, then ``sig``. Returns the script's exit code and output."""
-    proc = scene.op.start("submit_claims", *submit_args(scene, path))
+    proc = scene.op.start("claims submit", *submit_args(scene, path))
     _mine_two_then_stop(scene.node, proc, sig)
     out, err = proc.communicate(timeout=120)
     return proc.returncode, out + err
@@ -80,7 +80,7 @@ def test_claims_node_stopped_with_its_state_saved(scene):
     _check_stopped_message(out, path)
 
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)
-    result = scene.op.run("submit_claims", *submit_args(scene, path))
+    result = scene.op.run("claims submit", *submit_args(scene, path))
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     # the two mined batches came back with the chain; the two in the lost pool are sent again
@@ -117,14 +117,14 @@ def test_a_chain_killed_without_persistence_is_gone_and_the_scripts_say_so(scene
         before = db.execute("SELECT claim_id, state, tx_hash FROM claims ORDER BY claim_id").fetchall()
 
     # while it is down, a rerun says so and does nothing
-    result = scene.op.run("submit_claims", *submit_args(scene, path))
+    result = scene.op.run("claims submit", *submit_args(scene, path))
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in out
     assert f"No (supported) node found on '{scene.node.url}'. The node is down or unreachable; nothing was done. " \
            "Start it (or wait for it) and rerun the same command" in out
 
     scene.node.start("--block-time", BLOCK_TIME)  # a new, empty chain at the same URL
-    for script, args in (("submit_claims", submit_args(scene, path)), ("anchor", anchor_args(scene))):
+    for script, args in (("claims submit", submit_args(scene, path)), ("records anchor", anchor_args(scene))):
         result = scene.op.run(script, *args)
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out
@@ -142,7 +142,7 @@ def test_a_chain_killed_without_persistence_is_gone_and_the_scripts_say_so(scene
 def test_records_node_stopped_with_a_batch_in_flight(scene, project):
     records = write_records(scene)
     scene.node.start("--state", str(scene.state), "--no-mining")
-    proc = scene.op.start("anchor", *anchor_args(scene))
+    proc = scene.op.start("records anchor", *anchor_args(scene))
     scene.node.wait_pending(1, proc)  # the batch transaction, sent and not mined
     scene.node.stop(signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
@@ -157,7 +157,7 @@ def test_records_node_stopped_with_a_batch_in_flight(scene, project):
     assert journal.exists()
 
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)
-    result = scene.op.run("anchor", *anchor_args(scene))
+    result = scene.op.run("records anchor", *anchor_args(scene))
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "never reached the chain (the node restarted?), so its records are anchored again" in out
@@ -168,12 +168,12 @@ def test_records_node_stopped_with_a_batch_in_flight(scene, project):
 def test_records_node_killed_loses_the_block_of_a_finished_batch(scene, project):
     records = write_records(scene)
     scene.node.start("--state", str(scene.state), "--state-interval", "3600", "--block-time", BLOCK_TIME)
-    result = scene.op.run("anchor", *anchor_args(scene))
+    result = scene.op.run("records anchor", *anchor_args(scene))
     assert result.returncode == 0 and f"anchored {len(records)}," in result.stdout, result.stdout + result.stderr
     scene.node.stop(signal.SIGKILL)  # the batch's block was never written to the state file
 
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)
-    result = scene.op.run("anchor", *anchor_args(scene))
+    result = scene.op.run("records anchor", *anchor_args(scene))
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     receipts = scene.folder / "receipts"

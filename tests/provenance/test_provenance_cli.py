@@ -56,7 +56,7 @@ def _ok(result):
 
 def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     op, manifest = deployed
-    m = ["--manifest", str(manifest)]
+    m = ["--deployment", str(manifest)]
     (tmp_path / "serials.txt").write_text("\n".join(f"CLI{n:03d}" for n in range(1, 7)) + "\n")
     proofs = tmp_path / "proofs.json"
 
@@ -100,9 +100,10 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     out = _ok(op.run(*claim))
     assert ": Approved" in out and "payable 12.50 mUSD" in out and "pharmacy claim for a dispensed unit" in out
     twice = op.run(*claim)
-    assert twice.returncode == 1 and "refused: reason 18 duplicate" in twice.stderr, twice.stdout + twice.stderr
+    assert twice.returncode == 1, twice.stdout + twice.stderr
+    assert "refused by ClaimSettlement: ClaimSettlementRejected(" in twice.stderr and "reasonCode=18 duplicate" in twice.stderr
     other = op.run(*claim[:1], f"]d201095060001343521730063010LOTCLI{GS}21CLI003", *claim[2:])
-    assert other.returncode == 1 and "refused: reason 1003 unit not dispensed by this pharmacy" in other.stderr
+    assert other.returncode == 1 and "reasonCode=1003 unit not dispensed by this pharmacy" in other.stderr
     bad = op.run(*claim[:1], "(01)09506000134352(10)LOTCLI", *claim[2:])
     assert bad.returncode == 2 and "SCAN:" in bad.stderr and "serial (21)" in bad.stderr, bad.stderr
 
@@ -127,5 +128,5 @@ def test_a_bad_check_digit_is_refused_before_anything_is_sent(deployed, tmp_path
     SerialProofs.build("09506000134352", "LOTCLI", dt.date(2030, 6, 30), ["CLI001"]).save(proofs)
     result = op.run("provenance dispense", "(01)09506000134353(17)300630(10)LOTCLI(21)CLI001", "--proofs",
                     str(proofs), "--shipment", str(tmp_path / "none.json"), "--account", "pharmacy", "--yes",
-                    "--manifest", str(manifest))
+                    "--deployment", str(manifest))
     assert result.returncode == 2 and "GTIN (01): 09506000134353 has check digit 3, expected 2" in result.stderr
