@@ -113,18 +113,6 @@ def test_custom_errors_decode_by_name_with_their_fields():
         rejected.values(b"\xde\xad\xbe\xef")
 
 
-def test_a_refused_claim_is_described_from_the_abi():
-    from medchain.claims.client import describe_refusal
-
-    rejected = abi.error("ClaimSettlement", "ClaimSettlementRejected")
-    duplicate = rejected.prefix + encode(["bytes32", "uint16"], [b"\x09" * 32, 18])
-    assert describe_refusal(duplicate) == "reason 18 duplicate"
-    other = abi.error("ClaimSettlement", "ClaimSettlementNotSubmitter")
-    text = describe_refusal("0x" + (other.prefix + encode(["address", "address"], [ALICE, BOB])).hex())
-    assert text.startswith(f"{ALICE} may not submit for {BOB}")
-    assert describe_refusal(b"\x01\x02\x03\x04") == "reverted with 0x01020304"
-
-
 def test_topic_filters_and_log_values():
     disclosed = abi.event("RecordExchange", "RecordDisclosed")
     word = "0x" + "00" * 12 + ALICE[2:].lower()
