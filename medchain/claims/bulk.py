@@ -173,6 +173,20 @@ def batch_gas(rows: Sequence[ClaimRow]) -> int:
     return GAS_PER_BATCH + sum(GAS_PER_CLAIM + GAS_PER_PROOF_LEVEL * len(r.evidence_proof) for r in rows)
 
 
+def plan_batches(rows: Sequence[ClaimRow], batch_size: int, gas_cap: int) -> list[list[ClaimRow]]:
+    """The batches a run sends, in order: at most ``batch_size`` claims and ``gas_cap`` gas (batch_gas) each."""
+    batches: list[list[ClaimRow]] = []
+    batch: list[ClaimRow] = []
+    for row in rows:
+        if batch and (len(batch) >= batch_size or batch_gas([*batch, row]) > gas_cap):
+            batches.append(batch)
+            batch = []
+        batch.append(row)
+    if batch:
+        batches.append(batch)
+    return batches
+
+
 def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[str, tuple]:
     """claim id -> ("accepted", status, patient share, payable, reason) or ("rejected", reason).
 
@@ -445,15 +459,8 @@ class BulkSubmitter:
         self._wait(inflight, result, self._progress_hook(progress))
         result.sent += len(rows)
 
-    def _batches(self, rows: list[ClaimRow], gas_cap: int) -> Any:
-        batch: list[ClaimRow] = []
-        for row in rows:
-            if batch and (len(batch) >= self.batch_size or batch_gas([*batch, row]) > gas_cap):
-                yield batch
-                batch = []
-            batch.append(row)
-        if batch:
-            yield batch
+    def _batches(self, rows: list[ClaimRow], gas_cap: int) -> list[list[ClaimRow]]:
+        return plan_batches(rows, self.batch_size, gas_cap)
 
     def _progress_hook(self, progress: Progress) -> Callable[[int], None]:
         def hook(mined_claims: int) -> None:
