@@ -36,7 +36,7 @@ from medchain.claims.client import (
     parse_date,
     reason_text,
 )
-from medchain.claims.bulk import STATUS
+from medchain.claims.status import ClaimStatus
 from medchain.claims.inputs import ClaimInputError, format_units
 from medchain.claims.keys import (
     KEY_FILE,
@@ -220,7 +220,7 @@ def status(provider, claim_ids, journal, pool, manifest):
         counts: dict[str, int] = {}
         for start in range(0, len(rows), STATUS_PAGE):
             page = rows[start:start + STATUS_PAGE]
-            on_chain = [STATUS[int(c)] for c in ctx.claims.claimStatuses([r[0] for r in page])]
+            on_chain = [str(ClaimStatus(int(c))) for c in ctx.claims.claimStatuses([r[0] for r in page])]
             for (cid, ref, outcome, reason), status in zip(page, on_chain):
                 if status == "None" and outcome in ("Rejected", "Duplicate"):
                     why = "a duplicate of an earlier submission" if outcome == "Duplicate" else "rejected at submission"

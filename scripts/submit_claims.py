@@ -7,7 +7,8 @@ Formats: CSV, JSON lines (.jsonl) or a FHIR R4 Bundle of Claims (.json); columns
 medchain/claims/inputs.py and the README. Nothing is sent unless the whole file is valid (or
 --skip-invalid: the bad rows go to a rejects file). Claims go through ClaimSettlement.submitClaims,
 signed locally and pipelined; the journal (SQLite) makes a rerun send only what is not on chain yet.
-It ends with a summary and one FHIR ClaimResponse per claim.
+It ends with a summary; what became of each claim is in one NDJSON file (--responses), and, with
+--fhir-files, in one FHIR ClaimResponse file per claim.
 """
 
 from __future__ import annotations
@@ -16,18 +17,11 @@ import sys
 from pathlib import Path
 
 import click
-from ape import project
 from ape.cli import account_option
 
-from medchain.claims.bulk import ApeSigner, BulkSubmitError, Progress
-from medchain.claims.client import reason_text
-from medchain.claims.inputs import ClaimInputError, format_units
-from medchain.claims.journal import JournalError
-from medchain.claims.keys import KEY_FILE, committed_fingerprint, insurer_dir
-from medchain.claims.submission import load_codes_key, load_mapping, submit_file
 from medchain.cli import NodeCommand
-from medchain.deployment import ManifestError, load_contract
-from medchain.rpc import describe, http_web3, node_unreachable
+
+# ape loads every script for each `ape run`: the SDK is imported when this command runs, not before.
 
 def _progress_lines():
     """For logs (no terminal): one line per tenth of the claims mined."""
@@ -59,12 +53,16 @@ def _progress(p: Progress) -> None:
                    "created once by `ape run claims keygen` (never by this command).")
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
               help="Default: <file>.journal.sqlite next to the file.")
-@click.option("--responses", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the FHIR ClaimResponses. Default: <file>.responses/")
+@click.option("--responses", type=click.Path(dir_okay=False, path_type=Path),
+              help="What became of each claim, one JSON line per claim. Default: <file>.responses.ndjson")
+@click.option("--fhir-files", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write one FHIR ClaimResponse file per claim into this folder.")
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
-@click.option("--batch-size", type=click.IntRange(1, 200), default=50, show_default=True)
-@click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
+@click.option("--batch-size", type=click.IntRange(1, 1_000), default=250, show_default=True,
+              help="Most claims per transaction (fewer when the gas or calldata bound is reached first).")
+@click.option("--window", type=click.IntRange(1, 64),
+              help="Transactions in flight. Default: what two blocks hold (from the block gas limit).")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
 @click.option("--dry-run", is_flag=True, help="Check the file (and the policies on chain) and stop.")
 @click.option("--patience", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
@@ -73,8 +71,20 @@ def _progress(p: Progress) -> None:
 @click.option("--currency", default="USD", show_default=True,
               help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path))
-def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_invalid, rejects, batch_size, window,
-        retry_rejected, dry_run, patience, currency, yes, manifest):
+def cli(provider, account, file_, mapping, codes_key, journal, responses, fhir_files, skip_invalid, rejects,
+        batch_size, window, retry_rejected, dry_run, patience, currency, yes, manifest):
+    """Submit a file of claims in batches; a rerun resumes (see the module's docstring)."""
+    from ape import project
+
+    from medchain.claims.bulk import ApeSigner, BulkSubmitError
+    from medchain.claims.client import reason_text
+    from medchain.claims.inputs import ClaimInputError, format_units
+    from medchain.claims.journal import JournalError
+    from medchain.claims.keys import KEY_FILE, committed_fingerprint, insurer_dir
+    from medchain.claims.submission import load_codes_key, load_mapping, submit_file
+    from medchain.deployment import ManifestError, load_contract
+    from medchain.rpc import describe, http_web3, node_unreachable
+
     if yes and hasattr(account, "set_autosign"):
         account.set_autosign(True)
     try:
@@ -92,7 +102,8 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
             insurer_folder=folder,
             key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
             skip_invalid=skip_invalid, rejects_path=rejects,
-            responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
+            responses_file=responses or file_.with_name(file_.name + ".responses.ndjson"), responses_dir=fhir_files,
+            batch_size=batch_size,
             window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,
             stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
             log=lambda message: click.echo(f"  {message}", err=True),
@@ -132,7 +143,9 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, skip_i
                    else f"rejected: {r['reason_text']}")
             click.echo(f"  row {r['row']} {r['claim_ref']}: {why}")
         if len(s["refused"]) > 200:
-            click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in the FHIR ClaimResponses)")
+            click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in {report.responses_file})")
     click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
                f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
-    click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")
+    click.echo(f"responses (one JSON line per claim): {report.responses_file}")
+    if report.responses_dir:
+        click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")

@@ -13,8 +13,8 @@ from typing import Any
 
 from eth_utils import keccak
 
-from .bulk import STATUS
 from .inputs import HEX32, MAX_AMOUNT, LineItem, _Bad, codes_hash, format_units, parse_service_date, parse_units
+from .status import ClaimStatus
 
 REASONS = {
     1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
@@ -91,7 +91,7 @@ class ClaimState:
         values = list(view)
         policy, provider, status, reason, year, decided, disputed, payable, deductible, pharmacy = values
         policy_hex = policy.hex() if isinstance(policy, (bytes, bytearray)) else str(policy)
-        return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, STATUS[int(status)], int(reason),
+        return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, str(ClaimStatus(int(status))), int(reason),
                    int(year), int(decided), bool(disputed), int(payable), int(deductible), bool(pharmacy))
 
     def describe(self, decimals: int, symbol: str, review_window: int, appeal_window: int) -> str:
