@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from ape.cli import account_option
 
 from medchain.cli import NodeCommand
+
+if TYPE_CHECKING:
+    from medchain.claims.bulk import Progress
 
 # ape loads every script for each `ape run`: the SDK is imported when this command runs, not before.
 

@@ -334,8 +334,9 @@ def plan_batches(rows: Sequence[ClaimRow], batch_size: int, gas_cap: int,
     return batches
 
 
-def _by_size(raws: Sequence[bytes], limit: int) -> list[list[bytes]]:
-    """``raws`` in order, in chunks of at most ``limit`` bytes (a larger one alone)."""
+def request_chunks(raws: Sequence[bytes], limit: int = MAX_REQUEST_BYTES) -> list[list[bytes]]:
+    """Signed transactions in order, in chunks of at most ``limit`` bytes, one JSON-RPC request each (a
+    larger one alone)."""
     chunks: list[list[bytes]] = []
     size = limit
     for raw in raws:
@@ -630,7 +631,7 @@ class BulkSubmitter:
                 nonce += 1
             self.journal.record_sent_many(journaled)  # written down before anything is sent
             # A failed or unanswered send is retried with the same bytes: never a second transaction.
-            for chunk in _by_size(raws, MAX_REQUEST_BYTES):
+            for chunk in request_chunks(raws, MAX_REQUEST_BYTES):
                 self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in chunk], sends=True)
             result.transactions += len(group)
             progress.sent += sum(len(b.rows) for b in group)

@@ -33,11 +33,11 @@ from typing import Any, Callable
 
 from eth_account import Account
 from eth_utils import keccak
-from web3 import Web3
 from web3.logs import DISCARD
 
 from medchain.access import Role
-from medchain.claims.bulk import TX_GAS_CAP, Batch, BulkSubmitter, LocalSigner, encode_batch, plan_batches
+from medchain.claims.bulk import (TX_GAS_CAP, Batch, BulkSubmitter, LocalSigner, encode_batch, plan_batches,
+                                  request_chunks)
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
 from medchain.claims.journal import Journal
 from medchain.consent.purposes import Category, Purpose
@@ -279,7 +279,8 @@ def throughput_claims(world: World, count: int) -> list[ClaimRow]:
 
 def raw_floor(w3: Any, account: Any, contract: str, batches: list[Batch], chain_id: int = CHAIN_ID) -> tuple[float, int]:
     """The node's own limit: ``batches`` pre-signed (the submitter's calldata and gas limit), then sent raw
-    in JSON-RPC batches of 16 and awaited; (seconds from the first send to the last receipt, transactions)."""
+    in JSON-RPC batches (:func:`medchain.claims.bulk.request_chunks`) and awaited; (seconds from the first
+    send to the last receipt, transactions)."""
     nonce = w3.eth.get_transaction_count(account.address, "pending")
     base = w3.eth.get_block("latest")["baseFeePerGas"]
     signed = []
@@ -287,11 +288,11 @@ def raw_floor(w3: Any, account: Any, contract: str, batches: list[Batch], chain_
         tx = {"type": 2, "chainId": chain_id, "nonce": nonce + len(signed), "to": contract, "value": 0,
               "data": encode_batch(batch.rows), "gas": batch.gas, "maxFeePerGas": 2 * base + 1,
               "maxPriorityFeePerGas": 1}
-        signed.append(Web3.to_hex(Account.sign_transaction(tx, account.key).raw_transaction))
+        signed.append(bytes(Account.sign_transaction(tx, account.key).raw_transaction))
     started = time.monotonic()
     hashes = []
-    for i in range(0, len(signed), 16):
-        answers = w3.provider.make_batch_request([("eth_sendRawTransaction", [raw]) for raw in signed[i:i + 16]])
+    for chunk in request_chunks(signed):
+        answers = w3.provider.make_batch_request([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in chunk])
         errors = [a["error"] for a in answers if "error" in a] if isinstance(answers, list) else [answers]
         if errors:
             raise BenchmarkError(f"eth_sendRawTransaction refused: {errors[0]}")

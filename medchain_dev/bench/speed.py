@@ -17,6 +17,9 @@ On it, in one run:
 3. **Start-up**: ``ape run claims --help`` and a one-transaction command (``claims policy``), the
    median of ``STARTUP_RUNS`` runs after one warm-up run.
 
+And, on an anvil of its own, the gas of ``submitClaims`` a claim by proof depth
+(:func:`medchain_dev.bench.claims.measure_claim_gas`) next to the bound the submitter reserves.
+
 Every figure is printed next to its target (or its anchor: the figure before this work).
 """
 
@@ -38,7 +41,7 @@ from medchain.claims.keys import KEY_FILE, insurer_dir
 from medchain.deployment.manifest import ContractRecord, Manifest, write_manifest
 from medchain.records.receipts import Receipt
 from medchain_dev.bench.audit_index import EventWriter, _cast, _child
-from medchain_dev.bench.claims import DAY, Miner, World, build_world, raw_floor
+from medchain_dev.bench.claims import DAY, Miner, World, build_world, measure_claim_gas, raw_floor
 from medchain_dev.bench.common import GENESIS_TIME, SUITE_CONTRACTS, BenchmarkError, Chain, load_medchain_artifacts
 from medchain_dev.devchain import anvil
 from medchain_dev.toolchain import PROJECT_ROOT
@@ -280,10 +283,40 @@ def measure_audit(bench: Bench, report: SpeedReport, rows: list) -> None:
                         f"{library['rss'] / 1024:.0f} MiB")
 
 
+def measure_gas_bound(report: SpeedReport, progress: Callable[[str], None]) -> None:
+    """Gas a claim by proof depth (its own anvil), next to the bound the submitter reserves for it."""
+    from medchain.claims import bulk
+    from medchain.claims.inputs import ClaimRow
+
+    gas = measure_claim_gas(progress)
+
+    def bound(depth: int, opens_year: bool) -> int:
+        row = ClaimRow(row=0, ref="", policy_id=b"", provider="", amount=0, service_date=0, line_items=(),
+                       codes_hash=b"", evidence_hash=b"", evidence_proof=(b"",) * depth)
+        return bulk.claim_gas(row, opens_year=opens_year)
+
+    for depth in (min(gas.first_of_year), max(gas.first_of_year)):
+        for label, figures, opens in (("opens its policy year", gas.first_of_year, True),
+                                      ("steady", gas.steady, False)):
+            limit = bound(depth, opens)
+            report.rows.append(Row(f"submitClaims gas a claim, {depth}-level proof, {label}", figures[depth], "gas",
+                                   f"<= {limit:,}", figures[depth] <= limit,
+                                   f"{bulk.GAS_MARGIN:.0%} of it reserved"))
+    report.rows.append(Row("  a provider's first claim ever adds", gas.provider_first, "gas",
+                           f"<= {bulk.GAS_PER_NEW_PROVIDER:,}", gas.provider_first <= bulk.GAS_PER_NEW_PROVIDER))
+    report.notes.append("gas a claim by proof depth (first of year / steady): " + ", ".join(
+        f"{d}: {gas.first_of_year[d]:,.0f}/{gas.steady[d]:,.0f}" for d in gas.first_of_year)
+        + f"; {gas.per_level:,.0f} a proof level (least squares); the bound is medchain.claims.bulk's "
+        f"GAS_PER_* before its margin of {bulk.GAS_MARGIN - 1:.0%}")
+
+
 def run_benchmark(progress: Callable[[str], None] = lambda _l: None, *, audit: bool = True, startup: bool = True,
-                  claims: bool = True, extra_args: tuple[str, ...] = ()) -> SpeedReport:
-    """Every figure of the table on one anvil (see the module docstring)."""
+                  claims: bool = True, gas: bool = True, extra_args: tuple[str, ...] = ()) -> SpeedReport:
+    """Every figure of the table on one anvil (see the module docstring); the gas figures on their own."""
     report = SpeedReport()
+    if gas:
+        progress("gas a claim by proof depth (its own anvil)")
+        measure_gas_bound(report, progress)
     args = ("--timestamp", str(GENESIS_TIME), "--gas-limit", str(BLOCK_GAS))
     with anvil(CHAIN_ID, *args) as node, tempfile.TemporaryDirectory() as tmp:
         bench = Bench(node, Path(tmp), progress)
