@@ -14,9 +14,10 @@ How a sync goes:
    adapts: it doubles while pages are small, shrinks toward ``target_logs`` logs per page when they
    are large, and halves (or takes the node's suggestion) when the node refuses a range as over its
    limit. An answer over ``max_page_bytes`` of JSON is dropped unread and its blocks asked again in a
-   smaller range, so a page's memory does not depend on the history's length. Each page is decoded
-   and written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
-   checkpoint together), so memory holds one page and an interrupted sync resumes from its last
+   smaller range, so a page's memory does not depend on the history's length. Each page is fetched
+   and decoded on a second thread while the page before is written (SQLite works without the GIL),
+   then written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
+   checkpoint together), so memory holds two pages and an interrupted sync resumes from its last
    commit.
 """
 
@@ -37,6 +38,17 @@ ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
 
 class SyncError(RuntimeError):
     pass
+
+
+@dataclass
+class _Page:
+    """One page of logs, decoded: the rows of ``events``, ``refs`` and ``blocks``, and how many events
+    are in the unconfirmed tail."""
+
+    events: list[tuple] = field(default_factory=list)
+    refs: list[tuple[int, str]] = field(default_factory=list)
+    blocks: dict[int, str] = field(default_factory=dict)
+    tail: int = 0
 
 
 @dataclass
@@ -228,13 +240,16 @@ class Indexer:
         conn = self.store.conn
         t0 = last_commit = time.perf_counter()
         placeholders = ",".join("?" * len(names))
+        def page(a: int, b: int) -> _Page:
+            return self._decode_page(self.rpc.get_logs(addresses, a, b, self.max_page_bytes), safe)
+
         with ThreadPoolExecutor(max_workers=1) as pool:
             end = min(start + self.range - 1, upper)
-            fetch = lambda a, b: pool.submit(self.rpc.get_logs, addresses, a, b, self.max_page_bytes)  # noqa: E731
+            fetch = lambda a, b: pool.submit(page, a, b)  # noqa: E731
             pending: Future | None = fetch(start, end)
             while pending is not None:
                 try:
-                    logs = pending.result()
+                    rows = pending.result()
                 except ResponseTooLarge as err:
                     # The range grew into denser blocks: ask for a share that should fill about a third
                     # of the limit, so a page's memory never depends on how long the history is.
@@ -261,7 +276,7 @@ class Indexer:
                     end = min(start + self.range - 1, upper)
                     pending = fetch(start, end)
                     continue
-                n = len(logs)
+                n = len(rows.events)
                 if n < self.target_logs // 2:
                     self.range = min(self.range * 2, self.max_range)
                 elif n > self.target_logs:
@@ -273,8 +288,8 @@ class Indexer:
                     pending = fetch(start, end)
                 else:
                     pending = None
-                n_new, n_tail = self._store_page(logs, safe)
-                del logs
+                n_new, n_tail = self._write_page(rows)
+                del rows
                 conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
                              (min(page_end, safe), *names))
                 if pending is None or time.perf_counter() - last_commit >= self.commit_every:
@@ -287,12 +302,15 @@ class Indexer:
                 self.progress(f"block {page_end}/{target}: {stats['new']} events read "
                               f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
 
-    def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
+    def _decode_page(self, logs: list[Log], safe: int) -> _Page:
+        """A page of logs as the rows it adds to the index. Runs on the fetching thread, so that decoding
+        one page overlaps the writing of the one before (SQLite releases the GIL while it works)."""
+        page = _Page()
         if not logs:
-            return 0, 0
+            return page
         catalog = self.suite.catalog
         times = self._block_times(logs)
-        events, refs, blocks = [], [], {}
+        events, refs, blocks = page.events, page.refs, page.blocks
         tail = 0
         decoders = self._decoders
         for log in logs:
@@ -322,13 +340,20 @@ class Indexer:
             events.append((event_id, block, index, int(log.transactionIndex, 16), log.transactionHash,
                            times[block], contract, name, args, confirmed))
             blocks[block] = log.blockHash
+        page.tail = tail
+        return page
+
+    def _write_page(self, page: _Page) -> tuple[int, int]:
+        """Write a decoded page (not committed); (events, of which in the unconfirmed tail)."""
+        if not page.events:
+            return 0, 0
         conn = self.store.conn
         conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
-                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)", events)
+                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)", page.events)
         # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
-        conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
-        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
-        return len(events), tail
+        conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", page.refs)
+        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", page.blocks.items())
+        return len(page.events), page.tail
 
     def _block_times(self, logs: list[Log]) -> dict[int, int]:
         """Block times from the logs (``blockTimestamp``, which newer nodes include) or block headers."""
