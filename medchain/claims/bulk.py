@@ -109,6 +109,8 @@ DEFAULT_BATCH_SIZE = 250
 #: Raw transactions sent in one JSON-RPC request: at most this many bytes (twice as many in hex). anvil
 #: refuses a request body over about 2 MB ("Invalid request"), geth over 5 MB.
 MAX_REQUEST_BYTES = 384 * 1024
+#: Batches signed, journaled and sent as one group (fewer when the window is smaller).
+SEND_GROUP = 4
 #: Transactions in flight are at most what MAX_WINDOW says, and at least MIN_WINDOW (see auto_window).
 MIN_WINDOW, MAX_WINDOW = 2, 64
 #: Seconds without a new block after which receipts are asked for anyway.
@@ -614,7 +616,9 @@ class BulkSubmitter:
         inflight: dict[str, int] = {}  # tx hash -> claims
         batches = plan_batches(rows, self.batch_size, gas_cap)
         window = self.window or auto_window(block_gas, batches)
-        per_request = max(1, window // 2)  # signed batches sent per JSON-RPC request
+        # Signed batches journaled and sent together: few, so that the node executes the first ones
+        # while the next are signed.
+        per_request = max(1, min(window // 2, SEND_GROUP))
         head = int(self._rpc("eth_blockNumber", []), 16)
         for start in range(0, len(batches), per_request):
             group, journaled, raws = batches[start:start + per_request], [], []

@@ -118,6 +118,9 @@ class Bench:
     def ape(self, *args: str, network: bool = True, check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
         """Run ``ape run <args>`` as an operator would; (seconds from launch to exit, the process)."""
         command = [APE, "run", *args, *(["--network", NETWORK] if network else [])]
+        profile = os.environ.get("MEDCHAIN_BENCH_PROFILE")  # a folder: one cProfile output per command
+        if profile:
+            command = [sys.executable, "-m", "cProfile", "-o", f"{profile}/{args[0]}-{time.time():.0f}.prof", *command]
         started = time.perf_counter()
         done = subprocess.run(command, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=1_800)
