@@ -63,8 +63,9 @@ def _progress(p: Progress) -> None:
               help="Also write one FHIR ClaimResponse file per claim into this folder.")
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
-@click.option("--batch-size", type=click.IntRange(1, 1_000), default=250, show_default=True,
-              help="Most claims per transaction (fewer when the gas or calldata bound is reached first).")
+@click.option("--batch-size", type=click.IntRange(1, 1_000),
+              help="Most claims per transaction (fewer when the gas or calldata bound is reached first). "
+                   "Default: 250 (medchain.claims.bulk.DEFAULT_BATCH_SIZE).")
 @click.option("--window", type=click.IntRange(1, 64),
               help="Transactions in flight. Default: what two blocks hold (from the block gas limit).")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
@@ -107,7 +108,7 @@ def cli(provider, account, file_, mapping, codes_key, journal, responses, fhir_f
             key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
             skip_invalid=skip_invalid, rejects_path=rejects,
             responses_file=responses or file_.with_name(file_.name + ".responses.ndjson"), responses_dir=fhir_files,
-            batch_size=batch_size,
+            **({"batch_size": batch_size} if batch_size else {}),
             window=window, retry_rejected=retry_rejected, dry_run=dry_run, patience=patience,
             stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
             log=lambda message: click.echo(f"  {message}", err=True),
