@@ -35,6 +35,7 @@ from hexbytes import HexBytes
 
 from ..abi import abi as suite_abi
 from ..rpc import NodeClient, NodeError, NodeUnavailable
+from .adjudication import POLICY_YEAR
 from .inputs import ClaimRow
 from .journal import Entry, Journal
 from .status import ClaimStatus
@@ -291,18 +292,16 @@ class Batch:
 class _YearsOpened:
     """Which claims of a run may open a policy year (a new accumulator slot on chain).
 
-    The submitter does not know where a policy's years start, so it counts by 365-day buckets of the
-    service date: the claims of one policy in one bucket fall in at most two policy years, so the first
+    The submitter does not know where a policy's years start, so it counts by buckets of POLICY_YEAR
+    (the contract's) of the service date: the claims of one policy in one bucket fall in at most two policy years, so the first
     two claims of each (policy, bucket) are counted as opening one; the others cannot. A year opened by
     an earlier transaction of the run is open when a later one runs (one sender: nonce order)."""
-
-    YEAR = 365 * 86_400
 
     def __init__(self) -> None:
         self.seen: Counter[tuple[bytes, int]] = Counter()
 
     def opens(self, row: ClaimRow) -> bool:
-        key = (row.policy_id, row.service_date // self.YEAR)
+        key = (row.policy_id, row.service_date // POLICY_YEAR)
         self.seen[key] += 1
         return self.seen[key] <= 2
 

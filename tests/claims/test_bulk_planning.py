@@ -1,18 +1,25 @@
 """How the bulk submitter cuts a run into transactions, without a chain: gas limits from the measured
 figures (with their margin, under the per-transaction cap), calldata under the pools' size limit, the
-window from the block gas limit, sends in requests a node accepts, and the NDJSON responses."""
+window from the block gas limit, sends in requests a node accepts, receipts asked for once a block,
+and the NDJSON responses."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
+from types import SimpleNamespace
+
+from eth_account import Account
 
 from medchain.claims import bulk
 from medchain.claims.bulk import (
     GAS_MARGIN,
     MAX_CALLDATA,
+    TOPIC_ADJUDICATED,
     TX_GAS_CAP,
     Batch,
+    BulkSubmitter,
+    LocalSigner,
     RunResult,
     auto_window,
     batch_gas,
@@ -22,12 +29,11 @@ from medchain.claims.bulk import (
     request_chunks,
 )
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
-from medchain.claims.journal import Entry
+from medchain.claims.journal import Entry, Journal
 from medchain.claims.submission import write_responses_ndjson
 
 KEY = b"\x42" * 32
 PROVIDERS = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"]
-YEAR = 365 * 86_400
 DAY0 = 1_767_225_600
 
 
@@ -114,3 +120,48 @@ def test_responses_are_one_json_line_per_claim_with_an_outcome(tmp_path):
     assert (lines[1]["status"], lines[1]["reason"], lines[1]["reason_text"], lines[1]["payable"]) == (
         "Duplicate", 18, "duplicate", None)
     assert list(path.parent.iterdir()) == [path], "written whole, no temporary file left"
+
+
+class _Node:
+    """A node whose head moves one block every ``polls`` looks at it, and that mines the one transaction
+    at ``mined_at``: counts what the submitter asks."""
+
+    def __init__(self, polls: int, mined_at: int, receipt: dict):
+        self.head, self.looks, self.polls, self.mined_at, self.receipt = 100, 0, polls, mined_at, receipt
+        self.receipt_batches = 0
+
+    def make_request(self, method, params):
+        if method == "eth_chainId":
+            return {"result": "0x539"}
+        assert method == "eth_blockNumber", method
+        self.looks += 1
+        if self.looks % self.polls == 0:
+            self.head += 1
+        return {"result": hex(self.head)}
+
+    def make_batch_request(self, calls):
+        assert {m for m, _ in calls} == {"eth_getTransactionReceipt"}
+        self.receipt_batches += 1
+        return [{"result": self.receipt if self.head >= self.mined_at else None} for _ in calls]
+
+
+def test_the_send_loop_asks_for_receipts_once_a_block_not_at_every_look(tmp_path):
+    row = claim(0)
+    cid, tx = "0x" + row.claim_id.hex(), "0x" + "ab" * 32
+    word = lambda v: v.to_bytes(32, "big").hex()  # noqa: E731
+    contract = "0x" + "cc" * 20
+    receipt = {"status": "0x1", "gasUsed": "0x1", "blockNumber": hex(103), "logs": [
+        {"address": contract, "topics": ["0x" + TOPIC_ADJUDICATED.hex(), cid],
+         "data": "0x" + word(2) + word(0) + word(100) + word(0)}]}
+    node = _Node(polls=5, mined_at=103, receipt=receipt)
+    with Journal(tmp_path / "j.sqlite", chain_id=1337, contract=contract) as journal:
+        journal.record_sent(tx, 0, [(cid, row.ref)])
+        submitter = BulkSubmitter(SimpleNamespace(provider=node), contract, LocalSigner(Account.create()), journal,
+                                  poll_interval=0.001)
+        result = RunResult(entries={})
+        mined = []
+        submitter._wait({tx: 1}, result, mined.append, head=100)
+        assert mined == [1] and journal.entries([cid])[cid].outcome == "Approved"
+    # Three blocks came, each after five looks: one receipts batch per block (none between blocks).
+    assert node.head == 103 and node.looks == 15
+    assert node.receipt_batches == 4  # the first look (it may be mined already), then blocks 101, 102, 103
