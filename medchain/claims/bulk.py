@@ -30,7 +30,8 @@ from typing import Any, Callable, Protocol, Sequence
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
-from eth_utils.abi import event_abi_to_log_topic, function_abi_to_4byte_selector, get_abi_output_types
+from eth_utils.abi import (collapse_if_tuple, event_abi_to_log_topic, function_abi_to_4byte_selector,
+                           get_abi_output_types)
 from hexbytes import HexBytes
 
 from ..abi import abi as suite_abi
@@ -41,19 +42,12 @@ from .journal import Entry, Journal
 from .status import ClaimStatus
 
 
-def _abi_item(kind: str, name: str) -> dict[str, Any]:
+def settlement_abi(kind: str, name: str) -> dict[str, Any]:
     """The ABI entry of ClaimSettlement's function or event ``name`` (from :mod:`medchain.abi`)."""
     for item in suite_abi("ClaimSettlement"):
         if item.get("type") == kind and item.get("name") == name:
             return item
     raise LookupError(f"ClaimSettlement's ABI has no {kind} {name}")
-
-
-def _tuple_type(param: dict[str, Any]) -> str:
-    """A parameter's canonical type, a tuple written out as ``(t1,t2,...)`` with its array suffix."""
-    if not param["type"].startswith("tuple"):
-        return param["type"]
-    return "(" + ",".join(_tuple_type(c) for c in param["components"]) + ")" + param["type"][len("tuple"):]
 
 
 def _data_words(event: dict[str, Any]) -> dict[str, int]:
@@ -64,23 +58,23 @@ def _data_words(event: dict[str, Any]) -> dict[str, int]:
     return {p["name"]: i for i, p in enumerate(fields)}
 
 
-_SUBMIT_ABI = _abi_item("function", "submitClaims")
-_STATUSES_ABI = _abi_item("function", "claimStatuses")
-_CLAIM_OF_ABI = _abi_item("function", "claimOf")
-_ADJUDICATED_ABI = _abi_item("event", "ClaimAdjudicated")
-_REJECTED_ABI = _abi_item("event", "ClaimRejected")
+_SUBMIT_ABI = settlement_abi("function", "submitClaims")
+_STATUSES_ABI = settlement_abi("function", "claimStatuses")
+_CLAIM_OF_ABI = settlement_abi("function", "claimOf")
+_ADJUDICATED_ABI = settlement_abi("event", "ClaimAdjudicated")
+_REJECTED_ABI = settlement_abi("event", "ClaimRejected")
 _CLAIM_FIELDS = _SUBMIT_ABI["inputs"][0]["components"]
 
 #: ``ClaimInput`` as a tuple type, and the selectors and topics used, all from ClaimSettlement's ABI.
-CLAIM_INPUT = _tuple_type(_SUBMIT_ABI["inputs"][0]).removesuffix("[]")
+CLAIM_INPUT = collapse_if_tuple(_SUBMIT_ABI["inputs"][0]).removesuffix("[]")
 SUBMIT_CLAIMS = function_abi_to_4byte_selector(_SUBMIT_ABI)
 CLAIM_STATUSES = function_abi_to_4byte_selector(_STATUSES_ABI)
 CLAIM_OF = function_abi_to_4byte_selector(_CLAIM_OF_ABI)
 TOPIC_ADJUDICATED = event_abi_to_log_topic(_ADJUDICATED_ABI)
 TOPIC_REJECTED = event_abi_to_log_topic(_REJECTED_ABI)
-TOPIC_SUBMITTED = event_abi_to_log_topic(_abi_item("event", "ClaimSubmitted"))
+TOPIC_SUBMITTED = event_abi_to_log_topic(settlement_abi("event", "ClaimSubmitted"))
 _STATUSES_OUT = get_abi_output_types(_STATUSES_ABI)
-_CLAIM_OF_OUT = [_tuple_type(p) for p in _CLAIM_OF_ABI["outputs"]]
+_CLAIM_OF_OUT = get_abi_output_types(_CLAIM_OF_ABI)
 _CLAIM_OF_FIELDS = [c["name"] for c in _CLAIM_OF_ABI["outputs"][0]["components"]]
 _ADJUDICATED_WORDS = _data_words(_ADJUDICATED_ABI)
 _REJECTED_WORDS = _data_words(_REJECTED_ABI)

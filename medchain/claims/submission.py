@@ -23,18 +23,16 @@ from eth_abi import decode, encode
 from eth_utils import to_checksum_address
 from eth_utils.abi import function_abi_to_4byte_selector, get_abi_output_types
 
-from ..abi import abi as suite_abi
 from ..jsonfiles import write_json_atomic
 from ..rpc import NodeClient, NodeError
 from .bulk import (DEFAULT_BATCH_SIZE, BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract,
-                   summarize)
+                   settlement_abi, summarize)
 from .client import reason_text
 from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, format_units, read_claim_file
 from .journal import Journal, Ledger
 from .keys import CodesKeyError, check_fingerprint, fingerprint, generate_codes_key, read_codes_key
 
-_POLICY_OF_ABI = next(item for item in suite_abi("ClaimSettlement")
-                      if item.get("type") == "function" and item.get("name") == "policyOf")
+_POLICY_OF_ABI = settlement_abi("function", "policyOf")
 POLICY_OF = function_abi_to_4byte_selector(_POLICY_OF_ABI)
 _POLICY_OF_OUT = get_abi_output_types(_POLICY_OF_ABI)
 _POLICY_OF_FIELDS = [o["name"] for o in _POLICY_OF_ABI["outputs"]]

@@ -21,7 +21,8 @@ On it, in one run:
 And, on an anvil of its own, the gas of ``submitClaims`` a claim by proof depth
 (:func:`medchain_dev.bench.claims.measure_claim_gas`) next to the bound the submitter reserves.
 
-Every figure is printed next to its target (or its anchor: the figure before this work).
+Every figure is printed next to its target, and next to its reference: the figure the same
+command gave with the previous release, on this machine.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ AUDIT_EVENTS = 100_000
 STARTUP_RUNS = 3
 CLAIM_RUNS = 3
 
-#: Targets, and the anchors measured before this work (the same commands on this machine).
+#: Targets, and the references: the same commands with the previous release, on this machine.
 CLI_SHARE_TARGET, CLI_SHARE_GOAL = 0.5, 0.8
 CLI_SHARE_BEFORE = "5-8 % (413-499 claims/s)"
 AUDIT_RATIO_TARGET = 1.5
@@ -91,7 +92,7 @@ class SpeedReport:
 
     def render(self) -> str:
         width = max(len(r.what) for r in self.rows) + 2
-        lines = [f"{'figure':<{width}}{'measured':>16}  {'target':<20}{'verdict':<9}before this work",
+        lines = [f"{'figure':<{width}}{'measured':>16}  {'target':<20}{'verdict':<9}reference (previous release)",
                  "-" * (width + 64)]
         for r in self.rows:
             value = f"{r.value:,.2f} {r.unit}" if r.unit in ("s", "x") else (
