@@ -110,13 +110,18 @@ def cli():
                    "created once by `ape run claims keygen` (never by this command).")
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
               help="Default: <file>.journal.sqlite next to the file.")
-@click.option("--responses", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the FHIR ClaimResponses. Default: <file>.responses/")
+@click.option("--responses", type=click.Path(dir_okay=False, path_type=Path),
+              help="What became of each claim, one JSON line per claim. Default: <file>.responses.ndjson")
+@click.option("--fhir-files", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write one FHIR ClaimResponse file per claim into this folder.")
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
-@click.option("--batch-size", type=click.IntRange(1, 200), default=50, show_default=True)
-@click.option("--window", type=click.IntRange(1, 64), default=8, show_default=True, help="Batches in flight.")
+@click.option("--batch-size", type=click.IntRange(1, 1_000),
+              help="Most claims per transaction (fewer when the gas or calldata bound is reached first). "
+                   "Default: 250 (medchain.claims.bulk.DEFAULT_BATCH_SIZE).")
+@click.option("--window", type=click.IntRange(1, 64),
+              help="Transactions in flight. Default: what two blocks hold (from the block gas limit).")
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
 @click.option("--dry-run", is_flag=True, help="Check the file (and the policies on chain) and stop.")
 @click.option("--patience", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
@@ -125,7 +130,7 @@ def cli():
               help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).")
 @yes_option
 @deployment_option
-def submit(provider, account, file_, mapping, codes_key, journal, responses, skip_invalid, rejects, batch_size, window,
+def submit(provider, account, file_, mapping, codes_key, journal, responses, fhir_files, skip_invalid, rejects, batch_size, window,
            retry_rejected, dry_run, patience, currency, yes, deployment):
     """Submit a claim FILE in bulk (an insurer): check it whole, submit in batches, resume safely.
 
@@ -155,7 +160,8 @@ def submit(provider, account, file_, mapping, codes_key, journal, responses, ski
         insurer_folder=folder,
         key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
         skip_invalid=skip_invalid, rejects_path=rejects,
-        responses_dir=responses or file_.with_name(file_.name + ".responses"), batch_size=batch_size,
+        responses_file=responses or file_.with_name(file_.name + ".responses.ndjson"), responses_dir=fhir_files,
+        **({"batch_size": batch_size} if batch_size else {}),
         window=window, retry_rejected=retry_rejected, dry_run=dry_run,
         stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
         log=log,
@@ -185,10 +191,12 @@ def submit(provider, account, file_, mapping, codes_key, journal, responses, ski
                    else f"rejected: {r['reason_text']}")
             click.echo(f"  row {r['row']} {r['claim_ref']}: {why}")
         if len(s["refused"]) > 200:
-            click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in the FHIR ClaimResponses)")
+            click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in {report.responses_file})")
     click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
                f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
-    click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")
+    click.echo(f"responses (one JSON line per claim): {report.responses_file}")
+    if report.responses_dir:
+        click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")
 
 
 @cli.command()

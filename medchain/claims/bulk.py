@@ -1,6 +1,6 @@
 """Bulk claim submission: batches through ``submitClaims``, signed locally, pipelined, journaled.
 
-`BulkSubmitter` talks JSON-RPC through :class:`medchain.chain.rpc.Rpc` directly (not through a contract
+:class:`BulkSubmitter` talks JSON-RPC through web3.py's provider directly (not through a contract
 object per call): each batch is ABI-encoded once, signed locally, written to the journal and sent
 with ``eth_sendRawTransaction`` while earlier batches are still being mined (up to ``window``
 transactions in flight); receipts are fetched in JSON-RPC batches. What happens to each claim is
@@ -22,6 +22,7 @@ and that a rerun of the same command resumes.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,30 +30,86 @@ from typing import Any, Callable, Protocol, Sequence
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
+from eth_utils.abi import (collapse_if_tuple, event_abi_to_log_topic, function_abi_to_4byte_selector,
+                           get_abi_output_types)
 from hexbytes import HexBytes
 
+from ..abi import abi as suite_abi
 from ..chain.rpc import NodeError, NodeUnavailable, Rpc
+from .adjudication import POLICY_YEAR
 from .inputs import ClaimRow
 from .journal import Entry, Journal
+from .status import ClaimStatus
 
-#: Solidity's Status enum, in order.
-STATUS = ("None", "PendingFunds", "Approved", "Partial", "Denied", "Disputed", "Resolved", "Settled")
-CLAIM_INPUT = "(bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[])"
-SUBMIT_CLAIMS = keccak(text=f"submitClaims({CLAIM_INPUT}[])")[:4]
-CLAIM_STATUSES = keccak(text="claimStatuses(bytes32[])")[:4]
-CLAIM_OF = keccak(text="claimOf(bytes32)")[:4]
-TOPIC_ADJUDICATED = keccak(text="ClaimAdjudicated(bytes32,uint8,uint256,uint256,uint16)")
-TOPIC_REJECTED = keccak(text="ClaimRejected(bytes32,uint16)")
-TOPIC_SUBMITTED = keccak(text="ClaimSubmitted(bytes32,bytes32,address,address,uint128,uint64)")
 
-#: Gas limit of a batch: a generous bound per claim (a claim that opens a policy year, uses some
-#: deductible and is its provider's first costs about 120,000 inside a batch) plus calldata per
-#: proof level; the node charges only what is used.
-GAS_PER_CLAIM = 160_000
-GAS_PER_PROOF_LEVEL = 4_000
-GAS_PER_BATCH = 60_000
+def settlement_abi(kind: str, name: str) -> dict[str, Any]:
+    """The ABI entry of ClaimSettlement's function or event ``name`` (from :mod:`medchain.abi`)."""
+    for item in suite_abi("ClaimSettlement"):
+        if item.get("type") == kind and item.get("name") == name:
+            return item
+    raise LookupError(f"ClaimSettlement's ABI has no {kind} {name}")
+
+
+def _data_words(event: dict[str, Any]) -> dict[str, int]:
+    """Where each non-indexed field of a static event sits in its data: name -> 32-byte word index."""
+    fields = [p for p in event["inputs"] if not p["indexed"]]
+    if any(not re.fullmatch(r"(u?int\d*|bool|address|bytes\d+)", p["type"]) for p in fields):
+        raise TypeError(f"{event['name']} has a dynamic field: read it with eth_abi")
+    return {p["name"]: i for i, p in enumerate(fields)}
+
+
+_SUBMIT_ABI = settlement_abi("function", "submitClaims")
+_STATUSES_ABI = settlement_abi("function", "claimStatuses")
+_CLAIM_OF_ABI = settlement_abi("function", "claimOf")
+_ADJUDICATED_ABI = settlement_abi("event", "ClaimAdjudicated")
+_REJECTED_ABI = settlement_abi("event", "ClaimRejected")
+_CLAIM_FIELDS = _SUBMIT_ABI["inputs"][0]["components"]
+
+#: ``ClaimInput`` as a tuple type, and the selectors and topics used, all from ClaimSettlement's ABI.
+CLAIM_INPUT = collapse_if_tuple(_SUBMIT_ABI["inputs"][0]).removesuffix("[]")
+SUBMIT_CLAIMS = function_abi_to_4byte_selector(_SUBMIT_ABI)
+CLAIM_STATUSES = function_abi_to_4byte_selector(_STATUSES_ABI)
+CLAIM_OF = function_abi_to_4byte_selector(_CLAIM_OF_ABI)
+TOPIC_ADJUDICATED = event_abi_to_log_topic(_ADJUDICATED_ABI)
+TOPIC_REJECTED = event_abi_to_log_topic(_REJECTED_ABI)
+TOPIC_SUBMITTED = event_abi_to_log_topic(settlement_abi("event", "ClaimSubmitted"))
+_STATUSES_OUT = get_abi_output_types(_STATUSES_ABI)
+_CLAIM_OF_OUT = get_abi_output_types(_CLAIM_OF_ABI)
+_CLAIM_OF_FIELDS = [c["name"] for c in _CLAIM_OF_ABI["outputs"][0]["components"]]
+_ADJUDICATED_WORDS = _data_words(_ADJUDICATED_ABI)
+_REJECTED_WORDS = _data_words(_REJECTED_ABI)
+
+#: Gas of ``submitClaims``, measured on anvil (``medchain_dev.bench.claims.measure_claim_gas``, printed by
+#: ``scripts/bench_speed.py``: receipts' gasUsed, batches of 20, proofs of 0 to 16 levels). Measured: a
+#: steady claim (its policy year open, deductible met) 69,372 gas with no proof and 855 more a proof
+#: level (82,730 at 16 levels); the claim that opens its policy year 39,600 more (its accumulator slot
+#: and deductible: 108,970 to 122,315); a provider's first claim ever 47,393 more (its index); the
+#: transaction and the call around the claims about 40,000. A batch's gas limit (:func:`plan_batches`)
+#: is GAS_MARGIN times these figures, rounded up: 20 % for paths the measurement does not take (an
+#: emergency access instead of a consent, a claim that meets the annual limit). The node charges only
+#: what is used; a steady batch with 10-level proofs then holds about 176
+#: claims under TX_GAS_CAP.
+GAS_PER_CLAIM = 70_000
+GAS_PER_PROOF_LEVEL = 900
+GAS_PER_YEAR_OPENED = 40_000
+GAS_PER_NEW_PROVIDER = 48_000
+GAS_PER_BATCH = 45_000
+GAS_MARGIN = 1.2
 #: The most gas one transaction may use (the Osaka per-transaction cap, EIP-7825).
 TX_GAS_CAP = 16_777_216
+#: The most calldata a batch carries: geth's and Besu's pools refuse a transaction over 128 KiB.
+MAX_CALLDATA = 120 * 1024
+#: Claims per batch unless told otherwise: as many as the gas and calldata bounds let in.
+DEFAULT_BATCH_SIZE = 250
+#: Raw transactions sent in one JSON-RPC request: at most this many bytes (twice as many in hex). anvil
+#: refuses a request body over about 2 MB ("Invalid request"), geth over 5 MB.
+MAX_REQUEST_BYTES = 384 * 1024
+#: Batches signed, journaled and sent as one group (fewer when the window is smaller).
+SEND_GROUP = 4
+#: Transactions in flight are at most what MAX_WINDOW says, and at least MIN_WINDOW (see auto_window).
+MIN_WINDOW, MAX_WINDOW = 2, 64
+#: Seconds without a new block after which receipts are asked for anyway.
+RECEIPT_RECHECK = 0.5
 STATUS_CHUNK = 1_000  # claim ids per claimStatuses call
 RECEIPT_CHUNK = 100  # receipts per JSON-RPC batch when checking mined transactions
 DUPLICATE = 18  # CARC reason code of a claim refused as already on chain
@@ -146,52 +203,181 @@ def _word(value: int) -> bytes:
     return value.to_bytes(32, "big")
 
 
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _word_writer(kind: str) -> Callable[[Any], bytes]:
+    """How a ClaimRow value of a static ABI type becomes its 32-byte word."""
+    if kind == "bytes32":
+        return bytes
+    if kind == "address":
+        return lambda value: bytes.fromhex(value[2:]).rjust(32, b"\0")
+    if re.fullmatch(r"uint\d*", kind):
+        return _word
+    raise TypeError(f"ClaimInput field of type {kind}: encode_batch has no writer for it")
+
+
+def _claim_layout() -> tuple[tuple[tuple[str, Callable[[Any], bytes]], ...], str]:
+    """ClaimInput's fields as ClaimRow attributes: the static ones with their word writers, in ABI order,
+    and the one trailing ``bytes32[]`` (the proof). Anything else in the ABI is refused at import."""
+    *static, last = _CLAIM_FIELDS
+    if last["type"] != "bytes32[]" or any(f["type"].endswith("]") or f["type"] in ("bytes", "string")
+                                          for f in static):
+        raise TypeError("ClaimInput is no longer static fields then one bytes32[]: update encode_batch")
+    fields = tuple((_snake(f["name"]), _word_writer(f["type"])) for f in static)
+    missing = [name for name, _ in fields if name not in ClaimRow.__dataclass_fields__]
+    if missing or _snake(last["name"]) not in ClaimRow.__dataclass_fields__:
+        raise TypeError(f"ClaimRow has no field for ClaimInput's {missing or _snake(last['name'])}")
+    return fields, _snake(last["name"])
+
+
+_STATIC_FIELDS, _PROOF_FIELD = _claim_layout()
+_PROOF_OFFSET = _word(32 * (len(_STATIC_FIELDS) + 1))  # from the tuple's start: its static words and this offset
+
+
 def encode_batch(rows: Sequence[ClaimRow]) -> bytes:
-    """Calldata of ``submitClaims(rows)``, the ABI encoding written out for this one type.
+    """Calldata of ``submitClaims(rows)``, the ABI encoding written out for ClaimInput's layout.
 
     eth_abi's generic encoder costs more than the node's execution of the batch; this produces the
-    same bytes (tests compare the two) in a fraction of the time. Layout: selector, offset of the
-    array (0x20), its length, one offset per claim (from the start of the offsets), then each claim:
-    seven static words, the offset of its proof (0x100), the proof's length and its elements.
+    same bytes (tests compare the two) in a fraction of the time. The layout is taken from the ABI at
+    import (:func:`_claim_layout`): selector, offset of the array (0x20), its length, one offset per
+    claim (from the start of the offsets), then each claim: its static words in ABI order, the offset
+    of its proof, the proof's length and its elements.
     """
     heads, tails, position = [], [], 32 * len(rows)
     for row in rows:
-        proof = row.evidence_proof
-        tail = b"".join((
-            row.policy_id, bytes.fromhex(row.provider[2:]).rjust(32, b"\0"), _word(row.amount),
-            _word(row.service_date), row.codes_hash, row.evidence_hash, row.evidence_root, _word(0x100),
-            _word(len(proof)), *proof,
-        ))
+        proof = getattr(row, _PROOF_FIELD)
+        tail = b"".join((*(write(getattr(row, name)) for name, write in _STATIC_FIELDS), _PROOF_OFFSET,
+                         _word(len(proof)), *proof))
         heads.append(_word(position))
         tails.append(tail)
         position += len(tail)
     return b"".join((SUBMIT_CLAIMS, _word(0x20), _word(len(rows)), *heads, *tails))
 
 
+def claim_gas(row: ClaimRow, *, opens_year: bool = True, new_provider: bool = False) -> int:
+    """The gas one claim is allowed in a batch, before the margin (see GAS_PER_CLAIM)."""
+    return (GAS_PER_CLAIM + GAS_PER_PROOF_LEVEL * len(row.evidence_proof) + (GAS_PER_YEAR_OPENED if opens_year else 0)
+            + (GAS_PER_NEW_PROVIDER if new_provider else 0))
+
+
+def claim_calldata(row: ClaimRow) -> int:
+    """Bytes one claim adds to a batch's calldata: its offset, its words, its proof."""
+    return 32 * (len(_STATIC_FIELDS) + 3 + len(row.evidence_proof))
+
+
 def batch_gas(rows: Sequence[ClaimRow]) -> int:
-    """The gas limit of a batch (see GAS_PER_CLAIM)."""
-    return GAS_PER_BATCH + sum(GAS_PER_CLAIM + GAS_PER_PROOF_LEVEL * len(r.evidence_proof) for r in rows)
+    """The gas limit of a batch sent on its own: every claim may open its policy year and every
+    distinct provider may be new; GAS_MARGIN on top. (:func:`plan_batches` bounds a run's batches
+    more closely.)"""
+    providers = len({row.provider for row in rows})
+    return int(GAS_MARGIN * (GAS_PER_BATCH + GAS_PER_NEW_PROVIDER * providers + sum(claim_gas(r) for r in rows)))
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Claims sent in one ``submitClaims`` transaction, and its gas limit."""
+
+    rows: list[ClaimRow]
+    gas: int
+
+
+class _YearsOpened:
+    """Which claims of a run may open a policy year (a new accumulator slot on chain).
+
+    The submitter does not know where a policy's years start, so it counts by buckets of POLICY_YEAR
+    (the contract's) of the service date: the claims of one policy in one bucket fall in at most two policy years, so the first
+    two claims of each (policy, bucket) are counted as opening one; the others cannot. A year opened by
+    an earlier transaction of the run is open when a later one runs (one sender: nonce order)."""
+
+    def __init__(self) -> None:
+        self.seen: Counter[tuple[bytes, int]] = Counter()
+
+    def opens(self, row: ClaimRow) -> bool:
+        key = (row.policy_id, row.service_date // POLICY_YEAR)
+        self.seen[key] += 1
+        return self.seen[key] <= 2
+
+
+def plan_batches(rows: Sequence[ClaimRow], batch_size: int, gas_cap: int,
+                 max_calldata: int = MAX_CALLDATA) -> list[Batch]:
+    """The batches a run sends, in order, with their gas limits: at most ``batch_size`` claims, ``gas_cap``
+    gas and ``max_calldata`` bytes of calldata each (a claim too large for any of them goes alone).
+
+    A batch's gas is GAS_MARGIN times GAS_PER_BATCH and each claim's :func:`claim_gas`, counting a
+    year-opening only for claims that may open one (:class:`_YearsOpened`) and a new provider only
+    for each provider's first claim of the run.
+    """
+    batches: list[Batch] = []
+    batch: list[ClaimRow] = []
+    gas = calldata = 0
+    years, providers = _YearsOpened(), set()
+    for row in rows:
+        cost = claim_gas(row, opens_year=years.opens(row), new_provider=row.provider not in providers)
+        providers.add(row.provider)
+        size = claim_calldata(row)
+        if batch and (len(batch) >= batch_size or GAS_MARGIN * (GAS_PER_BATCH + gas + cost) > gas_cap
+                      or 68 + calldata + size > max_calldata):
+            batches.append(Batch(batch, min(gas_cap, int(GAS_MARGIN * (GAS_PER_BATCH + gas)))))
+            batch, gas, calldata = [], 0, 0
+        batch.append(row)
+        gas += cost
+        calldata += size
+    if batch:
+        batches.append(Batch(batch, min(gas_cap, int(GAS_MARGIN * (GAS_PER_BATCH + gas)))))
+    return batches
+
+
+def request_chunks(raws: Sequence[bytes], limit: int = MAX_REQUEST_BYTES) -> list[list[bytes]]:
+    """Signed transactions in order, in chunks of at most ``limit`` bytes, one JSON-RPC request each (a
+    larger one alone)."""
+    chunks: list[list[bytes]] = []
+    size = limit
+    for raw in raws:
+        if size + len(raw) > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(raw)
+        size += len(raw)
+    return chunks
+
+
+def auto_window(block_gas: int, batches: Sequence[Batch]) -> int:
+    """Transactions to keep in flight: what two blocks hold (``block_gas`` over the batches' mean gas
+    limit, which is what a block's packing counts), between MIN_WINDOW and MAX_WINDOW. One block fills
+    while the one before is mined; more would only wait in the pool."""
+    if not batches:
+        return MIN_WINDOW
+    mean = sum(b.gas for b in batches) / len(batches)
+    return max(MIN_WINDOW, min(MAX_WINDOW, int(2 * block_gas // mean)))
 
 
 def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[str, tuple]:
-    """claim id -> ("accepted", status, patient share, payable, reason) or ("rejected", reason).
+    """claim id -> ("accepted", status name, patient share, payable, reason) or ("rejected", reason).
 
-    Logs as the node returns them (hex strings); the two event layouts are read by offset.
+    Logs as the node returns them (hex strings); the events' fields are read from their data words,
+    placed as the ABI says (:func:`_data_words`).
     """
     found: dict[str, tuple] = {}
     contract = contract.lower()
     adjudicated, rejected = "0x" + TOPIC_ADJUDICATED.hex(), "0x" + TOPIC_REJECTED.hex()
+    a, r = _ADJUDICATED_WORDS, _REJECTED_WORDS
+
+    def word(data: str, index: int) -> int:
+        return int(data[2 + 64 * index:66 + 64 * index], 16)
+
     for log in logs:
         topics = log["topics"]
         if log["address"].lower() != contract or len(topics) < 2:
             continue
         data = log["data"]
-        if topics[0] == adjudicated:  # (uint8 outcome, uint256 patientShare, uint256 payable, uint16 reason)
-            status, share, payable, reason = (int(data[i:i + 64], 16) for i in range(2, 258, 64))
-            found[topics[1]] = ("accepted", STATUS[status], share, payable, reason)
-        elif topics[0] == rejected:  # (uint16 reason)
+        if topics[0] == adjudicated:
+            found[topics[1]] = ("accepted", str(ClaimStatus(word(data, a["outcome"]))), word(data, a["patientShare"]),
+                                word(data, a["payable_"]), word(data, a["reasonCode"]))
+        elif topics[0] == rejected:
             # a claim rejected as a duplicate in the same batch keeps its accepted entry
-            found.setdefault(topics[1], ("rejected", int(data[2:66], 16)))
+            found.setdefault(topics[1], ("rejected", word(data, r["reasonCode"])))
     return found
 
 
@@ -199,11 +385,14 @@ class BulkSubmitter:
     """Submits claims for one sender to one ClaimSettlement contract, journaling every step."""
 
     def __init__(
-        self, rpc: Rpc, contract: str, signer: Signer, journal: Journal, *, batch_size: int = 50, window: int = 8,
-        stall_timeout: float = 30.0, poll_interval: float = 0.02,
+        self, rpc: Rpc, contract: str, signer: Signer, journal: Journal, *, batch_size: int = DEFAULT_BATCH_SIZE,
+        window: int | None = None, stall_timeout: float = 30.0, poll_interval: float = 0.01,
         progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
         owner_of: Callable[[list[str]], dict[str, tuple[str, str, int]]] | None = None, source: str | None = None,
     ):
+        """``window``: transactions in flight (None: :func:`auto_window` of the node's block gas limit);
+        ``poll_interval``: seconds between two looks at the node's head while waiting for a block; ``rpc``'s
+        patience is how long a node that does not answer is retried."""
         self.contract = to_checksum_address(contract)
         self.signer = signer
         self.journal = journal
@@ -215,7 +404,7 @@ class BulkSubmitter:
         self.log = log
         self.owner_of = owner_of  # the insurer's ledger: which file first submitted a claim id
         self.source = source
-        self.node = rpc  # its patience: how long a node that does not answer is retried
+        self.node = rpc
         try:
             self.chain_id = int(self._rpc("eth_chainId", []), 16)
         except NodeError as err:
@@ -239,16 +428,15 @@ class BulkSubmitter:
         out: list[str] = []
         for start in range(0, len(claim_ids), STATUS_CHUNK):
             chunk = list(claim_ids[start:start + STATUS_CHUNK])
-            (codes,) = decode(["uint8[]"], self._call(CLAIM_STATUSES + encode(["bytes32[]"], [chunk])))
-            out.extend(STATUS[c] for c in codes)
+            (codes,) = decode(_STATUSES_OUT, self._call(CLAIM_STATUSES + encode(["bytes32[]"], [chunk])))
+            out.extend(str(ClaimStatus(c)) for c in codes)
         return out
 
     def claim_on_chain(self, claim_id: bytes) -> tuple[str, int, int]:
         """(status, reason code, payable) of a claim on chain."""
-        view = "(bytes32,address,uint8,uint16,uint16,uint64,bool,uint96,uint96,bool)"
-        ((_policy, _provider, status, reason, _year, _at, _disputed, payable, _ded, _rx),) = decode(
-            [view], self._call(CLAIM_OF + encode(["bytes32"], [claim_id])))
-        return STATUS[status], reason, payable
+        (values,) = decode(_CLAIM_OF_OUT, self._call(CLAIM_OF + encode(["bytes32"], [claim_id])))
+        view = dict(zip(_CLAIM_OF_FIELDS, values))
+        return str(ClaimStatus(view["status"])), view["reasonCode"], view["payable_"]
 
     # -- the run -----------------------------------------------------------------------------------
 
@@ -419,40 +607,36 @@ class BulkSubmitter:
         gas_cap = min(TX_GAS_CAP, block_gas)
         progress = Progress(total=len(rows))
         inflight: dict[str, int] = {}  # tx hash -> claims
-        batches = list(self._batches(rows, gas_cap))
-        per_request = max(1, self.window // 2)  # signed batches sent per JSON-RPC request
+        batches = plan_batches(rows, self.batch_size, gas_cap)
+        window = self.window or auto_window(block_gas, batches)
+        # Signed batches journaled and sent together: few, so that the node executes the first ones
+        # while the next are signed.
+        per_request = max(1, min(window // 2, SEND_GROUP))
+        head = int(self._rpc("eth_blockNumber", []), 16)
         for start in range(0, len(batches), per_request):
             group, journaled, raws = batches[start:start + per_request], [], []
             for batch in group:
                 tx = {
                     "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
-                    "data": encode_batch(batch), "gas": batch_gas(batch), **fees,
+                    "data": encode_batch(batch.rows), "gas": batch.gas, **fees,
                 }
                 raw = self.signer.sign(tx)
                 tx_hash = "0x" + keccak(raw).hex()
-                journaled.append((tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch]))
+                journaled.append((tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch.rows]))
                 raws.append(raw)
-                inflight[tx_hash] = len(batch)
+                inflight[tx_hash] = len(batch.rows)
                 nonce += 1
             self.journal.record_sent_many(journaled)  # written down before anything is sent
             # A failed or unanswered send is retried with the same bytes: never a second transaction.
-            self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in raws], sends=True)
+            for chunk in request_chunks(raws, MAX_REQUEST_BYTES):
+                self._rpc_batch([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in chunk], sends=True)
             result.transactions += len(group)
-            progress.sent += sum(len(b) for b in group)
-            if len(inflight) >= self.window:
-                self._wait(inflight, result, self._progress_hook(progress), until=self.window - per_request)
-        self._wait(inflight, result, self._progress_hook(progress))
+            progress.sent += sum(len(b.rows) for b in group)
+            if len(inflight) >= window:
+                head = self._wait(inflight, result, self._progress_hook(progress), until=window - per_request,
+                                  head=head)
+        self._wait(inflight, result, self._progress_hook(progress), head=head)
         result.sent += len(rows)
-
-    def _batches(self, rows: list[ClaimRow], gas_cap: int) -> Any:
-        batch: list[ClaimRow] = []
-        for row in rows:
-            if batch and (len(batch) >= self.batch_size or batch_gas([*batch, row]) > gas_cap):
-                yield batch
-                batch = []
-            batch.append(row)
-        if batch:
-            yield batch
 
     def _progress_hook(self, progress: Progress) -> Callable[[int], None]:
         def hook(mined_claims: int) -> None:
@@ -462,12 +646,31 @@ class BulkSubmitter:
         return hook
 
     def _wait(self, inflight: dict[str, int], result: RunResult, on_mined: Callable[[int], None],
-              until: int = 0) -> None:
-        """Poll receipts until at most ``until`` transactions are in flight (detecting a stuck pool)."""
-        last_progress = time.monotonic()
+              until: int = 0, head: int | None = None) -> int:
+        """Wait for blocks until at most ``until`` transactions are in flight; the last head seen.
+
+        The node's head is watched (``eth_blockNumber``, every ``poll_interval``); each new block
+        brings one JSON-RPC batch of the receipts still missing. Receipts are also asked for once
+        RECEIPT_RECHECK seconds pass without a new block (a node that answers a receipt late). A
+        pool that does not mine for ``stall_timeout`` is nudged once on a dev node, then reported.
+        """
+        last_progress = last_look = time.monotonic()
         nudged = False
         reverted: list[str] = []
+        look = True  # the transactions may be mined already
         while len(inflight) > until:
+            if not look:
+                time.sleep(self.poll_interval)
+                now = int(self._rpc("eth_blockNumber", []), 16)
+                look = head is None or now != head or time.monotonic() - last_look >= RECEIPT_RECHECK
+                head = now
+                if not look:
+                    if time.monotonic() - last_progress > self.stall_timeout:
+                        nudged = self._stalled(inflight, result, nudged)
+                        last_progress = time.monotonic()
+                        look = True
+                    continue
+            look, last_look = False, time.monotonic()
             hashes = list(inflight)
             receipts = self._rpc_batch([("eth_getTransactionReceipt", [tx]) for tx in hashes])
             mined = 0
@@ -486,33 +689,35 @@ class BulkSubmitter:
                 on_mined(mined)
                 last_progress = time.monotonic()
                 nudged = False
-                continue
-            if time.monotonic() - last_progress > self.stall_timeout:
-                if not nudged and self._is_dev_node():
-                    # anvil's automine can leave pipelined transactions from one sender in its pool
-                    # (foundry-rs/foundry#10122): mine them explicitly, once.
-                    self._rpc("evm_mine", [])
-                    result.notes.append("the dev node's pool stalled; mined it with evm_mine")
-                    nudged = True
-                    last_progress = time.monotonic()
-                    continue
-                known = self._rpc_batch([("eth_getTransactionByHash", [tx]) for tx in list(inflight)])
-                lost = sum(1 for transaction in known if transaction is None)
-                why = (f"the node does not know {lost} of them (it restarted, or dropped them): the next run sends "
-                       "their claims again" if lost else
-                       "they wait in the node's pool (a stuck pool, or a chain that does not mine)")
-                raise BulkSubmitError(
-                    f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s; {why}. "
-                    f"The journal {self.journal.path} holds them: rerun the same command to resume"
-                )
-            time.sleep(self.poll_interval)
+            elif time.monotonic() - last_progress > self.stall_timeout:
+                nudged = self._stalled(inflight, result, nudged)
+                last_progress = time.monotonic()
         if reverted:
             # Let the others finish first: nothing in flight is lost.
-            self._wait(inflight, result, on_mined)
+            self._wait(inflight, result, on_mined, head=head)
             raise BulkSubmitError(
                 f"{len(reverted)} batch transaction(s) reverted (e.g. {reverted[0]}); their claims were not "
                 "submitted and are sent again on a rerun (try a smaller --batch-size)"
             )
+        return head if head is not None else int(self._rpc("eth_blockNumber", []), 16)
+
+    def _stalled(self, inflight: dict[str, int], result: RunResult, nudged: bool) -> bool:
+        """Nothing mined for ``stall_timeout``: nudge a dev node once (True), else stop the run."""
+        if not nudged and self._is_dev_node():
+            # anvil's automine can leave pipelined transactions from one sender in its pool
+            # (foundry-rs/foundry#10122): mine them explicitly, once.
+            self._rpc("evm_mine", [])
+            result.notes.append("the dev node's pool stalled; mined it with evm_mine")
+            return True
+        known = self._rpc_batch([("eth_getTransactionByHash", [tx]) for tx in list(inflight)])
+        lost = sum(1 for transaction in known if transaction is None)
+        why = (f"the node does not know {lost} of them (it restarted, or dropped them): the next run sends "
+               "their claims again" if lost else
+               "they wait in the node's pool (a stuck pool, or a chain that does not mine)")
+        raise BulkSubmitError(
+            f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s; {why}. "
+            f"The journal {self.journal.path} holds them: rerun the same command to resume"
+        )
 
     def _is_dev_node(self) -> bool:
         try:

@@ -57,7 +57,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, DecimalException
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -264,13 +264,17 @@ def parse_policy_id(value: Any) -> bytes:
     return raw
 
 
+#: A claim file names a few providers thousands of times: each spelling is checksummed once.
+_checksum = lru_cache(maxsize=1 << 14)(to_checksum_address)
+
+
 def parse_address(value: Any) -> str:
     text = _required(value)
     if not is_address(text):
         raise _Bad(f"not an address: {text!r}")
-    if text != text.lower() and text[2:] != text[2:].upper() and text != to_checksum_address(text):
+    address = _checksum(text)
+    if text != text.lower() and text[2:] != text[2:].upper() and text != address:
         raise _Bad(f"address checksum does not match (mistyped?): {text!r}")
-    address = to_checksum_address(text)
     if int(address, 16) == 0:
         raise _Bad("the zero address")
     return address

@@ -1,33 +1,41 @@
-"""The insurer's bulk submission job, start to end (``ape run submit_claims`` calls :func:`submit_file`).
+"""The insurer's bulk submission job, start to end (``ape run claims submit`` calls :func:`submit_file`).
 
 1. read and check the whole claim file (:mod:`medchain.claims.inputs`), then check it against the
    chain: each policy exists, and a FHIR Claim's patient is the policy's patient;
 2. stop on any problem, or with ``skip_invalid`` write the bad rows to a rejects file and go on;
 3. submit the rest with :class:`medchain.claims.bulk.BulkSubmitter` (journaled, resumable);
-4. write one FHIR ClaimResponse per claim and return the summary.
+4. write the responses -- one NDJSON file, a line per claim (:func:`write_responses_ndjson`), and, when
+   asked, one FHIR ClaimResponse file per claim -- and return the summary.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from eth_abi import decode, encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
+from eth_utils.abi import function_abi_to_4byte_selector, get_abi_output_types
 
 from ..jsonfiles import write_json_atomic
 from ..chain.rpc import NodeError, Rpc
-from .bulk import BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract, summarize
-from .fhir import claim_response
-from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, read_claim_file
+from .bulk import (DEFAULT_BATCH_SIZE, BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract,
+                   settlement_abi, summarize)
+from .client import reason_text
+from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, format_units, read_claim_file
 from .journal import Journal, Ledger
 from .keys import CodesKeyError, check_fingerprint, fingerprint, generate_codes_key, read_codes_key
 
-POLICY_OF = keccak(text="policyOf(bytes32)")[:4]
+_POLICY_OF_ABI = settlement_abi("function", "policyOf")
+POLICY_OF = function_abi_to_4byte_selector(_POLICY_OF_ABI)
+_POLICY_OF_OUT = get_abi_output_types(_POLICY_OF_ABI)
+_POLICY_OF_FIELDS = [o["name"] for o in _POLICY_OF_ABI["outputs"]]
 
 
 def load_codes_key(path: Path, create: bool = False) -> bytes:
@@ -56,13 +64,16 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     return data
 
 
-def check_against_chain(parsed: ClaimFile, rpc_call: Callable[[str, bytes], bytes], contract: str) -> None:
-    """Each policy exists on chain; a FHIR Claim's patient is its policy's patient. Adds problems."""
+def check_against_chain(parsed: ClaimFile, call_many: Callable[[str, list[bytes]], list[bytes]], contract: str) -> None:
+    """Each policy exists on chain; a FHIR Claim's patient is its policy's patient. Adds problems.
+
+    ``call_many(contract, calldata)``: the ``eth_call`` answers, in order (one JSON-RPC batch)."""
+    policies = sorted({row.policy_id for row in parsed.rows})
+    answers = call_many(contract, [POLICY_OF + encode(["bytes32"], [policy]) for policy in policies])
     patients: dict[bytes, str | None] = {}
-    for policy in {row.policy_id for row in parsed.rows}:
-        answer = rpc_call(contract, POLICY_OF + encode(["bytes32"], [policy]))
-        insurer, patient, *_ = decode(["address", "address", "uint128", "uint128", "uint16", "uint64", "uint64"], answer)
-        patients[policy] = None if int(insurer, 16) == 0 else to_checksum_address(patient)
+    for policy, answer in zip(policies, answers):
+        view = dict(zip(_POLICY_OF_FIELDS, decode(_POLICY_OF_OUT, answer)))
+        patients[policy] = None if int(view["insurer"], 16) == 0 else to_checksum_address(view["patient"])
     source = str(parsed.path)
     fhir = parsed.format == "fhir"
     keep = []
@@ -139,7 +150,8 @@ class SubmissionReport:
     result: RunResult | None
     summary: dict[str, Any]
     rejects_file: Path | None = None
-    responses_dir: Path | None = None
+    responses_file: Path | None = None  # the NDJSON responses
+    responses_dir: Path | None = None  # the FHIR ClaimResponse files, when asked for
     skipped_invalid: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -147,12 +159,18 @@ class SubmissionReport:
 def submit_file(
     path: Path, *, rpc: Rpc, contract: str, signer: Signer, journal_path: Path, codes_key: bytes, decimals: int,
     currency: str = "USD", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
-    rejects_path: Path | None = None, responses_dir: Path | None = None, batch_size: int = 50, window: int = 8,
+    rejects_path: Path | None = None, responses_file: Path | None = None, responses_dir: Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE, window: int | None = None,
     retry_rejected: bool = False, dry_run: bool = False, progress: Callable[[Progress], None] | None = None,
     stall_timeout: float = 30.0, log: Callable[[str], None] = lambda _m: None,
     insurer_folder: Path | None = None, key_committed: Callable[[], str | None] | None = None,
 ) -> SubmissionReport:
     """Check the file, submit what is valid and not yet done, write responses; see the module docstring.
+
+    ``responses_file``: the NDJSON responses (:func:`write_responses_ndjson`); ``responses_dir``: a folder
+    for one FHIR ClaimResponse file per claim (:func:`write_fhir_responses`). Each is written only when
+    given. ``window``: transactions in flight (None: sized from the node's block gas limit,
+    :func:`medchain.claims.bulk.auto_window`).
 
     ``rpc``: the node; its ``patience`` is how long a node that does not answer (or fails) is retried
     before the run stops with :class:`BulkSubmitError`.
@@ -168,27 +186,28 @@ def submit_file(
             check_fingerprint(insurer_folder, codes_key, record=False, committed=key_committed)
         except CodesKeyError as err:
             raise BulkSubmitError(str(err)) from None
+    node = rpc
     try:
-        chain_id = int(rpc.call("eth_chainId", []), 16)
+        chain_id = int(node.call("eth_chainId", []), 16)
     except NodeError as err:
         raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
     parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping,
                              currency=currency)
 
-    def rpc_call(to: str, data: bytes) -> bytes:
+    def call_many(to: str, calls: list[bytes]) -> list[bytes]:
         try:
-            result = rpc.call("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+            results = node.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]) for data in calls])
         except NodeError as err:
             raise BulkSubmitError(f"{err}; checking the policies on chain, nothing was sent: rerun the same "
                                   "command once the node answers") from None
-        return bytes.fromhex(result[2:])
+        return [bytes.fromhex(result[2:]) for result in results]
 
     if parsed.rows:
         try:
-            require_contract(rpc, contract, chain_id, journal_path)
+            require_contract(node, contract, chain_id, journal_path)
         except NodeError as err:
             raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
-        check_against_chain(parsed, rpc_call, contract)
+        check_against_chain(parsed, call_many, contract)
     report = SubmissionReport(parsed=parsed, result=None, summary={})
     if parsed.file_problems() or (parsed.problems and not skip_invalid):
         raise ClaimInputError(parsed.problems)
@@ -216,16 +235,60 @@ def submit_file(
             ledger.close()
     report.result = result
     report.summary = summarize(parsed.rows, result.entries)
+    if responses_file is not None:
+        report.responses_file = responses_file
+        write_responses_ndjson(parsed.rows, result, responses_file, decimals=decimals, currency=currency)
     if responses_dir is not None:
         report.responses_dir = responses_dir
-        write_responses(parsed.rows, result, responses_dir, decimals=decimals, currency=currency,
-                        insurer=signer.address, node=rpc)
+        write_fhir_responses(parsed.rows, result, responses_dir, decimals=decimals, currency=currency,
+                             insurer=signer.address, node=node)
     return report
 
 
-def write_responses(rows: list[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str,
-                    insurer: str, node: Rpc) -> None:
-    """One ClaimResponse JSON per claim of the file that has an outcome."""
+def response_line(row: ClaimRow, entry: Any, *, decimals: int, currency: str) -> dict[str, Any]:
+    """What became of one claim, as one NDJSON line: the file's row and claim_ref, the claim id, its
+    status (Approved, Partial, Denied, PendingFunds, Rejected, Duplicate, or the status a claim found on
+    chain has moved on to), the amounts in the currency (billed; payable and the patient's share when
+    adjudicated), the reason code and its words, and the transaction."""
+    reason = entry.reason or None
+    return {
+        "row": row.row, "claim_ref": row.ref, "claim_id": entry.claim_id, "status": entry.outcome or "Rejected",
+        "currency": currency, "billed": format_units(row.amount, decimals),
+        "payable": None if entry.payable is None else format_units(entry.payable, decimals),
+        "patient_share": None if entry.patient_share is None else format_units(entry.patient_share, decimals),
+        "reason": reason, "reason_text": None if reason is None else reason_text(reason).removeprefix(f"{reason} "),
+        "tx": entry.tx_hash,
+    }
+
+
+def write_responses_ndjson(rows: Sequence[ClaimRow], result: RunResult, path: Path, *, decimals: int,
+                           currency: str) -> int:
+    """One JSON line per claim of the file that has an outcome (:func:`response_line`), in file order,
+    written to a temporary file and renamed over ``path``; how many lines."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for row in rows:
+        entry = result.entries.get("0x" + row.claim_id.hex())
+        if entry is not None and entry.done:
+            lines.append(json.dumps(response_line(row, entry, decimals=decimals, currency=currency),
+                                    ensure_ascii=False, separators=(",", ":")))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(line + "\n" for line in lines))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(lines)
+
+
+def write_fhir_responses(rows: Sequence[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str,
+                         insurer: str, node: Rpc) -> None:
+    """One FHIR ClaimResponse JSON file per claim of the file that has an outcome."""
+    from .fhir import claim_response  # fhir.resources takes a second to import: only when asked for
+
     out.mkdir(parents=True, exist_ok=True)
     try:
         now = int(node.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)

@@ -8,12 +8,16 @@ asked for: it stays with the provider, who hands it to whoever should be able to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
 from ..jsonfiles import load_json, write_json_atomic
+
+#: Receipts name a few contracts and providers over and over (a claim file loads thousands).
+_checksum = lru_cache(maxsize=1 << 12)(to_checksum_address)
 
 FORMAT = "medchain-anchor-receipt-v1"
 
@@ -87,8 +91,8 @@ class Receipt:
             batch = data.get("batch")
             return cls(
                 record_hash=_hex32(data["recordHash"], f"{source}: recordHash"),
-                chain_id=int(data["chainId"]), contract=to_checksum_address(contract), tx=str(data["tx"]),
-                block=int(data["block"]), provider=to_checksum_address(provider), anchored_at=int(data["anchoredAt"]),
+                chain_id=int(data["chainId"]), contract=_checksum(contract), tx=str(data["tx"]),
+                block=int(data["block"]), provider=_checksum(provider), anchored_at=int(data["anchoredAt"]),
                 root=None if batch is None else _hex32(batch["root"], f"{source}: batch.root"),
                 proof=[] if batch is None else [_hex32(p, f"{source}: batch.proof[{i}]") for i, p in enumerate(batch["proof"])],
                 batch_count=None if batch is None else int(batch["count"]),

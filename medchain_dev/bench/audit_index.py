@@ -129,49 +129,61 @@ def _cast(url: str, address: str, to_block: int, out: Path) -> Timing:
     return Timing(events, seconds, peak / 1024)
 
 
+class EventWriter:
+    """Sends ``submitClaims`` batches from the insurer (anvil impersonation, automine) and keeps
+    ``marks``: (block, ClaimSettlement events so far) after each transaction."""
+
+    def __init__(self, node: Any, claims: Any, insurer: str, events: int = 0):
+        self.node, self.claims, self.insurer = node, claims, insurer
+        self.events = events
+        self.marks: list[tuple[int, int]] = []
+
+    def send(self, batch: list) -> None:
+        """One ``submitClaims(batch)``, awaited; its events are counted."""
+        tx = self.node.call("eth_sendTransaction", [{"from": self.insurer, "to": self.claims.address,
+                                                     "data": "0x" + encode_batch(batch).hex(), "gas": hex(16_000_000)}])
+        receipt = None
+        for attempt in range(200):
+            receipt = self.node.call("eth_getTransactionReceipt", [tx])
+            if receipt is not None:
+                break
+            if attempt % 20 == 19:
+                self.node.call("evm_mine")  # anvil's automine can stall (see helper notes): nudge it
+            time.sleep(0.05)
+        if receipt is None or receipt["status"] != "0x1":
+            raise RuntimeError(f"submitClaims failed: {tx} ({'not mined' if receipt is None else 'reverted'})")
+        self.events += sum(1 for log in receipt["logs"] if log["address"].lower() == self.claims.address.lower())
+        self.marks.append((int(receipt["blockNumber"], 16), self.events))
+
+    def duplicates_until(self, rows: list, total: int, progress: Callable[[str], None],
+                         batch: int = DUPLICATE_BATCH) -> None:
+        """Send ``rows`` (claims already on chain) again until ``total`` events: one ClaimRejected each."""
+        while self.events < total:
+            for start in range(0, len(rows), batch):
+                if self.events >= total:
+                    break
+                self.send(rows[start:start + batch])
+            progress(f"  {self.events:,} events")
+
+
 def generate(node: Any, total: int, progress: Callable[[str], None]) -> tuple[dict[str, Any], list[tuple[int, int]]]:
     """Fill the chain with about ``total`` ClaimSettlement events; (contracts, [(block, events so far)])."""
     artifacts = load_medchain_artifacts(CONTRACTS)
     chain = Chain(node)
     world = build_world(chain, artifacts, policies=100, providers=2, evidence_per_provider=4, progress=progress)
     claims = world.claims
-    insurer = world.insurer.address
     rng = random.Random("medchain audit bench")
     real = max(total // 25, REAL_BATCH)  # 2 events each; the rest are duplicates (1 event each)
     rows = [make_claim(world, n, policy=world.policies[n % len(world.policies)],
                        provider=world.providers[n % len(world.providers)],
                        service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY - n, amount=rng.randrange(50, 2_000) * USD)
             for n in range(real)]
-    marks: list[tuple[int, int]] = []
-    events = 0
-
-    def send(batch: list, per_claim: int) -> None:
-        nonlocal events
-        tx = node.call("eth_sendTransaction", [{"from": insurer, "to": claims.address, "data": "0x" + encode_batch(batch).hex(),
-                                                "gas": hex(16_000_000)}])
-        receipt = None
-        for attempt in range(200):
-            receipt = node.call("eth_getTransactionReceipt", [tx])
-            if receipt is not None:
-                break
-            if attempt % 20 == 19:
-                node.call("evm_mine")  # anvil's automine can stall (see helper notes): nudge it
-            time.sleep(0.05)
-        if receipt is None or receipt["status"] != "0x1":
-            raise RuntimeError(f"submitClaims failed: {tx} ({'not mined' if receipt is None else 'reverted'})")
-        events += len(receipt["logs"])
-        marks.append((int(receipt["blockNumber"], 16), events))
-
+    writer = EventWriter(node, claims, world.insurer.address)
     for start in range(0, len(rows), REAL_BATCH):
-        send(rows[start:start + REAL_BATCH], 2)
-    progress(f"  {real:,} claims submitted ({events:,} events)")
-    while events < total:
-        for start in range(0, len(rows), DUPLICATE_BATCH):
-            if events >= total:
-                break
-            send(rows[start:start + DUPLICATE_BATCH], 1)
-        progress(f"  {events:,} events")
-    return {"ClaimSettlement": claims}, marks
+        writer.send(rows[start:start + REAL_BATCH])
+    progress(f"  {real:,} claims submitted ({writer.events:,} events)")
+    writer.duplicates_until(rows, total, progress)
+    return {"ClaimSettlement": claims}, writer.marks
 
 
 def _block_for(marks: list[tuple[int, int]], events: int) -> int:

@@ -15,7 +15,7 @@ lays it out; every figure a receipt's ``gasUsed``, by snapshot name, see :func:`
 
 Throughput (a second anvil): 10,000 claims for 250 policies (4 providers, evidence in Merkle
 batches) go through :class:`medchain.claims.bulk.BulkSubmitter` -- encoding, local signing,
-journaling, pipelined sending and receipt reading, as ``ape run submit_claims`` does -- and, from a
+journaling, pipelined sending and receipt reading, as ``ape run claims submit`` does -- and, from a
 snapshot of the same chain state, as the same batched calls pre-signed and sent raw (the node's own
 limit). Both must hold every claim on chain at the end.
 """
@@ -33,12 +33,12 @@ from typing import Any, Callable
 
 from eth_account import Account
 from eth_utils import keccak
-from web3 import Web3
 from web3.logs import DISCARD
 
 from medchain.access import Role
 from medchain.chain.rpc import Rpc
-from medchain.claims.bulk import TX_GAS_CAP, BulkSubmitter, LocalSigner, batch_gas, encode_batch
+from medchain.claims.bulk import (TX_GAS_CAP, Batch, BulkSubmitter, LocalSigner, encode_batch, plan_batches,
+                                  request_chunks)
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
 from medchain.claims.journal import Journal
 from medchain.consent.purposes import Category, Purpose
@@ -278,20 +278,26 @@ def throughput_claims(world: World, count: int) -> list[ClaimRow]:
     return rows
 
 
-def _raw_run(world: World, rows: list[ClaimRow]) -> tuple[float, int]:
-    """The node's own limit: the same batches pre-signed, then sent raw and awaited."""
-    w3 = world.chain.w3
-    nonce = w3.eth.get_transaction_count(world.insurer.address, "pending")
+def raw_floor(w3: Any, account: Any, contract: str, batches: list[Batch], chain_id: int = CHAIN_ID) -> tuple[float, int]:
+    """The node's own limit: ``batches`` pre-signed (the submitter's calldata and gas limit), then sent raw
+    in JSON-RPC batches (:func:`medchain.claims.bulk.request_chunks`) and awaited; (seconds from the first
+    send to the last receipt, transactions)."""
+    nonce = w3.eth.get_transaction_count(account.address, "pending")
     base = w3.eth.get_block("latest")["baseFeePerGas"]
     signed = []
-    for i in range(0, len(rows), BATCH_SIZE):
-        batch = rows[i:i + BATCH_SIZE]
-        tx = {"type": 2, "chainId": CHAIN_ID, "nonce": nonce + len(signed), "to": world.claims.address, "value": 0,
-              "data": encode_batch(batch), "gas": batch_gas(batch), "maxFeePerGas": 2 * base + 1,
+    for batch in batches:
+        tx = {"type": 2, "chainId": chain_id, "nonce": nonce + len(signed), "to": contract, "value": 0,
+              "data": encode_batch(batch.rows), "gas": batch.gas, "maxFeePerGas": 2 * base + 1,
               "maxPriorityFeePerGas": 1}
-        signed.append(Web3.to_hex(Account.sign_transaction(tx, world.insurer.key).raw_transaction))
+        signed.append(bytes(Account.sign_transaction(tx, account.key).raw_transaction))
     started = time.monotonic()
-    hashes = [h for i in range(0, len(signed), 16) for h in world.chain.send_raw(signed[i:i + 16])]
+    hashes = []
+    for chunk in request_chunks(signed):
+        answers = w3.provider.make_batch_request([("eth_sendRawTransaction", ["0x" + raw.hex()]) for raw in chunk])
+        errors = [a["error"] for a in answers if "error" in a] if isinstance(answers, list) else [answers]
+        if errors:
+            raise BenchmarkError(f"eth_sendRawTransaction refused: {errors[0]}")
+        hashes += [a["result"] for a in answers]
     pending = set(hashes)
     while pending:
         answers = w3.provider.make_batch_request([("eth_getTransactionReceipt", [h]) for h in pending])
@@ -304,6 +310,12 @@ def _raw_run(world: World, rows: list[ClaimRow]) -> tuple[float, int]:
         if pending:
             time.sleep(0.01)
     return time.monotonic() - started, len(signed)
+
+
+def _raw_run(world: World, rows: list[ClaimRow]) -> tuple[float, int]:
+    """The node's own limit for ``rows`` in batches of BATCH_SIZE (see :func:`raw_floor`)."""
+    batches = plan_batches(rows, BATCH_SIZE, TX_GAS_CAP)
+    return raw_floor(world.chain.w3, world.insurer, world.claims.address, batches)
 
 
 class Miner:
@@ -420,3 +432,93 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
                "GIF": "Etherisc GIF figures quoted by the issue (measured on anvil)"},
         notes=notes,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Gas per claim by proof depth (what the bulk submitter's gas bound is sized from)
+
+#: Proof depths measured: a single-anchored record (0) up to a batch of 65,536 records (16).
+GAS_DEPTHS = (0, 1, 4, 8, 12, 16)
+GAS_BATCH = 20
+
+
+@dataclass(frozen=True)
+class ClaimGas:
+    """Gas of ``submitClaims`` per claim, by proof depth: the first claim of a policy year (opens the
+    year's slot, uses deductible) and a steady one; and what a provider's first claim ever adds."""
+
+    first_of_year: dict[int, float]
+    steady: dict[int, float]
+    provider_first: int
+    batch_overhead: int  # a one-claim batch minus one claim of a large batch (21,000 and the call)
+
+    @property
+    def per_level(self) -> float:
+        """The least-squares slope of the first-of-year figures over the depth."""
+        depths = list(self.first_of_year)
+        mean_d = sum(depths) / len(depths)
+        mean_g = sum(self.first_of_year.values()) / len(depths)
+        return (sum((d - mean_d) * (g - mean_g) for d, g in self.first_of_year.items())
+                / sum((d - mean_d) ** 2 for d in depths))
+
+
+def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> ClaimGas:
+    """Measure :class:`ClaimGas` on a fresh anvil (receipts' gasUsed)."""
+    artifacts = load_medchain_artifacts(CONTRACTS)
+    with bench_anvil("--gas-limit", str(40 * TX_GAS_CAP)) as node:
+        chain = Chain(node)
+        policies = GAS_BATCH * len(GAS_DEPTHS) + 2
+        world = build_world(chain, artifacts, policies=policies, providers=2, evidence_per_provider=2,
+                            progress=progress)
+        provider, newcomer = world.providers
+        anchor = world.contracts["RecordAnchor"]
+        trees: dict[int, tuple[MerkleTree | None, list[bytes]]] = {}
+        for depth in GAS_DEPTHS:
+            records = [keccak(text=f"gas evidence {depth}/{i}") for i in range(2 ** depth if depth else GAS_BATCH + 2)]
+            if depth == 0:
+                for record in records[:GAS_BATCH + 1]:
+                    chain.send("anchor", anchor.functions.anchor(record), provider)
+                chain.send("anchor", anchor.functions.anchor(records[-1]), newcomer)
+                trees[0] = (None, records)
+                continue
+            tree = MerkleTree.build(records)
+            chain.send("anchorBatch", anchor.functions.anchorBatch(tree.root, len(tree.values)), provider)
+            trees[depth] = (tree, list(tree.values))
+
+        def claim(n: int, policy: bytes, depth: int, day: int, who: str = provider) -> ClaimRow:
+            tree, records = trees[depth]
+            items = (LineItem(f"G{n:05d}", (), Decimal(1), 800 * USD),)
+            record = records[-1] if who == newcomer else records[n % (len(records) - (tree is None))]
+            evidence = ({"evidence_hash": record} if tree is None else
+                        {"evidence_hash": record, "evidence_root": tree.root,
+                         "evidence_proof": tuple(tree.proof_by_index(tree.values.index(record)))})
+            return ClaimRow(row=n, ref=f"gas-{n}", policy_id=policy, provider=who, amount=800 * USD,
+                            service_date=day, line_items=items, codes_hash=codes_hash(items, CODES_KEY), **evidence)
+
+        def gas_of(rows: list[ClaimRow]) -> int:
+            receipt = chain.send("submitClaims", world.claims.functions.submitClaims([r.as_input() for r in rows]),
+                                 world.insurer.address)
+            adjudicated = world.claims.events.ClaimAdjudicated().process_receipt(receipt, errors=DISCARD)
+            if len(adjudicated) != len(rows):
+                raise BenchmarkError("a claim of the gas measurement was not accepted")
+            return receipt["gasUsed"]
+
+        day = GENESIS_TIME - 10 * DAY
+        first, steady = {}, {}
+        n = 0
+        for k, depth in enumerate(GAS_DEPTHS):
+            policies_k = world.policies[k * GAS_BATCH:(k + 1) * GAS_BATCH]
+            # The provider's first claim ever is made before, on its own (see provider_first).
+            if k == 0:
+                gas_of([claim(99_999, world.policies[-1], 0, day)])
+            first[depth] = gas_of([claim(n + i, p, depth, day) for i, p in enumerate(policies_k)]) / GAS_BATCH
+            n += GAS_BATCH
+            steady[depth] = gas_of([claim(n + i, p, depth, day + DAY) for i, p in enumerate(policies_k)]) / GAS_BATCH
+            n += GAS_BATCH
+            progress(f"  depth {depth}: {first[depth]:,.0f} gas a claim (first of year), {steady[depth]:,.0f} steady")
+        one = gas_of([claim(n, world.policies[-2], 0, day, provider)])
+        newcomer_one = gas_of([claim(n + 1, world.policies[-2], 0, day + DAY, newcomer)])
+        # The newcomer's claim is steady for the policy; compare it with a steady claim of the known provider.
+        known_one = gas_of([claim(n + 2, world.policies[-2], 0, day + 2 * DAY, provider)])
+    return ClaimGas(first_of_year=first, steady=steady, provider_first=newcomer_one - known_one,
+                    batch_overhead=round(one - first[0]))

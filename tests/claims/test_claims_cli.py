@@ -131,10 +131,18 @@ def test_skip_invalid_submits_the_rest_and_a_rerun_sends_nothing(story):
     assert "3 claim(s) in" in out and "sent 3 in 1 transaction(s)" in out
     assert "outcomes: Approved 3" in out
     assert "reason codes: 1 deductible x1, 2 coinsurance x2" in out
-    responses = sorted((story["folder"] / "claims.csv.responses").glob("*.json"))
-    assert len(responses) == 3 and json.loads(responses[0].read_text())["resourceType"] == "ClaimResponse"
-    code, out = ape(story, *args)
+    ndjson = story["folder"] / "claims.csv.responses.ndjson"
+    lines = [json.loads(line) for line in ndjson.read_text().splitlines()]
+    assert [(r["claim_ref"], r["status"]) for r in lines] == [("c-0", "Approved"), ("c-1", "Approved"), ("c-2", "Approved")]
+    assert sorted(r["reason_text"] for r in lines) == ["coinsurance", "coinsurance", "deductible"]
+    assert lines[0]["billed"] == "300.00" and lines[0]["currency"] == "USD" and lines[0]["tx"].startswith("0x")
+    assert not (story["folder"] / "claims.csv.responses").exists(), "FHIR files only when asked for"
+    fhir = story["folder"] / "fhir"
+    code, out = ape(story, *args, "--fhir-files", str(fhir))
     assert code == 0 and "sent 0 in 0 transaction(s), recovered 0, already done 3" in out
+    responses = sorted(fhir.glob("*.json"))
+    assert len(responses) == 3 and json.loads(responses[0].read_text())["resourceType"] == "ClaimResponse"
+    assert len(ndjson.read_text().splitlines()) == 3, "a rerun writes the same lines again"
 
 
 def test_status_deny_dispute_resolve_settle_and_withdraw(story):

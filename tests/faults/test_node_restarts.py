@@ -60,8 +60,8 @@ def _mine_two_then_stop(node, job, sig):
 
 def _check_stopped_message(out, path):
     # while it waits: what is wrong (the node may die mid-request, even before the script heard that
-    # its last send arrived), and for how long it keeps trying
-    method = r"eth_(getTransactionReceipt|sendRawTransaction)"
+    # its last send arrived, or while the script waits for the next block), and for how long it keeps trying
+    method = r"eth_(getTransactionReceipt|sendRawTransaction|blockNumber)"
     assert re.search(rf"the node at http://127\.0\.0\.1:\d+ is not answering {method} \(connection "
                      r"(refused|dropped)\); retrying for up to 2 s", out), out
     # when it gives up: what the journal holds and what to do
