@@ -11,8 +11,9 @@ submodules (``medchain.access``, ``medchain.consent``, ``medchain.claims``, ``me
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -36,18 +37,7 @@ __all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECK
 ]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return [*__all__, "__version__"]
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE, ("__version__",))
 
 
 if TYPE_CHECKING:

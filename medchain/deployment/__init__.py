@@ -6,8 +6,9 @@ tools) does not pay for the deployment code's imports (eth_utils: ~0.1 s of ever
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 _WHERE = {
     "DEFAULT_ADMIN_DELAY": "deploy", "SUITE": "deploy", "DeployResult": "deploy", "deploy_suite": "deploy",
@@ -25,18 +26,7 @@ __all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECK
 ]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)
 
 
 if TYPE_CHECKING:

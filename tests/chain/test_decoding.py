@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medchain.chain.abi import ZERO20, ZERO32, Catalog, EventDecoder, compact_json, load_abis
-from medchain.audit.store import Store, StoreError
 from medchain.deployment import SUITE
 
 SUITE_NAMES = [step.name for step in SUITE]
@@ -83,11 +82,3 @@ def test_a_malformed_log_fails_as_the_generic_decoder_does():
             dec.row(topics, data)
         assert str(fast.value) == str(generic.value)
 
-
-def test_an_index_of_the_previous_schema_is_refused_with_what_to_do(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    with Store(url) as store:
-        store.set_meta("schema", "1")
-        store.conn.commit()
-    with pytest.raises(StoreError, match="index schema 1, this tool writes 2: use a new database"):
-        Store(url)
