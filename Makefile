@@ -53,7 +53,7 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(PY_STAMP): pyproject.toml uv.lock | $(UV)
+$(PY_STAMP): pyproject.toml uv.lock medchain_dev/toolchain.py | $(UV)
 	$(UV) sync --frozen --all-extras --python $(PYTHON)
 	$(VENV)/bin/python -m medchain_dev.toolchain
 	@touch $@

@@ -44,7 +44,10 @@ def activate() -> None:
 
 
 def pth_line() -> str:
-    """The one-line start-up hook: a ``.pth`` line runs when it starts with ``import``.
+    """The start-up hook: a ``.pth`` line runs when it starts with ``import``; any other line is a folder
+    added to ``sys.path``. The first line sets the toolchain's environment; the second puts the checkout
+    on the path, so that ``medchain_dev`` (the repository's development side, never in the wheel) is
+    importable by ``ape run`` scripts as it is by the tests.
 
     It is self-contained (absolute paths, no import of medchain), so it works whatever order
     site-packages processes ``.pth`` files in.
@@ -56,6 +59,7 @@ def pth_line() -> str:
         f"os.environ['PATH'] = os.environ.get('PATH', '') if {node_bin!r} in "
         f"os.environ.get('PATH', '').split(os.pathsep) else {node_bin!r} + os.pathsep + os.environ.get('PATH', '')"
         "\n"
+        f"{PROJECT_ROOT}\n"
     )
 
 

@@ -39,3 +39,10 @@ def test_environment_adds_node_bin_once():
     env = environment({"PATH": "/usr/bin"})
     assert env["PATH"].split(os.pathsep) == [str(NODE_BIN_DIR), "/usr/bin"]
     assert environment(env)["PATH"] == env["PATH"]
+
+
+def test_ape_run_scripts_import_the_development_side_from_any_folder(tmp_path):
+    # ape runs scripts with its own sys.path: the hook puts the checkout on it, so medchain_dev imports.
+    out = subprocess.run([sys.executable, "-c", "import medchain_dev.toolchain as t; print(t.PROJECT_ROOT)"],
+                         env=_clean_env(), cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(SOLC_BIN_DIR.parent.parent)
