@@ -44,22 +44,24 @@ def activate() -> None:
 
 
 def pth_line() -> str:
-    """The start-up hook: a ``.pth`` line runs when it starts with ``import``; any other line is a folder
-    added to ``sys.path``. The first line sets the toolchain's environment; the second puts the checkout
-    on the path, so that ``medchain_dev`` (the repository's development side, never in the wheel) is
+    """The start-up hook: a ``.pth`` line runs when it starts with ``import``; the first line sets
+    the toolchain's environment; the second puts the checkout on ``sys.path``, so that ``medchain_dev`` (the repository's development side, never in the wheel) is
     importable by ``ape run`` scripts as it is by the tests.
 
     It is self-contained (absolute paths, no import of medchain), so it works whatever order
     site-packages processes ``.pth`` files in.
     """
     node_bin = str(NODE_BIN_DIR)
+    checkout = str(PROJECT_ROOT) + os.sep
     return (
         "import os; "
         f"os.environ['SOLCX_BINARY_PATH'] = {str(SOLC_BIN_DIR)!r}; "
         f"os.environ['PATH'] = os.environ.get('PATH', '') if {node_bin!r} in "
         f"os.environ.get('PATH', '').split(os.pathsep) else {node_bin!r} + os.pathsep + os.environ.get('PATH', '')"
         "\n"
-        f"{PROJECT_ROOT}\n"
+        # With a trailing separator: `ape run` takes the project root off sys.path after loading the scripts
+        # (it removes the exact string it added), and this entry must stay for the commands that run then.
+        f"import sys; sys.path.append({checkout!r}) if {checkout!r} not in sys.path else None\n"
     )
 
 
