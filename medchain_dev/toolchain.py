@@ -44,9 +44,9 @@ def activate() -> None:
 
 
 def pth_line() -> str:
-    """The start-up hook: a ``.pth`` line runs when it starts with ``import``; the first line sets
-    the toolchain's environment; the second puts the checkout on ``sys.path``, so that ``medchain_dev`` (the repository's development side, never in the wheel) is
-    importable by ``ape run`` scripts as it is by the tests.
+    """The start-up hook (a ``.pth`` line runs when it starts with ``import``). The first line sets the
+    toolchain's environment; the second puts the checkout on ``sys.path``, so that ``medchain_dev`` (the
+    repository's development side, never in the wheel) imports in ``ape run`` scripts as in the tests.
 
     It is self-contained (absolute paths, no import of medchain), so it works whatever order
     site-packages processes ``.pth`` files in.
