@@ -1,4 +1,4 @@
-"""Gas benchmark (make bench): RecordExchange's operations against the target of issue 9.
+"""Gas benchmark (make bench): RecordExchange's operations against their gas targets.
 
     python scripts/bench_exchange.py
 

@@ -89,7 +89,7 @@ SUITE: tuple[Step, ...] = (
         ctx.address("DrugProvenance"), ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW,
         DEFAULT_APPEAL_WINDOW, DEFAULT_TIMELY_FILING,
     ]),
-    # Record exchange (issue 9): consent-gated disclosures of anchored records.
+    # Record exchange: consent-gated disclosures of anchored records.
     Step("RecordExchange", lambda ctx: [
         ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
     ]),

@@ -1,4 +1,4 @@
-"""Gas of RecordExchange's operations, against the target of issue 9 (≤ 40,000 per disclosure in a batch of 20).
+"""Gas of RecordExchange's operations, against its gas target (≤ 40,000 per disclosure in a batch of 20).
 
 One fresh anvil chain (automine: one transaction per block, each sent after the previous one is mined)
 with medchain's suite deployed as ``ape run deploy`` lays it out; every figure of a transaction is its

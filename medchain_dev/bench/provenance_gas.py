@@ -1,4 +1,4 @@
-"""Gas of DrugProvenance's operations, against the targets of issue 6.
+"""Gas of DrugProvenance's operations, against their gas targets.
 
 One fresh anvil chain (automine: one transaction per block, each sent after the previous one is
 mined); every figure of a transaction is its receipt's ``gasUsed``: intrinsic 21,000 and calldata
