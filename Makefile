@@ -95,17 +95,17 @@ test: compile browser
 demo: compile
 	$(APE) run demo
 
-# The bench scripts import medchain_dev, which lives in the checkout (not in the wheel): hence PYTHONPATH.
+# The benchmarks are medchain_dev's (in the checkout, not in the wheel): hence PYTHONPATH.
 BENCH := PYTHONPATH=$(CURDIR) $(VENV)/bin/python
 
 bench: compile $(EAS_STAMP)
-	$(BENCH) scripts/bench_consent.py
-	$(BENCH) scripts/bench_records.py
-	$(BENCH) scripts/bench_claims.py
-	$(BENCH) scripts/bench_provenance.py
-	$(BENCH) scripts/bench_exchange.py
-	$(BENCH) scripts/bench_audit.py
-	$(BENCH) scripts/bench_speed.py
+	$(BENCH) -m medchain_dev.bench consent
+	$(BENCH) -m medchain_dev.bench records
+	$(BENCH) -m medchain_dev.bench claims
+	$(BENCH) -m medchain_dev.bench provenance
+	$(BENCH) -m medchain_dev.bench exchange
+	$(BENCH) -m medchain_dev.bench audit
+	$(BENCH) -m medchain_dev.bench speed
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.

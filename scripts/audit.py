@@ -22,20 +22,21 @@ import click
 from medchain.cli import Group, OfflineCommand, deployment_option, page_option
 
 
-def _deployment(value: Path | None, provider=None) -> Path:
+def _deployment(value: Path | None, network=None) -> Path:
     from medchain.deployment.manifest import manifest_path
 
-    return value or manifest_path(provider.network.name if provider else "local")
+    return value or manifest_path(network.name if network else "local")
 
 
 def _db(db: str | None, deployment: Path) -> str:
     return db or f"sqlite:///{Path('.audit') / (deployment.stem + '.sqlite')}"
 
 
-def _rpc(provider, url: str | None):
-    from medchain.audit import Rpc
+def _rpc(network, url: str | None):
+    """The node: ``--rpc URL`` as given, else the network's (its chain id checked)."""
+    from medchain.chain.rpc import Rpc
 
-    return Rpc(url or getattr(provider, "http_uri", None) or provider.uri)
+    return Rpc(url) if url else network.rpc()
 
 
 def _open(deployment: Path, db: str | None, mode: str = "create"):
@@ -64,14 +65,14 @@ def cli():
 @page_option(64)
 @click.option("--max-range", default=10_000, show_default=True, help="Largest eth_getLogs range, in blocks.")
 @click.option("--to-block", type=int, help="Stop at this block (default: the head).")
-def sync(provider, deployment, db, rpc_url, confirmations, page, max_range, to_block):
+def sync(network, deployment, db, rpc_url, confirmations, page, max_range, to_block):
     """Read every new event of every contract of the deployment into the index."""
     from medchain.audit import Indexer
 
-    deployment = _deployment(deployment, provider)
+    deployment = _deployment(deployment, network)
     suite, store = _open(deployment, db)
     with store:
-        indexer = Indexer(store, _rpc(provider, rpc_url), suite, confirmations=confirmations, page=page,
+        indexer = Indexer(store, _rpc(network, rpc_url), suite, confirmations=confirmations, page=page,
                           max_range=max_range, progress=lambda m: click.echo(m, err=True))
         click.echo(indexer.sync(to_block=to_block).summary())
         click.echo(f"index: {store.url}")
@@ -111,15 +112,15 @@ def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, u
 @db_option
 @rpc_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(provider, deployment, db, rpc_url, fmt):
+def check(network, deployment, db, rpc_url, fmt):
     """Consistency rules across contracts; exits 1 when a rule is violated, 2 when the index holds no data."""
     from medchain.audit.checks import render_findings, rule_coverage, run_checks
 
-    deployment = _deployment(deployment, provider)
+    deployment = _deployment(deployment, network)
     suite, store = _open(deployment, db, "rw")
     with store:
         coverage, covered = store.coverage(), rule_coverage(store)
-        findings = [] if coverage.empty else run_checks(store, _rpc(provider, rpc_url), suite)
+        findings = [] if coverage.empty else run_checks(store, _rpc(network, rpc_url), suite)
     click.echo(render_findings(findings, fmt, coverage, covered), nl=False)
     if coverage.empty:
         sys.exit(2)
@@ -133,18 +134,18 @@ def check(provider, deployment, db, rpc_url, fmt):
 @rpc_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"), show_default=True)
 @click.option("--decimals", default=6, show_default=True, help="Decimals of the settlement token.")
-def report(provider, deployment, db, rpc_url, out, decimals):
+def report(network, deployment, db, rpc_url, out, decimals):
     """Write a self-contained HTML report with charts, findings and the deployment's identity."""
     from medchain.audit.checks import run_checks
     from medchain.audit.report import write_report
 
-    deployment = _deployment(deployment, provider)
+    deployment = _deployment(deployment, network)
     suite, store = _open(deployment, db, "rw")
     with store:
         if store.coverage().empty:
             raise click.ClickException(f"{store.url} covers {store.coverage().describe()}: run `ape run audit sync` "
                                        "first; no report was written")
-        findings = run_checks(store, _rpc(provider, rpc_url), suite)
+        findings = run_checks(store, _rpc(network, rpc_url), suite)
         path = write_report(out, store, suite, findings, decimals=decimals)
     click.echo(f"report written to {path.resolve()} ({len(findings)} findings)")
 
@@ -157,14 +158,14 @@ def report(provider, deployment, db, rpc_url, out, decimals):
               help="Identifiers to look for: JSON {\"name\": [...], \"ssn\": [...]} or `kind: value` lines.")
 @click.option("--full", is_flag=True, help="Read every block again (default: only blocks after the last scan of "
                                            "the same identifiers, recorded in the index).")
-def privacy_scan(provider, deployment, db, rpc_url, pii, full):
+def privacy_scan(network, deployment, db, rpc_url, pii, full):
     """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit.
 
     With an index (``audit sync``), the scan is incremental: it records there how far it read."""
     from medchain.audit import Store, StoreError, Suite
     from medchain.audit.privacy import load_pii, render_hits, scan
 
-    deployment = _deployment(deployment, provider)
+    deployment = _deployment(deployment, network)
     suite = Suite.load(deployment)
     identifiers = load_pii(pii)
     store = None
@@ -177,7 +178,7 @@ def privacy_scan(provider, deployment, db, rpc_url, pii, full):
             click.echo("no audit index: reading every block (run `ape run audit sync` to scan incrementally)",
                        err=True)
     try:
-        hits, stats = scan(_rpc(provider, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True),
+        hits, stats = scan(_rpc(network, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True),
                            store=store)
     finally:
         if store is not None:

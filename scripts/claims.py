@@ -47,12 +47,12 @@ journal_option = click.option("--journal", type=click.Path(dir_okay=False, path_
 class _Claims(Session):
     """The deployment's ClaimSettlement and its settlement token (only ERC-20 functions are used)."""
 
-    def __init__(self, provider, deployment, account=None, yes=False):
-        super().__init__(provider, deployment, account=account, yes=yes)
-        from ape import project
+    def __init__(self, network, deployment, account=None, yes=False, patience: float = 30.0):
+        super().__init__(network, deployment, account=account, yes=yes, patience=patience)
+        from medchain.contracts import ERC20
 
         self.claims = self.contract("ClaimSettlement")
-        self.token = project.TestStableToken.at(self.claims.token(), fetch_from_explorer=False, detect_proxy=False)
+        self.token = self.contract("ERC20", ERC20, self.claims.token())
         self.decimals = self.token.decimals()
         self.symbol = self.token.symbol()
 
@@ -130,31 +130,27 @@ def cli():
               help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).")
 @yes_option
 @deployment_option
-def submit(provider, account, file_, mapping, codes_key, journal, responses, fhir_files, skip_invalid, rejects, batch_size, window,
+def submit(network, account, file_, mapping, codes_key, journal, responses, fhir_files, skip_invalid, rejects, batch_size, window,
            retry_rejected, dry_run, patience, currency, yes, deployment):
     """Submit a claim FILE in bulk (an insurer): check it whole, submit in batches, resume safely.
 
     FILE: .csv, .jsonl or a FHIR R4 Bundle of Claims (.json). Nothing is sent unless the whole file is valid
     (or --skip-invalid). A rerun sends only what is not on chain yet. Ends with a summary and one FHIR
     ClaimResponse per claim."""
-    from medchain.claims.bulk import ApeSigner
     from medchain.claims.client import reason_text
     from medchain.claims.inputs import format_units
     from medchain.claims.keys import KEY_FILE, committed_fingerprint, insurer_dir
     from medchain.claims.submission import load_codes_key, load_mapping, submit_file
-    from medchain.chain.rpc import Rpc
 
-    ctx = _Claims(provider, deployment, account, yes)
-    contract, decimals, symbol = ctx.claims, ctx.decimals, ctx.symbol
     def log(message: str) -> None:
         click.echo(f"  {message}", err=True)
 
-    # Our own HTTP connection: requests time out after --patience (ape's wait 30 minutes).
-    rpc = Rpc(provider.http_uri or provider.uri, timeout=patience, patience=patience, log=log)
-    folder = insurer_dir(provider.chain_id, contract.address, account.address)
+    ctx = _Claims(network, deployment, account, yes, patience)
+    contract, decimals, symbol = ctx.claims, ctx.decimals, ctx.symbol
+    folder = insurer_dir(ctx.manifest.chain_id, contract.address, account.address)
     key = load_codes_key(codes_key or folder / KEY_FILE)
     report = submit_file(
-        file_, rpc=rpc, contract=contract.address, signer=ApeSigner(account, provider.network.ecosystem),
+        file_, rpc=ctx.rpc, contract=contract.address, signer=ctx.signer,
         journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
         codes_key=key, decimals=decimals, mapping=load_mapping(mapping), currency=currency,
         insurer_folder=folder,
@@ -205,7 +201,7 @@ def submit(provider, account, file_, mapping, codes_key, journal, responses, fhi
               help="Where to write the key. Default: the insurer's place for this deployment (see the README).")
 @yes_option
 @deployment_option
-def keygen(provider, account, out, yes, deployment):
+def keygen(network, account, out, yes, deployment):
     """Create the insurer's codes key once and commit to it on chain (a submission never creates one)."""
     from medchain.claims.keys import (
         KEY_FILE,
@@ -218,8 +214,8 @@ def keygen(provider, account, out, yes, deployment):
         read_codes_key,
     )
 
-    ctx = _Claims(provider, deployment, account, yes)
-    path = out or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE
+    ctx = _Claims(network, deployment, account, yes)
+    path = out or insurer_dir(ctx.manifest.chain_id, ctx.claims.address, account.address) / KEY_FILE
     onchain = committed_fingerprint(ctx.claims.codesKeyCommitmentOf(account.address))
     if path.is_file():
         key = read_codes_key(path)
@@ -236,7 +232,7 @@ def keygen(provider, account, out, yes, deployment):
                                 f"the same services new claim ids: restore that key from its backup to {path} "
                                 "(or name it with --codes-key when submitting)")
         key, created = generate_codes_key(path), True
-    ctx.claims.commitCodesKey(commitment(key), sender=account)
+    ctx.claims.commitCodesKey(commitment(key))
     click.echo(f"codes key {'created at' if created else 'in'} {path} (fingerprint {fingerprint(key)}), committed "
                "on chain for good; back it up: claims hashed under another key get other ids")
 
@@ -252,19 +248,19 @@ def keygen(provider, account, out, yes, deployment):
 @click.option("--policy-id", type=BYTES32, help="0x + 64 hex digits; default: a fresh random id (printed).")
 @yes_option
 @deployment_option
-def policy(provider, account, patient, limit_, deductible, coinsurance, valid_from, valid_until, policy_id, yes,
+def policy(network, account, patient, limit_, deductible, coinsurance, valid_from, valid_until, policy_id, yes,
            deployment):
     """Register a policy for a patient (you, an active insurer, become its insurer)."""
     from medchain.claims.client import new_policy_id, parse_coinsurance
 
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     pid = policy_id or new_policy_id()
     limit_units, ded = limit_.units(ctx.decimals), deductible.units(ctx.decimals)
     bps = parse_coinsurance(coinsurance)
     start, end = valid_from.at(ctx.now), valid_until.at(ctx.now)
     if start >= end:
         raise click.BadParameter("must be after --from", param_hint="--until")
-    ctx.claims.registerPolicy(pid, patient, limit_units, ded, bps, start, end, sender=account)
+    ctx.claims.registerPolicy(pid, patient, limit_units, ded, bps, start, end)
     click.echo(f"policy 0x{pid.hex()} registered for {patient}: limit {ctx.money(limit_units)} a year, "
                f"deductible {ctx.money(ded)}, coinsurance {bps / 100:g}%")
 
@@ -274,12 +270,12 @@ def policy(provider, account, patient, limit_, deductible, coinsurance, valid_fr
 @click.argument("file_", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @yes_option
 @deployment_option
-def policies(provider, account, file_, yes, deployment):
+def policies(network, account, file_, yes, deployment):
     """Register the policies of FILE (.csv or .json; columns policy_id, patient, limit, deductible, coinsurance,
     from, until). Rows already registered by you with the same terms are skipped, so a rerun finishes the job."""
     from medchain.claims.policies import PolicyFileError, read_policy_file
 
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     rows = read_policy_file(file_, ctx.decimals)
     done = 0
     for row in rows:
@@ -290,7 +286,7 @@ def policies(provider, account, file_, yes, deployment):
                                       f"by {insurer} with other terms: give the row another policy_id")
             done += 1
             continue
-        ctx.claims.registerPolicy(*row.as_args(), sender=account)
+        ctx.claims.registerPolicy(*row.as_args())
         click.echo(f"row {row.row}: policy 0x{row.policy_id.hex()} registered for {row.patient}")
     click.echo(f"{len(rows) - done} policy(ies) registered, {done} already registered, from {file_}")
 
@@ -301,21 +297,21 @@ def policies(provider, account, file_, yes, deployment):
 @click.option("--take-back", type=AMOUNT, help="Unreserved tokens to take back from your pool.")
 @yes_option
 @deployment_option
-def fund(provider, account, amount, take_back, yes, deployment):
+def fund(network, account, amount, take_back, yes, deployment):
     """Add to (or take back from) the insurer's pool."""
     if bool(amount) == bool(take_back):
         raise click.UsageError("give exactly one of --amount and --take-back")
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     if amount:
         units = amount.units(ctx.decimals)
         held = ctx.token.balanceOf(account.address)
         if held < units:
             raise click.ClickException(f"{account.address} holds {ctx.money(held)}, not {ctx.money(units)}")
         if ctx.token.allowance(account.address, ctx.claims.address) < units:
-            ctx.token.approve(ctx.claims.address, units, sender=account)
-        ctx.claims.fund(units, sender=account)
+            ctx.token.approve(ctx.claims.address, units)
+        ctx.claims.fund(units)
     else:
-        ctx.claims.withdrawFunds(take_back.units(ctx.decimals), sender=account)
+        ctx.claims.withdrawFunds(take_back.units(ctx.decimals))
     available, reserved = ctx.claims.poolOf(account.address)
     click.echo(f"pool of {account.address}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")
 
@@ -325,14 +321,14 @@ def fund(provider, account, amount, take_back, yes, deployment):
 @journal_option
 @click.option("--pool", type=ADDRESS, help="Also show this insurer's pool.")
 @deployment_option
-def status(provider, claim_ids, journal, pool, deployment):
+def status(network, claim_ids, journal, pool, deployment):
     """Show claims (and an insurer's pool)."""
     from medchain.claims.client import ClaimState, reason_text
     from medchain.claims.status import ClaimStatus
 
     if not claim_ids and not journal and not pool:
         raise click.UsageError("give claim ids, --journal or --pool")
-    ctx = _Claims(provider, deployment)
+    ctx = _Claims(network, deployment)
     review, appeal = ctx.claims.reviewWindow(), ctx.claims.appealWindow()
     for cid in claim_ids:
         state = ClaimState.from_view("0x" + cid.hex(), ctx.claims.claimOf(cid))
@@ -343,7 +339,7 @@ def status(provider, claim_ids, journal, pool, deployment):
         counts: dict[str, int] = {}
         for start in range(0, len(rows), STATUS_PAGE):
             page = rows[start:start + STATUS_PAGE]
-            on_chain = [str(ClaimStatus(int(c))) for c in ctx.claims.claimStatuses([r[0] for r in page])]
+            on_chain = [str(ClaimStatus(c)) for c in ctx.claims.claimStatuses([r[0] for r in page])]
             for (cid, ref, outcome, reason), state in zip(page, on_chain):
                 if state == "None" and outcome in ("Rejected", "Duplicate"):
                     why = "a duplicate of an earlier submission" if outcome == "Duplicate" else "rejected at submission"
@@ -367,12 +363,12 @@ def status(provider, claim_ids, journal, pool, deployment):
               help="CARC reason code, as a number (50) or a name (\"consent absent\").")
 @yes_option
 @deployment_option
-def deny(provider, account, claim_id, reason, yes, deployment):
+def deny(network, account, claim_id, reason, yes, deployment):
     """Deny a claim within its review window (the insurer)."""
     from medchain.claims.client import reason_text
 
-    ctx = _Claims(provider, deployment, account, yes)
-    ctx.claims.deny(claim_id, reason, sender=account)
+    ctx = _Claims(network, deployment, account, yes)
+    ctx.claims.deny(claim_id, reason)
     click.echo(f"claim 0x{claim_id.hex()} denied, reason {reason_text(reason)}; its reservation is back in the pool")
 
 
@@ -382,11 +378,11 @@ def deny(provider, account, claim_id, reason, yes, deployment):
 @click.option("--evidence", required=True, help="Anchoring receipt (path) or record hash of the new evidence.")
 @yes_option
 @deployment_option
-def dispute(provider, account, claim_id, evidence, yes, deployment):
+def dispute(network, account, claim_id, evidence, yes, deployment):
     """Appeal a denial or partial payment with new anchored evidence (the provider, once)."""
     from medchain.records.receipts import Receipt, ReceiptError
 
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     root, proof = b"\0" * 32, []
     if evidence.startswith("0x"):
         record = BYTES32.convert(evidence, None, None)
@@ -396,7 +392,7 @@ def dispute(provider, account, claim_id, evidence, yes, deployment):
         except ReceiptError as err:
             raise click.BadParameter(str(err), param_hint="--evidence") from err
         record, root, proof = receipt.record_hash, receipt.root or root, list(receipt.proof)
-    ctx.claims.dispute(claim_id, record, root, proof, sender=account)
+    ctx.claims.dispute(claim_id, record, root, proof)
     click.echo(f"claim 0x{claim_id.hex()} disputed with evidence 0x{record.hex()}")
 
 
@@ -406,11 +402,11 @@ def dispute(provider, account, claim_id, evidence, yes, deployment):
 @click.option("--amount", required=True, type=AMOUNT, help="The approved amount in tokens (0 denies).")
 @yes_option
 @deployment_option
-def resolve(provider, account, claim_id, amount, yes, deployment):
+def resolve(network, account, claim_id, amount, yes, deployment):
     """Resolve a dispute with an approved amount (the insurer)."""
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     units = amount.units(ctx.decimals)
-    ctx.claims.resolveDispute(claim_id, units, sender=account)
+    ctx.claims.resolveDispute(claim_id, units)
     click.echo(f"dispute on 0x{claim_id.hex()} resolved: {ctx.money(units)} approved")
 
 
@@ -420,19 +416,21 @@ def resolve(provider, account, claim_id, amount, yes, deployment):
 @journal_option
 @yes_option
 @deployment_option
-def settle(provider, account, claim_ids, journal, yes, deployment):
+def settle(network, account, claim_ids, journal, yes, deployment):
     """Credit providers for every claim past its review window (anyone may call it)."""
+    from medchain.contracts import ClaimSettlement
+
     ids = list(claim_ids) + ([row[0] for row in _journal_rows(journal)] if journal else [])
     if not ids:
         raise click.UsageError("give claim ids or --journal")
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     settled = 0
     with click.progressbar(length=len(ids), label="settling", file=click.get_text_stream("stderr"),
                            show_pos=True) as bar:
         for start in range(0, len(ids), SETTLE_CHUNK):
             chunk = ids[start:start + SETTLE_CHUNK]
-            receipt = ctx.claims.settle(chunk, sender=account)
-            settled += len(receipt.events.filter(ctx.claims.ClaimSettled))
+            receipt = ctx.claims.settle(chunk)
+            settled += sum(isinstance(e, ClaimSettlement.ClaimSettled) for e in receipt.events)
             bar.update(len(chunk))
     click.echo(f"{settled} of {len(ids)} claim(s) settled (the others are not due, or were settled before)")
 
@@ -441,13 +439,13 @@ def settle(provider, account, claim_ids, journal, yes, deployment):
 @account_option()
 @yes_option
 @deployment_option
-def withdraw(provider, account, yes, deployment):
+def withdraw(network, account, yes, deployment):
     """Withdraw everything credited to you (a provider)."""
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     credit = ctx.claims.creditOf(account.address)
     if credit == 0:
         raise click.ClickException(f"nothing to withdraw for {account.address}")
-    ctx.claims.withdraw(sender=account)
+    ctx.claims.withdraw()
     click.echo(f"withdrew {ctx.money(credit)} to {account.address}")
 
 
@@ -461,7 +459,7 @@ def withdraw(provider, account, yes, deployment):
                    "deployment (`ape run claims keygen`); never created here.")
 @yes_option
 @deployment_option
-def pharmacy(provider, account, scan, policy_id, amount, codes_key, yes, deployment):
+def pharmacy(network, account, scan, policy_id, amount, codes_key, yes, deployment):
     """Claim for a pack the pharmacy dispensed (SCAN: its GS1 DataMatrix, as the scanner reads it).
 
     Only the dispensing pharmacy submits it (the account); the claim names that dispense."""
@@ -475,18 +473,16 @@ def pharmacy(provider, account, scan, policy_id, amount, codes_key, yes, deploym
         scan.require("gtin", "lot", "serial")
     except GS1Error as err:
         raise click.BadParameter(str(err), param_hint="SCAN") from None
-    ctx = _Claims(provider, deployment, account, yes)
+    ctx = _Claims(network, deployment, account, yes)
     try:
-        key = load_codes_key(codes_key or insurer_dir(provider.chain_id, ctx.claims.address, account.address) / KEY_FILE)
+        key = load_codes_key(codes_key or insurer_dir(ctx.manifest.chain_id, ctx.claims.address, account.address) / KEY_FILE)
     except ClaimInputError as err:
         raise click.BadParameter(err.problems[0], param_hint="--codes-key") from err
     claim = pharmacy_claim_from_scan(scan.as_hri(), policy_id=policy_id, pharmacy=account.address,
                                      amount=amount.units(ctx.decimals), codes_key=key)
-    data = ctx.claims.submitPharmacyClaim.encode_input(claim.as_input())
     # A dry run first: a refused claim costs no gas (the error handler decodes the refusal); it answers
     # the claim's id (the dispense's).
-    answer = bytes(provider.web3.eth.call({"from": account.address, "to": ctx.claims.address, "data": data}))
-    claim_id = answer[:32]
-    ctx.claims.submitPharmacyClaim(claim.as_input(), sender=account)
+    claim_id = ctx.claims.call("submitPharmacyClaim", claim.as_input(), sender=account.address)
+    ctx.claims.submitPharmacyClaim(claim.as_input())
     state = ClaimState.from_view("0x" + claim_id.hex(), ctx.claims.claimOf(claim_id))
     click.echo(state.describe(ctx.decimals, ctx.symbol, ctx.claims.reviewWindow(), ctx.claims.appealWindow()))

@@ -23,7 +23,7 @@ from medchain.cli import (
     REASON_CODE,
     TIME,
     Group,
-    Session,
+    ApeSession,
     account_option,
     deployment_option,
     purpose_option,
@@ -52,8 +52,8 @@ def _flags(purpose, category):
     return pur, cat
 
 
-def _registry(provider, deployment, account=None, yes=False) -> tuple[Session, object]:
-    session = Session(provider, deployment, account=account, yes=yes)
+def _registry(provider, deployment, account=None, yes=False) -> tuple[ApeSession, object]:
+    session = ApeSession(provider, deployment, account=account, yes=yes)
     return session, session.contract("ConsentRegistry")
 
 

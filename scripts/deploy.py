@@ -6,7 +6,7 @@
 
 import click
 
-from medchain.cli import ADDRESS, DURATION, ChainCommand, Session, account_option, confirm, deployment_option, yes_option
+from medchain.cli import ADDRESS, DURATION, ChainCommand, ApeSession, account_option, confirm, deployment_option, yes_option
 
 
 @click.command(cls=ChainCommand, rerun="rerun the same command: the manifest resumes the deployment")
@@ -32,7 +32,7 @@ def cli(provider, account, governance, admin_delay, token, test_token, fresh, ye
 
     from medchain.deployment import DEFAULT_ADMIN_DELAY, deploy_suite, read_manifest, require_cancun
 
-    session = Session(provider, deployment, account=account, yes=yes)
+    session = ApeSession(provider, deployment, account=account, yes=yes)
     net = provider.network
     is_local = net.name == "local"
     delay = admin_delay if admin_delay is not None else (0 if is_local else DEFAULT_ADMIN_DELAY)

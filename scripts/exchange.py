@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, Group, Session, account_option, deployment_option, page_option, purpose_option, yes_option
+from medchain.cli import ADDRESS, Group, ApeSession, account_option, deployment_option, page_option, purpose_option, yes_option
 
 PASSPHRASE_ENV = "MEDCHAIN_KEYRING_PASSPHRASE"
 
@@ -33,7 +33,7 @@ def _suite(provider, deployment, account=None, yes=False):
     """The exchange's contracts and the block it was deployed in (``account`` signs unattended with ``yes``)."""
     from medchain.exchange import ExchangeSuite
 
-    session = Session(provider, deployment, account=account, yes=yes)
+    session = ApeSession(provider, deployment, account=account, yes=yes)
     session.contract("RecordExchange")  # a deployment without it is refused, naming what it has
     return ExchangeSuite.from_contracts(session.contracts, session.block("RecordExchange"))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, BYTES32, REASON_CODE, Group, Session, account_option, deployment_option, yes_option
+from medchain.cli import ADDRESS, BYTES32, REASON_CODE, Group, ApeSession, account_option, deployment_option, yes_option
 
 ROLES = ("provider", "insurer", "manufacturer", "distributor", "pharmacy", "regulator", "auditor")
 role_option = click.option("--role", required=True, type=click.Choice(ROLES, case_sensitive=False))
@@ -20,7 +20,7 @@ reason_option = click.option("--reason", required=True, type=REASON_CODE,
 
 
 def _registry(provider, deployment, account=None, yes=False):
-    return Session(provider, deployment, account=account, yes=yes).contract("ConsortiumRegistry")
+    return ApeSession(provider, deployment, account=account, yes=yes).contract("ConsortiumRegistry")
 
 
 @click.group(cls=Group)

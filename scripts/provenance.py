@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import REASON_CODE, Group, Session, account_option, deployment_option, page_option, yes_option
+from medchain.cli import REASON_CODE, Group, ApeSession, account_option, deployment_option, page_option, yes_option
 
 reason_option = click.option("--reason", required=True, type=REASON_CODE,
                              help="A short code such as PACKAGING_MISMATCH (never free text)")
@@ -28,7 +28,7 @@ batch_option = click.option("--batch", "batch", required=True, help="0x batch id
 
 
 def _contract(provider, deployment, account=None, yes=False):
-    return Session(provider, deployment, account=account, yes=yes).contract("DrugProvenance")
+    return ApeSession(provider, deployment, account=account, yes=yes).contract("DrugProvenance")
 
 
 def _hex(data: bytes) -> str:
@@ -278,7 +278,7 @@ def trace_cmd(provider, batch, out, proofs, from_block, page, schema, deployment
     contract = _contract(provider, deployment)
     bid = parse_batch_ref(batch)
     if from_block is None:
-        from_block = Session(provider, deployment).block("DrugProvenance")
+        from_block = ApeSession(provider, deployment).block("DrugProvenance")
     proof_file = SerialProofs.load(proofs) if proofs else None
     document = trace_batch(provider.http_uri, contract.address, bid, chain_id=provider.chain_id, from_block=from_block,
                            page=page, proofs=proof_file, progress=lambda line: click.echo(line, err=True))

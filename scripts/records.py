@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import Group, Session, account_option, deployment_option, yes_option
+from medchain.cli import Group, ApeSession, account_option, deployment_option, yes_option
 
 
 @click.group(cls=Group)
@@ -38,7 +38,7 @@ def anchor(provider, account, paths, out, salts, batch_threshold, include_salt, 
 
     from medchain.records.anchoring import DEFAULT_BATCH_THRESHOLD, SaltStore, anchor_records
 
-    session = Session(provider, deployment, account=account, yes=yes)
+    session = ApeSession(provider, deployment, account=account, yes=yes)
     contract = session.contract("RecordAnchor")
     base = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
     result = anchor_records(
@@ -78,7 +78,7 @@ def verify(provider, record, receipt_file, salt, salts, deployment):
         salt_bytes = receipt.salt
     else:
         raise click.UsageError("give the record's --salt (or --salts FILE): the receipt does not carry it")
-    contract = Session(provider, deployment).contract("RecordAnchor")
+    contract = ApeSession(provider, deployment).contract("RecordAnchor")
     verdict = verify_record(anchor_contract=contract, chain_id=provider.chain_id, record=rec, salt=salt_bytes,
                             receipt=receipt)
     click.echo(f"{record}: {verdict.message}")

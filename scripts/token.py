@@ -5,7 +5,7 @@
 
 import click
 
-from medchain.cli import ADDRESS, AMOUNT, Group, Session, account_option, deployment_option, yes_option
+from medchain.cli import ADDRESS, AMOUNT, Group, ApeSession, account_option, deployment_option, yes_option
 
 
 @click.group(cls=Group)
@@ -23,7 +23,7 @@ def mint(provider, account, to, amount, yes, deployment):
     """Mint AMOUNT test tokens to TO. Refused when the deployment settles claims in another token."""
     from medchain.claims.inputs import format_units
 
-    session = Session(provider, deployment, account=account, yes=yes)
+    session = ApeSession(provider, deployment, account=account, yes=yes)
     claims = session.contract("ClaimSettlement")
     if "TestStableToken" not in session.manifest.contracts \
             or session.manifest.address_of("TestStableToken").lower() != claims.token().lower():

@@ -96,6 +96,8 @@ class RpcError(RuntimeError):
         self.method, self.error = method, error
         self.code = error.get("code") if isinstance(error, dict) else None
         self.data = error.get("data") if isinstance(error, dict) else None
+        #: The transaction request the failure was about, where the sender knows it (``from``, ``to``, ...).
+        self.request: dict[str, Any] | None = None
         if message is None:
             message = f"{method}: {_text(error)}" + (f" (code {self.code})" if self.code is not None else "")
         super().__init__(message)

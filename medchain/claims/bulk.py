@@ -26,7 +26,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Sequence
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
@@ -36,6 +36,7 @@ from hexbytes import HexBytes
 
 from ..abi import abi as suite_abi
 from ..chain.rpc import NodeError, NodeUnavailable, Rpc
+from ..contracts.tx import Signer, raw_transaction
 from .adjudication import POLICY_YEAR
 from .inputs import ClaimRow
 from .journal import Entry, Journal
@@ -80,7 +81,7 @@ _ADJUDICATED_WORDS = _data_words(_ADJUDICATED_ABI)
 _REJECTED_WORDS = _data_words(_REJECTED_ABI)
 
 #: Gas of ``submitClaims``, measured on anvil (``medchain_dev.bench.claims.measure_claim_gas``, printed by
-#: ``scripts/bench_speed.py``: receipts' gasUsed, batches of 20, proofs of 0 to 16 levels). Measured: a
+#: ``python -m medchain_dev.bench speed``: receipts' gasUsed, batches of 20, proofs of 0 to 16 levels). Measured: a
 #: steady claim (its policy year open, deductible met) 69,372 gas with no proof and 855 more a proof
 #: level (82,730 at 16 levels); the claim that opens its policy year 39,600 more (its accumulator slot
 #: and deductible: 108,970 to 122,315); a provider's first claim ever 47,393 more (its index); the
@@ -117,42 +118,6 @@ DUPLICATE = 18  # CARC reason code of a claim refused as already on chain
 
 class BulkSubmitError(RuntimeError):
     """The run stopped; the journal holds what was done and a rerun resumes."""
-
-
-class Signer(Protocol):
-    address: str
-
-    def sign(self, tx: dict[str, Any]) -> bytes:
-        """The raw signed transaction."""
-
-
-class LocalSigner:
-    """Signs with a private key held in memory (eth-account; coincurve makes it fast)."""
-
-    def __init__(self, account: Any):
-        self.account = account
-        self.address = account.address
-
-    def sign(self, tx: dict[str, Any]) -> bytes:
-        return bytes(self.account.sign_transaction(tx).raw_transaction)
-
-
-class ApeSigner:
-    """Signs with an ape account (test accounts, keyfiles with autosign, hardware wallets)."""
-
-    def __init__(self, account: Any, ecosystem: Any):
-        self.account = account
-        self.ecosystem = ecosystem
-        self.address = account.address
-
-    def sign(self, tx: dict[str, Any]) -> bytes:
-        fields = dict(tx)
-        fields["sender"] = self.address
-        txn = self.ecosystem.create_transaction(**fields)
-        signed = self.account.sign_transaction(txn)
-        if signed is None or signed.signature is None:
-            raise BulkSubmitError(f"account {self.address} did not sign the transaction")
-        return bytes(signed.serialize_transaction())
 
 
 @dataclass
@@ -620,7 +585,7 @@ class BulkSubmitter:
                     "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
                     "data": encode_batch(batch.rows), "gas": batch.gas, **fees,
                 }
-                raw = self.signer.sign(tx)
+                raw = raw_transaction(self.signer.sign_transaction(tx))
                 tx_hash = "0x" + keccak(raw).hex()
                 journaled.append((tx_hash, nonce, [("0x" + r.claim_id.hex(), r.ref) for r in batch.rows]))
                 raws.append(raw)

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
-from ape.cli import account_option
 
-__all__ = ["account_option", "deployment_option", "page_option", "purpose_option", "yes_option"]
+__all__ = ["deployment_option", "page_option", "purpose_option", "yes_option"]
 
 #: ``--deployment PATH``: the manifest of the deployment to use (default ``deployments/<network>.json``).
 deployment_option: Callable[[Any], Any] = click.option(

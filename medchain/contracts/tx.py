@@ -35,6 +35,16 @@ class Signer(Protocol):
     def sign_transaction(self, transaction_dict: dict[str, Any]) -> Any: ...
 
 
+def raw_transaction(signed: Any) -> bytes:
+    """The bytes of what a :class:`Signer` returned (bytes, or an object with ``raw_transaction``)."""
+    if isinstance(signed, (bytes, bytearray)):
+        return bytes(signed)
+    raw = getattr(signed, "raw_transaction", None)
+    if raw is None:
+        raw = signed.rawTransaction  # signers written for eth-account before 0.13
+    return bytes(raw)
+
+
 class TransactionPending(RuntimeError):
     """A transaction sent but not mined within the wait: ``tx_hash`` tells which to look up later."""
 
@@ -108,6 +118,7 @@ class Transactor:
         try:
             estimate = int(self.rpc.call("eth_estimateGas", [request]), 16)
         except RpcError as err:
+            err.request = request  # what was asked (e.g. for an account without funds: what it would cost)
             raise revert_of(err, contract, function) or err
         return math.ceil(estimate * self.gas_margin)
 
@@ -139,17 +150,14 @@ class Transactor:
 
     def _sign_and_send(self, tx: dict[str, Any]) -> str:
         """The hash of ``tx``, signed and handed to the node (which may already have it)."""
-        signed = self.signer.sign_transaction(tx)
-        raw = signed if isinstance(signed, (bytes, bytearray)) else getattr(signed, "raw_transaction", None)
-        if raw is None:
-            raw = signed.rawTransaction  # signers written for eth-account before 0.13
-        raw = bytes(raw)
+        raw = raw_transaction(self.signer.sign_transaction(tx))
         try:
             return str(self.rpc.call("eth_sendRawTransaction", ["0x" + raw.hex()]))
         except RpcError as err:
             # the same signed bytes already in the node's pool (a retried send): the transaction is there
             if ALREADY_SENT.search(str(err)) and "nonce" not in str(err).lower():
                 return "0x" + keccak(raw).hex()
+            err.request = {"from": self.sender, "to": tx["to"], "data": tx["data"], "value": hex(tx["value"])}
             raise
 
     def wait(self, tx_hash: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from web3.logs import DISCARD
 
 from medchain.access import Role
 from medchain.chain.rpc import Rpc
-from medchain.claims.bulk import (TX_GAS_CAP, Batch, BulkSubmitter, LocalSigner, encode_batch, plan_batches,
+from medchain.claims.bulk import (TX_GAS_CAP, Batch, BulkSubmitter, encode_batch, plan_batches,
                                   request_chunks)
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
 from medchain.claims.journal import Journal
@@ -361,7 +361,7 @@ def measure_throughput(artifacts: dict[str, Any], progress: Callable[[str], None
         progress(f"  bulk submitter: {len(rows):,} claims")
         with tempfile.TemporaryDirectory() as tmp, Miner(node, BLOCK_TIME):
             journal = Journal(Path(tmp) / "journal.sqlite", chain_id=CHAIN_ID, contract=world.claims.address)
-            submitter = BulkSubmitter(Rpc(chain.node.url, patience=30.0), world.claims.address, LocalSigner(world.insurer), journal,
+            submitter = BulkSubmitter(Rpc(chain.node.url, patience=30.0), world.claims.address, world.insurer, journal,
                                       batch_size=BATCH_SIZE, window=WINDOW)
             result = submitter.run(rows)
             journal.close()

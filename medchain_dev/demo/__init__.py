@@ -15,10 +15,10 @@ from typing import Any, Callable
 
 from eth_utils import keccak
 
-from medchain.claims.bulk import ApeSigner
 from medchain.claims.client import reason_text
 from medchain.claims.submission import load_codes_key, submit_file
 from medchain.chain.rpc import Rpc
+from medchain.cli.account import ApeAccountSigner
 from medchain.access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
 from medchain.consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
 from medchain.consent.client import SignedMessage, iso, relay, sign_with_account
@@ -274,7 +274,7 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
     claim_file = folder / "claims.csv"
     claim_file.write_text("\n".join(lines) + "\n")
     submitted = submit_file(
-        claim_file, rpc=Rpc(provider.http_uri, patience=30.0), contract=claims.address, signer=ApeSigner(insurer, provider.network.ecosystem),
+        claim_file, rpc=Rpc(provider.http_uri, patience=30.0), contract=claims.address, signer=ApeAccountSigner(insurer),
         journal_path=folder / "journal.sqlite", codes_key=load_codes_key(folder / "codes-key.hex", create=True), decimals=6,
         skip_invalid=True, responses_dir=folder / "responses",
     )

@@ -18,7 +18,6 @@ from medchain.claims.bulk import (
     TX_GAS_CAP,
     Batch,
     BulkSubmitter,
-    LocalSigner,
     RunResult,
     auto_window,
     batch_gas,
@@ -155,7 +154,7 @@ def test_the_send_loop_asks_for_receipts_once_a_block_not_at_every_look(tmp_path
     node = _Node(polls=5, mined_at=103, receipt=receipt)
     with Journal(tmp_path / "j.sqlite", chain_id=1337, contract=contract) as journal:
         journal.record_sent(tx, 0, [(cid, row.ref)])
-        submitter = BulkSubmitter(node, contract, LocalSigner(Account.create()), journal,
+        submitter = BulkSubmitter(node, contract, Account.create(), journal,
                                   poll_interval=0.001)
         result = RunResult(entries={})
         mined = []

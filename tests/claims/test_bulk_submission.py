@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
+from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED
 from medchain.claims.inputs import ClaimInputError
 from medchain.claims.journal import Journal, JournalError
 from medchain.claims.submission import errors_path, submit_file
@@ -21,18 +21,18 @@ class Killed(BaseException):
     """Stands for the process being killed (not an Exception: nothing may catch it)."""
 
 
-class KillingSigner(LocalSigner):
+class KillingSigner:
     """Signs ``allowed`` transactions, then 'dies'."""
 
     def __init__(self, account, allowed: int):
-        super().__init__(account)
+        self.account, self.address = account, account.address
         self.allowed = allowed
 
-    def sign(self, tx):
+    def sign_transaction(self, tx):
         if self.allowed == 0:
             raise Killed()
         self.allowed -= 1
-        return super().sign(tx)
+        return self.account.sign_transaction(tx)
 
 
 def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
@@ -52,7 +52,7 @@ def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
 
 def run(world, setup, path, *, signer=None, journal=None, **kw):
     return submit_file(
-        path, rpc=setup["rpc"], contract=world.claims.address, signer=signer or LocalSigner(setup["insurer"]),
+        path, rpc=setup["rpc"], contract=world.claims.address, signer=signer or setup["insurer"],
         journal_path=journal or path.with_name(path.name + ".journal.sqlite"), codes_key=kw.pop("codes_key", KEY), decimals=6,
         responses_dir=path.with_name("responses"), batch_size=kw.pop("batch_size", 4), window=kw.pop("window", 2),
         **kw,

@@ -17,7 +17,7 @@ from medchain.claims.policies import PolicyFileError, read_policy_file
 from medchain_dev.toolchain import PROJECT_ROOT
 
 ACCOUNT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-SCRIPTS = sorted(p for p in (PROJECT_ROOT / "scripts").glob("*.py") if not p.stem.startswith("bench_"))
+SCRIPTS = sorted(p for p in (PROJECT_ROOT / "scripts").glob("*.py"))
 
 
 def _convert(kind, value):

@@ -18,7 +18,7 @@ from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 
 from medchain.access import Role
-from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED, LocalSigner
+from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED
 from medchain.claims.submission import SubmissionReport, submit_file
 from medchain.consent import Category, Purpose
 from medchain_dev.devchain import free_port, rpc, start_anvil
@@ -189,7 +189,7 @@ def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages
     return submit_file(
         path, rpc=Rpc(url or scene.node.url, timeout=CLIENT_TIMEOUT, patience=patience, log=log),
         contract=scene.address("ClaimSettlement"),
-        signer=LocalSigner(scene.consortium.keys["insurer"]), journal_path=journal_of(path), codes_key=CODES_KEY,
+        signer=scene.consortium.keys["insurer"], journal_path=journal_of(path), codes_key=CODES_KEY,
         decimals=6, batch_size=2, window=2, stall_timeout=patience, log=log,
     )
 

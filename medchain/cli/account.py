@@ -1,0 +1,196 @@
+"""``--account ALIAS``: an account of ape's account store, turned into a signer only when a command signs.
+
+A keyfile account (``$APE_DATA_FOLDER/accounts/<alias>.json``, what ``ape accounts import`` and
+``ape accounts generate`` write) is unlocked here, as ape unlocks it: the passphrase from
+``APE_ACCOUNTS_<alias>_PASSPHRASE`` if set, else asked (three tries). With a passphrase in the
+environment the key derivation (scrypt, most of a second) starts as soon as the option is read and runs
+beside the command's other work. Without ``--yes`` every transaction is shown and confirmed before it is
+signed. Any other account (``TEST::0``, a hardware wallet's plugin) is loaded through ape and signs through
+ape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+__all__ = ["ACCOUNT", "AccountRef", "ApeAccountSigner", "account_option"]
+
+
+class AccountError(click.ClickException):
+    """The account cannot be used (unknown alias, wrong passphrase)."""
+
+
+def _data_folder() -> Path:
+    return Path(os.environ.get("APE_DATA_FOLDER") or Path.home() / ".ape")
+
+
+@dataclass
+class AccountRef:
+    """The account a command was given: its :attr:`address` at once, its :meth:`signer` when it signs."""
+
+    alias: str
+    _key: Any = field(default=None, repr=False)
+    _unlocking: threading.Thread | None = field(default=None, repr=False)
+    _failure: BaseException | None = field(default=None, repr=False)
+
+    @property
+    def keyfile_path(self) -> Path:
+        return _data_folder() / "accounts" / f"{self.alias}.json"
+
+    @cached_property
+    def keyfile(self) -> dict[str, Any] | None:
+        """The account's keyfile (None: not a keyfile account)."""
+        path = self.keyfile_path
+        if "::" in self.alias or not path.is_file():
+            return None
+        return json.loads(path.read_text())
+
+    @cached_property
+    def ape(self) -> Any:
+        """ape's account object (loads ape's account plugins)."""
+        from ape import accounts
+
+        if self.alias.startswith("TEST::"):
+            return accounts.test_accounts[int(self.alias.split("::", 1)[1])]
+        try:
+            return accounts.load(self.alias)
+        except Exception as err:  # noqa: BLE001 - ape's own message names the alias
+            raise AccountError(f"--account {self.alias}: {err} (see `ape accounts list`)") from None
+
+    @cached_property
+    def address(self) -> str:
+        """The account's address (from its keyfile, without unlocking it)."""
+        from eth_utils import to_checksum_address
+
+        if self.keyfile is not None:
+            return to_checksum_address(self.keyfile["address"])
+        return str(self.ape.address)
+
+    def start_unlocking(self) -> None:
+        """Begin deriving the key in the background when the passphrase is in the environment."""
+        passphrase = os.environ.get(f"APE_ACCOUNTS_{self.alias}_PASSPHRASE")
+        if self._unlocking is not None or self._key is not None or not passphrase or self.keyfile is None:
+            return
+        self._unlocking = threading.Thread(target=self._decrypt_in_background, args=(passphrase,), daemon=True,
+                                           name=f"unlock {self.alias}")
+        self._unlocking.start()
+
+    def _decrypt_in_background(self, passphrase: str) -> None:
+        try:
+            self._key = self._decrypt(passphrase)
+        except BaseException as err:  # noqa: BLE001 - handed to the command's thread in signer()
+            self._failure = err
+
+    def _decrypt(self, passphrase: str) -> Any:
+        from eth_account import Account
+
+        try:
+            return Account.from_key(Account.decrypt(self.keyfile, passphrase))
+        except ValueError:
+            return None
+
+    def _local_key(self) -> Any:
+        if self._unlocking is not None:
+            self._unlocking.join()
+            self._unlocking = None
+            if self._failure is not None:
+                raise self._failure
+            if self._key is None:
+                raise AccountError(f"--account {self.alias}: APE_ACCOUNTS_{self.alias}_PASSPHRASE is not its "
+                                   "passphrase")
+        for _attempt in range(3):
+            if self._key is not None:
+                return self._key
+            self._key = self._decrypt(click.prompt(f"Enter passphrase to unlock '{self.alias}'", hide_input=True,
+                                                   err=True))
+            if self._key is None:
+                click.echo("Invalid passphrase", err=True)
+        raise AccountError(f"--account {self.alias}: not unlocked after 3 attempts")
+
+    def signer(self, *, yes: bool = False) -> Any:
+        """What signs this account's transactions (see :class:`medchain.contracts.Signer`): the keyfile's key,
+        unlocked when the first transaction is signed (or already, in the background), else ape's account.
+        Without ``yes`` each transaction is shown and confirmed first."""
+        if self.keyfile is not None:
+            return _KeyfileSigner(self, yes)
+        account = self.ape
+        if yes and hasattr(account, "set_autosign"):
+            account.set_autosign(True)
+        return ApeAccountSigner(account)
+
+
+class _KeyfileSigner:
+    """A keyfile account's key, unlocked on first use; without ``yes`` it asks before signing each transaction."""
+
+    def __init__(self, ref: AccountRef, yes: bool):
+        self.ref, self.yes = ref, yes
+        self.address = ref.address
+
+    def sign_transaction(self, tx: dict[str, Any]) -> Any:
+        key = self.ref._local_key()
+        if not self.yes:
+            import sys
+
+            from .failures import OneLineError
+
+            shown = "\n".join(f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}"
+                              for k, v in tx.items())
+            if not sys.stdin.isatty():
+                raise OneLineError("a transaction to sign and no terminal to confirm it on: rerun with --yes")
+            if not click.confirm(f"{shown}\n\nSign: ", default=False, err=True):
+                raise OneLineError("not signed; nothing was sent")
+        return key.sign_transaction(tx)
+
+
+class ApeAccountSigner:
+    """An ape account (a test account, a hardware wallet's plugin) as a :class:`medchain.contracts.Signer`."""
+
+    def __init__(self, account: Any):
+        self.account = account
+        self.address = str(account.address)
+
+    def sign_transaction(self, tx: dict[str, Any]) -> bytes:
+        from ape.utils.basemodel import ManagerAccessMixin
+
+        fields = {**tx, "sender": self.address}
+        fields["data"] = bytes.fromhex(str(fields["data"])[2:]) if str(fields["data"]).startswith("0x") else fields["data"]
+        txn = ManagerAccessMixin.network_manager.ethereum.create_transaction(**fields)
+        signed = self.account.sign_transaction(txn)
+        if signed is None or signed.signature is None:
+            raise AccountError(f"account {self.address} did not sign the transaction")
+        return bytes(signed.serialize_transaction())
+
+
+class _AccountType(click.ParamType):
+    name = "alias"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> AccountRef:
+        if isinstance(value, AccountRef):
+            return value
+        ref = AccountRef(str(value))
+        if ref.keyfile is None and "::" not in ref.alias:
+            from ape.utils.basemodel import ManagerAccessMixin
+
+            if ref.alias not in ManagerAccessMixin.account_manager.aliases:
+                self.fail(f"no account {ref.alias!r} in {_data_folder() / 'accounts'} (see `ape accounts list`)",
+                          param, ctx)
+        ref.start_unlocking()
+        return ref
+
+
+#: An account alias of ape's store (or ``TEST::n``), as an :class:`AccountRef`.
+ACCOUNT = _AccountType()
+
+
+def account_option(required: bool = True) -> Callable[[Any], Any]:
+    """``--account ALIAS``: who signs (an alias of `ape accounts list`, or ``TEST::n`` on a test chain)."""
+    return click.option("--account", "account", type=ACCOUNT, required=required, metavar="ALIAS",
+                        help="The signing account: an alias of `ape accounts list` (TEST::n on a test chain).")
