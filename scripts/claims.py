@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -425,7 +426,8 @@ def settle(network, account, claim_ids, journal, yes, deployment):
         raise click.UsageError("give claim ids or --journal")
     ctx = _Claims(network, deployment, account, yes)
     settled = 0
-    with click.progressbar(length=len(ids), label="settling", file=click.get_text_stream("stderr"),
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=len(ids), label="settling", file=stderr if stderr.isatty() else io.StringIO(),
                            show_pos=True) as bar:
         for start in range(0, len(ids), SETTLE_CHUNK):
             chunk = ids[start:start + SETTLE_CHUNK]

@@ -67,3 +67,20 @@ def registry(project, governance, members):
         contract.registerMember(account, role.id, credential_for(role), sender=governance)
     return contract
 
+
+
+def as_sdk(contract, account=None, kind=None):
+    """The SDK's class (``kind``, default the one named like the contract) over an ape contract instance's
+    address, on the node ape is connected to; transactions signed by ``account`` (an ape test account: its
+    key signs locally). Make one per test: the transactor counts nonces, and ape reverts the chain between
+    tests."""
+    from eth_account import Account
+
+    from medchain import contracts
+    from medchain.chain.rpc import Rpc
+
+    cls = kind or getattr(contracts, contract.contract_type.name)
+    provider = contract.provider
+    rpc = Rpc(getattr(provider, "http_uri", None) or provider.uri)
+    signer = Account.from_key(account.private_key) if account is not None else None
+    return cls(rpc, contract.address, signer)

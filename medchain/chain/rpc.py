@@ -42,6 +42,8 @@ ALREADY_SENT = re.compile(r"already (known|imported)|known transaction|nonce too
 REFUSED_SEND = re.compile(
     r"insufficient funds|intrinsic gas|gas limit|exceeds block gas|underpriced|fee cap|invalid sender|"
     r"invalid signature|invalid chain ?id|less than block base fee", re.I)
+#: Methods whose refusal for a reason in REFUSED_SEND (no funds, a bad fee...) is final, never retried.
+_TRANSACTION_METHODS = frozenset({"eth_sendRawTransaction", "eth_estimateGas", "eth_call"})
 #: Phrases nodes use when an ``eth_getLogs`` range or result is over their limit (geth, Besu,
 #: Erigon, Nethermind, Infura, Alchemy, QuickNode...). Such an error means: ask for fewer blocks.
 _LIMIT_PATTERNS = re.compile(
@@ -358,7 +360,7 @@ class Rpc:
             if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
                 raise _BadAnswer(f"the node's answer is not what JSON-RPC specifies: {str(answer)[:200]}")
             if "error" in answer:
-                failure = self._judge(method, answer["error"], sends=False)
+                failure = self._judge(method, answer["error"], sends=method in _TRANSACTION_METHODS)
                 raise _Transient(f"{method}: {_text(answer['error'])}", failure)
             return answer["result"]
         return self._with_patience(method, attempt)

@@ -32,7 +32,7 @@ def explain(err: BaseException, network: Any = None, rerun: str | None = None) -
     """
     from medchain.chain.rpc import RpcError, describe, node_unreachable
     from medchain.contracts.base import ContractReverted
-    from medchain.errors import refusal
+    from medchain.errors import causes, refusal
 
     after = rerun or "rerun the same command"
     ape = _ape_errors()
@@ -52,7 +52,7 @@ def explain(err: BaseException, network: Any = None, rerun: str | None = None) -
     if node_unreachable(err):
         where = _node_url(network)
         return f"the node{where} is not answering ({describe(err)}): start it (or wait for it) and {after}"
-    decoded = refusal(err)
+    decoded = refusal(err, next((c.contract for c in causes(err) if isinstance(c, ContractReverted)), None))
     if decoded is not None:
         owner = f" by {decoded.contract}" if decoded.contract else ""
         return f"refused{owner}: {decoded}"

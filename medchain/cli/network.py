@@ -105,7 +105,8 @@ class NetworkRef:
         from medchain.chain.rpc import Rpc
 
         rpc = Rpc(self.url, **options)
-        self._check_chain(rpc)
+        if "chain_id" not in self.__dict__:
+            self._check_chain(Rpc(self.url))  # the first contact fails at once: a node that is down is told now
         return rpc
 
     @cached_property

@@ -118,3 +118,94 @@ def test_fresh_over_a_live_deployment_asks_and_without_an_answer_changes_nothing
     result = op.run("deploy", "--account", "deployer", "--test-token", "--fresh", "--deployment", str(op.manifest))
     one_line(result, "records a live deployment on chain 1337", "--fresh replaces it", "rerun with --yes")
     assert op.manifest.read_bytes() == before
+
+
+# -- commands that reach the chain through the SDK (claims, audit): the same one-line failures -------------
+
+CLAIM = "0x" + "cd" * 32
+
+
+def test_sdk_command_a_node_that_is_down_fails_at_once(op):
+    dead = Operator(node=type(op.node)(url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID,
+                                       process=op.node.process), data_folder=op.data_folder, keys=op.keys)
+    result = dead.run("claims status", "--pool", MEMBER, "--deployment", str(op.manifest))
+    one_line(result, f"the node at {dead.node.url} is not answering", "start it")
+
+
+def test_sdk_command_a_node_of_another_chain_than_the_network(op):
+    with anvil(31337) as other:
+        wrong = Operator(node=other, data_folder=op.data_folder, keys=op.keys)
+        result = wrong.run("claims status", "--pool", MEMBER, "--deployment", str(op.manifest))
+    one_line(result, f"the node at {other.url} is chain 31337", "ethereum:consortium is chain 1337",
+             "MEDCHAIN_RPC_URL", "nothing was sent")
+
+
+def test_sdk_command_an_unset_node_url(op):
+    env = {k: v for k, v in op.env.items() if k != "MEDCHAIN_RPC_URL"}
+    result = subprocess.run(op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest)),
+                            env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
+                            stdin=subprocess.DEVNULL)
+    one_line(result, "MEDCHAIN_RPC_URL is not set", "export MEDCHAIN_RPC_URL=")
+
+
+def test_sdk_command_a_manifest_of_another_chain(op, tmp_path):
+    manifest = tmp_path / "other.json"
+    manifest.write_text(json.dumps({**json.loads(op.manifest.read_text()), "chainId": 31337}))
+    result = op.run("claims status", "--pool", MEMBER, "--deployment", str(manifest))
+    one_line(result, "belongs to chain id 31337", "connected chain has id 1337", "--deployment")
+
+
+def test_sdk_command_an_unfunded_account_says_no_funds_with_balance_and_cost(op):
+    result = op.run("claims settle", CLAIM, "--account", "poor", "--yes", "--deployment", str(op.manifest))
+    line = one_line(result, "no funds", op.keys["poor"].address, "holds 0 ETH", "gas at", "fund the account")
+    assert "costs about 0.0" in line, line
+
+
+def test_sdk_command_a_contract_refusal_is_decoded_before_anything_is_signed(op):
+    deployer = op.keys["deployer"].address
+    before = op.node.call("eth_getTransactionCount", [deployer, "latest"])
+    result = op.run("claims policy", "--patient", MEMBER, "--limit", "100", "--from", "2026-01-01", "--until",
+                    "2027-01-01", "--account", "deployer", "--yes", "--deployment", str(op.manifest))
+    one_line(result, "refused by ClaimSettlement: ")
+    assert op.node.call("eth_getTransactionCount", [deployer, "latest"]) == before
+
+
+def test_sdk_command_a_wrong_passphrase_in_the_environment(op):
+    env = {**op.env, "APE_ACCOUNTS_deployer_PASSPHRASE": "not it"}
+    result = subprocess.run(op.command("claims settle", CLAIM, "--account", "deployer", "--yes", "--deployment",
+                                       str(op.manifest)), env=env, capture_output=True, text=True, cwd=PROJECT_ROOT,
+                            timeout=300, stdin=subprocess.DEVNULL)
+    one_line(result, "--account deployer: APE_ACCOUNTS_deployer_PASSPHRASE is not its passphrase")
+
+
+def test_sdk_command_an_unknown_account_alias(op):
+    result = op.run("claims settle", CLAIM, "--account", "nobody", "--yes", "--deployment", str(op.manifest))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "no account 'nobody'" in result.stderr and "ape accounts list" in result.stderr, result.stderr
+
+
+def test_sdk_command_without_yes_and_without_a_terminal_signs_nothing(op):
+    deployer = op.keys["deployer"].address
+    before = op.node.call("eth_getTransactionCount", [deployer, "latest"])
+    result = op.run("claims settle", CLAIM, "--account", "deployer", "--deployment", str(op.manifest))
+    one_line(result, "no terminal to confirm it on: rerun with --yes")
+    assert op.node.call("eth_getTransactionCount", [deployer, "latest"]) == before
+
+
+def test_sdk_command_signs_and_sends_with_the_keyfile_account(op):
+    deployer = op.keys["deployer"].address
+    before = int(op.node.call("eth_getTransactionCount", [deployer, "latest"]), 16)
+    result = op.run("claims settle", CLAIM, "--account", "deployer", "--yes", "--deployment", str(op.manifest))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 of 1 claim(s) settled" in result.stdout
+    assert int(op.node.call("eth_getTransactionCount", [deployer, "latest"]), 16) == before + 1
+
+
+def test_sdk_command_on_a_network_ape_starts_goes_through_apes_provider(op):
+    """ethereum:local:foundry is not a node URL in ape-config.yaml: ape starts its anvil (chain 31337) for the
+    command, and the command reads that chain through the SDK (here: the manifest is of chain 1337)."""
+    result = subprocess.run([*op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest),
+                                         network=False), "--network", "ethereum:local:foundry"],
+                            env=op.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
+                            stdin=subprocess.DEVNULL)
+    one_line(result, "belongs to chain id 1337", "connected chain has id 31337")
