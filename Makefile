@@ -58,8 +58,11 @@ $(PY_STAMP): pyproject.toml uv.lock medchain_dev/toolchain.py | $(UV)
 	$(VENV)/bin/python -m medchain_dev.toolchain
 	@touch $@
 
+# anvil, forge and cast: npm installs the build of this platform (linux or macOS, x64 or arm64) among the
+# optional dependencies, and links it in node_modules/.bin.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@for tool in anvil forge cast; do test -x node_modules/.bin/$$tool || { echo "npm has no $$tool build for $$(uname -sm) (linux and macOS, x64 and arm64 are published)"; exit 1; }; done
 	@touch $@
 
 $(EAS_STAMP): $(EAS_DIR)/package.json $(EAS_DIR)/package-lock.json

@@ -62,7 +62,7 @@ def anvil_executable() -> str:
         return str(local)
     found = shutil.which("anvil")
     if not found:
-        raise DevChainError("anvil not found: run `make setup` (it comes from npm @foundry-rs/anvil-linux-amd64)")
+        raise DevChainError("anvil not found: run `make setup` (it comes from npm @foundry-rs/anvil-<platform>)")
     return found
 
 

@@ -90,7 +90,7 @@ def cast_logs(url, address, *topics):
     return {(int(log["blockNumber"], 16), int(log["logIndex"], 16)) for log in json.loads(out.stdout or "[]")}
 
 
-@pytest.mark.skipif(not CAST.exists(), reason="cast is not installed (npm @foundry-rs/cast-linux-amd64: make setup)")
+@pytest.mark.skipif(not CAST.exists(), reason="cast is not installed (npm @foundry-rs/cast-<platform>: make setup)")
 def test_trails_match_what_cast_logs_returns_for_the_same_filters(scenario):
     """An independent client (Foundry's cast) reads the same events for the same topic filters."""
     catalog = scenario.suite.catalog
