@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 
 from .lazy import lazy_exports
 
-__version__ = "0.1.0"
-
 _WHERE = {
+    "__version__": "_version",
     "Rpc": "chain.rpc", "RpcError": "chain.rpc", "NodeError": "chain.rpc", "NodeUnavailable": "chain.rpc",
     "Suite": "contracts", "Contract": "contracts", "ContractReverted": "contracts", "Event": "contracts",
     "Receipt": "contracts", "Signer": "contracts", "Transactor": "contracts", "TransactionPending": "contracts",
@@ -37,7 +36,7 @@ __all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECK
 ]
 
 
-__getattr__, __dir__ = lazy_exports(globals(), _WHERE, ("__version__",))
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)
 
 
 if TYPE_CHECKING:

@@ -70,3 +70,14 @@ def test_the_docstrings_are_the_contracts_natspec(tmp_path):
                                                                      "sent; its mined receipt.")
     with pytest.raises(sdk_codegen.CodegenError, match="no build at .*: run `make compile`"):
         sdk_codegen.natspec("RecordAnchor", build=tmp_path / "missing.json")
+
+
+def test_the_version_is_written_once_in_pyproject_and_the_package_reports_it():
+    import re
+    import tomllib
+
+    written = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert medchain.__version__ == written
+    elsewhere = [p for p in [*(PROJECT_ROOT / "medchain").rglob("*.py"), PROJECT_ROOT / "package.json"]
+                 if re.search(rf"""["']{re.escape(written)}["']""", p.read_text())]
+    assert elsewhere == []
