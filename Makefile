@@ -34,7 +34,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile abi test demo bench clean check slither coverage invariants gas gas-snapshot forge-test browser
+.PHONY: help setup compile abi test demo bench docs clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -43,6 +43,7 @@ help:
 	@echo "make compile  compile the contracts;  make abi   also rewrite the ABIs shipped in medchain/abi/ and the SDK classes"
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil;"
 	@echo "              then the real CLIs (claims submit, audit sync, start-up) timed end to end next to the node's floor"
+	@echo "make docs     build the documentation site (mkdocs, --strict) into site/"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 	@echo "make gas-snapshot   measure gas per benchmark operation and write gas-snapshot.json (commit it)"
@@ -109,6 +110,9 @@ bench: compile $(EAS_STAMP)
 	$(BENCH) -m medchain_dev.bench exchange
 	$(BENCH) -m medchain_dev.bench audit
 	$(BENCH) -m medchain_dev.bench speed
+
+docs: setup
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.
