@@ -1,5 +1,5 @@
 # medchain: the two commands are `make demo` and `make test`. Both install whatever is missing first,
-# from PyPI and npm only (see README "Toolchain"), then do their job. `make check` runs the assurance
+# from PyPI and npm only (see docs/toolchain.md), then do their job. `make check` runs the assurance
 # gates (docs/assurance.md): static analysis, coverage, invariant fuzzing and the gas snapshot.
 
 SHELL := bash
@@ -112,7 +112,7 @@ bench: compile $(EAS_STAMP)
 	$(BENCH) -m medchain_dev.bench speed
 
 docs: setup
-	$(VENV)/bin/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.

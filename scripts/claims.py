@@ -199,7 +199,7 @@ def submit(network, account, file_, mapping, codes_key, journal, responses, fhir
 @cli.command()
 @account_option()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the key. Default: the insurer's place for this deployment (see the README).")
+              help="Where to write the key. Default: the insurer's place for this deployment (see docs/guides/insurer.md).")
 @yes_option
 @deployment_option
 def keygen(network, account, out, yes, deployment):
