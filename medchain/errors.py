@@ -1,7 +1,7 @@
 """Contract refusals, decoded: any custom error of the suite's contracts, ``Error(string)`` and ``Panic(uint256)``.
 
 The errors are read from the ABIs shipped in :mod:`medchain.abi`, never typed in. A decoded refusal keeps
-the raw values (``ContractError.args``, by parameter name) and prints them for people::
+the raw values (``ContractError.values``, by parameter name) and prints them for people::
 
     >>> str(decode_revert(data))
     'ConsortiumRegistryAlreadySuspended(account=0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
@@ -59,8 +59,9 @@ class ContractError(Exception):
         self._values = args
         self._inputs = inputs
 
-    @property  # type: ignore[override]
-    def args(self) -> dict[str, Any]:  # the decoded values by name, not Exception's tuple
+    @property
+    def values(self) -> dict[str, Any]:
+        """The decoded values, by parameter name."""
         return self._values
 
     def human(self) -> dict[str, str]:
@@ -82,13 +83,13 @@ class ContractError(Exception):
 @cache
 def _errors() -> dict[bytes, list[tuple[str, dict[str, Any]]]]:
     """Every custom error of the suite by selector: ``[(contract, abi entry), ...]`` in suite order."""
-    from eth_utils.abi import abi_to_signature
+    from .chain.abi import keccak as keccak_text, signature
 
     table: dict[bytes, list[tuple[str, dict[str, Any]]]] = {}
     for contract in SUITE_CONTRACTS:
         for entry in abi(contract):
             if entry.get("type") == "error":
-                table.setdefault(keccak(text=abi_to_signature(entry))[:4], []).append((contract, entry))
+                table.setdefault(keccak_text(signature(entry))[:4], []).append((contract, entry))
     table[ERROR_STRING] = [("", {"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]})]
     table[PANIC] = [("", {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]})]
     return table
@@ -106,7 +107,8 @@ def decode_revert(data: bytes | str | None, contract: str | None = None) -> Cont
     Data that has a known selector but cannot be decoded for it is treated as unknown (None).
     """
     from eth_abi import decode
-    from eth_utils.abi import get_abi_input_types
+
+    from .chain.abi import type_string
 
     raw = _bytes(data)
     if raw is None or len(raw) < 4 or bytes(raw[:4]) not in _errors():
@@ -114,7 +116,7 @@ def decode_revert(data: bytes | str | None, contract: str | None = None) -> Cont
     entries = _errors()[bytes(raw[:4])]
     owner, entry = next(((c, e) for c, e in entries if c == contract), entries[0])
     try:
-        values = decode(get_abi_input_types(entry), bytes(raw[4:]))
+        values = decode([type_string(i) for i in entry.get("inputs", [])], bytes(raw[4:]))
     except Exception:  # noqa: BLE001 - eth-abi raises several types for short or malformed data
         return None
     inputs = entry.get("inputs", [])
@@ -155,12 +157,13 @@ def refusal(err: BaseException, contract: str | None = None) -> ContractError | 
 def _encode_ape_custom_error(err: Any) -> bytes | None:
     """ape decoded the error already (a ``CustomError``): encode it back so one decoder describes all."""
     from eth_abi import encode
-    from eth_utils.abi import abi_to_signature, get_abi_input_types
+
+    from .chain.abi import keccak as keccak_text, signature, type_string
 
     entry = err.abi.model_dump(by_alias=True, mode="json")
     try:
         values = [err.inputs[i["name"]] for i in entry.get("inputs", [])]
-        return keccak(text=abi_to_signature(entry))[:4] + encode(get_abi_input_types(entry), values)
+        return keccak_text(signature(entry))[:4] + encode([type_string(i) for i in entry.get("inputs", [])], values)
     except Exception:  # noqa: BLE001 - ape's converted values that no longer encode: not decodable here
         return None
 

@@ -30,11 +30,10 @@ from typing import Any, Callable, Sequence
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
-from eth_utils.abi import (collapse_if_tuple, event_abi_to_log_topic, function_abi_to_4byte_selector,
-                           get_abi_output_types)
 from hexbytes import HexBytes
 
 from ..abi import abi as suite_abi
+from ..chain import abi as chain_abi
 from ..chain.rpc import NodeError, NodeUnavailable, Rpc
 from ..contracts.tx import Signer, raw_transaction
 from .adjudication import POLICY_YEAR
@@ -60,22 +59,21 @@ def _data_words(event: dict[str, Any]) -> dict[str, int]:
 
 
 _SUBMIT_ABI = settlement_abi("function", "submitClaims")
-_STATUSES_ABI = settlement_abi("function", "claimStatuses")
 _CLAIM_OF_ABI = settlement_abi("function", "claimOf")
 _ADJUDICATED_ABI = settlement_abi("event", "ClaimAdjudicated")
 _REJECTED_ABI = settlement_abi("event", "ClaimRejected")
 _CLAIM_FIELDS = _SUBMIT_ABI["inputs"][0]["components"]
 
 #: ``ClaimInput`` as a tuple type, and the selectors and topics used, all from ClaimSettlement's ABI.
-CLAIM_INPUT = collapse_if_tuple(_SUBMIT_ABI["inputs"][0]).removesuffix("[]")
-SUBMIT_CLAIMS = function_abi_to_4byte_selector(_SUBMIT_ABI)
-CLAIM_STATUSES = function_abi_to_4byte_selector(_STATUSES_ABI)
-CLAIM_OF = function_abi_to_4byte_selector(_CLAIM_OF_ABI)
-TOPIC_ADJUDICATED = event_abi_to_log_topic(_ADJUDICATED_ABI)
-TOPIC_REJECTED = event_abi_to_log_topic(_REJECTED_ABI)
-TOPIC_SUBMITTED = event_abi_to_log_topic(settlement_abi("event", "ClaimSubmitted"))
-_STATUSES_OUT = get_abi_output_types(_STATUSES_ABI)
-_CLAIM_OF_OUT = get_abi_output_types(_CLAIM_OF_ABI)
+CLAIM_INPUT = chain_abi.input_types("ClaimSettlement", "submitClaims")[0].removesuffix("[]")
+SUBMIT_CLAIMS = chain_abi.selector("ClaimSettlement", "submitClaims")
+CLAIM_STATUSES = chain_abi.selector("ClaimSettlement", "claimStatuses")
+CLAIM_OF = chain_abi.selector("ClaimSettlement", "claimOf")
+TOPIC_ADJUDICATED = bytes.fromhex(chain_abi.topic("ClaimSettlement", "ClaimAdjudicated")[2:])
+TOPIC_REJECTED = bytes.fromhex(chain_abi.topic("ClaimSettlement", "ClaimRejected")[2:])
+TOPIC_SUBMITTED = bytes.fromhex(chain_abi.topic("ClaimSettlement", "ClaimSubmitted")[2:])
+_STATUSES_OUT = chain_abi.output_types("ClaimSettlement", "claimStatuses")
+_CLAIM_OF_OUT = chain_abi.output_types("ClaimSettlement", "claimOf")
 _CLAIM_OF_FIELDS = [c["name"] for c in _CLAIM_OF_ABI["outputs"][0]["components"]]
 _ADJUDICATED_WORDS = _data_words(_ADJUDICATED_ABI)
 _REJECTED_WORDS = _data_words(_REJECTED_ABI)
@@ -729,7 +727,7 @@ def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, 
     billed = payable = share = 0
     for row in rows:
         entry = entries.get("0x" + row.claim_id.hex())
-        outcome = entry.outcome if entry and entry.done else "not submitted"
+        outcome = (entry.outcome or "not submitted") if entry and entry.done else "not submitted"
         outcomes[outcome] += 1
         if entry and entry.reason:
             reasons[entry.reason] += 1

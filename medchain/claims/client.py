@@ -175,6 +175,7 @@ def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str,
         raise ClaimsInputError(f"SCAN: {err}") from None
     if not 0 < amount <= MAX_AMOUNT:
         raise ClaimsInputError(f"--amount: must be more than 0 and at most {MAX_AMOUNT} token units")
+    assert scan.gtin is not None and scan.serial is not None  # required above
     item = LineItem(code=scan.gtin, modifiers=(), quantity=Decimal(1), unit_price=amount)
     return PharmacyClaim(policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id,
                          serial_hash(scan.serial))

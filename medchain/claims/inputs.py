@@ -423,7 +423,7 @@ def parse_evidence(value: Any, base: Path, chain_id: int | None) -> Evidence:
         raise _Bad(f"receipt {text}: unreadable ({type(err).__name__})") from None
     if chain_id is not None and receipt.chain_id != chain_id:
         raise _Bad(f"receipt {text} is for chain {receipt.chain_id}, not {chain_id}")
-    if receipt.in_batch:
+    if receipt.root is not None:
         return Evidence(receipt.record_hash, receipt.root, tuple(receipt.proof), receipt.provider)
     return Evidence(receipt.record_hash, provider=receipt.provider)
 
@@ -584,7 +584,7 @@ def _read_csv(result: ClaimFile, text: str, common: dict[str, Any]) -> None:
     _line, raw_header = first
     result.header = raw_header
     header = [h.strip().lower() for h in raw_header]
-    problems = []
+    problems: list[tuple[str | None, str]] = []
     where = _not_utf8("".join(raw_header))
     if where or any(len(h) > MAX_CELL or "\0" in h for h in raw_header):
         problems.append((None, f"the header is not a line of UTF-8 column names ({where or 'bad cell'})"))

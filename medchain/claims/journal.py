@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 #: Unix time in SQL (SQLite 3.40 has no unixepoch('subsec')).
 NOW = "(julianday('now') - 2440587.5) * 86400.0"
@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS txs (
     block INTEGER
 );
 """
+
+
+def _entry(row: Any) -> Entry:
+    """An :class:`Entry` from a ``claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share`` row."""
+    claim_id, ref, state, tx_hash, outcome, reason, payable, share = row
+    return Entry(claim_id, ref, state, tx_hash, outcome, reason, _int(payable), _int(share))
 
 
 class JournalError(RuntimeError):
@@ -92,7 +98,7 @@ class Journal:
             "SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
             "WHERE state = 'rejected' ORDER BY rowid").fetchall()
         wanted = set(claim_ids) if claim_ids is not None else None
-        return [Entry(*r[:6], _int(r[6]), _int(r[7])) for r in rows if wanted is None or r[0] in wanted]
+        return [_entry(r) for r in rows if wanted is None or r[0] in wanted]
 
     def _bind(self, key: str, value: str, what: str | None = None, advice: str | None = None) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -125,7 +131,7 @@ class Journal:
                 f"SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
                 f"WHERE claim_id IN ({marks})", chunk,
             ):
-                found[row[0]] = Entry(*row[:6], _int(row[6]), _int(row[7]))
+                found[row[0]] = _entry(row)
         return found
 
     def sent_transactions(self) -> list[tuple[str, int]]:

@@ -59,7 +59,8 @@ def read_policy_file(path: Path, decimals: int) -> list[PolicyRow]:
     else:
         rows = list(csv.DictReader(text.splitlines()))
         first = 2  # row numbers as a spreadsheet shows them (the header is row 1)
-    policies, seen = [], {}
+    policies: list[PolicyRow] = []
+    seen: dict[bytes, int] = {}
     for number, raw in enumerate(rows, start=first):
         policy = _row(path, number, raw, decimals)
         if policy.policy_id in seen:

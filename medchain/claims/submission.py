@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from eth_abi import decode, encode
 from eth_utils import to_checksum_address
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_output_types
+from ..chain import abi as chain_abi
 
 from ..jsonfiles import write_json_atomic
 from ..chain.rpc import NodeError, Rpc
@@ -32,10 +32,10 @@ from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText,
 from .journal import Journal, Ledger
 from .keys import CodesKeyError, check_fingerprint, fingerprint, generate_codes_key, read_codes_key
 
-_POLICY_OF_ABI = settlement_abi("function", "policyOf")
-POLICY_OF = function_abi_to_4byte_selector(_POLICY_OF_ABI)
-_POLICY_OF_OUT = get_abi_output_types(_POLICY_OF_ABI)
-_POLICY_OF_FIELDS = [o["name"] for o in _POLICY_OF_ABI["outputs"]]
+_POLICY_OF = chain_abi.function("ClaimSettlement", "policyOf")
+POLICY_OF = _POLICY_OF.prefix
+_POLICY_OF_OUT = _POLICY_OF.outputs
+_POLICY_OF_FIELDS = [o["name"] for o in settlement_abi("function", "policyOf")["outputs"]]
 
 
 def load_codes_key(path: Path, create: bool = False) -> bytes:

@@ -112,7 +112,7 @@ def _no_funds(err: BaseException, network: Any) -> str:
     cap that made the node refuse it)."""
     request = _request_of(err)
     sender = request.get("from") if request else None
-    if network is None or not sender:
+    if network is None or not request or not sender:
         return f"no funds: the account cannot pay for this transaction's gas ({err}): fund it and rerun"
     from medchain.chain.rpc import Rpc, RpcError
 

@@ -88,4 +88,4 @@ def parse_categories(value: str | int | Iterable[str] | Category) -> Category:
 
 def names(flags: enum.IntFlag) -> list[str]:
     """The member names set in a flag value, in bit order: ``["TREAT", "ETREAT"]``."""
-    return [m.name for m in type(flags) if m & flags]
+    return [m.name for m in type(flags) if m & flags and m.name]

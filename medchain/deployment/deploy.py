@@ -182,7 +182,7 @@ def deploy_suite(
     manifest = Manifest(
         chain_id=chain_id,
         network=network,
-        deployed_at=existing.deployed_at if kept else datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        deployed_at=existing.deployed_at if kept and existing else datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         compiler=compiler_info(project, SUITE[0].name),
         commit=source_commit(),
         deployer=str(deployer.address),

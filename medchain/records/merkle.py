@@ -47,10 +47,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-try:  # pysha3 is several times faster than pycryptodome; eth_hash ships a backend for both.
-    from eth_hash.backends.pysha3 import keccak256 as _keccak
-except ImportError:  # pragma: no cover - depends on which eth_hash extras are installed
-    from eth_hash.auto import keccak as _keccak
+from eth_hash.auto import keccak as _keccak  # the fastest backend installed (pysha3 if present)
 
 __all__ = [
     "DUMP_FORMAT",

@@ -45,10 +45,10 @@ def test_every_error_of_every_contract_decodes(contract, entry):
     data = revert(f"{entry['name']}({','.join(types)})", types, values)
     err = decode_revert(data, contract)
     assert isinstance(err, ContractError) and err.contract == contract and err.name == entry["name"]
-    assert list(err.args) == [i["name"] for i in entry["inputs"]]
+    assert list(err.values) == [i["name"] for i in entry["inputs"]]
     text = str(err)
     assert text.startswith(entry["name"] + "(") and "b'" not in text and "…" not in text
-    assert decode_revert("0x" + data.hex(), contract).args == err.args, "0x hex decodes like bytes"
+    assert decode_revert("0x" + data.hex(), contract).values == err.values, "0x hex decodes like bytes"
 
 
 def test_the_decoder_knows_every_error_of_the_abis():
@@ -58,7 +58,7 @@ def test_the_decoder_knows_every_error_of_the_abis():
 def test_ids_are_full_hex_and_roles_are_named():
     err = decode_revert(revert("ConsortiumRegistryAlreadyMember(address,bytes32)", ["address", "bytes32"],
                                [ACCOUNT.lower(), Role.INSURER.id]))
-    assert err.args == {"account": ACCOUNT.lower(), "role": Role.INSURER.id}, "raw values are kept"
+    assert err.values == {"account": ACCOUNT.lower(), "role": Role.INSURER.id}, "raw values are kept"
     assert str(err) == f"ConsortiumRegistryAlreadyMember(account={ACCOUNT}, role=INSURER_ROLE)"
     admin = decode_revert(revert("AccessControlUnauthorizedAccount(address,bytes32)", ["address", "bytes32"],
                                  [ACCOUNT, b"\0" * 32]))
@@ -107,7 +107,7 @@ def test_bytes32_reason_codes_read_as_text():
 def test_error_string_and_panic():
     assert str(decode_revert(ERROR_STRING + encode(["string"], ["not allowed"]))) == "not allowed"
     panic = decode_revert(PANIC + encode(["uint256"], [0x11]))
-    assert panic.name == "Panic" and panic.contract is None and panic.args == {"code": 0x11}
+    assert panic.name == "Panic" and panic.contract is None and panic.values == {"code": 0x11}
     assert str(panic) == "Panic(0x11: arithmetic overflow or underflow)"
     assert str(decode_revert(PANIC + encode(["uint256"], [0x99]))) == "Panic(0x99: unknown panic code)"
 
