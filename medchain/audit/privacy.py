@@ -275,9 +275,9 @@ class Scanner:
             if prefix not in hay:
                 continue
             for needle in group:
-                i = _find(needle, hay, word_base)
-                if i is not None:
-                    yield needle, i
+                at = _find(needle, hay, word_base)
+                if at is not None:
+                    yield needle, at
 
 
 def _deployment_txs(suite: Suite) -> set[str]:

@@ -91,8 +91,12 @@ def _static_reader(kind: str) -> Callable[[str], Any] | None:
 
         return signed
     if kind.startswith("bytes") and kind != "bytes":
-        n = int(kind[5:])
-        return lambda w, n=n: "0x" + w[: 2 * n]
+        digits = 2 * int(kind[5:])
+
+        def fixed_bytes(w: str) -> str:
+            return "0x" + w[:digits]
+
+        return fixed_bytes
     return None
 
 
