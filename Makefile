@@ -34,7 +34,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile abi test demo bench docs clean check slither coverage invariants gas gas-snapshot forge-test browser
+.PHONY: help setup compile abi test demo bench docs lint clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -44,6 +44,7 @@ help:
 	@echo "make bench    gas per operation next to EAS and Etherisc GIF, bulk-claim throughput, audit indexing, on anvil;"
 	@echo "              then the real CLIs (claims submit, audit sync, start-up) timed end to end next to the node's floor"
 	@echo "make docs     build the documentation site (mkdocs, --strict) into site/"
+	@echo "make lint     ruff (lint and format), mypy over medchain/, deptry, forge fmt --check, solhint"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 	@echo "make gas-snapshot   measure gas per benchmark operation and write gas-snapshot.json (commit it)"
@@ -113,6 +114,19 @@ bench: compile $(EAS_STAMP)
 
 docs: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+# The code's conventions, checked: ruff's lint rules and formatting (pyproject.toml), the types of the
+# SDK (mypy), declared dependencies (deptry: every import of the wheel's code is declared, none unused),
+# the Solidity formatting (forge fmt, forge/foundry.toml [fmt]) and lint rules (solhint, .solhint.json:
+# the recommended set without NatSpec checks it cannot follow through @inheritdoc, gas hints the code
+# answers deliberately, and the ban on inline assembly: each block is memory-safe and commented).
+lint: setup
+	$(VENV)/bin/ruff check medchain medchain_dev scripts tests
+	$(VENV)/bin/ruff format --check medchain medchain_dev scripts tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/deptry medchain
+	$(FORGE_ENV) $(FORGE) fmt --check contracts forge
+	node_modules/.bin/solhint --disc --noPoster --max-warnings 0 'contracts/**/*.sol'
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.

@@ -227,14 +227,18 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         uint64 validUntil
     ) external onlyActiveMember(MemberRoles.INSURER) {
         if (patient == address(0)) revert ClaimSettlementZeroAddress();
-        if (policyId == bytes32(0) || annualLimit == 0 || annualLimit > type(uint96).max || coinsuranceBps > 10_000
-                || validFrom >= validUntil) revert ClaimSettlementInvalidPolicy(policyId);
+        if (
+            policyId == bytes32(0) || annualLimit == 0 || annualLimit > type(uint96).max || coinsuranceBps > 10_000
+                || validFrom >= validUntil
+        ) revert ClaimSettlementInvalidPolicy(policyId);
         if (_policies[policyId].insurer != address(0)) revert ClaimSettlementPolicyExists(policyId);
         uint32 index = uint32(_policyIds.length);
         _policyIds.push(policyId);
         _policies[policyId] =
             Policy(msg.sender, validFrom, coinsuranceBps, index, patient, validUntil, annualLimit, deductible);
-        emit PolicyRegistered(policyId, msg.sender, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil);
+        emit PolicyRegistered(
+            policyId, msg.sender, patient, annualLimit, deductible, coinsuranceBps, validFrom, validUntil
+        );
     }
 
     /// @notice Adds `amount` of the settlement token to the caller's pool (an active insurer); the pool is
@@ -374,7 +378,9 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         Claim storage claim = _claims[claimId];
         bytes32 policyId = _policyIds[claim.policyIndex];
         address insurer = _policies[policyId].insurer;
-        if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        if (msg.sender != insurer || claim.status == Status.None) {
+            revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        }
         _requireActiveInsurer(insurer);
         Status status = claim.status;
         if (status == Status.Approved || status == Status.Partial) {
@@ -432,7 +438,9 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         bytes32 policyId = _policyIds[claim.policyIndex];
         Policy storage policy = _policies[policyId];
         address insurer = policy.insurer;
-        if (msg.sender != insurer || claim.status == Status.None) revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        if (msg.sender != insurer || claim.status == Status.None) {
+            revert ClaimSettlementNotInsurer(msg.sender, insurer);
+        }
         _requireActiveInsurer(insurer);
         if (claim.status != Status.Disputed) revert ClaimSettlementWrongStatus(claimId, claim.status);
         uint64 lapsesAt = uint64(claim.decidedAt) + appealWindow;
@@ -558,8 +566,15 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     function claimOf(bytes32 claimId) external view returns (ClaimView memory v) {
         Claim memory c = _claims[claimId];
         return ClaimView(
-            c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex], _providers[c.providerIndex], c.status,
-            c.reasonCode, c.policyYear, c.decidedAt, c.disputed, c.payable_, uint96(_deductibleApplied[claimId]),
+            c.status == Status.None ? bytes32(0) : _policyIds[c.policyIndex],
+            _providers[c.providerIndex],
+            c.status,
+            c.reasonCode,
+            c.policyYear,
+            c.decidedAt,
+            c.disputed,
+            c.payable_,
+            uint96(_deductibleApplied[claimId]),
             c.pharmacy
         );
     }
@@ -617,7 +632,10 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
     // Internals
 
     /// @dev Checks and adjudicates one claim. Returns a non-zero reason code when refused (nothing stored).
-    function _submit(ClaimInput calldata c, InsurerCheck memory cache) private returns (bytes32 claimId, uint16 reason) {
+    function _submit(ClaimInput calldata c, InsurerCheck memory cache)
+        private
+        returns (bytes32 claimId, uint16 reason)
+    {
         claimId = claimIdOf(c.policyId, c.provider, c.serviceDate, c.codesHash);
         Policy storage policy = _policies[c.policyId];
         address insurer = policy.insurer;
@@ -696,8 +714,15 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
 
         Status status = payable_ == 0 ? Status.Denied : _reserve(insurer, payable_, adjustment);
         _claims[c.claimId] = Claim(
-            status, adjustment, uint16(year), uint40(block.timestamp), false, _indexOf(c.provider), policy.index,
-            uint96(payable_), c.pharmacy
+            status,
+            adjustment,
+            uint16(year),
+            uint40(block.timestamp),
+            false,
+            _indexOf(c.provider),
+            policy.index,
+            uint96(payable_),
+            c.pharmacy
         );
         emit ClaimSubmitted(c.claimId, c.policyId, c.provider, insurer, uint128(c.amount), c.serviceDate);
         emit ClaimAdjudicated(c.claimId, status, c.amount - payable_, payable_, adjustment);
@@ -746,7 +771,9 @@ contract ClaimSettlement is IClaimSettlement, ConsortiumGated, ReentrancyGuardTr
         address insurer,
         InsurerCheck memory cache
     ) private view returns (uint16) {
-        if (msg.sender != c.provider && (insurer == address(0) || msg.sender != insurer)) return REASON_NOT_SUBMITTER;
+        if (msg.sender != c.provider && (insurer == address(0) || msg.sender != insurer)) {
+            return REASON_NOT_SUBMITTER;
+        }
         if (_claims[claimId].status != Status.None) return REASON_DUPLICATE;
         if (c.amount == 0 || c.amount > type(uint96).max) return REASON_INVALID_AMOUNT;
         if (insurer == address(0)) return REASON_NOT_INSURED;

@@ -106,9 +106,7 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
     // Consent
 
     /// @inheritdoc IConsentRegistry
-    function grant(address patient, address grantee, uint256 purposes, uint256 categories, uint64 validUntil)
-        external
-    {
+    function grant(address patient, address grantee, uint256 purposes, uint256 categories, uint64 validUntil) external {
         if (msg.sender != patient) {
             uint64 delegateEnd = _delegates[patient][msg.sender];
             if (block.timestamp >= delegateEnd) revert ConsentRegistryNotPatientOrDelegate(msg.sender, patient);
@@ -154,7 +152,9 @@ contract ConsentRegistry is IConsentRegistry, ConsortiumGated, EIP712 {
         bytes32 structHash = keccak256(abi.encode(REVOCATION_TYPEHASH, patient, grantee, signedAt, nonce, deadline));
         _verifySigned(patient, structHash, signedAt, nonce, deadline, signature);
         uint40 authorisedAt = _records[patient][grantee].authorisedAt;
-        if (signedAt < authorisedAt) revert ConsentRegistrySignatureSuperseded(patient, grantee, signedAt, authorisedAt);
+        if (signedAt < authorisedAt) {
+            revert ConsentRegistrySignatureSuperseded(patient, grantee, signedAt, authorisedAt);
+        }
         // signedAt <= block.timestamp (checked in _verifySigned), so it fits in 40 bits.
         _revoke(patient, grantee, uint40(signedAt), patient);
     }

@@ -92,7 +92,8 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     {
         _requireCategory(recordHash, category);
         _requireDisclosable(patient, recipient, purpose, category);
-        (uint64 anchoredAt, bool retracted) = recordAnchor.anchorOf(msg.sender, recordHash, bytes32(0), new bytes32[](0));
+        (uint64 anchoredAt, bool retracted) =
+            recordAnchor.anchorOf(msg.sender, recordHash, bytes32(0), new bytes32[](0));
         _requireOwnAnchor(recordHash, anchoredAt, retracted);
         emit RecordDisclosed(patient, recipient, recordHash, purpose, category, msg.sender);
     }
@@ -144,10 +145,7 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     // Internals
 
     /// @dev The parties, purpose and consent of a disclosure of `categories` (already checked as known bits).
-    function _requireDisclosable(address patient, address recipient, uint256 purpose, uint256 categories)
-        private
-        view
-    {
+    function _requireDisclosable(address patient, address recipient, uint256 purpose, uint256 categories) private view {
         if (patient == address(0) || recipient == address(0)) revert RecordExchangeZeroAddress();
         if (purpose == 0 || purpose & (purpose - 1) != 0 || purpose & ~ALL_PURPOSES != 0) {
             revert RecordExchangeInvalidPurpose(purpose);
@@ -160,7 +158,9 @@ contract RecordExchange is IRecordExchange, ConsortiumGated {
     }
 
     function _requireCategory(bytes32 recordHash, uint256 category) private pure {
-        if (category == 0 || category & ~ALL_CATEGORIES != 0) revert RecordExchangeInvalidCategory(recordHash, category);
+        if (category == 0 || category & ~ALL_CATEGORIES != 0) {
+            revert RecordExchangeInvalidCategory(recordHash, category);
+        }
     }
 
     /// @dev The caller anchored `recordHash` itself and did not retract it, as `RecordAnchor.anchorOf`

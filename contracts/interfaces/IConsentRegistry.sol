@@ -134,8 +134,7 @@ interface IConsentRegistry {
     /// - a delegate's consent ends no later than its own appointment (`validUntil <= delegateUntil`).
     /// Emergency access already held by `grantee` is kept. The consent is authorised now: it supersedes
     /// every unrelayed signed message of the patient for `grantee`. Emits a {ConsentGranted} event.
-    function grant(address patient, address grantee, uint256 purposes, uint256 categories, uint64 validUntil)
-        external;
+    function grant(address patient, address grantee, uint256 purposes, uint256 categories, uint64 validUntil) external;
 
     /// @notice {grant}, authorised by `patient`'s EIP-712 signature and relayed by anyone.
     /// @dev Signed type: `Consent(address patient,address grantee,uint256 purposes,uint256 categories,

@@ -67,6 +67,7 @@ interface IDrugProvenance {
     error DrugProvenanceNotReceived(bytes32 shipmentId, address caller);
     /// @notice Thrown when the proof does not show `serialHash` among shipment `shipmentId`'s serials.
     error DrugProvenanceSerialNotInShipment(bytes32 shipmentId, bytes32 serialHash);
+
     /// @notice A received shipment a unit is dispensed from: its id, shipper and serials root.
     struct ShipmentRef {
         bytes32 shipmentId;
@@ -146,9 +147,7 @@ interface IDrugProvenance {
     /// to `manufacturer`: from then on only it commissions batches of GTINs under that prefix.
     /// @param prefix The prefix's digits as an integer (leading zeros are counted by `length`).
     /// @param length Its number of digits, 6 to 12.
-    event CompanyPrefixAssigned(
-        uint64 indexed prefix, uint8 length, address indexed manufacturer, address indexed by
-    );
+    event CompanyPrefixAssigned(uint64 indexed prefix, uint8 length, address indexed manufacturer, address indexed by);
 
     /// @notice Emitted when the registry's admin `by` moves company prefix (`prefix`, `length`) from
     /// `from` to `to` (batches commissioned before stay `from`'s).

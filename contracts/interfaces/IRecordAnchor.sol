@@ -107,8 +107,7 @@ interface IRecordAnchor {
     /// Requirements: those of {retract}; without an entry for `recordHash`, the caller anchored batch
     /// `root` and `proof` shows `recordHash` in it.
     /// Emits a {RecordRetracted} event.
-    function retractInBatch(bytes32 root, bytes32 recordHash, bytes32[] calldata proof, bytes32 reasonCode)
-        external;
+    function retractInBatch(bytes32 root, bytes32 recordHash, bytes32[] calldata proof, bytes32 reasonCode) external;
 
     /// @notice When `provider` anchored `recordHash`: alone (`root` == 0, `proof` ignored) or as a leaf of
     /// its batch `root` (OpenZeppelin StandardMerkleTree proof), and whether that provider has since

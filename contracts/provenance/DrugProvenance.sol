@@ -235,7 +235,9 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         bytes32 unitId = _unitId(batchId, serialHash);
         Dispense memory unit = _dispensed[unitId];
         if (unit.pharmacy == address(0)) revert DrugProvenanceNotDispensed(batchId, serialHash);
-        if (unit.pharmacy != msg.sender) revert DrugProvenanceNotDispenser(batchId, serialHash, unit.pharmacy, msg.sender);
+        if (unit.pharmacy != msg.sender) {
+            revert DrugProvenanceNotDispenser(batchId, serialHash, unit.pharmacy, msg.sender);
+        }
         uint256 closedAt = uint256(unit.dispensedAt) + REVERT_WINDOW;
         if (block.timestamp >= closedAt) revert DrugProvenanceRevertWindowClosed(batchId, serialHash, closedAt);
         delete _dispensed[unitId];
@@ -270,8 +272,8 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (status == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
         if (status == BATCH_QUARANTINED) revert DrugProvenanceAlreadyQuarantined(batchId);
         if (!_isActiveMember(msg.sender, MemberRoles.REGULATOR)) {
-            bool holder = _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, msg.sender) != 0
-                && _isActive(msg.sender);
+            bool holder =
+                _heldBy(batchId, batch.manufacturer, batch.manufacturerHeld, msg.sender) != 0 && _isActive(msg.sender);
             if (!holder) revert DrugProvenanceNotHolderOrRegulator(batchId, msg.sender);
             if (batch.status & _RELEASED != 0) revert DrugProvenanceReleasedBatch(batchId, msg.sender);
         }
@@ -304,7 +306,8 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (uint8(word >> 184) & _STATUS == BATCH_RECALLED) revert DrugProvenanceBatchRecalled(batchId);
         // One registry call either way: the manufacturer must be an active manufacturer, anyone else an
         // active regulator (suspension and removal take effect on recalls too).
-        if (!_isActiveMember(msg.sender, msg.sender == manufacturer ? MemberRoles.MANUFACTURER : MemberRoles.REGULATOR)) {
+        if (!_isActiveMember(msg.sender, msg.sender == manufacturer ? MemberRoles.MANUFACTURER : MemberRoles.REGULATOR))
+        {
             revert DrugProvenanceNotManufacturerOrRegulator(batchId, msg.sender);
         }
         // The status becomes RECALLED; the released flag (bit 7) stays, as history.
@@ -531,11 +534,11 @@ contract DrugProvenance is IDrugProvenance, ConsortiumGated {
         if (entry.owner != address(0)) return (entry.owner, uint64(head), MIN_PREFIX_LENGTH);
         if (entry.longer == 0) return (address(0), 0, 0);
         uint256 lengths = entry.lengths;
-        for (uint256 l = MIN_PREFIX_LENGTH + 1; l <= MAX_PREFIX_LENGTH; ++l) {
-            if (lengths & (1 << l) != 0) {
-                uint256 candidate = body / 10 ** (MAX_PREFIX_LENGTH - l);
-                address candidateOwner = _prefixes[_prefixKey(candidate, l)].owner;
-                if (candidateOwner != address(0)) return (candidateOwner, uint64(candidate), uint8(l));
+        for (uint256 len = MIN_PREFIX_LENGTH + 1; len <= MAX_PREFIX_LENGTH; ++len) {
+            if (lengths & (1 << len) != 0) {
+                uint256 candidate = body / 10 ** (MAX_PREFIX_LENGTH - len);
+                address candidateOwner = _prefixes[_prefixKey(candidate, len)].owner;
+                if (candidateOwner != address(0)) return (candidateOwner, uint64(candidate), uint8(len));
             }
         }
     }

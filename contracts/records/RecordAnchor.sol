@@ -189,7 +189,9 @@ contract RecordAnchor is IRecordAnchor, ConsortiumGated {
         if (a.anchoredAt != 0) return a;
         uint64 batchAt = _batches[msg.sender][root].anchoredAt;
         if (batchAt == 0) revert RecordAnchorUnknownBatch(msg.sender, root);
-        if (!MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) revert RecordAnchorNotInBatch(root, recordHash);
+        if (!MerkleProof.verifyCalldata(proof, root, _leaf(recordHash))) {
+            revert RecordAnchorNotInBatch(root, recordHash);
+        }
         a.anchoredAt = batchAt;
     }
 

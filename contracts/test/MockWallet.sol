@@ -15,6 +15,9 @@ contract MockWallet is IERC1271 {
     /// @notice ERC-1271: the magic value when `owner` signed `hash`, else 0xffffffff.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(hash, signature);
-        return err == ECDSA.RecoverError.NoError && recovered == owner ? this.isValidSignature.selector : bytes4(0xffffffff);
+        return
+            err == ECDSA.RecoverError.NoError && recovered == owner
+                ? this.isValidSignature.selector
+                : bytes4(0xffffffff);
     }
 }

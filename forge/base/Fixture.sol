@@ -196,7 +196,9 @@ abstract contract Fixture is Test {
     /// @dev The reason code of the first {ClaimRejected} among `logs` (0: none was rejected).
     function rejectionIn(Vm.Log[] memory logs) internal pure returns (uint16) {
         for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics[0] == IClaimSettlement.ClaimRejected.selector) return abi.decode(logs[i].data, (uint16));
+            if (logs[i].topics[0] == IClaimSettlement.ClaimRejected.selector) {
+                return abi.decode(logs[i].data, (uint16));
+            }
         }
         return 0;
     }

@@ -255,8 +255,9 @@ contract ClaimsHandler is Test {
         proof[0] = lb;
         vm.startPrank(maker);
         bytes32 root = hashPair(leaf(a), lb);
-        bytes32 batchId =
-            provenance.commissionBatch(9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2, root);
+        bytes32 batchId = provenance.commissionBatch(
+            9506000134352, bytes32(_nonce), uint32(block.timestamp / 1 days + 3000), 2, root
+        );
         bytes32 shipment = provenance.ship(batchId, pharmacy, 2, root);
         vm.stopPrank();
         vm.startPrank(pharmacy);
@@ -275,14 +276,20 @@ contract ClaimsHandler is Test {
         if (_units.length == 0) return;
         Unit memory u = _units[pick % _units.length];
         IClaimSettlement.PharmacyClaimInput memory c = IClaimSettlement.PharmacyClaimInput(
-            _policies[policySeed % 2], pharmacy, uint128(bound(amount, 1, 1_500e6)), bytes32(pick), u.batchId,
+            _policies[policySeed % 2],
+            pharmacy,
+            uint128(bound(amount, 1, 1_500e6)),
+            bytes32(pick),
+            u.batchId,
             u.serialHash
         );
         address actor = byInsurer ? _insurers[policySeed % 2] : pharmacy;
         vm.prank(actor);
         try claims.submitPharmacyClaim(c) returns (bytes32 id) {
             (, uint64 at,) = provenance.unitDispense(provenance.unitIdOf(u.batchId, u.serialHash));
-            assertEq(id, claims.pharmacyClaimIdOf(u.batchId, u.serialHash, at), "a pharmacy claim's id is its dispense's");
+            assertEq(
+                id, claims.pharmacyClaimIdOf(u.batchId, u.serialHash, at), "a pharmacy claim's id is its dispense's"
+            );
             _track(id);
         } catch {}
         _absorb(actor);
@@ -352,8 +359,12 @@ contract ClaimsHandler is Test {
             if (_units.length == 0) return;
             Unit memory u = _units[pick % _units.length];
             IClaimSettlement.PharmacyClaimInput memory c = IClaimSettlement.PharmacyClaimInput(
-                what == 4 ? throwawayPolicy : _policies[pick % 2], pick % 3 == 0 ? actor : pharmacy,
-                uint128(bound(amount, 1, 1_500e6)), bytes32(pick), u.batchId, u.serialHash
+                what == 4 ? throwawayPolicy : _policies[pick % 2],
+                pick % 3 == 0 ? actor : pharmacy,
+                uint128(bound(amount, 1, 1_500e6)),
+                bytes32(pick),
+                u.batchId,
+                u.serialHash
             );
             vm.prank(actor);
             try claims.submitPharmacyClaim(c) returns (bytes32 got) {

@@ -428,7 +428,9 @@ contract ConsentHandler is Test {
         uint256 i = seed % 7;
         if (i < 4) return _grantees[i];
         if (i == 4) return rogueRegulator;
-        if (i == 5) return suspended[_grantees[0]] ? _grantees[0] : suspended[_grantees[2]] ? _grantees[2] : _grantees[1];
+        if (i == 5) {
+            return suspended[_grantees[0]] ? _grantees[0] : suspended[_grantees[2]] ? _grantees[2] : _grantees[1];
+        }
         return address(uint160(0xA77AC0 + seed % 3));
     }
 
@@ -454,7 +456,9 @@ contract ConsentHandler is Test {
                     m.deadline
                 )
             )
-            : keccak256(abi.encode(consent.REVOCATION_TYPEHASH(), m.patient, m.grantee, m.signedAt, m.nonce, m.deadline));
+            : keccak256(
+                abi.encode(consent.REVOCATION_TYPEHASH(), m.patient, m.grantee, m.signedAt, m.nonce, m.deadline)
+            );
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", consent.DOMAIN_SEPARATOR(), structHash));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
         return abi.encodePacked(r, s, v);
@@ -532,7 +536,11 @@ contract ConsentRegistryInvariants is Fixture {
                 assertEq(consent.emergencyBarred(ps[i], gs[j]), s.barred, "bar = the events");
                 assertGe(consent.lastAuthorisedAt(ps[i], gs[j]), s.revokedAt, "the cutoff never moves back");
             }
-            assertEq(consent.delegateUntil(ps[i], handler.GUARDIAN()), handler.delegateLog(ps[i], handler.GUARDIAN()), "delegate");
+            assertEq(
+                consent.delegateUntil(ps[i], handler.GUARDIAN()),
+                handler.delegateLog(ps[i], handler.GUARDIAN()),
+                "delegate"
+            );
             for (uint256 n; n < 12; ++n) {
                 assertEq(consent.nonceUsed(ps[i], n), handler.nonceLog(ps[i], n), "nonce spent exactly when used");
             }

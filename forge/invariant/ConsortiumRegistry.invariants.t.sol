@@ -20,7 +20,8 @@ contract RegistryHandler is Test {
     GatedProbe public immutable probe;
 
     /// @dev Five accounts and governance itself (which may also hold member roles).
-    address[6] internal _actors = [address(0xA1), address(0xA2), address(0xA3), address(0xA4), address(0xA5), address(0)];
+    address[6] internal _actors =
+        [address(0xA1), address(0xA2), address(0xA3), address(0xA4), address(0xA5), address(0)];
     bytes32[7] internal _roles = MemberRoles.all();
 
     /// @dev Membership rebuilt from MemberRegistered / MemberRemoved events only.
@@ -227,7 +228,9 @@ contract ConsortiumRegistryInvariants is Fixture {
                 bool held = registry.hasRole(roles[j], a[i]);
                 if (held) mask |= uint8(1 << j);
                 assertEq(
-                    registry.isActiveMember(a[i], roles[j]), held && m.suspendedAt == 0, "active = held and not suspended"
+                    registry.isActiveMember(a[i], roles[j]),
+                    held && m.suspendedAt == 0,
+                    "active = held and not suspended"
                 );
                 assertEq(
                     registry.credentialOf(a[i], roles[j]) != bytes32(0), held, "a credential exactly for roles held"
@@ -251,6 +254,8 @@ contract ConsortiumRegistryInvariants is Fixture {
     }
 
     function _popcount(uint8 x) internal pure returns (uint256 n) {
-        for (; x != 0; x &= x - 1) ++n;
+        for (; x != 0; x &= x - 1) {
+            ++n;
+        }
     }
 }

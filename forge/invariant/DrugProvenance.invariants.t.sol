@@ -124,7 +124,12 @@ contract ProvenanceHandler is Test {
     uint256 internal _lastSerial;
     uint256 internal _lastPharmacy;
 
-    constructor(DrugProvenance provenance_, ConsortiumRegistry registry_, address gov_, address[ACTORS] memory actors_) {
+    constructor(
+        DrugProvenance provenance_,
+        ConsortiumRegistry registry_,
+        address gov_,
+        address[ACTORS] memory actors_
+    ) {
         provenance = provenance_;
         registry = registry_;
         gov = gov_;
@@ -225,7 +230,11 @@ contract ProvenanceHandler is Test {
     /// @dev A unit to present for lot `k`: modes 0..3 its serials with their proofs; 4 a serial with
     /// another's proof; 5 a serial of the next lot with a proof of this one; 6 an inner node of the
     /// tree presented as a serial with its sibling as the proof.
-    function unitAt(uint256 k, uint256 mode) public pure returns (bytes32 serial, bytes32[] memory proof, bool inBatch) {
+    function unitAt(uint256 k, uint256 mode)
+        public
+        pure
+        returns (bytes32 serial, bytes32[] memory proof, bool inBatch)
+    {
         mode %= 7;
         if (mode < 4) return (serialAt(k, mode), proofAt(k, mode), true);
         if (mode == 4) return (serialAt(k, 0), proofAt(k, 1), false);
@@ -284,8 +293,8 @@ contract ProvenanceHandler is Test {
         quantity = uint32(bound(quantity, 0, 40));
         uint32 today = uint32(block.timestamp / 1 days);
         uint32 expiry = today - 1 + uint32(expirySeed % 40);
-        bool predicted = _activeMaker(i) && expiry >= today && quantity != 0 && !_batches[k].exists
-            && _prefixOwner[k % 2] == i;
+        bool predicted =
+            _activeMaker(i) && expiry >= today && quantity != 0 && !_batches[k].exists && _prefixOwner[k % 2] == i;
         bool ok;
         vm.prank(_actors[i]);
         try provenance.commissionBatch(gtinOf(k), lotOf(k), expiry, quantity, rootAt(k)) returns (bytes32 id) {
@@ -453,7 +462,13 @@ contract ProvenanceHandler is Test {
                 }
             }
         }
-        if (id == bytes32(0)) return (id, IDrugProvenance.ShipmentRef(bytes32(uint256(uint160(_actors[i]))), _actors[i], bytes32(uint256(1))), 0);
+        if (id == bytes32(0)) {
+            return (
+                id,
+                IDrugProvenance.ShipmentRef(bytes32(uint256(uint160(_actors[i]))), _actors[i], bytes32(uint256(1))),
+                0
+            );
+        }
         ShipmentModel memory s = _shipments[id];
         ref = IDrugProvenance.ShipmentRef(id, _actors[s.from], _rootOf(s));
         k = s.lot;
@@ -496,8 +511,7 @@ contract ProvenanceHandler is Test {
             if (asPharmacy) i = _lastPharmacy;
         }
         UnitModel memory u = _units[k][j];
-        bool predicted =
-            _isPharmacy(i) && u.pharmacy == i + 1 && block.timestamp < uint256(u.dispensedAt) + 10 days;
+        bool predicted = _isPharmacy(i) && u.pharmacy == i + 1 && block.timestamp < uint256(u.dispensedAt) + 10 days;
         bool ok;
         vm.prank(_actors[i]);
         try provenance.revertDispense(batchIdAt(k), serialAt(k, j)) {
@@ -579,7 +593,8 @@ contract ProvenanceHandler is Test {
         // Half the recalls carry no reason, so that batches stay in play through most of a run.
         bytes32 reason = reasonSeed % 2 == 0 ? bytes32(0) : bytes32("RECALL");
         BatchModel memory b = _batches[k];
-        bool predicted = reason != 0 && b.exists && b.status != RECALLED && ((i == b.maker && _activeMaker(i)) || _isRegulator(i));
+        bool predicted =
+            reason != 0 && b.exists && b.status != RECALLED && ((i == b.maker && _activeMaker(i)) || _isRegulator(i));
         bool ok;
         vm.prank(_actors[i]);
         try provenance.recall(batchIdAt(k), reason) {
@@ -608,7 +623,9 @@ contract ProvenanceHandler is Test {
         uint256[3] memory removable = [WHOLESALER, PHARMACY2, MAKER2];
         uint256 i = removable[who % 3];
         if (suspended[i]) return;
-        bytes32 role = i == WHOLESALER ? MemberRoles.DISTRIBUTOR : i == PHARMACY2 ? MemberRoles.PHARMACY : MemberRoles.MANUFACTURER;
+        bytes32 role = i == WHOLESALER
+            ? MemberRoles.DISTRIBUTOR
+            : i == PHARMACY2 ? MemberRoles.PHARMACY : MemberRoles.MANUFACTURER;
         vm.startPrank(gov);
         if (removed[i]) registry.registerMember(_actors[i], role, keccak256("licence again"));
         else registry.removeMember(_actors[i], role, "LICENCE_WITHDRAWN");
@@ -868,7 +885,6 @@ contract ProvenanceHandler is Test {
         _open.pop();
         delete _openIndex[id];
     }
-
 }
 
 /// @notice DrugProvenance's NatSpec invariants under random sequences of every state change.
@@ -963,7 +979,9 @@ contract DrugProvenanceInvariants is Fixture {
         uint8 outside = b.exists ? provenance.UNIT_UNKNOWN_SERIAL() : provenance.UNIT_UNKNOWN_BATCH();
         for (uint256 mode = 4; mode < 7; ++mode) {
             (bytes32 serial, bytes32[] memory proof,) = handler.unitAt(k, mode);
-            assertEq(provenance.verifyUnit(batchId, serial, proof), outside, "a serial outside the batch never verifies");
+            assertEq(
+                provenance.verifyUnit(batchId, serial, proof), outside, "a serial outside the batch never verifies"
+            );
         }
     }
 

@@ -160,9 +160,7 @@ contract AnchorHandler is Test {
         Batch memory b = _batches[batchSeed % _batches.length];
         uint256 i = index % b.size;
         bytes32 n = hashAt(newSeed);
-        _call(
-            by, abi.encodeCall(IRecordAnchor.amendInBatch, (b.root, b.values[i], proofOf(b, i), n)), b.root
-        );
+        _call(by, abi.encodeCall(IRecordAnchor.amendInBatch, (b.root, b.values[i], proofOf(b, i), n)), b.root);
         _checkBatch(b);
         _check(n);
     }

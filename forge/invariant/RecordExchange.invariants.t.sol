@@ -100,7 +100,7 @@ contract ExchangeHandler is Test {
 
     function accounts() external view returns (address[6] memory all) {
         (all[0], all[1], all[2], all[3], all[4], all[5]) =
-            (_members[0], _members[1], _members[2], _members[3], _patients[0], _patients[1]);
+        (_members[0], _members[1], _members[2], _members[3], _patients[0], _patients[1]);
     }
 
     function hashAt(uint256 i) public pure returns (bytes32) {
@@ -115,8 +115,9 @@ contract ExchangeHandler is Test {
         bytes memory key = _keys[keySeed % _keys.length];
         bool valid = keySeed % _keys.length < 4; // the first four are curve points, the rest malformed
         bytes memory expected;
-        if (!valid) expected = abi.encodeWithSelector(IRecordExchange.RecordExchangeInvalidKey.selector, key);
-        else if (modelKeyHash[account] == keccak256(key)) {
+        if (!valid) {
+            expected = abi.encodeWithSelector(IRecordExchange.RecordExchangeInvalidKey.selector, key);
+        } else if (modelKeyHash[account] == keccak256(key)) {
             expected = abi.encodeWithSelector(IRecordExchange.RecordExchangeSameKey.selector, account);
         }
         vm.prank(account);
@@ -175,10 +176,15 @@ contract ExchangeHandler is Test {
         for (uint256 i; i < logs.length; ++i) {
             bytes32 sig = logs[i].topics[0];
             uint256 at;
-            if (sig == IRecordAnchor.RecordAmended.selector) at = 3;
-            else if (sig == IRecordAnchor.RecordRetracted.selector || sig == IRecordAnchor.RecordAnchored.selector) at = 2;
-            else if (sig == IRecordAnchor.BatchAnchored.selector) at = 2;
-            else continue;
+            if (sig == IRecordAnchor.RecordAmended.selector) {
+                at = 3;
+            } else if (sig == IRecordAnchor.RecordRetracted.selector || sig == IRecordAnchor.RecordAnchored.selector) {
+                at = 2;
+            } else if (sig == IRecordAnchor.BatchAnchored.selector) {
+                at = 2;
+            } else {
+                continue;
+            }
             if (address(uint160(uint256(logs[i].topics[at]))) != caller) ++foreignAnchorEvents;
         }
     }
@@ -248,7 +254,8 @@ contract ExchangeHandler is Test {
         Batch memory batch = _batches[batchSeed % _batches.length];
         (bytes32 h, bytes32[] memory proof) = _member(batch, second);
         address caller = by % 4 == 0 ? _members[(by >> 2) % 4] : batch.provider;
-        bytes memory data = abi.encodeCall(IRecordAnchor.retractInBatch, (batch.root, h, proof, bytes32("WRONG_PATIENT")));
+        bytes memory data =
+            abi.encodeCall(IRecordAnchor.retractInBatch, (batch.root, h, proof, bytes32("WRONG_PATIENT")));
         if (_anchorCall(caller, data)) {
             assertTrue(_anchored[caller][h] || _batchOwned[caller][batch.root], "only one's own record is retracted");
             _anchored[caller][h] = true;
@@ -335,7 +342,8 @@ contract ExchangeHandler is Test {
     ) internal view returns (bytes memory) {
         bool activeProvider = (caller == _members[0] || caller == _members[1]) && !suspended[caller];
         if (!activeProvider) {
-            return abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, caller, MemberRoles.PROVIDER);
+            return
+                abi.encodeWithSelector(ConsortiumGated.ConsortiumInactiveMember.selector, caller, MemberRoles.PROVIDER);
         }
         if (ds.length == 0) return abi.encodeWithSelector(IRecordExchange.RecordExchangeEmptyBatch.selector);
         uint256 categories;
@@ -460,7 +468,11 @@ contract ExchangeHandler is Test {
     }
 
     /// @dev Mostly the two providers disclosing to each other about a patient; sometimes anyone, anything.
-    function _parties(uint256 by, uint256 parties) internal view returns (address caller, address patient, address recipient) {
+    function _parties(uint256 by, uint256 parties)
+        internal
+        view
+        returns (address caller, address patient, address recipient)
+    {
         caller = by % 8 < 6 ? _members[by % 2] : _members[by % 4];
         uint256 p = parties % 16;
         patient = p == 15 ? address(0) : _patients[p < 12 ? 0 : 1];
@@ -529,7 +541,6 @@ contract ExchangeHandler is Test {
         proof = new bytes32[](1);
         (h, proof[0]) = second ? (batch.b, leaf(batch.a)) : (batch.a, leaf(batch.b));
     }
-
 }
 
 /// @notice RecordExchange's NatSpec invariants under random sequences of every state change around it.
@@ -539,9 +550,8 @@ contract RecordExchangeInvariants is ExchangeFixture {
     function setUp() public {
         deployExchange();
         address patient2 = vm.addr(0xB0B);
-        bytes[8] memory keys = [
-            KEY_G, KEY_G_ODD, KEY_2G, KEY_3G, KEY_OFF_CURVE, KEY_X_ABOVE_P, KEY_BAD_PREFIX, KEY_UNCOMPRESSED
-        ];
+        bytes[8] memory keys =
+            [KEY_G, KEY_G_ODD, KEY_2G, KEY_3G, KEY_OFF_CURVE, KEY_X_ABOVE_P, KEY_BAD_PREFIX, KEY_UNCOMPRESSED];
         handler = new ExchangeHandler(
             exchange, consent, anchors, registry, gov, [hospital, clinic, insurer, stranger], [patient, patient2], keys
         );

@@ -124,9 +124,7 @@ contract ClaimSettlementTest is Fixture {
         vm.expectRevert(IClaimSettlement.ClaimSettlementZeroAddress.selector);
         claims.registerPolicy(id, address(0), LIMIT, 0, 0, s, s + 1);
         bytes memory invalid = abi.encodeWithSelector(IClaimSettlement.ClaimSettlementInvalidPolicy.selector, id);
-        vm.expectRevert(
-            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementInvalidPolicy.selector, bytes32(0))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementInvalidPolicy.selector, bytes32(0)));
         claims.registerPolicy(bytes32(0), patient, LIMIT, 0, 0, s, s + 1);
         vm.expectRevert(invalid);
         claims.registerPolicy(id, patient, 0, 0, 0, s, s + 1);
@@ -331,9 +329,7 @@ contract ClaimSettlementTest is Fixture {
 
     function test_submitClaim_refusesOtherSubmitters() public {
         IClaimSettlement.ClaimInput memory c = claimInput(1_000e6, start + 10 days);
-        vm.expectRevert(
-            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNotSubmitter.selector, clinic, hospital)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNotSubmitter.selector, clinic, hospital));
         vm.prank(clinic);
         claims.submitClaim(c);
         c.policyId = bytes32("NO SUCH POLICY");
@@ -552,9 +548,7 @@ contract ClaimSettlementTest is Fixture {
 
         uint64 endsAt = uint64(block.timestamp) + REVIEW;
         vm.warp(endsAt);
-        vm.expectRevert(
-            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementReviewWindowClosed.selector, id, endsAt)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementReviewWindowClosed.selector, id, endsAt));
         vm.prank(insurer);
         claims.deny(id, 50);
 
@@ -734,9 +728,7 @@ contract ClaimSettlementTest is Fixture {
         claims.withdraw();
         assertEq(token.balanceOf(hospital), 1_200e6, "paid");
         assertEq(claims.creditOf(hospital), 0, "credit cleared");
-        vm.expectRevert(
-            abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNothingToWithdraw.selector, hospital)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IClaimSettlement.ClaimSettlementNothingToWithdraw.selector, hospital));
         vm.prank(hospital);
         claims.withdraw();
     }

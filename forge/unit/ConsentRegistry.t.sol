@@ -70,8 +70,7 @@ contract ConsentRegistryTest is Fixture {
         view
         returns (bytes32)
     {
-        bytes32 structHash =
-            keccak256(abi.encode(consent.REVOCATION_TYPEHASH(), p, grantee, signedAt, nonce, deadline));
+        bytes32 structHash = keccak256(abi.encode(consent.REVOCATION_TYPEHASH(), p, grantee, signedAt, nonce, deadline));
         return keccak256(abi.encodePacked("\x19\x01", consent.DOMAIN_SEPARATOR(), structHash));
     }
 
@@ -109,7 +108,8 @@ contract ConsentRegistryTest is Fixture {
         vm.prank(patient);
         consent.grant(patient, hospital, TREAT | HPAYMT, LAB, until);
 
-        (uint256 purposes, uint256 categories, uint64 validUntil, uint64 grantedAt) = consent.consentOf(patient, hospital);
+        (uint256 purposes, uint256 categories, uint64 validUntil, uint64 grantedAt) =
+            consent.consentOf(patient, hospital);
         assertEq(purposes, TREAT | HPAYMT, "purposes");
         assertEq(categories, LAB, "categories");
         assertEq(validUntil, until, "validUntil");
@@ -244,8 +244,7 @@ contract ConsentRegistryTest is Fixture {
     function test_grantBySig_contractWalletThroughErc1271() public {
         MockWallet wallet = new MockWallet(patient);
         uint256 deadline = block.timestamp + 1 hours;
-        bytes memory sig =
-            sign(PATIENT_KEY, consentDigest(address(wallet), hospital, TREAT, LAB, until, 0, deadline));
+        bytes memory sig = sign(PATIENT_KEY, consentDigest(address(wallet), hospital, TREAT, LAB, until, 0, deadline));
         consent.grantBySig(address(wallet), hospital, TREAT, LAB, until, signed0, 0, deadline, sig);
         assertTrue(consent.hasConsent(address(wallet), hospital, TREAT, LAB), "wallet consent");
 
@@ -379,9 +378,7 @@ contract ConsentRegistryTest is Fixture {
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryValidUntilInPast.selector, now_, block.timestamp)
         );
         consent.setDelegate(guardian, now_);
-        vm.expectRevert(
-            abi.encodeWithSelector(IConsentRegistry.ConsentRegistryNotDelegate.selector, patient, guardian)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsentRegistryNotDelegate.selector, patient, guardian));
         consent.removeDelegate(guardian);
         vm.stopPrank();
     }
@@ -474,14 +471,11 @@ contract ConsentRegistryTest is Fixture {
     // Revocation finality against signatures (order of authorisations)
 
     function _signGrant(address grantee, uint64 signedAt, uint256 nonce) internal view returns (bytes memory) {
-        return sign(
-            PATIENT_KEY, consentDigestAt(patient, grantee, TREAT, LAB, until, signedAt, nonce, signed0 + 1 days)
-        );
+        return
+            sign(PATIENT_KEY, consentDigestAt(patient, grantee, TREAT, LAB, until, signedAt, nonce, signed0 + 1 days));
     }
 
-    function _relayGrant(address grantee, uint64 signedAt, uint256 nonce, uint256 deadline, bytes memory sig)
-        internal
-    {
+    function _relayGrant(address grantee, uint64 signedAt, uint256 nonce, uint256 deadline, bytes memory sig) internal {
         consent.grantBySig(patient, grantee, TREAT, LAB, until, signedAt, nonce, deadline, sig);
     }
 
@@ -579,9 +573,8 @@ contract ConsentRegistryTest is Fixture {
 
     function test_olderSignedGrantCannotReplaceLaterDecision() public {
         uint64 t0 = uint64(block.timestamp);
-        bytes memory broad = sign(
-            PATIENT_KEY, consentDigestAt(patient, hospital, ALL_P, ALL_C, until, t0, 1, t0 + 1 days)
-        );
+        bytes memory broad =
+            sign(PATIENT_KEY, consentDigestAt(patient, hospital, ALL_P, ALL_C, until, t0, 1, t0 + 1 days));
         vm.warp(t0 + 60);
         vm.prank(patient);
         consent.grant(patient, hospital, TREAT, LAB, until);

@@ -146,9 +146,7 @@ contract DrugProvenanceTest is Fixture {
         provenance.commissionBatch(GTIN, bytes32(0), expiry, QTY, root);
         vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, today - 1));
         provenance.commissionBatch(GTIN, LOT, today - 1, QTY, root);
-        vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, uint32(1 << 24))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidExpiry.selector, uint32(1 << 24)));
         provenance.commissionBatch(GTIN, LOT, 1 << 24, QTY, root);
         vm.expectRevert(IDrugProvenance.DrugProvenanceZeroQuantity.selector);
         provenance.commissionBatch(GTIN, LOT, expiry, 0, root);
@@ -253,7 +251,8 @@ contract DrugProvenanceTest is Fixture {
 
     function test_assignCompanyPrefix_everyLengthAndItsGtins() public {
         // 6 to 12 digits, leading zeros included in the length: each governs exactly its GTINs.
-        uint64[7] memory prefixes = [uint64(12_345), 1_234_560, 12_345_610, 123_456_200, 1_234_563_000, 12_345_640_000, 123_456_500_000];
+        uint64[7] memory prefixes =
+            [uint64(12_345), 1_234_560, 12_345_610, 123_456_200, 1_234_563_000, 12_345_640_000, 123_456_500_000];
         for (uint8 length = 6; length <= 12; ++length) {
             uint64 prefix = prefixes[length - 6];
             vm.expectEmit(true, true, true, true, address(provenance));
@@ -296,7 +295,9 @@ contract DrugProvenanceTest is Fixture {
 
         vm.startPrank(gov);
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(40_063), uint8(5))
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceInvalidCompanyPrefix.selector, uint64(40_063), uint8(5)
+            )
         );
         provenance.assignCompanyPrefix(40_063, 5, maker);
         vm.expectRevert(
@@ -713,9 +714,7 @@ contract DrugProvenanceTest is Fixture {
     }
 
     /// @dev Conservation over a random route: commissioned = Σ holdings + in transit.
-    function test_fuzz_ship_conservesUnits(uint32 qty, uint32 toWholesaler, uint32 toPharmacy, bool delivered)
-        public
-    {
+    function test_fuzz_ship_conservesUnits(uint32 qty, uint32 toWholesaler, uint32 toPharmacy, bool delivered) public {
         qty = uint32(bound(qty, 1, type(uint32).max));
         toWholesaler = uint32(bound(toWholesaler, 1, qty));
         toPharmacy = uint32(bound(toPharmacy, 1, toWholesaler));
@@ -781,7 +780,9 @@ contract DrugProvenanceTest is Fixture {
         vm.prank(pharmacy);
         provenance.dispense(batchId, outside, proofs[0], lastReceived[pharmacy], proofs[0]);
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, lastReceived[pharmacy].shipmentId, pharmacy2)
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceNotReceived.selector, lastReceived[pharmacy].shipmentId, pharmacy2
+            )
         );
         vm.prank(pharmacy2);
         provenance.dispense(batchId, serials[0], proofs[0], lastReceived[pharmacy], proofs[0]);
@@ -894,21 +895,30 @@ contract DrugProvenanceTest is Fixture {
         // pharmacy2 holds units of the batch, but serial 0 is on pharmacy's shelf.
         // Its own shipment does not carry serial 0:
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceSerialNotInShipment.selector, theirs.shipmentId, serials[0])
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceSerialNotInShipment.selector, theirs.shipmentId, serials[0]
+            )
         );
         vm.prank(pharmacy2);
         provenance.dispense(batchId, serials[0], proofs[0], theirs, one(leaf(serials[1])));
         // pharmacy's shipment is not its to dispense from:
-        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, mine.shipmentId, pharmacy2));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, mine.shipmentId, pharmacy2)
+        );
         vm.prank(pharmacy2);
         provenance.dispense(batchId, serials[0], proofs[0], mine, one(leaf(serials[1])));
         // Its own shipment id with a made-up root (or shipper) carrying serial 0 is not what it received:
-        IDrugProvenance.ShipmentRef memory forged = IDrugProvenance.ShipmentRef(theirs.shipmentId, wholesaler, leaf(serials[0]));
-        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2));
+        IDrugProvenance.ShipmentRef memory forged =
+            IDrugProvenance.ShipmentRef(theirs.shipmentId, wholesaler, leaf(serials[0]));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2)
+        );
         vm.prank(pharmacy2);
         provenance.dispense(batchId, serials[0], proofs[0], forged, new bytes32[](0));
         forged = IDrugProvenance.ShipmentRef(theirs.shipmentId, maker, theirs.serialsRoot);
-        vm.expectRevert(abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotReceived.selector, theirs.shipmentId, pharmacy2)
+        );
         vm.prank(pharmacy2);
         provenance.dispense(batchId, serials[2], proofs[2], forged, one(leaf(serials[3])));
         // A shipment of another batch does not carry this batch's serials.
@@ -1314,7 +1324,9 @@ contract DrugProvenanceTest is Fixture {
         vm.prank(regulator);
         provenance.recall(unknown, REASON);
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, wholesaler)
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, wholesaler
+            )
         );
         vm.prank(wholesaler); // a holder is not enough
         provenance.recall(batchId, REASON);
@@ -1325,7 +1337,9 @@ contract DrugProvenanceTest is Fixture {
         provenance.recall(batchId, REASON);
         suspend(regulator);
         vm.expectRevert(
-            abi.encodeWithSelector(IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, regulator)
+            abi.encodeWithSelector(
+                IDrugProvenance.DrugProvenanceNotManufacturerOrRegulator.selector, batchId, regulator
+            )
         );
         vm.prank(regulator);
         provenance.recall(batchId, REASON);
@@ -1342,9 +1356,7 @@ contract DrugProvenanceTest is Fixture {
         for (uint256 i; i < 4; ++i) {
             assertEq(provenance.verifyUnit(batchId, serials[i], proofs[i]), provenance.UNIT_GENUINE(), "genuine");
         }
-        assertEq(
-            provenance.verifyUnit(batchId, serials[0], proofs[2]), provenance.UNIT_UNKNOWN_SERIAL(), "wrong proof"
-        );
+        assertEq(provenance.verifyUnit(batchId, serials[0], proofs[2]), provenance.UNIT_UNKNOWN_SERIAL(), "wrong proof");
         bytes32[] memory none = new bytes32[](0);
         assertEq(provenance.verifyUnit(batchId, root, none), provenance.UNIT_UNKNOWN_SERIAL(), "the root is no serial");
         dispensed(0);
@@ -1352,7 +1364,9 @@ contract DrugProvenanceTest is Fixture {
         provenance.quarantine(batchId, REASON);
         assertEq(provenance.verifyUnit(batchId, serials[1], proofs[1]), provenance.UNIT_QUARANTINED(), "quarantined");
         assertEq(
-            provenance.verifyUnit(batchId, serials[0], proofs[0]), provenance.UNIT_ALREADY_DISPENSED(), "dispensed first"
+            provenance.verifyUnit(batchId, serials[0], proofs[0]),
+            provenance.UNIT_ALREADY_DISPENSED(),
+            "dispensed first"
         );
         vm.prank(regulator);
         provenance.release(batchId);

@@ -312,11 +312,7 @@ contract RecordAnchorTest is Fixture {
     // Record squatting: another provider's anchors never reach the owner's entries
 
     /// @dev What every reader is told about `provider`'s record `h` (alone, and in batch `r`).
-    function snapshot(address provider, bytes32 h, bytes32 r, bytes32[] memory proof)
-        internal
-        view
-        returns (bytes32)
-    {
+    function snapshot(address provider, bytes32 h, bytes32 r, bytes32[] memory proof) internal view returns (bytes32) {
         (uint64 at, bytes32 next, bool retracted) = anchors.verify(provider, h);
         bytes32 single = keccak256(abi.encode(at, next, retracted, anchors.latestVersion(provider, h)));
         return keccak256(abi.encode(single, batchSnapshot(provider, h, r, proof)));

@@ -14,7 +14,8 @@ import {IRecordExchange} from "../../contracts/interfaces/IRecordExchange.sol";
 /// @notice RecordExchange: every path, every refusal by selector and arguments, every event.
 contract RecordExchangeTest is ExchangeFixture {
     bytes32 internal constant REASON = "WRONG_PATIENT";
-    bytes32 internal constant DISCLOSED_TOPIC = keccak256("RecordDisclosed(address,address,bytes32,uint256,uint256,address)");
+    bytes32 internal constant DISCLOSED_TOPIC =
+        keccak256("RecordDisclosed(address,address,bytes32,uint256,uint256,address)");
 
     bytes32 internal record;
 
@@ -218,12 +219,16 @@ contract RecordExchangeTest is ExchangeFixture {
         exchange.logDisclosure(patient, clinic, h, TREAT, LABORATORY | MENTAL_HEALTH);
         // a purpose it does not cover
         expectRefusal(
-            abi.encodeWithSelector(IRecordExchange.RecordExchangeNoConsent.selector, patient, clinic, HPAYMT, LABORATORY)
+            abi.encodeWithSelector(
+                IRecordExchange.RecordExchangeNoConsent.selector, patient, clinic, HPAYMT, LABORATORY
+            )
         );
         exchange.logDisclosure(patient, clinic, h, HPAYMT, LABORATORY);
         // another patient, who never consented
         expectRefusal(
-            abi.encodeWithSelector(IRecordExchange.RecordExchangeNoConsent.selector, stranger, clinic, TREAT, LABORATORY)
+            abi.encodeWithSelector(
+                IRecordExchange.RecordExchangeNoConsent.selector, stranger, clinic, TREAT, LABORATORY
+            )
         );
         exchange.logDisclosure(stranger, clinic, h, TREAT, LABORATORY);
     }
@@ -257,7 +262,9 @@ contract RecordExchangeTest is ExchangeFixture {
         vm.prank(clinic);
         exchange.logDisclosure(patient, hospital, h, ETREAT, MENTAL_HEALTH); // every category, TREAT/ETREAT only
         vm.expectRevert(
-            abi.encodeWithSelector(IRecordExchange.RecordExchangeNoConsent.selector, patient, hospital, HPAYMT, LABORATORY)
+            abi.encodeWithSelector(
+                IRecordExchange.RecordExchangeNoConsent.selector, patient, hospital, HPAYMT, LABORATORY
+            )
         );
         vm.prank(clinic);
         exchange.logDisclosure(patient, hospital, h, HPAYMT, LABORATORY);
@@ -311,7 +318,8 @@ contract RecordExchangeTest is ExchangeFixture {
             assertEq(logs[i].topics[1], bytes32(uint256(uint160(patient))), "patient");
             assertEq(logs[i].topics[2], bytes32(uint256(uint160(clinic))), "recipient");
             assertEq(logs[i].topics[3], ds[i].recordHash, "record, in order");
-            (uint256 purpose, uint256 category, address discloser) = abi.decode(logs[i].data, (uint256, uint256, address));
+            (uint256 purpose, uint256 category, address discloser) =
+                abi.decode(logs[i].data, (uint256, uint256, address));
             assertEq(purpose, TREAT, "purpose");
             assertEq(category, ds[i].category, "category");
             assertEq(discloser, hospital, "discloser");
@@ -336,7 +344,8 @@ contract RecordExchangeTest is ExchangeFixture {
         (bytes32 root, bytes32[] memory proofA, bytes32[] memory proofB) = twoLeafBatch(a, b);
         vm.prank(clinic);
         anchors.anchorBatch(root, 2);
-        bytes memory notHospitals = abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, a);
+        bytes memory notHospitals =
+            abi.encodeWithSelector(IRecordExchange.RecordExchangeNotAnchored.selector, hospital, a);
         expectRefusal(notHospitals); // the clinic's batch
         exchange.logDisclosures(patient, clinic, TREAT, one(batchItem(a, LABORATORY, root, proofA)));
         vm.prank(hospital);
