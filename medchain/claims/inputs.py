@@ -1,51 +1,11 @@
 """Claim files an insurer submits in bulk: CSV, JSON lines, or a FHIR R4 Bundle of Claim resources.
 
 Every format becomes the same :class:`ClaimRow` list. The whole file is read and checked before
-anything is sent; each problem is an :class:`InputProblem` naming the file, the row (CSV line, JSON
-line or Bundle entry) and the field, and all of them are reported at once.
+anything is sent; each problem is an :class:`InputProblem` naming the file, the row and the field, and
+all of them are reported at once. The reader never raises on what a file contains: a bad byte, cell
+or number is a problem of its row. :func:`codes_hash` is the keyed hash of the canonical line items.
 
-The reader never raises on what a file contains: a byte that is not UTF-8, a NUL, a cell over
-:data:`MAX_CELL` characters, a number too large for any decimal context, a quoted cell that spans
-lines or never closes -- each is a problem of the row it is in, with its line number. Only what
-concerns the whole file (no such file, an unknown type, an empty file, a bad header) is a problem
-of the file.
-
-CSV columns (a header line is required; column order is free; extra columns are refused):
-
-=============  ==============================================================================
-claim_ref      the insurer's own reference for the claim (optional; stays off chain: used in
-               the journal, the rejects file and the FHIR ClaimResponse)
-policy_id      the opaque 32-byte policy id registered on chain (0x + 64 hex digits)
-provider       the provider's address (it rendered the service and will be paid)
-service_date   ``YYYY-MM-DD`` (midnight UTC), an ISO 8601 time with a zone, or unix seconds
-amount         billed amount as a decimal (``1250.00``), at most as many decimals as the currency has
-               (2 for USD: ``110.005`` is refused) and the token allows; must equal the line items' sum
-line_items     ``code[/modifier...][*quantity]@unit_price`` joined by ``;``, e.g. ``99213@150.00;85025/59*2@12.50``
-               (a quantity has at most 6 decimals; prices and quantities must be positive)
-evidence       the anchoring receipt of the supporting record (a path, relative to the claim file),
-               or the record hash (0x + 64 hex digits) of a record anchored on its own
-=============  ==============================================================================
-
-JSON lines: one object per line with the same keys; ``line_items`` may also be a list of objects
-``{"code", "modifiers", "quantity", "unit_price"}``.
-
-FHIR R4: a Bundle whose entries are Claim resources (validated with ``fhir.resources``). Patient,
-coverage and provider references are pseudonyms resolved through a mapping file (a JSON object such
-as ``{"Patient/p-17": "0x…address", "Coverage/c-17": "0x…policy id", "Organization/north": "0x…"}``);
-a Coverage or provider may also carry the on-chain value directly as its identifier. Line items come
-from ``item`` (``productOrService``, ``modifier``, ``quantity``, ``unitPrice``), the amount from
-``total``, the service date from ``billablePeriod.start`` or the first item's ``servicedDate``, the
-evidence from ``supportingInfo`` (``valueAttachment.url`` or ``valueString``: a receipt path or a
-record hash).
-
-The codes hash is keccak256(codes key ‖ RFC 8785 JSON of the canonical line items: codes and
-modifiers upper-cased, modifiers sorted and deduplicated, lines of the same code and modifiers merged
-(quantities added), lines sorted): procedure codes are health information, so the hash is keyed (a
-32-byte secret the insurer shares with the providers that submit directly) and nobody can test
-guesses against it. Unit prices are checked against the amount but left out of the fingerprint, and
-the claim id names the service day (UTC), not the second: the same service billed again at another
-price, another time of the same day or with its codes or modifiers in another order is still the same
-claim (ClaimSettlement refuses it as a duplicate).
+The formats and the codes hash are specified in docs/guides/insurer.md, "Claim files".
 """
 
 from __future__ import annotations

