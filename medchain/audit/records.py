@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..records.anchoring import SaltStore, collect_records, receipt_path
 from ..records.hashing import RecordError, RecordFile
@@ -88,8 +89,9 @@ def verify_records(store: Store, suite: Suite, records_dir: Path, receipts_dir: 
     return out
 
 
-def _check(name, record, receipt, salt_store, all_salts, suite, anchor_address, singles, batches, retracted,
-           amended) -> RecordCheck:
+def _check(name: str, record: RecordFile, receipt: Receipt, salt_store: SaltStore | None, all_salts: list[bytes],
+           suite: Any, anchor_address: str, singles: dict[str, Any], batches: dict[str, Any],
+           retracted: dict[str, Any], amended: dict[str, str]) -> RecordCheck:
     if receipt.chain_id != suite.chain_id or receipt.contract.lower() != anchor_address:
         return RecordCheck(name, "wrong-chain", f"receipt for chain {receipt.chain_id} contract {receipt.contract}")
     h = "0x" + receipt.record_hash.hex()
@@ -99,7 +101,7 @@ def _check(name, record, receipt, salt_store, all_salts, suite, anchor_address, 
             why = "no salt" if salt is None and not all_salts else "no known salt"
             return RecordCheck(name, "tampered", f"the record does not hash to the anchored {h} ({why} reproduces it): "
                                                  "it was changed after anchoring")
-    if receipt.in_batch:
+    if receipt.root is not None:
         root = "0x" + receipt.root.hex()
         batch = batches.get(root)
         if batch is None:
