@@ -20,15 +20,16 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import REASON_CODE, Group, ApeSession, account_option, deployment_option, page_option, yes_option
+from medchain.cli import ADDRESS, REASON_CODE, Group, Session, account_option, deployment_option, page_option, yes_option
 
 reason_option = click.option("--reason", required=True, type=REASON_CODE,
                              help="A short code such as PACKAGING_MISMATCH (never free text)")
 batch_option = click.option("--batch", "batch", required=True, help="0x batch id, or a scan with (01) and (10)")
 
 
-def _contract(provider, deployment, account=None, yes=False):
-    return ApeSession(provider, deployment, account=account, yes=yes).contract("DrugProvenance")
+def _contract(network, deployment, account=None, yes=False):
+    """The deployment's DrugProvenance (the SDK's), signed by ``account`` if given."""
+    return Session(network, deployment, account=account, yes=yes).contract("DrugProvenance")
 
 
 def _hex(data: bytes) -> str:
@@ -45,10 +46,10 @@ def cli():
 @account_option()
 @click.option("--prefix", help="The GS1 company prefix, 6 to 12 digits (leading zeros count)")
 @click.option("--gtin", help="Or a GTIN of the brand: its prefix by GS1's prefix-length table (biip)")
-@click.option("--manufacturer", required=True, help="The active manufacturer GS1 licensed the prefix to")
+@click.option("--manufacturer", required=True, type=ADDRESS, help="The active manufacturer GS1 licensed the prefix to")
 @deployment_option
 @yes_option
-def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, deployment, yes):
+def assign_prefix_cmd(network, account, prefix, gtin, manufacturer, deployment, yes):
     """Assign (or reassign) a GS1 company prefix to its brand owner (the consortium registry's admin):
     from then on only that manufacturer commissions batches of the GTINs under it."""
     from medchain.provenance import (
@@ -59,18 +60,14 @@ def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, deployment,
         gtin_owner,
     )
 
-    contract = _contract(provider, deployment, account, yes)
-
-    def parse():
-        if bool(prefix) == bool(gtin):
-            raise ProvenanceInputError("give exactly one of --prefix and --gtin")
-        return company_prefix(prefix) if prefix else company_prefix_of_gtin(gtin)
-
-    chosen = parse()
-    receipt = assign_prefix(contract, account, chosen, manufacturer)
+    if bool(prefix) == bool(gtin):
+        raise ProvenanceInputError("give exactly one of --prefix and --gtin")
+    chosen = company_prefix(prefix) if prefix else company_prefix_of_gtin(gtin)
+    contract = _contract(network, deployment, account, yes)
+    receipt = assign_prefix(contract, chosen, manufacturer)
     example = f"; GTIN {gtin} now belongs to {gtin_owner(contract, gtin).owner}" if gtin else ""
     click.echo(f"company prefix {chosen.digits} ({chosen.length} digits) assigned to {manufacturer} "
-               f"(tx {receipt.txn_hash}){example}")
+               f"(tx {receipt.transaction_hash}){example}")
 
 
 @cli.command("commission")
@@ -85,53 +82,49 @@ def assign_prefix_cmd(provider, account, prefix, gtin, manufacturer, deployment,
               help="Where to write the proofs file that travels with the batch")
 @deployment_option
 @yes_option
-def commission_cmd(provider, account, scan, gtin, lot, expiry, serials, out, deployment, yes):
+def commission_cmd(network, account, scan, gtin, lot, expiry, serials, out, deployment, yes):
     """Commission a batch (an active manufacturer): its serials' Merkle root goes on chain."""
     from medchain.provenance import ProvenanceInputError, SerialProofs, commission, parse_scan, read_serial_list
 
-    contract = _contract(provider, deployment, account, yes)
-
-    def build():
-        if scan:
-            product = parse_scan(scan)
-            product.require("expiry", "lot")
-            g, l, e = product.gtin, product.lot, product.expiry
-        else:
-            if not (gtin and lot and expiry):
-                raise ProvenanceInputError("give --scan, or all of --gtin, --lot and --expiry")
-            g, l, e = gtin, lot, expiry.date()
-        return SerialProofs.build(g, l, e, read_serial_list(serials))
-
-    proofs = build()
+    if scan:
+        product = parse_scan(scan)
+        product.require("expiry", "lot")
+        g, l, e = product.gtin, product.lot, product.expiry
+    else:
+        if not (gtin and lot and expiry):
+            raise ProvenanceInputError("give --scan, or all of --gtin, --lot and --expiry")
+        g, l, e = gtin, lot, expiry.date()
+    proofs = SerialProofs.build(g, l, e, read_serial_list(serials))
+    contract = _contract(network, deployment, account, yes)
     proofs.save(out)  # before sending: the proofs must never be lost
-    receipt = commission(contract, account, proofs)
+    receipt = commission(contract, proofs)
     click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
-               f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
+               f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
                f"proofs in {out}")
 
 
 @cli.command("ship")
 @account_option()
 @batch_option
-@click.option("--to", "to", required=True, help="An active distributor or pharmacy, or the manufacturer (a return)")
+@click.option("--to", "to", required=True, type=ADDRESS, help="An active distributor or pharmacy, or the manufacturer (a return)")
 @click.option("--serials", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The serial numbers of the packs shipped, one per line (the shipment commits to them)")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The shipment file to pass along with the goods (default: shipment-<id>.json)")
 @deployment_option
 @yes_option
-def ship_cmd(provider, account, batch, to, serials, out, deployment, yes):
+def ship_cmd(network, account, batch, to, serials, out, deployment, yes):
     """Ship packs you hold; they are in transit until the addressee receives them (or you cancel)."""
     from medchain.provenance import ShipmentManifest, parse_batch_ref, read_serial_list, ship
 
-    contract = _contract(provider, deployment, account, yes)
     bid = parse_batch_ref(batch)
     units = ShipmentManifest.of_serials(read_serial_list(serials))
-    receipt, shipment = ship(contract, account, bid, to, units)
+    contract = _contract(network, deployment, account, yes)
+    receipt, shipment = ship(contract, bid, to, units)
     out = out or Path(f"shipment-{bytes(shipment).hex()[:16]}.json")
     shipment.save(out)
     click.echo(f"shipped {units.quantity} units of {_hex(bid)} to {to}: shipment {_hex(bytes(shipment))} "
-               f"(tx {receipt.txn_hash}, gas {receipt.gas_used:,}); shipment file {out}")
+               f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); shipment file {out}")
 
 
 @cli.command("receive")
@@ -139,27 +132,27 @@ def ship_cmd(provider, account, batch, to, serials, out, deployment, yes):
 @click.argument("shipment", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @deployment_option
 @yes_option
-def receive_cmd(provider, account, shipment, deployment, yes):
+def receive_cmd(network, account, shipment, deployment, yes):
     """Receive a shipment addressed to you (its shipment file, from the shipper)."""
     from medchain.provenance import Shipment, receive
 
-    contract = _contract(provider, deployment, account, yes)
     loaded = Shipment.load(shipment)
-    receipt = receive(contract, account, loaded)
+    contract = _contract(network, deployment, account, yes)
+    receipt = receive(contract, loaded)
     click.echo(f"received shipment {_hex(bytes(loaded))} of batch {_hex(loaded.batch_id)}: you now hold "
-               f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.txn_hash})")
+               f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.transaction_hash})")
 
 
 @cli.command("verify")
 @click.argument("scan")
 @click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @deployment_option
-def verify_cmd(provider, scan, proofs, deployment):
+def verify_cmd(network, scan, proofs, deployment):
     """What the scanner asks before dispensing: GENUINE, or why not. Exits 1 unless GENUINE."""
     from medchain.provenance import SerialProofs, UnitStatus, unit_from_scan, verify_unit
 
-    contract = _contract(provider, deployment)
     unit = unit_from_scan(scan, SerialProofs.load(proofs))
+    contract = _contract(network, deployment)
     status = verify_unit(contract, unit)
     click.echo(f"{unit.scan.as_hri()}: {status.name}")
     if status is not UnitStatus.GENUINE:
@@ -174,15 +167,15 @@ def verify_cmd(provider, scan, proofs, deployment):
               help="The file of the shipment you received that carried the pack")
 @deployment_option
 @yes_option
-def dispense_cmd(provider, account, scan, proofs, shipment, deployment, yes):
+def dispense_cmd(network, account, scan, proofs, shipment, deployment, yes):
     """Verify and dispense a scanned pack (an active pharmacy, out of a shipment it received)."""
     from medchain.provenance import SerialProofs, Shipment, dispense_unit, unit_from_scan
 
-    contract = _contract(provider, deployment, account, yes)
     unit = unit_from_scan(scan, SerialProofs.load(proofs))
     received = Shipment.load(shipment)
-    receipt = dispense_unit(contract, account, unit, received)
-    click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.txn_hash}, gas {receipt.gas_used:,}); "
+    contract = _contract(network, deployment, account, yes)
+    receipt = dispense_unit(contract, unit, received)
+    click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
                f"revertible for 10 days")
 
 
@@ -192,34 +185,31 @@ def dispense_cmd(provider, account, scan, proofs, shipment, deployment, yes):
 @reason_option
 @deployment_option
 @yes_option
-def report_cmd(provider, account, target, reason, deployment, yes):
+def report_cmd(network, account, target, reason, deployment, yes):
     """Report a suspect pack (a scan with a serial) or batch; the batch is quarantined."""
     from medchain.access import decode_reason
-    from medchain.provenance import parse_batch_ref, parse_scan
+    from medchain.provenance import parse_suspect_ref, report_suspect
 
-    contract = _contract(provider, deployment, account, yes)
-
-    def parse():
-        if target.startswith("0x"):
-            return parse_batch_ref(target), b"\0" * 32
-        product = parse_scan(target)
-        return product.batch_id, product.serial_hash if product.serial else b"\0" * 32
-
-    bid, serial = parse()
-    receipt = contract.reportSuspect(bid, serial, reason, sender=account)
-    quarantined = bool(receipt.events.filter(contract.Quarantined))
+    bid, serial = parse_suspect_ref(target)
+    contract = _contract(network, deployment, account, yes)
+    _receipt, quarantined = report_suspect(contract, bid, serial, reason=reason)
     click.echo(f"reported {'unit ' + _hex(serial) + ' of ' if any(serial) else ''}batch {_hex(bid)} as suspect "
                f"({decode_reason(reason)}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
 
 
-def _decide(provider, account, batch, deployment, yes, action: str, reason: bytes | None = None) -> None:
-    """Quarantine, release or recall a batch (``action`` is the contract's function), and say so."""
+def _decide(network, account, batch, deployment, yes, action: str, reason: bytes | None = None) -> None:
+    """Quarantine, release or recall a batch (``action``), and say so."""
     from medchain.access import decode_reason
-    from medchain.provenance import parse_batch_ref
+    from medchain.provenance import parse_batch_ref, quarantine_batch, recall_batch, release_batch
 
-    contract = _contract(provider, deployment, account, yes)
     bid = parse_batch_ref(batch)
-    getattr(contract, action)(bid, *([reason] if reason is not None else []), sender=account)
+    contract = _contract(network, deployment, account, yes)
+    if action == "quarantine":
+        quarantine_batch(contract, bid, reason=reason)
+    elif action == "recall":
+        recall_batch(contract, bid, reason=reason)
+    else:
+        release_batch(contract, bid)
     done = {"quarantine": "QUARANTINED", "release": "released", "recall": "RECALLED"}[action]
     click.echo(f"batch {_hex(bid)} {done}" + (f" ({decode_reason(reason)})" if reason is not None else ""))
 
@@ -230,9 +220,9 @@ def _decide(provider, account, batch, deployment, yes, action: str, reason: byte
 @reason_option
 @deployment_option
 @yes_option
-def quarantine_cmd(provider, account, batch, reason, deployment, yes):
+def quarantine_cmd(network, account, batch, reason, deployment, yes):
     """Quarantine a batch (a holder of it, or a regulator)."""
-    _decide(provider, account, batch, deployment, yes, "quarantine", reason)
+    _decide(network, account, batch, deployment, yes, "quarantine", reason)
 
 
 @cli.command("release")
@@ -240,9 +230,9 @@ def quarantine_cmd(provider, account, batch, reason, deployment, yes):
 @batch_option
 @deployment_option
 @yes_option
-def release_cmd(provider, account, batch, deployment, yes):
+def release_cmd(network, account, batch, deployment, yes):
     """Release a quarantined batch (a regulator)."""
-    _decide(provider, account, batch, deployment, yes, "release")
+    _decide(network, account, batch, deployment, yes, "release")
 
 
 @cli.command("recall")
@@ -251,9 +241,9 @@ def release_cmd(provider, account, batch, deployment, yes):
 @reason_option
 @deployment_option
 @yes_option
-def recall_cmd(provider, account, batch, reason, deployment, yes):
+def recall_cmd(network, account, batch, reason, deployment, yes):
     """Recall a batch for good (its manufacturer, or a regulator)."""
-    _decide(provider, account, batch, deployment, yes, "recall", reason)
+    _decide(network, account, batch, deployment, yes, "recall", reason)
 
 
 @cli.command("trace")
@@ -266,21 +256,20 @@ def recall_cmd(provider, account, batch, reason, deployment, yes):
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
               help="GS1's EPCIS-JSON-Schema.json: validate the document against it")
 @deployment_option
-def trace_cmd(provider, batch, out, proofs, from_block, page, schema, deployment):
+def trace_cmd(network, batch, out, proofs, from_block, page, schema, deployment):
     """Export a batch's custody trail as an EPCIS 2.0 JSON-LD document."""
     import json
-
-    from ape import chain
 
     from medchain.jsonfiles import load_json
     from medchain.provenance import SerialProofs, parse_batch_ref, trace_batch, validate
 
-    contract = _contract(provider, deployment)
     bid = parse_batch_ref(batch)
-    if from_block is None:
-        from_block = ApeSession(provider, deployment).block("DrugProvenance")
     proof_file = SerialProofs.load(proofs) if proofs else None
-    document = trace_batch(provider.http_uri, contract.address, bid, chain_id=provider.chain_id, from_block=from_block,
+    session = Session(network, deployment)
+    address = session.contract("DrugProvenance").address
+    if from_block is None:
+        from_block = session.block("DrugProvenance")
+    document = trace_batch(session.rpc, address, bid, chain_id=session.manifest.chain_id, from_block=from_block,
                            page=page, proofs=proof_file, progress=lambda line: click.echo(line, err=True))
     if schema:
         problems = validate(document, load_json(schema, click.ClickException))
@@ -291,6 +280,6 @@ def trace_cmd(provider, batch, out, proofs, from_block, page, schema, deployment
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"{len(document['epcisBody']['eventList'])} EPCIS events of batch {_hex(bid)} in {out} "
-                   f"(head block {chain.blocks.head.number})")
+                   f"(head block {session.rpc.block_number()})")
     else:
         click.echo(text, nl=False)

@@ -1,9 +1,12 @@
 """DrugProvenance from Python: the unit and batch statuses, and each step as the scripts and demo call it.
 
-Every function takes an ape contract instance and (for transactions) the sending account, checks its
-input first (GS1 check digits, the scan's fields, the unit's proof against the batch's root) and then
-sends one transaction. Scanner strings are parsed by :mod:`medchain.provenance.gs1`; unit proofs
-come from the manufacturer's proofs file (:mod:`medchain.provenance.serials`).
+Every function takes the SDK's :class:`~medchain.contracts.DrugProvenance` over the deployment's address;
+for a transaction its transactor signs (the object's signer is the sender: a manufacturer commissions,
+a holder ships, a pharmacy dispenses). Each checks its input first (GS1 check digits, the scan's fields,
+the unit's proof against the batch's root, the sender's holding) and then sends one transaction, whose
+:class:`~medchain.contracts.Receipt` it returns; a refusal by the contract raises
+:class:`~medchain.contracts.ContractReverted`. Scanner strings are parsed by :mod:`medchain.provenance.gs1`;
+unit proofs come from the manufacturer's proofs file (:mod:`medchain.provenance.serials`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..jsonfiles import load_json, write_json_atomic
 from ..records.merkle import verify_proof
 from .gs1 import CompanyPrefix, GS1Error, ProductIdentifier, expiry_day, gtin_int, lot_bytes, parse_scan, serial_hash
 from .serials import SerialProofs, ShipmentManifest
+
+if TYPE_CHECKING:
+    from ..contracts import DrugProvenance, Receipt, TxOptions
 
 __all__ = [
     "BatchInfo",
@@ -24,20 +30,27 @@ __all__ = [
     "GtinOwner",
     "ProvenanceInputError",
     "Shipment",
-    "cancel_shipment",
-    "receive",
     "UnitCheck",
     "UnitStatus",
     "assign_prefix",
     "batch_info",
-    "gtin_owner",
+    "cancel_shipment",
     "commission",
     "dispense_unit",
+    "gtin_owner",
     "parse_batch_ref",
+    "parse_suspect_ref",
+    "quarantine_batch",
+    "recall_batch",
+    "receive",
+    "release_batch",
+    "report_suspect",
     "ship",
     "unit_from_scan",
     "verify_unit",
 ]
+
+ZERO32 = b"\0" * 32
 
 
 class ProvenanceInputError(ValueError):
@@ -71,6 +84,8 @@ class BatchStatus(enum.IntEnum):
 
 @dataclass(frozen=True)
 class BatchInfo:
+    """A batch as ``batchOf`` answers: its manufacturer, expiry (unix day), status, unit count and serials root."""
+
     batch_id: bytes
     manufacturer: str
     expiry_day: int
@@ -79,9 +94,18 @@ class BatchInfo:
     serials_root: bytes
 
 
-def batch_info(contract: Any, bid: bytes) -> BatchInfo:
-    manufacturer, expiry, status, quantity, root = contract.batchOf(bid)
-    return BatchInfo(bytes(bid), str(manufacturer), int(expiry), BatchStatus(int(status)), int(quantity), bytes(root))
+def batch_info(contract: DrugProvenance, bid: bytes) -> BatchInfo:
+    """The batch ``bid`` as stored (status ``UNKNOWN`` when it was never commissioned)."""
+    found = contract.batchOf(bid)
+    return BatchInfo(bytes(bid), found.manufacturer, found.expiryDay, BatchStatus(found.status), found.quantity,
+                     found.serialsRoot)
+
+
+def _sender(contract: DrugProvenance) -> str:
+    """The address that signs ``contract``'s transactions."""
+    if contract.transactor is None:
+        raise ValueError(f"{contract.NAME} at {contract.address}: no signer to send with (give the contract one)")
+    return contract.transactor.sender
 
 
 def parse_batch_ref(text: str) -> bytes:
@@ -98,6 +122,19 @@ def parse_batch_ref(text: str) -> bytes:
     except GS1Error as err:
         raise ProvenanceInputError(f"batch: {err} (give a 0x batch id or a scan with (01) and (10))") from err
     return scan.batch_id
+
+
+def parse_suspect_ref(text: str) -> tuple[bytes, bytes]:
+    """What a suspect report names: ``(batch id, serial hash)`` from a scan with a serial (21) (the unit), or
+    ``(batch id, zero)`` from a 0x batch id or a scan without one (the batch as a whole)."""
+    if text.strip().startswith("0x"):
+        return parse_batch_ref(text), ZERO32
+    try:
+        scan = parse_scan(text.strip())
+        scan.require("lot")
+    except GS1Error as err:
+        raise ProvenanceInputError(f"target: {err} (give a 0x batch id, or a scan with (01) and (10))") from err
+    return scan.batch_id, scan.serial_hash if scan.serial else ZERO32
 
 
 @dataclass(frozen=True)
@@ -139,11 +176,9 @@ def unit_from_scan(text: str, proofs: SerialProofs) -> UnitCheck:
     return UnitCheck(scan, scan.batch_id, hashed, proof, known)
 
 
-def verify_unit(contract: Any, unit: UnitCheck) -> UnitStatus:
-    return UnitStatus(int(contract.verifyUnit(unit.batch_id, unit.serial_hash, unit.proof)))
-
-
-ZERO_ADDRESS = "0x" + "00" * 20
+def verify_unit(contract: DrugProvenance, unit: UnitCheck) -> UnitStatus:
+    """``verifyUnit``'s answer for a scanned unit: GENUINE, or why not."""
+    return UnitStatus(contract.verifyUnit(unit.batch_id, unit.serial_hash, unit.proof))
 
 
 @dataclass(frozen=True)
@@ -154,34 +189,37 @@ class GtinOwner:
     prefix: CompanyPrefix | None
 
 
-def gtin_owner(contract: Any, gtin: str | int) -> GtinOwner:
-    owner, prefix, length = contract.gtinOwnerOf(gtin_int(gtin))
-    if str(owner) == ZERO_ADDRESS:
+def gtin_owner(contract: DrugProvenance, gtin: str | int) -> GtinOwner:
+    """Who owns the company prefix ``gtin`` falls under (and which prefix), by ``gtinOwnerOf``."""
+    found = contract.gtinOwnerOf(gtin_int(gtin))
+    if not int(found.owner, 16):
         return GtinOwner(None, None)
-    return GtinOwner(str(owner), CompanyPrefix(str(int(prefix)).zfill(int(length))))
+    return GtinOwner(found.owner, CompanyPrefix(str(found.prefix).zfill(found.length)))
 
 
-def assign_prefix(contract: Any, account: Any, prefix: CompanyPrefix, manufacturer: str, **tx: Any) -> Any:
-    """Assign (or, when it has an owner, reassign) a company prefix to ``manufacturer``: the registry's admin."""
-    current = str(contract.companyPrefixOwner(prefix.value, prefix.length))
+def assign_prefix(contract: DrugProvenance, prefix: CompanyPrefix, manufacturer: str, *,
+                  tx: TxOptions | None = None) -> Receipt:
+    """Assign (or, when it has an owner, reassign) a company prefix to ``manufacturer``: the registry's admin signs."""
+    current = contract.companyPrefixOwner(prefix.value, prefix.length)
     if current.lower() == str(manufacturer).lower():
         raise ProvenanceInputError(f"prefix {prefix.digits} is assigned to {manufacturer} already")
-    if current == ZERO_ADDRESS:
-        return contract.assignCompanyPrefix(prefix.value, prefix.length, manufacturer, sender=account, **tx)
-    return contract.reassignCompanyPrefix(prefix.value, prefix.length, manufacturer, sender=account, **tx)
+    if not int(current, 16):
+        return contract.assignCompanyPrefix(prefix.value, prefix.length, manufacturer, tx=tx)
+    return contract.reassignCompanyPrefix(prefix.value, prefix.length, manufacturer, tx=tx)
 
 
-def commission(contract: Any, account: Any, proofs: SerialProofs, **tx: Any) -> Any:
+def commission(contract: DrugProvenance, proofs: SerialProofs, *, tx: TxOptions | None = None) -> Receipt:
     """Commission the batch of a proofs file (its GTIN, lot, expiry, unit count and serials root).
 
-    Refused here, before anything is sent, unless the account owns the GTIN's company prefix."""
+    Refused here, before anything is sent, unless the signer owns the GTIN's company prefix."""
+    sender = _sender(contract)
     owner = gtin_owner(contract, proofs.gtin)
-    if owner.owner is None or owner.owner.lower() != account.address.lower():
-        who = "nobody" if owner.owner is None else f"{owner.owner} (prefix {owner.prefix.digits})"
+    if owner.owner is None or owner.owner.lower() != sender.lower():
+        who = "nobody" if owner.owner is None or owner.prefix is None else f"{owner.owner} (prefix {owner.prefix.digits})"
         raise ProvenanceInputError(f"GTIN {proofs.gtin}: its company prefix is assigned to {who}, not to "
-                                   f"{account.address}; the registry's admin assigns prefixes (provenance assign-prefix)")
+                                   f"{sender}; the registry's admin assigns prefixes (provenance assign-prefix)")
     return contract.commissionBatch(int(proofs.gtin), lot_bytes(proofs.lot), expiry_day(proofs.expiry),
-                                    proofs.quantity, proofs.root, sender=account, **tx)
+                                    proofs.quantity, proofs.root, tx=tx)
 
 
 @dataclass(frozen=True)
@@ -223,34 +261,38 @@ class Shipment:
         return (self.shipment_id, self.shipper, self.manifest.root)
 
 
-def ship(contract: Any, account: Any, bid: bytes, to: str, units: ShipmentManifest | list[bytes],
-         **tx: Any) -> tuple[Any, Shipment]:
-    """Ship the units whose serial hashes ``units`` lists (or a manifest of them); returns the receipt
-    and the shipment (its id from the ``Shipped`` event)."""
+def ship(contract: DrugProvenance, bid: bytes, to: str, units: ShipmentManifest | list[bytes], *,
+         tx: TxOptions | None = None) -> tuple[Receipt, Shipment]:
+    """Ship the units whose serial hashes ``units`` lists (or a manifest of them) from the signer's holding;
+    returns the receipt and the shipment (its id from the ``Shipped`` event)."""
+    from ..contracts import DrugProvenance
+
+    sender = _sender(contract)
     manifest = units if isinstance(units, ShipmentManifest) else ShipmentManifest.of(units)
     quantity = manifest.quantity
-    held = int(contract.balanceOf(account.address, bid))
+    held = contract.balanceOf(sender, bid)
     if held < quantity:
-        raise ProvenanceInputError(f"{account.address} holds {held} units of batch 0x{bytes(bid).hex()}, not {quantity}")
-    receipt = contract.ship(bid, to, quantity, manifest.root, sender=account, **tx)
-    sid = bytes(receipt.events.filter(contract.Shipped)[0].shipmentId)
-    return receipt, Shipment(sid, bytes(bid), account.address, manifest)
+        raise ProvenanceInputError(f"{sender} holds {held} units of batch 0x{bytes(bid).hex()}, not {quantity}")
+    receipt = contract.ship(bid, to, quantity, manifest.root, tx=tx)
+    shipped = next(e for e in receipt.events if isinstance(e, DrugProvenance.Shipped))
+    return receipt, Shipment(shipped.shipmentId, bytes(bid), sender, manifest)
 
 
-def receive(contract: Any, account: Any, shipment: Shipment, **tx: Any) -> Any:
-    """Take delivery of ``shipment`` (addressed to ``account``)."""
+def receive(contract: DrugProvenance, shipment: Shipment, *, tx: TxOptions | None = None) -> Receipt:
+    """Take delivery of ``shipment`` (addressed to the signer)."""
     return contract.receiveShipment(shipment.shipment_id, shipment.batch_id, shipment.shipper,
-                                    shipment.manifest.root, sender=account, **tx)
+                                    shipment.manifest.root, tx=tx)
 
 
-def cancel_shipment(contract: Any, account: Any, shipment: Shipment, **tx: Any) -> Any:
-    """Cancel ``account``'s ``shipment`` before its receipt: its units are back in ``account``'s holding."""
-    return contract.cancelShipment(shipment.shipment_id, shipment.batch_id, shipment.manifest.root, sender=account, **tx)
+def cancel_shipment(contract: DrugProvenance, shipment: Shipment, *, tx: TxOptions | None = None) -> Receipt:
+    """Cancel the signer's ``shipment`` before its receipt: its units are back in the signer's holding."""
+    return contract.cancelShipment(shipment.shipment_id, shipment.batch_id, shipment.manifest.root, tx=tx)
 
 
-def dispense_unit(contract: Any, account: Any, unit: UnitCheck, shipment: Shipment, **tx: Any) -> Any:
-    """Dispense a scanned unit out of ``shipment``, which ``account`` received, after asking ``verifyUnit``
-    (refused here unless GENUINE, and unless the shipment carries the unit)."""
+def dispense_unit(contract: DrugProvenance, unit: UnitCheck, shipment: Shipment, *,
+                  tx: TxOptions | None = None) -> Receipt:
+    """Dispense a scanned unit out of ``shipment``, which the signer (a pharmacy) received, after asking
+    ``verifyUnit`` (refused here unless GENUINE, and unless the shipment carries the unit)."""
     status = verify_unit(contract, unit)
     if status is not UnitStatus.GENUINE:
         raise ProvenanceInputError(f"{unit.scan.as_hri()}: {status.name}; not dispensed")
@@ -258,4 +300,31 @@ def dispense_unit(contract: Any, account: Any, unit: UnitCheck, shipment: Shipme
         raise ProvenanceInputError(f"{unit.scan.as_hri()}: not in shipment 0x{bytes(shipment.shipment_id).hex()}; "
                                    "a pharmacy dispenses the packs a shipment it received carried")
     return contract.dispense(unit.batch_id, unit.serial_hash, unit.proof, shipment.ref,
-                             shipment.manifest.proof(unit.serial_hash), sender=account, **tx)
+                             shipment.manifest.proof(unit.serial_hash), tx=tx)
+
+
+def report_suspect(contract: DrugProvenance, bid: bytes, serial: bytes = ZERO32, *, reason: bytes,
+                   tx: TxOptions | None = None) -> tuple[Receipt, bool]:
+    """Report unit ``serial`` (its hash; zero: the batch as a whole) of batch ``bid`` as suspect, for
+    ``reason`` (a reason code, :func:`medchain.access.reason_code`); any active member may. Returns the
+    receipt and whether the report quarantined the batch (not when it was already held, recalled, or
+    released by a regulator before)."""
+    from ..contracts import DrugProvenance
+
+    receipt = contract.reportSuspect(bid, serial, reason, tx=tx)
+    return receipt, any(isinstance(e, DrugProvenance.Quarantined) for e in receipt.events)
+
+
+def quarantine_batch(contract: DrugProvenance, bid: bytes, *, reason: bytes, tx: TxOptions | None = None) -> Receipt:
+    """Quarantine batch ``bid`` for ``reason``: a holder of it, or a regulator, signs."""
+    return contract.quarantine(bid, reason, tx=tx)
+
+
+def release_batch(contract: DrugProvenance, bid: bytes, *, tx: TxOptions | None = None) -> Receipt:
+    """Release quarantined batch ``bid``: a regulator signs."""
+    return contract.release(bid, tx=tx)
+
+
+def recall_batch(contract: DrugProvenance, bid: bytes, *, reason: bytes, tx: TxOptions | None = None) -> Receipt:
+    """Recall batch ``bid`` for good, for ``reason``: its manufacturer, or a regulator, signs."""
+    return contract.recall(bid, reason, tx=tx)

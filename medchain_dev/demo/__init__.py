@@ -169,13 +169,18 @@ def run_demo(
     def member(role: Role) -> Any:
         return next(a for (_, r), a in zip(SAMPLE_MEMBERS, accounts[1:]) if r is role)
 
+    from medchain.contracts import DrugProvenance
     from medchain_dev.demo.provenance import run_provenance_demo
 
-    provenance = project.DrugProvenance.at(result.manifest.address_of("DrugProvenance"))
+    rpc, at = Rpc(provider.http_uri, patience=30.0), result.manifest.address_of("DrugProvenance")
+
+    def party(account: Any) -> DrugProvenance:
+        return DrugProvenance(rpc, at, ApeAccountSigner(account))
+
     trail = run_provenance_demo(
-        provenance=provenance, provider=provider, governance=governance, manufacturer=member(Role.MANUFACTURER),
-        distributor=member(Role.DISTRIBUTOR), pharmacy=member(Role.PHARMACY), regulator=regulator,
-        workdir=workdir / "provenance",
+        governance=party(governance), manufacturer=party(member(Role.MANUFACTURER)),
+        distributor=party(member(Role.DISTRIBUTOR)), pharmacy=party(member(Role.PHARMACY)),
+        regulator=party(regulator), workdir=workdir / "provenance",
     )
     report.story += trail.story
     report.gas.update(trail.gas)

@@ -1,7 +1,7 @@
 """The provenance section of the demo (``make demo``), for ``medchain_dev.demo.run_demo`` to call.
 
-    result = run_provenance_demo(provenance=..., provider=..., governance=..., manufacturer=...,
-                                 distributor=..., pharmacy=..., regulator=..., workdir=...)
+    result = run_provenance_demo(governance=..., manufacturer=..., distributor=..., pharmacy=...,
+                                 regulator=..., workdir=...)   # each: the DrugProvenance that party signs for
     report.story += result.story
     report.gas.update(result.gas)
 
@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from medchain.access import reason_code
+from medchain.contracts import ContractReverted, DrugProvenance
 from medchain.provenance.client import (
     UnitStatus,
     assign_prefix,
     commission,
     dispense_unit,
     gtin_owner,
+    recall_batch,
     receive,
     ship,
     unit_from_scan,
@@ -64,24 +66,30 @@ def datamatrix(gtin: str, expiry: dt.date, lot: str, serial: str) -> str:
     return f"]d201{gtin}17{expiry:%y%m%d}10{lot}{GS}21{serial}"
 
 
-def _error_name(err: Exception) -> str:
-    """The contract error's name, decoded from the ABIs (ape names only the errors it could decode)."""
-    from medchain.errors import refusal
+def _error_name(err: ContractReverted) -> str:
+    """The contract error's name, decoded from the ABIs."""
+    from medchain.errors import decode_revert
 
-    decoded = refusal(err, "DrugProvenance")
+    decoded = decode_revert(err.data, err.contract)
     return decoded.name if decoded else type(err).__name__
 
 
-def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manufacturer: Any, distributor: Any,
-                        pharmacy: Any, regulator: Any, workdir: Path) -> ProvenanceDemoResult:
-    """Run the provenance walk-through on a deployed ``DrugProvenance``; members must be active in their roles,
-    ``governance`` the registry's admin."""
-    from ape.exceptions import ContractLogicError
+def _address(party: DrugProvenance) -> str:
+    """Who signs for ``party``."""
+    if party.transactor is None:
+        raise ValueError(f"{party!r}: the demo's parties sign (give each its signer)")
+    return party.transactor.sender
 
+
+def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvenance, distributor: DrugProvenance,
+                        pharmacy: DrugProvenance, regulator: DrugProvenance, workdir: Path) -> ProvenanceDemoResult:
+    """Run the provenance walk-through on a deployed ``DrugProvenance``: each party is the contract signed by
+    that member (active in its role; ``governance``: the registry's admin)."""
     result = ProvenanceDemoResult()
+    maker, wholesaler, chemist = _address(manufacturer), _address(distributor), _address(pharmacy)
     prefix = company_prefix(DEMO_PREFIX)
-    if gtin_owner(provenance, DEMO_GTIN).owner != manufacturer.address:
-        receipt = assign_prefix(provenance, governance, prefix, manufacturer.address)
+    if gtin_owner(governance, DEMO_GTIN).owner != maker:
+        receipt = assign_prefix(governance, prefix, maker)
         result.gas["assignCompanyPrefix"] = receipt.gas_used
     result.story.append(f"governance assigned GS1 company prefix {prefix.digits} to the manufacturer: only it "
                         f"commissions batches of GTIN {DEMO_GTIN} and the brand's other GTINs")
@@ -90,63 +98,62 @@ def run_provenance_demo(*, provenance: Any, provider: Any, governance: Any, manu
     batch = SerialProofs.build(DEMO_GTIN, "A2606", DEMO_EXPIRY, serials_for("A", 200))
     proofs_path = workdir / "A2606.proofs.json"
     batch.save(proofs_path)
-    receipt = commission(provenance, manufacturer, batch)
+    receipt = commission(manufacturer, batch)
     result.gas["commissionBatch (200 units)"] = receipt.gas_used
     result.story.append(f"the manufacturer commissioned lot {batch.lot} of GTIN {batch.gtin}: 200 serialised packs, "
                         f"one Merkle root on chain, the proofs file ({proofs_path.name}) kept to pass along")
 
     packs = [serial_hash(s) for s in serials_for("A", 200)]
-    receipt, to_distributor = ship(provenance, manufacturer, batch.batch_id, distributor.address, packs[:120])
+    receipt, to_distributor = ship(manufacturer, batch.batch_id, wholesaler, packs[:120])
     result.gas["ship"] = receipt.gas_used
-    receipt = receive(provenance, distributor, to_distributor)
+    receipt = receive(distributor, to_distributor)
     result.gas["receiveShipment (first units)"] = receipt.gas_used
     # The distributor's case for the pharmacy: packs A0001..A0024, their serials root committed on chain.
-    receipt, to_pharmacy = ship(provenance, distributor, batch.batch_id, pharmacy.address, packs[:24])
-    receive(provenance, pharmacy, to_pharmacy)
+    receipt, to_pharmacy = ship(distributor, batch.batch_id, chemist, packs[:24])
+    receive(pharmacy, to_pharmacy)
     result.story.append(
         f"custody in two steps, each shipment committing to the serials it carries: manufacturer -> distributor "
         f"(120), distributor -> pharmacy (24); holdings now "
-        f"{provenance.balanceOf(manufacturer.address, batch.batch_id)} / "
-        f"{provenance.balanceOf(distributor.address, batch.batch_id)} / "
-        f"{provenance.balanceOf(pharmacy.address, batch.batch_id)}"
+        f"{pharmacy.balanceOf(maker, batch.batch_id)} / "
+        f"{pharmacy.balanceOf(wholesaler, batch.batch_id)} / "
+        f"{pharmacy.balanceOf(chemist, batch.batch_id)}"
     )
 
     pack = datamatrix(batch.gtin, batch.expiry, batch.lot, "A0007")
     unit = unit_from_scan(pack, batch)
-    status = verify_unit(provenance, unit)
+    status = verify_unit(pharmacy, unit)
     result.scans.append((unit.scan.as_hri(), status.name))
-    receipt = dispense_unit(provenance, pharmacy, unit, to_pharmacy)
+    receipt = dispense_unit(pharmacy, unit, to_pharmacy)
     result.gas["dispense (8-level batch proof, 5-level shipment proof)"] = receipt.gas_used
     result.dispensed_scan = pack
     result.undispensed_scan = datamatrix(batch.gtin, batch.expiry, batch.lot, "A0008")
-    again = verify_unit(provenance, unit)
+    again = verify_unit(pharmacy, unit)
     result.scans.append((unit.scan.as_hri(), again.name))
     fake = unit_from_scan(datamatrix(batch.gtin, batch.expiry, batch.lot, "A9999"), batch)
-    counterfeit = verify_unit(provenance, fake)
+    counterfeit = verify_unit(pharmacy, fake)
     result.scans.append((fake.scan.as_hri(), counterfeit.name))
     result.story.append(f"the pharmacy scanned pack A0007: {status.name}, and dispensed it; scanning it again: "
                         f"{again.name}; a pack with serial A9999 (not in the lot): {counterfeit.name}")
 
     other = SerialProofs.build(DEMO_GTIN, "B2607", DEMO_EXPIRY, serials_for("B", 50))
     other.save(workdir / "B2607.proofs.json")
-    commission(provenance, manufacturer, other)
-    _, on_the_road = ship(provenance, manufacturer, other.batch_id, distributor.address,
-                          [serial_hash(s) for s in serials_for("B", 20)])
-    receipt = provenance.recall(other.batch_id, reason_code("CONTAMINATION"), sender=regulator)
+    commission(manufacturer, other)
+    _, on_the_road = ship(manufacturer, other.batch_id, wholesaler, [serial_hash(s) for s in serials_for("B", 20)])
+    receipt = recall_batch(regulator, other.batch_id, reason=reason_code("CONTAMINATION"))
     result.gas["recall (regulator)"] = receipt.gas_used
-    for attempt in (lambda: receive(provenance, distributor, on_the_road),
-                    lambda: provenance.ship(other.batch_id, distributor.address, 5, on_the_road.manifest.root,
-                                            sender=manufacturer)):
+    for attempt in (lambda: receive(distributor, on_the_road),
+                    lambda: manufacturer.ship(other.batch_id, wholesaler, 5, on_the_road.manifest.root)):
         try:
             attempt()
-        except ContractLogicError as err:
+        except ContractReverted as err:
             result.refusals.append(_error_name(err))
-    blocked = UnitStatus(provenance.verifyUnit(other.batch_id, serial_hash("B0001"), other.proof("B0001")))
+    blocked = UnitStatus(pharmacy.verifyUnit(other.batch_id, serial_hash("B0001"), other.proof("B0001")))
     result.story.append(f"the regulator recalled lot {other.lot} (CONTAMINATION) with 20 packs in transit: receiving "
                         f"them and shipping more were refused ({', '.join(result.refusals)}); a pack scans as "
                         f"{blocked.name}")
 
-    document = trace_batch(provider.http_uri, provenance.address, batch.batch_id, chain_id=provider.chain_id, proofs=batch)
+    document = trace_batch(pharmacy.rpc, pharmacy.address, batch.batch_id, chain_id=pharmacy.rpc.chain_id(),
+                           proofs=batch)
     result.epcis = document
     result.epcis_path = workdir / "A2606.epcis.jsonld"
     result.epcis_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

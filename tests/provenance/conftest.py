@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import pytest
 
 from medchain.access import Role
+from medchain.contracts import ContractReverted
+from medchain.errors import decode_revert
 from medchain.provenance import SerialProofs, Shipment, receive, serial_hash, serials_for, ship
 from medchain.provenance.gs1 import expiry_day, lot_bytes
+from tests.conftest import as_sdk
 
 GTIN = "09506000134352"
 PREFIX = "9506000"  # GTIN's company prefix, assigned to the manufacturer
@@ -82,23 +87,46 @@ def commission(provenance, manufacturer, batch: SerialProofs):
                                       batch.quantity, batch.root, sender=manufacturer)
 
 
-def shipment_of(provenance, receipt) -> bytes:
-    return receipt.events.filter(provenance.Shipped)[0].shipmentId
-
-
 def packs(batch: SerialProofs, count: int, first: int = 1) -> list[bytes]:
     """The serial hashes of ``batch``'s serials number ``first`` .. ``first + count - 1``."""
     return [serial_hash(f"{batch.lot}-{n:04d}") for n in range(first, first + count)]
 
 
 def shipped(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:
-    """``sender`` ships ``count`` packs of ``batch`` (serials ``first``...) to ``to``: the shipment."""
-    return ship(provenance, sender, batch.batch_id, to.address if hasattr(to, "address") else to,
+    """``sender`` ships ``count`` packs of ``batch`` (serials ``first``...) to ``to``: the shipment (through the
+    SDK's client, ``sender`` signing)."""
+    return ship(as_sdk(provenance, sender), batch.batch_id, to.address if hasattr(to, "address") else to,
                 packs(batch, count, first))[1]
 
 
 def delivered(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:
     """``shipped``, then received by ``to``."""
     shipment = shipped(provenance, batch, sender, to, count, first)
-    receive(provenance, to, shipment)
+    receive(as_sdk(provenance, to), shipment)
     return shipment
+
+
+def _plain(value: Any) -> Any:
+    """A decoded or expected value as compared: addresses (and accounts) in lower case, the rest as is."""
+    if hasattr(value, "address"):
+        value = value.address
+    return value.lower() if isinstance(value, str) else value
+
+
+@contextmanager
+def reverts(error: str, **fields: Any) -> Iterator[None]:
+    """The SDK's ``ContractReverted``, decoded as the custom error ``error`` with these ``fields`` (by name;
+    accounts compare by address)."""
+    with pytest.raises(ContractReverted) as raised:
+        yield
+    decoded = decode_revert(raised.value.data, raised.value.contract)
+    assert decoded is not None and decoded.name == error, f"expected {error}, got {decoded!r}"
+    got = {name: _plain(decoded.values[name]) for name in fields}
+    assert got == {name: _plain(value) for name, value in fields.items()}, decoded
+
+
+def only(receipt, event: type) -> Any:
+    """The one ``event`` (an SDK event class) an SDK receipt carries."""
+    found = [e for e in receipt.events if isinstance(e, event)]
+    assert len(found) == 1, receipt.events
+    return found[0]

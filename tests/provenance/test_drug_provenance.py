@@ -6,19 +6,29 @@ import ape
 import pytest
 
 from medchain.access import Role, reason_code
+from medchain.contracts import DrugProvenance
 from medchain.provenance import (
+    BatchStatus,
     ProvenanceInputError,
     UnitStatus,
     assign_prefix,
     batch_id,
+    batch_info,
+    cancel_shipment,
     commission as client_commission,
     company_prefix,
     gtin_owner,
+    parse_suspect_ref,
+    quarantine_batch,
+    recall_batch,
+    receive,
+    release_batch,
+    report_suspect,
     serial_hash,
+    ship,
 )
 from medchain.provenance.gs1 import expiry_day, lot_bytes
-from tests.conftest import credential_for
-from medchain.provenance import cancel_shipment, receive
+from tests.conftest import as_sdk, credential_for
 from tests.provenance.conftest import (
     DAY,
     GTIN,
@@ -28,7 +38,9 @@ from tests.provenance.conftest import (
     commission,
     delivered,
     make_batch,
+    only,
     packs,
+    reverts,
     shipped,
 )
 
@@ -162,7 +174,7 @@ def test_only_brand_owner_commissions_its_gtin_next_lot_squat_refused(chain, pro
         provenance.commissionBatch(int(GTIN), lot_bytes(squat.lot), expiry_day(squat.expiry), squat.quantity,
                                    squat.root, sender=squatter)
     with pytest.raises(ProvenanceInputError, match="assigned to .* not to"):
-        client_commission(provenance, squatter, squat)  # refused before anything is sent
+        client_commission(as_sdk(provenance, squatter), squat)  # refused before anything is sent
     commission(provenance, manufacturer, squat)  # the brand owner's own next lot still goes through
     assert provenance.batchOf(squat.batch_id)[0] == manufacturer
 
@@ -170,27 +182,31 @@ def test_only_brand_owner_commissions_its_gtin_next_lot_squat_refused(chain, pro
 def test_prefix_assignment_reassignment_and_revocation(chain, provenance, governance, manufacturer, squatter,
                                                        regulator):
     prefix = company_prefix(PREFIX)
-    owner = gtin_owner(provenance, GTIN)
+    admin, reader = as_sdk(provenance, governance), as_sdk(provenance)
+    owner = gtin_owner(reader, GTIN)
     assert (owner.owner, owner.prefix) == (manufacturer.address, prefix)
     with pytest.raises(ProvenanceInputError, match="already"):
-        assign_prefix(provenance, governance, prefix, manufacturer.address)
-    receipt = assign_prefix(provenance, governance, prefix, squatter.address)  # a brand sold: reassigned
-    log = _only(receipt, provenance.CompanyPrefixReassigned)
-    assert (log.prefix, log.length, log.to, log.by) == (int(PREFIX), 7, squatter, governance)
-    assert gtin_owner(provenance, GTIN).owner == squatter.address
+        assign_prefix(admin, prefix, manufacturer.address)
+    receipt = assign_prefix(admin, prefix, squatter.address)  # a brand sold: reassigned
+    log = only(receipt, DrugProvenance.CompanyPrefixReassigned)
+    assert (log.prefix, log.length, log.to, log.by) == (int(PREFIX), 7, squatter.address, governance.address)
+    assert gtin_owner(reader, GTIN).owner == squatter.address
     receipt = provenance.revokeCompanyPrefix(int(PREFIX), 7, reason_code("LICENCE_LAPSED"), sender=regulator)
     log = _only(receipt, provenance.CompanyPrefixRevoked)
     assert (log.prefix, log.length, log.by) == (int(PREFIX), 7, regulator)
-    assert gtin_owner(provenance, GTIN).owner is None
+    assert gtin_owner(reader, GTIN).owner is None
     with ape.reverts(provenance.DrugProvenanceNotRegistryAdmin, caller=regulator):
         provenance.assignCompanyPrefix(int(PREFIX), 7, regulator, sender=regulator)
-    receipt = assign_prefix(provenance, governance, prefix, manufacturer.address)  # unassigned: a new assignment
-    log = _only(receipt, provenance.CompanyPrefixAssigned)
-    assert (log.prefix, log.length, log.manufacturer, log.by) == (int(PREFIX), 7, manufacturer, governance)
+    with reverts("DrugProvenanceNotRegistryAdmin", caller=regulator):
+        assign_prefix(as_sdk(provenance, regulator), prefix, regulator.address)
+    receipt = assign_prefix(admin, prefix, manufacturer.address)  # unassigned: a new assignment
+    log = only(receipt, DrugProvenance.CompanyPrefixAssigned)
+    assert (log.prefix, log.length, log.manufacturer, log.by) == (int(PREFIX), 7, manufacturer.address,
+                                                                   governance.address)
     with ape.reverts(provenance.DrugProvenanceCompanyPrefixWithin, prefix=95060001, length=8, assignedPrefix=int(PREFIX),
                      assignedLength=7, owner=manufacturer):
         provenance.assignCompanyPrefix(95060001, 8, squatter, sender=governance)  # prefixes never overlap
-    assert gtin_owner(provenance, GTIN).owner == manufacturer.address
+    assert gtin_owner(reader, GTIN).owner == manufacturer.address
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,11 +308,11 @@ def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(provenan
                                                                        pharmacy, registry, governance):
     shipment = shipped(provenance, batch, manufacturer, distributor, 5)
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
-    with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
-        receive(provenance, distributor, shipment)
+    with reverts("DrugProvenanceInactiveMember", account=distributor):
+        receive(as_sdk(provenance, distributor), shipment)
     assert provenance.shipmentOf(bytes(shipment)) == (distributor, 5, 1)  # still in transit
     registry.reinstateMember(distributor, sender=governance)
-    receive(provenance, distributor, shipment)
+    receive(as_sdk(provenance, distributor), shipment)
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=distributor):
         provenance.ship(batch.batch_id, pharmacy, 1, batch.root, sender=distributor)
@@ -305,8 +321,8 @@ def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(provenan
 def test_receive_refusals(provenance, batch, manufacturer, distributor, pharmacy):
     shipment = shipped(provenance, batch, manufacturer, distributor, 5)
     sid = bytes(shipment)
-    with ape.reverts(provenance.DrugProvenanceNotAddressee, shipmentId=sid, addressee=distributor, caller=pharmacy):
-        receive(provenance, pharmacy, shipment)
+    with reverts("DrugProvenanceNotAddressee", shipmentId=sid, addressee=distributor, caller=pharmacy):
+        receive(as_sdk(provenance, pharmacy), shipment)
     with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=b"\x07" * 32):
         provenance.receiveShipment(b"\x07" * 32, batch.batch_id, manufacturer, batch.root, sender=distributor)
 
@@ -315,18 +331,19 @@ def test_only_the_shipper_cancels_a_shipment_in_transit(provenance, batch, manuf
     shipment = shipped(provenance, batch, manufacturer, distributor, 5)
     sid = bytes(shipment)
     for other in (distributor, pharmacy):
-        with ape.reverts(provenance.DrugProvenanceShipmentMismatch, shipmentId=sid):
-            cancel_shipment(provenance, other, shipment)
-    receipt = cancel_shipment(provenance, manufacturer, shipment)
-    log = _only(receipt, provenance.ShipmentCancelled)
-    assert (log.shipmentId, log.batchId, log.shipper) == (sid, batch.batch_id, manufacturer)
+        with reverts("DrugProvenanceShipmentMismatch", shipmentId=sid):
+            cancel_shipment(as_sdk(provenance, other), shipment)
+    shipper = as_sdk(provenance, manufacturer)
+    receipt = cancel_shipment(shipper, shipment)
+    log = only(receipt, DrugProvenance.ShipmentCancelled)
+    assert (log.shipmentId, log.batchId, log.shipper) == (sid, batch.batch_id, manufacturer.address)
     assert provenance.balanceOf(manufacturer, batch.batch_id) == 16
     assert provenance.shipmentOf(sid) == (ZERO_ADDRESS, 0, 0)
-    with ape.reverts(provenance.DrugProvenanceUnknownShipment, shipmentId=sid):
-        receive(provenance, distributor, shipment)
+    with reverts("DrugProvenanceUnknownShipment", shipmentId=sid):
+        receive(as_sdk(provenance, distributor), shipment)
     received = delivered(provenance, batch, manufacturer, distributor, 5)
-    with ape.reverts(provenance.DrugProvenanceShipmentReceived, shipmentId=bytes(received)):
-        cancel_shipment(provenance, manufacturer, received)
+    with reverts("DrugProvenanceShipmentReceived", shipmentId=bytes(received)):
+        cancel_shipment(shipper, received)
 
 
 def test_a_pharmacy_cannot_dispense_a_serial_on_another_pharmacys_shelf(provenance, batch, manufacturer, distributor,
@@ -358,20 +375,22 @@ def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(chain, proven
     bid = batch.batch_id
     if block == "recall":
         provenance.recall(bid, REASON, sender=regulator)
-        error, fields = provenance.DrugProvenanceBatchRecalled, {"batchId": bid}
+        name, fields = "DrugProvenanceBatchRecalled", {"batchId": bid}
         status = UnitStatus.RECALLED
     elif block == "quarantine":
         provenance.quarantine(bid, REASON, sender=regulator)
-        error, fields = provenance.DrugProvenanceBatchQuarantined, {"batchId": bid}
+        name, fields = "DrugProvenanceBatchQuarantined", {"batchId": bid}
         status = UnitStatus.QUARANTINED
     else:
         chain.pending_timestamp = (expiry_day(batch.expiry) + 1) * DAY
-        error, fields = provenance.DrugProvenanceBatchExpired, {"batchId": bid, "expiryDay": expiry_day(batch.expiry)}
+        chain.mine()  # the SDK estimates on the latest block: make it the day after expiry
+        name, fields = "DrugProvenanceBatchExpired", {"batchId": bid, "expiryDay": expiry_day(batch.expiry)}
         status = UnitStatus.EXPIRED
+    error = getattr(provenance, name)
     with ape.reverts(error, **fields):
         provenance.ship(bid, distributor, 1, batch.root, sender=manufacturer)
-    with ape.reverts(error, **fields):
-        receive(provenance, distributor, pending)
+    with reverts(name, **fields):
+        receive(as_sdk(provenance, distributor), pending)
     serial, proof = _unit(batch)
     with ape.reverts(error, **fields):
         _dispense(provenance, bid, serial, proof, pharmacy)
@@ -618,3 +637,56 @@ def test_recall_refusals(provenance, batch, distributor, members, registry, gove
     registry.suspendMember(regulator, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.DrugProvenanceNotManufacturerOrRegulator, batchId=batch.batch_id, caller=regulator):
         provenance.recall(batch.batch_id, REASON, sender=regulator)
+
+
+# ---------------------------------------------------------------------------------------------
+# The client (medchain.provenance) over the SDK: checks before sending, events read from receipts
+
+
+def test_the_client_ships_only_what_the_signer_holds(provenance, batch, manufacturer, distributor):
+    maker = as_sdk(provenance, manufacturer)
+    with pytest.raises(ProvenanceInputError, match=f"{manufacturer.address} holds 16 units of batch .*, not 17"):
+        ship(maker, batch.batch_id, distributor.address, packs(batch, 16) + [serial_hash("EXTRA")])
+    receipt, shipment = ship(maker, batch.batch_id, distributor.address, packs(batch, 3))
+    log = only(receipt, DrugProvenance.Shipped)
+    assert (bytes(shipment), shipment.batch_id, shipment.shipper) == (log.shipmentId, batch.batch_id,
+                                                                      manufacturer.address)
+    assert (log.quantity, log.serialsRoot, log.to) == (3, shipment.manifest.root, distributor.address)
+    with pytest.raises(ValueError, match="no signer"):
+        ship(as_sdk(provenance), batch.batch_id, distributor.address, packs(batch, 1))
+
+
+def test_the_client_reports_quarantines_releases_and_recalls(provenance, at_pharmacy, pharmacy, regulator,
+                                                             manufacturer):
+    batch, bid = at_pharmacy, at_pharmacy.batch_id
+    chemist, inspector = as_sdk(provenance, pharmacy), as_sdk(provenance, regulator)
+    serial = serial_hash(f"{batch.lot}-0001")
+    receipt, quarantined = report_suspect(chemist, bid, serial, reason=REASON)
+    assert quarantined and only(receipt, DrugProvenance.SuspectReported).serialHash == serial
+    assert batch_info(chemist, bid).status is BatchStatus.QUARANTINED
+    receipt, quarantined = report_suspect(chemist, bid, reason=REASON)  # the batch as a whole; already held
+    assert not quarantined and only(receipt, DrugProvenance.SuspectReported).serialHash == ZERO32
+    with reverts("DrugProvenanceAlreadyQuarantined", batchId=bid):
+        quarantine_batch(inspector, bid, reason=REASON)
+    assert only(release_batch(inspector, bid), DrugProvenance.Released).by == regulator.address
+    with reverts("DrugProvenanceReleasedBatch", batchId=bid, caller=pharmacy):
+        quarantine_batch(chemist, bid, reason=REASON)  # after a release, only a regulator holds it again
+    assert only(quarantine_batch(inspector, bid, reason=REASON), DrugProvenance.Quarantined).by == regulator.address
+    with reverts("DrugProvenanceNotManufacturerOrRegulator", batchId=bid, caller=pharmacy):
+        recall_batch(chemist, bid, reason=REASON)
+    log = only(recall_batch(as_sdk(provenance, manufacturer), bid, reason=REASON), DrugProvenance.Recalled)
+    assert (log.batchId, log.by, log.reasonCode) == (bid, manufacturer.address, REASON)
+    info = batch_info(chemist, bid)
+    assert (info.status, info.manufacturer, info.quantity, info.serials_root) == (
+        BatchStatus.RECALLED, manufacturer.address, 16, batch.root)
+
+
+def test_a_suspect_report_names_a_unit_or_a_batch():
+    bid = batch_id(GTIN, "LOT42")
+    assert parse_suspect_ref("(01)09506000134352(10)LOT42(21)SN1") == (bid, serial_hash("SN1"))
+    assert parse_suspect_ref("(01)09506000134352(10)LOT42") == (bid, ZERO32)
+    assert parse_suspect_ref("0x" + bid.hex()) == (bid, ZERO32)
+    with pytest.raises(ProvenanceInputError, match=r"target: .*no lot \(10\)"):
+        parse_suspect_ref("(01)09506000134352(21)SN1")
+    with pytest.raises(ProvenanceInputError, match="batch: .* is not 32-byte hex"):
+        parse_suspect_ref("0x" + "zz" * 32)

@@ -24,12 +24,13 @@ POLICY = "0x" + "7e" * 32
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, project):
-    aliases = ("deployer", "hospital", "maker", "pharmacy", "insurer", "patient")  # the accounts that sign here
+    aliases = ("deployer", "hospital", "maker", "pharmacy", "insurer", "patient", "regulator")  # who signs here
     with deployed_consortium(tmp_path_factory, project, aliases=aliases) as (op, manifest):
         register(op, manifest, project, {"maker": (op.keys["maker"].address, Role.MANUFACTURER),
                                           "pharmacy": (op.keys["pharmacy"].address, Role.PHARMACY),
                                           "distributor": (DISTRIBUTOR.address, Role.DISTRIBUTOR),
-                                          "insurer": (op.keys["insurer"].address, Role.INSURER)})
+                                          "insurer": (op.keys["insurer"].address, Role.INSURER),
+                                          "regulator": (op.keys["regulator"].address, Role.REGULATOR)})
         # The patient's policy with the insurer (no cost sharing), payment consent, a funded pool.
         w3 = Web3(Web3.HTTPProvider(op.node.url))
         keys, now = op.keys, w3.eth.get_block("latest")["timestamp"]
@@ -107,6 +108,22 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
     bad = op.run(*claim[:1], "(01)09506000134352(10)LOTCLI", *claim[2:])
     assert bad.returncode == 2 and "SCAN:" in bad.stderr and "serial (21)" in bad.stderr, bad.stderr
 
+    # A suspect pack quarantines its batch; a second report finds it held; a regulator releases it, after
+    # which only a regulator may hold it again (a holder's quarantine is refused, the refusal decoded).
+    suspect = f"]d201095060001343521730063010LOTCLI{GS}21CLI004"
+    out = _ok(op.run("provenance report", suspect, "--reason", "PACKAGING_MISMATCH", "--account", "pharmacy", "--yes",
+                     *m))
+    assert re.search(r"reported unit 0x[0-9a-f]{64} of batch 0x[0-9a-f]{64} as suspect \(PACKAGING_MISMATCH\); "
+                     r"the batch is now QUARANTINED", out), out
+    out = _ok(op.run("provenance report", SCAN_BATCH, "--reason", "PACKAGING_MISMATCH", "--account", "pharmacy",
+                     "--yes", *m))
+    assert re.search(r"reported batch 0x[0-9a-f]{64} as suspect .*the batch was already held", out), out
+    assert re.search(r"batch 0x[0-9a-f]{64} released$", _ok(op.run(
+        "provenance release", "--batch", SCAN_BATCH, "--account", "regulator", "--yes", *m)).strip())
+    held = op.run("provenance quarantine", "--batch", SCAN_BATCH, "--reason", "PACKAGING_MISMATCH", "--account",
+                  "pharmacy", "--yes", *m)
+    assert held.returncode == 1 and "DrugProvenanceReleasedBatch(" in held.stderr, held.stdout + held.stderr
+
     assert "RECALLED (CONTAMINATION)" in _ok(op.run("provenance recall", "--batch", SCAN_BATCH, "--reason",
                                                     "CONTAMINATION", "--account", "maker", "--yes", *m))
     (tmp_path / "one.txt").write_text("CLI005\n")
@@ -119,7 +136,8 @@ def test_a_batch_from_commissioning_to_recall(deployed, tmp_path):
                     "--schema", str(SCHEMA_PATH), "--page", "3", *m)
     assert result.returncode == 0 and "valid against" in result.stderr, result.stdout + result.stderr
     steps = [e["bizStep"] for e in json.loads(trail.read_text())["epcisBody"]["eventList"]]
-    assert steps == ["commissioning", "shipping", "receiving", "dispensing", "decommissioning"]
+    assert steps == ["commissioning", "shipping", "receiving", "dispensing", "inspecting", "holding", "inspecting",
+                     "inspecting", "decommissioning"]
 
 
 def test_a_bad_check_digit_is_refused_before_anything_is_sent(deployed, tmp_path):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from medchain.provenance import UnitStatus
 from medchain.provenance.epcis import validate_all
 from medchain_dev.demo.provenance import run_provenance_demo
+from tests.conftest import as_sdk
 
 
 def test_provenance_demo(chain, provenance, governance, manufacturer, distributor, pharmacy, regulator, tmp_path):
-    result = run_provenance_demo(provenance=provenance, provider=chain.provider, governance=governance,
-                                 manufacturer=manufacturer,
-                                 distributor=distributor, pharmacy=pharmacy, regulator=regulator, workdir=tmp_path)
+    parties = {name: as_sdk(provenance, account) for name, account in (
+        ("governance", governance), ("manufacturer", manufacturer), ("distributor", distributor),
+        ("pharmacy", pharmacy), ("regulator", regulator))}
+    result = run_provenance_demo(**parties, workdir=tmp_path)
     assert "prefix 9506000 to the manufacturer" in result.story[0]
     assert [verdict for _, verdict in result.scans] == ["GENUINE", "ALREADY_DISPENSED", "UNKNOWN_SERIAL"]
     assert result.refusals == ["DrugProvenanceBatchRecalled", "DrugProvenanceBatchRecalled"]

@@ -9,15 +9,15 @@ unit is never dispensed twice at a time.
 
 from __future__ import annotations
 
-import ape
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from medchain.access import reason_code
-from medchain.provenance import cancel_shipment, receive, serial_hash, ship
-from tests.provenance.conftest import commission, make_batch
+from medchain.provenance import cancel_shipment, recall_batch, receive, serial_hash, ship
+from tests.conftest import as_sdk
+from tests.provenance.conftest import commission, make_batch, reverts
 
 UNITS = 12
 
@@ -37,6 +37,10 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
         @initialize(dispense_first=st.booleans(), ship_first=st.booleans())
         def start(self, dispense_first, ship_first):
             self.snapshot = chain.snapshot()
+            # Each party drives the contract through the SDK, signing its own transactions; made anew each
+            # run (the transactors count nonces, and the chain is restored between runs).
+            self.party = [as_sdk(provenance, h) for h in holders]
+            self.regulator = as_sdk(provenance, regulator)
             commission(provenance, manufacturer, batch)
             self.stock = {0: list(serials), 1: [], 2: []}  # the packs each holder has (its holding's serials)
             self.pending = {}  # shipment id -> (shipment, sender, to, serials)
@@ -59,8 +63,8 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
 
         def teardown(self):
             for sid, (_, _, to, packs) in self.pending.items():
-                assert provenance.shipmentOf(sid) == (holders[to], len(packs), 1)
-            assert all(provenance.dispenserOf(bid, serial_hash(s)) == pharmacy for s in self.dispensed)
+                assert self.regulator.shipmentOf(sid) == (holders[to].address, len(packs), 1)
+            assert all(self.regulator.dispenserOf(bid, serial_hash(s)) == pharmacy.address for s in self.dispensed)
             chain.restore(self.snapshot)
             Custody.runs.append(self.counts)
 
@@ -72,11 +76,11 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
             quantity = max(1, round(len(self.stock[sender]) * fraction))
             packs = self.stock[sender][:quantity]
             if self.recalled:
-                with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=bid):
-                    ship(provenance, holders[sender], bid, holders[to].address, [serial_hash(p) for p in packs])
+                with reverts("DrugProvenanceBatchRecalled", batchId=bid):
+                    ship(self.party[sender], bid, holders[to].address, [serial_hash(p) for p in packs])
                 self.counts["refused"] += 1
                 return
-            _, shipment = ship(provenance, holders[sender], bid, holders[to].address, [serial_hash(p) for p in packs])
+            _, shipment = ship(self.party[sender], bid, holders[to].address, [serial_hash(p) for p in packs])
             sid = bytes(shipment)
             assert sid not in self.pending
             self.pending[sid] = (shipment, sender, to, packs)
@@ -89,11 +93,11 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
             sid = sorted(self.pending)[pick % len(self.pending)]
             shipment, _, to, packs = self.pending[sid]
             if self.recalled:
-                with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=bid):
-                    receive(provenance, holders[to], shipment)
+                with reverts("DrugProvenanceBatchRecalled", batchId=bid):
+                    receive(self.party[to], shipment)
                 self.counts["refused"] += 1
                 return
-            receive(provenance, holders[to], shipment)
+            receive(self.party[to], shipment)
             del self.pending[sid]
             self.stock[to] += packs
             if to == 2:
@@ -106,9 +110,9 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
         def cancel(self, pick):
             sid = sorted(self.pending)[pick % len(self.pending)]
             shipment, sender, to, packs = self.pending[sid]
-            with ape.reverts(provenance.DrugProvenanceShipmentMismatch, shipmentId=sid):
-                cancel_shipment(provenance, holders[to], shipment)  # the addressee is not the shipper
-            cancel_shipment(provenance, holders[sender], shipment)
+            with reverts("DrugProvenanceShipmentMismatch", shipmentId=sid):
+                cancel_shipment(self.party[to], shipment)  # the addressee is not the shipper
+            cancel_shipment(self.party[sender], shipment)
             del self.pending[sid]
             self.stock[sender] += packs
             self.counts["cancel"] += 1
@@ -121,19 +125,19 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
             if shipment is None:
                 return
             args = (bid, hashed, batch.proof(serial), shipment.ref, shipment.manifest.proof(hashed))
+            chemist = self.party[2]
             if self.recalled:
-                with ape.reverts(provenance.DrugProvenanceBatchRecalled, batchId=bid):
-                    provenance.dispense(*args, sender=pharmacy)
+                with reverts("DrugProvenanceBatchRecalled", batchId=bid):
+                    chemist.dispense(*args)
             elif serial not in self.carried:
                 # Genuine, but on another holder's shelf: no shipment the pharmacy received carried it.
-                with ape.reverts(provenance.DrugProvenanceSerialNotInShipment, shipmentId=bytes(shipment),
-                                 serialHash=hashed):
-                    provenance.dispense(*args, sender=pharmacy)
+                with reverts("DrugProvenanceSerialNotInShipment", shipmentId=bytes(shipment), serialHash=hashed):
+                    chemist.dispense(*args)
             elif serial in self.dispensed:
-                with ape.reverts(provenance.DrugProvenanceAlreadyDispensed):
-                    provenance.dispense(*args, sender=pharmacy)
+                with reverts("DrugProvenanceAlreadyDispensed", batchId=bid, serialHash=hashed, pharmacy=pharmacy):
+                    chemist.dispense(*args)
             else:
-                provenance.dispense(*args, sender=pharmacy)
+                chemist.dispense(*args)
                 self.dispensed.add(serial)
                 self.counts["dispense"] += 1
                 return
@@ -143,7 +147,7 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
         @rule(pick=st.integers(0, 10**6))
         def revert_dispense(self, pick):
             serial = sorted(self.dispensed)[pick % len(self.dispensed)]
-            provenance.revertDispense(bid, serial_hash(serial), sender=pharmacy)  # the window is 10 days
+            self.party[2].revertDispense(bid, serial_hash(serial))  # the window is 10 days
             self.dispensed.remove(serial)
             self.counts["revert"] += 1
 
@@ -152,12 +156,12 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
         def recall(self, by_regulator, chance):
             if chance:  # recalls are rare (and final): most runs should keep moving units
                 return
-            provenance.recall(bid, reason_code("RECALL"), sender=regulator if by_regulator else manufacturer)
+            recall_batch(self.regulator if by_regulator else self.party[0], bid, reason=reason_code("RECALL"))
             self.recalled = True
 
         @invariant()
         def conserved(self):
-            chain_held = {i: provenance.balanceOf(h, bid) for i, h in enumerate(holders)}
+            chain_held = {i: self.regulator.balanceOf(h.address, bid) for i, h in enumerate(holders)}
             assert chain_held == {i: len(packs) for i, packs in self.stock.items()}
             in_transit = sum(len(packs) for *_, packs in self.pending.values())
             assert sum(chain_held.values()) + in_transit == UNITS
