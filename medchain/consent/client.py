@@ -17,7 +17,7 @@ from eth_utils import is_address, to_checksum_address
 
 from ..jsonfiles import load_json, write_json_atomic
 from .purposes import Category, Purpose
-from .signing import ConsentMessage, Domain, RevocationMessage, recover, typed_data
+from .signing import ConsentMessage, Domain, RevocationMessage, TypedDataSigner, recover, typed_data
 
 _RELATIVE = re.compile(r"^\+(\d+)([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -160,26 +160,31 @@ def check_before_relay(
         )
 
 
-def relay(consent_registry: Any, signed: SignedMessage, sender: Any) -> Any:
-    """Send a signed consent or revocation; returns the receipt."""
+def relay(consent_registry: Any, signed: SignedMessage) -> Any:
+    """Send a signed consent or revocation through ``consent_registry`` (a
+    :class:`medchain.contracts.ConsentRegistry` whose transactor signs: the relayer, who pays the gas);
+    returns the mined receipt. A refusal raises :class:`medchain.contracts.ContractReverted`."""
     m = signed.message
     if isinstance(m, ConsentMessage):
         return consent_registry.grantBySig(
             m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.signed_at, m.nonce,
-            m.deadline, signed.signature, sender=sender,
+            m.deadline, signed.signature,
         )
-    return consent_registry.revokeBySig(
-        m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature, sender=sender
-    )
+    return consent_registry.revokeBySig(m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature)
 
 
-def sign_with_account(account: Any, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:
-    """Sign with an ape account (keyfile, test or hardware): the EIP-712 document as any wallet signs it."""
-    from eth_account.messages import encode_typed_data
-
-    sig = account.sign_message(encode_typed_data(full_message=typed_data(domain, message)))
-    if sig is None:
-        raise ConsentInputError("signing was declined")
-    # r and s are 32-byte words: bytes(...) of a value with a leading zero byte would be 31 bytes long
-    # (one signature in 128), so they are padded back to 32.
-    return bytes(sig.r).rjust(32, b"\0") + bytes(sig.s).rjust(32, b"\0") + bytes([sig.v])
+def sign_with_account(signer: TypedDataSigner, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:
+    """Sign ``message`` as the patient with ``signer`` (see :class:`~medchain.consent.signing.TypedDataSigner`:
+    an eth-account key, a command's account): the EIP-712 document as any wallet signs it. Returns the
+    65-byte signature; ConsentInputError if it is not the patient's."""
+    document = typed_data(domain, message)
+    types = {name: fields for name, fields in document["types"].items() if name != "EIP712Domain"}
+    signed = signer.sign_typed_data(document["domain"], types, document["message"])
+    signature = bytes(signed if isinstance(signed, (bytes, bytearray)) else signed.signature)
+    if len(signature) != 65:
+        raise ConsentInputError(f"the signer returned {len(signature)} bytes, not a 65-byte signature")
+    who = recover(domain, message, signature)
+    if who != to_checksum_address(message.patient):
+        raise ConsentInputError(f"signed by {who}, not by the patient {message.patient}: sign with the patient's "
+                                "account")
+    return signature

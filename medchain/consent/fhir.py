@@ -160,9 +160,10 @@ def consent_to_fhir(
 def consent_from_chain(
     consent_registry: Any, patient: Any, grantee: Any, chain_id: int, now: int | None = None
 ) -> dict[str, Any]:
-    """Read ``consentOf(patient, grantee)`` from an ape ConsentRegistry instance and export it.
+    """Read ``consentOf(patient, grantee)`` from a deployed ConsentRegistry (a
+    :class:`medchain.contracts.ConsentRegistry`, or anything with ``address`` and ``consentOf``) and export it.
 
-    ``patient``/``grantee`` are addresses or anything with ``.address`` (ape accounts). ``now``
+    ``patient``/``grantee`` are addresses or anything with ``.address`` (accounts, signers). ``now``
     defaults to the wall clock; pass the chain's head timestamp on a chain whose clock was moved.
     Raises ValueError when nothing is on record (never granted, or revoked: revoking deletes it).
     """
