@@ -46,7 +46,7 @@ def test_exchange_demo(project, chain, accounts, governance, tmp_path):
                  out=tmp_path / "receipts" / corrected.with_suffix(".receipt.json").name)
 
     report = SimpleNamespace(story=["earlier sections"], gas={"earlier": 1})
-    result = run_exchange_demo(report, project=project, provider=chain.provider, manifest=manifest,
+    result = run_exchange_demo(report, provider=chain.provider, manifest=manifest,
                                governance=governance, hospital=hospital, patient=patient, referral=referral,
                                workdir=tmp_path)
 
