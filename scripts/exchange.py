@@ -18,7 +18,16 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, Group, Session, account_option, deployment_option, page_option, purpose_option, yes_option
+from medchain.cli import (
+    ADDRESS,
+    Group,
+    Session,
+    account_option,
+    deployment_option,
+    page_option,
+    purpose_option,
+    yes_option,
+)
 
 PASSPHRASE_ENV = "MEDCHAIN_KEYRING_PASSPHRASE"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ def parse_time(value: str | int, field: str, now: int, *, future: bool = True) -
                 f"{field}: {text!r} is not a time (use +30d, +12h, 2027-01-31, 2027-01-31T12:00:00Z or unix seconds)"
             ) from None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         result = int(parsed.timestamp())
     if future and result <= now:
         raise ConsentInputError(f"{field}: {text} ({iso(result)}) is not in the future (now {iso(now)})")
@@ -58,7 +58,7 @@ def parse_time(value: str | int, field: str, now: int, *, future: bool = True) -
 
 
 def iso(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_nonce() -> int:

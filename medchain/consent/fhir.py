@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from eth_abi import encode
@@ -235,7 +235,7 @@ def _status(status: str | None, *, expired: bool) -> str:
 
 
 def _instant(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def _day(seconds: int) -> date:

@@ -8,8 +8,9 @@ so a revocation is final against every grant signed before it, relayed or not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from eth_utils import keccak, to_checksum_address
@@ -46,9 +46,9 @@ try:
 except ImportError as err:
     raise missing_extra("exchange", err) from None
 
-from ..chain.rpc import Rpc
 from ..chain import abi
 from ..chain.logs import LogReader, block_times
+from ..chain.rpc import Rpc
 from ..consent import Category, Purpose, names
 from ..consent.fhir import (
     ACT_REASON_SYSTEM,
@@ -131,7 +131,7 @@ def read_disclosures(
 
 
 def _instant(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any]:
@@ -185,7 +185,7 @@ def audit_bundle(disclosures: Iterable[Disclosure], *, chain_id: int, exchange: 
     events = [audit_event(d, chain_id=chain_id, exchange=exchange) for d in disclosures]
     bundle = {
         "resourceType": "Bundle", "type": "collection",
-        "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "entry": [{"fullUrl": f"urn:uuid:{_uuid(e['id'])}", "resource": e} for e in events],
     }
     return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)

@@ -32,9 +32,9 @@ from ..jsonfiles import write_json_atomic
 from ..records.anchoring import verify_record
 from ..records.hashing import RecordFile, canonical_bytes
 from ..records.receipts import Receipt, ReceiptError
+from .categories import CategoryError, checked_category
 from .disclosures import Disclosure, read_disclosures
 from .envelope import Contents, Envelope, open_envelope
-from .categories import CategoryError, checked_category
 from .keys import Keyring
 from .share import ExchangeSuite
 

@@ -34,6 +34,7 @@ from .store import EnvelopeStore
 
 if TYPE_CHECKING:
     from ..contracts import ConsentRegistry, ConsortiumRegistry, RecordAnchor, RecordExchange
+    from ..contracts import Disclosure as DisclosureStruct
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = b"\0" * 32
@@ -83,9 +84,12 @@ class ShareItem:
     receipt: Receipt
     category: Category
 
-    def disclosure(self) -> tuple[bytes, int, bytes, list[bytes]]:
-        """The ``IRecordExchange.Disclosure`` tuple: hash, category, batch root (zero if alone), proof."""
-        return (self.record_hash, int(self.category), self.receipt.root or ZERO32, list(self.receipt.proof))
+    def disclosure(self) -> DisclosureStruct:
+        """The ``IRecordExchange.Disclosure`` struct: hash, category, batch root (zero if alone), proof."""
+        from ..contracts import Disclosure as DisclosureStruct
+
+        return DisclosureStruct(self.record_hash, int(self.category), self.receipt.root or ZERO32,
+                                list(self.receipt.proof))
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,14 @@ from typing import Any
 from medchain.access import Role, credential_hash, new_salt
 from medchain.chain.rpc import Rpc
 from medchain.cli.account import ApeAccountSigner
-from medchain.contracts import ConsentRegistry, ConsortiumRegistry, Contract, RecordAnchor, RecordExchange
 from medchain.consent import CLINICAL_CATEGORIES, Purpose
-from medchain.records.anchoring import SaltStore
+from medchain.contracts import ConsentRegistry, ConsortiumRegistry, Contract, RecordAnchor, RecordExchange
 from medchain.exchange.disclosures import audit_bundle, read_disclosures
 from medchain.exchange.keys import Keyring, register_new_key
 from medchain.exchange.receive import receive_envelope
 from medchain.exchange.share import ExchangeSuite, ShareRefused, prepare_items, share_records
 from medchain.exchange.store import FolderStore
+from medchain.records.anchoring import SaltStore
 
 REFERRAL_NAME = "Riverside Heart Institute"
 #: The demo's keyrings use a light scrypt cost, so that the demo stays quick; real keyrings use the default.

@@ -28,7 +28,6 @@ from medchain.exchange import (
 )
 from medchain.exchange.envelope import ECIES, Contents
 from medchain.records.hashing import canonical_bytes
-
 from tests.conftest import as_sdk
 
 from .conftest import DAY, PASSPHRASE, TREAT, grant
@@ -390,6 +389,7 @@ def test_a_squatters_copy_of_the_hash_does_not_let_it_share_the_record(world, ch
 
 def _one_record(world, chain, folder, resource):
     from medchain.records.anchoring import SaltStore, anchor_records
+
     from .conftest import Records
 
     (folder / "records").mkdir(parents=True)
