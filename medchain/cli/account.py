@@ -93,6 +93,8 @@ class AccountRef:
     def _decrypt(self, passphrase: str) -> Any:
         from eth_account import Account
 
+        if self.keyfile is None:
+            raise AccountError(f"--account {self.alias}: not a keyfile account")
         try:
             return Account.from_key(Account.decrypt(self.keyfile, passphrase))
         except ValueError:

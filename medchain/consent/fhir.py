@@ -127,9 +127,9 @@ def consent_to_fhir(
                    "reference": grantee_ref}],
         "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
                    concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
-        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes],
+        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes and p.name],
         "documentType": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
-                         for c in Category if c & categories],
+                         for c in Category if c & categories and c.name],
     }
     withheld = [
         {"securityLabel": [coding(ACT_CODE_SYSTEM, code, display)]}

@@ -133,7 +133,9 @@ class Keyring:
         public_key = public_key_of(private_key)
         if public_key in self.public_keys:
             raise ExchangeKeyError(f"{self.path}: already holds key {key_label(public_key)}")
-        keystore = eth_keyfile.create_keyfile_json(private_key, passphrase.encode(), kdf="scrypt", iterations=scrypt_n)
+        # eth-keyfile's hints say str; it takes the passphrase's UTF-8 bytes, which is what every keyring holds.
+        keystore = eth_keyfile.create_keyfile_json(private_key, passphrase.encode(),  # type: ignore[arg-type]
+                                                   kdf="scrypt", iterations=scrypt_n)
         self.entries.append(KeyringEntry(public_key, int(time.time()), keystore))
         self.save()
         return public_key
@@ -149,7 +151,7 @@ class Keyring:
                 f"{self.path}: no private key for {key_label(public_key)} (this keyring holds: {held})"
             )
         try:
-            private_key = eth_keyfile.decode_keyfile_json(entry.keystore, passphrase.encode())
+            private_key = eth_keyfile.decode_keyfile_json(entry.keystore, passphrase.encode())  # type: ignore[arg-type]
         except ValueError:
             raise ExchangeKeyError(f"{self.path}: wrong passphrase for key {key_label(public_key)}") from None
         if public_key_of(private_key) != public_key:

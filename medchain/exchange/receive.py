@@ -101,7 +101,7 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
         checked_category(contents.record, contents.category, f"{source}: the record")
     except CategoryError as err:
         raise ReceiveRefused(f"{err}: the disclosure's category is not the record's, so it is refused") from None
-    if to_checksum_address(verdict.provider) != contents.discloser:
+    if verdict.provider is None or to_checksum_address(verdict.provider) != contents.discloser:
         raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
                              f"{contents.discloser}")
     logged = [

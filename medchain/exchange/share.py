@@ -230,7 +230,7 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
         # retraction of the same hash neither counts nor blocks).
         anchored_at, retracted = suite.anchor.anchorOf(sender, item.record_hash, r.root or ZERO32, list(r.proof))
         if not anchored_at:
-            where = "in its batch 0x" + r.root.hex()[:12] + "…" if r.in_batch else "on its own"
+            where = f"in its batch 0x{r.root.hex()[:12]}…" if r.root is not None else "on its own"
             raise ShareRefused(f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored by {sender} {where} "
                                "on this chain")
         if retracted:

@@ -45,7 +45,7 @@ def test_a_consent_signed_off_line_is_checked_and_relayed_by_the_hospital(chain,
     with pytest.raises(ContractReverted) as refused:  # relayed again without the check: the contract refuses
         relay(as_sdk(consent, hospital), signed)
     error = decode_revert(refused.value.data, "ConsentRegistry")
-    assert (error.name, error.args) == ("ConsentRegistryNonceUsed", {"patient": signer.address.lower(),
+    assert (error.name, error.values) == ("ConsentRegistryNonceUsed", {"patient": signer.address.lower(),
                                                                     "nonce": signed.message.nonce})
 
 
