@@ -11,13 +11,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import is_address, to_checksum_address
 
 from ..jsonfiles import load_json, write_json_atomic
 from .purposes import Category, Purpose
 from .signing import ConsentMessage, Domain, RevocationMessage, TypedDataSigner, recover, typed_data
+
+if TYPE_CHECKING:
+    from ..contracts import ConsentRegistry, Receipt
 
 _RELATIVE = re.compile(r"^\+(\d+)([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -160,7 +163,7 @@ def check_before_relay(
         )
 
 
-def relay(consent_registry: Any, signed: SignedMessage) -> Any:
+def relay(consent_registry: ConsentRegistry, signed: SignedMessage) -> Receipt:
     """Send a signed consent or revocation through ``consent_registry`` (a
     :class:`medchain.contracts.ConsentRegistry` whose transactor signs: the relayer, who pays the gas);
     returns the mined receipt. A refusal raises :class:`medchain.contracts.ContractReverted`."""

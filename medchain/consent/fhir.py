@@ -127,7 +127,8 @@ def consent_to_fhir(
                    "reference": grantee_ref}],
         "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
                    concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
-        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes and p.name],
+        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p])
+                    for p in Purpose if p & purposes and p.name],
         "documentType": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
                          for c in Category if c & categories and c.name],
     }

@@ -105,8 +105,8 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
         raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
                              f"{contents.discloser}")
     logged = [
-        d for d in read_disclosures(rpc or suite.exchange.rpc, exchange_address, patient=contents.patient, recipient=account,
-                                    record_hash=contents.record_hash, from_block=suite.from_block)
+        d for d in read_disclosures(rpc or suite.exchange.rpc, exchange_address, patient=contents.patient,
+                                    recipient=account, record_hash=contents.record_hash, from_block=suite.from_block)
         if (d.purpose, d.category, d.discloser) == (contents.purpose, contents.category, contents.discloser)
     ]
     if not logged:
