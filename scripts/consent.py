@@ -23,7 +23,7 @@ from medchain.cli import (
     REASON_CODE,
     TIME,
     Group,
-    ApeSession,
+    Session,
     account_option,
     deployment_option,
     purpose_option,
@@ -52,9 +52,15 @@ def _flags(purpose, category):
     return pur, cat
 
 
-def _registry(provider, deployment, account=None, yes=False) -> tuple[ApeSession, object]:
-    session = ApeSession(provider, deployment, account=account, yes=yes)
+def _registry(network, deployment, account=None, yes=False):
+    """The session and the deployment's ConsentRegistry (signed by ``account``, unattended with ``yes``)."""
+    session = Session(network, deployment, account=account, yes=yes)
     return session, session.contract("ConsentRegistry")
+
+
+def _head_time(session: Session) -> int:
+    """The latest block's time: one every later block may carry (a node may mine the next in the same second)."""
+    return int(session.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 
 
 @click.group(cls=Group)
@@ -72,17 +78,17 @@ def cli():
 @click.option("--until", "until", required=True, type=TIME, help="+90d, 2027-06-30, or unix seconds")
 @deployment_option
 @yes_option
-def grant(provider, account, patient, grantee, purpose, category, until, deployment, yes):
+def grant(network, account, patient, grantee, purpose, category, until, deployment, yes):
     """Grant (or replace) a consent, sent by the patient or a delegate."""
     from medchain.consent import names
     from medchain.errors import iso_time
 
-    session, registry = _registry(provider, deployment, account, yes)
+    session, registry = _registry(network, deployment, account, yes)
     pur, cat = _flags(purpose, category)
     end = until.at(session.now, future=True)
-    receipt = registry.grant(patient or account.address, grantee, int(pur), int(cat), end, sender=account)
+    receipt = registry.grant(patient or account.address, grantee, int(pur), int(cat), end)
     click.echo(f"granted {'+'.join(names(pur))} / {'+'.join(names(cat))} to {grantee} until {iso_time(end)} "
-               f"(tx {receipt.txn_hash}, gas {receipt.gas_used:,})")
+               f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,})")
 
 
 @cli.command()
@@ -99,31 +105,29 @@ def grant(provider, account, patient, grantee, purpose, category, until, deploym
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @deployment_option
 @yes_option
-def sign(provider, account, grantee, purpose, category, until, revocation, nonce, deadline, out, deployment, yes):
+def sign(network, account, grantee, purpose, category, until, revocation, nonce, deadline, out, deployment, yes):
     """Sign a consent (or revocation) off line as the patient; anyone may relay the file."""
-    from ape import chain
-
     from medchain.consent import ConsentMessage, RevocationMessage, domain_of
     from medchain.consent.client import SignedMessage, new_nonce, sign_with_account
     from medchain.errors import iso_time
 
-    session, registry = _registry(provider, deployment, account, yes)
-    domain = domain_of(registry, provider.chain_id)
+    session, registry = _registry(network, deployment, account, yes)
+    domain = domain_of(registry, session.manifest.chain_id)
     now = session.now
     # The signing time: the latest block's, which every later block may carry (a node may mine the next
     # block in the same second). A grant signed in the very second of a decision already mined is refused
     # (at equal times the earlier decision, or the revocation, wins): the relay's check says so.
-    signed_at = chain.blocks.head.timestamp
+    signed_at = _head_time(session)
     n = nonce if nonce is not None else new_nonce()
     dl = deadline.at(now, future=True)
     if revocation:
-        message = RevocationMessage(str(account.address), grantee, signed_at, n, dl)
+        message = RevocationMessage(account.address, grantee, signed_at, n, dl)
     else:
         if not (purpose and category and until):
             raise click.UsageError("a consent needs --purpose, --category and --until (or pass --revocation)")
         pur, cat = _flags(purpose, category)
-        message = ConsentMessage(str(account.address), grantee, pur, cat, until.at(now, future=True), signed_at, n, dl)
-    signed = SignedMessage(domain, message, sign_with_account(account, domain, message))
+        message = ConsentMessage(account.address, grantee, pur, cat, until.at(now, future=True), signed_at, n, dl)
+    signed = SignedMessage(domain, message, sign_with_account(session.signer, domain, message))
     signed.save(out)
     click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso_time(message.signed_at)}, "
                f"nonce {message.nonce:#x}, relayable until {iso_time(message.deadline)}: {out}")
@@ -134,18 +138,18 @@ def sign(provider, account, grantee, purpose, category, until, revocation, nonce
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @deployment_option
 @yes_option
-def relay_cmd(provider, account, files, deployment, yes):
+def relay_cmd(network, account, files, deployment, yes):
     """Relay signed consents or revocations (paying their gas); each is checked before any gas is spent."""
     from medchain.consent import domain_of
     from medchain.consent.client import SignedMessage, check_before_relay, relay
 
-    session, registry = _registry(provider, deployment, account, yes)
-    domain = domain_of(registry, provider.chain_id)
+    session, registry = _registry(network, deployment, account, yes)
+    domain = domain_of(registry, session.manifest.chain_id)
     for path in files:
         signed = SignedMessage.load(path)
         check_before_relay(signed, domain, session.now, source=str(path), consent_registry=registry)
-        receipt = relay(registry, signed, account)
-        click.echo(f"{path}: relayed (tx {receipt.txn_hash}, gas {receipt.gas_used:,})")
+        receipt = relay(registry, signed)
+        click.echo(f"{path}: relayed (tx {receipt.transaction_hash}, gas {receipt.gas_used:,})")
 
 
 @cli.command()
@@ -154,13 +158,16 @@ def relay_cmd(provider, account, files, deployment, yes):
 @click.option("--grantee", required=True, type=ADDRESS)
 @deployment_option
 @yes_option
-def revoke(provider, account, patient, grantee, deployment, yes):
+def revoke(network, account, patient, grantee, deployment, yes):
     """Revoke a consent (and any emergency access) of a grantee."""
-    _, registry = _registry(provider, deployment, account, yes)
+    from medchain.contracts import ConsentRegistry
+
+    _, registry = _registry(network, deployment, account, yes)
     p = patient or account.address
-    receipt = registry.revoke(p, grantee, sender=account)
-    barred = receipt.events.filter(registry.EmergencyAccessBarred)
-    click.echo(f"revoked {grantee}'s access to {p}; no grant signed before now can be relayed (tx {receipt.txn_hash})")
+    receipt = registry.revoke(p, grantee)
+    barred = [e for e in receipt.events if isinstance(e, ConsentRegistry.EmergencyAccessBarred)]
+    click.echo(f"revoked {grantee}'s access to {p}; no grant signed before now can be relayed "
+               f"(tx {receipt.transaction_hash})")
     if barred:
         click.echo(f"{grantee}'s emergency access ended: it may not break the glass for {p} again until "
                    "`ape run consent allow-emergency`")
@@ -173,29 +180,29 @@ def revoke(provider, account, patient, grantee, deployment, yes):
 @category_option(default="all")
 @click.option("--fhir", is_flag=True, help="Print the consent as a FHIR R5 Consent resource.")
 @deployment_option
-def check(provider, patient, grantee, purpose, category, fhir, deployment):
+def check(network, patient, grantee, purpose, category, fhir, deployment):
     """Does the grantee hold consent for these purposes and categories right now?"""
     import json
-
-    from ape import chain
 
     from medchain.consent import names
     from medchain.consent.fhir import consent_from_chain
     from medchain.errors import iso_time
 
-    _, registry = _registry(provider, deployment)
+    session, registry = _registry(network, deployment)
     pur, cat = _flags(purpose, category)
     allowed = registry.hasConsent(patient, grantee, int(pur), int(cat))
     record = registry.consentOf(patient, grantee)
     emergency = registry.emergencyAccessOf(patient, grantee)
     click.echo(f"consent: {'YES' if allowed else 'NO'} for {'+'.join(names(pur))} / {'+'.join(names(cat))}")
-    if record[3]:
-        click.echo(f"on record: {'+'.join(names(type(pur)(record[0])))} / {'+'.join(names(type(cat)(record[1])))}, "
-                   f"granted {iso_time(record[3])}, valid until {iso_time(record[2])}")
+    if record.grantedAt:
+        click.echo(f"on record: {'+'.join(names(type(pur)(record.purposes)))} / "
+                   f"{'+'.join(names(type(cat)(record.categories)))}, granted {iso_time(record.grantedAt)}, "
+                   f"valid until {iso_time(record.validUntil)}")
     if emergency:
         click.echo(f"emergency access until {iso_time(emergency)}")
     if fhir:
-        document = consent_from_chain(registry, patient, grantee, provider.chain_id, now=chain.blocks.head.timestamp)
+        document = consent_from_chain(registry, patient, grantee, session.manifest.chain_id,
+                                      now=_head_time(session))
         click.echo(json.dumps(document, indent=2))
 
 
@@ -206,19 +213,19 @@ def check(provider, patient, grantee, purpose, category, fhir, deployment):
 @click.option("--remove", is_flag=True)
 @deployment_option
 @yes_option
-def delegate(provider, account, delegate, until, remove, deployment, yes):
+def delegate(network, account, delegate, until, remove, deployment, yes):
     """Appoint (or remove) a delegate who may grant and revoke for you."""
     from medchain.errors import iso_time
 
-    session, registry = _registry(provider, deployment, account, yes)
+    session, registry = _registry(network, deployment, account, yes)
     if remove:
-        registry.removeDelegate(delegate, sender=account)
+        registry.removeDelegate(delegate)
         click.echo(f"removed delegate {delegate}")
         return
     if not until:
         raise click.UsageError("--until is required to appoint a delegate")
     t = until.at(session.now, future=True)
-    registry.setDelegate(delegate, t, sender=account)
+    registry.setDelegate(delegate, t)
     click.echo(f"{delegate} may act for {account.address} until {iso_time(t)}")
 
 
@@ -228,17 +235,18 @@ def delegate(provider, account, delegate, until, remove, deployment, yes):
 @click.option("--reason", required=True, type=REASON_CODE, help="A short code such as UNCONSCIOUS_ED (never free text).")
 @deployment_option
 @yes_option
-def break_glass(provider, account, patient, reason, deployment, yes):
+def break_glass(network, account, patient, reason, deployment, yes):
     """Emergency access (an active provider only): loudly logged, time-limited."""
     from medchain.access import decode_reason
+    from medchain.contracts import ConsentRegistry
     from medchain.errors import iso_time
 
-    _, registry = _registry(provider, deployment, account, yes)
+    _, registry = _registry(network, deployment, account, yes)
     if registry.emergencyBarred(patient, account.address):
         raise click.ClickException(f"the patient {patient} ended your earlier emergency access: break-glass is barred "
                                    "until the patient (or a delegate) allows it again")
-    receipt = registry.breakGlass(patient, reason, sender=account)
-    expires = receipt.events.filter(registry.EmergencyAccessed)[0].expiresAt
+    receipt = registry.breakGlass(patient, reason)
+    expires = next(e.expiresAt for e in receipt.events if isinstance(e, ConsentRegistry.EmergencyAccessed))
     click.echo(f"EMERGENCY ACCESS to {patient} by {account.address} ({decode_reason(reason)}) until "
                f"{iso_time(expires)}; the patient can end it")
 
@@ -249,12 +257,12 @@ def break_glass(provider, account, patient, reason, deployment, yes):
 @click.option("--provider", "provider_address", required=True, type=ADDRESS)
 @deployment_option
 @yes_option
-def allow_emergency(provider, account, patient, provider_address, deployment, yes):
+def allow_emergency(network, account, patient, provider_address, deployment, yes):
     """Let a provider whose emergency access you ended break the glass for you again."""
-    _, registry = _registry(provider, deployment, account, yes)
+    _, registry = _registry(network, deployment, account, yes)
     p = patient or account.address
     if not registry.emergencyBarred(p, provider_address):
         raise click.BadParameter(f"{provider_address} is not barred from emergency access to {p}",
                                  param_hint="--provider")
-    receipt = registry.allowEmergencyAccess(p, provider_address, sender=account)
-    click.echo(f"{provider_address} may break the glass for {p} again (tx {receipt.txn_hash})")
+    receipt = registry.allowEmergencyAccess(p, provider_address)
+    click.echo(f"{provider_address} may break the glass for {p} again (tx {receipt.transaction_hash})")

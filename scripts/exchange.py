@@ -18,7 +18,16 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, Group, ApeSession, account_option, deployment_option, page_option, purpose_option, yes_option
+from medchain.cli import (
+    ADDRESS,
+    Group,
+    Session,
+    account_option,
+    deployment_option,
+    page_option,
+    purpose_option,
+    yes_option,
+)
 
 PASSPHRASE_ENV = "MEDCHAIN_KEYRING_PASSPHRASE"
 
@@ -29,13 +38,16 @@ store_option = click.option("--store", default="envelopes", show_default=True,
                             help="The envelope store: a folder (object stores plug in through EnvelopeStore)")
 
 
-def _suite(provider, deployment, account=None, yes=False):
-    """The exchange's contracts and the block it was deployed in (``account`` signs unattended with ``yes``)."""
+def _suite(network, deployment, account=None, yes=False):
+    """The session, and the exchange's contracts with the block it was deployed in (``account`` signs,
+    unattended with ``yes``)."""
     from medchain.exchange import ExchangeSuite
 
-    session = ApeSession(provider, deployment, account=account, yes=yes)
-    session.contract("RecordExchange")  # a deployment without it is refused, naming what it has
-    return ExchangeSuite.from_contracts(session.contracts, session.block("RecordExchange"))
+    session = Session(network, deployment, account=account, yes=yes)
+    exchange = session.contract("RecordExchange")  # a deployment without it is refused, naming what it has
+    contracts = {name: session.contract(name) for name in ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor")}
+    return session, ExchangeSuite.from_contracts({**contracts, "RecordExchange": exchange},
+                                                 session.block("RecordExchange"))
 
 
 def _keyring(path: Path | None, address: str):
@@ -64,27 +76,27 @@ def keys():
 @keyring_option
 @deployment_option
 @yes_option
-def keys_new(provider, account, keyring, deployment, yes):
+def keys_new(network, account, keyring, deployment, yes):
     """Make an encryption key, keep it in the keyring, and register it (a rotation if there was one)."""
     from medchain.exchange import register_new_key
 
-    suite = _suite(provider, deployment, account, yes)
+    _, suite = _suite(network, deployment, account, yes)
     ring = _keyring(keyring, account.address)
-    public_key, receipt = register_new_key(suite.exchange, account, ring, _passphrase(confirm=not ring.entries))
-    _, version, _ = suite.exchange.encryptionKeyDetails(account.address)
+    public_key, receipt = register_new_key(suite.exchange, ring, _passphrase(confirm=not ring.entries))
+    version = suite.exchange.encryptionKeyDetails(account.address).version
     click.echo(f"registered encryption key 0x{public_key.hex()} for {account.address} (version {version}, "
-               f"tx {receipt.txn_hash}, gas {receipt.gas_used:,}); private key in {ring.path}")
+               f"tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); private key in {ring.path}")
 
 
 @keys.command("show")
 @click.argument("address", type=ADDRESS)
 @deployment_option
-def keys_show(provider, address, deployment):
+def keys_show(network, address, deployment):
     """Print ADDRESS's registered encryption key."""
     from medchain.errors import iso_time as iso
 
     who = address
-    key, version, set_at = _suite(provider, deployment).exchange.encryptionKeyDetails(who)
+    key, version, set_at = _suite(network, deployment)[1].exchange.encryptionKeyDetails(who)
     if not version:
         raise click.ClickException(f"{who} has registered no encryption key")
     click.echo(f"{who}: 0x{bytes(key).hex()} (version {version}, set {iso(set_at)})")
@@ -105,20 +117,18 @@ def keys_show(provider, address, deployment):
 @click.option("--batch-size", type=click.IntRange(min=1, max=100), default=20, show_default=True)
 @deployment_option
 @yes_option
-def share(provider, account, records, patient, to, purpose, category, salts, receipts, store, batch_size,
+def share(network, account, records, patient, to, purpose, category, salts, receipts, store, batch_size,
           deployment, yes):
     """Share anchored RECORDS with a consented recipient: encrypted for its key, each disclosure logged."""
-    from ape import chain
-
     from medchain.consent import names, parse_categories
     from medchain.exchange import open_store, parse_purpose, prepare_items, share_records
     from medchain.records.anchoring import SaltStore
 
-    suite = _suite(provider, deployment, account, yes)
+    session, suite = _suite(network, deployment, account, yes)
     items = prepare_items(records, salts=SaltStore(salts), receipts=receipts,
                           category=parse_categories(category) if category else None)
     result = share_records(
-        suite=suite, sender=account, chain_id=provider.chain_id, now=chain.pending_timestamp,
+        suite=suite, chain_id=session.manifest.chain_id, now=session.now,
         patient=patient, recipient=to,
         purpose=parse_purpose(purpose), items=items, store=open_store(store), batch_size=batch_size,
         progress=click.echo,
@@ -136,15 +146,15 @@ def share(provider, account, records, patient, to, purpose, category, salts, rec
 @store_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("received"), show_default=True)
 @deployment_option
-def receive(provider, account, envelope, keyring, store, out, deployment):
+def receive(network, account, envelope, keyring, store, out, deployment):
     """Open ENVELOPE (an id in the store, or a file), check it against the chain, write the record."""
     from medchain.exchange import open_store, receive_envelope
     from medchain.exchange.store import check_id
 
     path = Path(envelope)
     data = path.read_bytes() if path.is_file() else open_store(store).get(check_id(envelope))
-    suite = _suite(provider, deployment)
-    got = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=provider.chain_id, data=data,
+    session, suite = _suite(network, deployment)
+    got = receive_envelope(suite=suite, chain_id=session.manifest.chain_id, data=data,
                            source=envelope, account=account.address, keyring=_keyring(keyring, account.address),
                            passphrase=_passphrase(), out_dir=out)
     c, d = got.contents, got.disclosure
@@ -162,20 +172,21 @@ def receive(provider, account, envelope, keyring, store, out, deployment):
               help="Also write the accounting as a FHIR R5 Bundle of AuditEvents")
 @page_option(5_000)
 @deployment_option
-def disclosures(provider, patient, fhir, page, deployment):
+def disclosures(network, patient, fhir, page, deployment):
     """The patient's accounting of disclosures, from the chain's RecordDisclosed events."""
     from medchain.errors import iso_time as iso
     from medchain.exchange import audit_bundle, read_disclosures
     from medchain.jsonfiles import write_json_atomic
 
     who = patient
-    suite = _suite(provider, deployment)
-    found = read_disclosures(provider.http_uri, suite.exchange.address, patient=who, from_block=suite.from_block,
+    session, suite = _suite(network, deployment)
+    found = read_disclosures(session.rpc, suite.exchange.address, patient=who, from_block=suite.from_block,
                              page=page)
     click.echo(f"{len(found)} disclosure(s) of patient {who}'s records")
     for d in found:
         click.echo(f"{iso(d.timestamp)}  to {d.recipient}  by {d.discloser}  {d.purpose_name:<7} "
                    f"{'+'.join(d.category_names).lower():<24} record 0x{d.record_hash.hex()}  tx {d.tx}")
     if fhir:
-        write_json_atomic(fhir, audit_bundle(found, chain_id=provider.chain_id, exchange=suite.exchange.address))
+        write_json_atomic(fhir, audit_bundle(found, chain_id=session.manifest.chain_id,
+                                             exchange=suite.exchange.address))
         click.echo(f"FHIR AuditEvents: {fhir}")

@@ -4,9 +4,9 @@ A keyfile account (``$APE_DATA_FOLDER/accounts/<alias>.json``, what ``ape accoun
 ``ape accounts generate`` write) is unlocked here, as ape unlocks it: the passphrase from
 ``APE_ACCOUNTS_<alias>_PASSPHRASE`` if set, else asked (three tries). With a passphrase in the
 environment the key derivation (scrypt, most of a second) starts as soon as the option is read and runs
-beside the command's other work. Without ``--yes`` every transaction is shown and confirmed before it is
-signed. Any other account (``TEST::0``, a hardware wallet's plugin) is loaded through ape and signs through
-ape.
+beside the command's other work. Without ``--yes`` every transaction, and every EIP-712 message
+(:meth:`AccountRef.sign_typed_data`), is shown and confirmed before it is signed. Any other account
+(``TEST::0``, a hardware wallet's plugin) is loaded through ape and signs through ape.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -92,6 +93,8 @@ class AccountRef:
     def _decrypt(self, passphrase: str) -> Any:
         from eth_account import Account
 
+        if self.keyfile is None:
+            raise AccountError(f"--account {self.alias}: not a keyfile account")
         try:
             return Account.from_key(Account.decrypt(self.keyfile, passphrase))
         except ValueError:
@@ -116,19 +119,51 @@ class AccountRef:
         raise AccountError(f"--account {self.alias}: not unlocked after 3 attempts")
 
     def signer(self, *, yes: bool = False) -> Any:
-        """What signs this account's transactions (see :class:`medchain.contracts.Signer`): the keyfile's key,
-        unlocked when the first transaction is signed (or already, in the background), else ape's account.
-        Without ``yes`` each transaction is shown and confirmed first."""
+        """What signs this account's transactions (see :class:`medchain.contracts.Signer`) and EIP-712 messages
+        (``sign_typed_data``): the keyfile's key, unlocked when the first one is signed (or already, in the
+        background), else ape's account. Without ``yes`` each is shown and confirmed first."""
         if self.keyfile is not None:
             return _KeyfileSigner(self, yes)
+        return ApeAccountSigner(self._ape_account(yes))
+
+    def _ape_account(self, yes: bool) -> Any:
         account = self.ape
         if yes and hasattr(account, "set_autosign"):
             account.set_autosign(True)
-        return ApeAccountSigner(account)
+        return account
+
+    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any], *,
+                        yes: bool = False) -> bytes:
+        """Sign EIP-712 typed data as a wallet's ``eth_signTypedData_v4`` does: ``domain`` (the domain's
+        fields), ``types`` (the message's struct types, without ``EIP712Domain``: it follows from ``domain``),
+        ``message`` (the primary type's values). Returns the 65-byte signature ``r ‖ s ‖ v``.
+
+        A keyfile account signs with its key (unlocked as for a transaction), after showing the message and
+        asking for confirmation unless ``yes``; any other account signs through ape (which asks as it does)."""
+        if self.keyfile is None:
+            return ApeAccountSigner(self._ape_account(yes)).sign_typed_data(domain, types, message)
+        if not yes:
+            shown = json.dumps({"domain": dict(domain), "message": dict(message)}, indent=2, default=str)
+            _confirm(f"{shown}\n\nSign this message: ", "a message to sign")
+        signed = self._local_key().sign_typed_data(dict(domain), dict(types), dict(message))
+        return bytes(signed.signature)
+
+
+def _confirm(question: str, what: str) -> None:
+    """Ask ``question`` on the terminal; no terminal, or no: refused in one line."""
+    import sys
+
+    from .failures import OneLineError
+
+    if not sys.stdin.isatty():
+        raise OneLineError(f"{what} and no terminal to confirm it on: rerun with --yes")
+    if not click.confirm(question, default=False, err=True):
+        raise OneLineError("not signed; nothing was sent")
 
 
 class _KeyfileSigner:
-    """A keyfile account's key, unlocked on first use; without ``yes`` it asks before signing each transaction."""
+    """A keyfile account's key, unlocked on first use; without ``yes`` it asks before signing each transaction
+    or message."""
 
     def __init__(self, ref: AccountRef, yes: bool):
         self.ref, self.yes = ref, yes
@@ -137,17 +172,15 @@ class _KeyfileSigner:
     def sign_transaction(self, tx: dict[str, Any]) -> Any:
         key = self.ref._local_key()
         if not self.yes:
-            import sys
-
-            from .failures import OneLineError
-
             shown = "\n".join(f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}"
                               for k, v in tx.items())
-            if not sys.stdin.isatty():
-                raise OneLineError("a transaction to sign and no terminal to confirm it on: rerun with --yes")
-            if not click.confirm(f"{shown}\n\nSign: ", default=False, err=True):
-                raise OneLineError("not signed; nothing was sent")
+            _confirm(f"{shown}\n\nSign: ", "a transaction to sign")
         return key.sign_transaction(tx)
+
+    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any],
+                        message: Mapping[str, Any]) -> bytes:
+        """See :meth:`AccountRef.sign_typed_data` (confirmed unless ``yes``)."""
+        return self.ref.sign_typed_data(domain, types, message, yes=self.yes)
 
 
 class ApeAccountSigner:
@@ -167,6 +200,17 @@ class ApeAccountSigner:
         if signed is None or signed.signature is None:
             raise AccountError(f"account {self.address} did not sign the transaction")
         return bytes(signed.serialize_transaction())
+
+    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any],
+                        message: Mapping[str, Any]) -> bytes:
+        """EIP-712 typed data (see :meth:`AccountRef.sign_typed_data`) signed by the ape account: ``r ‖ s ‖ v``."""
+        from eth_account.messages import encode_typed_data
+
+        signature = self.account.sign_message(encode_typed_data(dict(domain), dict(types), dict(message)))
+        if signature is None:
+            raise AccountError(f"account {self.address} did not sign the message")
+        # r and s are 32-byte words: bytes() of one with a leading zero byte is shorter, so they are padded.
+        return bytes(signature.r).rjust(32, b"\0") + bytes(signature.s).rjust(32, b"\0") + bytes([signature.v])
 
 
 class _AccountType(click.ParamType):

@@ -11,7 +11,16 @@ from .purposes import (
     parse_categories,
     parse_purposes,
 )
-from .signing import ConsentMessage, Domain, RevocationMessage, domain_of, recover, sign, typed_data
+from .signing import (
+    ConsentMessage,
+    Domain,
+    RevocationMessage,
+    TypedDataSigner,
+    domain_of,
+    recover,
+    sign,
+    typed_data,
+)
 
 __all__ = [
     "ALL_CATEGORIES",
@@ -23,6 +32,7 @@ __all__ = [
     "Domain",
     "Purpose",
     "RevocationMessage",
+    "TypedDataSigner",
     "domain_of",
     "names",
     "parse_categories",

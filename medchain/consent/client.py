@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import is_address, to_checksum_address
 
 from ..jsonfiles import load_json, write_json_atomic
 from .purposes import Category, Purpose
-from .signing import ConsentMessage, Domain, RevocationMessage, recover, typed_data
+from .signing import ConsentMessage, Domain, RevocationMessage, TypedDataSigner, recover, typed_data
+
+if TYPE_CHECKING:
+    from ..contracts import ConsentRegistry, Receipt
 
 _RELATIVE = re.compile(r"^\+(\d+)([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -50,7 +53,7 @@ def parse_time(value: str | int, field: str, now: int, *, future: bool = True) -
                 f"{field}: {text!r} is not a time (use +30d, +12h, 2027-01-31, 2027-01-31T12:00:00Z or unix seconds)"
             ) from None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         result = int(parsed.timestamp())
     if future and result <= now:
         raise ConsentInputError(f"{field}: {text} ({iso(result)}) is not in the future (now {iso(now)})")
@@ -58,7 +61,7 @@ def parse_time(value: str | int, field: str, now: int, *, future: bool = True) -
 
 
 def iso(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_nonce() -> int:
@@ -160,26 +163,31 @@ def check_before_relay(
         )
 
 
-def relay(consent_registry: Any, signed: SignedMessage, sender: Any) -> Any:
-    """Send a signed consent or revocation; returns the receipt."""
+def relay(consent_registry: ConsentRegistry, signed: SignedMessage) -> Receipt:
+    """Send a signed consent or revocation through ``consent_registry`` (a
+    :class:`medchain.contracts.ConsentRegistry` whose transactor signs: the relayer, who pays the gas);
+    returns the mined receipt. A refusal raises :class:`medchain.contracts.ContractReverted`."""
     m = signed.message
     if isinstance(m, ConsentMessage):
         return consent_registry.grantBySig(
             m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.signed_at, m.nonce,
-            m.deadline, signed.signature, sender=sender,
+            m.deadline, signed.signature,
         )
-    return consent_registry.revokeBySig(
-        m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature, sender=sender
-    )
+    return consent_registry.revokeBySig(m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature)
 
 
-def sign_with_account(account: Any, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:
-    """Sign with an ape account (keyfile, test or hardware): the EIP-712 document as any wallet signs it."""
-    from eth_account.messages import encode_typed_data
-
-    sig = account.sign_message(encode_typed_data(full_message=typed_data(domain, message)))
-    if sig is None:
-        raise ConsentInputError("signing was declined")
-    # r and s are 32-byte words: bytes(...) of a value with a leading zero byte would be 31 bytes long
-    # (one signature in 128), so they are padded back to 32.
-    return bytes(sig.r).rjust(32, b"\0") + bytes(sig.s).rjust(32, b"\0") + bytes([sig.v])
+def sign_with_account(signer: TypedDataSigner, domain: Domain, message: ConsentMessage | RevocationMessage) -> bytes:
+    """Sign ``message`` as the patient with ``signer`` (see :class:`~medchain.consent.signing.TypedDataSigner`:
+    an eth-account key, a command's account): the EIP-712 document as any wallet signs it. Returns the
+    65-byte signature; ConsentInputError if it is not the patient's."""
+    document = typed_data(domain, message)
+    types = {name: fields for name, fields in document["types"].items() if name != "EIP712Domain"}
+    signed = signer.sign_typed_data(document["domain"], types, document["message"])
+    signature = bytes(signed if isinstance(signed, (bytes, bytearray)) else signed.signature)
+    if len(signature) != 65:
+        raise ConsentInputError(f"the signer returned {len(signature)} bytes, not a 65-byte signature")
+    who = recover(domain, message, signature)
+    if who != to_checksum_address(message.patient):
+        raise ConsentInputError(f"signed by {who}, not by the patient {message.patient}: sign with the patient's "
+                                "account")
+    return signature

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from eth_abi import encode
@@ -127,9 +127,10 @@ def consent_to_fhir(
                    "reference": grantee_ref}],
         "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
                    concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
-        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes],
+        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p])
+                    for p in Purpose if p & purposes and p.name],
         "documentType": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
-                         for c in Category if c & categories],
+                         for c in Category if c & categories and c.name],
     }
     withheld = [
         {"securityLabel": [coding(ACT_CODE_SYSTEM, code, display)]}
@@ -160,9 +161,10 @@ def consent_to_fhir(
 def consent_from_chain(
     consent_registry: Any, patient: Any, grantee: Any, chain_id: int, now: int | None = None
 ) -> dict[str, Any]:
-    """Read ``consentOf(patient, grantee)`` from an ape ConsentRegistry instance and export it.
+    """Read ``consentOf(patient, grantee)`` from a deployed ConsentRegistry (a
+    :class:`medchain.contracts.ConsentRegistry`, or anything with ``address`` and ``consentOf``) and export it.
 
-    ``patient``/``grantee`` are addresses or anything with ``.address`` (ape accounts). ``now``
+    ``patient``/``grantee`` are addresses or anything with ``.address`` (accounts, signers). ``now``
     defaults to the wall clock; pass the chain's head timestamp on a chain whose clock was moved.
     Raises ValueError when nothing is on record (never granted, or revoked: revoking deletes it).
     """
@@ -234,7 +236,7 @@ def _status(status: str | None, *, expired: bool) -> str:
 
 
 def _instant(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def _day(seconds: int) -> date:

@@ -8,8 +8,9 @@ so a revocation is final against every grant signed before it, relayed or not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
@@ -124,5 +125,23 @@ def recover(domain: Domain, msg: ConsentMessage | RevocationMessage, signature: 
 
 
 def domain_of(consent_registry: Any, chain_id: int) -> Domain:
-    """The signing domain of a deployed ConsentRegistry (ape contract instance)."""
+    """The signing domain of a deployed ConsentRegistry (a :class:`medchain.contracts.ConsentRegistry`, or
+    anything with its ``address``) on chain ``chain_id``."""
     return Domain(chain_id=chain_id, verifying_contract=str(consent_registry.address))
+
+
+@runtime_checkable
+class TypedDataSigner(Protocol):
+    """Anything that signs EIP-712 typed data for one address, as a wallet's ``eth_signTypedData_v4`` does:
+    an eth-account ``LocalAccount``, or the command line's accounts and signers
+    (:meth:`medchain.cli.account.AccountRef.sign_typed_data`).
+
+    ``sign_typed_data(domain, types, message)`` takes the domain's fields, the message's struct types
+    (without ``EIP712Domain``) and its values, and returns the 65-byte signature ``r ‖ s ‖ v``, or an
+    object whose ``signature`` is (eth-account's ``SignedMessage``)."""
+
+    @property
+    def address(self) -> str: ...
+
+    def sign_typed_data(self, domain_data: Mapping[str, Any], message_types: Mapping[str, Any],
+                        message_data: Mapping[str, Any], /) -> Any: ...

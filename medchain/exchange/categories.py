@@ -91,8 +91,8 @@ def _category_codes(resource: dict[str, Any]) -> set[str]:
     concepts = resource.get("category") or []
     if isinstance(concepts, dict):  # DiagnosticReport.category is a list, but be lenient
         concepts = [concepts]
-    return {c.get("code") for concept in concepts if isinstance(concept, dict)
-            for c in concept.get("coding") or [] if isinstance(c, dict)}
+    return {code for concept in concepts if isinstance(concept, dict)
+            for c in concept.get("coding") or [] if isinstance(c, dict) and isinstance(code := c.get("code"), str)}
 
 
 def _sensitive(resource: dict[str, Any]) -> Category:
@@ -146,7 +146,7 @@ def _labels(resource: Any) -> Category:
 
 
 def _names(category: Category | int) -> str:
-    return "+".join(c.name for c in Category if c.value & int(category)) or "none"
+    return "+".join(c.name for c in Category if c.value & int(category) and c.name) or "none"
 
 
 def checked_category(resource: Any, declared: Category | int | None = None, where: str = "record") -> Category:

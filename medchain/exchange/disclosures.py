@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from eth_utils import keccak, to_checksum_address
@@ -46,9 +46,9 @@ try:
 except ImportError as err:
     raise missing_extra("exchange", err) from None
 
-from ..chain.rpc import Rpc
 from ..chain import abi
 from ..chain.logs import LogReader, block_times
+from ..chain.rpc import Rpc
 from ..consent import Category, Purpose, names
 from ..consent.fhir import (
     ACT_REASON_SYSTEM,
@@ -131,7 +131,7 @@ def read_disclosures(
 
 
 def _instant(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any]:
@@ -139,8 +139,8 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
     exchange = to_checksum_address(exchange)
     when = _instant(d.timestamp)
     patient = reference("Patient", chain_id, d.patient)
-    categories = [Category[name] for name in d.category_names if name in Category.__members__]
-    purposes = [Purpose[name] for name in d.purpose_name.split("+") if name in Purpose.__members__]
+    categories = [name for name in d.category_names if name in Category.__members__]
+    purposes = [name for name in d.purpose_name.split("+") if name in Purpose.__members__]
     resource = {
         "resourceType": "AuditEvent",
         "id": keccak(bytes.fromhex(d.tx[2:]) + d.log_index.to_bytes(32, "big")).hex(),
@@ -150,7 +150,7 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
         "occurredDateTime": when,
         "recorded": when,
         "outcome": {"code": coding(OUTCOME_SYSTEM, "0", "Success")},
-        "authorization": [concept(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in purposes],
+        "authorization": [concept(ACT_REASON_SYSTEM, p, PURPOSE_DISPLAY[Purpose[p]]) for p in purposes],
         "patient": patient,
         "agent": [
             {"type": concept(DICOM_SYSTEM, "110153", "Source Role ID"), "requestor": True,
@@ -168,7 +168,7 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
                 "role": concept(OBJECT_ROLE_SYSTEM, "4", "Domain Resource"),
                 "detail": [
                     {"type": {"text": "data category"},
-                     "valueCodeableConcept": {"coding": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
+                     "valueCodeableConcept": {"coding": [coding(DATA_CATEGORY_SYSTEM, c, CATEGORY_DISPLAY[Category[c]])
                                                          for c in categories]}},
                     {"type": {"text": "transaction"}, "valueString": d.tx},
                     {"type": {"text": "block"}, "valueInteger": d.block},
@@ -185,7 +185,7 @@ def audit_bundle(disclosures: Iterable[Disclosure], *, chain_id: int, exchange: 
     events = [audit_event(d, chain_id=chain_id, exchange=exchange) for d in disclosures]
     bundle = {
         "resourceType": "Bundle", "type": "collection",
-        "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "entry": [{"fullUrl": f"urn:uuid:{_uuid(e['id'])}", "resource": e} for e in events],
     }
     return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)

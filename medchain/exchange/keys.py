@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import to_checksum_address
 
@@ -31,6 +31,9 @@ except ImportError as err:
     raise missing_extra("exchange", err) from None
 
 from ..jsonfiles import load_json, write_json_atomic
+
+if TYPE_CHECKING:
+    from ..contracts import Receipt, RecordExchange
 
 KEYRING_FORMAT = "medchain-exchange-keyring-v1"
 #: scrypt's cost (n) for new keyring entries: eth-keyfile's default, about a second per key.
@@ -130,7 +133,9 @@ class Keyring:
         public_key = public_key_of(private_key)
         if public_key in self.public_keys:
             raise ExchangeKeyError(f"{self.path}: already holds key {key_label(public_key)}")
-        keystore = eth_keyfile.create_keyfile_json(private_key, passphrase.encode(), kdf="scrypt", iterations=scrypt_n)
+        # eth-keyfile's hints say str; it takes the passphrase's UTF-8 bytes, which is what every keyring holds.
+        keystore = eth_keyfile.create_keyfile_json(private_key, passphrase.encode(),  # type: ignore[arg-type]
+                                                   kdf="scrypt", iterations=scrypt_n)
         self.entries.append(KeyringEntry(public_key, int(time.time()), keystore))
         self.save()
         return public_key
@@ -146,7 +151,7 @@ class Keyring:
                 f"{self.path}: no private key for {key_label(public_key)} (this keyring holds: {held})"
             )
         try:
-            private_key = eth_keyfile.decode_keyfile_json(entry.keystore, passphrase.encode())
+            private_key = eth_keyfile.decode_keyfile_json(entry.keystore, passphrase.encode())  # type: ignore[arg-type]
         except ValueError:
             raise ExchangeKeyError(f"{self.path}: wrong passphrase for key {key_label(public_key)}") from None
         if public_key_of(private_key) != public_key:
@@ -164,11 +169,15 @@ class Keyring:
         })
 
 
-def register_new_key(exchange: Any, account: Any, keyring: Keyring, passphrase: str, *,
-                     scrypt_n: int = DEFAULT_SCRYPT_N) -> tuple[bytes, Any]:
-    """Make a new encryption key for ``account`` (an ape account), keep it in ``keyring`` first, then
-    register (or rotate to) it on chain with ``setEncryptionKey``. Returns (public key, receipt)."""
-    if to_checksum_address(str(account.address)) != keyring.account:
-        raise ExchangeKeyError(f"{keyring.path} belongs to {keyring.account}, not to {account.address}")
+def register_new_key(exchange: RecordExchange, keyring: Keyring, passphrase: str, *,
+                     scrypt_n: int = DEFAULT_SCRYPT_N) -> tuple[bytes, Receipt]:
+    """Make a new encryption key for the account that signs ``exchange``'s transactions (a
+    :class:`medchain.contracts.RecordExchange` with a transactor), keep it in ``keyring`` first, then register
+    (or rotate to) it on chain with ``setEncryptionKey``. Returns (public key, receipt)."""
+    if exchange.transactor is None:
+        raise ExchangeKeyError("the RecordExchange has no signer: give it the account's (with_signer)")
+    account = to_checksum_address(exchange.transactor.sender)
+    if account != keyring.account:
+        raise ExchangeKeyError(f"{keyring.path} belongs to {keyring.account}, not to {account}")
     public_key = keyring.add(new_private_key(), passphrase, scrypt_n=scrypt_n)
-    return public_key, exchange.setEncryptionKey(public_key, sender=account)
+    return public_key, exchange.setEncryptionKey(public_key)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
 from eth_utils import to_checksum_address
 
 from ..chain.rpc import Rpc
@@ -31,9 +32,9 @@ from ..jsonfiles import write_json_atomic
 from ..records.anchoring import verify_record
 from ..records.hashing import RecordFile, canonical_bytes
 from ..records.receipts import Receipt, ReceiptError
+from .categories import CategoryError, checked_category
 from .disclosures import Disclosure, read_disclosures
 from .envelope import Contents, Envelope, open_envelope
-from .categories import CategoryError, checked_category
 from .keys import Keyring
 from .share import ExchangeSuite
 
@@ -67,12 +68,13 @@ class Received:
     current_key: bool  # False: wrapped to a key the recipient has rotated since
 
 
-def receive_envelope(*, suite: ExchangeSuite, rpc: Rpc | str, chain_id: int, data: bytes, source: str, account: str,
-                     keyring: Keyring, passphrase: str, out_dir: Path) -> Received:
-    """Open, check (see the module docstring) and write one envelope's record into ``out_dir``; ``rpc``
-    (a JSON-RPC URL or an :class:`~medchain.chain.rpc.Rpc`) is the node the disclosure log is read from."""
+def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source: str, account: str,
+                     keyring: Keyring, passphrase: str, out_dir: Path, rpc: Rpc | str | None = None) -> Received:
+    """Open, check (see the module docstring) and write one envelope's record into ``out_dir``. ``account``
+    is the recipient's address; ``suite`` may read only. ``rpc`` (a JSON-RPC URL or an
+    :class:`~medchain.chain.rpc.Rpc`) is the node the disclosure log is read from: default, the suite's."""
     account = to_checksum_address(account)
-    exchange_address = to_checksum_address(str(suite.exchange.address))
+    exchange_address = suite.exchange.address
     envelope = Envelope.from_bytes(data, source)
     if envelope.chain_id != chain_id or envelope.exchange != exchange_address:
         raise ReceiveRefused(f"{source}: for chain {envelope.chain_id} contract {envelope.exchange}, not this "
@@ -99,12 +101,12 @@ def receive_envelope(*, suite: ExchangeSuite, rpc: Rpc | str, chain_id: int, dat
         checked_category(contents.record, contents.category, f"{source}: the record")
     except CategoryError as err:
         raise ReceiveRefused(f"{err}: the disclosure's category is not the record's, so it is refused") from None
-    if to_checksum_address(verdict.provider) != contents.discloser:
+    if verdict.provider is None or to_checksum_address(verdict.provider) != contents.discloser:
         raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
                              f"{contents.discloser}")
     logged = [
-        d for d in read_disclosures(rpc, exchange_address, patient=contents.patient, recipient=account,
-                                    record_hash=contents.record_hash, from_block=suite.from_block)
+        d for d in read_disclosures(rpc or suite.exchange.rpc, exchange_address, patient=contents.patient,
+                                    recipient=account, record_hash=contents.record_hash, from_block=suite.from_block)
         if (d.purpose, d.category, d.discloser) == (contents.purpose, contents.category, contents.discloser)
     ]
     if not logged:

@@ -14,10 +14,10 @@ the chain is refused by the recipient (:mod:`medchain.exchange.receive`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import to_checksum_address
 
@@ -32,6 +32,10 @@ from .envelope import Contents, seal
 from .keys import check_public_key
 from .store import EnvelopeStore
 
+if TYPE_CHECKING:
+    from ..contracts import ConsentRegistry, ConsortiumRegistry, RecordAnchor, RecordExchange
+    from ..contracts import Disclosure as DisclosureStruct
+
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO32 = b"\0" * 32
 #: Records per logDisclosures transaction (20 is the gas target's batch; 100 stay far below a block).
@@ -44,18 +48,29 @@ class ShareRefused(Exception):
 
 @dataclass(frozen=True)
 class ExchangeSuite:
-    """The contracts a share or a receipt talks to (ape contract instances), and where to read logs from."""
+    """The contracts a share or a receipt talks to, as the SDK's classes (:mod:`medchain.contracts`), and where
+    to read logs from. To share, ``exchange`` carries the discloser's transactor: it signs the disclosures."""
 
-    registry: Any
-    consent: Any
-    anchor: Any
-    exchange: Any
+    registry: ConsortiumRegistry
+    consent: ConsentRegistry
+    anchor: RecordAnchor
+    exchange: RecordExchange
     from_block: int = 0  # the RecordExchange deployment block: no disclosure is older
 
     @classmethod
-    def from_contracts(cls, contracts: dict[str, Any], from_block: int = 0) -> ExchangeSuite:
+    def from_contracts(cls, contracts: Mapping[str, Any], from_block: int = 0) -> ExchangeSuite:
+        """From the deployment's contracts by name (``ConsortiumRegistry``, ``ConsentRegistry``,
+        ``RecordAnchor``, ``RecordExchange``)."""
         return cls(contracts["ConsortiumRegistry"], contracts["ConsentRegistry"], contracts["RecordAnchor"],
                    contracts["RecordExchange"], from_block)
+
+    @property
+    def discloser(self) -> str:
+        """Who signs ``exchange``'s transactions (the provider that shares); ValueError when nobody does."""
+        transactor = self.exchange.transactor
+        if transactor is None:
+            raise ValueError("the suite's RecordExchange has no signer: give it the discloser's (with_signer)")
+        return to_checksum_address(transactor.sender)
 
 
 @dataclass(frozen=True)
@@ -69,9 +84,12 @@ class ShareItem:
     receipt: Receipt
     category: Category
 
-    def disclosure(self) -> tuple[bytes, int, bytes, list[bytes]]:
-        """The ``IRecordExchange.Disclosure`` tuple: hash, category, batch root (zero if alone), proof."""
-        return (self.record_hash, int(self.category), self.receipt.root or ZERO32, list(self.receipt.proof))
+    def disclosure(self) -> DisclosureStruct:
+        """The ``IRecordExchange.Disclosure`` struct: hash, category, batch root (zero if alone), proof."""
+        from ..contracts import Disclosure as DisclosureStruct
+
+        return DisclosureStruct(self.record_hash, int(self.category), self.receipt.root or ZERO32,
+                                list(self.receipt.proof))
 
 
 @dataclass(frozen=True)
@@ -199,7 +217,7 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
         if not suite.consent.hasConsent(patient, recipient, int(purpose), int(item.category)):
             raise ShareRefused(f"{item.path}: " + explain_consent(suite.consent, patient, recipient, purpose,
                                                                    item.category, now))
-    anchor_address = to_checksum_address(suite.anchor.address)
+    anchor_address = suite.anchor.address
     for item in items:
         r = item.receipt
         if r.chain_id != chain_id or to_checksum_address(r.contract) != anchor_address:
@@ -212,7 +230,7 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
         # retraction of the same hash neither counts nor blocks).
         anchored_at, retracted = suite.anchor.anchorOf(sender, item.record_hash, r.root or ZERO32, list(r.proof))
         if not anchored_at:
-            where = "in its batch 0x" + r.root.hex()[:12] + "…" if r.in_batch else "on its own"
+            where = f"in its batch 0x{r.root.hex()[:12]}…" if r.root is not None else "on its own"
             raise ShareRefused(f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored by {sender} {where} "
                                "on this chain")
         if retracted:
@@ -224,18 +242,19 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
 # Sharing
 
 
-def share_records(*, suite: ExchangeSuite, sender: Any, chain_id: int, now: int, patient: str, recipient: str,
+def share_records(*, suite: ExchangeSuite, chain_id: int, now: int, patient: str, recipient: str,
                   purpose: Purpose, items: Sequence[ShareItem], store: EnvelopeStore,
                   batch_size: int = DEFAULT_BATCH_SIZE,
                   progress: Callable[[str], None] = lambda _m: None) -> ShareResult:
-    """Check, seal, store and log (see the module docstring). ``sender`` is an ape account."""
+    """Check, seal, store and log (see the module docstring). The discloser is who signs ``suite.exchange``'s
+    transactions (:attr:`ExchangeSuite.discloser`)."""
     if batch_size < 1:
         raise ShareRefused(f"--batch-size must be at least 1, got {batch_size}")
     patient, recipient = to_checksum_address(patient), to_checksum_address(recipient)
-    discloser = to_checksum_address(str(sender.address))
+    discloser = suite.discloser
     key = check_share(suite, sender=discloser, patient=patient, recipient=recipient, purpose=purpose, items=items,
                       chain_id=chain_id, now=now)
-    exchange_address = to_checksum_address(str(suite.exchange.address))
+    exchange_address = suite.exchange.address
     result = ShareResult()
     for item in items:
         anchor = {k: v for k, v in item.receipt.to_json().items() if k != "salt"}
@@ -250,10 +269,10 @@ def share_records(*, suite: ExchangeSuite, sender: Any, chain_id: int, now: int,
         chunk = items[start:start + batch_size]
         if len(chunk) == 1 and not chunk[0].receipt.in_batch:
             receipt = suite.exchange.logDisclosure(patient, recipient, chunk[0].record_hash, int(purpose),
-                                                   int(chunk[0].category), sender=sender)
+                                                   int(chunk[0].category))
         else:
             receipt = suite.exchange.logDisclosures(patient, recipient, int(purpose),
-                                                    [item.disclosure() for item in chunk], sender=sender)
-        result.transactions.append((str(receipt.txn_hash), int(receipt.gas_used), len(chunk)))
-        progress(f"logged {start + len(chunk)}/{len(items)} disclosures (tx {receipt.txn_hash})")
+                                                    [item.disclosure() for item in chunk])
+        result.transactions.append((receipt.transaction_hash, receipt.gas_used, len(chunk)))
+        progress(f"logged {start + len(chunk)}/{len(items)} disclosures (tx {receipt.transaction_hash})")
     return result

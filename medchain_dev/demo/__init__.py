@@ -23,6 +23,7 @@ from medchain.access import MemberSpec, Role, credential_hash, member_status, ne
 from medchain.consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
 from medchain.consent.client import SignedMessage, iso, relay, sign_with_account
 from medchain.consent.fhir import consent_from_chain
+from medchain.contracts import ConsentRegistry
 from medchain.deployment import deploy_suite, manifest_path
 from medchain_dev.demo.exchange import run_exchange_demo
 from medchain.records.anchoring import SaltStore, amend_record, anchor_records, verify_record
@@ -186,7 +187,7 @@ def run_demo(
     report.gas.update(trail.gas)
     _pharmacy_claim_story(report, claims, token, consent, provider, insurer, member(Role.PHARMACY), accounts[9],
                           trail, workdir=workdir)
-    run_exchange_demo(report, project=project, provider=provider, manifest=result.manifest, governance=governance,
+    run_exchange_demo(report, provider=provider, manifest=result.manifest, governance=governance,
                       hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
 
     from medchain_dev.demo.audit import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
@@ -368,10 +369,11 @@ def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: An
     for nonce, (grantee, purposes, categories) in enumerate(wanted):
         msg = ConsentMessage(str(patient.address), str(grantee.address), purposes, categories, year, now, nonce,
                              now + 86400)
-        signed.append(SignedMessage(domain, msg, sign_with_account(patient, domain, msg)))
+        signed.append(SignedMessage(domain, msg, sign_with_account(ApeAccountSigner(patient), domain, msg)))
     report.story.append("a patient signed two consents off line: the hospital for treatment (clinical data), "
                         "the insurer for payment (billing and claims)")
-    gas = [relay(consent, s, hospital).gas_used for s in reversed(signed)]  # any order: nonces are unordered
+    relayer = ConsentRegistry(Rpc(provider.http_uri), str(consent.address), ApeAccountSigner(hospital))
+    gas = [relay(relayer, s).gas_used for s in reversed(signed)]  # any order: nonces are unordered
     report.gas["grantBySig, relayed (mean)"] = sum(gas) // len(gas)
     report.story.append("the hospital relayed both signatures, paying the gas; the patient never sent a transaction")
 

@@ -1,7 +1,7 @@
 """The record-exchange section of the demo (``make demo``), called once from ``medchain_dev.demo.run_demo``:
 
-    run_exchange_demo(report, project=..., provider=..., manifest=..., governance=..., hospital=...,
-                      patient=..., referral=..., workdir=workdir)
+    run_exchange_demo(report, provider=..., manifest=..., governance=..., hospital=..., patient=...,
+                      referral=..., workdir=workdir)
 
 It builds on the records section, which left the hospital's encounter records, salts and anchoring
 receipts in ``workdir`` (``records/``, ``hospital-salts.json``, ``receipts/``). The patient is referred
@@ -11,6 +11,9 @@ shares the encounter records (Merkle-batch anchored) and then the corrected gluc
 through an amendment); the second hospital receives and verifies each; it rotates its key and an
 earlier envelope still opens. The patient revokes; a new share is refused. The patient's accounting of
 disclosures lists both shares, and is exported as FHIR AuditEvents. Outputs go to ``workdir/exchange``.
+
+The section reaches the chain through the SDK (:mod:`medchain.contracts`), each account's transactions
+signed by its ape test account.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from medchain.access import Role, credential_hash, new_salt
+from medchain.chain.rpc import Rpc
+from medchain.cli.account import ApeAccountSigner
 from medchain.consent import CLINICAL_CATEGORIES, Purpose
-from medchain.records.anchoring import SaltStore
+from medchain.contracts import ConsentRegistry, ConsortiumRegistry, Contract, RecordAnchor, RecordExchange
 from medchain.exchange.disclosures import audit_bundle, read_disclosures
 from medchain.exchange.keys import Keyring, register_new_key
 from medchain.exchange.receive import receive_envelope
 from medchain.exchange.share import ExchangeSuite, ShareRefused, prepare_items, share_records
 from medchain.exchange.store import FolderStore
+from medchain.records.anchoring import SaltStore
 
 REFERRAL_NAME = "Riverside Heart Institute"
 #: The demo's keyrings use a light scrypt cost, so that the demo stays quick; real keyrings use the default.
@@ -45,29 +51,38 @@ class ExchangeDemoResult:
     fhir_path: Path | None = None
 
 
-def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any, governance: Any, hospital: Any,
+def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: Any, hospital: Any,
                       patient: Any, referral: Any, workdir: Path) -> ExchangeDemoResult:
-    """Run the section and add its story and gas to ``report`` (a ``DemoReport``); returns the details."""
+    """Run the section and add its story and gas to ``report`` (a ``DemoReport``); returns the details.
+    ``provider`` is ape's (its node is the one the SDK talks to), the accounts are ape accounts."""
     if referral.address in (governance.address, hospital.address, patient.address):
         raise ValueError("the referral hospital needs an account of its own")
     result = ExchangeDemoResult()
     workdir = Path(workdir)
     out = workdir / "exchange"
-    contracts = {name: project.get_contract(name).at(manifest.address_of(name))
-                 for name in ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "RecordExchange")}
-    suite = ExchangeSuite.from_contracts(contracts, from_block=manifest.contracts["RecordExchange"].block)
+    rpc = Rpc(provider.http_uri)
+
+    def at(kind: type[Contract], who: Any = None) -> Any:
+        """The deployment's contract of that kind, its transactions signed by ``who``."""
+        return kind(rpc, manifest.address_of(kind.NAME), ApeAccountSigner(who) if who is not None else None)
+
+    def suite_of(discloser: Any = None) -> ExchangeSuite:
+        return ExchangeSuite(at(ConsortiumRegistry), at(ConsentRegistry), at(RecordAnchor),
+                             at(RecordExchange, discloser), from_block=manifest.contracts["RecordExchange"].block)
+
+    suite = suite_of()
     chain_id = provider.chain_id
 
     def now() -> int:
         return provider.get_block("latest").timestamp
 
-    suite.registry.registerMember(referral.address, Role.PROVIDER.id,
-                                  credential_hash(f"PROVIDER_ROLE licence for {REFERRAL_NAME}".encode(), new_salt()),
-                                  sender=governance)
+    at(ConsortiumRegistry, governance).registerMember(
+        referral.address, Role.PROVIDER.id,
+        credential_hash(f"PROVIDER_ROLE licence for {REFERRAL_NAME}".encode(), new_salt()))
     keyrings = {}
     for who in (hospital, referral):
         keyrings[who.address] = Keyring.open(out / "keys" / f"{who.address}.keyring.json", who.address)
-        _, receipt = register_new_key(suite.exchange, who, keyrings[who.address], DEMO_PASSPHRASE,
+        _, receipt = register_new_key(at(RecordExchange, who), keyrings[who.address], DEMO_PASSPHRASE,
                                       scrypt_n=DEMO_SCRYPT_N)
     result.gas["setEncryptionKey"] = receipt.gas_used
     result.story.append(f"the patient was referred to {REFERRAL_NAME}, which governance registered as a provider; "
@@ -79,10 +94,11 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
     first = [p for p in encounter if "corrected" not in p.name]
     corrected = [p for p in encounter if "corrected" in p.name]
     store = FolderStore(out / "envelopes")
+    by_hospital = suite_of(hospital)
 
     def share(paths: list[Path]):
         items = prepare_items(paths, salts=salts, receipts=workdir / "receipts")
-        return share_records(suite=suite, sender=hospital, chain_id=chain_id, now=now(), patient=patient.address,
+        return share_records(suite=by_hospital, chain_id=chain_id, now=now(), patient=patient.address,
                              recipient=referral.address, purpose=Purpose.TREAT, items=items, store=store)
 
     def refused(paths: list[Path]) -> str:
@@ -96,8 +112,9 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
     why = refused(first).replace(f"{records}/", "")
     result.story.append(f"before any consent, the hospital's share was refused: {_short_addresses(why)}")
 
-    suite.consent.grant(patient.address, referral.address, int(Purpose.TREAT), int(CLINICAL_CATEGORIES),
-                        now() + 90 * 86400, sender=patient)
+    by_patient = at(ConsentRegistry, patient)
+    by_patient.grant(patient.address, referral.address, int(Purpose.TREAT), int(CLINICAL_CATEGORIES),
+                     now() + 90 * 86400)
     result.story.append(f"the patient consented to {REFERRAL_NAME} for treatment (clinical data, 90 days)")
 
     shared = share(first)
@@ -114,7 +131,7 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
 
     ring = keyrings[referral.address]
     for envelope in shared.envelopes + shared_again.envelopes:
-        received = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=chain_id,
+        received = receive_envelope(suite=suite, chain_id=chain_id,
                                     data=store.get(envelope.envelope_id), source=envelope.envelope_id[:12],
                                     account=referral.address, keyring=ring, passphrase=DEMO_PASSPHRASE,
                                     out_dir=out / "received")
@@ -124,20 +141,20 @@ def run_exchange_demo(report: Any, *, project: Any, provider: Any, manifest: Any
         "found it anchored by the hospital and the disclosure logged to it: records written with their receipts"
     )
 
-    _, receipt = register_new_key(suite.exchange, referral, ring, DEMO_PASSPHRASE, scrypt_n=DEMO_SCRYPT_N)
+    _, receipt = register_new_key(at(RecordExchange, referral), ring, DEMO_PASSPHRASE, scrypt_n=DEMO_SCRYPT_N)
     result.gas["setEncryptionKey (rotation)"] = receipt.gas_used
-    again = receive_envelope(suite=suite, rpc=provider.http_uri, chain_id=chain_id,
+    again = receive_envelope(suite=suite, chain_id=chain_id,
                              data=store.get(shared.envelopes[0].envelope_id), source="first envelope",
                              account=referral.address, keyring=Keyring.open(ring.path, referral.address),
                              passphrase=DEMO_PASSPHRASE, out_dir=out / "received")
     result.story.append(f"{REFERRAL_NAME} rotated its key (version 2); an envelope wrapped to the old key still "
                         f"opens and checks out ({'current' if again.current_key else 'earlier'} key)")
 
-    suite.consent.revoke(patient.address, referral.address, sender=patient)
+    by_patient.revoke(patient.address, referral.address)
     why = refused(corrected).replace(f"{records}/", "")
     result.story.append(f"the patient revoked the consent; a new share was refused: {_short_addresses(why)}")
 
-    result.accounting = read_disclosures(provider.http_uri, suite.exchange.address, patient=patient.address,
+    result.accounting = read_disclosures(rpc, suite.exchange.address, patient=patient.address,
                                          from_block=suite.from_block)
     bundle = audit_bundle(result.accounting, chain_id=chain_id, exchange=suite.exchange.address)
     result.fhir_path = out / "disclosures.fhir.json"

@@ -120,3 +120,36 @@ def test_bad_input_is_named(deployed, args, message):
     result = _consent(op, manifest, *args)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_revoke_ends_emergency_access_until_the_patient_allows_it_again_and_delegates(deployed):
+    op, manifest = deployed
+    patient = op.add_account("patient2").address
+    hospital = op.keys["hospital"].address
+    ok = ("--account", "hospital", "--yes", "--patient", patient, "--reason", "UNCONSCIOUS_ED")
+
+    result = _consent(op, manifest, "break-glass", *ok)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = _consent(op, manifest, "revoke", "--account", "patient2", "--yes", "--grantee", hospital)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{hospital}'s emergency access ended: it may not break the glass for {patient} again" in result.stdout
+    result = _consent(op, manifest, "break-glass", *ok)
+    assert result.returncode != 0
+    _one_clear_line(result, f"the patient {patient} ended your earlier emergency access: break-glass is barred")
+
+    result = _consent(op, manifest, "allow-emergency", "--account", "patient2", "--yes", "--provider", hospital)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{hospital} may break the glass for {patient} again (tx 0x" in result.stdout
+    result = _consent(op, manifest, "allow-emergency", "--account", "patient2", "--yes", "--provider", hospital)
+    assert result.returncode == 2 and "Traceback" not in result.stderr  # bad input: click's usage error
+    assert f"Invalid value for --provider: {hospital} is not barred from emergency access to {patient}" in result.stderr
+    result = _consent(op, manifest, "break-glass", *ok)
+    assert result.returncode == 0 and "EMERGENCY ACCESS" in result.stdout, result.stdout + result.stderr
+
+    caregiver = "0x" + "c4" * 20
+    result = _consent(op, manifest, "delegate", "--account", "patient2", "--yes", "--delegate", caregiver,
+                      "--until", "+30d")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"may act for {patient} until 20" in result.stdout
+    result = _consent(op, manifest, "delegate", "--account", "patient2", "--yes", "--delegate", caregiver, "--remove")
+    assert result.returncode == 0 and "removed delegate" in result.stdout, result.stdout + result.stderr

@@ -6,7 +6,17 @@ import json
 
 import pytest
 
-from medchain.consent import ALL_CATEGORIES, Category, ConsentMessage, Domain, Purpose, names, parse_categories, parse_purposes, sign
+from medchain.consent import (
+    ALL_CATEGORIES,
+    Category,
+    ConsentMessage,
+    Domain,
+    Purpose,
+    names,
+    parse_categories,
+    parse_purposes,
+    sign,
+)
 from medchain.consent.client import ConsentInputError, SignedMessage, check_before_relay, parse_address, parse_time
 
 NOW = 1_800_000_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ape
 
+from medchain.consent import sign
 from tests.consent.conftest import (
     CLINICAL,
     HOUR,
@@ -16,7 +17,6 @@ from tests.consent.conftest import (
     revocation_message,
     signed_grant,
 )
-from medchain.consent import sign
 
 
 def _events(receipt, event):

@@ -14,7 +14,7 @@ from medchain.consent import CLINICAL_CATEGORIES, Purpose
 from medchain.exchange import ExchangeSuite, FolderStore, Keyring, register_new_key
 from medchain.records.anchoring import SaltStore, anchor_records
 from medchain_dev.demo.samples import encounter_bundle, write_entries
-from tests.conftest import credential_for
+from tests.conftest import as_sdk, credential_for
 
 PASSPHRASE = "test keyring passphrase"
 #: Keyrings in tests use a light scrypt cost (the default takes about a second per key).
@@ -26,7 +26,10 @@ DAY = 86400
 
 @dataclass
 class World:
-    suite: ExchangeSuite
+    registry: Any  # ape contract instances: the tests act on the chain and check the contracts through them
+    consent: Any
+    anchor: Any
+    exchange: Any
     governance: Any
     hospital: Any  # anchors and shares
     referral: Any  # a second hospital, the usual recipient
@@ -36,17 +39,11 @@ class World:
     keyrings: dict[str, Keyring]
     folder: Path
 
-    @property
-    def exchange(self):
-        return self.suite.exchange
-
-    @property
-    def consent(self):
-        return self.suite.consent
-
-    @property
-    def anchor(self):
-        return self.suite.anchor
+    def suite(self, signer: Any = None) -> ExchangeSuite:
+        """The library's view of the same contracts (the SDK's classes), RecordExchange's transactions signed
+        by ``signer`` (an ape test account). Make one per use: its transactor counts nonces."""
+        return ExchangeSuite(as_sdk(self.registry), as_sdk(self.consent), as_sdk(self.anchor),
+                             as_sdk(self.exchange, signer), from_block=0)
 
     def keyring(self, account) -> Keyring:
         return self.keyrings[account.address]
@@ -68,10 +65,10 @@ def world(project, accounts, governance, tmp_path_factory) -> World:
     keyrings = {}
     for account in (hospital, referral, clinic):
         ring = Keyring.open(folder / "keys" / f"{account.address}.json", account.address)
-        register_new_key(exchange, account, ring, PASSPHRASE, scrypt_n=SCRYPT_N)
+        register_new_key(as_sdk(exchange, account), ring, PASSPHRASE, scrypt_n=SCRYPT_N)
         keyrings[account.address] = ring
-    suite = ExchangeSuite(registry, consent, anchor, exchange, from_block=0)
-    return World(suite, governance, hospital, referral, insurer, accounts[8], accounts[9], keyrings, folder)
+    return World(registry, consent, anchor, exchange, governance, hospital, referral, insurer, accounts[8],
+                 accounts[9], keyrings, folder)
 
 
 @dataclass

@@ -11,9 +11,9 @@ from fhir.resources.bundle import Bundle
 from medchain.access import Role
 from medchain.consent import CLINICAL_CATEGORIES, Purpose
 from medchain.deployment import deploy_suite
-from medchain_dev.demo.exchange import REFERRAL_NAME, run_exchange_demo
 from medchain.records.anchoring import SaltStore, amend_record, anchor_records
 from medchain.records.receipts import Receipt
+from medchain_dev.demo.exchange import REFERRAL_NAME, run_exchange_demo
 from medchain_dev.demo.samples import encounter_bundle, write_entries
 from tests.conftest import credential_for
 
@@ -46,7 +46,7 @@ def test_exchange_demo(project, chain, accounts, governance, tmp_path):
                  out=tmp_path / "receipts" / corrected.with_suffix(".receipt.json").name)
 
     report = SimpleNamespace(story=["earlier sections"], gas={"earlier": 1})
-    result = run_exchange_demo(report, project=project, provider=chain.provider, manifest=manifest,
+    result = run_exchange_demo(report, provider=chain.provider, manifest=manifest,
                                governance=governance, hospital=hospital, patient=patient, referral=referral,
                                workdir=tmp_path)
 

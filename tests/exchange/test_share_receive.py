@@ -28,13 +28,14 @@ from medchain.exchange import (
 )
 from medchain.exchange.envelope import ECIES, Contents
 from medchain.records.hashing import canonical_bytes
+from tests.conftest import as_sdk
 
 from .conftest import DAY, PASSPHRASE, TREAT, grant
 
 
 def share(world, chain, records, store, paths=None, *, to=None, sender=None, purpose=Purpose.TREAT, batch_size=20):
     items = prepare_items(paths or records.paths, salts=records.salts, receipts=records.receipts)
-    return share_records(suite=world.suite, sender=sender or world.hospital, chain_id=chain.chain_id,
+    return share_records(suite=world.suite(sender or world.hospital), chain_id=chain.chain_id,
                          now=chain.pending_timestamp, patient=world.patient.address,
                          recipient=(to or world.referral).address, purpose=purpose, items=items, store=store,
                          batch_size=batch_size)
@@ -42,8 +43,7 @@ def share(world, chain, records, store, paths=None, *, to=None, sender=None, pur
 
 def receive(world, chain, data, tmp_path, *, account=None, source="envelope"):
     account = account or world.referral
-    return receive_envelope(suite=world.suite, rpc=chain.provider.http_uri, chain_id=chain.chain_id, data=data,
-                            source=source, account=account.address, keyring=world.keyring(account),
+    return receive_envelope(suite=world.suite(), chain_id=chain.chain_id, data=data, source=source, account=account.address, keyring=world.keyring(account),
                             passphrase=PASSPHRASE, out_dir=tmp_path / "received")
 
 
@@ -128,6 +128,34 @@ def test_a_retracted_record_is_not_shared(world, chain, single_records, store):
     world.anchor.retract(items[0].record_hash, reason_code("WRONG_PATIENT"), sender=world.hospital)
     with pytest.raises(ShareRefused, match="retracted by its provider"):
         share(world, chain, single_records, store, single_records.paths[:1])
+
+
+def test_a_share_needs_a_signer_on_the_exchange_and_nothing_is_sealed_without_one(world, chain, single_records,
+                                                                                     store):
+    grant(world, chain, world.referral)
+    items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
+    with pytest.raises(ValueError, match="RecordExchange has no signer"):
+        share_records(suite=world.suite(), chain_id=chain.chain_id, now=chain.pending_timestamp,
+                      patient=world.patient.address, recipient=world.referral.address, purpose=Purpose.TREAT,
+                      items=items, store=store)
+    assert not list(store.root.glob("*/*")), "nothing was encrypted or stored"
+
+
+def test_a_key_is_registered_only_for_the_signer_of_its_own_keyring(world, accounts, tmp_path):
+    from medchain.exchange import ExchangeKeyError, Keyring, register_new_key
+
+    from .conftest import SCRYPT_N
+
+    newcomer = accounts[7]
+    ring = Keyring.open(tmp_path / "newcomer.json", newcomer.address)
+    with pytest.raises(ExchangeKeyError, match=f"belongs to {newcomer.address}, not to {world.referral.address}"):
+        register_new_key(as_sdk(world.exchange, world.referral), ring, PASSPHRASE, scrypt_n=SCRYPT_N)
+    with pytest.raises(ExchangeKeyError, match="RecordExchange has no signer"):
+        register_new_key(as_sdk(world.exchange), ring, PASSPHRASE, scrypt_n=SCRYPT_N)
+    assert ring.entries == [] and not ring.path.exists(), "no key made for a refused registration"
+    public_key, receipt = register_new_key(as_sdk(world.exchange, newcomer), ring, PASSPHRASE, scrypt_n=SCRYPT_N)
+    assert receipt.status == 1 and receipt.sender == newcomer.address
+    assert world.exchange.encryptionKeyOf(newcomer) == public_key == ring.public_keys[0]
 
 
 def test_a_disclosure_has_exactly_one_purpose():
@@ -237,16 +265,19 @@ def test_an_envelope_whose_disclosure_was_never_logged_is_refused(world, chain, 
 
 
 def test_a_rotated_key_keeps_earlier_envelopes_valid(world, chain, single_records, store, tmp_path):
+    from medchain.contracts import RecordExchange
     from medchain.exchange import register_new_key
 
     from .conftest import SCRYPT_N
 
     grant(world, chain, world.referral)
     before = share(world, chain, single_records, store, single_records.paths[:1]).envelopes[0]
-    receipt = register_new_key(world.exchange, world.referral, world.keyring(world.referral), PASSPHRASE,
-                               scrypt_n=SCRYPT_N)[1]
-    (event,) = receipt.events.filter(world.exchange.EncryptionKeySet)
-    assert event.account == world.referral.address and event.version == 2
+    public_key, receipt = register_new_key(as_sdk(world.exchange, world.referral), world.keyring(world.referral),
+                                           PASSPHRASE, scrypt_n=SCRYPT_N)
+    (event,) = receipt.events
+    assert isinstance(event, RecordExchange.EncryptionKeySet)
+    assert (event.account, event.publicKey, event.version) == (world.referral.address, public_key, 2)
+    assert world.keyring(world.referral).public_keys[-1] == public_key
     after = share(world, chain, single_records, store, single_records.paths[1:2]).envelopes[0]
     old, new = (Envelope.from_bytes(store.get(e.envelope_id)) for e in (before, after))
     assert old.recipient_key != new.recipient_key == bytes(world.exchange.encryptionKeyOf(world.referral))
@@ -358,6 +389,7 @@ def test_a_squatters_copy_of_the_hash_does_not_let_it_share_the_record(world, ch
 
 def _one_record(world, chain, folder, resource):
     from medchain.records.anchoring import SaltStore, anchor_records
+
     from .conftest import Records
 
     (folder / "records").mkdir(parents=True)
@@ -376,11 +408,11 @@ def test_receive_names_files_by_record_hash_only_and_stays_under_out(world, chai
     records = _one_record(world, chain, tmp_path / "src", {"resourceType": resource_type, "id": "x", "n": 1})
     items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts,
                           category=Category.LABORATORY)
-    shared = share_records(suite=world.suite, sender=world.hospital, chain_id=chain.chain_id,
+    shared = share_records(suite=world.suite(world.hospital), chain_id=chain.chain_id,
                            now=chain.pending_timestamp, patient=world.patient.address,
                            recipient=world.referral.address, purpose=Purpose.TREAT, items=items, store=store)
     out = tmp_path / "deep" / "out"
-    got = receive_envelope(suite=world.suite, rpc=chain.provider.http_uri, chain_id=chain.chain_id,
+    got = receive_envelope(suite=world.suite(), rpc=chain.provider.http_uri, chain_id=chain.chain_id,
                            data=store.get(shared.envelopes[0].envelope_id), source="e", account=world.referral.address,
                            keyring=world.keyring(world.referral), passphrase=PASSPHRASE, out_dir=out)
     h = items[0].record_hash.hex()
