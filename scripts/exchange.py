@@ -140,7 +140,7 @@ def share(network, account, records, patient, to, purpose, category, salts, rece
 
 
 @cli.command()
-@account_option()
+@account_option(signs=False)
 @click.argument("envelope")
 @keyring_option
 @store_option

@@ -216,6 +216,9 @@ class ApeAccountSigner:
 class _AccountType(click.ParamType):
     name = "alias"
 
+    def __init__(self, signs: bool = True):
+        self.signs = signs
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> AccountRef:
         if isinstance(value, AccountRef):
             return value
@@ -226,15 +229,21 @@ class _AccountType(click.ParamType):
             if ref.alias not in ManagerAccessMixin.account_manager.aliases:
                 self.fail(f"no account {ref.alias!r} in {_data_folder() / 'accounts'} (see `ape accounts list`)",
                           param, ctx)
-        ref.start_unlocking()
+        if self.signs:
+            ref.start_unlocking()
         return ref
 
 
 #: An account alias of ape's store (or ``TEST::n``), as an :class:`AccountRef`.
 ACCOUNT = _AccountType()
+#: The same, for a command that only needs the account's address (its key is not unlocked in advance).
+ACCOUNT_ADDRESS = _AccountType(signs=False)
 
 
-def account_option(required: bool = True) -> Callable[[Any], Any]:
-    """``--account ALIAS``: who signs (an alias of `ape accounts list`, or ``TEST::n`` on a test chain)."""
-    return click.option("--account", "account", type=ACCOUNT, required=required, metavar="ALIAS",
-                        help="The signing account: an alias of `ape accounts list` (TEST::n on a test chain).")
+def account_option(required: bool = True, *, signs: bool = True) -> Callable[[Any], Any]:
+    """``--account ALIAS``: who signs (an alias of `ape accounts list`, or ``TEST::n`` on a test chain).
+    ``signs=False``: the command only needs the account's address (no unlocking in advance)."""
+    return click.option("--account", "account", type=ACCOUNT if signs else ACCOUNT_ADDRESS, required=required,
+                        metavar="ALIAS",
+                        help="The signing account: an alias of `ape accounts list` (TEST::n on a test chain)."
+                        if signs else "The account: an alias of `ape accounts list` (TEST::n on a test chain).")
