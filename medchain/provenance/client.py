@@ -22,7 +22,7 @@ from .gs1 import CompanyPrefix, GS1Error, ProductIdentifier, expiry_day, gtin_in
 from .serials import SerialProofs, ShipmentManifest
 
 if TYPE_CHECKING:
-    from ..contracts import DrugProvenance, Receipt, TxOptions
+    from ..contracts import DrugProvenance, Receipt, ShipmentRef, TxOptions
 
 __all__ = [
     "BatchInfo",
@@ -164,6 +164,7 @@ def unit_from_scan(text: str, proofs: SerialProofs) -> UnitCheck:
         raise ProvenanceInputError(
             f"the scan is of GTIN {scan.gtin} lot {scan.lot!r}, the proofs file of GTIN {proofs.gtin} lot {proofs.lot!r}"
         )
+    assert scan.expiry is not None and scan.serial is not None  # required above
     if scan.expiry != proofs.expiry:
         raise ProvenanceInputError(
             f"expiry (17): the pack says {scan.expiry.isoformat()}, the batch {proofs.expiry.isoformat()}"
@@ -256,9 +257,11 @@ class Shipment:
         return cls.from_json(load_json(Path(path), ProvenanceInputError))
 
     @property
-    def ref(self) -> tuple[bytes, str, bytes]:
+    def ref(self) -> ShipmentRef:
         """The ``ShipmentRef`` ``dispense`` takes: (shipment id, shipper, serials root)."""
-        return (self.shipment_id, self.shipper, self.manifest.root)
+        from ..contracts import ShipmentRef
+
+        return ShipmentRef(self.shipment_id, self.shipper, self.manifest.root)
 
 
 def ship(contract: DrugProvenance, bid: bytes, to: str, units: ShipmentManifest | list[bytes], *,
