@@ -210,7 +210,8 @@ def _anchor_single(contract: RecordAnchor, item: _Pending, common, include_salt,
     if anchored_at == 0:
         receipt = contract.anchor(item.record_hash)
         event = _anchored_event(contract, receipt)
-        tx, block, provider, anchored_at = receipt.transaction_hash, receipt.block_number, event.provider, event.anchoredAt
+        tx, block = receipt.transaction_hash, receipt.block_number
+        provider, anchored_at = event.provider, event.anchoredAt
         result.anchored.append(item.path)
         result.transactions.append(tx)
     else:  # anchored by this account in an earlier, interrupted run: find its transaction
