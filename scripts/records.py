@@ -41,7 +41,8 @@ def anchor(network, account, paths, out, salts, batch_threshold, include_salt, y
     base = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
     result = anchor_records(
         anchor_contract=contract, paths=paths, out_dir=out, salt_store=SaltStore(salts), base=base,
-        batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD, include_salt=include_salt, from_block=session.block("RecordAnchor"), progress=click.echo,
+        batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD, include_salt=include_salt,
+        from_block=session.block("RecordAnchor"), progress=click.echo,
     )
     click.echo(
         f"anchored {len(result.anchored)}, recovered {len(result.recovered)}, already done {len(result.skipped)}; "
