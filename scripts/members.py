@@ -39,7 +39,8 @@ def cli():
 @deployment_option
 def register(network, account, address, role, credential, credential_hash, yes, deployment):
     """Register ADDRESS in a role (governance). An account already holding the role is left as it is."""
-    from medchain.access import MemberSpec, Role, credential_hash as hash_of, new_salt, register_members
+    from medchain.access import MemberSpec, Role, new_salt, register_members
+    from medchain.access import credential_hash as hash_of
 
     if bool(credential) == bool(credential_hash):
         raise click.UsageError("give exactly one of --credential FILE and --credential-hash")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, NamedTuple, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from eth_utils import keccak, to_checksum_address
 

@@ -23,10 +23,11 @@ signs as the provider.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak
 
@@ -241,7 +242,7 @@ def _lost_anchors(contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], 
                 f"{item.receipt_path}: this receipt is for chain {receipt.chain_id} contract {receipt.contract}, not "
                 f"this deployment (chain {common['chain_id']} contract {common['contract']}); use another --out "
                 "folder for another deployment")
-        if receipt.in_batch:
+        if receipt.root is not None:  # in a batch
             key = (receipt.provider.lower(), receipt.root)
             if key not in roots:
                 roots[key] = contract.batchOf(receipt.provider, receipt.root)[0] != 0
@@ -271,13 +272,14 @@ def _anchor_batch(contract: RecordAnchor, pending: list[_Pending], out_dir: Path
         journal.unlink()
         return
     progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")
-    what = dict(contract=contract.NAME, function="anchorBatch")
-    signed = transactor.sign(contract.address, contract.encode("anchorBatch", tree.root, len(pending)), **what)
+    signed = transactor.sign(contract.address, contract.encode("anchorBatch", tree.root, len(pending)),
+                             contract=contract.NAME, function="anchorBatch")
     state["tx"] = signed.tx_hash
     write_json_atomic(journal, state)  # written down before it is sent
     try:
         transactor.send_raw(signed)
-        receipt = transactor.confirm(signed, decode=contract.decode_logs, **what)
+        receipt = transactor.confirm(signed, contract=contract.NAME, function="anchorBatch",
+                                     decode=contract.decode_logs)
     except Exception as err:
         if not node_unreachable(err):
             raise
@@ -303,6 +305,8 @@ def _why(err: BaseException) -> str:
 
 def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) -> _Pending:
     """A member of a journaled batch; its record and salt only if the file still hashes to what was anchored."""
+    record: RecordFile | None
+    salt: bytes | None
     try:
         record = RecordFile.read(path)
         salt = salt_store.get(record)
@@ -414,7 +418,7 @@ class Verdict:
 
 
 def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def verify_record(*, anchor_contract: RecordAnchor, chain_id: int, record: RecordFile, salt: bytes,
@@ -430,7 +434,7 @@ def verify_record(*, anchor_contract: RecordAnchor, chain_id: int, record: Recor
     # Everything is asked of the provider the receipt names: another provider's anchor, retraction or
     # amendment of the same hash is its own and says nothing about this record.
     provider = receipt.provider
-    if receipt.in_batch:
+    if receipt.root is not None:  # in a batch
         anchored_at = anchor_contract.verifyInBatch(provider, receipt.root, h, receipt.proof)
         if anchored_at == 0:
             return Verdict("not-anchored", f"NOT ANCHORED: the receipt's batch proof does not hold on this chain "
@@ -440,16 +444,17 @@ def verify_record(*, anchor_contract: RecordAnchor, chain_id: int, record: Recor
         if anchored_at == 0:
             return Verdict("not-anchored", f"NOT ANCHORED: {provider} has not anchored this record hash on chain")
     _, superseded_by, retracted = anchor_contract.verify(provider, h)
-    base = dict(provider=str(provider), anchored_at=int(anchored_at), block=receipt.block)
     story = f"anchored by {provider} at {_when(int(anchored_at))} in block {receipt.block}"
+    anchored = Verdict("anchored", f"ANCHORED: {story}; the record is unchanged since", provider=str(provider),
+                       anchored_at=int(anchored_at), block=receipt.block)
     if retracted:
-        return Verdict("retracted", f"RETRACTED (entered in error): {story}", **base)
+        return replace(anchored, status="retracted", message=f"RETRACTED (entered in error): {story}")
     if superseded_by != b"\0" * 32:
         latest = bytes(anchor_contract.latestVersion(provider, h))
-        return Verdict("superseded", f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version "
-                                     f"0x{latest.hex()}): {story}", superseded_by=bytes(superseded_by),
-                       latest=latest, **base)
-    return Verdict("anchored", f"ANCHORED: {story}; the record is unchanged since", **base)
+        return replace(anchored, status="superseded", superseded_by=bytes(superseded_by), latest=latest,
+                       message=f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version 0x{latest.hex()}): "
+                               f"{story}")
+    return anchored
 
 
 def amend_record(
@@ -472,7 +477,7 @@ def amend_record(
     record = RecordFile.read(new_record)
     salt = salt_store.salt_for(record)
     new_hash = record.hash(salt)
-    if old_receipt.in_batch:
+    if old_receipt.root is not None:  # in a batch
         receipt = anchor_contract.amendInBatch(old_receipt.root, old_receipt.record_hash, old_receipt.proof, new_hash)
     else:
         receipt = anchor_contract.amend(old_receipt.record_hash, new_hash)
