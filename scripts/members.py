@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, BYTES32, REASON_CODE, Group, ApeSession, account_option, deployment_option, yes_option
+from medchain.cli import ADDRESS, BYTES32, REASON_CODE, Group, Session, account_option, deployment_option, yes_option
 
 ROLES = ("provider", "insurer", "manufacturer", "distributor", "pharmacy", "regulator", "auditor")
 role_option = click.option("--role", required=True, type=click.Choice(ROLES, case_sensitive=False))
@@ -19,8 +19,8 @@ reason_option = click.option("--reason", required=True, type=REASON_CODE,
                              help="A short code such as LICENCE_EXPIRED (never free text).")
 
 
-def _registry(provider, deployment, account=None, yes=False):
-    return ApeSession(provider, deployment, account=account, yes=yes).contract("ConsortiumRegistry")
+def _registry(network, deployment, account=None, yes=False):
+    return Session(network, deployment, account=account, yes=yes).contract("ConsortiumRegistry")
 
 
 @click.group(cls=Group)
@@ -37,9 +37,10 @@ def cli():
 @click.option("--credential-hash", type=BYTES32, help="Or the credential hash itself (0x + 64 hex digits).")
 @yes_option
 @deployment_option
-def register(provider, account, address, role, credential, credential_hash, yes, deployment):
+def register(network, account, address, role, credential, credential_hash, yes, deployment):
     """Register ADDRESS in a role (governance). An account already holding the role is left as it is."""
-    from medchain.access import MemberSpec, Role, credential_hash as hash_of, new_salt, register_members
+    from medchain.access import MemberSpec, Role, new_salt, register_members
+    from medchain.access import credential_hash as hash_of
 
     if bool(credential) == bool(credential_hash):
         raise click.UsageError("give exactly one of --credential FILE and --credential-hash")
@@ -47,9 +48,9 @@ def register(provider, account, address, role, credential, credential_hash, yes,
     if credential:
         salt = new_salt()
         credential_hash = hash_of(credential.read_bytes(), salt)
-    registry = _registry(provider, deployment, account, yes)
+    registry = _registry(network, deployment, account, yes)
     spec = MemberSpec(name=address, role=Role.parse(role), address=address, credential_hash=credential_hash)
-    (result,) = register_members(registry, account, [spec])
+    (result,) = register_members(registry, [spec])
     if not result.registered:
         click.echo(f"{address} already holds {spec.role.value}; nothing sent")
         return
@@ -65,13 +66,13 @@ def register(provider, account, address, role, credential, credential_hash, yes,
 @reason_option
 @yes_option
 @deployment_option
-def suspend(provider, account, address, reason, yes, deployment):
+def suspend(network, account, address, reason, yes, deployment):
     """Suspend ADDRESS in every role (governance, or an active regulator for non-regulators)."""
     from medchain.access import decode_reason
 
-    registry = _registry(provider, deployment, account, yes)
-    receipt = registry.suspendMember(address, reason, sender=account)
-    click.echo(f"suspended {address} ({decode_reason(reason)}) (tx {receipt.txn_hash})")
+    registry = _registry(network, deployment, account, yes)
+    receipt = registry.suspendMember(address, reason)
+    click.echo(f"suspended {address} ({decode_reason(reason)}) (tx {receipt.transaction_hash})")
 
 
 @cli.command()
@@ -79,11 +80,11 @@ def suspend(provider, account, address, reason, yes, deployment):
 @click.argument("address", type=ADDRESS)
 @yes_option
 @deployment_option
-def reinstate(provider, account, address, yes, deployment):
+def reinstate(network, account, address, yes, deployment):
     """Lift ADDRESS's suspension (governance, or the regulator who suspended it)."""
-    registry = _registry(provider, deployment, account, yes)
-    receipt = registry.reinstateMember(address, sender=account)
-    click.echo(f"reinstated {address} (tx {receipt.txn_hash})")
+    registry = _registry(network, deployment, account, yes)
+    receipt = registry.reinstateMember(address)
+    click.echo(f"reinstated {address} (tx {receipt.transaction_hash})")
 
 
 @cli.command()
@@ -93,24 +94,25 @@ def reinstate(provider, account, address, yes, deployment):
 @reason_option
 @yes_option
 @deployment_option
-def remove(provider, account, address, role, reason, yes, deployment):
+def remove(network, account, address, role, reason, yes, deployment):
     """Remove ADDRESS from a role for good (governance)."""
     from medchain.access import Role, decode_reason
 
-    registry = _registry(provider, deployment, account, yes)
-    receipt = registry.removeMember(address, Role.parse(role).id, reason, sender=account)
-    click.echo(f"removed {address} from {Role.parse(role).label} ({decode_reason(reason)}) (tx {receipt.txn_hash})")
+    registry = _registry(network, deployment, account, yes)
+    receipt = registry.removeMember(address, Role.parse(role).id, reason)
+    click.echo(f"removed {address} from {Role.parse(role).label} ({decode_reason(reason)}) "
+               f"(tx {receipt.transaction_hash})")
 
 
 @cli.command()
 @click.argument("address", type=ADDRESS)
 @deployment_option
-def show(provider, address, deployment):
+def show(network, address, deployment):
     """ADDRESS's roles, registration and suspension."""
     from medchain.access import member_status
     from medchain.errors import iso_time
 
-    status = member_status(_registry(provider, deployment), address)
+    status = member_status(_registry(network, deployment), address)
     if not status.roles:
         click.echo(f"{address}: not a member")
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import Group, ApeSession, account_option, deployment_option, yes_option
+from medchain.cli import Group, Session, account_option, deployment_option, yes_option
 
 
 @click.group(cls=Group)
@@ -28,27 +28,25 @@ def cli():
 @click.option("--include-salt", is_flag=True, help="Write each record's salt into its receipt (off by default).")
 @yes_option
 @deployment_option
-def anchor(provider, account, paths, out, salts, batch_threshold, include_salt, yes, deployment):
+def anchor(network, account, paths, out, salts, batch_threshold, include_salt, yes, deployment):
     """Anchor FHIR record files (files or folders): salted hashes on chain, one receipt per record.
 
     Files are hashed (RFC 8785 + a fresh salt each, saved to --salts before anything is sent); fewer than
     --batch-threshold records are anchored one by one, more as one Merkle batch. Rerunning settles an
     interrupted batch, checks the receipts already there on chain, and skips the rest."""
-    from ape import chain
-
     from medchain.records.anchoring import DEFAULT_BATCH_THRESHOLD, SaltStore, anchor_records
 
-    session = ApeSession(provider, deployment, account=account, yes=yes)
+    session = Session(network, deployment, account=account, yes=yes)
     contract = session.contract("RecordAnchor")
     base = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
     result = anchor_records(
-        anchor_contract=contract, provider_account=account, chain_id=provider.chain_id, paths=paths,
-        out_dir=out, salt_store=SaltStore(salts), base=base, batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD,
-        include_salt=include_salt, from_block=session.block("RecordAnchor"), progress=click.echo,
+        anchor_contract=contract, paths=paths, out_dir=out, salt_store=SaltStore(salts), base=base,
+        batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD, include_salt=include_salt,
+        from_block=session.block("RecordAnchor"), progress=click.echo,
     )
     click.echo(
         f"anchored {len(result.anchored)}, recovered {len(result.recovered)}, already done {len(result.skipped)}; "
-        f"receipts in {out}/, salts in {salts} (head block {chain.blocks.head.number})"
+        f"receipts in {out}/, salts in {salts} (head block {session.rpc.block_number()})"
     )
 
 
@@ -58,7 +56,7 @@ def anchor(provider, account, paths, out, salts, batch_threshold, include_salt, 
 @click.option("--salt", help="The record's salt (0x + 64 hex digits).")
 @click.option("--salts", type=click.Path(dir_okay=False, path_type=Path), help="A salt store to look the salt up in.")
 @deployment_option
-def verify(provider, record, receipt_file, salt, salts, deployment):
+def verify(network, record, receipt_file, salt, salts, deployment):
     """Verify RECORD against its receipt and the chain, with a verdict a person understands.
 
     Exit status: 0 when the record is anchored, unchanged and current; 1 otherwise."""
@@ -78,8 +76,8 @@ def verify(provider, record, receipt_file, salt, salts, deployment):
         salt_bytes = receipt.salt
     else:
         raise click.UsageError("give the record's --salt (or --salts FILE): the receipt does not carry it")
-    contract = ApeSession(provider, deployment).contract("RecordAnchor")
-    verdict = verify_record(anchor_contract=contract, chain_id=provider.chain_id, record=rec, salt=salt_bytes,
-                            receipt=receipt)
+    session = Session(network, deployment)
+    verdict = verify_record(anchor_contract=session.contract("RecordAnchor"), chain_id=session.manifest.chain_id,
+                            record=rec, salt=salt_bytes, receipt=receipt)
     click.echo(f"{record}: {verdict.message}")
     raise SystemExit(0 if verdict.ok else 1)

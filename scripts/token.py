@@ -5,7 +5,7 @@
 
 import click
 
-from medchain.cli import ADDRESS, AMOUNT, Group, ApeSession, account_option, deployment_option, yes_option
+from medchain.cli import ADDRESS, AMOUNT, Group, Session, account_option, deployment_option, yes_option
 
 
 @click.group(cls=Group)
@@ -19,19 +19,19 @@ def cli():
 @click.argument("amount", type=AMOUNT)
 @yes_option
 @deployment_option
-def mint(provider, account, to, amount, yes, deployment):
+def mint(network, account, to, amount, yes, deployment):
     """Mint AMOUNT test tokens to TO. Refused when the deployment settles claims in another token."""
     from medchain.claims.inputs import format_units
 
-    session = ApeSession(provider, deployment, account=account, yes=yes)
-    claims = session.contract("ClaimSettlement")
+    session = Session(network, deployment, account=account, yes=yes)
+    settles_in = session.contract("ClaimSettlement").token()
     if "TestStableToken" not in session.manifest.contracts \
-            or session.manifest.address_of("TestStableToken").lower() != claims.token().lower():
-        raise click.ClickException(f"{session.path}: this deployment settles in {claims.token()}, not the test "
+            or session.manifest.address_of("TestStableToken").lower() != settles_in.lower():
+        raise click.ClickException(f"{session.path}: this deployment settles in {settles_in}, not the test "
                                    "token: get tokens from that token's issuer; nothing was minted")
     token = session.contract("TestStableToken")
     decimals = token.decimals()
     units = amount.units(decimals)
-    receipt = token.mint(to, units, sender=account)
+    receipt = token.mint(to, units)
     click.echo(f"minted {format_units(units, decimals)} {token.symbol()} to {to}; it holds "
-               f"{format_units(token.balanceOf(to), decimals)} (tx {receipt.txn_hash})")
+               f"{format_units(token.balanceOf(to), decimals)} (tx {receipt.transaction_hash})")

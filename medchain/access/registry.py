@@ -1,11 +1,15 @@
-"""Client logic for the ConsortiumRegistry contract (an ape contract instance)."""
+"""Client logic for the ConsortiumRegistry contract (the SDK's :class:`~medchain.contracts.ConsortiumRegistry`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING
 
 from .roles import Role
+
+if TYPE_CHECKING:
+    from ..contracts import ConsortiumRegistry
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class RegistrationResult:
     tx_hash: str | None = None
 
 
-def member_status(registry: Any, address: str) -> MemberStatus:
+def member_status(registry: ConsortiumRegistry, address: str) -> MemberStatus:
     """Read and decode ``memberOf(address)``."""
     member = registry.memberOf(address)
     return MemberStatus(
@@ -54,8 +58,9 @@ def member_status(registry: Any, address: str) -> MemberStatus:
     )
 
 
-def register_members(registry: Any, admin: Any, specs: Iterable[MemberSpec]) -> list[RegistrationResult]:
-    """Register each member the registry does not know in that role yet.
+def register_members(registry: ConsortiumRegistry, specs: Iterable[MemberSpec]) -> list[RegistrationResult]:
+    """Register each member the registry does not know in that role yet, signed by ``registry``'s signer
+    (governance).
 
     Idempotent and resumable: an (address, role) already registered is skipped, so a run that
     stopped half-way is finished by running it again.
@@ -65,6 +70,6 @@ def register_members(registry: Any, admin: Any, specs: Iterable[MemberSpec]) -> 
         if registry.hasRole(spec.role.id, spec.address):
             results.append(RegistrationResult(spec, registered=False))
             continue
-        receipt = registry.registerMember(spec.address, spec.role.id, spec.credential_hash, sender=admin)
-        results.append(RegistrationResult(spec, registered=True, tx_hash=receipt.txn_hash))
+        receipt = registry.registerMember(spec.address, spec.role.id, spec.credential_hash)
+        results.append(RegistrationResult(spec, registered=True, tx_hash=receipt.transaction_hash))
     return results

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from eth_utils import keccak, to_checksum_address
 
@@ -45,6 +46,15 @@ def raw_transaction(signed: Any) -> bytes:
     return bytes(raw)
 
 
+class SignedTransaction(NamedTuple):
+    """A transaction signed and not sent yet (:meth:`Transactor.sign`): its hash, its bytes, and the fields
+    it was signed with."""
+
+    tx_hash: str  # 0x + 64 hex digits: what the node will know it by
+    raw: bytes
+    transaction: dict[str, Any]
+
+
 class TransactionPending(RuntimeError):
     """A transaction sent but not mined within the wait: ``tx_hash`` tells which to look up later."""
 
@@ -68,6 +78,9 @@ class Transactor:
     - chain id: ``chain_id`` if given, checked once against the node's, else the node's;
     - receipt: polled every ``poll`` seconds for up to ``receipt_timeout`` (:class:`TransactionPending`
       after that); a mined revert raises :class:`ContractReverted` with the data of the call replayed.
+
+    :meth:`send` does it all; :meth:`sign`, :meth:`send_raw` and :meth:`confirm` are its three steps, for a
+    caller that writes a transaction's hash down before the node sees it.
     """
 
     def __init__(self, rpc: Rpc, signer: Signer, *, chain_id: int | None = None, gas_margin: float = 1.2,
@@ -122,10 +135,13 @@ class Transactor:
             raise revert_of(err, contract, function) or err
         return math.ceil(estimate * self.gas_margin)
 
-    def send(self, to: str, data: bytes, *, contract: str, function: str, value: int = 0, gas: int | None = None,
-             nonce: int | None = None, max_fee_per_gas: int | None = None, max_priority_fee_per_gas: int | None = None,
-             decode: Callable[[list[Log]], list[Event]] | None = None) -> Receipt:
-        """Sign and send a call of ``function`` on ``contract`` (names for errors), wait for its receipt."""
+    def sign(self, to: str, data: bytes, *, contract: str, function: str, value: int = 0, gas: int | None = None,
+             nonce: int | None = None, max_fee_per_gas: int | None = None,
+             max_priority_fee_per_gas: int | None = None) -> SignedTransaction:
+        """A call of ``function`` on ``contract`` (names for errors) signed now and sent later by
+        :meth:`send_raw`: its hash is known before the node sees it, so it can be written down first (and
+        looked up after a crash). Gas, nonce and fees as for :meth:`send`; a call whose gas estimate reverts
+        raises :class:`ContractReverted` and nothing is signed."""
         chain_id = self.chain_id
         if gas is None:
             gas = self.estimate_gas(to, data, value, contract=contract, function=function)
@@ -138,25 +154,51 @@ class Transactor:
                                      else fees["maxPriorityFeePerGas"]),
         }
         try:
-            tx_hash = self._sign_and_send(tx)
+            raw = raw_transaction(self.signer.sign_transaction(tx))
         except BaseException:
-            with self._lock:
-                self._next_nonce = None  # the nonce may be unused: read it again from the node next time
+            self._forget_nonce()
             raise
-        receipt = Receipt.from_json(self.wait(tx_hash), decode)
+        return SignedTransaction("0x" + keccak(raw).hex(), raw, tx)
+
+    def send_raw(self, signed: SignedTransaction) -> str:
+        """Hand a transaction of :meth:`sign` to the node; its hash. The node already holding the same bytes
+        (a retried send) counts as sent. A failure leaves the nonce to be read again from the node."""
+        try:
+            return self._send_signed(signed)
+        except BaseException:
+            self._forget_nonce()
+            raise
+
+    def confirm(self, signed: SignedTransaction, *, contract: str, function: str,
+                decode: Callable[[list[Log]], list[Event]] | None = None) -> Receipt:
+        """The receipt of a sent :meth:`sign` transaction, once mined (``decode`` decodes its logs); a mined
+        revert raises :class:`ContractReverted`, not mined in time :class:`TransactionPending`."""
+        receipt = Receipt.from_json(self.wait(signed.tx_hash), decode)
         if receipt.status == 0:
-            raise self._mined_revert(tx, receipt, contract, function)
+            raise self._mined_revert(signed.transaction, receipt, contract, function)
         return receipt
 
-    def _sign_and_send(self, tx: dict[str, Any]) -> str:
-        """The hash of ``tx``, signed and handed to the node (which may already have it)."""
-        raw = raw_transaction(self.signer.sign_transaction(tx))
+    def send(self, to: str, data: bytes, *, contract: str, function: str, value: int = 0, gas: int | None = None,
+             nonce: int | None = None, max_fee_per_gas: int | None = None, max_priority_fee_per_gas: int | None = None,
+             decode: Callable[[list[Log]], list[Event]] | None = None) -> Receipt:
+        """Sign and send a call of ``function`` on ``contract`` (names for errors), wait for its receipt."""
+        signed = self.sign(to, data, contract=contract, function=function, value=value, gas=gas, nonce=nonce,
+                           max_fee_per_gas=max_fee_per_gas, max_priority_fee_per_gas=max_priority_fee_per_gas)
+        self.send_raw(signed)
+        return self.confirm(signed, contract=contract, function=function, decode=decode)
+
+    def _forget_nonce(self) -> None:
+        with self._lock:
+            self._next_nonce = None  # the nonce may be unused: read it again from the node next time
+
+    def _send_signed(self, signed: SignedTransaction) -> str:
         try:
-            return str(self.rpc.call("eth_sendRawTransaction", ["0x" + raw.hex()]))
+            return str(self.rpc.call("eth_sendRawTransaction", ["0x" + signed.raw.hex()]))
         except RpcError as err:
             # the same signed bytes already in the node's pool (a retried send): the transaction is there
             if ALREADY_SENT.search(str(err)) and "nonce" not in str(err).lower():
-                return "0x" + keccak(raw).hex()
+                return signed.tx_hash
+            tx = signed.transaction
             err.request = {"from": self.sender, "to": tx["to"], "data": tx["data"], "value": hex(tx["value"])}
             raise
 

@@ -16,23 +16,30 @@ The job is idempotent and resumable:
 Anchors are kept per provider on chain: every lookup here names the provider (this account when
 anchoring, the receipt's provider when verifying), so another provider anchoring the same hash or
 root never makes a record look anchored, lost, retracted or superseded.
+
+The contract is the SDK's :class:`~medchain.contracts.RecordAnchor`; to anchor, one whose transactor
+signs as the provider.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak
-from hexbytes import HexBytes
 
+from ..chain.rpc import NodeUnavailable, describe, node_unreachable
 from ..jsonfiles import load_json, write_json_atomic
-from ..chain.rpc import describe, node_unreachable
 from .hashing import RecordError, RecordFile, new_salt
 from .merkle import MerkleTree
 from .receipts import Receipt
+
+if TYPE_CHECKING:
+    from ..contracts import RecordAnchor
+    from ..contracts.base import Receipt as TxReceipt
 
 ZERO_ADDRESS = "0x" + "00" * 20
 DEFAULT_BATCH_THRESHOLD = 8  # this many records or more go as one Merkle batch
@@ -129,9 +136,7 @@ class _Pending:
 
 def anchor_records(
     *,
-    anchor_contract: Any,
-    provider_account: Any,
-    chain_id: int,
+    anchor_contract: RecordAnchor,
     paths: Iterable[Path],
     out_dir: Path,
     salt_store: SaltStore,
@@ -141,14 +146,19 @@ def anchor_records(
     from_block: int = 0,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> AnchorResult:
-    """Anchor every record under ``paths`` that has no receipt on this chain yet, and write its receipt."""
+    """Anchor every record under ``paths`` that has no receipt on this chain yet, and write its receipt.
+
+    ``anchor_contract`` signs as the provider (its transactor's account); receipts name the chain its
+    transactor signs for. ``from_block``: where to look for the events of anchors sent by an earlier run."""
     files = collect_records(paths)
     result = AnchorResult()
-    common = dict(chain_id=chain_id, contract=str(anchor_contract.address))
+    transactor = anchor_contract.transactor
+    if transactor is None:
+        raise RecordError(f"{anchor_contract}: no signer to anchor with: give the contract the provider's signer")
+    common = dict(chain_id=transactor.chain_id, contract=str(anchor_contract.address))
     journal = Path(out_dir) / BATCH_JOURNAL
     if journal.exists():
-        _resume_batch(anchor_contract, provider_account, journal, salt_store, common, include_salt, from_block, result,
-                      progress)
+        _resume_batch(anchor_contract, journal, salt_store, common, include_salt, from_block, result, progress)
     pending: list[_Pending] = []
     held: list[tuple[_Pending, Receipt]] = []
     for i, path in enumerate(files, 1):
@@ -182,22 +192,27 @@ def anchor_records(
         return result
 
     if len(pending) >= batch_threshold:
-        _anchor_batch(anchor_contract, provider_account, pending, out_dir, common, include_salt, from_block, result,
-                      progress)
+        _anchor_batch(anchor_contract, pending, out_dir, common, include_salt, from_block, result, progress)
     else:
         for n, item in enumerate(pending, 1):
-            _anchor_single(anchor_contract, provider_account, item, common, include_salt, from_block, result)
+            _anchor_single(anchor_contract, item, common, include_salt, from_block, result)
             progress(f"anchored {n}/{len(pending)}: {item.path.name}")
     return result
 
 
-def _anchor_single(contract, account, item: _Pending, common, include_salt, from_block, result) -> None:
-    provider = str(account.address)
+def _anchored_event(contract: RecordAnchor, receipt: TxReceipt) -> Any:
+    """The ``RecordAnchored`` event of ``receipt`` (an anchor or an amendment)."""
+    return next(e for e in receipt.events if isinstance(e, type(contract).RecordAnchored))
+
+
+def _anchor_single(contract: RecordAnchor, item: _Pending, common, include_salt, from_block, result) -> None:
+    provider = _provider(contract)
     anchored_at, _, _ = contract.verify(provider, item.record_hash)
     if anchored_at == 0:
-        receipt = contract.anchor(item.record_hash, sender=account)
-        log = receipt.events.filter(contract.RecordAnchored)[0]
-        tx, block, provider, anchored_at = str(receipt.txn_hash), receipt.block_number, log["provider"], log.anchoredAt
+        receipt = contract.anchor(item.record_hash)
+        event = _anchored_event(contract, receipt)
+        tx, block = receipt.transaction_hash, receipt.block_number
+        provider, anchored_at = event.provider, event.anchoredAt
         result.anchored.append(item.path)
         result.transactions.append(tx)
     else:  # anchored by this account in an earlier, interrupted run: find its transaction
@@ -211,7 +226,13 @@ def _anchor_single(contract, account, item: _Pending, common, include_salt, from
             salt=item.salt if include_salt else None, **common).save(item.receipt_path)
 
 
-def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> list[_Pending]:
+def _provider(contract: RecordAnchor) -> str:
+    """The provider ``contract`` signs as."""
+    assert contract.transactor is not None
+    return contract.transactor.sender
+
+
+def _lost_anchors(contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], common) -> list[_Pending]:
     """Records whose receipt points to an anchor this chain does not hold (one call per batch root)."""
     lost: list[_Pending] = []
     roots: dict[tuple[str, bytes], bool] = {}
@@ -221,7 +242,7 @@ def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> lis
                 f"{item.receipt_path}: this receipt is for chain {receipt.chain_id} contract {receipt.contract}, not "
                 f"this deployment (chain {common['chain_id']} contract {common['contract']}); use another --out "
                 "folder for another deployment")
-        if receipt.in_batch:
+        if receipt.root is not None:  # in a batch
             key = (receipt.provider.lower(), receipt.root)
             if key not in roots:
                 roots[key] = contract.batchOf(receipt.provider, receipt.root)[0] != 0
@@ -233,7 +254,7 @@ def _lost_anchors(contract, held: list[tuple[_Pending, Receipt]], common) -> lis
     return lost
 
 
-def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, common, include_salt, from_block,
+def _anchor_batch(contract: RecordAnchor, pending: list[_Pending], out_dir: Path, common, include_salt, from_block,
                   result, progress) -> None:
     tree = MerkleTree.build([item.record_hash for item in pending])
     journal = Path(out_dir) / BATCH_JOURNAL
@@ -243,37 +264,49 @@ def _anchor_batch(contract, account, pending: list[_Pending], out_dir: Path, com
                     for i in pending],
     }
     write_json_atomic(journal, state)
-    if contract.batchOf(account.address, tree.root)[0] != 0:  # sent by an earlier run that lost its journal
-        _write_batch_receipts(contract, account, tree, pending, None, common, include_salt, from_block, progress)
+    transactor = contract.transactor
+    assert transactor is not None
+    if contract.batchOf(transactor.sender, tree.root)[0] != 0:  # sent by an earlier run that lost its journal
+        _write_batch_receipts(contract, tree, pending, None, common, include_salt, from_block, progress)
         result.recovered.extend(i.path for i in pending)
         journal.unlink()
         return
     progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")
-    txn = contract.anchorBatch.as_transaction(tree.root, len(pending), sender=account, sign=True)
-    if txn.signature is None:
-        raise RecordError(f"account {account.address} did not sign the batch transaction; nothing was sent")
-    state["tx"] = HexBytes(txn.txn_hash).to_0x_hex()
+    signed = transactor.sign(contract.address, contract.encode("anchorBatch", tree.root, len(pending)),
+                             contract=contract.NAME, function="anchorBatch")
+    state["tx"] = signed.tx_hash
     write_json_atomic(journal, state)  # written down before it is sent
     try:
-        receipt = contract.provider.send_transaction(txn)
+        transactor.send_raw(signed)
+        receipt = transactor.confirm(signed, contract=contract.NAME, function="anchorBatch",
+                                     decode=contract.decode_logs)
     except Exception as err:
         if not node_unreachable(err):
             raise
-        node = getattr(contract.provider, "http_uri", None) or "the node"
         raise AnchorInterrupted(
-            f"{node} stopped answering ({describe(err)}) while the batch transaction {state['tx']} "
+            f"{contract.rpc.name} stopped answering ({_why(err)}) while the batch transaction {state['tx']} "
             f"({len(pending)} records, root 0x{tree.root.hex()[:12]}…) was in flight. It is written down in "
             f"{journal}: "
             "start the node again (or wait for it) and rerun the same command; the batch is looked up on chain and "
             "anchored again only if it never got there") from None
     result.anchored.extend(i.path for i in pending)
     result.transactions.append(state["tx"])
-    _write_batch_receipts(contract, account, tree, pending, receipt, common, include_salt, from_block, progress)
+    _write_batch_receipts(contract, tree, pending, receipt, common, include_salt, from_block, progress)
     journal.unlink()
+
+
+def _why(err: BaseException) -> str:
+    """What the node did (``connection refused``, ``HTTP 500 ...``): for a node that stayed silent through the
+    transport's patience, the last failure its message ends with."""
+    if isinstance(err, NodeUnavailable) and err.__cause__ is None and str(err).endswith(")"):
+        return str(err).rsplit("(", 1)[-1][:-1]
+    return describe(err)
 
 
 def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) -> _Pending:
     """A member of a journaled batch; its record and salt only if the file still hashes to what was anchored."""
+    record: RecordFile | None
+    salt: bytes | None
     try:
         record = RecordFile.read(path)
         salt = salt_store.get(record)
@@ -284,13 +317,13 @@ def _member(path: Path, record_hash: bytes, rpath: Path, salt_store: SaltStore) 
     return _Pending(path, record, salt, record_hash, rpath)  # type: ignore[arg-type]
 
 
-def _first_log(contract: Any, event: str, from_block: int, **match: Any) -> tuple[str, int] | None:
+def _first_log(contract: RecordAnchor, event: str, from_block: int, **match: Any) -> tuple[str, int] | None:
     """(transaction, block) of the first ``event`` of the RecordAnchor ``contract`` whose indexed fields
     are ``match``, from ``from_block`` to the head (read with the paged log reader); None if there is none."""
     from ..chain import abi  # imported on first use: only the recovery of an interrupted run reads logs
     from ..chain.logs import LogReader
 
-    reader = LogReader(contract.provider.http_uri)
+    reader = LogReader(contract.rpc)
     topics = abi.event("RecordAnchor", event).topics(**match)
     for page in reader.pages([str(contract.address)], from_block, topics=topics):
         if page.logs:
@@ -298,10 +331,10 @@ def _first_log(contract: Any, event: str, from_block: int, **match: Any) -> tupl
     return None
 
 
-def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, common, include_salt, from_block,
-                          progress) -> None:
+def _write_batch_receipts(contract: RecordAnchor, tree: MerkleTree, items, receipt: TxReceipt | None, common,
+                          include_salt, from_block, progress) -> None:
     """One receipt per member of a batch on chain; ``receipt``: its transaction's, or None to look it up."""
-    provider = str(account.address)
+    provider = _provider(contract)
     anchored_at, count = contract.batchOf(provider, tree.root)
     if anchored_at == 0:
         raise RecordError(f"batch root 0x{tree.root.hex()} is not anchored by this account ({provider})")
@@ -312,7 +345,7 @@ def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, c
                               f"found from block {from_block}")
         tx, block = found
     else:
-        tx, block = str(receipt.txn_hash), receipt.block_number
+        tx, block = receipt.transaction_hash, receipt.block_number
     for n, item in enumerate(items, 1):
         Receipt(record_hash=item.record_hash, tx=tx, block=block, provider=str(provider), anchored_at=int(anchored_at),
                 root=tree.root, proof=tree.proof(item.record_hash), batch_count=int(count),
@@ -321,8 +354,8 @@ def _write_batch_receipts(contract, account, tree: MerkleTree, items, receipt, c
             progress(f"wrote {n}/{len(items)} receipts")
 
 
-def _resume_batch(contract, account, journal: Path, salt_store: SaltStore, common, include_salt, from_block, result,
-                  progress) -> None:
+def _resume_batch(contract: RecordAnchor, journal: Path, salt_store: SaltStore, common, include_salt, from_block,
+                  result, progress) -> None:
     """Settle the batch an interrupted run wrote down: receipts if it is on chain, else forget it."""
     state = load_json(journal, RecordError)
     try:
@@ -336,12 +369,12 @@ def _resume_batch(contract, account, journal: Path, salt_store: SaltStore, commo
         raise RecordError(f"{journal}: its records do not make its root; move it away to start over")
     label = f"the batch of an earlier run ({len(members)} records, root 0x{root.hex()[:12]}…)"
     receipt = None
-    if contract.batchOf(account.address, root)[0] == 0 and tx:
-        web3 = contract.provider.web3
-        if web3.provider.make_request("eth_getTransactionByHash", [tx]).get("result"):
+    provider = _provider(contract)
+    if contract.batchOf(provider, root)[0] == 0 and tx:
+        if contract.rpc.call("eth_getTransactionByHash", [tx]):
             progress(f"{label}: waiting for its transaction {tx}")
-            receipt = contract.provider.get_receipt(tx)
-    if contract.batchOf(account.address, root)[0] == 0:
+            receipt = _mined(contract, tx)
+    if contract.batchOf(provider, root)[0] == 0:
         if tx:
             result.notes.append(f"{label}: its transaction {tx} never reached the chain (the node restarted?), "
                                 "so its records are anchored again")
@@ -350,11 +383,19 @@ def _resume_batch(contract, account, journal: Path, salt_store: SaltStore, commo
         progress(result.notes[-1])
         journal.unlink()
         return
-    _write_batch_receipts(contract, account, tree, members, receipt, common, include_salt, from_block, progress)
+    _write_batch_receipts(contract, tree, members, receipt, common, include_salt, from_block, progress)
     result.recovered.extend(m.path for m in members)
     result.notes.append(f"{label} is on chain: receipts written, nothing sent again")
     progress(result.notes[-1])
     journal.unlink()
+
+
+def _mined(contract: RecordAnchor, tx: str) -> TxReceipt:
+    """The receipt of transaction ``tx`` (known to the node), once mined, its events decoded."""
+    from ..contracts.base import Receipt as TxReceipt
+
+    assert contract.transactor is not None
+    return TxReceipt.from_json(contract.transactor.wait(tx), contract.decode_logs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,11 +418,12 @@ class Verdict:
 
 
 def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def verify_record(*, anchor_contract: Any, chain_id: int, record: RecordFile, salt: bytes, receipt: Receipt) -> Verdict:
-    """Re-hash the record with its salt and check it on chain against its receipt."""
+def verify_record(*, anchor_contract: RecordAnchor, chain_id: int, record: RecordFile, salt: bytes,
+                  receipt: Receipt) -> Verdict:
+    """Re-hash the record with its salt and check it on chain (views only) against its receipt."""
     if receipt.chain_id != chain_id or receipt.contract != str(anchor_contract.address):
         return Verdict("wrong-chain", f"the receipt is for chain {receipt.chain_id} contract {receipt.contract}, "
                                       f"not this deployment (chain {chain_id} contract {anchor_contract.address})")
@@ -392,7 +434,7 @@ def verify_record(*, anchor_contract: Any, chain_id: int, record: RecordFile, sa
     # Everything is asked of the provider the receipt names: another provider's anchor, retraction or
     # amendment of the same hash is its own and says nothing about this record.
     provider = receipt.provider
-    if receipt.in_batch:
+    if receipt.root is not None:  # in a batch
         anchored_at = anchor_contract.verifyInBatch(provider, receipt.root, h, receipt.proof)
         if anchored_at == 0:
             return Verdict("not-anchored", f"NOT ANCHORED: the receipt's batch proof does not hold on this chain "
@@ -402,23 +444,22 @@ def verify_record(*, anchor_contract: Any, chain_id: int, record: RecordFile, sa
         if anchored_at == 0:
             return Verdict("not-anchored", f"NOT ANCHORED: {provider} has not anchored this record hash on chain")
     _, superseded_by, retracted = anchor_contract.verify(provider, h)
-    base = dict(provider=str(provider), anchored_at=int(anchored_at), block=receipt.block)
     story = f"anchored by {provider} at {_when(int(anchored_at))} in block {receipt.block}"
+    anchored = Verdict("anchored", f"ANCHORED: {story}; the record is unchanged since", provider=str(provider),
+                       anchored_at=int(anchored_at), block=receipt.block)
     if retracted:
-        return Verdict("retracted", f"RETRACTED (entered in error): {story}", **base)
+        return replace(anchored, status="retracted", message=f"RETRACTED (entered in error): {story}")
     if superseded_by != b"\0" * 32:
         latest = bytes(anchor_contract.latestVersion(provider, h))
-        return Verdict("superseded", f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version "
-                                     f"0x{latest.hex()}): {story}", superseded_by=bytes(superseded_by),
-                       latest=latest, **base)
-    return Verdict("anchored", f"ANCHORED: {story}; the record is unchanged since", **base)
+        return replace(anchored, status="superseded", superseded_by=bytes(superseded_by), latest=latest,
+                       message=f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version 0x{latest.hex()}): "
+                               f"{story}")
+    return anchored
 
 
 def amend_record(
     *,
-    anchor_contract: Any,
-    provider_account: Any,
-    chain_id: int,
+    anchor_contract: RecordAnchor,
     old_receipt: Receipt,
     new_record: Path,
     salt_store: SaltStore,
@@ -427,19 +468,22 @@ def amend_record(
 ) -> Receipt:
     """Anchor ``new_record`` as the new version of the record behind ``old_receipt`` and write its receipt.
 
-    Works for records anchored on their own and in batches (the receipt carries the proof).
+    ``anchor_contract`` signs as the provider that anchored the old version. Works for records anchored on
+    their own and in batches (the receipt carries the proof).
     """
+    transactor = anchor_contract.transactor
+    if transactor is None:
+        raise RecordError(f"{anchor_contract}: no signer to amend with: give the contract the provider's signer")
     record = RecordFile.read(new_record)
     salt = salt_store.salt_for(record)
     new_hash = record.hash(salt)
-    if old_receipt.in_batch:
-        receipt = anchor_contract.amendInBatch(old_receipt.root, old_receipt.record_hash, old_receipt.proof, new_hash,
-                                               sender=provider_account)
+    if old_receipt.root is not None:  # in a batch
+        receipt = anchor_contract.amendInBatch(old_receipt.root, old_receipt.record_hash, old_receipt.proof, new_hash)
     else:
-        receipt = anchor_contract.amend(old_receipt.record_hash, new_hash, sender=provider_account)
-    log = receipt.events.filter(anchor_contract.RecordAnchored)[0]
-    new_receipt = Receipt(record_hash=new_hash, chain_id=chain_id, contract=str(anchor_contract.address),
-                          tx=str(receipt.txn_hash), block=receipt.block_number, provider=str(log["provider"]),
-                          anchored_at=int(log.anchoredAt), salt=salt if include_salt else None)
+        receipt = anchor_contract.amend(old_receipt.record_hash, new_hash)
+    event = _anchored_event(anchor_contract, receipt)
+    new_receipt = Receipt(record_hash=new_hash, chain_id=transactor.chain_id, contract=str(anchor_contract.address),
+                          tx=receipt.transaction_hash, block=receipt.block_number, provider=str(event.provider),
+                          anchored_at=int(event.anchoredAt), salt=salt if include_salt else None)
     new_receipt.save(out)
     return new_receipt

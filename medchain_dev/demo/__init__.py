@@ -126,7 +126,7 @@ def run_demo(
         licence = f"{role.value} licence for {name}, issued 2026".encode()
         specs.append(MemberSpec(name, role, str(account.address), credential_hash(licence, new_salt())))
     progress(f"registering {len(specs)} members...")
-    results = register_members(registry, governance, specs)
+    results = register_members(_sdk(registry, provider, governance), specs)
     gas = [provider.get_receipt(r.tx_hash).gas_used for r in results if r.registered]
     report.gas["registerMember (mean)"] = sum(gas) // len(gas)
     report.story.append(f"governance registered {len(gas)} members, one per role, each with a salted credential hash")
@@ -150,7 +150,7 @@ def run_demo(
     )
     specs[specs.index(pharmacy)] = MemberSpec(pharmacy.name, pharmacy.role, pharmacy.address, renewed)
 
-    report.members = [(spec, member_status(registry, spec.address)) for spec in specs]
+    report.members = [(spec, member_status(_sdk(registry, provider), spec.address)) for spec in specs]
 
     consent = project.ConsentRegistry.at(result.manifest.address_of("ConsentRegistry"))
     hospital = next(a for (_, role), a in zip(SAMPLE_MEMBERS, accounts[1:]) if role is Role.PROVIDER)
@@ -318,6 +318,17 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
                         f"{(token.balanceOf(hospital.address) - before) // usd:,} test USD (credited {credited // usd:,})")
 
 
+def _sdk(contract: Any, provider: Any, account: Any = None) -> Any:
+    """The SDK's object over an ape contract instance's address on ape's node, signed with the key of the
+    test ``account`` (read-only without one)."""
+    from eth_account import Account
+
+    from medchain import contracts
+
+    signer = Account.from_key(account.private_key) if account is not None else None
+    return getattr(contracts, contract.contract_type.name)(Rpc(provider.http_uri), contract.address, signer)
+
+
 def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str,
                    workdir: Path) -> list[Receipt]:
     """The hospital anchors an encounter Bundle as a batch, amends one record; the auditor verifies.
@@ -326,9 +337,9 @@ def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any
     records = write_entries(encounter_bundle(), workdir / "records")
     salts = SaltStore(workdir / "hospital-salts.json")
     receipts = workdir / "receipts"
-    result = anchor_records(anchor_contract=anchor, provider_account=hospital, chain_id=provider.chain_id,
-                            paths=[workdir / "records"], out_dir=receipts, salt_store=salts, base=workdir / "records",
-                            batch_threshold=2)
+    signed_anchor = _sdk(anchor, provider, hospital)
+    result = anchor_records(anchor_contract=signed_anchor, paths=[workdir / "records"], out_dir=receipts,
+                            salt_store=salts, base=workdir / "records", batch_threshold=2)
     report.gas[f"anchorBatch ({len(records)} records)"] = provider.get_receipt(result.transactions[0]).gas_used
     report.story.append(f"the hospital anchored the encounter's {len(records)} FHIR records (a Bundle) as one "
                         f"Merkle batch: salted hashes only, receipts in {receipts}")
@@ -340,15 +351,14 @@ def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any
     data["status"] = "corrected"
     corrected.write_text(json.dumps(data, indent=2) + "\n")
     old_receipt = Receipt.load(receipts / glucose.with_suffix(".receipt.json").name)
-    amend_record(anchor_contract=anchor, provider_account=hospital, chain_id=provider.chain_id,
-                 old_receipt=old_receipt, new_record=corrected, salt_store=salts,
+    amend_record(anchor_contract=signed_anchor, old_receipt=old_receipt, new_record=corrected, salt_store=salts,
                  out=receipts / corrected.with_suffix(".receipt.json").name)
     report.story.append("the lab corrected the glucose result: the hospital anchored the new version and linked it "
                         "(amendInBatch) — the old one stays on record, marked superseded")
 
     for path in (records[0], glucose):  # the auditor receives record, salt and receipt from the hospital
-        verdict = verify_record(anchor_contract=anchor, chain_id=provider.chain_id, record=RecordFile.read(path),
-                                salt=salts.get(RecordFile.read(path)),
+        verdict = verify_record(anchor_contract=signed_anchor, chain_id=provider.chain_id,
+                                record=RecordFile.read(path), salt=salts.get(RecordFile.read(path)),
                                 receipt=Receipt.load(receipts / path.with_suffix(".receipt.json").name))
         message = re.sub(r"0x[0-9a-fA-F]{40,64}", lambda m: _short(m.group(0)), verdict.message)
         report.story.append(f"{auditor_name} verified {path.name} with its receipt and salt: {message}")

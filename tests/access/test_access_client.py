@@ -15,7 +15,7 @@ from medchain.access import (
     reason_code,
     register_members,
 )
-from tests.conftest import credential_for
+from tests.conftest import as_sdk, credential_for
 
 # ---------------------------------------------------------------------------------------------
 # Roles
@@ -85,14 +85,28 @@ def test_register_members_is_idempotent(empty_registry, governance, accounts):
         MemberSpec("Hospital A", Role.PROVIDER, str(accounts[1].address), credential_for(Role.PROVIDER)),
         MemberSpec("Pharmacy B", Role.PHARMACY, str(accounts[2].address), credential_for(Role.PHARMACY)),
     ]
-    first = register_members(empty_registry, governance, specs[:1])
+    registry = as_sdk(empty_registry, governance)
+    first = register_members(registry, specs[:1])
     assert [r.registered for r in first] == [True]
 
     nonce = governance.nonce
-    second = register_members(empty_registry, governance, specs)  # resumes: only the missing one is sent
+    second = register_members(registry, specs)  # resumes: only the missing one is sent
     assert [r.registered for r in second] == [False, True]
     assert governance.nonce == nonce + 1
-    assert second[1].tx_hash
+    assert second[1].tx_hash == registry.rpc.call("eth_getTransactionByHash", [second[1].tx_hash])["hash"]
 
-    status = member_status(empty_registry, specs[1].address)
+    status = member_status(registry, specs[1].address)
     assert status.roles == (Role.PHARMACY,) and status.active and status.registered_at > 0
+    assert status.suspended_at == 0 and status.suspended_by is None
+
+
+def test_member_status_of_a_suspended_member_and_of_a_stranger(empty_registry, governance, accounts):
+    registry = as_sdk(empty_registry, governance)
+    register_members(registry, [MemberSpec("Pharmacy B", Role.PHARMACY, str(accounts[2].address),
+                                           credential_for(Role.PHARMACY))])
+    registry.suspendMember(accounts[2].address, reason_code("LICENCE_EXPIRED"))
+    status = member_status(registry, accounts[2].address)
+    assert status.roles == (Role.PHARMACY,) and status.suspended_at > 0 and not status.active
+    assert status.suspended_by == governance.address
+    stranger = member_status(registry, accounts[3].address)
+    assert stranger.roles == () and stranger.registered_at == 0 and not stranger.active

@@ -13,6 +13,8 @@ from medchain_dev.devchain import anvil, free_port
 from tests.operator import CONSORTIUM_CHAIN_ID, PROJECT_ROOT, Operator
 
 MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+#: The command that still reaches the chain through ape's provider: where ape's own failures are met.
+DEPLOY = ("deploy", "--account", "deployer", "--yes", "--test-token")
 
 
 def one_line(result: subprocess.CompletedProcess, *advice: str) -> str:
@@ -40,17 +42,17 @@ def op(tmp_path_factory):
         yield operator
 
 
-def test_a_node_that_is_down(op):
+def test_a_node_that_is_down(op, tmp_path):
     dead = Operator(node=type(op.node)(url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID,
                                        process=op.node.process), data_folder=op.data_folder, keys=op.keys)
-    result = dead.run("members show", MEMBER, "--deployment", str(op.manifest))
+    result = dead.run(*DEPLOY, "--deployment", str(tmp_path / "m.json"))
     one_line(result, dead.node.url, "down or unreachable", "nothing was done", "Start it")
 
 
 def test_a_node_of_another_chain_than_the_network(op, tmp_path):
     with anvil(31337) as other:
         wrong = Operator(node=other, data_folder=op.data_folder, keys=op.keys)
-        result = wrong.run("members show", MEMBER, "--deployment", str(op.manifest))
+        result = wrong.run(*DEPLOY, "--deployment", str(tmp_path / "m.json"))
     one_line(result, "'31337'", "'1337'", "MEDCHAIN_RPC_URL", "nothing was sent")
 
 
@@ -72,9 +74,9 @@ def test_a_missing_or_stale_manifest(op, tmp_path):
     one_line(result, "no code at", "the chain was reset or the manifest is stale; deploy again")
 
 
-def test_an_unset_node_url(op):
+def test_an_unset_node_url(op, tmp_path):
     env = {k: v for k, v in op.env.items() if k != "MEDCHAIN_RPC_URL"}
-    result = subprocess.run(op.command("members show", MEMBER, "--deployment", str(op.manifest)), env=env,
+    result = subprocess.run(op.command(*DEPLOY, "--deployment", str(tmp_path / "m.json")), env=env,
                             capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, stdin=subprocess.DEVNULL)
     one_line(result, "MEDCHAIN_RPC_URL is not set", "export MEDCHAIN_RPC_URL=")
 
@@ -85,10 +87,14 @@ def test_an_unfunded_account_says_no_funds_with_balance_and_cost(op, tmp_path):
     assert "costs about 0.0" in line, line
 
 
-def test_an_unfunded_account_that_would_be_refused_anyway_is_told_both(op):
+def test_an_unfunded_account_that_would_be_refused_anyway_is_told_the_refusal_before_signing(op):
+    """The SDK estimates before it signs: the refusal is what the operator must fix first, funds or not."""
+    poor = op.keys["poor"].address
     result = op.run("members register", MEMBER, "--role", "provider", "--credential-hash", "0x" + "ab" * 32,
                     "--account", "poor", "--yes", "--deployment", str(op.manifest))
-    one_line(result, "no funds", "holds 0 ETH", "would still be refused: AccessControlUnauthorizedAccount(")
+    one_line(result, f"refused by ConsortiumRegistry: AccessControlUnauthorizedAccount(account={poor}, "
+                     "neededRole=DEFAULT_ADMIN_ROLE)")
+    assert op.node.call("eth_getTransactionCount", [poor, "latest"]) == "0x0"
 
 
 def test_a_contract_refusal_is_decoded_with_names_and_full_values(op):

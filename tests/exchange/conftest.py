@@ -80,11 +80,13 @@ class Records:
 
 def anchored_records(world: World, chain, folder: Path, *, seed: int, batch: bool) -> Records:
     """The hospital's encounter records of ``seed`` (5 files), anchored one by one or as one Merkle batch."""
+    from tests.conftest import as_sdk
+
     paths = write_entries(encounter_bundle(seed), folder / "records")
     salts = SaltStore(folder / "salts.json")
-    anchor_records(anchor_contract=world.anchor, provider_account=world.hospital, chain_id=chain.chain_id,
-                   paths=[folder / "records"], out_dir=folder / "receipts", salt_store=salts,
-                   base=folder / "records", batch_threshold=2 if batch else 100)
+    anchor_records(anchor_contract=as_sdk(world.anchor, world.hospital), paths=[folder / "records"],
+                   out_dir=folder / "receipts", salt_store=salts, base=folder / "records",
+                   batch_threshold=2 if batch else 100)
     return Records(paths, salts, folder / "receipts")
 
 

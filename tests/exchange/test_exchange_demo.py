@@ -15,7 +15,7 @@ from medchain.records.anchoring import SaltStore, amend_record, anchor_records
 from medchain.records.receipts import Receipt
 from medchain_dev.demo.exchange import REFERRAL_NAME, run_exchange_demo
 from medchain_dev.demo.samples import encounter_bundle, write_entries
-from tests.conftest import credential_for
+from tests.conftest import as_sdk, credential_for
 
 
 def test_exchange_demo(project, chain, accounts, governance, tmp_path):
@@ -32,15 +32,14 @@ def test_exchange_demo(project, chain, accounts, governance, tmp_path):
     anchor = project.RecordAnchor.at(manifest.address_of("RecordAnchor"))
     records = write_entries(encounter_bundle(), tmp_path / "records")
     salts = SaltStore(tmp_path / "hospital-salts.json")
-    anchor_records(anchor_contract=anchor, provider_account=hospital, chain_id=chain.chain_id,
-                   paths=[tmp_path / "records"], out_dir=tmp_path / "receipts", salt_store=salts,
-                   base=tmp_path / "records", batch_threshold=2)
+    anchor_records(anchor_contract=as_sdk(anchor, hospital), paths=[tmp_path / "records"],
+                   out_dir=tmp_path / "receipts", salt_store=salts, base=tmp_path / "records", batch_threshold=2)
     glucose = records[2]
     corrected = glucose.with_name(glucose.stem + "-corrected.json")
     data = json.loads(glucose.read_text())
     data["status"] = "corrected"
     corrected.write_text(json.dumps(data))
-    amend_record(anchor_contract=anchor, provider_account=hospital, chain_id=chain.chain_id,
+    amend_record(anchor_contract=as_sdk(anchor, hospital),
                  old_receipt=Receipt.load(tmp_path / "receipts" / glucose.with_suffix(".receipt.json").name),
                  new_record=corrected, salt_store=salts,
                  out=tmp_path / "receipts" / corrected.with_suffix(".receipt.json").name)

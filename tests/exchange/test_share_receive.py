@@ -396,8 +396,8 @@ def _one_record(world, chain, folder, resource):
     path = folder / "records" / "r.json"
     path.write_text(json.dumps(resource))
     salts = SaltStore(folder / "salts.json")
-    anchor_records(anchor_contract=world.anchor, provider_account=world.hospital, chain_id=chain.chain_id,
-                   paths=[folder / "records"], out_dir=folder / "receipts", salt_store=salts,
+    anchor_records(anchor_contract=as_sdk(world.anchor, world.hospital), paths=[folder / "records"],
+                   out_dir=folder / "receipts", salt_store=salts,
                    base=folder / "records", batch_threshold=100)
     return Records([path], salts, folder / "receipts")
 

@@ -10,12 +10,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medchain.access import reason_code
+from medchain.chain.rpc import NodeUnavailable
 from medchain.jsonfiles import write_json_atomic
-from medchain.records.anchoring import BATCH_JOURNAL, SaltStore, anchor_records, receipt_path, verify_record
+from medchain.records.anchoring import (
+    BATCH_JOURNAL,
+    AnchorInterrupted,
+    SaltStore,
+    amend_record,
+    anchor_records,
+    receipt_path,
+    verify_record,
+)
 from medchain.records.hashing import RecordError, RecordFile, canonical_bytes, record_hash
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt, ReceiptError
 from medchain_dev.demo.samples import encounter_bundle, write_entries
+from tests.conftest import as_sdk
 
 SALT = b"\x5a" * 32
 
@@ -74,15 +84,16 @@ def records(tmp_path):
     return write_entries(encounter_bundle(), tmp_path / "records")
 
 
-def _run(anchor, hospital, chain, paths, tmp_path, **kw):
-    return anchor_records(anchor_contract=anchor, provider_account=hospital, chain_id=chain.chain_id, paths=paths,
+def _run(anchor, hospital, chain, paths, tmp_path, contract=None, **kw):
+    """One anchoring run by ``hospital`` (``contract``: the SDK object to run it with, else a fresh one)."""
+    return anchor_records(anchor_contract=contract or as_sdk(anchor, hospital), paths=paths,
                           out_dir=tmp_path / "receipts", salt_store=SaltStore(tmp_path / "salts.json"),
                           base=tmp_path / "records", **kw)
 
 
 def _verify(anchor, chain, path, salt, receipt_file):
-    return verify_record(anchor_contract=anchor, chain_id=chain.chain_id, record=RecordFile.read(path), salt=salt,
-                         receipt=Receipt.load(receipt_file))
+    return verify_record(anchor_contract=as_sdk(anchor), chain_id=chain.chain_id, record=RecordFile.read(path),
+                         salt=salt, receipt=Receipt.load(receipt_file))
 
 
 def test_anchor_singly_then_rerun_skips(anchor, hospital, chain, records, tmp_path):
@@ -171,6 +182,86 @@ def test_a_journaled_batch_that_never_arrived_is_anchored_again(anchor, hospital
     result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
     assert f"its transaction 0x{'ab' * 32} never reached the chain" in result.notes[0]
     assert result.anchored == records and hospital.nonce == nonce + 1
+
+
+def _node_gone_at_send(contract, *, delivered: bool):
+    """``contract`` whose node stops answering when the batch is sent: after taking the signed bytes
+    (``delivered``) or before; what was sent is kept in the list returned."""
+    transactor = contract.transactor
+    sent = []
+
+    def send_raw(signed):
+        if delivered:
+            transactor.rpc.call("eth_sendRawTransaction", ["0x" + signed.raw.hex()])
+        sent.append(signed)
+        raise NodeUnavailable("eth_sendRawTransaction", "the node at x has not answered eth_sendRawTransaction for "
+                                                        "30 s (connection refused)")
+
+    transactor.send_raw = send_raw
+    return sent
+
+
+def test_a_batch_whose_send_the_node_took_without_answering_is_found_by_its_hash(anchor, hospital, chain, records,
+                                                                                  tmp_path):
+    """The batch is signed and written down (with its hash) before it is sent; the node took it but its
+    answer never came. The run stops saying so; the rerun finds the transaction by that hash and writes
+    the receipts from it, sending nothing again."""
+    contract = as_sdk(anchor, hospital)
+    sent = _node_gone_at_send(contract, delivered=True)
+    nonce = hospital.nonce
+    with pytest.raises(AnchorInterrupted, match=r"stopped answering \(connection refused\) while the batch "
+                                                 r"transaction 0x[0-9a-f]{64} \(5 records"):
+        _run(anchor, hospital, chain, records, tmp_path, contract=contract, batch_threshold=2)
+    (signed,) = sent
+    journal = json.loads((tmp_path / "receipts" / BATCH_JOURNAL).read_text())
+    assert journal["tx"] == signed.tx_hash and len(journal["records"]) == len(records)
+    assert hospital.nonce == nonce + 1, "the node took the batch"
+
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert result.recovered == records and not result.anchored and hospital.nonce == nonce + 1
+    assert "is on chain: receipts written, nothing sent again" in result.notes[0]
+    assert not (tmp_path / "receipts" / BATCH_JOURNAL).exists()
+    for path in records:
+        receipt = Receipt.load(tmp_path / "receipts" / path.with_suffix(".receipt.json").name)
+        assert receipt.tx == signed.tx_hash and receipt.in_batch
+
+
+def test_a_batch_the_node_never_took_is_anchored_again_on_rerun(anchor, hospital, chain, records, tmp_path):
+    contract = as_sdk(anchor, hospital)
+    sent = _node_gone_at_send(contract, delivered=False)
+    nonce = hospital.nonce
+    with pytest.raises(AnchorInterrupted, match="It is written down in"):
+        _run(anchor, hospital, chain, records, tmp_path, contract=contract, batch_threshold=2)
+    assert json.loads((tmp_path / "receipts" / BATCH_JOURNAL).read_text())["tx"] == sent[0].tx_hash
+    assert hospital.nonce == nonce
+
+    result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    assert f"its transaction {sent[0].tx_hash} never reached the chain" in result.notes[0]
+    assert result.anchored == records and hospital.nonce == nonce + 1
+    assert not (tmp_path / "receipts" / BATCH_JOURNAL).exists()
+    assert Receipt.load(tmp_path / "receipts" / records[0].with_suffix(".receipt.json").name).in_batch
+
+
+def test_anchoring_needs_a_signer(anchor, records, tmp_path):
+    with pytest.raises(RecordError, match="no signer to anchor with"):
+        anchor_records(anchor_contract=as_sdk(anchor), paths=records, out_dir=tmp_path / "receipts",
+                       salt_store=SaltStore(tmp_path / "salts.json"))
+
+
+def test_amend_a_batch_member_writes_the_new_versions_receipt(anchor, hospital, chain, records, tmp_path):
+    _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
+    salts = SaltStore(tmp_path / "salts.json")
+    old = Receipt.load(tmp_path / "receipts" / records[1].with_suffix(".receipt.json").name)
+    corrected = tmp_path / "corrected.json"
+    corrected.write_text(records[1].read_text().replace('"final"', '"amended"'))
+    new = amend_record(anchor_contract=as_sdk(anchor, hospital), old_receipt=old, new_record=corrected,
+                       salt_store=salts, out=tmp_path / "corrected.receipt.json")
+    assert Receipt.load(tmp_path / "corrected.receipt.json").record_hash == new.record_hash
+    assert new.provider == hospital.address and new.chain_id == chain.chain_id and not new.in_batch
+    assert _verify(anchor, chain, corrected, salts.get(RecordFile.read(corrected)),
+                   tmp_path / "corrected.receipt.json").status == "anchored"
+    assert _verify(anchor, chain, records[1], salts.get(RecordFile.read(records[1])),
+                   tmp_path / "receipts" / records[1].with_suffix(".receipt.json").name).latest == new.record_hash
 
 
 def test_receipts_of_anchors_the_chain_lost_are_anchored_again(anchor, hospital, chain, records, tmp_path):
