@@ -18,9 +18,10 @@ the raw values (``ContractError.values``, by parameter name) and prints them for
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from eth_utils import keccak
 
@@ -33,10 +34,16 @@ PANIC = keccak(text="Panic(uint256)")[:4]
 
 #: Solidity's panic codes (the documentation's list).
 PANIC_CODES = {
-    0x00: "generic compiler panic", 0x01: "assert failed", 0x11: "arithmetic overflow or underflow",
-    0x12: "division or modulo by zero", 0x21: "conversion to an enum out of range",
-    0x22: "malformed storage byte array", 0x31: "pop on an empty array", 0x32: "array index out of bounds",
-    0x41: "out of memory", 0x51: "call to an uninitialised function pointer",
+    0x00: "generic compiler panic",
+    0x01: "assert failed",
+    0x11: "arithmetic overflow or underflow",
+    0x12: "division or modulo by zero",
+    0x21: "conversion to an enum out of range",
+    0x22: "malformed storage byte array",
+    0x31: "pop on an empty array",
+    0x32: "array index out of bounds",
+    0x41: "out of memory",
+    0x51: "call to an uninitialised function pointer",
 }
 
 _TIME = re.compile(r"(At|Until|Time)$|^(until|deadline|schedule)$")
@@ -83,7 +90,8 @@ class ContractError(Exception):
 @cache
 def _errors() -> dict[bytes, list[tuple[str, dict[str, Any]]]]:
     """Every custom error of the suite by selector: ``[(contract, abi entry), ...]`` in suite order."""
-    from .chain.abi import keccak as keccak_text, signature
+    from .chain.abi import keccak as keccak_text
+    from .chain.abi import signature
 
     table: dict[bytes, list[tuple[str, dict[str, Any]]]] = {}
     for contract in SUITE_CONTRACTS:
@@ -158,7 +166,8 @@ def _encode_ape_custom_error(err: Any) -> bytes | None:
     """ape decoded the error already (a ``CustomError``): encode it back so one decoder describes all."""
     from eth_abi import encode
 
-    from .chain.abi import keccak as keccak_text, signature, type_string
+    from .chain.abi import keccak as keccak_text
+    from .chain.abi import signature, type_string
 
     entry = err.abi.model_dump(by_alias=True, mode="json")
     try:
@@ -179,14 +188,14 @@ def _bytes(data: Any) -> bytes | None:
 def iso_time(seconds: int) -> str:
     """Unix seconds as ISO-8601 UTC (``2026-12-04T09:30:00Z``); values past year 9999 stay numbers."""
     try:
-        return datetime.fromtimestamp(int(seconds), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OverflowError, OSError, ValueError):
         return str(seconds)
 
 
 def _day(days: int) -> str:
     try:
-        return (datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(days=int(days))).date().isoformat()
+        return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=int(days))).date().isoformat()
     except OverflowError:
         return str(days)
 
@@ -241,6 +250,7 @@ def _flags(kind: str) -> Callable[[int], str]:
 def _enum(internal_type: str) -> Callable[[int], str] | None:
     """A renderer for the enums the project has a Python twin of (by the ABI's ``enum X.Y``)."""
     if internal_type.split(".")[-1] == "Status" and "ClaimSettlement" in internal_type:
+
         def claim_status(value: int) -> str:
             from .claims.status import ClaimStatus
 

@@ -10,5 +10,8 @@ from __future__ import annotations
 def missing_extra(extra: str, err: ImportError) -> ImportError:
     """The ImportError to raise when ``err`` (a failed import) means the extra ``extra`` is not installed."""
     missing = err.name or str(err)
-    return ImportError(f"{missing} is not installed: this part of medchain needs the [{extra}] extra "
-                       f"(pip install 'medchain[{extra}]')", name=err.name)
+    return ImportError(
+        f"{missing} is not installed: this part of medchain needs the [{extra}] extra "
+        f"(pip install 'medchain[{extra}]')",
+        name=err.name,
+    )

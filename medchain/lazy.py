@@ -3,12 +3,14 @@ cheap: the command-line scripts and the virtualenv's start-up hook import ``medc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, MutableMapping
 from importlib import import_module
-from typing import Any, Callable, Mapping, MutableMapping
+from typing import Any
 
 
-def lazy_exports(namespace: MutableMapping[str, Any], where: Mapping[str, str],
-                 extra: tuple[str, ...] = ()) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+def lazy_exports(
+    namespace: MutableMapping[str, Any], where: Mapping[str, str], extra: tuple[str, ...] = ()
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of a package whose ``globals()`` is ``namespace``: ``where``
     maps each exported name to the submodule (relative, e.g. ``"chain.rpc"``) that defines it. A name is
     imported on first use and then kept in ``namespace``; ``extra`` are names ``__dir__`` also lists."""

@@ -27,8 +27,11 @@ def rendered(build: Path = BUILD_MANIFEST) -> dict[str, str]:
 def stale(build: Path = BUILD_MANIFEST, target: Path = ABI_DIR) -> list[str]:
     """The contracts whose shipped ABI is missing or differs from the build's."""
     path = target
-    return [name for name, text in rendered(build).items()
-            if not (path / f"{name}.json").exists() or (path / f"{name}.json").read_text(encoding="utf-8") != text]
+    return [
+        name
+        for name, text in rendered(build).items()
+        if not (path / f"{name}.json").exists() or (path / f"{name}.json").read_text(encoding="utf-8") != text
+    ]
 
 
 def main(argv: list[str]) -> int:

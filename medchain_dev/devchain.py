@@ -11,9 +11,10 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from medchain.chain.rpc import Rpc, RpcError
 from medchain_dev.toolchain import NODE_BIN_DIR
@@ -66,8 +67,7 @@ def anvil_executable() -> str:
     return found
 
 
-def start_anvil(chain_id: int = 31337, *args: str, port: int | None = None,
-                startup_timeout: float = 30.0) -> Anvil:
+def start_anvil(chain_id: int = 31337, *args: str, port: int | None = None, startup_timeout: float = 30.0) -> Anvil:
     """Start anvil on ``port`` (a free one by default) and return once it answers; the caller stops it.
 
     A fixed port lets a test stop a node and start it again at the same URL (``--state`` keeps the chain).
@@ -78,9 +78,20 @@ def start_anvil(chain_id: int = 31337, *args: str, port: int | None = None,
     # ~/.foundry/anvil/tmp and never deletes it (19 GB for one million-event benchmark run; 77 GB had
     # piled up on this machine). Nothing here reads state that old: logs, blocks and receipts stay.
     process = subprocess.Popen(
-        [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
-         "--max-persisted-states", "0", *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            anvil_executable(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--chain-id",
+            str(chain_id),
+            "--max-persisted-states",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + startup_timeout
     while True:

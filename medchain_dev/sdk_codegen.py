@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import keyword
-import textwrap
 import sys
+import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from medchain.abi import abi
 
@@ -26,17 +27,52 @@ from .abi_export import BUILD_MANIFEST
 TARGET = Path(__file__).resolve().parent.parent / "medchain" / "contracts" / "generated.py"
 
 #: The suite's contracts with a class of their own, in deployment order (the token's is ERC20 + its own).
-CONTRACTS = ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "DrugProvenance", "ClaimSettlement",
-             "RecordExchange")
+CONTRACTS = (
+    "ConsortiumRegistry",
+    "ConsentRegistry",
+    "RecordAnchor",
+    "DrugProvenance",
+    "ClaimSettlement",
+    "RecordExchange",
+)
 #: The functions and events of EIP-20 (the standard's names): the ``ERC20`` class, read from the test token's ABI.
-ERC20_ITEMS = ("name", "symbol", "decimals", "totalSupply", "balanceOf", "allowance", "transfer", "approve",
-               "transferFrom", "Transfer", "Approval")
+ERC20_ITEMS = (
+    "name",
+    "symbol",
+    "decimals",
+    "totalSupply",
+    "balanceOf",
+    "allowance",
+    "transfer",
+    "approve",
+    "transferFrom",
+    "Transfer",
+    "Approval",
+)
 TOKEN = "TestStableToken"
 #: Enums of the ABIs (by internalType) that the package defines: (module relative to medchain.contracts, name).
 ENUMS = {"IClaimSettlement.Status": ("..claims.status", "ClaimStatus")}
 #: Attributes of medchain.contracts.base.Contract and Event that no generated name may take.
-RESERVED = {"tx", "address", "rpc", "transactor", "signer", "with_signer", "spec", "encode", "call", "transact",
-            "events", "decode_logs", "NAME", "ABI_SOURCE", "ABI_ITEMS", "TYPES", "EVENTS", "RESULTS"}
+RESERVED = {
+    "tx",
+    "address",
+    "rpc",
+    "transactor",
+    "signer",
+    "with_signer",
+    "spec",
+    "encode",
+    "call",
+    "transact",
+    "events",
+    "decode_logs",
+    "NAME",
+    "ABI_SOURCE",
+    "ABI_ITEMS",
+    "TYPES",
+    "EVENTS",
+    "RESULTS",
+}
 EVENT_FIELDS = {"address", "block_number", "transaction_hash", "log_index", "EVENT"}
 
 
@@ -69,9 +105,13 @@ def _identifier(name: str, where: str, taken: Iterable[str] = ()) -> str:
 def _hint(param: Mapping[str, Any], output: bool) -> str:
     kind: str = param["type"]
     if kind.endswith("]"):
-        inner = dict(param, type=kind[: kind.rindex("[")],
-                     internalType=param.get("internalType", "")[: param.get("internalType", "").rfind("[")]
-                     if param.get("internalType", "").endswith("]") else param.get("internalType", ""))
+        inner = dict(
+            param,
+            type=kind[: kind.rindex("[")],
+            internalType=param.get("internalType", "")[: param.get("internalType", "").rfind("[")]
+            if param.get("internalType", "").endswith("]")
+            else param.get("internalType", ""),
+        )
         return f"list[{_hint(inner, output)}]" if output else f"Sequence[{_hint(inner, output)}]"
     if kind == "tuple":
         return _struct_name(param)
@@ -93,7 +133,7 @@ def _hint(param: Mapping[str, Any], output: bool) -> str:
 def _canonical(param: Mapping[str, Any]) -> str:
     kind = param["type"]
     if kind.startswith("tuple"):
-        return f"({','.join(_canonical(c) for c in param.get('components', []))}){kind[len('tuple'):]}"
+        return f"({','.join(_canonical(c) for c in param.get('components', []))}){kind[len('tuple') :]}"
     return kind
 
 
@@ -143,8 +183,11 @@ def natspec(contract: str, build: Path = BUILD_MANIFEST) -> dict[str, list[str]]
         raise CodegenError(f"no build at {build}: run `make compile` (the docstrings are the contracts' NatSpec)")
     kind = json.loads(build.read_text(encoding="utf-8"))["contractTypes"][contract]
     found: dict[str, list[str]] = {}
-    for doc, key in ((kind.get("devdoc") or {}, "title"), (kind.get("userdoc") or {}, "notice"),
-                     (kind.get("devdoc") or {}, "details")):
+    for doc, key in (
+        (kind.get("devdoc") or {}, "title"),
+        (kind.get("userdoc") or {}, "notice"),
+        (kind.get("devdoc") or {}, "details"),
+    ):
         if doc.get(key):
             found.setdefault("", []).append(" ".join(str(doc[key]).split()))
     for doc, key in ((kind.get("userdoc") or {}, "notice"), (kind.get("devdoc") or {}, "details")):
@@ -163,7 +206,11 @@ def _body(head: str, names: list[str], tail: str) -> list[str]:
     if len(line) <= 115:
         return [line]
     wrapped = textwrap.wrap(args, 100)
-    return [f"        return {head}(", *(f"            {part}" for part in wrapped[:-1]), f"            {wrapped[-1]}){tail}"]
+    return [
+        f"        return {head}(",
+        *(f"            {part}" for part in wrapped[:-1]),
+        f"            {wrapped[-1]}){tail}",
+    ]
 
 
 class _Writer:
@@ -181,8 +228,10 @@ class _Writer:
             components = param.get("components", [])
             self.collect(components, where)  # nested structs first
             name, internal = _struct_name(param), _internal(param)
-            fields = [(_identifier(c.get("name") or f"value{n}", f"{where}: struct {name}"), _hint(c, True))
-                      for n, c in enumerate(components)]
+            fields = [
+                (_identifier(c.get("name") or f"value{n}", f"{where}: struct {name}"), _hint(c, True))
+                for n, c in enumerate(components)
+            ]
             if any(f.startswith("_") for f, _ in fields):
                 raise CodegenError(f"{where}: struct {name} has a field starting with '_' (not a named-tuple field)")
             known = self.structs.get(name)
@@ -192,16 +241,26 @@ class _Writer:
                 self.structs[name] = (internal, fields)
                 self.struct_order.append(name)
 
-    def contract(self, name: str, items: list[dict[str, Any]], *, base: str = "Contract", source: str = "",
-                 only: Iterable[str] = (), inherited_events: str = "",
-                 docs: Mapping[str, list[str]] | None = None) -> list[str]:
+    def contract(
+        self,
+        name: str,
+        items: list[dict[str, Any]],
+        *,
+        base: str = "Contract",
+        source: str = "",
+        only: Iterable[str] = (),
+        inherited_events: str = "",
+        docs: Mapping[str, list[str]] | None = None,
+    ) -> list[str]:
         docs = docs or {}
         functions = sorted((i for i in items if i["type"] == "function"), key=lambda i: i["name"])
         events = sorted((i for i in items if i["type"] == "event" and not i.get("anonymous")), key=lambda i: i["name"])
         if len({f["name"] for f in functions}) != len(functions):
             raise CodegenError(f"{name}: overloaded functions are not supported")
-        summary = (f"{name} at an address: a method per function of its ABI (views read, the others send a "
-                   "transaction signed by the signer and return its receipt), a class per event.")
+        summary = (
+            f"{name} at an address: a method per function of its ABI (views read, the others send a "
+            "transaction signed by the signer and return its receipt), a class per event."
+        )
         lines = [f"class {name}({base}):", *_doc(docs.get("", []), summary, "    "), "", f"    NAME = {_q(name)}"]
         if source:
             lines.append(f"    ABI_SOURCE = {_q(source)}")
@@ -213,17 +272,26 @@ class _Writer:
         for event in events:
             where = f"{name}.{event['name']}"
             self.collect(event.get("inputs", []), where)
-            lines += ["", f"    class {_identifier(event['name'], where, RESERVED)}(Event, frozen=True, kw_only=True):",
-                      *_doc(docs.get(_signature(event), []), f"``{_signature(event)}``."), "",
-                      f"        EVENT: ClassVar[str] = {_q(event['name'])}"]
+            lines += [
+                "",
+                f"    class {_identifier(event['name'], where, RESERVED)}(Event, frozen=True, kw_only=True):",
+                *_doc(docs.get(_signature(event), []), f"``{_signature(event)}``."),
+                "",
+                f"        EVENT: ClassVar[str] = {_q(event['name'])}",
+            ]
             for n, param in enumerate(event.get("inputs", [])):
                 field = _identifier(param.get("name") or f"arg{n}", where)
                 if field in EVENT_FIELDS:
                     raise CodegenError(f"{where}: field {field!r} would hide the log's own {field}")
-                hashed = param.get("indexed") and (param["type"] in ("string", "bytes") or param["type"].endswith("]")
-                                                   or param["type"].startswith("tuple"))
-                lines.append(f"        {field}: {'bytes' if hashed else _hint(param, True)}"
-                             + ("  # indexed: its keccak hash" if hashed else ""))
+                hashed = param.get("indexed") and (
+                    param["type"] in ("string", "bytes")
+                    or param["type"].endswith("]")
+                    or param["type"].startswith("tuple")
+                )
+                lines.append(
+                    f"        {field}: {'bytes' if hashed else _hint(param, True)}"
+                    + ("  # indexed: its keccak hash" if hashed else "")
+                )
         for function in functions:
             where = f"{name}.{function['name']}"
             method = _identifier(function["name"], where, RESERVED)
@@ -231,12 +299,18 @@ class _Writer:
             outputs = function.get("outputs", [])
             if len(outputs) > 1:
                 result = method[0].upper() + method[1:] + "Result"
-                fields = [(_identifier(p.get("name") or f"value{n}", where), _hint(p, True))
-                          for n, p in enumerate(outputs)]
+                fields = [
+                    (_identifier(p.get("name") or f"value{n}", where), _hint(p, True)) for n, p in enumerate(outputs)
+                ]
                 if any(f.startswith("_") for f, _ in fields):
                     raise CodegenError(f"{where}: an output name starts with '_' (not a named-tuple field)")
-                lines += ["", f"    class {result}(NamedTuple):", f'        """What ``{function["name"]}`` answers."""', "",
-                          *(_tuple_field(f, h, "        ") for f, h in fields)]
+                lines += [
+                    "",
+                    f"    class {result}(NamedTuple):",
+                    f'        """What ``{function["name"]}`` answers."""',
+                    "",
+                    *(_tuple_field(f, h, "        ") for f, h in fields),
+                ]
                 results.append(f"{_q(function['name'])}: {result}")
         for function in functions:
             where = f"{name}.{function['name']}"
@@ -263,9 +337,16 @@ class _Writer:
                 params += ["*", "tx: TxOptions | None = None"]
                 doc = f"``{_signature(function)}``: a transaction, signed and sent; its mined receipt."
                 body = (f"self._transact({_q(function['name'])}, ", ", tx)")
-            lines += ["", *_def(method, params, f" -> {returns}:", "    "), *_doc(docs.get(_signature(function), []), doc),
-                      *_body(body[0], names, body[1])]
-        event_map = [*([inherited_events] if inherited_events else []), *(f"{_q(e['name'])}: {e['name']}," for e in events)]
+            lines += [
+                "",
+                *_def(method, params, f" -> {returns}:", "    "),
+                *_doc(docs.get(_signature(function), []), doc),
+                *_body(body[0], names, body[1]),
+            ]
+        event_map = [
+            *([inherited_events] if inherited_events else []),
+            *(f"{_q(e['name'])}: {e['name']}," for e in events),
+        ]
         lines += ["", "    TYPES = TYPES", *_dict("EVENTS", event_map), *_dict("RESULTS", [f"{r}," for r in results])]
         return lines
 
@@ -276,10 +357,24 @@ class _Writer:
         if missing:
             raise CodegenError(f"{TOKEN}'s ABI lacks ERC-20's {', '.join(missing)}")
         bodies = [self.contract(name, abi(name), docs=natspec(name)) for name in CONTRACTS]
-        bodies.append(self.contract("ERC20", [i for i in token if i.get("name") in ERC20_ITEMS], source=TOKEN,
-                                    only=ERC20_ITEMS, docs={k: v for k, v in natspec(TOKEN).items() if k}))
-        bodies.append(self.contract(TOKEN, [i for i in token if i.get("name") not in ERC20_ITEMS], base="ERC20",
-                                    inherited_events="**ERC20.EVENTS,", docs=natspec(TOKEN)))
+        bodies.append(
+            self.contract(
+                "ERC20",
+                [i for i in token if i.get("name") in ERC20_ITEMS],
+                source=TOKEN,
+                only=ERC20_ITEMS,
+                docs={k: v for k, v in natspec(TOKEN).items() if k},
+            )
+        )
+        bodies.append(
+            self.contract(
+                TOKEN,
+                [i for i in token if i.get("name") not in ERC20_ITEMS],
+                base="ERC20",
+                inherited_events="**ERC20.EVENTS,",
+                docs=natspec(TOKEN),
+            )
+        )
         out = [
             '"""Typed classes for the suite\'s contracts, written from the ABIs in :mod:`medchain.abi` by',
             "``python -m medchain_dev.sdk_codegen`` (``make abi`` runs it); a test holds this file equal to what",
@@ -296,8 +391,14 @@ class _Writer:
         out += ["from .base import BlockId, Contract, Event, Receipt, TxOptions", ""]
         for struct in self.struct_order:
             internal, fields = self.structs[struct]
-            out += ["", f"class {struct}(NamedTuple):", f'    """``struct {internal}``."""', "",
-                    *(_tuple_field(f, h, "    ") for f, h in fields), ""]
+            out += [
+                "",
+                f"class {struct}(NamedTuple):",
+                f'    """``struct {internal}``."""',
+                "",
+                *(_tuple_field(f, h, "    ") for f, h in fields),
+                "",
+            ]
         types = [f"    {_q(self.structs[s][0])}: {s}," for s in self.struct_order]
         types += [f"    {_q(e)}: {ENUMS[e][1]}," for e in sorted(self.enums)]
         out += ["", "#: The classes of the ABIs' structs and enums, by internalType.", "TYPES = {", *types, "}", ""]
@@ -317,8 +418,10 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print("medchain/contracts/generated.py differs from the ABIs: run `python -m medchain_dev.sdk_codegen` "
-                  "(or `make abi`) and commit it")
+            print(
+                "medchain/contracts/generated.py differs from the ABIs: run `python -m medchain_dev.sdk_codegen` "
+                "(or `make abi`) and commit it"
+            )
             return 1
         return 0
     TARGET.write_text(text, encoding="utf-8")

@@ -60,8 +60,12 @@ def cli():
 @deployment_option
 @db_option
 @rpc_option
-@click.option("--confirmations", default=0, show_default=True,
-              help="Blocks an event must be under before it is trusted (QBFT/IBFT chains are final at 0).")
+@click.option(
+    "--confirmations",
+    default=0,
+    show_default=True,
+    help="Blocks an event must be under before it is trusted (QBFT/IBFT chains are final at 0).",
+)
 @page_option(64)
 @click.option("--max-range", default=10_000, show_default=True, help="Largest eth_getLogs range, in blocks.")
 @click.option("--to-block", type=int, help="Stop at this block (default: the head).")
@@ -72,8 +76,15 @@ def sync(network, deployment, db, rpc_url, confirmations, page, max_range, to_bl
     deployment = _deployment(deployment, network)
     suite, store = _open(deployment, db)
     with store:
-        indexer = Indexer(store, _rpc(network, rpc_url), suite, confirmations=confirmations, page=page,
-                          max_range=max_range, progress=lambda m: click.echo(m, err=True))
+        indexer = Indexer(
+            store,
+            _rpc(network, rpc_url),
+            suite,
+            confirmations=confirmations,
+            page=page,
+            max_range=max_range,
+            progress=lambda m: click.echo(m, err=True),
+        )
         click.echo(indexer.sync(to_block=to_block).summary())
         click.echo(f"index: {store.url}")
 
@@ -96,7 +107,7 @@ def trail_cmd(deployment, db, patient, provider_, claim, batch, record, since, u
     given = {k: v for k, v in zip(KINDS, (patient, provider_, claim, batch, record)) if v}
     if len(given) != 1:
         raise click.UsageError("name exactly one subject: --patient, --provider, --claim, --batch or --record")
-    (kind, value), = given.items()
+    ((kind, value),) = given.items()
     deployment = _deployment(deployment)
     suite, store = _open(deployment, db, "ro")
     with store:
@@ -143,8 +154,10 @@ def report(network, deployment, db, rpc_url, out, decimals):
     suite, store = _open(deployment, db, "rw")
     with store:
         if store.coverage().empty:
-            raise click.ClickException(f"{store.url} covers {store.coverage().describe()}: run `ape run audit sync` "
-                                       "first; no report was written")
+            raise click.ClickException(
+                f"{store.url} covers {store.coverage().describe()}: run `ape run audit sync` "
+                "first; no report was written"
+            )
         findings = run_checks(store, _rpc(network, rpc_url), suite)
         path = write_report(out, store, suite, findings, decimals=decimals)
     click.echo(f"report written to {path.resolve()} ({len(findings)} findings)")
@@ -154,10 +167,18 @@ def report(network, deployment, db, rpc_url, out, decimals):
 @deployment_option
 @db_option
 @rpc_option
-@click.option("--pii", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Identifiers to look for: JSON {\"name\": [...], \"ssn\": [...]} or `kind: value` lines.")
-@click.option("--full", is_flag=True, help="Read every block again (default: only blocks after the last scan of "
-                                           "the same identifiers, recorded in the index).")
+@click.option(
+    "--pii",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help='Identifiers to look for: JSON {"name": [...], "ssn": [...]} or `kind: value` lines.',
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read every block again (default: only blocks after the last scan of "
+    "the same identifiers, recorded in the index).",
+)
 def privacy_scan(network, deployment, db, rpc_url, pii, full):
     """Search every transaction input and log of the deployment for the identifiers; exits 1 on a hit.
 
@@ -175,11 +196,11 @@ def privacy_scan(network, deployment, db, rpc_url, pii, full):
         except StoreError:
             if db:
                 raise
-            click.echo("no audit index: reading every block (run `ape run audit sync` to scan incrementally)",
-                       err=True)
+            click.echo("no audit index: reading every block (run `ape run audit sync` to scan incrementally)", err=True)
     try:
-        hits, stats = scan(_rpc(network, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True),
-                           store=store)
+        hits, stats = scan(
+            _rpc(network, rpc_url), suite, identifiers, progress=lambda m: click.echo(m, err=True), store=store
+        )
     finally:
         if store is not None:
             store.close()
@@ -191,10 +212,17 @@ def privacy_scan(network, deployment, db, rpc_url, pii, full):
 @cli.command("verify-records", cls=OfflineCommand)
 @click.argument("records", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--receipts", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
-@click.option("--salts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The provider's salt store (not needed for receipts that carry their salt).")
-@click.option("--all", "list_all", is_flag=True,
-              help="List every receipt without a record file (by default: a count and the first few).")
+@click.option(
+    "--salts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The provider's salt store (not needed for receipts that carry their salt).",
+)
+@click.option(
+    "--all",
+    "list_all",
+    is_flag=True,
+    help="List every receipt without a record file (by default: a count and the first few).",
+)
 @deployment_option
 @db_option
 def verify_records_cmd(records, receipts, salts, deployment, db, list_all):

@@ -41,8 +41,11 @@ from medchain.cli import (
 
 SETTLE_CHUNK = 200
 STATUS_PAGE = 1_000  # claim ids per claimStatuses call
-journal_option = click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
-                              help="A `claims submit` journal: every claim it accepted.")
+journal_option = click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A `claims submit` journal: every claim it accepted.",
+)
 
 
 class _Claims(Session):
@@ -71,8 +74,12 @@ def _journal_rows(path: Path, states: tuple[str, ...] = ("accepted",)) -> list[t
         raise click.BadParameter(f"no such file {path}", param_hint="--journal")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     marks = ",".join("?" * len(states))
-    rows = [(bytes.fromhex(r[0][2:]), r[1], r[2], r[3]) for r in db.execute(
-        f"SELECT claim_id, ref, outcome, reason FROM claims WHERE state IN ({marks}) ORDER BY rowid", states)]
+    rows = [
+        (bytes.fromhex(r[0][2:]), r[1], r[2], r[3])
+        for r in db.execute(
+            f"SELECT claim_id, ref, outcome, reason FROM claims WHERE state IN ({marks}) ORDER BY rowid", states
+        )
+    ]
     db.close()
     return rows
 
@@ -86,14 +93,18 @@ def _progress_lines():
         if tenth > shown["tenth"]:
             shown["tenth"] = tenth
             click.echo(f"  {p.settled:,}/{p.total:,} claims mined, {p.rate:,.0f} claims/s", err=True)
+
     return report
 
 
 def _progress(p) -> None:
     width = 30
     done = int(width * p.settled / p.total) if p.total else width
-    click.echo(f"\r  [{'#' * done}{'.' * (width - done)}] {p.settled:,}/{p.total:,} claims mined, "
-               f"{p.rate:,.0f} claims/s", err=True, nl=p.settled >= p.total)
+    click.echo(
+        f"\r  [{'#' * done}{'.' * (width - done)}] {p.settled:,}/{p.total:,} claims mined, {p.rate:,.0f} claims/s",
+        err=True,
+        nl=p.settled >= p.total,
+    )
 
 
 @click.group(cls=Group)
@@ -104,35 +115,86 @@ def cli():
 @cli.command(rerun="rerun the same command: the journal sends only what is not on chain yet")
 @account_option()
 @click.argument("file_", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
-              help="FHIR only: pseudonym mapping file (reference -> address or policy id).")
-@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path),
-              help="The insurer's secret for the codes hash. Default: the insurer's key for this deployment, "
-                   "created once by `ape run claims keygen` (never by this command).")
-@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: <file>.journal.sqlite next to the file.")
-@click.option("--responses", type=click.Path(dir_okay=False, path_type=Path),
-              help="What became of each claim, one JSON line per claim. Default: <file>.responses.ndjson")
-@click.option("--fhir-files", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write one FHIR ClaimResponse file per claim into this folder.")
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FHIR only: pseudonym mapping file (reference -> address or policy id).",
+)
+@click.option(
+    "--codes-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The insurer's secret for the codes hash. Default: the insurer's key for this deployment, "
+    "created once by `ape run claims keygen` (never by this command).",
+)
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: <file>.journal.sqlite next to the file.",
+)
+@click.option(
+    "--responses",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="What became of each claim, one JSON line per claim. Default: <file>.responses.ndjson",
+)
+@click.option(
+    "--fhir-files",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write one FHIR ClaimResponse file per claim into this folder.",
+)
 @click.option("--skip-invalid", is_flag=True, help="Submit the valid claims; write the invalid rows to a rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)")
-@click.option("--batch-size", type=click.IntRange(1, 1_000),
-              help="Most claims per transaction (fewer when the gas or calldata bound is reached first). "
-                   "Default: 250 (medchain.claims.bulk.DEFAULT_BATCH_SIZE).")
-@click.option("--window", type=click.IntRange(1, 64),
-              help="Transactions in flight. Default: what two blocks hold (from the block gas limit).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: <file>.rejects.csv/.jsonl/.json (the rows as read; their problems in <rejects>.errors.csv)",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1_000),
+    help="Most claims per transaction (fewer when the gas or calldata bound is reached first). "
+    "Default: 250 (medchain.claims.bulk.DEFAULT_BATCH_SIZE).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(1, 64),
+    help="Transactions in flight. Default: what two blocks hold (from the block gas limit).",
+)
 @click.option("--retry-rejected", is_flag=True, help="Send again the claims the chain refused in an earlier run.")
 @click.option("--dry-run", is_flag=True, help="Check the file (and the policies on chain) and stop.")
-@click.option("--patience", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds to wait for a node that does not answer, fails or does not mine, before stopping.")
-@click.option("--currency", default="USD", show_default=True,
-              help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).")
+@click.option(
+    "--patience",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a node that does not answer, fails or does not mine, before stopping.",
+)
+@click.option(
+    "--currency",
+    default="USD",
+    show_default=True,
+    help="ISO 4217 currency of the amounts (an amount may not have more decimals than it has).",
+)
 @yes_option
 @deployment_option
-def submit(network, account, file_, mapping, codes_key, journal, responses, fhir_files, skip_invalid, rejects, batch_size, window,
-           retry_rejected, dry_run, patience, currency, yes, deployment):
+def submit(
+    network,
+    account,
+    file_,
+    mapping,
+    codes_key,
+    journal,
+    responses,
+    fhir_files,
+    skip_invalid,
+    rejects,
+    batch_size,
+    window,
+    retry_rejected,
+    dry_run,
+    patience,
+    currency,
+    yes,
+    deployment,
+):
     """Submit a claim FILE in bulk (an insurer): check it whole, submit in batches, resume safely.
 
     FILE: .csv, .jsonl or a FHIR R4 Bundle of Claims (.json). Nothing is sent unless the whole file is valid
@@ -151,31 +213,46 @@ def submit(network, account, file_, mapping, codes_key, journal, responses, fhir
     folder = insurer_dir(ctx.manifest.chain_id, contract.address, account.address)
     key = load_codes_key(codes_key or folder / KEY_FILE)
     report = submit_file(
-        file_, rpc=ctx.rpc, contract=contract.address, signer=ctx.signer,
+        file_,
+        rpc=ctx.rpc,
+        contract=contract.address,
+        signer=ctx.signer,
         journal_path=journal or file_.with_name(file_.name + ".journal.sqlite"),
-        codes_key=key, decimals=decimals, mapping=load_mapping(mapping), currency=currency,
+        codes_key=key,
+        decimals=decimals,
+        mapping=load_mapping(mapping),
+        currency=currency,
         insurer_folder=folder,
         key_committed=lambda: committed_fingerprint(contract.codesKeyCommitmentOf(account.address)),
-        skip_invalid=skip_invalid, rejects_path=rejects,
-        responses_file=responses or file_.with_name(file_.name + ".responses.ndjson"), responses_dir=fhir_files,
+        skip_invalid=skip_invalid,
+        rejects_path=rejects,
+        responses_file=responses or file_.with_name(file_.name + ".responses.ndjson"),
+        responses_dir=fhir_files,
         **({"batch_size": batch_size} if batch_size else {}),
-        window=window, retry_rejected=retry_rejected, dry_run=dry_run,
-        stall_timeout=patience, progress=_progress if sys.stderr.isatty() else _progress_lines(),
+        window=window,
+        retry_rejected=retry_rejected,
+        dry_run=dry_run,
+        stall_timeout=patience,
+        progress=_progress if sys.stderr.isatty() else _progress_lines(),
         log=log,
     )
     if report.rejects_file:
-        click.echo(f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file} (as read: "
-                   f"correct them there and submit that file; what is wrong with each is in "
-                   f"{report.rejects_file}.errors.csv)")
+        click.echo(
+            f"{report.skipped_invalid} invalid row(s) skipped, written to {report.rejects_file} (as read: "
+            f"correct them there and submit that file; what is wrong with each is in "
+            f"{report.rejects_file}.errors.csv)"
+        )
     if dry_run:
         click.echo(f"{report.summary['valid']} valid claim(s); nothing sent (--dry-run)")
         return
     result = report.result
     s = report.summary
-    click.echo(f"{len(report.parsed.rows)} claim(s) in {file_}: sent {result.sent} in {result.transactions} "
-               f"transaction(s), recovered {result.recovered}, already done {result.already_done}, duplicates of "
-               f"earlier submissions {len(result.duplicates)}"
-               + (f" ({result.claims_per_second:,.0f} claims/s)" if result.sent else ""))
+    click.echo(
+        f"{len(report.parsed.rows)} claim(s) in {file_}: sent {result.sent} in {result.transactions} "
+        f"transaction(s), recovered {result.recovered}, already done {result.already_done}, duplicates of "
+        f"earlier submissions {len(result.duplicates)}"
+        + (f" ({result.claims_per_second:,.0f} claims/s)" if result.sent else "")
+    )
     for note in result.notes:
         click.echo(f"  note: {note}")
     click.echo("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())))
@@ -184,13 +261,18 @@ def submit(network, account, file_, mapping, codes_key, journal, responses, fhir
     if s["refused"]:
         click.echo(f"{len(s['refused'])} claim(s) not accepted (nothing stored on chain for them):")
         for r in s["refused"][:200]:
-            why = (f"duplicate of {result.duplicates[r['claim_id']]}" if r["claim_id"] in result.duplicates
-                   else f"rejected: {r['reason_text']}")
+            why = (
+                f"duplicate of {result.duplicates[r['claim_id']]}"
+                if r["claim_id"] in result.duplicates
+                else f"rejected: {r['reason_text']}"
+            )
             click.echo(f"  row {r['row']} {r['claim_ref']}: {why}")
         if len(s["refused"]) > 200:
             click.echo(f"  ... and {len(s['refused']) - 200} more (every one is in {report.responses_file})")
-    click.echo(f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
-               f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}")
+    click.echo(
+        f"accepted claims billed {format_units(s['billed_accepted'], decimals)} {symbol}: insurer pays "
+        f"{format_units(s['payable'], decimals)}, patients owe {format_units(s['patient_share'], decimals)}"
+    )
     click.echo(f"responses (one JSON line per claim): {report.responses_file}")
     if report.responses_dir:
         click.echo(f"FHIR ClaimResponses in {report.responses_dir}/")
@@ -198,8 +280,11 @@ def submit(network, account, file_, mapping, codes_key, journal, responses, fhir
 
 @cli.command()
 @account_option()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the key. Default: the insurer's place for this deployment (see docs/guides/insurer.md).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the key. Default: the insurer's place for this deployment (see docs/guides/insurer.md).",
+)
 @yes_option
 @deployment_option
 def keygen(network, account, out, yes, deployment):
@@ -224,18 +309,24 @@ def keygen(network, account, out, yes, deployment):
             click.echo(f"{path} holds the key this insurer committed to on chain (fingerprint {onchain})")
             return
         if onchain is not None:
-            raise CodesKeyError(f"{path} holds key {fingerprint(key)}, but this insurer committed to key {onchain} "
-                                "on chain: restore that key from its backup")
+            raise CodesKeyError(
+                f"{path} holds key {fingerprint(key)}, but this insurer committed to key {onchain} "
+                "on chain: restore that key from its backup"
+            )
         created = False
     else:
         if onchain is not None:
-            raise CodesKeyError(f"this insurer committed to codes key {onchain} on chain, and a new key would give "
-                                f"the same services new claim ids: restore that key from its backup to {path} "
-                                "(or name it with --codes-key when submitting)")
+            raise CodesKeyError(
+                f"this insurer committed to codes key {onchain} on chain, and a new key would give "
+                f"the same services new claim ids: restore that key from its backup to {path} "
+                "(or name it with --codes-key when submitting)"
+            )
         key, created = generate_codes_key(path), True
     ctx.claims.commitCodesKey(commitment(key))
-    click.echo(f"codes key {'created at' if created else 'in'} {path} (fingerprint {fingerprint(key)}), committed "
-               "on chain for good; back it up: claims hashed under another key get other ids")
+    click.echo(
+        f"codes key {'created at' if created else 'in'} {path} (fingerprint {fingerprint(key)}), committed "
+        "on chain for good; back it up: claims hashed under another key get other ids"
+    )
 
 
 @cli.command()
@@ -243,14 +334,17 @@ def keygen(network, account, out, yes, deployment):
 @click.option("--patient", required=True, type=ADDRESS, help="The patient (its consent to you is checked per claim).")
 @click.option("--limit", "limit_", required=True, type=AMOUNT, help="Annual limit, in tokens (5000 or 5000.00).")
 @click.option("--deductible", type=AMOUNT, default="0", show_default=True)
-@click.option("--coinsurance", default="0", show_default=True, help="The patient's share after the deductible: 20% or bps.")
+@click.option(
+    "--coinsurance", default="0", show_default=True, help="The patient's share after the deductible: 20% or bps."
+)
 @click.option("--from", "valid_from", required=True, type=TIME, help="Coverage start: YYYY-MM-DD or unix time.")
 @click.option("--until", "valid_until", required=True, type=TIME, help="Coverage end (exclusive).")
 @click.option("--policy-id", type=BYTES32, help="0x + 64 hex digits; default: a fresh random id (printed).")
 @yes_option
 @deployment_option
-def policy(network, account, patient, limit_, deductible, coinsurance, valid_from, valid_until, policy_id, yes,
-           deployment):
+def policy(
+    network, account, patient, limit_, deductible, coinsurance, valid_from, valid_until, policy_id, yes, deployment
+):
     """Register a policy for a patient (you, an active insurer, become its insurer)."""
     from medchain.claims.client import new_policy_id, parse_coinsurance
 
@@ -262,8 +356,10 @@ def policy(network, account, patient, limit_, deductible, coinsurance, valid_fro
     if start >= end:
         raise click.BadParameter("must be after --from", param_hint="--until")
     ctx.claims.registerPolicy(pid, patient, limit_units, ded, bps, start, end)
-    click.echo(f"policy 0x{pid.hex()} registered for {patient}: limit {ctx.money(limit_units)} a year, "
-               f"deductible {ctx.money(ded)}, coinsurance {bps / 100:g}%")
+    click.echo(
+        f"policy 0x{pid.hex()} registered for {patient}: limit {ctx.money(limit_units)} a year, "
+        f"deductible {ctx.money(ded)}, coinsurance {bps / 100:g}%"
+    )
 
 
 @cli.command()
@@ -283,8 +379,10 @@ def policies(network, account, file_, yes, deployment):
         insurer, *terms = ctx.claims.policyOf(row.policy_id)
         if int(insurer, 16):
             if insurer.lower() != account.address.lower() or tuple(terms) != row.as_args()[1:]:
-                raise PolicyFileError(f"{file_} row {row.row}: policy 0x{row.policy_id.hex()} is already registered "
-                                      f"by {insurer} with other terms: give the row another policy_id")
+                raise PolicyFileError(
+                    f"{file_} row {row.row}: policy 0x{row.policy_id.hex()} is already registered "
+                    f"by {insurer} with other terms: give the row another policy_id"
+                )
             done += 1
             continue
         ctx.claims.registerPolicy(*row.as_args())
@@ -339,7 +437,7 @@ def status(network, claim_ids, journal, pool, deployment):
         rows = _journal_rows(journal, ("accepted", "rejected"))
         counts: dict[str, int] = {}
         for start in range(0, len(rows), STATUS_PAGE):
-            page = rows[start:start + STATUS_PAGE]
+            page = rows[start : start + STATUS_PAGE]
             on_chain = [str(ClaimStatus(c)) for c in ctx.claims.claimStatuses([r[0] for r in page])]
             for (cid, ref, outcome, reason), state in zip(page, on_chain):
                 if state == "None" and outcome in ("Rejected", "Duplicate"):
@@ -350,8 +448,11 @@ def status(network, claim_ids, journal, pool, deployment):
                     line = f"0x{cid.hex()}: {state} ({ref})"
                 counts[state] = counts.get(state, 0) + 1
                 click.echo(line)
-        click.echo(f"{len(rows)} claim(s) in {journal} by status ("
-                   + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
+        click.echo(
+            f"{len(rows)} claim(s) in {journal} by status ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            + ")"
+        )
     if pool:
         available, reserved = ctx.claims.poolOf(pool)
         click.echo(f"pool of {pool}: available {ctx.money(available)}, reserved {ctx.money(reserved)}")
@@ -360,8 +461,12 @@ def status(network, claim_ids, journal, pool, deployment):
 @cli.command()
 @account_option()
 @click.argument("claim_id", type=BYTES32)
-@click.option("--reason", type=CLAIM_REASON, required=True,
-              help="CARC reason code, as a number (50) or a name (\"consent absent\").")
+@click.option(
+    "--reason",
+    type=CLAIM_REASON,
+    required=True,
+    help='CARC reason code, as a number (50) or a name ("consent absent").',
+)
 @yes_option
 @deployment_option
 def deny(network, account, claim_id, reason, yes, deployment):
@@ -427,10 +532,11 @@ def settle(network, account, claim_ids, journal, yes, deployment):
     ctx = _Claims(network, deployment, account, yes)
     settled = 0
     stderr = click.get_text_stream("stderr")
-    with click.progressbar(length=len(ids), label="settling", file=stderr if stderr.isatty() else io.StringIO(),
-                           show_pos=True) as bar:
+    with click.progressbar(
+        length=len(ids), label="settling", file=stderr if stderr.isatty() else io.StringIO(), show_pos=True
+    ) as bar:
         for start in range(0, len(ids), SETTLE_CHUNK):
-            chunk = ids[start:start + SETTLE_CHUNK]
+            chunk = ids[start : start + SETTLE_CHUNK]
             receipt = ctx.claims.settle(chunk)
             settled += sum(isinstance(e, ClaimSettlement.ClaimSettled) for e in receipt.events)
             bar.update(len(chunk))
@@ -454,11 +560,16 @@ def withdraw(network, account, yes, deployment):
 @cli.command()
 @account_option()
 @click.argument("scan", type=GS1_SCAN)
-@click.option("--policy", "policy_id", required=True, type=BYTES32, help="The patient's policy id (0x + 64 hex digits).")
+@click.option(
+    "--policy", "policy_id", required=True, type=BYTES32, help="The patient's policy id (0x + 64 hex digits)."
+)
 @click.option("--amount", required=True, type=AMOUNT, help="The billed amount in tokens (12.50).")
-@click.option("--codes-key", type=click.Path(dir_okay=False, path_type=Path),
-              help="32-byte key (hex) for the line item's hash. Default: the submitting account's key for this "
-                   "deployment (`ape run claims keygen`); never created here.")
+@click.option(
+    "--codes-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="32-byte key (hex) for the line item's hash. Default: the submitting account's key for this "
+    "deployment (`ape run claims keygen`); never created here.",
+)
 @yes_option
 @deployment_option
 def pharmacy(network, account, scan, policy_id, amount, codes_key, yes, deployment):
@@ -477,11 +588,14 @@ def pharmacy(network, account, scan, policy_id, amount, codes_key, yes, deployme
         raise click.BadParameter(str(err), param_hint="SCAN") from None
     ctx = _Claims(network, deployment, account, yes)
     try:
-        key = load_codes_key(codes_key or insurer_dir(ctx.manifest.chain_id, ctx.claims.address, account.address) / KEY_FILE)
+        key = load_codes_key(
+            codes_key or insurer_dir(ctx.manifest.chain_id, ctx.claims.address, account.address) / KEY_FILE
+        )
     except ClaimInputError as err:
         raise click.BadParameter(err.problems[0], param_hint="--codes-key") from err
-    claim = pharmacy_claim_from_scan(scan.as_hri(), policy_id=policy_id, pharmacy=account.address,
-                                     amount=amount.units(ctx.decimals), codes_key=key)
+    claim = pharmacy_claim_from_scan(
+        scan.as_hri(), policy_id=policy_id, pharmacy=account.address, amount=amount.units(ctx.decimals), codes_key=key
+    )
     # A dry run first: a refused claim costs no gas (the error handler decodes the refusal); it answers
     # the claim's id (the dispense's).
     claim_id = ctx.claims.call("submitPharmacyClaim", claim.as_input(), sender=account.address)

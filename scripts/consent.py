@@ -32,9 +32,15 @@ from medchain.cli import (
 
 
 def category_option(*, required: bool = True, default: str | None = None):
-    return click.option("--category", "category", multiple=True, required=required and default is None,
-                        default=(default,) if default else (), show_default=default is not None,
-                        help="A data category (laboratory, imaging, ...), or all; repeat it, or comma-separate.")
+    return click.option(
+        "--category",
+        "category",
+        multiple=True,
+        required=required and default is None,
+        default=(default,) if default else (),
+        show_default=default is not None,
+        help="A data category (laboratory, imaging, ...), or all; repeat it, or comma-separate.",
+    )
 
 
 def _flags(purpose, category):
@@ -70,8 +76,11 @@ def cli():
 
 @cli.command()
 @account_option()
-@click.option("--patient", type=ADDRESS,
-              help="The patient (default: the account, acting for itself); a delegate names the patient here.")
+@click.option(
+    "--patient",
+    type=ADDRESS,
+    help="The patient (default: the account, acting for itself); a delegate names the patient here.",
+)
 @click.option("--grantee", required=True, type=ADDRESS)
 @purpose_option()
 @category_option()
@@ -87,8 +96,10 @@ def grant(network, account, patient, grantee, purpose, category, until, deployme
     pur, cat = _flags(purpose, category)
     end = until.at(session.now, future=True)
     receipt = registry.grant(patient or account.address, grantee, int(pur), int(cat), end)
-    click.echo(f"granted {'+'.join(names(pur))} / {'+'.join(names(cat))} to {grantee} until {iso_time(end)} "
-               f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,})")
+    click.echo(
+        f"granted {'+'.join(names(pur))} / {'+'.join(names(cat))} to {grantee} until {iso_time(end)} "
+        f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,})"
+    )
 
 
 @cli.command()
@@ -98,10 +109,14 @@ def grant(network, account, patient, grantee, purpose, category, until, deployme
 @category_option(required=False)
 @click.option("--until", "until", type=TIME, help="For a consent: +90d, 2027-06-30, or unix seconds")
 @click.option("--revocation", is_flag=True, help="Sign a revocation instead of a consent.")
-@click.option("--nonce", type=click.IntRange(min=0, max=2**256 - 1),
-              help="Default: a random 256-bit nonce (messages signed before any is relayed never collide).")
-@click.option("--deadline", type=TIME, default="+7d", show_default=True,
-              help="Last moment the signature may be relayed.")
+@click.option(
+    "--nonce",
+    type=click.IntRange(min=0, max=2**256 - 1),
+    help="Default: a random 256-bit nonce (messages signed before any is relayed never collide).",
+)
+@click.option(
+    "--deadline", type=TIME, default="+7d", show_default=True, help="Last moment the signature may be relayed."
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @deployment_option
 @yes_option
@@ -129,8 +144,10 @@ def sign(network, account, grantee, purpose, category, until, revocation, nonce,
         message = ConsentMessage(account.address, grantee, pur, cat, until.at(now, future=True), signed_at, n, dl)
     signed = SignedMessage(domain, message, sign_with_account(session.signer, domain, message))
     signed.save(out)
-    click.echo(f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso_time(message.signed_at)}, "
-               f"nonce {message.nonce:#x}, relayable until {iso_time(message.deadline)}: {out}")
+    click.echo(
+        f"signed {type(message).__name__.removesuffix('Message').lower()} at {iso_time(message.signed_at)}, "
+        f"nonce {message.nonce:#x}, relayable until {iso_time(message.deadline)}: {out}"
+    )
 
 
 @cli.command("relay")
@@ -166,11 +183,14 @@ def revoke(network, account, patient, grantee, deployment, yes):
     p = patient or account.address
     receipt = registry.revoke(p, grantee)
     barred = [e for e in receipt.events if isinstance(e, ConsentRegistry.EmergencyAccessBarred)]
-    click.echo(f"revoked {grantee}'s access to {p}; no grant signed before now can be relayed "
-               f"(tx {receipt.transaction_hash})")
+    click.echo(
+        f"revoked {grantee}'s access to {p}; no grant signed before now can be relayed (tx {receipt.transaction_hash})"
+    )
     if barred:
-        click.echo(f"{grantee}'s emergency access ended: it may not break the glass for {p} again until "
-                   "`ape run consent allow-emergency`")
+        click.echo(
+            f"{grantee}'s emergency access ended: it may not break the glass for {p} again until "
+            "`ape run consent allow-emergency`"
+        )
 
 
 @cli.command()
@@ -195,14 +215,15 @@ def check(network, patient, grantee, purpose, category, fhir, deployment):
     emergency = registry.emergencyAccessOf(patient, grantee)
     click.echo(f"consent: {'YES' if allowed else 'NO'} for {'+'.join(names(pur))} / {'+'.join(names(cat))}")
     if record.grantedAt:
-        click.echo(f"on record: {'+'.join(names(type(pur)(record.purposes)))} / "
-                   f"{'+'.join(names(type(cat)(record.categories)))}, granted {iso_time(record.grantedAt)}, "
-                   f"valid until {iso_time(record.validUntil)}")
+        click.echo(
+            f"on record: {'+'.join(names(type(pur)(record.purposes)))} / "
+            f"{'+'.join(names(type(cat)(record.categories)))}, granted {iso_time(record.grantedAt)}, "
+            f"valid until {iso_time(record.validUntil)}"
+        )
     if emergency:
         click.echo(f"emergency access until {iso_time(emergency)}")
     if fhir:
-        document = consent_from_chain(registry, patient, grantee, session.manifest.chain_id,
-                                      now=_head_time(session))
+        document = consent_from_chain(registry, patient, grantee, session.manifest.chain_id, now=_head_time(session))
         click.echo(json.dumps(document, indent=2))
 
 
@@ -232,7 +253,9 @@ def delegate(network, account, delegate, until, remove, deployment, yes):
 @cli.command("break-glass")
 @account_option()
 @click.option("--patient", required=True, type=ADDRESS)
-@click.option("--reason", required=True, type=REASON_CODE, help="A short code such as UNCONSCIOUS_ED (never free text).")
+@click.option(
+    "--reason", required=True, type=REASON_CODE, help="A short code such as UNCONSCIOUS_ED (never free text)."
+)
 @deployment_option
 @yes_option
 def break_glass(network, account, patient, reason, deployment, yes):
@@ -243,12 +266,16 @@ def break_glass(network, account, patient, reason, deployment, yes):
 
     _, registry = _registry(network, deployment, account, yes)
     if registry.emergencyBarred(patient, account.address):
-        raise click.ClickException(f"the patient {patient} ended your earlier emergency access: break-glass is barred "
-                                   "until the patient (or a delegate) allows it again")
+        raise click.ClickException(
+            f"the patient {patient} ended your earlier emergency access: break-glass is barred "
+            "until the patient (or a delegate) allows it again"
+        )
     receipt = registry.breakGlass(patient, reason)
     expires = next(e.expiresAt for e in receipt.events if isinstance(e, ConsentRegistry.EmergencyAccessed))
-    click.echo(f"EMERGENCY ACCESS to {patient} by {account.address} ({decode_reason(reason)}) until "
-               f"{iso_time(expires)}; the patient can end it")
+    click.echo(
+        f"EMERGENCY ACCESS to {patient} by {account.address} ({decode_reason(reason)}) until "
+        f"{iso_time(expires)}; the patient can end it"
+    )
 
 
 @cli.command("allow-emergency")
@@ -262,7 +289,8 @@ def allow_emergency(network, account, patient, provider_address, deployment, yes
     _, registry = _registry(network, deployment, account, yes)
     p = patient or account.address
     if not registry.emergencyBarred(p, provider_address):
-        raise click.BadParameter(f"{provider_address} is not barred from emergency access to {p}",
-                                 param_hint="--provider")
+        raise click.BadParameter(
+            f"{provider_address} is not barred from emergency access to {p}", param_hint="--provider"
+        )
     receipt = registry.allowEmergencyAccess(p, provider_address)
     click.echo(f"{provider_address} may break the glass for {p} again (tx {receipt.transaction_hash})")

@@ -1,6 +1,6 @@
 """The main job (make demo): deploy to the local chain, register a sample consortium, print a summary.
 
-    ape run demo
+ape run demo
 """
 
 import click
@@ -17,10 +17,15 @@ def cli(provider):
     from medchain_dev.demo import run_demo
 
     if provider.network.name != "local":
-        raise click.ClickException("the demo uses the local chain's funded test accounts: run it with the local network")
+        raise click.ClickException(
+            "the demo uses the local chain's funded test accounts: run it with the local network"
+        )
     logger.set_level("WARNING")  # the summary below says what happened; per-transaction lines would bury it
     report = run_demo(
-        project=project, provider=provider, accounts=list(accounts.test_accounts),
-        network=f"{provider.network.ecosystem.name}:{provider.network.name}", progress=click.echo,
+        project=project,
+        provider=provider,
+        accounts=list(accounts.test_accounts),
+        network=f"{provider.network.ecosystem.name}:{provider.network.name}",
+        progress=click.echo,
     )
     click.echo(report.render())

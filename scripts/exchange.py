@@ -34,8 +34,12 @@ PASSPHRASE_ENV = "MEDCHAIN_KEYRING_PASSPHRASE"
 keyring_option = click.option(
     "--keyring", type=click.Path(dir_okay=False, path_type=Path), help="Default: keys/<address>.keyring.json"
 )
-store_option = click.option("--store", default="envelopes", show_default=True,
-                            help="The envelope store: a folder (object stores plug in through EnvelopeStore)")
+store_option = click.option(
+    "--store",
+    default="envelopes",
+    show_default=True,
+    help="The envelope store: a folder (object stores plug in through EnvelopeStore)",
+)
 
 
 def _suite(network, deployment, account=None, yes=False):
@@ -46,8 +50,9 @@ def _suite(network, deployment, account=None, yes=False):
     session = Session(network, deployment, account=account, yes=yes)
     exchange = session.contract("RecordExchange")  # a deployment without it is refused, naming what it has
     contracts = {name: session.contract(name) for name in ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor")}
-    return session, ExchangeSuite.from_contracts({**contracts, "RecordExchange": exchange},
-                                                 session.block("RecordExchange"))
+    return session, ExchangeSuite.from_contracts(
+        {**contracts, "RecordExchange": exchange}, session.block("RecordExchange")
+    )
 
 
 def _keyring(path: Path | None, address: str):
@@ -57,8 +62,9 @@ def _keyring(path: Path | None, address: str):
 
 
 def _passphrase(confirm: bool = False) -> str:
-    return os.environ.get(PASSPHRASE_ENV) or click.prompt("keyring passphrase", hide_input=True,
-                                                           confirmation_prompt=confirm)
+    return os.environ.get(PASSPHRASE_ENV) or click.prompt(
+        "keyring passphrase", hide_input=True, confirmation_prompt=confirm
+    )
 
 
 @click.group(cls=Group)
@@ -84,8 +90,10 @@ def keys_new(network, account, keyring, deployment, yes):
     ring = _keyring(keyring, account.address)
     public_key, receipt = register_new_key(suite.exchange, ring, _passphrase(confirm=not ring.entries))
     version = suite.exchange.encryptionKeyDetails(account.address).version
-    click.echo(f"registered encryption key 0x{public_key.hex()} for {account.address} (version {version}, "
-               f"tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); private key in {ring.path}")
+    click.echo(
+        f"registered encryption key 0x{public_key.hex()} for {account.address} (version {version}, "
+        f"tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); private key in {ring.path}"
+    )
 
 
 @keys.command("show")
@@ -108,35 +116,53 @@ def keys_show(network, address, deployment):
 @click.option("--patient", required=True, type=ADDRESS, help="The patient the records are about")
 @click.option("--to", "to", required=True, type=ADDRESS, help="The recipient: an active member with a registered key")
 @purpose_option(multiple=False)
-@click.option("--category", help="Data categories of every record: checked against what each record says (a "
-              "mismatch is refused); needed only for a kind whose category cannot be read from it")
+@click.option(
+    "--category",
+    help="Data categories of every record: checked against what each record says (a "
+    "mismatch is refused); needed only for a kind whose category cannot be read from it",
+)
 @click.option("--salts", type=click.Path(dir_okay=False, path_type=Path), default=Path("salts.json"), show_default=True)
-@click.option("--receipts", type=click.Path(file_okay=False, path_type=Path), default=Path("receipts"),
-              show_default=True, help="The records' anchoring receipts (searched recursively)")
+@click.option(
+    "--receipts",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("receipts"),
+    show_default=True,
+    help="The records' anchoring receipts (searched recursively)",
+)
 @store_option
 @click.option("--batch-size", type=click.IntRange(min=1, max=100), default=20, show_default=True)
 @deployment_option
 @yes_option
-def share(network, account, records, patient, to, purpose, category, salts, receipts, store, batch_size,
-          deployment, yes):
+def share(
+    network, account, records, patient, to, purpose, category, salts, receipts, store, batch_size, deployment, yes
+):
     """Share anchored RECORDS with a consented recipient: encrypted for its key, each disclosure logged."""
     from medchain.consent import names, parse_categories
     from medchain.exchange import open_store, parse_purpose, prepare_items, share_records
     from medchain.records.anchoring import SaltStore
 
     session, suite = _suite(network, deployment, account, yes)
-    items = prepare_items(records, salts=SaltStore(salts), receipts=receipts,
-                          category=parse_categories(category) if category else None)
+    items = prepare_items(
+        records, salts=SaltStore(salts), receipts=receipts, category=parse_categories(category) if category else None
+    )
     result = share_records(
-        suite=suite, chain_id=session.manifest.chain_id, now=session.now,
-        patient=patient, recipient=to,
-        purpose=parse_purpose(purpose), items=items, store=open_store(store), batch_size=batch_size,
+        suite=suite,
+        chain_id=session.manifest.chain_id,
+        now=session.now,
+        patient=patient,
+        recipient=to,
+        purpose=parse_purpose(purpose),
+        items=items,
+        store=open_store(store),
+        batch_size=batch_size,
         progress=click.echo,
     )
     for e in result.envelopes:
         click.echo(f"{e.path}: envelope {e.envelope_id} ({'+'.join(names(e.category)).lower()}) at {e.location}")
-    click.echo(f"shared {len(result.envelopes)} record(s) with {to}: {len(result.transactions)} transaction(s), "
-               f"gas {result.gas_used:,}")
+    click.echo(
+        f"shared {len(result.envelopes)} record(s) with {to}: {len(result.transactions)} transaction(s), "
+        f"gas {result.gas_used:,}"
+    )
 
 
 @cli.command()
@@ -154,13 +180,22 @@ def receive(network, account, envelope, keyring, store, out, deployment):
     path = Path(envelope)
     data = path.read_bytes() if path.is_file() else open_store(store).get(check_id(envelope))
     session, suite = _suite(network, deployment)
-    got = receive_envelope(suite=suite, chain_id=session.manifest.chain_id, data=data,
-                           source=envelope, account=account.address, keyring=_keyring(keyring, account.address),
-                           passphrase=_passphrase(), out_dir=out)
+    got = receive_envelope(
+        suite=suite,
+        chain_id=session.manifest.chain_id,
+        data=data,
+        source=envelope,
+        account=account.address,
+        keyring=_keyring(keyring, account.address),
+        passphrase=_passphrase(),
+        out_dir=out,
+    )
     c, d = got.contents, got.disclosure
-    click.echo(f"VERIFIED {got.record_path}: record 0x{c.record_hash.hex()} about patient {c.patient} from "
-               f"{c.discloser} for {d.purpose_name}, disclosure logged in tx {d.tx} (block {d.block}); "
-               f"{got.verdict_message}")
+    click.echo(
+        f"VERIFIED {got.record_path}: record 0x{c.record_hash.hex()} about patient {c.patient} from "
+        f"{c.discloser} for {d.purpose_name}, disclosure logged in tx {d.tx} (block {d.block}); "
+        f"{got.verdict_message}"
+    )
     if not got.current_key:
         click.echo("note: wrapped to a key you have rotated since; it stays valid (your keyring keeps old keys)")
     click.echo(f"receipt with salt: {got.receipt_path}")
@@ -168,8 +203,11 @@ def receive(network, account, envelope, keyring, store, out, deployment):
 
 @cli.command()
 @click.option("--patient", required=True, type=ADDRESS)
-@click.option("--fhir", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the accounting as a FHIR R5 Bundle of AuditEvents")
+@click.option(
+    "--fhir",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the accounting as a FHIR R5 Bundle of AuditEvents",
+)
 @page_option(5_000)
 @deployment_option
 def disclosures(network, patient, fhir, page, deployment):
@@ -180,13 +218,15 @@ def disclosures(network, patient, fhir, page, deployment):
 
     who = patient
     session, suite = _suite(network, deployment)
-    found = read_disclosures(session.rpc, suite.exchange.address, patient=who, from_block=suite.from_block,
-                             page=page)
+    found = read_disclosures(session.rpc, suite.exchange.address, patient=who, from_block=suite.from_block, page=page)
     click.echo(f"{len(found)} disclosure(s) of patient {who}'s records")
     for d in found:
-        click.echo(f"{iso(d.timestamp)}  to {d.recipient}  by {d.discloser}  {d.purpose_name:<7} "
-                   f"{'+'.join(d.category_names).lower():<24} record 0x{d.record_hash.hex()}  tx {d.tx}")
+        click.echo(
+            f"{iso(d.timestamp)}  to {d.recipient}  by {d.discloser}  {d.purpose_name:<7} "
+            f"{'+'.join(d.category_names).lower():<24} record 0x{d.record_hash.hex()}  tx {d.tx}"
+        )
     if fhir:
-        write_json_atomic(fhir, audit_bundle(found, chain_id=session.manifest.chain_id,
-                                             exchange=suite.exchange.address))
+        write_json_atomic(
+            fhir, audit_bundle(found, chain_id=session.manifest.chain_id, exchange=suite.exchange.address)
+        )
         click.echo(f"FHIR AuditEvents: {fhir}")

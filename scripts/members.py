@@ -1,10 +1,10 @@
 """Consortium membership, for governance (and regulators, for suspensions).
 
-    ape run members register 0xHospital --role provider --credential licence.pdf --account governance
-    ape run members suspend 0xPharmacy --reason LICENCE_EXPIRED --account regulator
-    ape run members reinstate 0xPharmacy --account regulator
-    ape run members remove 0xPharmacy --role pharmacy --reason LICENCE_REVOKED --account governance
-    ape run members show 0xPharmacy
+ape run members register 0xHospital --role provider --credential licence.pdf --account governance
+ape run members suspend 0xPharmacy --reason LICENCE_EXPIRED --account regulator
+ape run members reinstate 0xPharmacy --account regulator
+ape run members remove 0xPharmacy --role pharmacy --reason LICENCE_REVOKED --account governance
+ape run members show 0xPharmacy
 """
 
 from pathlib import Path
@@ -15,8 +15,9 @@ from medchain.cli import ADDRESS, BYTES32, REASON_CODE, Group, Session, account_
 
 ROLES = ("provider", "insurer", "manufacturer", "distributor", "pharmacy", "regulator", "auditor")
 role_option = click.option("--role", required=True, type=click.Choice(ROLES, case_sensitive=False))
-reason_option = click.option("--reason", required=True, type=REASON_CODE,
-                             help="A short code such as LICENCE_EXPIRED (never free text).")
+reason_option = click.option(
+    "--reason", required=True, type=REASON_CODE, help="A short code such as LICENCE_EXPIRED (never free text)."
+)
 
 
 def _registry(network, deployment, account=None, yes=False):
@@ -32,8 +33,11 @@ def cli():
 @account_option()
 @click.argument("address", type=ADDRESS)
 @role_option
-@click.option("--credential", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The licence or accreditation document: only its salted hash goes on chain (a fresh salt, printed).")
+@click.option(
+    "--credential",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The licence or accreditation document: only its salted hash goes on chain (a fresh salt, printed).",
+)
 @click.option("--credential-hash", type=BYTES32, help="Or the credential hash itself (0x + 64 hex digits).")
 @yes_option
 @deployment_option
@@ -54,8 +58,9 @@ def register(network, account, address, role, credential, credential_hash, yes, 
     if not result.registered:
         click.echo(f"{address} already holds {spec.role.value}; nothing sent")
         return
-    click.echo(f"registered {address} as {spec.role.label}, credential hash 0x{credential_hash.hex()} "
-               f"(tx {result.tx_hash})")
+    click.echo(
+        f"registered {address} as {spec.role.label}, credential hash 0x{credential_hash.hex()} (tx {result.tx_hash})"
+    )
     if salt is not None:
         click.echo(f"credential salt 0x{salt.hex()}: give it to the member with the document (it proves the hash)")
 
@@ -100,8 +105,9 @@ def remove(network, account, address, role, reason, yes, deployment):
 
     registry = _registry(network, deployment, account, yes)
     receipt = registry.removeMember(address, Role.parse(role).id, reason)
-    click.echo(f"removed {address} from {Role.parse(role).label} ({decode_reason(reason)}) "
-               f"(tx {receipt.transaction_hash})")
+    click.echo(
+        f"removed {address} from {Role.parse(role).label} ({decode_reason(reason)}) (tx {receipt.transaction_hash})"
+    )
 
 
 @cli.command()
@@ -116,6 +122,11 @@ def show(network, address, deployment):
     if not status.roles:
         click.echo(f"{address}: not a member")
         return
-    click.echo(f"{address}: {', '.join(r.label for r in status.roles)}; registered {iso_time(status.registered_at)}; "
-               + (f"SUSPENDED since {iso_time(status.suspended_at)} by {status.suspended_by}" if status.suspended_at
-                  else "active"))
+    click.echo(
+        f"{address}: {', '.join(r.label for r in status.roles)}; registered {iso_time(status.registered_at)}; "
+        + (
+            f"SUSPENDED since {iso_time(status.suspended_at)} by {status.suspended_by}"
+            if status.suspended_at
+            else "active"
+        )
+    )

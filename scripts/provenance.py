@@ -20,10 +20,20 @@ from pathlib import Path
 
 import click
 
-from medchain.cli import ADDRESS, REASON_CODE, Group, Session, account_option, deployment_option, page_option, yes_option
+from medchain.cli import (
+    ADDRESS,
+    REASON_CODE,
+    Group,
+    Session,
+    account_option,
+    deployment_option,
+    page_option,
+    yes_option,
+)
 
-reason_option = click.option("--reason", required=True, type=REASON_CODE,
-                             help="A short code such as PACKAGING_MISMATCH (never free text)")
+reason_option = click.option(
+    "--reason", required=True, type=REASON_CODE, help="A short code such as PACKAGING_MISMATCH (never free text)"
+)
 batch_option = click.option("--batch", "batch", required=True, help="0x batch id, or a scan with (01) and (10)")
 
 
@@ -66,8 +76,10 @@ def assign_prefix_cmd(network, account, prefix, gtin, manufacturer, deployment, 
     contract = _contract(network, deployment, account, yes)
     receipt = assign_prefix(contract, chosen, manufacturer)
     example = f"; GTIN {gtin} now belongs to {gtin_owner(contract, gtin).owner}" if gtin else ""
-    click.echo(f"company prefix {chosen.digits} ({chosen.length} digits) assigned to {manufacturer} "
-               f"(tx {receipt.transaction_hash}){example}")
+    click.echo(
+        f"company prefix {chosen.digits} ({chosen.length} digits) assigned to {manufacturer} "
+        f"(tx {receipt.transaction_hash}){example}"
+    )
 
 
 @cli.command("commission")
@@ -76,10 +88,18 @@ def assign_prefix_cmd(network, account, prefix, gtin, manufacturer, deployment, 
 @click.option("--gtin")
 @click.option("--lot")
 @click.option("--expiry", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD, the date printed on the packs")
-@click.option("--serials", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The batch's serial numbers, one per line")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the proofs file that travels with the batch")
+@click.option(
+    "--serials",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The batch's serial numbers, one per line",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the proofs file that travels with the batch",
+)
 @deployment_option
 @yes_option
 def commission_cmd(network, account, scan, gtin, lot, expiry, serials, out, deployment, yes):
@@ -89,28 +109,40 @@ def commission_cmd(network, account, scan, gtin, lot, expiry, serials, out, depl
     if scan:
         product = parse_scan(scan)
         product.require("expiry", "lot")
-        g, l, e = product.gtin, product.lot, product.expiry
+        g, lot_no, e = product.gtin, product.lot, product.expiry
     else:
         if not (gtin and lot and expiry):
             raise ProvenanceInputError("give --scan, or all of --gtin, --lot and --expiry")
-        g, l, e = gtin, lot, expiry.date()
-    proofs = SerialProofs.build(g, l, e, read_serial_list(serials))
+        g, lot_no, e = gtin, lot, expiry.date()
+    proofs = SerialProofs.build(g, lot_no, e, read_serial_list(serials))
     contract = _contract(network, deployment, account, yes)
     proofs.save(out)  # before sending: the proofs must never be lost
     receipt = commission(contract, proofs)
-    click.echo(f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
-               f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
-               f"proofs in {out}")
+    click.echo(
+        f"commissioned batch {_hex(proofs.batch_id)}: GTIN {proofs.gtin} lot {proofs.lot} expiry "
+        f"{proofs.expiry.isoformat()}, {proofs.quantity} units (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
+        f"proofs in {out}"
+    )
 
 
 @cli.command("ship")
 @account_option()
 @batch_option
-@click.option("--to", "to", required=True, type=ADDRESS, help="An active distributor or pharmacy, or the manufacturer (a return)")
-@click.option("--serials", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The serial numbers of the packs shipped, one per line (the shipment commits to them)")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The shipment file to pass along with the goods (default: shipment-<id>.json)")
+@click.option(
+    "--to", "to", required=True, type=ADDRESS, help="An active distributor or pharmacy, or the manufacturer (a return)"
+)
+@click.option(
+    "--serials",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The serial numbers of the packs shipped, one per line (the shipment commits to them)",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The shipment file to pass along with the goods (default: shipment-<id>.json)",
+)
 @deployment_option
 @yes_option
 def ship_cmd(network, account, batch, to, serials, out, deployment, yes):
@@ -123,8 +155,10 @@ def ship_cmd(network, account, batch, to, serials, out, deployment, yes):
     receipt, shipment = ship(contract, bid, to, units)
     out = out or Path(f"shipment-{bytes(shipment).hex()[:16]}.json")
     shipment.save(out)
-    click.echo(f"shipped {units.quantity} units of {_hex(bid)} to {to}: shipment {_hex(bytes(shipment))} "
-               f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); shipment file {out}")
+    click.echo(
+        f"shipped {units.quantity} units of {_hex(bid)} to {to}: shipment {_hex(bytes(shipment))} "
+        f"(tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); shipment file {out}"
+    )
 
 
 @cli.command("receive")
@@ -139,8 +173,10 @@ def receive_cmd(network, account, shipment, deployment, yes):
     loaded = Shipment.load(shipment)
     contract = _contract(network, deployment, account, yes)
     receipt = receive(contract, loaded)
-    click.echo(f"received shipment {_hex(bytes(loaded))} of batch {_hex(loaded.batch_id)}: you now hold "
-               f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.transaction_hash})")
+    click.echo(
+        f"received shipment {_hex(bytes(loaded))} of batch {_hex(loaded.batch_id)}: you now hold "
+        f"{contract.balanceOf(account.address, loaded.batch_id)} units (tx {receipt.transaction_hash})"
+    )
 
 
 @cli.command("verify")
@@ -163,8 +199,12 @@ def verify_cmd(network, scan, proofs, deployment):
 @account_option()
 @click.argument("scan")
 @click.option("--proofs", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--shipment", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file of the shipment you received that carried the pack")
+@click.option(
+    "--shipment",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file of the shipment you received that carried the pack",
+)
 @deployment_option
 @yes_option
 def dispense_cmd(network, account, scan, proofs, shipment, deployment, yes):
@@ -175,8 +215,10 @@ def dispense_cmd(network, account, scan, proofs, shipment, deployment, yes):
     received = Shipment.load(shipment)
     contract = _contract(network, deployment, account, yes)
     receipt = dispense_unit(contract, unit, received)
-    click.echo(f"dispensed {unit.scan.as_hri()} (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
-               f"revertible for 10 days")
+    click.echo(
+        f"dispensed {unit.scan.as_hri()} (tx {receipt.transaction_hash}, gas {receipt.gas_used:,}); "
+        f"revertible for 10 days"
+    )
 
 
 @cli.command("report")
@@ -193,8 +235,10 @@ def report_cmd(network, account, target, reason, deployment, yes):
     bid, serial = parse_suspect_ref(target)
     contract = _contract(network, deployment, account, yes)
     _receipt, quarantined = report_suspect(contract, bid, serial, reason=reason)
-    click.echo(f"reported {'unit ' + _hex(serial) + ' of ' if any(serial) else ''}batch {_hex(bid)} as suspect "
-               f"({decode_reason(reason)}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}")
+    click.echo(
+        f"reported {'unit ' + _hex(serial) + ' of ' if any(serial) else ''}batch {_hex(bid)} as suspect "
+        f"({decode_reason(reason)}); {'the batch is now QUARANTINED' if quarantined else 'the batch was already held'}"
+    )
 
 
 def _decide(network, account, batch, deployment, yes, action: str, reason: bytes | None = None) -> None:
@@ -249,12 +293,18 @@ def recall_cmd(network, account, batch, reason, deployment, yes):
 @cli.command("trace")
 @batch_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: print the document")
-@click.option("--proofs", type=click.Path(dir_okay=False, path_type=Path),
-              help="The batch's proofs file: units then appear by serial number")
+@click.option(
+    "--proofs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The batch's proofs file: units then appear by serial number",
+)
 @click.option("--from-block", type=click.IntRange(min=0), help="Default: the block DrugProvenance was deployed in")
 @page_option(5_000)
-@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
-              help="GS1's EPCIS-JSON-Schema.json: validate the document against it")
+@click.option(
+    "--schema",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="GS1's EPCIS-JSON-Schema.json: validate the document against it",
+)
 @deployment_option
 def trace_cmd(network, batch, out, proofs, from_block, page, schema, deployment):
     """Export a batch's custody trail as an EPCIS 2.0 JSON-LD document."""
@@ -269,8 +319,16 @@ def trace_cmd(network, batch, out, proofs, from_block, page, schema, deployment)
     address = session.contract("DrugProvenance").address
     if from_block is None:
         from_block = session.block("DrugProvenance")
-    document = trace_batch(session.rpc, address, bid, chain_id=session.manifest.chain_id, from_block=from_block,
-                           page=page, proofs=proof_file, progress=lambda line: click.echo(line, err=True))
+    document = trace_batch(
+        session.rpc,
+        address,
+        bid,
+        chain_id=session.manifest.chain_id,
+        from_block=from_block,
+        page=page,
+        proofs=proof_file,
+        progress=lambda line: click.echo(line, err=True),
+    )
     if schema:
         problems = validate(document, load_json(schema, click.ClickException))
         if problems:
@@ -279,7 +337,9 @@ def trace_cmd(network, batch, out, proofs, from_block, page, schema, deployment)
     text = json.dumps(document, indent=2) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
-        click.echo(f"{len(document['epcisBody']['eventList'])} EPCIS events of batch {_hex(bid)} in {out} "
-                   f"(head block {session.rpc.block_number()})")
+        click.echo(
+            f"{len(document['epcisBody']['eventList'])} EPCIS events of batch {_hex(bid)} in {out} "
+            f"(head block {session.rpc.block_number()})"
+        )
     else:
         click.echo(text, nl=False)

@@ -1,7 +1,7 @@
 """Medical records: anchor their salted hashes on chain, verify a record against its receipt.
 
-    ape run records anchor records/bundle/ --account hospital --out receipts/ --salts salts.json
-    ape run records verify record.json --receipt record.receipt.json --salt 0x...     (or --salts salts.json)
+ape run records anchor records/bundle/ --account hospital --out receipts/ --salts salts.json
+ape run records verify record.json --receipt record.receipt.json --salt 0x...     (or --salts salts.json)
 """
 
 from pathlib import Path
@@ -16,15 +16,26 @@ def cli():
     """Medical records: anchor salted hashes (one receipt per record), verify a record against the chain."""
 
 
-@cli.command(rerun="rerun the same command: a batch in flight (in {out}/.pending-batch.json) is settled first, "
-                   "and every receipt is checked on chain")
+@cli.command(
+    rerun="rerun the same command: a batch in flight (in {out}/.pending-batch.json) is settled first, "
+    "and every receipt is checked on chain"
+)
 @account_option()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("receipts"), show_default=True)
-@click.option("--salts", type=click.Path(dir_okay=False, path_type=Path), default=Path("salts.json"),
-              show_default=True, help="The provider's private salt store: keep it as safe as the records.")
-@click.option("--batch-threshold", type=click.IntRange(min=1), default=None,
-              help="From this many records on, anchor them as one Merkle batch. Default: the library's (8).")
+@click.option(
+    "--salts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("salts.json"),
+    show_default=True,
+    help="The provider's private salt store: keep it as safe as the records.",
+)
+@click.option(
+    "--batch-threshold",
+    type=click.IntRange(min=1),
+    default=None,
+    help="From this many records on, anchor them as one Merkle batch. Default: the library's (8).",
+)
 @click.option("--include-salt", is_flag=True, help="Write each record's salt into its receipt (off by default).")
 @yes_option
 @deployment_option
@@ -40,9 +51,15 @@ def anchor(network, account, paths, out, salts, batch_threshold, include_salt, y
     contract = session.contract("RecordAnchor")
     base = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
     result = anchor_records(
-        anchor_contract=contract, paths=paths, out_dir=out, salt_store=SaltStore(salts), base=base,
-        batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD, include_salt=include_salt,
-        from_block=session.block("RecordAnchor"), progress=click.echo,
+        anchor_contract=contract,
+        paths=paths,
+        out_dir=out,
+        salt_store=SaltStore(salts),
+        base=base,
+        batch_threshold=batch_threshold or DEFAULT_BATCH_THRESHOLD,
+        include_salt=include_salt,
+        from_block=session.block("RecordAnchor"),
+        progress=click.echo,
     )
     click.echo(
         f"anchored {len(result.anchored)}, recovered {len(result.recovered)}, already done {len(result.skipped)}; "
@@ -77,7 +94,12 @@ def verify(network, record, receipt_file, salt, salts, deployment):
     else:
         raise click.UsageError("give the record's --salt (or --salts FILE): the receipt does not carry it")
     session = Session(network, deployment)
-    verdict = verify_record(anchor_contract=session.contract("RecordAnchor"), chain_id=session.manifest.chain_id,
-                            record=rec, salt=salt_bytes, receipt=receipt)
+    verdict = verify_record(
+        anchor_contract=session.contract("RecordAnchor"),
+        chain_id=session.manifest.chain_id,
+        record=rec,
+        salt=salt_bytes,
+        receipt=receipt,
+    )
     click.echo(f"{record}: {verdict.message}")
     raise SystemExit(0 if verdict.ok else 1)

@@ -1,6 +1,6 @@
 """The test stable token of a test deployment (deployed with --test-token, or on the local chain).
 
-    ape run token mint 0xInsurer 20000 --account deployer
+ape run token mint 0xInsurer 20000 --account deployer
 """
 
 import click
@@ -25,13 +25,19 @@ def mint(network, account, to, amount, yes, deployment):
 
     session = Session(network, deployment, account=account, yes=yes)
     settles_in = session.contract("ClaimSettlement").token()
-    if "TestStableToken" not in session.manifest.contracts \
-            or session.manifest.address_of("TestStableToken").lower() != settles_in.lower():
-        raise click.ClickException(f"{session.path}: this deployment settles in {settles_in}, not the test "
-                                   "token: get tokens from that token's issuer; nothing was minted")
+    if (
+        "TestStableToken" not in session.manifest.contracts
+        or session.manifest.address_of("TestStableToken").lower() != settles_in.lower()
+    ):
+        raise click.ClickException(
+            f"{session.path}: this deployment settles in {settles_in}, not the test "
+            "token: get tokens from that token's issuer; nothing was minted"
+        )
     token = session.contract("TestStableToken")
     decimals = token.decimals()
     units = amount.units(decimals)
     receipt = token.mint(to, units)
-    click.echo(f"minted {format_units(units, decimals)} {token.symbol()} to {to}; it holds "
-               f"{format_units(token.balanceOf(to), decimals)} (tx {receipt.transaction_hash})")
+    click.echo(
+        f"minted {format_units(units, decimals)} {token.symbol()} to {to}; it holds "
+        f"{format_units(token.balanceOf(to), decimals)} (tx {receipt.transaction_hash})"
+    )

@@ -68,7 +68,6 @@ def registry(project, governance, members):
     return contract
 
 
-
 def as_sdk(contract, account=None, kind=None):
     """The SDK's class (``kind``, default the one named like the contract) over an ape contract instance's
     address, on the node ape is connected to; transactions signed by ``account`` (an ape test account: its

@@ -45,10 +45,18 @@ class Operator:
         self.keys.update(zip(aliases, keys))
         pairs = [part for alias, key in zip(aliases, keys) for part in (alias, key.key.hex())]
         subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from ape_accounts import import_account_from_private_key as imp; a = sys.argv[2:]; "
-             "[imp(a[i], sys.argv[1], a[i + 1]) for i in range(0, len(a), 2)]", PASSPHRASE, *pairs],
-            env=self.env, check=True, capture_output=True, cwd=PROJECT_ROOT,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from ape_accounts import import_account_from_private_key as imp; a = sys.argv[2:]; "
+                "[imp(a[i], sys.argv[1], a[i + 1]) for i in range(0, len(a), 2)]",
+                PASSPHRASE,
+                *pairs,
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            cwd=PROJECT_ROOT,
         )
         for key in keys:
             self.node.call("anvil_setBalance", [key.address, hex(10**20)])
@@ -58,13 +66,27 @@ class Operator:
         return [APE, "run", *script.split(), *args, *(["--network", NETWORK] if network else [])]
 
     def run(self, script: str, *args: str, network: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(script, *args, network=network), env=self.env, capture_output=True,
-                              text=True, cwd=PROJECT_ROOT, timeout=600, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            self.command(script, *args, network=network),
+            env=self.env,
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
+        )
 
     def start(self, script: str, *args: str) -> subprocess.Popen:
         """Like :meth:`run`, in the background: the test acts on the node meanwhile, then ``communicate()``."""
-        return subprocess.Popen(self.command(script, *args), env=self.env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            self.command(script, *args),
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 def web3_contract(w3, project, manifest: Path, name: str):
@@ -80,7 +102,8 @@ def send(w3, account: LocalAccount, call):
     (successful) receipt."""
     tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
     receipt = w3.eth.wait_for_transaction_receipt(
-        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
+    )
     assert receipt["status"] == 1
     return receipt
 
@@ -114,5 +137,10 @@ def register(op: Operator, manifest: Path, project, members: dict[str, tuple[str
     w3 = Web3(Web3.HTTPProvider(op.node.url))
     registry = web3_contract(w3, project, manifest, "ConsortiumRegistry")
     for label, (address, role) in members.items():
-        send(w3, op.keys["deployer"], registry.functions.registerMember(
-            address, role.id, credential_hash(f"{label} licence".encode(), b"\x01" * 32)))
+        send(
+            w3,
+            op.keys["deployer"],
+            registry.functions.registerMember(
+                address, role.id, credential_hash(f"{label} licence".encode(), b"\x01" * 32)
+            ),
+        )

@@ -9,8 +9,13 @@ from medchain_dev.demo import SAMPLE_MEMBERS, run_demo
 
 
 def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, accounts, tmp_path):
-    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json",
-                      workdir=tmp_path / "work")
+    report = run_demo(
+        project=project,
+        provider=chain.provider,
+        accounts=list(accounts),
+        manifest=tmp_path / "local.json",
+        workdir=tmp_path / "work",
+    )
 
     assert (tmp_path / "local.json").exists()
     registry = project.ConsortiumRegistry.at(report.registry)
@@ -51,7 +56,9 @@ def test_demo_registers_the_sample_consortium_and_reports_it(project, chain, acc
     assert outcomes["A lab panel"] == "REJECTED (197 consent absent)"
     assert outcomes["B surgery"] == "partial (119 benefit maximum)"
     assert {row[0]: row[4] for row in report.claims}["B surgery"] == "4,440", "5,000 limit minus the 560 paid"
-    assert len(list((tmp_path / "work" / "insurer" / "responses").glob("*.json"))) == 3, "one ClaimResponse per claim sent"
+    assert len(list((tmp_path / "work" / "insurer" / "responses").glob("*.json"))) == 3, (
+        "one ClaimResponse per claim sent"
+    )
     assert "duplicate claim" in (tmp_path / "work" / "insurer" / "claims.csv.rejects.csv.errors.csv").read_text()
     token = project.TestStableToken.at(_address(report, "TestStableToken"))
     assert token.balanceOf(accounts[1]) == 5_000 * 10**6, "the hospital was paid the whole annual limit"
@@ -69,8 +76,13 @@ def test_demo_needs_enough_accounts(project, chain, accounts, tmp_path):
 
 
 def test_demo_ends_with_the_drug_trail(project, chain, accounts, tmp_path):
-    report = run_demo(project=project, provider=chain.provider, accounts=list(accounts), manifest=tmp_path / "local.json",
-                      workdir=tmp_path / "work")
+    report = run_demo(
+        project=project,
+        provider=chain.provider,
+        accounts=list(accounts),
+        manifest=tmp_path / "local.json",
+        workdir=tmp_path / "work",
+    )
     text = report.render()
     assert "the pharmacy scanned pack A0007: GENUINE, and dispensed it; scanning it again: ALREADY_DISPENSED" in text
     assert "a pack with serial A9999 (not in the lot): UNKNOWN_SERIAL" in text
@@ -81,7 +93,9 @@ def test_demo_ends_with_the_drug_trail(project, chain, accounts, tmp_path):
     assert "the claim was settled and the pharmacy withdrew 40.50 test USD" in text
     claims = project.ClaimSettlement.at(_address(report, "ClaimSettlement"))
     pharmacy = accounts[5]
-    paid = list(claims.ClaimSettled.range(0, chain.blocks.head.number + 1, search_topics={"provider": pharmacy.address}))
+    paid = list(
+        claims.ClaimSettled.range(0, chain.blocks.head.number + 1, search_topics={"provider": pharmacy.address})
+    )
     assert [log.amount for log in paid] == [40_500_000]
     linked = list(claims.PharmacyClaimLinked.range(0, chain.blocks.head.number + 1))
     assert [log.claimId for log in linked] == [log.claimId for log in paid]

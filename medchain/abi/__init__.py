@@ -14,8 +14,13 @@ from typing import Any
 
 #: The contracts a deployment of the suite holds, in deployment order (the token only on test chains).
 SUITE_CONTRACTS: tuple[str, ...] = (
-    "ConsortiumRegistry", "ConsentRegistry", "RecordAnchor", "TestStableToken", "DrugProvenance",
-    "ClaimSettlement", "RecordExchange",
+    "ConsortiumRegistry",
+    "ConsentRegistry",
+    "RecordAnchor",
+    "TestStableToken",
+    "DrugProvenance",
+    "ClaimSettlement",
+    "RecordExchange",
 )
 
 #: An ABI: the JSON list of functions, events and errors the compiler describes a contract with.

@@ -38,9 +38,7 @@ def reason_code(text: str) -> bytes:
     never free text (which could carry personal data).
     """
     if not text or len(text) > 32 or not all(c.isascii() and (c.isupper() or c.isdigit() or c == "_") for c in text):
-        raise ValueError(
-            f"reason code {text!r} must be 1-32 characters of A-Z, 0-9 and _ (e.g. LICENCE_EXPIRED)"
-        )
+        raise ValueError(f"reason code {text!r} must be 1-32 characters of A-Z, 0-9 and _ (e.g. LICENCE_EXPIRED)")
     return text.encode("ascii").ljust(32, b"\0")
 
 

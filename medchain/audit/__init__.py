@@ -12,6 +12,18 @@ from .suite import Suite
 from .sync import Indexer, Reorg, SyncError, SyncResult, transactions
 
 __all__ = [
-    "AbiError", "Catalog", "Event", "Indexer", "Reorg", "Rpc", "RpcError", "Store", "StoreError", "Suite",
-    "SyncError", "SyncResult", "load_abis", "transactions",
+    "AbiError",
+    "Catalog",
+    "Event",
+    "Indexer",
+    "Reorg",
+    "Rpc",
+    "RpcError",
+    "Store",
+    "StoreError",
+    "Suite",
+    "SyncError",
+    "SyncResult",
+    "load_abis",
+    "transactions",
 ]

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
+from ..chain.rpc import Rpc
 from ..claims.status import ClaimStatus
 from ..records.merkle import verify_proof
-from ..chain.rpc import Rpc
 from .store import Event, Store
 from .suite import Suite
 from .sync import transactions
@@ -42,8 +43,9 @@ BILLING_CLAIMS = 1 << 13  # ClaimSettlement.CONSENT_CATEGORY
 DUPLICATE = 18
 ZERO32 = "0x" + "0" * 64
 #: The statuses of a claim that is neither settled nor finally denied.
-OPEN = frozenset({ClaimStatus.PENDING_FUNDS, ClaimStatus.APPROVED, ClaimStatus.PARTIAL, ClaimStatus.DISPUTED,
-                  ClaimStatus.RESOLVED})
+OPEN = frozenset(
+    {ClaimStatus.PENDING_FUNDS, ClaimStatus.APPROVED, ClaimStatus.PARTIAL, ClaimStatus.DISPUTED, ClaimStatus.RESOLVED}
+)
 
 RULES = {
     "paid-claim-consent-evidence": "every paid claim had payment consent and anchored evidence at submission",
@@ -83,9 +85,23 @@ class Finding:
     events: list[Event] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "subject": self.subject, "message": self.message,
-                "events": [{"block": e.block, "logIndex": e.log_index, "tx": e.tx_hash, "time": iso(e.time),
-                            "contract": e.contract, "event": e.event} for e in self.events]}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "events": [
+                {
+                    "block": e.block,
+                    "logIndex": e.log_index,
+                    "tx": e.tx_hash,
+                    "time": iso(e.time),
+                    "contract": e.contract,
+                    "event": e.event,
+                }
+                for e in self.events
+            ],
+        }
 
 
 def _shown(value: str) -> str:
@@ -115,15 +131,34 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
     if linked:
         for e in store.events("DrugProvenance", ["Dispensed", "DispenseReverted"]):
             dispenses[(e["batchId"], e["serialHash"])].append(e)
-    txs = transactions(store, rpc, suite, [submitted[s["claimId"]].tx_hash for s in settled
-                                           if s["claimId"] in submitted and s["claimId"] not in linked]) if rpc else {}
+    txs = (
+        transactions(
+            store,
+            rpc,
+            suite,
+            [
+                submitted[s["claimId"]].tx_hash
+                for s in settled
+                if s["claimId"] in submitted and s["claimId"] not in linked
+            ],
+        )
+        if rpc
+        else {}
+    )
 
     for paid in settled:
         claim = paid["claimId"]
         sub = submitted.get(claim)
         if sub is None:
-            findings.append(Finding("paid-claim-consent-evidence", "violation", claim,
-                                    f"claim {_shown(claim)} was paid but never submitted", [paid]))
+            findings.append(
+                Finding(
+                    "paid-claim-consent-evidence",
+                    "violation",
+                    claim,
+                    f"claim {_shown(claim)} was paid but never submitted",
+                    [paid],
+                )
+            )
             continue
         policy = policies.get(sub["policyId"])
         problems, proof = [], [sub, paid]
@@ -149,9 +184,16 @@ def paid_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Finding]:
         else:
             problems += _evidence_problems(sub, txs.get(sub.tx_hash), singles, batches, retractions, proof)
         if problems:
-            findings.append(Finding("paid-claim-consent-evidence", "violation", claim,
-                                    f"claim {_shown(claim)} was paid ({paid['amount']:,} units, block {paid.block}) but at "
-                                    f"submission (block {sub.block}): " + "; ".join(problems), proof))
+            findings.append(
+                Finding(
+                    "paid-claim-consent-evidence",
+                    "violation",
+                    claim,
+                    f"claim {_shown(claim)} was paid ({paid['amount']:,} units, block {paid.block}) but at "
+                    f"submission (block {sub.block}): " + "; ".join(problems),
+                    proof,
+                )
+            )
     return findings
 
 
@@ -166,10 +208,17 @@ def _claim_inputs(tx: dict[str, Any] | None) -> list[list[Any]]:
     return []
 
 
-def _evidence_problems(sub: Event, tx: dict[str, Any] | None, singles: dict, batches: dict, retractions: dict,
-                       proof: list[Event]) -> list[str]:
-    match = [c for c in _claim_inputs(tx) if c[0] == sub["policyId"] and c[1].lower() == sub["provider"]
-             and c[2] == sub["amount"] and c[3] == sub["serviceDate"]]
+def _evidence_problems(
+    sub: Event, tx: dict[str, Any] | None, singles: dict, batches: dict, retractions: dict, proof: list[Event]
+) -> list[str]:
+    match = [
+        c
+        for c in _claim_inputs(tx)
+        if c[0] == sub["policyId"]
+        and c[1].lower() == sub["provider"]
+        and c[2] == sub["amount"]
+        and c[3] == sub["serviceDate"]
+    ]
     if not match:
         return [f"its evidence could not be read from transaction {sub.tx_hash} (not a decodable submitClaim(s) call)"]
     _, provider, _, _, _, evidence, root, path = match[0]
@@ -202,8 +251,10 @@ def _unit_problems(sub: Event, link: Event, dispenses: dict, proof: list[Event])
     proof.append(link)
     before = [e for e in dispenses.get(unit, []) if e.key < sub.key]
     if not before or before[-1].event != "Dispensed":
-        return [f"its unit {_shown(link['serialHash'])} of batch {_shown(link['batchId'])} was not dispensed"
-                + (" (the dispense was reverted)" if before else "")]
+        return [
+            f"its unit {_shown(link['serialHash'])} of batch {_shown(link['batchId'])} was not dispensed"
+            + (" (the dispense was reverted)" if before else "")
+        ]
     proof.append(before[-1])
     if before[-1]["pharmacy"] != sub["provider"]:
         return [f"its unit was dispensed by {_shown(before[-1]['pharmacy'])}, not by the claiming pharmacy"]
@@ -226,19 +277,26 @@ def dispensed_under_hold(store: Store) -> list[Finding]:
             hold = recalled.get(batch) or quarantined.get(batch)
             if hold is not None:
                 what = "recalled" if hold.event == "Recalled" else "quarantined"
-                findings.append(Finding(
-                    "dispensed-under-hold", "violation", batch,
-                    f"unit {_shown(e['serialHash'])} of batch {_shown(batch)} was dispensed by {_shown(e['pharmacy'])} "
-                    f"at {iso(e.time)} (block {e.block}) although the batch was {what} at {iso(hold.time)} "
-                    f"(block {hold.block})", [hold, e]))
+                findings.append(
+                    Finding(
+                        "dispensed-under-hold",
+                        "violation",
+                        batch,
+                        f"unit {_shown(e['serialHash'])} of batch {_shown(batch)} was dispensed by {_shown(e['pharmacy'])} "
+                        f"at {iso(e.time)} (block {e.block}) although the batch was {what} at {iso(hold.time)} "
+                        f"(block {hold.block})",
+                        [hold, e],
+                    )
+                )
     return findings
 
 
 def break_glass(store: Store) -> list[Finding]:
     findings = []
     accesses = list(store.events("ConsentRegistry", ["EmergencyAccessed"]))
-    patient_of = {e["policyId"]: e["patient"] for e in store.events("ClaimSettlement", ["PolicyRegistered"])} \
-        if accesses else {}
+    patient_of = (
+        {e["policyId"]: e["patient"] for e in store.events("ClaimSettlement", ["PolicyRegistered"])} if accesses else {}
+    )
     for access in accesses:
         patient, provider, until = access["patient"], access["provider"], access["expiresAt"]
         after = [e for e in store.events_referencing([patient, provider]) if e.key > access.key]
@@ -265,11 +323,16 @@ def break_glass(store: Store) -> list[Finding]:
                 notes.append(f"the provider claimed for the patient ({_shown(a['claimId'])}) at {iso(e.time)}")
         if ended is None:
             notes.append(f"ran to its end at {iso(until)}" if until <= _now(store) else f"open until {iso(until)}")
-        findings.append(Finding(
-            "break-glass", "notice", patient,
-            f"{_shown(provider)} took emergency access to patient {_shown(patient)} at {iso(access.time)} "
-            f"(block {access.block}, reason {display(access['reasonCode'])}): " + "; ".join(notes),
-            [access, *followed]))
+        findings.append(
+            Finding(
+                "break-glass",
+                "notice",
+                patient,
+                f"{_shown(provider)} took emergency access to patient {_shown(patient)} at {iso(access.time)} "
+                f"(block {access.block}, reason {display(access['reasonCode'])}): " + "; ".join(notes),
+                [access, *followed],
+            )
+        )
     return findings
 
 
@@ -302,10 +365,16 @@ def duplicate_claims(store: Store, rpc: Rpc | None, suite: Suite) -> list[Findin
     for provider, events in sorted(by_provider.items(), key=lambda kv: -len(kv[1])):
         firsts = [originals[e["claimId"]] for e in events if e["claimId"] in originals]
         who = ", ".join(sorted(_shown(s) for s in senders[provider])) or "unknown"
-        findings.append(Finding(
-            "duplicate-claims", "warning", provider,
-            f"{len(events)} claim(s) from provider {_shown(provider)} refused as duplicates (CARC 18), sent by {who}: "
-            + ", ".join(_shown(e["claimId"]) for e in events), [*firsts, *events]))
+        findings.append(
+            Finding(
+                "duplicate-claims",
+                "warning",
+                provider,
+                f"{len(events)} claim(s) from provider {_shown(provider)} refused as duplicates (CARC 18), sent by {who}: "
+                + ", ".join(_shown(e["claimId"]) for e in events),
+                [*firsts, *events],
+            )
+        )
     return findings
 
 
@@ -314,8 +383,16 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
     status: dict[str, ClaimStatus | int] = {}
     submission: dict[str, Event] = {}
     by_provider: dict[str, set[str]] = defaultdict(set)
-    names = ["ClaimSubmitted", "ClaimAdjudicated", "ClaimDenied", "ClaimVoided", "ClaimDisputed", "DisputeResolved",
-             "ClaimSettled", "MemberSuspended"]
+    names = [
+        "ClaimSubmitted",
+        "ClaimAdjudicated",
+        "ClaimDenied",
+        "ClaimVoided",
+        "ClaimDisputed",
+        "DisputeResolved",
+        "ClaimSettled",
+        "MemberSuspended",
+    ]
     for e in store.events(names=names):
         a = e.args
         if e.event == "ClaimSubmitted":
@@ -338,17 +415,23 @@ def suspended_with_open_claims(store: Store) -> list[Finding]:
         elif e.event == "MemberSuspended":
             open_claims = sorted(c for c in by_provider.get(a["account"], ()) if status.get(c) in OPEN)
             if open_claims:
-                findings.append(Finding(
-                    "suspended-with-open-claims", "warning", a["account"],
-                    f"{_shown(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
-                    f"{display(a['reasonCode'])}) holding {len(open_claims)} open claim(s): "
-                    + ", ".join(f"{_shown(c)} ({status[c]})" for c in open_claims),
-                    [e, *(submission[c] for c in open_claims)]))
+                findings.append(
+                    Finding(
+                        "suspended-with-open-claims",
+                        "warning",
+                        a["account"],
+                        f"{_shown(a['account'])} was suspended at {iso(e.time)} (block {e.block}, "
+                        f"{display(a['reasonCode'])}) holding {len(open_claims)} open claim(s): "
+                        + ", ".join(f"{_shown(c)} ({status[c]})" for c in open_claims),
+                        [e, *(submission[c] for c in open_claims)],
+                    )
+                )
     return findings
 
 
-def run_checks(store: Store, rpc: Rpc | None, suite: Suite, *,
-               progress: Callable[[str], None] = lambda _m: None) -> list[Finding]:
+def run_checks(
+    store: Store, rpc: Rpc | None, suite: Suite, *, progress: Callable[[str], None] = lambda _m: None
+) -> list[Finding]:
     """Every rule, in the order of :data:`RULES`."""
     findings: list[Finding] = []
     steps: list[tuple[str, Callable[[], list[Finding]]]] = [
@@ -365,8 +448,9 @@ def run_checks(store: Store, rpc: Rpc | None, suite: Suite, *,
     return findings
 
 
-def render_findings(findings: Iterable[Finding], fmt: str = "text", coverage: Any = None,
-                    covered: dict[str, str] | None = None) -> str:
+def render_findings(
+    findings: Iterable[Finding], fmt: str = "text", coverage: Any = None, covered: dict[str, str] | None = None
+) -> str:
     """The verdicts. With ``coverage`` (:meth:`Store.coverage`) and ``covered`` (:func:`rule_coverage`)
     every verdict says what it examined; an index that was never synced (or holds no event) gives no
     verdict at all: ``NO DATA``."""
@@ -375,15 +459,26 @@ def render_findings(findings: Iterable[Finding], fmt: str = "text", coverage: An
     if fmt == "json":
         doc: dict[str, Any] = {"findings": [f.to_json() for f in findings]}
         if coverage is not None:
-            doc["covered"] = {"events": coverage.events, "first_block": coverage.first_block,
-                              "synced_to": coverage.synced_to, "contracts": coverage.synced_contracts}
-            doc["verdict"] = ("no-data" if coverage.empty else
-                              "violations" if any(f.severity == "violation" for f in findings) else "ok")
+            doc["covered"] = {
+                "events": coverage.events,
+                "first_block": coverage.first_block,
+                "synced_to": coverage.synced_to,
+                "contracts": coverage.synced_contracts,
+            }
+            doc["verdict"] = (
+                "no-data"
+                if coverage.empty
+                else "violations"
+                if any(f.severity == "violation" for f in findings)
+                else "ok"
+            )
             doc["rules"] = {rule: covered.get(rule) for rule in RULES}
         return json.dumps(doc, indent=2) + "\n"
     if coverage is not None and coverage.empty:
-        return (f"NO DATA: the index covers {coverage.describe()}, so no rule was checked. Run `ape run audit "
-                "sync` first; a check over no data is not a pass.\n")
+        return (
+            f"NO DATA: the index covers {coverage.describe()}, so no rule was checked. Run `ape run audit "
+            "sync` first; a check over no data is not a pass.\n"
+        )
     lines = [f"covered: {coverage.describe()}"] if coverage is not None else []
     for rule, description in RULES.items():
         mine = [f for f in findings if f.rule == rule]

@@ -21,9 +21,22 @@ from .trail import iso, normalize, trail
 
 #: Consent bits, as in ConsentRegistry (purposes) and its data categories.
 PURPOSES = ("TREAT", "HPAYMT", "HOPERAT", "HRESCH", "PUBHLTH", "ETREAT")
-CATEGORIES = ("DEMOGRAPHICS", "ENCOUNTERS", "CONDITIONS", "MEDICATIONS", "LABORATORY", "IMAGING",
-              "IMMUNIZATIONS", "PROCEDURES", "CLINICAL_NOTES", "GENOMICS", "MENTAL_HEALTH", "SUBSTANCE_USE",
-              "SEXUAL_REPRODUCTIVE", "BILLING_CLAIMS")
+CATEGORIES = (
+    "DEMOGRAPHICS",
+    "ENCOUNTERS",
+    "CONDITIONS",
+    "MEDICATIONS",
+    "LABORATORY",
+    "IMAGING",
+    "IMMUNIZATIONS",
+    "PROCEDURES",
+    "CLINICAL_NOTES",
+    "GENOMICS",
+    "MENTAL_HEALTH",
+    "SUBSTANCE_USE",
+    "SEXUAL_REPRODUCTIVE",
+    "BILLING_CLAIMS",
+)
 
 
 def _bits(value: Any, names: tuple[str, ...]) -> set[str]:
@@ -52,16 +65,25 @@ class Linkage:
         """How many distinct facts an observer holds about this address (each counterparty link, consent
         bit, policy, service, drug and disclosure counts once)."""
         links = sum(len(how) for how in self.counterparties.values())
-        return (links + len(self.purposes) + len(self.categories) + len(self.policies) + len(self.services)
-                + len(self.drugs) + self.disclosures)
+        return (
+            links
+            + len(self.purposes)
+            + len(self.categories)
+            + len(self.policies)
+            + len(self.services)
+            + len(self.drugs)
+            + self.disclosures
+        )
 
     def summary(self) -> str:
         sensitive = sorted(self.categories & {"MENTAL_HEALTH", "SUBSTANCE_USE", "SEXUAL_REPRODUCTIVE", "GENOMICS"})
-        return (f"{self.patient}: {self.events} event(s), {self.facts()} fact(s): "
-                f"{len(self.counterparties)} counterpart(ies), {len(self.policies)} polic(ies), "
-                f"{len(self.services)} dated service(s), {len(self.drugs)} drug GTIN(s), "
-                f"{self.disclosures} disclosure(s), consent categories {sorted(self.categories) or '-'}"
-                + (f" (sensitive: {', '.join(sensitive)})" if sensitive else ""))
+        return (
+            f"{self.patient}: {self.events} event(s), {self.facts()} fact(s): "
+            f"{len(self.counterparties)} counterpart(ies), {len(self.policies)} polic(ies), "
+            f"{len(self.services)} dated service(s), {len(self.drugs)} drug GTIN(s), "
+            f"{self.disclosures} disclosure(s), consent categories {sorted(self.categories) or '-'}"
+            + (f" (sensitive: {', '.join(sensitive)})" if sensitive else "")
+        )
 
 
 def linkage(store: Store, patient: str) -> Linkage:

@@ -46,9 +46,10 @@ import hashlib
 import itertools
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from eth_utils import keccak
 
@@ -97,7 +98,9 @@ class Hit:
     detail: str  # contract and function/event, field
 
     def line(self) -> str:
-        return f"{self.identifier.masked} as {self.encoding} in {self.where} {self.tx} (block {self.block}): {self.detail}"
+        return (
+            f"{self.identifier.masked} as {self.encoding} in {self.where} {self.tx} (block {self.block}): {self.detail}"
+        )
 
 
 def load_pii(path: Path) -> list[Identifier]:
@@ -116,13 +119,13 @@ def load_pii(path: Path) -> list[Identifier]:
         if isinstance(data, list):
             data = {"text": data}
         if not isinstance(data, dict):
-            raise PiiError(f"{path}: expected an object of lists, e.g. {{\"name\": [\"...\"]}}")
+            raise PiiError(f'{path}: expected an object of lists, e.g. {{"name": ["..."]}}')
         for kind, values in data.items():
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise PiiError(f"{path}: {kind}: expected a list of strings")
             out += [Identifier(kind, v.strip()) for v in values if v.strip()]
     else:
-        for n, line in enumerate(text.splitlines(), 1):
+        for _n, line in enumerate(text.splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
@@ -134,8 +137,15 @@ def load_pii(path: Path) -> list[Identifier]:
 
 
 def _variants(value: str) -> list[str]:
-    forms = [value, value.lower(), value.upper(), value.title(), value.replace(" ", "_").upper(),
-             value.replace(" ", ""), value.replace(" ", "").lower()]
+    forms = [
+        value,
+        value.lower(),
+        value.upper(),
+        value.title(),
+        value.replace(" ", "_").upper(),
+        value.replace(" ", ""),
+        value.replace(" ", "").lower(),
+    ]
     digits = re.sub(r"\D", "", value)
     if len(digits) >= 4 and digits != value:
         forms.append(digits)
@@ -164,8 +174,19 @@ def _date(value: str) -> dt.date | None:
 def _date_texts(day: dt.date) -> list[str]:
     """A date as integrators write it."""
     y, m, d = f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"
-    return [f"{y}-{m}-{d}", f"{m}/{d}/{y}", f"{d}/{m}/{y}", f"{y}/{m}/{d}", f"{d}.{m}.{y}", f"{d}-{m}-{y}",
-            f"{m}-{d}-{y}", f"{y}{m}{d}", f"{m}{d}{y}", f"{d}{m}{y}", f"{day.month}/{day.day}/{y}"]
+    return [
+        f"{y}-{m}-{d}",
+        f"{m}/{d}/{y}",
+        f"{d}/{m}/{y}",
+        f"{y}/{m}/{d}",
+        f"{d}.{m}.{y}",
+        f"{d}-{m}-{y}",
+        f"{m}-{d}-{y}",
+        f"{y}{m}{d}",
+        f"{m}{d}{y}",
+        f"{d}{m}{y}",
+        f"{day.month}/{day.day}/{y}",
+    ]
 
 
 def _text_needles(identifier: Identifier, form: str) -> list[Needle]:
@@ -202,12 +223,15 @@ def needles(identifier: Identifier) -> list[Needle]:
         raise PiiError(f"{identifier.kind}: not a date: {identifier.value!r}")
     if day is not None:
         for text in _date_texts(day):
-            out += [Needle(n.identifier, f"{n.encoding} of {text!r}", n.pattern, n.word)
-                    for n in _text_needles(identifier, text)]
-        midnight = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+            out += [
+                Needle(n.identifier, f"{n.encoding} of {text!r}", n.pattern, n.word)
+                for n in _text_needles(identifier, text)
+            ]
+        midnight = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
         out.append(Needle(identifier, "unix time (uint256)", _word(midnight), word=True))
-        out.append(Needle(identifier, "YYYYMMDD (uint256)", _word(day.year * 10000 + day.month * 100 + day.day),
-                          word=True))
+        out.append(
+            Needle(identifier, "YYYYMMDD (uint256)", _word(day.year * 10000 + day.month * 100 + day.day), word=True)
+        )
     return list({(n.pattern, n.word): n for n in out}.values())
 
 
@@ -215,7 +239,9 @@ def combination_needles(identifiers: list[Identifier]) -> list[Needle]:
     """keccak256 / sha256 of two identifiers of different kinds joined as a client would join them."""
     out: list[Needle] = []
     for a, b in itertools.permutations(identifiers, 2):
-        if not ((a.kind in NAME_KINDS and b.kind in ATTRIBUTE_KINDS) or (b.kind in NAME_KINDS and a.kind in ATTRIBUTE_KINDS)):
+        if not (
+            (a.kind in NAME_KINDS and b.kind in ATTRIBUTE_KINDS) or (b.kind in NAME_KINDS and a.kind in ATTRIBUTE_KINDS)
+        ):
             continue
         both = Identifier(f"{a.kind}+{b.kind}", f"{a.value}|{b.value}")
         firsts = list(dict.fromkeys([a.value, a.value.lower(), a.value.upper()]))
@@ -265,7 +291,7 @@ class Scanner:
         found: set[int] = set()
         words = self._words
         for i in range(0, len(hay) - 63, 2):
-            group = words.get(hay[i:i + 64])
+            group = words.get(hay[i : i + 64])
             if group:
                 for needle in group:
                     if id(needle) not in found and (not needle.word or (i - word_base) % 64 == 0):
@@ -289,9 +315,16 @@ _HITS_TABLE = """CREATE TABLE IF NOT EXISTS privacy_hits (
     tx TEXT NOT NULL, block INTEGER NOT NULL, detail TEXT NOT NULL)"""
 
 
-def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int | None = None,
-         progress: Callable[[str], None] = lambda _m: None, blocks_per_request: int = 50,
-         store: Any = None) -> tuple[list[Hit], dict[str, int]]:
+def scan(
+    rpc: Rpc,
+    suite: Suite,
+    identifiers: list[Identifier],
+    *,
+    to_block: int | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+    blocks_per_request: int = 50,
+    store: Any = None,
+) -> tuple[list[Hit], dict[str, int]]:
     """Every hit of every identifier in the deployment's transactions and logs; and what was read.
 
     With the audit index ``store``, only blocks after the last scan of the same identifiers are read
@@ -304,21 +337,34 @@ def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int
     last = to_block if to_block is not None else rpc.block_number()
     key = f"privacy_scan:{scanner.digest()}"
     known = {(i.kind, i.value): i for i in identifiers}
-    known.update({(f"{a.kind}+{b.kind}", f"{a.value}|{b.value}"): Identifier(f"{a.kind}+{b.kind}",
-                                                                              f"{a.value}|{b.value}")
-                  for a in identifiers for b in identifiers})
+    known.update(
+        {
+            (f"{a.kind}+{b.kind}", f"{a.value}|{b.value}"): Identifier(f"{a.kind}+{b.kind}", f"{a.value}|{b.value}")
+            for a in identifiers
+            for b in identifiers
+        }
+    )
     if store is not None:
         store.conn.execute(_HITS_TABLE)
         done = store.get_meta(key)
         if done is not None:
             first = max(first, int(done) + 1)
             for kind, value, encoding, place, tx, block, detail in store.conn.execute(
-                    "SELECT kind, value, encoding, place, tx, block, detail FROM privacy_hits WHERE scan = ? "
-                    "ORDER BY rowid", (key,)):
+                "SELECT kind, value, encoding, place, tx, block, detail FROM privacy_hits WHERE scan = ? "
+                "ORDER BY rowid",
+                (key,),
+            ):
                 hits.append(Hit(known.get((kind, value), Identifier(kind, value)), encoding, place, tx, block, detail))
     earlier = len(hits)
-    stats = {"transactions": 0, "logs": 0, "blocks": 0, "needles": len(scanner.needles), "from_block": first,
-             "to_block": last, "earlier_hits": earlier}
+    stats = {
+        "transactions": 0,
+        "logs": 0,
+        "blocks": 0,
+        "needles": len(scanner.needles),
+        "from_block": first,
+        "to_block": last,
+        "earlier_hits": earlier,
+    }
     reader = chain_logs.LogReader(rpc, page=blocks_per_request, max_range=blocks_per_request, progress=progress)
     for start in range(first, last + 1, blocks_per_request):
         numbers = list(range(start, min(start + blocks_per_request, last + 1)))
@@ -333,41 +379,72 @@ def scan(rpc: Rpc, suite: Suite, identifiers: list[Identifier], *, to_block: int
                 stats["transactions"] += 1
                 data = (tx.get("input") or "0x")[2:]
                 decoder = suite.catalog.function(to, tx.get("input", "0x")) if to else None
-                what = (f"{addresses[to]}.{decoder.name if decoder else 'unknown function'}" if to
-                        else "contract deployment (constructor arguments)")
+                what = (
+                    f"{addresses[to]}.{decoder.name if decoder else 'unknown function'}"
+                    if to
+                    else "contract deployment (constructor arguments)"
+                )
                 for needle, i in scanner.search(data, word_base=8):
-                    hits.append(Hit(needle.identifier, needle.encoding, "tx", tx["hash"], int(block["number"], 16),
-                                    f"{what}, calldata byte {i // 2}"))
+                    hits.append(
+                        Hit(
+                            needle.identifier,
+                            needle.encoding,
+                            "tx",
+                            tx["hash"],
+                            int(block["number"], 16),
+                            f"{what}, calldata byte {i // 2}",
+                        )
+                    )
         for log in reader.read(list(addresses), numbers[0], numbers[-1]):
             stats["logs"] += 1
             where = f"{addresses.get(log['address'].lower(), log['address'])} log {int(log['logIndex'], 16)}"
             block_number, tx_hash = int(log["blockNumber"], 16), log["transactionHash"]
             for n, topic in enumerate(log["topics"]):
                 for needle, _ in scanner.search(topic[2:]):
-                    hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block_number,
-                                    f"{where}, topic {n}"))
+                    hits.append(
+                        Hit(needle.identifier, needle.encoding, "log", tx_hash, block_number, f"{where}, topic {n}")
+                    )
             for needle, i in scanner.search(log["data"][2:]):
-                hits.append(Hit(needle.identifier, needle.encoding, "log", tx_hash, block_number,
-                                f"{where}, data word {i // 64}"))
-        progress(f"privacy scan: block {numbers[-1]}/{last}, {stats['transactions']} transactions "
-                 f"and {stats['logs']} logs read")
+                hits.append(
+                    Hit(
+                        needle.identifier,
+                        needle.encoding,
+                        "log",
+                        tx_hash,
+                        block_number,
+                        f"{where}, data word {i // 64}",
+                    )
+                )
+        progress(
+            f"privacy scan: block {numbers[-1]}/{last}, {stats['transactions']} transactions "
+            f"and {stats['logs']} logs read"
+        )
     if store is not None:
         store.conn.executemany(
             "INSERT INTO privacy_hits (scan, kind, value, encoding, place, tx, block, detail) VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?)",
-            [(key, h.identifier.kind, h.identifier.value, h.encoding, h.where, h.tx, h.block, h.detail)
-             for h in hits[earlier:]])
+            [
+                (key, h.identifier.kind, h.identifier.value, h.encoding, h.where, h.tx, h.block, h.detail)
+                for h in hits[earlier:]
+            ],
+        )
         store.set_meta(key, max(last, first - 1))
         store.conn.commit()
     return hits, stats
 
 
 def render_hits(hits: list[Hit], stats: dict[str, int], identifiers: list[Identifier]) -> str:
-    head = (f"privacy scan: {len(identifiers)} identifiers in {stats['needles']} encodings, over {stats['transactions']} "
-            f"transactions and {stats['logs']} logs ({stats['blocks']} blocks"
-            + (f", {stats['from_block']} to {stats['to_block']}" if "from_block" in stats else "") + ")"
-            + (f"; {stats['earlier_hits']} hit(s) of earlier scans of the same identifiers included"
-               if stats.get("earlier_hits") else ""))
+    head = (
+        f"privacy scan: {len(identifiers)} identifiers in {stats['needles']} encodings, over {stats['transactions']} "
+        f"transactions and {stats['logs']} logs ({stats['blocks']} blocks"
+        + (f", {stats['from_block']} to {stats['to_block']}" if "from_block" in stats else "")
+        + ")"
+        + (
+            f"; {stats['earlier_hits']} hit(s) of earlier scans of the same identifiers included"
+            if stats.get("earlier_hits")
+            else ""
+        )
+    )
     if not hits:
         return head + "\nCLEAN: none of the identifiers appears on chain in any encoding searched\n"
     return head + f"\nFOUND {len(hits)} occurrence(s):\n" + "\n".join("  " + h.line() for h in hits) + "\n"

@@ -53,8 +53,9 @@ def _latest(amended: dict[str, str], h: str) -> str:
     return h
 
 
-def verify_records(store: Store, suite: Suite, records_dir: Path, receipts_dir: Path,
-                   salts: Path | None = None) -> list[RecordCheck]:
+def verify_records(
+    store: Store, suite: Suite, records_dir: Path, receipts_dir: Path, salts: Path | None = None
+) -> list[RecordCheck]:
     records_dir, receipts_dir = Path(records_dir), Path(receipts_dir)
     salt_store = SaltStore(salts) if salts else None
     all_salts = [bytes.fromhex(v[2:]) for v in (salt_store._salts.values() if salt_store else [])]
@@ -70,8 +71,13 @@ def verify_records(store: Store, suite: Suite, records_dir: Path, receipts_dir: 
     for receipt_file in sorted(receipts_dir.rglob("*.receipt.json")):
         if receipt_file.resolve() not in expected:
             rel = receipt_file.relative_to(receipts_dir)
-            out.append(RecordCheck(str(rel).removesuffix(".receipt.json") + ".json", "missing",
-                                   f"receipt {rel} has no record file in {records_dir}"))
+            out.append(
+                RecordCheck(
+                    str(rel).removesuffix(".receipt.json") + ".json",
+                    "missing",
+                    f"receipt {rel} has no record file in {records_dir}",
+                )
+            )
     for path in files:
         name = str(path.relative_to(records_dir))
         receipt_file = receipt_path(receipts_dir, path, records_dir)
@@ -84,14 +90,37 @@ def verify_records(store: Store, suite: Suite, records_dir: Path, receipts_dir: 
         except (ReceiptError, RecordError) as err:
             out.append(RecordCheck(name, "tampered", str(err)))
             continue
-        out.append(_check(name, record, receipt, salt_store, all_salts, suite, anchor_address,
-                          singles, batches, retracted, amended))
+        out.append(
+            _check(
+                name,
+                record,
+                receipt,
+                salt_store,
+                all_salts,
+                suite,
+                anchor_address,
+                singles,
+                batches,
+                retracted,
+                amended,
+            )
+        )
     return out
 
 
-def _check(name: str, record: RecordFile, receipt: Receipt, salt_store: SaltStore | None, all_salts: list[bytes],
-           suite: Any, anchor_address: str, singles: dict[str, Any], batches: dict[str, Any],
-           retracted: dict[str, Any], amended: dict[str, str]) -> RecordCheck:
+def _check(
+    name: str,
+    record: RecordFile,
+    receipt: Receipt,
+    salt_store: SaltStore | None,
+    all_salts: list[bytes],
+    suite: Any,
+    anchor_address: str,
+    singles: dict[str, Any],
+    batches: dict[str, Any],
+    retracted: dict[str, Any],
+    amended: dict[str, str],
+) -> RecordCheck:
     if receipt.chain_id != suite.chain_id or receipt.contract.lower() != anchor_address:
         return RecordCheck(name, "wrong-chain", f"receipt for chain {receipt.chain_id} contract {receipt.contract}")
     h = "0x" + receipt.record_hash.hex()
@@ -99,8 +128,11 @@ def _check(name: str, record: RecordFile, receipt: Receipt, salt_store: SaltStor
     if salt is None or record.hash(salt) != receipt.record_hash:
         if not any(record.hash(s) == receipt.record_hash for s in all_salts):
             why = "no salt" if salt is None and not all_salts else "no known salt"
-            return RecordCheck(name, "tampered", f"the record does not hash to the anchored {h} ({why} reproduces it): "
-                                                 "it was changed after anchoring")
+            return RecordCheck(
+                name,
+                "tampered",
+                f"the record does not hash to the anchored {h} ({why} reproduces it): it was changed after anchoring",
+            )
     if receipt.root is not None:
         root = "0x" + receipt.root.hex()
         batch = batches.get(root)
@@ -131,12 +163,14 @@ def render_checks(checks: list[RecordCheck], list_all: bool = False, shown: int 
     lines = [f"{'record':<40} {'verdict':<13} detail", "-" * 100]
     lines += [f"{c.record:<40} {c.status.upper():<13} {c.detail}" for c in records]
     if orphans:
-        lines.append(f"{len(orphans):,} receipt(s) have no record file in the records folder (MISSING: a record "
-                     "deleted, or a receipt of a record not given here)" + ("" if list_all else
-                                                                                f"; the first {min(shown, len(orphans))}"
-                                                                                " (--all lists every one):"))
-        lines += [f"  {c.record:<38} {c.status.upper():<13} {c.detail}"
-                  for c in (orphans if list_all else orphans[:shown])]
+        lines.append(
+            f"{len(orphans):,} receipt(s) have no record file in the records folder (MISSING: a record "
+            "deleted, or a receipt of a record not given here)"
+            + ("" if list_all else f"; the first {min(shown, len(orphans))} (--all lists every one):")
+        )
+        lines += [
+            f"  {c.record:<38} {c.status.upper():<13} {c.detail}" for c in (orphans if list_all else orphans[:shown])
+        ]
     counts = Counter(c.status for c in checks)
     lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no records")
     return "\n".join(lines) + "\n"

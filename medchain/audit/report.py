@@ -19,8 +19,9 @@ import html
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..claims.client import reason_text
 from ..extras import missing_extra
@@ -30,11 +31,25 @@ from .suite import Suite
 from .trail import display, iso
 
 OUTCOMES = {1: "pending funds", 2: "approved", 3: "partial", 4: "denied"}
-COLOURS = {"approved": "#2e7d32", "partial": "#9e9d24", "pending funds": "#f9a825", "denied": "#c62828",
-           "rejected": "#6a1b9a", "settled": "#1565c0"}
-CUSTODY = {"BatchCommissioned": ("o", "#2e7d32"), "Shipped": (">", "#1565c0"), "Received": ("s", "#00838f"),
-           "Dispensed": ("v", "#6a1b9a"), "DispenseReverted": ("^", "#8d6e63"), "SuspectReported": ("X", "#ef6c00"),
-           "Quarantined": ("D", "#f9a825"), "Released": ("d", "#9e9d24"), "Recalled": ("*", "#c62828")}
+COLOURS = {
+    "approved": "#2e7d32",
+    "partial": "#9e9d24",
+    "pending funds": "#f9a825",
+    "denied": "#c62828",
+    "rejected": "#6a1b9a",
+    "settled": "#1565c0",
+}
+CUSTODY = {
+    "BatchCommissioned": ("o", "#2e7d32"),
+    "Shipped": (">", "#1565c0"),
+    "Received": ("s", "#00838f"),
+    "Dispensed": ("v", "#6a1b9a"),
+    "DispenseReverted": ("^", "#8d6e63"),
+    "SuspectReported": ("X", "#ef6c00"),
+    "Quarantined": ("D", "#f9a825"),
+    "Released": ("d", "#9e9d24"),
+    "Recalled": ("*", "#c62828"),
+}
 
 
 def _pyplot() -> Any:
@@ -55,11 +70,11 @@ def _svg(fig: Any) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     _pyplot().close(fig)
     text = buffer.getvalue()
-    return re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.DOTALL)
+    return re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.DOTALL)
 
 
 def _day(ts: int) -> dt.date:
-    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC).date()
 
 
 def _empty(plt: Any, message: str) -> str:
@@ -74,7 +89,8 @@ def chart_claims_over_time(store: Store) -> str:
     counts: dict[dt.date, Counter] = defaultdict(Counter)
     for e in store.events("ClaimSettlement", ["ClaimAdjudicated", "ClaimRejected", "ClaimDenied", "ClaimSettled"]):
         label = {"ClaimRejected": "rejected", "ClaimDenied": "denied", "ClaimSettled": "settled"}.get(
-            e.event, OUTCOMES.get(e.args.get("outcome", 0), "other"))
+            e.event, OUTCOMES.get(e.args.get("outcome", 0), "other")
+        )
         counts[_day(e.time)][label] += 1
     if not counts:
         return _empty(plt, "no claims")
@@ -105,8 +121,10 @@ def chart_payouts(store: Store, decimals: int) -> str:
     if not by_provider:
         return _empty(plt, "no claims paid")
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 2.6))
-    for ax, data, title, colour in ((left, by_insurer, "Paid out, per insurer", "#1565c0"),
-                                    (right, by_provider, "Paid to, per provider", "#2e7d32")):
+    for ax, data, title, colour in (
+        (left, by_insurer, "Paid out, per insurer", "#1565c0"),
+        (right, by_provider, "Paid to, per provider", "#2e7d32"),
+    ):
         names = [display(k, True) if k.startswith("0x") else k for k in data]
         ax.barh(names, list(data.values()), color=colour)
         ax.set_title(title)
@@ -146,8 +164,13 @@ def chart_consents(store: Store) -> str:
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
     width = 0.27
     for i, (label, colour) in enumerate((("granted", "#2e7d32"), ("revoked", "#6d4c41"), ("break-glass", "#c62828"))):
-        ax.bar([n + (i - 1) * width for n in range(len(days))], [counts[d][label] for d in days], width=width,
-               label=label, color=colour)
+        ax.bar(
+            [n + (i - 1) * width for n in range(len(days))],
+            [counts[d][label] for d in days],
+            width=width,
+            label=label,
+            color=colour,
+        )
     ax.set_xticks(range(len(days)), [d.isoformat() for d in days])
     ax.set_ylabel("events")
     ax.set_title("Consents granted and revoked, and break-glass accesses, per day (UTC)")
@@ -166,12 +189,19 @@ def chart_custody(store: Store) -> str:
     seen = set()
     labels = []
     for row, (batch, events) in enumerate(batches.items()):
-        times = [dt.datetime.fromtimestamp(e.time, tz=dt.timezone.utc) for e in events]
+        times = [dt.datetime.fromtimestamp(e.time, tz=dt.UTC) for e in events]
         ax.plot([min(times), max(times)], [row, row], color="#bbb", zorder=1)
         for e, t in zip(events, times):
             marker, colour = CUSTODY[e.event]
-            ax.scatter([t], [row], marker=marker, color=colour, s=60 if e.event == "Recalled" else 30, zorder=2,
-                       label=None if e.event in seen else e.event)
+            ax.scatter(
+                [t],
+                [row],
+                marker=marker,
+                color=colour,
+                s=60 if e.event == "Recalled" else 30,
+                zorder=2,
+                label=None if e.event in seen else e.event,
+            )
             seen.add(e.event)
         labels.append(display(batch, True))
     import matplotlib.dates as mdates
@@ -218,61 +248,114 @@ def _blocks_covered(first: int, head: Any, low: int | None, high: int | None) ->
     return f"{first} to {head} ({events})"
 
 
-def build_report(store: Store, suite: Suite, findings: list[Finding], *, decimals: int = 6,
-                 generated: dt.datetime | None = None) -> str:
+def build_report(
+    store: Store, suite: Suite, findings: list[Finding], *, decimals: int = 6, generated: dt.datetime | None = None
+) -> str:
     """The report's HTML."""
-    generated = generated or dt.datetime.now(tz=dt.timezone.utc)
+    generated = generated or dt.datetime.now(tz=dt.UTC)
     low, high = store.block_range()
     meta = store.meta()
     contracts = store.contracts()
-    counts = store.conn.execute("SELECT contract, event, COUNT(*) FROM events GROUP BY contract, event "
-                                "ORDER BY contract, event").fetchall()
+    counts = store.conn.execute(
+        "SELECT contract, event, COUNT(*) FROM events GROUP BY contract, event ORDER BY contract, event"
+    ).fetchall()
     total = sum(n for _, _, n in counts)
     times = store.conn.execute("SELECT MIN(time), MAX(time) FROM events").fetchone()
     violations = sum(f.severity == "violation" for f in findings)
 
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>medchain audit report</title>"
-             f"<style>{CSS}</style></head><body>",
-             "<h1>medchain audit report</h1>",
-             f"<p>Generated {generated:%Y-%m-%d %H:%M} UTC from the event index <code>{html.escape(store.url)}</code>.</p>",
-             "<div class='summary'>",
-             f"<div><b>{total:,}</b> events</div>",
-             f"<div>blocks <b>{low if low is not None else '-'}</b> to <b>{high if high is not None else '-'}</b></div>",
-             f"<div><b class='{'violation' if violations else 'ok'}'>{violations}</b> violation(s), "
-             f"{len(findings)} finding(s)</div></div>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>medchain audit report</title>"
+        f"<style>{CSS}</style></head><body>",
+        "<h1>medchain audit report</h1>",
+        f"<p>Generated {generated:%Y-%m-%d %H:%M} UTC from the event index <code>{html.escape(store.url)}</code>.</p>",
+        "<div class='summary'>",
+        f"<div><b>{total:,}</b> events</div>",
+        f"<div>blocks <b>{low if low is not None else '-'}</b> to <b>{high if high is not None else '-'}</b></div>",
+        f"<div><b class='{'violation' if violations else 'ok'}'>{violations}</b> violation(s), "
+        f"{len(findings)} finding(s)</div></div>",
+    ]
 
     parts.append("<h2 id='identity'>Deployment</h2>")
-    parts.append(_table(["field", "value"], [
-        ("chain id", suite.chain_id), ("network", suite.manifest.network), ("manifest", suite.path),
-        ("deployed at", suite.manifest.deployed_at), ("commit", suite.manifest.commit or "-"),
-        ("governance", suite.manifest.governance),
-        ("blocks covered", _blocks_covered(suite.first_block, meta.get("head", high), low, high)),
-        ("time covered", f"{iso(times[0])} to {iso(times[1])}" if times[0] else "-"),
-        ("index synced at", iso(int(meta["synced_at"])) if "synced_at" in meta else "-"),
-    ]))
-    parts.append(_table(["contract", "address", "deployed in block", "indexed to block"],
-                        [(n, a, d, s) for n, (a, d, s) in sorted(contracts.items())], "mono"))
+    parts.append(
+        _table(
+            ["field", "value"],
+            [
+                ("chain id", suite.chain_id),
+                ("network", suite.manifest.network),
+                ("manifest", suite.path),
+                ("deployed at", suite.manifest.deployed_at),
+                ("commit", suite.manifest.commit or "-"),
+                ("governance", suite.manifest.governance),
+                ("blocks covered", _blocks_covered(suite.first_block, meta.get("head", high), low, high)),
+                ("time covered", f"{iso(times[0])} to {iso(times[1])}" if times[0] else "-"),
+                ("index synced at", iso(int(meta["synced_at"])) if "synced_at" in meta else "-"),
+            ],
+        )
+    )
+    parts.append(
+        _table(
+            ["contract", "address", "deployed in block", "indexed to block"],
+            [(n, a, d, s) for n, (a, d, s) in sorted(contracts.items())],
+            "mono",
+        )
+    )
 
     parts.append("<h2 id='claims'>Claims</h2>")
-    parts.append(_figure("chart-claims-outcomes", chart_claims_over_time(store),
-                         "Adjudication outcomes at submission, rejections, insurer denials and settlements per day."))
-    parts.append(_figure("chart-payouts", chart_payouts(store, decimals),
-                         "Settled amounts per insurer (from the claims' submissions) and per provider."))
-    parts.append(_figure("chart-denial-reasons", chart_reasons(store),
-                         "Why claims were refused at submission, denied by the insurer, or paid less."))
+    parts.append(
+        _figure(
+            "chart-claims-outcomes",
+            chart_claims_over_time(store),
+            "Adjudication outcomes at submission, rejections, insurer denials and settlements per day.",
+        )
+    )
+    parts.append(
+        _figure(
+            "chart-payouts",
+            chart_payouts(store, decimals),
+            "Settled amounts per insurer (from the claims' submissions) and per provider.",
+        )
+    )
+    parts.append(
+        _figure(
+            "chart-denial-reasons",
+            chart_reasons(store),
+            "Why claims were refused at submission, denied by the insurer, or paid less.",
+        )
+    )
 
     parts.append("<h2 id='consents'>Consents</h2>")
-    parts.append(_figure("chart-consents", chart_consents(store),
-                         "Consents granted and revoked, and emergency (break-glass) accesses."))
+    parts.append(
+        _figure(
+            "chart-consents",
+            chart_consents(store),
+            "Consents granted and revoked, and emergency (break-glass) accesses.",
+        )
+    )
 
     parts.append("<h2 id='custody'>Drug batches</h2>")
-    parts.append(_figure("chart-custody", chart_custody(store),
-                         "Each batch's events from commissioning on; diamonds are quarantines, stars recalls."))
+    parts.append(
+        _figure(
+            "chart-custody",
+            chart_custody(store),
+            "Each batch's events from commissioning on; diamonds are quarantines, stars recalls.",
+        )
+    )
     recalls = list(store.events("DrugProvenance", ["Recalled"]))
-    parts.append("<h3>Recalls</h3>" + (_table(
-        ["time (UTC)", "block", "batch", "by", "reason", "tx"],
-        [(iso(e.time), e.block, e["batchId"], e["by"], display(e["reasonCode"], False), e.tx_hash) for e in recalls],
-        "mono") if recalls else "<p>No recalls.</p>"))
+    parts.append(
+        "<h3>Recalls</h3>"
+        + (
+            _table(
+                ["time (UTC)", "block", "batch", "by", "reason", "tx"],
+                [
+                    (iso(e.time), e.block, e["batchId"], e["by"], display(e["reasonCode"], False), e.tx_hash)
+                    for e in recalls
+                ],
+                "mono",
+            )
+            if recalls
+            else "<p>No recalls.</p>"
+        )
+    )
 
     parts.append("<h2 id='findings'>Findings of the consistency checks</h2>")
     for rule, description in RULES.items():
@@ -281,8 +364,13 @@ def build_report(store: Store, suite: Suite, findings: list[Finding], *, decimal
         parts.append(f"<h3>{html.escape(rule)}: {html.escape(description)} — {status}</h3>")
         for f in mine:
             parts.append(f"<p><span class='{f.severity}'>{f.severity.upper()}</span> {html.escape(f.message)}</p>")
-            parts.append(_table(["block", "log", "contract", "event", "tx"],
-                                [(e.block, e.log_index, e.contract, e.event, e.tx_hash) for e in f.events], "mono"))
+            parts.append(
+                _table(
+                    ["block", "log", "contract", "event", "tx"],
+                    [(e.block, e.log_index, e.contract, e.event, e.tx_hash) for e in f.events],
+                    "mono",
+                )
+            )
 
     parts.append("<h2 id='events'>Events indexed</h2>")
     parts.append(_table(["contract", "event", "count"], counts))

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 SCHEMA_VERSION = "2"  # 2: refs keyed by event (appended in chain order), block hashes only in blocks
 
@@ -71,7 +72,7 @@ def sqlite_path(url: str) -> str:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         raise StoreError(f"not a sqlite URL: {url!r} (expected sqlite:///path)")
-    path = url[len(prefix):]
+    path = url[len(prefix) :]
     if not path:
         raise StoreError(f"{url!r} names no file (sqlite:///audit.sqlite, sqlite:////abs/path, sqlite:///:memory:)")
     return path
@@ -111,8 +112,10 @@ def connect(url: str, mode: str = "create") -> sqlite3.Connection:
     path = sqlite_path(url)
     if path != ":memory:" and mode != "create":
         if not Path(path).is_file():
-            raise StoreError(f"no index at {Path(path).resolve()}: run `ape run audit sync` first (or give the "
-                             "--db of an existing index); nothing was created")
+            raise StoreError(
+                f"no index at {Path(path).resolve()}: run `ape run audit sync` first (or give the "
+                "--db of an existing index); nothing was created"
+            )
         try:
             conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode={mode}", uri=True)
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -156,8 +159,10 @@ class Coverage:
     def describe(self) -> str:
         if self.synced_to is None:
             return "nothing: the index was never synced"
-        return (f"{self.events:,} event(s) of {self.synced_contracts} contract(s), blocks {self.first_block} to "
-                f"{self.synced_to}")
+        return (
+            f"{self.events:,} event(s) of {self.synced_contracts} contract(s), blocks {self.first_block} to "
+            f"{self.synced_to}"
+        )
 
 
 @dataclass
@@ -184,13 +189,26 @@ class Event:
         return (self.block, self.log_index)
 
 
-_EVENT_COLUMNS = ("id, block, log_index, tx_index, tx_hash, (SELECT hash FROM blocks WHERE number = events.block), time, "
-                  "contract, event, args, confirmed")
+_EVENT_COLUMNS = (
+    "id, block, log_index, tx_index, tx_hash, (SELECT hash FROM blocks WHERE number = events.block), time, "
+    "contract, event, args, confirmed"
+)
 
 
 def _event(row: tuple) -> Event:
-    return Event(id=row[0], block=row[1], log_index=row[2], tx_index=row[3], tx_hash=row[4], block_hash=row[5],
-                 time=row[6], contract=row[7], event=row[8], args=json.loads(row[9]), confirmed=bool(row[10]))
+    return Event(
+        id=row[0],
+        block=row[1],
+        log_index=row[2],
+        tx_index=row[3],
+        tx_hash=row[4],
+        block_hash=row[5],
+        time=row[6],
+        contract=row[7],
+        event=row[8],
+        args=json.loads(row[9]),
+        confirmed=bool(row[10]),
+    )
 
 
 class Store:
@@ -213,8 +231,9 @@ class Store:
             self.set_meta("schema", SCHEMA_VERSION)
             self.conn.commit()
         elif version != SCHEMA_VERSION:
-            raise StoreError(f"{redact(url)}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new "
-                             "database")
+            raise StoreError(
+                f"{redact(url)}: index schema {version}, this tool writes {SCHEMA_VERSION}: use a new database"
+            )
 
     def ensure_indexes(self) -> None:
         self.conn.executescript(INDEXES)
@@ -259,11 +278,19 @@ class Store:
         synced = [s for _a, d, s in contracts.values() if s >= d] if contracts else []
         first = min((d for _a, d, _s in contracts.values()), default=None)
         low, high = self.block_range()
-        return Coverage(events=self.count(), first_block=first, synced_to=min(synced) if synced else None,
-                        contracts=len(contracts), synced_contracts=len(synced), event_low=low, event_high=high)
+        return Coverage(
+            events=self.count(),
+            first_block=first,
+            synced_to=min(synced) if synced else None,
+            contracts=len(contracts),
+            synced_contracts=len(synced),
+            event_low=low,
+            event_high=high,
+        )
 
-    def events(self, contract: str | None = None, names: Iterable[str] | None = None,
-               where: str = "", params: tuple = ()) -> Iterator[Event]:
+    def events(
+        self, contract: str | None = None, names: Iterable[str] | None = None, where: str = "", params: tuple = ()
+    ) -> Iterator[Event]:
         """Events in chain order, optionally of one contract and some event names (streamed)."""
         clauses, args = [], []
         if contract:
@@ -290,26 +317,45 @@ class Store:
             return []
         out: dict[int, Event] = {}
         for i in range(0, len(values), 500):
-            chunk = values[i:i + 500]
-            sql = (f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN "
-                   f"(SELECT event_id FROM refs WHERE value IN ({','.join('?' * len(chunk))}))")
+            chunk = values[i : i + 500]
+            sql = (
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN "
+                f"(SELECT event_id FROM refs WHERE value IN ({','.join('?' * len(chunk))}))"
+            )
             for row in self.conn.execute(sql, chunk):
                 out[row[0]] = _event(row)
         return sorted(out.values(), key=lambda e: e.key)
 
     # -- transactions (calldata read on demand) -------------------------------------------------
     def cached_tx(self, tx_hash: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT hash, block, sender, recipient, input, contract, function, args FROM txs "
-                                "WHERE hash = ?", (tx_hash,)).fetchone()
+        row = self.conn.execute(
+            "SELECT hash, block, sender, recipient, input, contract, function, args FROM txs WHERE hash = ?", (tx_hash,)
+        ).fetchone()
         if not row:
             return None
-        return {"hash": row[0], "block": row[1], "from": row[2], "to": row[3], "input": row[4], "contract": row[5],
-                "function": row[6], "args": json.loads(row[7]) if row[7] else None}
+        return {
+            "hash": row[0],
+            "block": row[1],
+            "from": row[2],
+            "to": row[3],
+            "input": row[4],
+            "contract": row[5],
+            "function": row[6],
+            "args": json.loads(row[7]) if row[7] else None,
+        }
 
     def cache_tx(self, tx: dict[str, Any]) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO txs (hash, block, sender, recipient, input, contract, function, args) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (tx["hash"], tx["block"], tx["from"], tx["to"], tx["input"], tx["contract"], tx["function"],
-             json.dumps(tx["args"]) if tx["args"] is not None else None),
+            (
+                tx["hash"],
+                tx["block"],
+                tx["from"],
+                tx["to"],
+                tx["input"],
+                tx["contract"],
+                tx["function"],
+                json.dumps(tx["args"]) if tx["args"] is not None else None,
+            ),
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from ..deployment.manifest import Manifest, read_manifest
 from ..chain.abi import Catalog, load_abis
+from ..deployment.manifest import Manifest, read_manifest
 
 
 @dataclass

@@ -21,8 +21,9 @@ How a sync goes:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..chain import logs as chain_logs
 from ..chain.abi import compact_json
@@ -62,30 +63,50 @@ class SyncResult:
     def summary(self) -> str:
         lines = []
         if self.reorg:
-            lines.append(f"REORG: block {self.reorg.checkpoint} was replaced; kept blocks up to {self.reorg.fork_block}, "
-                         f"dropped {self.reorg.dropped} events and read them again")
+            lines.append(
+                f"REORG: block {self.reorg.checkpoint} was replaced; kept blocks up to {self.reorg.fork_block}, "
+                f"dropped {self.reorg.dropped} events and read them again"
+            )
         if self.new_contracts:
             lines.append("new in the manifest, read from their deployment: " + ", ".join(self.new_contracts))
         if self.from_block is None:
             lines.append(f"up to date at block {self.to_block} (head {self.head}): {self.total} events indexed")
         else:
-            lines.append(f"read blocks {self.from_block}..{self.to_block} in {self.pages} pages: {self.new_events} new "
-                         f"events ({self.unconfirmed} unconfirmed), {self.total} indexed, {self.seconds:.2f} s")
+            lines.append(
+                f"read blocks {self.from_block}..{self.to_block} in {self.pages} pages: {self.new_events} new "
+                f"events ({self.unconfirmed} unconfirmed), {self.total} indexed, {self.seconds:.2f} s"
+            )
         return "\n".join(lines)
 
 
 class Indexer:
     """Reads a deployment's events into a :class:`Store`."""
 
-    def __init__(self, store: Store, rpc: Rpc, suite: Suite, *, confirmations: int = 0, page: int = 64,
-                 max_range: int = 10_000, target_logs: int = 5_000, max_page_bytes: int = 8 << 20,
-                 progress: Callable[[str], None] = lambda _m: None):
+    def __init__(
+        self,
+        store: Store,
+        rpc: Rpc,
+        suite: Suite,
+        *,
+        confirmations: int = 0,
+        page: int = 64,
+        max_range: int = 10_000,
+        target_logs: int = 5_000,
+        max_page_bytes: int = 8 << 20,
+        progress: Callable[[str], None] = lambda _m: None,
+    ):
         if confirmations < 0:
             raise ValueError(f"confirmations must be 0 or more, got {confirmations}")
         self.store, self.rpc, self.suite = store, rpc, suite
         self.confirmations = confirmations
-        self.reader = chain_logs.LogReader(rpc, page=page, max_range=max_range, target_logs=target_logs,
-                                           max_page_bytes=max_page_bytes, progress=progress)
+        self.reader = chain_logs.LogReader(
+            rpc,
+            page=page,
+            max_range=max_range,
+            target_logs=target_logs,
+            max_page_bytes=max_page_bytes,
+            progress=progress,
+        )
         self.progress = progress
         self._decoders: dict[tuple[str, str | None], Any] = {}  # (address, topic 0) as the node sent them
         self.commit_every = 1.0  # seconds of work a crash may cost: a commit per page is ~10 ms of SQLite's time
@@ -95,8 +116,10 @@ class Indexer:
         store, suite = self.store, self.suite
         node_chain = self.rpc.chain_id()
         if node_chain != suite.chain_id:
-            raise SyncError(f"{suite.path} is for chain id {suite.chain_id}, but the node at {self.rpc.url} has chain id "
-                            f"{node_chain}: check --rpc / --network")
+            raise SyncError(
+                f"{suite.path} is for chain id {suite.chain_id}, but the node at {self.rpc.url} has chain id "
+                f"{node_chain}: check --rpc / --network"
+            )
         known = store.get_meta("chain_id")
         if known is not None and int(known) != suite.chain_id:
             raise StoreError(f"{store.url} indexes chain id {known}, not {suite.chain_id}: use another --db")
@@ -105,11 +128,15 @@ class Indexer:
         for name, rec in suite.manifest.contracts.items():
             if name in existing:
                 if existing[name][0] != rec.address.lower():
-                    raise StoreError(f"{store.url} indexes {name} at {existing[name][0]}, but {suite.path} has it at "
-                                     f"{rec.address}: another deployment; use another --db")
+                    raise StoreError(
+                        f"{store.url} indexes {name} at {existing[name][0]}, but {suite.path} has it at "
+                        f"{rec.address}: another deployment; use another --db"
+                    )
                 continue
-            store.conn.execute("INSERT INTO contracts (name, address, deploy_block, synced_to) VALUES (?, ?, ?, ?)",
-                               (name, rec.address.lower(), rec.block, rec.block - 1))
+            store.conn.execute(
+                "INSERT INTO contracts (name, address, deploy_block, synced_to) VALUES (?, ?, ?, ?)",
+                (name, rec.address.lower(), rec.block, rec.block - 1),
+            )
             if existing:
                 added.append(name)
         store.set_meta("chain_id", suite.chain_id)
@@ -132,8 +159,9 @@ class Indexer:
         mismatch_seen = False
         cursor = newest + 1
         while fork is None:
-            rows = conn.execute("SELECT number, hash FROM blocks WHERE number < ? ORDER BY number DESC LIMIT 100",
-                                (cursor,)).fetchall()
+            rows = conn.execute(
+                "SELECT number, hash FROM blocks WHERE number < ? ORDER BY number DESC LIMIT 100", (cursor,)
+            ).fetchall()
             if not rows:
                 break
             canonical = self.rpc.block_hashes([n for n, _ in rows])
@@ -180,8 +208,10 @@ class Indexer:
         safe = target - self.confirmations
         reorg = self._check_reorg()
         if reorg:
-            self.progress(f"reorg: block {reorg.checkpoint} is no longer canonical; re-reading from block "
-                          f"{reorg.fork_block + 1} ({reorg.dropped} events dropped)")
+            self.progress(
+                f"reorg: block {reorg.checkpoint} is no longer canonical; re-reading from block "
+                f"{reorg.fork_block + 1} ({reorg.dropped} events dropped)"
+            )
         self._drop_tail()
 
         contracts = self.store.contracts()
@@ -206,21 +236,39 @@ class Indexer:
             if checkpoint >= 0:
                 h = self.rpc.block_hashes([checkpoint])[checkpoint]
                 if h:
-                    self.store.conn.execute("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", (checkpoint, h))
+                    self.store.conn.execute(
+                        "INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", (checkpoint, h)
+                    )
         if target > safe and stats["unconfirmed"]:
             self.store.set_meta("tail_from", max(safe + 1, 0))
         self.store.set_meta("synced_at", int(time.time()))
         self.store.set_meta("head", head)
         self.store.conn.commit()
         return SyncResult(
-            chain_id=self.suite.chain_id, head=head, from_block=first if first <= target else None, to_block=target,
-            confirmed_to=min(min(read_to.values()), safe), new_events=stats["new"], unconfirmed=stats["unconfirmed"],
-            total=self.store.count(), pages=stats["pages"], seconds=time.perf_counter() - started, reorg=reorg,
+            chain_id=self.suite.chain_id,
+            head=head,
+            from_block=first if first <= target else None,
+            to_block=target,
+            confirmed_to=min(min(read_to.values()), safe),
+            new_events=stats["new"],
+            unconfirmed=stats["unconfirmed"],
+            total=self.store.count(),
+            pages=stats["pages"],
+            seconds=time.perf_counter() - started,
+            reorg=reorg,
             new_contracts=added,
         )
 
-    def _read(self, start: int, upper: int, addresses: Sequence[str], names: Sequence[str], safe: int,
-              stats: dict[str, int], target: int) -> None:
+    def _read(
+        self,
+        start: int,
+        upper: int,
+        addresses: Sequence[str],
+        names: Sequence[str],
+        safe: int,
+        stats: dict[str, int],
+        target: int,
+    ) -> None:
         """Reads blocks ``start..upper`` into the store, a page at a time."""
         conn = self.store.conn
         t0 = last_commit = time.perf_counter()
@@ -229,8 +277,10 @@ class Indexer:
             n_new, n_tail = self._store_page(page.logs, safe)
             last = page.last
             del page  # memory holds one page: this one goes before the next is awaited
-            conn.execute(f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
-                         (min(last, safe), *names))
+            conn.execute(
+                f"UPDATE contracts SET synced_to = MAX(synced_to, ?) WHERE name IN ({placeholders})",
+                (min(last, safe), *names),
+            )
             if last >= upper or time.perf_counter() - last_commit >= self.commit_every:
                 conn.commit()  # the pages and the checkpoint that says they are in, together
                 last_commit = time.perf_counter()
@@ -238,8 +288,9 @@ class Indexer:
             stats["unconfirmed"] += n_tail
             stats["pages"] += 1
             elapsed = time.perf_counter() - t0
-            self.progress(f"block {last}/{target}: {stats['new']} events read "
-                          f"({stats['new'] / max(elapsed, 1e-9):,.0f}/s)")
+            self.progress(
+                f"block {last}/{target}: {stats['new']} events read ({stats['new'] / max(elapsed, 1e-9):,.0f}/s)"
+            )
 
     def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
         if not logs:
@@ -261,7 +312,11 @@ class Indexer:
             event_id = block * ID_STRIDE + index
             if decoder is None:
                 address = log.address.lower()
-                contract, name, args = catalog.names.get(address, address), f"unknown:{topics[0] if topics else 'anonymous'}", "{}"
+                contract, name, args = (
+                    catalog.names.get(address, address),
+                    f"unknown:{topics[0] if topics else 'anonymous'}",
+                    "{}",
+                )
             else:
                 contract = decoder.contract
                 try:
@@ -273,12 +328,27 @@ class Indexer:
                     refs.extend([(event_id, value) for value in ids])
             confirmed = 1 if block <= safe else 0
             tail += 1 - confirmed
-            events.append((event_id, block, index, int(log.transactionIndex, 16), log.transactionHash,
-                           times[block], contract, name, args, confirmed))
+            events.append(
+                (
+                    event_id,
+                    block,
+                    index,
+                    int(log.transactionIndex, 16),
+                    log.transactionHash,
+                    times[block],
+                    contract,
+                    name,
+                    args,
+                    confirmed,
+                )
+            )
             blocks[block] = log.blockHash
         conn = self.store.conn
-        conn.executemany("INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
-                         "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)", events)
+        conn.executemany(
+            "INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
+            "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            events,
+        )
         # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
         conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
@@ -307,9 +377,16 @@ def transactions(store: Store, rpc: Rpc, suite: Suite, hashes: Iterable[str]) ->
                     args = decoder.decode(data)
                 except Exception:  # noqa: BLE001 - calldata that does not decode is kept raw
                     args = None
-            record = {"hash": h, "block": int(tx["blockNumber"], 16), "from": tx["from"].lower(), "to": to,
-                      "input": data, "contract": suite.catalog.names.get(to or ""),
-                      "function": decoder.name if decoder else None, "args": args}
+            record = {
+                "hash": h,
+                "block": int(tx["blockNumber"], 16),
+                "from": tx["from"].lower(),
+                "to": to,
+                "input": data,
+                "contract": suite.catalog.names.get(to or ""),
+                "function": decoder.name if decoder else None,
+                "args": args,
+            }
             store.cache_tx(record)
             out[h] = record
         store.conn.commit()

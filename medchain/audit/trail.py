@@ -20,7 +20,8 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
@@ -59,7 +60,7 @@ def parse_time(text: str | None, option: str) -> int | None:
     except ValueError:
         raise TrailError(f"{option}: not a date or time: {text!r} (use 2026-05-01 or 2026-05-01T12:00:00Z)") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return int(moment.timestamp())
 
 
@@ -102,7 +103,7 @@ def trail(store: Store, kind: str, value: str, *, since: int | None = None, unti
 
 
 def iso(ts: int) -> str:
-    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def display(value: Any, short: bool = False) -> str:
@@ -122,8 +123,11 @@ def display(value: Any, short: bool = False) -> str:
 def _looks_like_code(value: str) -> bool:
     """A bytes32 that holds a short upper-case code (reason codes are such)."""
     raw = bytes.fromhex(value[2:]).rstrip(b"\0")
-    return 0 < len(raw) <= 32 and all(c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" for c in raw) and \
-        bytes.fromhex(value[2:])[len(raw):] == b"\0" * (32 - len(raw))
+    return (
+        0 < len(raw) <= 32
+        and all(c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" for c in raw)
+        and bytes.fromhex(value[2:])[len(raw) :] == b"\0" * (32 - len(raw))
+    )
 
 
 def _code(value: str) -> str:
@@ -131,13 +135,23 @@ def _code(value: str) -> str:
 
 
 def as_dicts(events: Iterable[Event], addresses: dict[str, str]) -> list[dict[str, Any]]:
-    return [{
-        "time": iso(e.time), "block": e.block, "logIndex": e.log_index, "tx": e.tx_hash, "contract": e.contract,
-        "address": to_checksum_address(addresses.get(e.contract, "0x" + "0" * 40)), "event": e.event,
-        "args": {k: (to_checksum_address(v) if isinstance(v, str) and len(v) == 42 and v.startswith("0x") else v)
-                 for k, v in e.args.items()},
-        "confirmed": e.confirmed,
-    } for e in events]
+    return [
+        {
+            "time": iso(e.time),
+            "block": e.block,
+            "logIndex": e.log_index,
+            "tx": e.tx_hash,
+            "contract": e.contract,
+            "address": to_checksum_address(addresses.get(e.contract, "0x" + "0" * 40)),
+            "event": e.event,
+            "args": {
+                k: (to_checksum_address(v) if isinstance(v, str) and len(v) == 42 and v.startswith("0x") else v)
+                for k, v in e.args.items()
+            },
+            "confirmed": e.confirmed,
+        }
+        for e in events
+    ]
 
 
 def render(events: list[Event], fmt: str, addresses: dict[str, str]) -> str:
@@ -149,8 +163,18 @@ def render(events: list[Event], fmt: str, addresses: dict[str, str]) -> str:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["time", "block", "log_index", "tx", "contract", "event", "args", "confirmed"])
         for row in as_dicts(events, addresses):
-            writer.writerow([row["time"], row["block"], row["logIndex"], row["tx"], row["contract"], row["event"],
-                             json.dumps(row["args"], separators=(",", ":")), row["confirmed"]])
+            writer.writerow(
+                [
+                    row["time"],
+                    row["block"],
+                    row["logIndex"],
+                    row["tx"],
+                    row["contract"],
+                    row["event"],
+                    json.dumps(row["args"], separators=(",", ":")),
+                    row["confirmed"],
+                ]
+            )
         return buffer.getvalue()
     if fmt != "table":
         raise TrailError(f"--format: one of table, csv, json (got {fmt!r})")
@@ -158,6 +182,8 @@ def render(events: list[Event], fmt: str, addresses: dict[str, str]) -> str:
     for e in events:
         details = " ".join(f"{k}={display(v)}" for k, v in e.args.items())
         mark = "" if e.confirmed else "  (unconfirmed)"
-        lines.append(f"{iso(e.time)[:19].replace('T', ' '):<20} {e.block:>7}  {e.contract:<18} {e.event:<22} {details}{mark}")
+        lines.append(
+            f"{iso(e.time)[:19].replace('T', ' '):<20} {e.block:>7}  {e.contract:<18} {e.event:<22} {details}{mark}"
+        )
     lines.append(f"{len(events)} events")
     return "\n".join(lines) + "\n"

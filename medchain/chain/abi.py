@@ -26,10 +26,10 @@ Two shapes of values come out:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from functools import cache
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from functools import cache, cached_property
+from typing import Any
 
 from eth_hash.auto import keccak as _keccak
 
@@ -65,7 +65,7 @@ def type_string(param: Mapping[str, Any]) -> str:
     kind = param["type"]
     if kind.startswith("tuple"):
         inner = ",".join(type_string(c) for c in param.get("components", []))
-        return f"({inner}){kind[len('tuple'):]}"
+        return f"({inner}){kind[len('tuple') :]}"
     return kind
 
 
@@ -176,8 +176,17 @@ class EventDecoder:
         sig = signature(item)
         order = tuple(p.get("name") or f"arg{n}" for n, p in enumerate(item.get("inputs", [])))
         refs = tuple(n for n in order if kinds[n] in ("address", "bytes32"))
-        return cls(contract=contract, name=item["name"], signature=sig, topic0="0x" + keccak(sig).hex(),
-                   indexed=tuple(indexed), data=tuple(data), order=order, kinds=kinds, refs=refs)
+        return cls(
+            contract=contract,
+            name=item["name"],
+            signature=sig,
+            topic0="0x" + keccak(sig).hex(),
+            indexed=tuple(indexed),
+            data=tuple(data),
+            order=order,
+            kinds=kinds,
+            refs=refs,
+        )
 
     @property
     def static(self) -> bool:
@@ -217,8 +226,10 @@ class EventDecoder:
         if plan is not None:
             if len(data) < 2 + 64 * len(self.data):
                 raise ValueError(f"{self.signature}: data too short ({(len(data) - 2) // 2} bytes)")
-            return {name: reader(topics[pos][2:]) if in_topic else reader(data[2 + pos: 66 + pos])
-                    for name, in_topic, pos, reader in plan}
+            return {
+                name: reader(topics[pos][2:]) if in_topic else reader(data[2 + pos : 66 + pos])
+                for name, in_topic, pos, reader in plan
+            }
         values: dict[str, Any] = {}
         for (name, _kind, reader), topic in zip(self.indexed, topics[1:]):
             values[name] = reader(topic[2:])  # type: ignore[misc]
@@ -253,8 +264,10 @@ class EventDecoder:
         indexed = {name: kind for name, kind, _ in self.indexed}
         unknown = sorted(set(match) - set(indexed))
         if unknown:
-            raise ValueError(f"{self.signature}: {', '.join(unknown)} is not an indexed field "
-                             f"(indexed: {', '.join(indexed) or 'none'})")
+            raise ValueError(
+                f"{self.signature}: {', '.join(unknown)} is not an indexed field "
+                f"(indexed: {', '.join(indexed) or 'none'})"
+            )
         out: list[str | None] = [self.topic0]
         for name, kind in indexed.items():
             value = match.get(name)
@@ -288,8 +301,12 @@ def identifiers(args: Mapping[str, Any]) -> Iterable[str]:
     for value in args.values():
         items = value if isinstance(value, list) else (value,)
         for item in items:
-            if (isinstance(item, str) and len(item) in (42, 66) and item.startswith("0x")
-                    and item not in (ZERO20, ZERO32)):
+            if (
+                isinstance(item, str)
+                and len(item) in (42, 66)
+                and item.startswith("0x")
+                and item not in (ZERO20, ZERO32)
+            ):
                 yield item.lower()
 
 
@@ -362,10 +379,15 @@ class FunctionDecoder:
     def from_abi(cls, contract: str, item: Mapping[str, Any]) -> FunctionDecoder:
         sig = signature(item)
         inputs = item.get("inputs", [])
-        return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(sig)[:4].hex(),
-                   names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
-                   kinds=tuple(type_string(p) for p in inputs),
-                   outputs=tuple(type_string(p) for p in item.get("outputs", [])))
+        return cls(
+            contract=contract,
+            name=item["name"],
+            signature=sig,
+            selector="0x" + keccak(sig)[:4].hex(),
+            names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
+            kinds=tuple(type_string(p) for p in inputs),
+            outputs=tuple(type_string(p) for p in item.get("outputs", [])),
+        )
 
     @cached_property
     def prefix(self) -> bytes:
@@ -394,8 +416,9 @@ class FunctionDecoder:
         try:
             decoded = abi_decode(self.outputs, _bytes(data))
         except Exception as err:  # eth_abi's DecodingError and its kin
-            raise ValueError(f"{self.signature}: return data does not decode as ({','.join(self.outputs)}): "
-                             f"{err}") from None
+            raise ValueError(
+                f"{self.signature}: return data does not decode as ({','.join(self.outputs)}): {err}"
+            ) from None
         return tuple(_native(v, k) for v, k in zip(decoded, self.outputs))
 
 
@@ -414,9 +437,14 @@ class ErrorDecoder:
     def from_abi(cls, contract: str, item: Mapping[str, Any]) -> ErrorDecoder:
         sig = signature(item)
         inputs = item.get("inputs", [])
-        return cls(contract=contract, name=item["name"], signature=sig, selector="0x" + keccak(sig)[:4].hex(),
-                   names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
-                   kinds=tuple(type_string(p) for p in inputs))
+        return cls(
+            contract=contract,
+            name=item["name"],
+            signature=sig,
+            selector="0x" + keccak(sig)[:4].hex(),
+            names=tuple(p.get("name") or f"arg{n}" for n, p in enumerate(inputs)),
+            kinds=tuple(type_string(p) for p in inputs),
+        )
 
     @cached_property
     def prefix(self) -> bytes:

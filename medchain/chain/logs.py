@@ -63,8 +63,16 @@ class LogReader:
     for several reads learns the node's limit once.
     """
 
-    def __init__(self, rpc: Rpc | str, *, page: int = 64, max_range: int = 10_000, target_logs: int = 5_000,
-                 max_page_bytes: int | None = 8 << 20, progress: Callable[[str], None] = lambda _m: None):
+    def __init__(
+        self,
+        rpc: Rpc | str,
+        *,
+        page: int = 64,
+        max_range: int = 10_000,
+        target_logs: int = 5_000,
+        max_page_bytes: int | None = 8 << 20,
+        progress: Callable[[str], None] = lambda _m: None,
+    ):
         if page < 1:
             raise ValueError(f"page must be at least 1 block, got {page}")
         if max_range < 1:
@@ -80,8 +88,9 @@ class LogReader:
         self._at_ceiling = 0  # pages read at a lowered ceiling since it was set
         self.progress = progress
 
-    def pages(self, addresses: Sequence[str], start: int, end: int | None = None,
-              topics: Topics | None = None) -> Iterator[Page]:
+    def pages(
+        self, addresses: Sequence[str], start: int, end: int | None = None, topics: Topics | None = None
+    ) -> Iterator[Page]:
         """The logs of ``addresses`` (matching ``topics`` when given) in blocks ``start..end``
         (inclusive; ``end`` None or past the head: up to the head), a page at a time, in block order.
 
@@ -94,6 +103,7 @@ class LogReader:
         if start > last:
             return
         with ThreadPoolExecutor(max_workers=1) as pool:
+
             def fetch(a: int, b: int) -> Future:
                 return pool.submit(self.rpc.get_logs, addresses, a, b, self.max_page_bytes, topics)
 
@@ -104,8 +114,10 @@ class LogReader:
                     logs = pending.result()
                 except ResponseTooLarge as err:
                     if stop == start:
-                        raise LogPageError(f"the logs of block {start} alone are over the page limit of "
-                                           f"{self.max_page_bytes:,} bytes (max_page_bytes)") from err
+                        raise LogPageError(
+                            f"the logs of block {start} alone are over the page limit of "
+                            f"{self.max_page_bytes:,} bytes (max_page_bytes)"
+                        ) from err
                     blocks = stop - start + 1
                     shrunk = blocks * err.limit // (3 * err.size) if err.size else blocks // 4
                     self.range = max(1, min(shrunk, blocks - 1))
@@ -116,8 +128,9 @@ class LogReader:
                     if not err.is_range_limit:
                         raise
                     if stop == start:
-                        raise LogPageError(f"the node refuses even a one-block eth_getLogs at block {start}: "
-                                           f"{err}") from err
+                        raise LogPageError(
+                            f"the node refuses even a one-block eth_getLogs at block {start}: {err}"
+                        ) from err
                     suggested = err.suggested_range
                     if suggested and suggested[0] == start and start <= suggested[1] < stop:
                         self.range = suggested[1] - start + 1  # the node's own word for its limit
@@ -147,8 +160,9 @@ class LogReader:
                 yield page
                 del page, logs  # while the next page is awaited, only the caller may hold this one
 
-    def read(self, addresses: Sequence[str], start: int, end: int | None = None,
-             topics: Topics | None = None) -> list[Log]:
+    def read(
+        self, addresses: Sequence[str], start: int, end: int | None = None, topics: Topics | None = None
+    ) -> list[Log]:
         """Every log of :meth:`pages`, in block order."""
         return [log for page in self.pages(addresses, start, end, topics) for log in page.logs]
 

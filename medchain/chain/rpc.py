@@ -30,7 +30,8 @@ import sys
 import threading
 import time
 import urllib.parse
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import msgspec
 
@@ -41,7 +42,9 @@ ALREADY_SENT = re.compile(r"already (known|imported)|known transaction|nonce too
 #: A send the node refuses for good (retrying the same bytes cannot help).
 REFUSED_SEND = re.compile(
     r"insufficient funds|intrinsic gas|gas limit|exceeds block gas|underpriced|fee cap|invalid sender|"
-    r"invalid signature|invalid chain ?id|less than block base fee", re.I)
+    r"invalid signature|invalid chain ?id|less than block base fee",
+    re.I,
+)
 #: Methods whose refusal for a reason in REFUSED_SEND (no funds, a bad fee...) is final, never retried.
 _TRANSACTION_METHODS = frozenset({"eth_sendRawTransaction", "eth_estimateGas", "eth_call"})
 #: Phrases nodes use when an ``eth_getLogs`` range or result is over their limit (geth, Besu,
@@ -55,8 +58,14 @@ _LIMIT_PATTERNS = re.compile(
 #: Some nodes suggest a range that would work: "try with this block range [0x1, 0x2a]".
 _SUGGESTED = re.compile(r"\[(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+)\]")
 #: Failures of a kept-alive connection that the node closed meanwhile: opened again at once, once.
-_STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, http.client.BadStatusLine,
-          ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+_STALE = (
+    http.client.RemoteDisconnected,
+    http.client.CannotSendRequest,
+    http.client.BadStatusLine,
+    ConnectionResetError,
+    BrokenPipeError,
+    ConnectionAbortedError,
+)
 
 
 class Log(msgspec.Struct, frozen=True):
@@ -171,9 +180,12 @@ def describe(err: BaseException) -> str:
             return "no answer in time"
         if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
             return "connection refused"
-        if isinstance(cause, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)) or \
-                (requests and isinstance(cause, requests.exceptions.ChunkedEncodingError)) or \
-                "reset by peer" in str(cause) or "RemoteDisconnected" in str(cause):
+        if (
+            isinstance(cause, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected))
+            or (requests and isinstance(cause, requests.exceptions.ChunkedEncodingError))
+            or "reset by peer" in str(cause)
+            or "RemoteDisconnected" in str(cause)
+        ):
             return "connection dropped"
         if isinstance(cause, (json.JSONDecodeError, _BadAnswer)):
             return "an answer that is not JSON"
@@ -186,10 +198,19 @@ def node_unreachable(err: BaseException) -> bool:
     """Whether ``err`` (or anything it was raised from) is a transport failure or a 429/5xx answer."""
     requests = sys.modules.get("requests")
     transport: tuple[type[BaseException], ...] = (
-        ConnectionError, TimeoutError, socket.gaierror, http.client.HTTPException, json.JSONDecodeError, _BadAnswer)
+        ConnectionError,
+        TimeoutError,
+        socket.gaierror,
+        http.client.HTTPException,
+        json.JSONDecodeError,
+        _BadAnswer,
+    )
     if requests is not None:
-        transport += (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                      requests.exceptions.ChunkedEncodingError)
+        transport += (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        )
     for cause in _chain(err):
         if isinstance(cause, NodeUnavailable):
             return True
@@ -233,8 +254,16 @@ class Rpc:
     retry. ``name`` is how messages call the node ("the node at <url>").
     """
 
-    def __init__(self, url: str, timeout: float = 120.0, batch_size: int = 100, *, patience: float = 0.0,
-                 log: Callable[[str], None] | None = None, name: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 120.0,
+        batch_size: int = 100,
+        *,
+        patience: float = 0.0,
+        log: Callable[[str], None] | None = None,
+        name: str | None = None,
+    ):
         parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise RpcError("url", {"message": f"not an http(s) JSON-RPC URL: {url!r}"})
@@ -310,8 +339,12 @@ class Rpc:
     def _judge(self, method: str, error: Any, sends: bool) -> RpcError:
         """The error for ``error``, raised if no retry can change it (or there is no patience)."""
         failure = RpcError(method, error)
-        if (not self.patience or failure.code in FINAL_CODES or failure.is_range_limit
-                or (sends and REFUSED_SEND.search(_text(error)))):
+        if (
+            not self.patience
+            or failure.code in FINAL_CODES
+            or failure.is_range_limit
+            or (sends and REFUSED_SEND.search(_text(error)))
+        ):
             raise failure
         return failure
 
@@ -355,6 +388,7 @@ class Rpc:
 
     def call(self, method: str, params: Sequence[Any] = ()) -> Any:
         """The result of one call: :class:`RpcError` if refused, :class:`NodeUnavailable` if not answered."""
+
         def attempt() -> Any:
             answer = self._post({"jsonrpc": "2.0", "id": self._next_ids(1), "method": method, "params": list(params)})
             if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
@@ -363,6 +397,7 @@ class Rpc:
                 failure = self._judge(method, answer["error"], sends=method in _TRANSACTION_METHODS)
                 raise _Transient(f"{method}: {_text(answer['error'])}", failure)
             return answer["result"]
+
         return self._with_patience(method, attempt)
 
     def batch(self, calls: Sequence[tuple[str, Sequence[Any]]], *, sends: bool = False) -> list[Any]:
@@ -379,13 +414,18 @@ class Rpc:
             def attempt() -> None:
                 nonlocal todo
                 first = self._next_ids(len(todo))
-                payload = [{"jsonrpc": "2.0", "id": first + n, "method": calls[i][0], "params": list(calls[i][1])}
-                           for n, i in enumerate(todo)]
+                payload = [
+                    {"jsonrpc": "2.0", "id": first + n, "method": calls[i][0], "params": list(calls[i][1])}
+                    for n, i in enumerate(todo)
+                ]
                 answer = self._post(payload)
                 if not isinstance(answer, list):  # the node refused the batch as a whole
                     error = answer.get("error", answer) if isinstance(answer, dict) else answer
-                    raise RpcError(calls[todo[0]][0], error, f"{self.name} refused a JSON-RPC batch of {len(todo)} "
-                                                             f"{calls[todo[0]][0]}: {_text(error)}")
+                    raise RpcError(
+                        calls[todo[0]][0],
+                        error,
+                        f"{self.name} refused a JSON-RPC batch of {len(todo)} {calls[todo[0]][0]}: {_text(error)}",
+                    )
                 by_id = {item.get("id"): item for item in answer if isinstance(item, dict)}
                 failed, last = [], None
                 for n, i in enumerate(todo):
@@ -408,8 +448,14 @@ class Rpc:
             self._with_patience(calls[todo[0]][0], attempt)
         return results
 
-    def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int,
-                 max_bytes: int | None = None, topics: Sequence[str | Sequence[str] | None] | None = None) -> list[Log]:
+    def get_logs(
+        self,
+        addresses: Sequence[str],
+        from_block: int,
+        to_block: int,
+        max_bytes: int | None = None,
+        topics: Sequence[str | Sequence[str] | None] | None = None,
+    ) -> list[Log]:
         """The logs of ``addresses`` in the blocks, matching ``topics`` (an ``eth_getLogs`` topics filter)
         when given; over ``max_bytes`` of JSON: :class:`ResponseTooLarge`."""
         query: dict[str, Any] = {"address": list(addresses), "fromBlock": hex(from_block), "toBlock": hex(to_block)}
@@ -417,15 +463,20 @@ class Rpc:
             query["topics"] = [t if t is None or isinstance(t, str) else list(t) for t in topics]
 
         def attempt() -> list[Log]:
-            answer = self._post({"jsonrpc": "2.0", "id": self._next_ids(1), "method": "eth_getLogs",
-                                 "params": [query]}, max_bytes, _LOGS_DECODER.decode)
+            answer = self._post(
+                {"jsonrpc": "2.0", "id": self._next_ids(1), "method": "eth_getLogs", "params": [query]},
+                max_bytes,
+                _LOGS_DECODER.decode,
+            )
             if answer.error is not None:
                 failure = self._judge("eth_getLogs", answer.error, sends=False)
                 raise _Transient(f"eth_getLogs: {_text(answer.error)}", failure)
             if answer.result is None:
-                raise _BadAnswer("the node's answer is not what JSON-RPC specifies: it has neither a result "
-                                 "nor an error")
+                raise _BadAnswer(
+                    "the node's answer is not what JSON-RPC specifies: it has neither a result nor an error"
+                )
             return answer.result
+
         return self._with_patience("eth_getLogs", attempt)
 
     # -- helpers ----------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
@@ -185,8 +186,7 @@ def _claim_layout() -> tuple[tuple[tuple[str, Callable[[Any], bytes]], ...], str
     """ClaimInput's fields as ClaimRow attributes: the static ones with their word writers, in ABI order,
     and the one trailing ``bytes32[]`` (the proof). Anything else in the ABI is refused at import."""
     *static, last = _CLAIM_FIELDS
-    if last["type"] != "bytes32[]" or any(f["type"].endswith("]") or f["type"] in ("bytes", "string")
-                                          for f in static):
+    if last["type"] != "bytes32[]" or any(f["type"].endswith("]") or f["type"] in ("bytes", "string") for f in static):
         raise TypeError("ClaimInput is no longer static fields then one bytes32[]: update encode_batch")
     fields = tuple((_snake(f["name"]), _word_writer(f["type"])) for f in static)
     missing = [name for name, _ in fields if name not in ClaimRow.__dataclass_fields__]
@@ -211,8 +211,9 @@ def encode_batch(rows: Sequence[ClaimRow]) -> bytes:
     heads, tails, position = [], [], 32 * len(rows)
     for row in rows:
         proof = getattr(row, _PROOF_FIELD)
-        tail = b"".join((*(write(getattr(row, name)) for name, write in _STATIC_FIELDS), _PROOF_OFFSET,
-                         _word(len(proof)), *proof))
+        tail = b"".join(
+            (*(write(getattr(row, name)) for name, write in _STATIC_FIELDS), _PROOF_OFFSET, _word(len(proof)), *proof)
+        )
         heads.append(_word(position))
         tails.append(tail)
         position += len(tail)
@@ -221,8 +222,12 @@ def encode_batch(rows: Sequence[ClaimRow]) -> bytes:
 
 def claim_gas(row: ClaimRow, *, opens_year: bool = True, new_provider: bool = False) -> int:
     """The gas one claim is allowed in a batch, before the margin (see GAS_PER_CLAIM)."""
-    return (GAS_PER_CLAIM + GAS_PER_PROOF_LEVEL * len(row.evidence_proof) + (GAS_PER_YEAR_OPENED if opens_year else 0)
-            + (GAS_PER_NEW_PROVIDER if new_provider else 0))
+    return (
+        GAS_PER_CLAIM
+        + GAS_PER_PROOF_LEVEL * len(row.evidence_proof)
+        + (GAS_PER_YEAR_OPENED if opens_year else 0)
+        + (GAS_PER_NEW_PROVIDER if new_provider else 0)
+    )
 
 
 def claim_calldata(row: ClaimRow) -> int:
@@ -263,8 +268,9 @@ class _YearsOpened:
         return self.seen[key] <= 2
 
 
-def plan_batches(rows: Sequence[ClaimRow], batch_size: int, gas_cap: int,
-                 max_calldata: int = MAX_CALLDATA) -> list[Batch]:
+def plan_batches(
+    rows: Sequence[ClaimRow], batch_size: int, gas_cap: int, max_calldata: int = MAX_CALLDATA
+) -> list[Batch]:
     """The batches a run sends, in order, with their gas limits: at most ``batch_size`` claims, ``gas_cap``
     gas and ``max_calldata`` bytes of calldata each (a claim too large for any of them goes alone).
 
@@ -280,8 +286,11 @@ def plan_batches(rows: Sequence[ClaimRow], batch_size: int, gas_cap: int,
         cost = claim_gas(row, opens_year=years.opens(row), new_provider=row.provider not in providers)
         providers.add(row.provider)
         size = claim_calldata(row)
-        if batch and (len(batch) >= batch_size or GAS_MARGIN * (GAS_PER_BATCH + gas + cost) > gas_cap
-                      or 68 + calldata + size > max_calldata):
+        if batch and (
+            len(batch) >= batch_size
+            or GAS_MARGIN * (GAS_PER_BATCH + gas + cost) > gas_cap
+            or 68 + calldata + size > max_calldata
+        ):
             batches.append(Batch(batch, min(gas_cap, int(GAS_MARGIN * (GAS_PER_BATCH + gas)))))
             batch, gas, calldata = [], 0, 0
         batch.append(row)
@@ -328,7 +337,7 @@ def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[st
     a, r = _ADJUDICATED_WORDS, _REJECTED_WORDS
 
     def word(data: str, index: int) -> int:
-        return int(data[2 + 64 * index:66 + 64 * index], 16)
+        return int(data[2 + 64 * index : 66 + 64 * index], 16)
 
     for log in logs:
         topics = log["topics"]
@@ -336,8 +345,13 @@ def outcomes_from_logs(logs: Sequence[dict[str, Any]], contract: str) -> dict[st
             continue
         data = log["data"]
         if topics[0] == adjudicated:
-            found[topics[1]] = ("accepted", str(ClaimStatus(word(data, a["outcome"]))), word(data, a["patientShare"]),
-                                word(data, a["payable_"]), word(data, a["reasonCode"]))
+            found[topics[1]] = (
+                "accepted",
+                str(ClaimStatus(word(data, a["outcome"]))),
+                word(data, a["patientShare"]),
+                word(data, a["payable_"]),
+                word(data, a["reasonCode"]),
+            )
         elif topics[0] == rejected:
             # a claim rejected as a duplicate in the same batch keeps its accepted entry
             found.setdefault(topics[1], ("rejected", word(data, r["reasonCode"])))
@@ -348,10 +362,20 @@ class BulkSubmitter:
     """Submits claims for one sender to one ClaimSettlement contract, journaling every step."""
 
     def __init__(
-        self, rpc: Rpc, contract: str, signer: Signer, journal: Journal, *, batch_size: int = DEFAULT_BATCH_SIZE,
-        window: int | None = None, stall_timeout: float = 30.0, poll_interval: float = 0.01,
-        progress: Callable[[Progress], None] | None = None, log: Callable[[str], None] = lambda _m: None,
-        owner_of: Callable[[list[str]], dict[str, tuple[str, str, int]]] | None = None, source: str | None = None,
+        self,
+        rpc: Rpc,
+        contract: str,
+        signer: Signer,
+        journal: Journal,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        window: int | None = None,
+        stall_timeout: float = 30.0,
+        poll_interval: float = 0.01,
+        progress: Callable[[Progress], None] | None = None,
+        log: Callable[[str], None] = lambda _m: None,
+        owner_of: Callable[[list[str]], dict[str, tuple[str, str, int]]] | None = None,
+        source: str | None = None,
     ):
         """``window``: transactions in flight (None: :func:`auto_window` of the node's block gas limit);
         ``poll_interval``: seconds between two looks at the node's head while waiting for a block; ``rpc``'s
@@ -390,7 +414,7 @@ class BulkSubmitter:
         """The on-chain status of each claim id (``None`` when not on chain)."""
         out: list[str] = []
         for start in range(0, len(claim_ids), STATUS_CHUNK):
-            chunk = list(claim_ids[start:start + STATUS_CHUNK])
+            chunk = list(claim_ids[start : start + STATUS_CHUNK])
             (codes,) = decode(_STATUSES_OUT, self._call(CLAIM_STATUSES + encode(["bytes32[]"], [chunk])))
             out.extend(str(ClaimStatus(c)) for c in codes)
         return out
@@ -414,11 +438,17 @@ class BulkSubmitter:
         """What happened, what the journal holds, and what to do."""
         inflight = self.journal.sent_transactions()
         claims = sum(len(self.journal.claims_of(tx)) for tx, _nonce in inflight)
-        held = (f"{claims} claim(s) in {len(inflight)} transaction(s) are journaled as sent in {self.journal.path}; "
-                "the next run checks them on chain and sends again only those that never got there"
-                if inflight else f"no transaction is in flight; the journal {self.journal.path} holds every claim done")
-        todo = ("start the node again (or wait for it) and rerun the same command to resume"
-                if isinstance(err, NodeUnavailable) else "rerun the same command once this is fixed")
+        held = (
+            f"{claims} claim(s) in {len(inflight)} transaction(s) are journaled as sent in {self.journal.path}; "
+            "the next run checks them on chain and sends again only those that never got there"
+            if inflight
+            else f"no transaction is in flight; the journal {self.journal.path} holds every claim done"
+        )
+        todo = (
+            "start the node again (or wait for it) and rerun the same command to resume"
+            if isinstance(err, NodeUnavailable)
+            else "rerun the same command once this is fixed"
+        )
         return f"{err}. The run stopped: {held}. To finish: {todo}."
 
     def _run(self, rows: Sequence[ClaimRow], retry_rejected: bool) -> RunResult:
@@ -453,8 +483,9 @@ class BulkSubmitter:
             if owner is not None and owner[0] != self.source:
                 # Another file's claim (the insurer's ledger says so): a duplicate, not this file's.
                 first = f"{owner[1]} ({owner[0]}, row {owner[2]})"
-                duplicates.append(Entry(cid, rows_by_hex[cid].ref, "rejected", None, "Duplicate", DUPLICATE, None,
-                                        None))
+                duplicates.append(
+                    Entry(cid, rows_by_hex[cid].ref, "rejected", None, "Duplicate", DUPLICATE, None, None)
+                )
                 result.duplicates[cid] = first
             else:
                 found.append(Entry(cid, rows_by_hex[cid].ref, "accepted", None, status, reason, payable, None))
@@ -464,8 +495,10 @@ class BulkSubmitter:
             result.recovered += len(found)
             result.notes.append(f"{len(found)} claim(s) were already on chain: recorded, not sent again")
         if duplicates:
-            result.notes.append(f"{len(duplicates)} claim(s) duplicate claims of an earlier submission: not sent, "
-                                "reported as duplicates (reason 18)")
+            result.notes.append(
+                f"{len(duplicates)} claim(s) duplicate claims of an earlier submission: not sent, "
+                "reported as duplicates (reason 18)"
+            )
         found_ids = {e.claim_id for e in found + duplicates}
         send = [rows_by_hex[cid] for cid in todo if cid not in found_ids]
         if found and send and not retry_rejected:
@@ -474,8 +507,10 @@ class BulkSubmitter:
             if rejected:
                 self.journal.record_results(rejected)
                 result.recovered += len(rejected)
-                result.notes.append(f"{len(rejected)} claim(s) the chain had rejected before: recorded as rejected, "
-                                    "not sent again (--retry-rejected sends them)")
+                result.notes.append(
+                    f"{len(rejected)} claim(s) the chain had rejected before: recorded as rejected, "
+                    "not sent again (--retry-rejected sends them)"
+                )
                 gone = {e.claim_id for e in rejected}
                 send = [row for row in send if "0x" + row.claim_id.hex() not in gone]
         if send:
@@ -489,10 +524,19 @@ class BulkSubmitter:
         ids = ["0x" + row.claim_id.hex() for row in rows]
         latest: dict[str, tuple] = {}
         for start in range(0, len(ids), 200):
-            chunk = ids[start:start + 200]
+            chunk = ids[start : start + 200]
             try:
-                logs = self._rpc("eth_getLogs", [{"address": self.contract, "fromBlock": "0x0", "toBlock": "latest",
-                                                  "topics": ["0x" + TOPIC_REJECTED.hex(), chunk]}])
+                logs = self._rpc(
+                    "eth_getLogs",
+                    [
+                        {
+                            "address": self.contract,
+                            "fromBlock": "0x0",
+                            "toBlock": "latest",
+                            "topics": ["0x" + TOPIC_REJECTED.hex(), chunk],
+                        }
+                    ],
+                )
             except NodeError:
                 return []
             for log in logs:
@@ -500,8 +544,11 @@ class BulkSubmitter:
                 cid = log["topics"][1]
                 if cid not in latest or latest[cid][0] < key:
                     latest[cid] = (key, int(log["data"][2:66], 16), log["transactionHash"])
-        return [Entry(cid, rows_by_hex[cid].ref, "rejected", tx, "Rejected", reason, None, None)
-                for cid, (_key, reason, tx) in latest.items() if cid in rows_by_hex]
+        return [
+            Entry(cid, rows_by_hex[cid].ref, "rejected", tx, "Rejected", reason, None, None)
+            for cid, (_key, reason, tx) in latest.items()
+            if cid in rows_by_hex
+        ]
 
     def _settle_inflight(self, result: RunResult) -> None:
         """Transactions the journal calls ``sent``: read the mined ones, forget the dropped ones."""
@@ -519,8 +566,9 @@ class BulkSubmitter:
         for tx, transaction in zip(unknown, known):
             if transaction is None:
                 self.journal.record_failed(tx, "dropped")
-                result.notes.append(f"transaction {tx} never reached the chain (node restarted?): its claims are "
-                                    "sent again")
+                result.notes.append(
+                    f"transaction {tx} never reached the chain (node restarted?): its claims are sent again"
+                )
 
     def _check_contract(self) -> None:
         require_contract(self.node, self.contract, self.chain_id, self.journal.path)
@@ -532,12 +580,13 @@ class BulkSubmitter:
         mined = self.journal.mined_transactions()
         vanished = []
         for start in range(0, len(mined), RECEIPT_CHUNK):
-            chunk = mined[start:start + RECEIPT_CHUNK]
+            chunk = mined[start : start + RECEIPT_CHUNK]
             receipts = self._rpc_batch([("eth_getTransactionReceipt", [tx]) for tx in chunk])
             vanished += [tx for tx, receipt in zip(chunk, receipts) if receipt is None]
         claims = sum(self.journal.forget_transaction(tx) for tx in vanished)
-        recovered = [e.claim_id for e in self.journal.entries(ids).values()
-                     if e.state == "accepted" and e.tx_hash is None]
+        recovered = [
+            e.claim_id for e in self.journal.entries(ids).values() if e.state == "accepted" and e.tx_hash is None
+        ]
         statuses = self.statuses([bytes.fromhex(cid[2:]) for cid in recovered]) if recovered else []
         gone = [cid for cid, status in zip(recovered, statuses) if status == "None"]
         self.journal.forget_claims(gone)
@@ -545,7 +594,8 @@ class BulkSubmitter:
             result.notes.append(
                 f"{len(vanished)} transaction(s) ({claims} claim(s)) the journal recorded as mined, and {len(gone)} "
                 "claim(s) it had found on chain, are no longer on chain (the node lost its latest blocks, or the "
-                "chain was reset): those claims were looked up again and sent if missing")
+                "chain was reset): those claims were looked up again and sent if missing"
+            )
 
     def _drain_known(self, result: RunResult) -> None:
         """Wait for transactions of an earlier run that the node still holds."""
@@ -577,11 +627,16 @@ class BulkSubmitter:
         per_request = max(1, min(window // 2, SEND_GROUP))
         head = int(self._rpc("eth_blockNumber", []), 16)
         for start in range(0, len(batches), per_request):
-            group, journaled, raws = batches[start:start + per_request], [], []
+            group, journaled, raws = batches[start : start + per_request], [], []
             for batch in group:
                 tx = {
-                    "chainId": self.chain_id, "nonce": nonce, "to": self.contract, "value": 0,
-                    "data": encode_batch(batch.rows), "gas": batch.gas, **fees,
+                    "chainId": self.chain_id,
+                    "nonce": nonce,
+                    "to": self.contract,
+                    "value": 0,
+                    "data": encode_batch(batch.rows),
+                    "gas": batch.gas,
+                    **fees,
                 }
                 raw = raw_transaction(self.signer.sign_transaction(tx))
                 tx_hash = "0x" + keccak(raw).hex()
@@ -596,8 +651,9 @@ class BulkSubmitter:
             result.transactions += len(group)
             progress.sent += sum(len(b.rows) for b in group)
             if len(inflight) >= window:
-                head = self._wait(inflight, result, self._progress_hook(progress), until=window - per_request,
-                                  head=head)
+                head = self._wait(
+                    inflight, result, self._progress_hook(progress), until=window - per_request, head=head
+                )
         self._wait(inflight, result, self._progress_hook(progress), head=head)
         result.sent += len(rows)
 
@@ -606,10 +662,17 @@ class BulkSubmitter:
             progress.settled += mined_claims
             if self.progress:
                 self.progress(progress)
+
         return hook
 
-    def _wait(self, inflight: dict[str, int], result: RunResult, on_mined: Callable[[int], None],
-              until: int = 0, head: int | None = None) -> int:
+    def _wait(
+        self,
+        inflight: dict[str, int],
+        result: RunResult,
+        on_mined: Callable[[int], None],
+        until: int = 0,
+        head: int | None = None,
+    ) -> int:
         """Wait for blocks until at most ``until`` transactions are in flight; the last head seen.
 
         The node's head is watched (``eth_blockNumber``, every ``poll_interval``); each new block
@@ -674,9 +737,12 @@ class BulkSubmitter:
             return True
         known = self._rpc_batch([("eth_getTransactionByHash", [tx]) for tx in list(inflight)])
         lost = sum(1 for transaction in known if transaction is None)
-        why = (f"the node does not know {lost} of them (it restarted, or dropped them): the next run sends "
-               "their claims again" if lost else
-               "they wait in the node's pool (a stuck pool, or a chain that does not mine)")
+        why = (
+            f"the node does not know {lost} of them (it restarted, or dropped them): the next run sends "
+            "their claims again"
+            if lost
+            else "they wait in the node's pool (a stuck pool, or a chain that does not mine)"
+        )
         raise BulkSubmitError(
             f"{len(inflight)} transaction(s) not mined for {self.stall_timeout:.0f} s; {why}. "
             f"The journal {self.journal.path} holds them: rerun the same command to resume"
@@ -736,7 +802,21 @@ def summarize(rows: Sequence[ClaimRow], entries: dict[str, Entry]) -> dict[str, 
             payable += entry.payable or 0
             share += entry.patient_share or 0
         elif entry and entry.state == "rejected":
-            refused.append({"row": row.row, "claim_ref": row.ref, "claim_id": entry.claim_id, "outcome": outcome,
-                            "reason": entry.reason, "reason_text": reason_text(entry.reason or 0)})
-    return {"outcomes": dict(outcomes), "reasons": dict(sorted(reasons.items())), "billed_accepted": billed,
-            "payable": payable, "patient_share": share, "refused": refused}
+            refused.append(
+                {
+                    "row": row.row,
+                    "claim_ref": row.ref,
+                    "claim_id": entry.claim_id,
+                    "outcome": outcome,
+                    "reason": entry.reason,
+                    "reason_text": reason_text(entry.reason or 0),
+                }
+            )
+    return {
+        "outcomes": dict(outcomes),
+        "reasons": dict(sorted(reasons.items())),
+        "billed_accepted": billed,
+        "payable": payable,
+        "patient_share": share,
+        "refused": refused,
+    }

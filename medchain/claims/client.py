@@ -18,11 +18,24 @@ from .inputs import HEX32, MAX_AMOUNT, LineItem, codes_hash, format_units, parse
 from .status import ClaimStatus
 
 REASONS = {
-    1: "deductible", 2: "coinsurance", 16: "evidence missing", 18: "duplicate", 26: "before coverage",
-    27: "coverage terminated", 29: "timely filing", 31: "not insured", 110: "future service",
-    119: "benefit maximum", 185: "provider ineligible", 197: "consent absent", 1001: "not a submitter",
-    1002: "invalid amount", 1003: "unit not dispensed by this pharmacy", 1004: "batch recalled",
-    1005: "batch quarantined", 1006: "no care relationship (no TREAT consent to the provider or pharmacy, no emergency access)",
+    1: "deductible",
+    2: "coinsurance",
+    16: "evidence missing",
+    18: "duplicate",
+    26: "before coverage",
+    27: "coverage terminated",
+    29: "timely filing",
+    31: "not insured",
+    110: "future service",
+    119: "benefit maximum",
+    185: "provider ineligible",
+    197: "consent absent",
+    1001: "not a submitter",
+    1002: "invalid amount",
+    1003: "unit not dispensed by this pharmacy",
+    1004: "batch recalled",
+    1005: "batch quarantined",
+    1006: "no care relationship (no TREAT consent to the provider or pharmacy, no emergency access)",
     1007: "insurer not active",
 }
 
@@ -98,8 +111,19 @@ class ClaimState:
         values = list(view)
         policy, provider, status, reason, year, decided, disputed, payable, deductible, pharmacy = values
         policy_hex = policy.hex() if isinstance(policy, (bytes, bytearray)) else str(policy)
-        return cls(claim_id, "0x" + policy_hex.removeprefix("0x"), provider, ClaimStatus(int(status)), int(reason),
-                   int(year), int(decided), bool(disputed), int(payable), int(deductible), bool(pharmacy))
+        return cls(
+            claim_id,
+            "0x" + policy_hex.removeprefix("0x"),
+            provider,
+            ClaimStatus(int(status)),
+            int(reason),
+            int(year),
+            int(decided),
+            bool(disputed),
+            int(payable),
+            int(deductible),
+            bool(pharmacy),
+        )
 
     def describe(self, decimals: int, symbol: str, review_window: int, appeal_window: int) -> str:
         if self.status is ClaimStatus.NONE:
@@ -108,22 +132,31 @@ class ClaimState:
             f"{self.claim_id}: {self.status}" + (f", reason {reason_text(self.reason)}" if self.reason else ""),
             f"  policy {self.policy_id}, provider {self.provider}, policy year {self.policy_year}",
             f"  payable {format_units(self.payable, decimals)} {symbol}"
-            + (f", deductible applied {format_units(self.deductible_applied, decimals)}"
-               if self.deductible_applied else ""),
+            + (
+                f", deductible applied {format_units(self.deductible_applied, decimals)}"
+                if self.deductible_applied
+                else ""
+            ),
         ]
         if self.pharmacy_claim:
-            lines.append("  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
-                         "reverted (10 days after dispensing), voided if it was reverted")
+            lines.append(
+                "  pharmacy claim for a dispensed unit: paid only once the dispense can no longer be "
+                "reverted (10 days after dispensing), voided if it was reverted"
+            )
         if self.status is ClaimStatus.APPROVED:
             lines.append(f"  settleable from {self.decided_at + review_window} (unix time; review window)")
         if self.status is ClaimStatus.PARTIAL:
-            lines.append(f"  settleable from {self.decided_at + appeal_window} (unix time; appeal window), or by its "
-                         f"provider, accepting, from {self.decided_at + review_window}")
+            lines.append(
+                f"  settleable from {self.decided_at + appeal_window} (unix time; appeal window), or by its "
+                f"provider, accepting, from {self.decided_at + review_window}"
+            )
         if self.status in (ClaimStatus.DENIED, ClaimStatus.PARTIAL) and not self.disputed:
             lines.append(f"  the provider may dispute until {self.decided_at + appeal_window} (unix time)")
         if self.status is ClaimStatus.DISPUTED:
-            lines.append(f"  the insurer may resolve until {self.decided_at + appeal_window} (unix time); then the "
-                         "dispute lapses and the claim settles at its pre-dispute outcome")
+            lines.append(
+                f"  the insurer may resolve until {self.decided_at + appeal_window} (unix time); then the "
+                "dispute lapses and the claim settles at its pre-dispute outcome"
+            )
         return "\n".join(lines)
 
 
@@ -159,8 +192,9 @@ def pharmacy_claim_id(unit_id: bytes, dispensed_at: int) -> bytes:
     return keccak(unit_id + dispensed_at.to_bytes(32, "big"))
 
 
-def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str, amount: int,
-                             codes_key: bytes) -> PharmacyClaim:
+def pharmacy_claim_from_scan(
+    scan_text: str, *, policy_id: bytes, pharmacy: str, amount: int, codes_key: bytes
+) -> PharmacyClaim:
     """A pharmacy claim for the pack whose DataMatrix reads ``scan_text`` (GTIN, lot and serial needed).
 
     The line item is the product (its GTIN) times one pack at ``amount``; its keyed hash is the claim's
@@ -177,5 +211,6 @@ def pharmacy_claim_from_scan(scan_text: str, *, policy_id: bytes, pharmacy: str,
         raise ClaimsInputError(f"--amount: must be more than 0 and at most {MAX_AMOUNT} token units")
     assert scan.gtin is not None and scan.serial is not None  # required above
     item = LineItem(code=scan.gtin, modifiers=(), quantity=Decimal(1), unit_price=amount)
-    return PharmacyClaim(policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id,
-                         serial_hash(scan.serial))
+    return PharmacyClaim(
+        policy_id, pharmacy, amount, codes_hash([item], codes_key), scan.batch_id, serial_hash(scan.serial)
+    )

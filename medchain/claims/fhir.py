@@ -8,7 +8,7 @@ between R4 and R4B). Outcomes go back as one ClaimResponse per claim, with CARC 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..extras import missing_extra
@@ -112,11 +112,16 @@ def _claim_values(
     check: _RowChecker, claim: dict[str, Any], mapping: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str], str | None]:
     """The common row values of a Claim, the FHIR path of each, and the mapped patient address."""
-    values: dict[str, Any] = {"claim_ref": _identifier_value({"identifier": (claim.get("identifier") or [{}])[0]})
-                              or claim.get("id")}
+    values: dict[str, Any] = {
+        "claim_ref": _identifier_value({"identifier": (claim.get("identifier") or [{}])[0]}) or claim.get("id")
+    }
     names = {
-        "policy_id": "Claim.insurance[0].coverage", "provider": "Claim.provider", "amount": "Claim.total.value",
-        "service_date": "Claim.billablePeriod.start", "line_items": "Claim.item", "evidence": "Claim.supportingInfo",
+        "policy_id": "Claim.insurance[0].coverage",
+        "provider": "Claim.provider",
+        "amount": "Claim.total.value",
+        "service_date": "Claim.billablePeriod.start",
+        "line_items": "Claim.item",
+        "evidence": "Claim.supportingInfo",
     }
     # Policy: the Coverage's pseudonym, or its identifier holding the policy id itself.
     coverage = ((claim.get("insurance") or [{}])[0]).get("coverage") or {}
@@ -164,18 +169,36 @@ def _claim_values(
 #: FHIR ClaimResponse.outcome of every state a claim can be in (the journal's outcome, or the chain's
 #: status once a claim has moved on: disputed, resolved, settled) and of a claim refused at submission.
 FHIR_OUTCOME = {
-    "Approved": "complete", "Partial": "partial", "Denied": "complete", "PendingFunds": "queued",
-    "Disputed": "queued", "Resolved": "complete", "Settled": "complete", "Rejected": "error", "Duplicate": "error",
+    "Approved": "complete",
+    "Partial": "partial",
+    "Denied": "complete",
+    "PendingFunds": "queued",
+    "Disputed": "queued",
+    "Resolved": "complete",
+    "Settled": "complete",
+    "Rejected": "error",
+    "Duplicate": "error",
 }
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
 def claim_response(
-    *, ref: str, claim_id: str, outcome: str, reason: int | None, amount: int, payable: int | None,
-    patient_share: int | None, decimals: int, currency: str, insurer: str, created: int, tx_hash: str | None,
+    *,
+    ref: str,
+    claim_id: str,
+    outcome: str,
+    reason: int | None,
+    amount: int,
+    payable: int | None,
+    patient_share: int | None,
+    decimals: int,
+    currency: str,
+    insurer: str,
+    created: int,
+    tx_hash: str | None,
 ) -> dict[str, Any]:
     """A FHIR R4 ClaimResponse (as JSON, validated) for one submitted claim.
 
@@ -211,14 +234,18 @@ def claim_response(
     if outcome in ("Rejected", "Duplicate"):
         response["error"] = [{"code": reason_coding(reason or 18)}]
     else:
-        adjudication = [{"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "submitted"}]},
-                         "amount": money(amount)}]
+        adjudication = [
+            {"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "submitted"}]}, "amount": money(amount)}
+        ]
         if payable is not None:
-            adjudication.append({"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "benefit"}]},
-                                 "amount": money(payable)})
+            adjudication.append(
+                {"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "benefit"}]}, "amount": money(payable)}
+            )
         if patient_share:
-            share = {"category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "copay"}]},
-                     "amount": money(patient_share)}
+            share = {
+                "category": {"coding": [{"system": ADJUDICATION_SYSTEM, "code": "copay"}]},
+                "amount": money(patient_share),
+            }
             if reason:
                 share["reason"] = reason_coding(reason)
             adjudication.append(share)

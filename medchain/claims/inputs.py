@@ -14,12 +14,13 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, DecimalException
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from eth_utils import is_address, keccak, to_checksum_address
 
@@ -42,9 +43,34 @@ MAX_QUANTITY = Decimal(10) ** 9
 QUANTITY_DECIMALS = 6
 #: ISO 4217 minor units of the currencies a claim is billed in (an amount may not have more decimals).
 CURRENCY_DECIMALS = {
-    "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "NZD": 2, "SEK": 2, "NOK": 2, "DKK": 2,
-    "PLN": 2, "CZK": 2, "INR": 2, "CNY": 2, "BRL": 2, "MXN": 2, "ZAR": 2, "SGD": 2, "HKD": 2,
-    "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CHF": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "NZD": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "PLN": 2,
+    "CZK": 2,
+    "INR": 2,
+    "CNY": 2,
+    "BRL": 2,
+    "MXN": 2,
+    "ZAR": 2,
+    "SGD": 2,
+    "HKD": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "ISK": 0,
+    "CLP": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
 }
 #: Plain decimal notation (an exponent allowed; no "1_000", no spaces), or what Decimal calls NaN/Infinity.
 _NUMBER = re.compile(r"^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan|snan)$", re.IGNORECASE)
@@ -99,7 +125,9 @@ class LineItem:
 
     def to_json(self, decimals: int) -> dict[str, Any]:
         return {
-            "code": self.code, "modifiers": list(self.modifiers), "quantity": _decimal_text(self.quantity),
+            "code": self.code,
+            "modifiers": list(self.modifiers),
+            "quantity": _decimal_text(self.quantity),
             "unit_price": format_units(self.unit_price, decimals),
         }
 
@@ -128,8 +156,14 @@ class ClaimRow:
     def as_input(self) -> tuple:
         """The ``ClaimInput`` tuple of ``submitClaims``."""
         return (
-            self.policy_id, self.provider, self.amount, self.service_date, self.codes_hash, self.evidence_hash,
-            self.evidence_root, list(self.evidence_proof),
+            self.policy_id,
+            self.provider,
+            self.amount,
+            self.service_date,
+            self.codes_hash,
+            self.evidence_hash,
+            self.evidence_root,
+            list(self.evidence_proof),
         )
 
 
@@ -161,8 +195,12 @@ def claim_id(policy_id: bytes, provider: str, service_date: int, codes_hash: byt
 
     Static types only, so abi.encode is the four 32-byte words side by side (no eth_abi on this hot path).
     """
-    return keccak(policy_id + bytes.fromhex(provider[2:]).rjust(32, b"\0")
-                  + (service_date // SERVICE_DAY).to_bytes(32, "big") + codes_hash)
+    return keccak(
+        policy_id
+        + bytes.fromhex(provider[2:]).rjust(32, b"\0")
+        + (service_date // SERVICE_DAY).to_bytes(32, "big")
+        + codes_hash
+    )
 
 
 def canonical_items(items: tuple[LineItem, ...] | list[LineItem]) -> list[dict[str, Any]]:
@@ -175,8 +213,10 @@ def canonical_items(items: tuple[LineItem, ...] | list[LineItem]) -> list[dict[s
     for item in items:
         key = (item.code.upper(), tuple(sorted({m.upper() for m in item.modifiers})))
         merged[key] = merged.get(key, Decimal(0)) + item.quantity
-    return [{"code": code, "modifiers": list(mods), "quantity": _decimal_text(qty)}
-            for (code, mods), qty in sorted(merged.items())]
+    return [
+        {"code": code, "modifiers": list(mods), "quantity": _decimal_text(qty)}
+        for (code, mods), qty in sorted(merged.items())
+    ]
 
 
 def codes_hash(items: tuple[LineItem, ...] | list[LineItem], codes_key: bytes) -> bytes:
@@ -255,7 +295,7 @@ def parse_service_date(value: Any) -> int:
         if re.fullmatch(r"\d{9,11}", text):
             stamp = int(text)
         elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            stamp = int(datetime.combine(date.fromisoformat(text), datetime.min.time(), timezone.utc).timestamp())
+            stamp = int(datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC).timestamp())
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is None:
@@ -336,8 +376,9 @@ def parse_line_items(value: Any, decimals: int) -> tuple[LineItem, ...]:
             if not isinstance(obj, dict):
                 raise _Bad(f"item {n} is not an object")
             try:
-                items.append(_item(obj.get("code"), obj.get("modifiers"), obj.get("quantity"), obj.get("unit_price"),
-                                   decimals))
+                items.append(
+                    _item(obj.get("code"), obj.get("modifiers"), obj.get("quantity"), obj.get("unit_price"), decimals)
+                )
             except _Bad as err:
                 raise _Bad(f"item {n}: {err}") from None
     else:
@@ -413,8 +454,15 @@ class _RowChecker:
 
 
 def _build_row(
-    check: _RowChecker, values: dict[str, Any], *, decimals: int, codes_key: bytes, base: Path,
-    chain_id: int | None, patient: str | None = None, field_names: dict[str, str] | None = None,
+    check: _RowChecker,
+    values: dict[str, Any],
+    *,
+    decimals: int,
+    codes_key: bytes,
+    base: Path,
+    chain_id: int | None,
+    patient: str | None = None,
+    field_names: dict[str, str] | None = None,
     currency_decimals: int | None = None,
 ) -> ClaimRow | None:
     """Parse the common fields (keys as in CSV_COLUMNS); ``field_names`` renames them in messages."""
@@ -432,11 +480,16 @@ def _build_row(
     if amount is not None and items is not None:
         total = sum(item.net for item in items)
         if total != amount:
-            check.fail(name("amount"), f"{format_units(amount, decimals)} is not the sum of the line items "
-                                      f"({format_units(int(total), decimals) if total == int(total) else total})")
+            check.fail(
+                name("amount"),
+                f"{format_units(amount, decimals)} is not the sum of the line items "
+                f"({format_units(int(total), decimals) if total == int(total) else total})",
+            )
     if evidence is not None and provider is not None and evidence.provider not in (None, provider):
-        check.fail(name("evidence"), f"the receipt's record was anchored by {evidence.provider}, not by the "
-                                    f"claim's provider {provider}")
+        check.fail(
+            name("evidence"),
+            f"the receipt's record was anchored by {evidence.provider}, not by the claim's provider {provider}",
+        )
     if not check.ok:
         return None
     ref_value = values.get("claim_ref")
@@ -445,9 +498,18 @@ def _build_row(
         return None
     ref = str(ref_value or "").strip() or f"{check.source}#{check.row}"
     return ClaimRow(
-        row=check.row, ref=ref, policy_id=policy, provider=provider, amount=amount, service_date=service,
-        line_items=items, codes_hash=codes_hash(items, codes_key), evidence_hash=evidence.record_hash,
-        evidence_root=evidence.root, evidence_proof=evidence.proof, patient=patient,
+        row=check.row,
+        ref=ref,
+        policy_id=policy,
+        provider=provider,
+        amount=amount,
+        service_date=service,
+        line_items=items,
+        codes_hash=codes_hash(items, codes_key),
+        evidence_hash=evidence.record_hash,
+        evidence_root=evidence.root,
+        evidence_proof=evidence.proof,
+        patient=patient,
     )
 
 
@@ -459,13 +521,24 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix == ".json":
         return "fhir"
-    raise ClaimInputError([InputProblem(str(path), None, None,
-                                        "unknown file type: use .csv, .jsonl (JSON lines) or .json (FHIR R4 Bundle)")])
+    raise ClaimInputError(
+        [
+            InputProblem(
+                str(path), None, None, "unknown file type: use .csv, .jsonl (JSON lines) or .json (FHIR R4 Bundle)"
+            )
+        ]
+    )
 
 
 def read_claim_file(
-    path: Path, *, decimals: int, codes_key: bytes, chain_id: int | None = None, mapping: dict[str, str] | None = None,
-    fmt: str | None = None, currency: str | None = None,
+    path: Path,
+    *,
+    decimals: int,
+    codes_key: bytes,
+    chain_id: int | None = None,
+    mapping: dict[str, str] | None = None,
+    fmt: str | None = None,
+    currency: str | None = None,
 ) -> ClaimFile:
     """Parse and check the whole file. Problems are collected (never raised) except for an unreadable file.
 
@@ -482,8 +555,13 @@ def read_claim_file(
         raise ClaimInputError([InputProblem(source, None, None, f"unreadable: {err.strerror or err}")]) from None
     # Bytes that are not UTF-8 become lone surrogates here and a problem of their row (see _not_utf8).
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
-    common = {"decimals": decimals, "codes_key": codes_key, "base": path.parent, "chain_id": chain_id,
-              "currency_decimals": CURRENCY_DECIMALS.get(currency.upper()) if currency else None}
+    common = {
+        "decimals": decimals,
+        "codes_key": codes_key,
+        "base": path.parent,
+        "chain_id": chain_id,
+        "currency_decimals": CURRENCY_DECIMALS.get(currency.upper()) if currency else None,
+    }
     if fmt == "csv":
         _read_csv(result, text, common)
     elif fmt == "jsonl":
@@ -589,13 +667,15 @@ def _csv_records(reader: Any, result: ClaimFile, source: str, text: str) -> Iter
         except csv.Error as err:
             end = reader.line_num
             if "unexpected end of data" in str(err):
-                message = f"a quote opened on line {line} never closes (the cell runs to line {end}, the end of the file)"
+                message = (
+                    f"a quote opened on line {line} never closes (the cell runs to line {end}, the end of the file)"
+                )
             else:
                 message = f"not CSV ({err}); quote a cell that holds a comma, a quote or a line break"
             result.problems.append(InputProblem(source, line, None, message))
             result.records += 1
             if line > 1:
-                result.raw[line] = RawText("".join(text.splitlines(keepends=True)[line - 1:end]))
+                result.raw[line] = RawText("".join(text.splitlines(keepends=True)[line - 1 : end]))
             line = end + 1
             continue
         start, line = line, reader.line_num + 1
@@ -657,13 +737,17 @@ def _check_duplicates(result: ClaimFile) -> None:
             keep.append(row)
         else:
             unit = InputProblem(str(result.path), other.row, None, "").unit
-            result.problems.append(InputProblem(
-                str(result.path), row.row, "line_items",
-                f"the same service as {unit} {other.row} (same policy, provider, date and codes): a duplicate claim",
-            ))
+            result.problems.append(
+                InputProblem(
+                    str(result.path),
+                    row.row,
+                    "line_items",
+                    f"the same service as {unit} {other.row} (same policy, provider, date and codes): a duplicate claim",
+                )
+            )
     result.rows = keep
 
 
 def iter_batches(rows: list[ClaimRow], size: int) -> Iterator[list[ClaimRow]]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]

@@ -15,9 +15,10 @@ opening it for another is refused. A claim found on chain that another file subm
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 #: Unix time in SQL (SQLite 3.40 has no unixepoch('subsec')).
 NOW = "(julianday('now') - 2440587.5) * 86400.0"
@@ -89,14 +90,19 @@ class Journal:
         self._bind("chain_id", str(chain_id))
         self._bind("contract", contract.lower())
         if codes_key is not None:
-            self._bind("codes_key", codes_key, what="codes key fingerprint",
-                       advice="the claims of this journal were hashed with another codes key: use the insurer's key")
+            self._bind(
+                "codes_key",
+                codes_key,
+                what="codes key fingerprint",
+                advice="the claims of this journal were hashed with another codes key: use the insurer's key",
+            )
 
     def rejected(self, claim_ids: Iterable[str] | None = None) -> list[Entry]:
         """Claims refused at submission (and duplicates), in the order they were recorded."""
         rows = self.db.execute(
             "SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
-            "WHERE state = 'rejected' ORDER BY rowid").fetchall()
+            "WHERE state = 'rejected' ORDER BY rowid"
+        ).fetchall()
         wanted = set(claim_ids) if claim_ids is not None else None
         return [_entry(r) for r in rows if wanted is None or r[0] in wanted]
 
@@ -125,11 +131,12 @@ class Journal:
         ids = list(claim_ids)
         found: dict[str, Entry] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(
                 f"SELECT claim_id, ref, state, tx_hash, outcome, reason, payable, patient_share FROM claims "
-                f"WHERE claim_id IN ({marks})", chunk,
+                f"WHERE claim_id IN ({marks})",
+                chunk,
             ):
                 found[row[0]] = _entry(row)
         return found
@@ -144,8 +151,11 @@ class Journal:
 
     def claims_of(self, tx_hash: str) -> dict[str, str]:
         """The claims still in flight in ``tx_hash``: claim id -> the insurer's reference."""
-        return dict(self.db.execute(
-            "SELECT claim_id, ref FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,)).fetchall())
+        return dict(
+            self.db.execute(
+                "SELECT claim_id, ref FROM claims WHERE tx_hash = ? AND state = 'sent'", (tx_hash,)
+            ).fetchall()
+        )
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -159,7 +169,8 @@ class Journal:
             for tx_hash, nonce, claims in transactions:
                 self.db.execute(
                     "INSERT OR REPLACE INTO txs (tx_hash, nonce, claims, state) VALUES (?, ?, ?, 'sent')",
-                    (tx_hash, nonce, len(claims)))
+                    (tx_hash, nonce, len(claims)),
+                )
                 self.db.executemany(
                     "INSERT INTO claims (claim_id, ref, state, tx_hash) VALUES (?, ?, 'sent', ?) "
                     "ON CONFLICT (claim_id) DO UPDATE SET state = 'sent', tx_hash = excluded.tx_hash, "
@@ -170,8 +181,9 @@ class Journal:
     def record_mined(self, tx_hash: str, gas_used: int, block: int, results: list[Entry]) -> None:
         """A mined transaction and the outcome of each of its claims."""
         with self._transaction():
-            self.db.execute("UPDATE txs SET state = 'mined', gas_used = ?, block = ? WHERE tx_hash = ?",
-                            (gas_used, block, tx_hash))
+            self.db.execute(
+                "UPDATE txs SET state = 'mined', gas_used = ?, block = ? WHERE tx_hash = ?", (gas_used, block, tx_hash)
+            )
             self._write_results(results)
 
     def record_results(self, results: list[Entry]) -> None:
@@ -185,8 +197,10 @@ class Journal:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET state = excluded.state, "
             "tx_hash = excluded.tx_hash, outcome = excluded.outcome, reason = excluded.reason, "
             f"payable = excluded.payable, patient_share = excluded.patient_share, updated_at = {NOW}",
-            [(e.claim_id, e.ref, e.state, e.tx_hash, e.outcome, e.reason, _text(e.payable), _text(e.patient_share))
-             for e in results],
+            [
+                (e.claim_id, e.ref, e.state, e.tx_hash, e.outcome, e.reason, _text(e.payable), _text(e.patient_share))
+                for e in results
+            ],
         )
 
     def record_failed(self, tx_hash: str, state: str) -> None:
@@ -213,10 +227,11 @@ class Journal:
         with self._transaction():
             count = 0
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 count += self.db.execute(
-                    f"DELETE FROM claims WHERE state = 'rejected' AND claim_id IN ({marks})", chunk).rowcount
+                    f"DELETE FROM claims WHERE state = 'rejected' AND claim_id IN ({marks})", chunk
+                ).rowcount
             return count
 
     def _transaction(self) -> _Tx:
@@ -253,25 +268,29 @@ class Ledger:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("CREATE TABLE IF NOT EXISTS claims (claim_id TEXT PRIMARY KEY, source TEXT NOT NULL, "
-                            "ref TEXT NOT NULL, row INTEGER NOT NULL)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS claims (claim_id TEXT PRIMARY KEY, source TEXT NOT NULL, "
+                "ref TEXT NOT NULL, row INTEGER NOT NULL)"
+            )
         except sqlite3.DatabaseError as err:
             raise JournalError(f"{self.path}: not a usable claims ledger ({err})") from None
 
     def claim(self, source: str, claims: list[tuple[str, str, int]]) -> None:
         """Claims ``(claim_id, ref, row)`` of ``source`` that no earlier file claimed become its own."""
         with _Tx(self.db):
-            self.db.executemany("INSERT OR IGNORE INTO claims (claim_id, source, ref, row) VALUES (?, ?, ?, ?)",
-                                [(cid, source, ref, row) for cid, ref, row in claims])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO claims (claim_id, source, ref, row) VALUES (?, ?, ?, ?)",
+                [(cid, source, ref, row) for cid, ref, row in claims],
+            )
 
     def owners(self, claim_ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """claim id -> (source file, claim_ref, row) of the file that first submitted it."""
         ids, found = list(claim_ids), {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             for cid, source, ref, row in self.db.execute(
-                    f"SELECT claim_id, source, ref, row FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})",
-                    chunk):
+                f"SELECT claim_id, source, ref, row FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})", chunk
+            ):
                 found[cid] = (source, ref, row)
         return found
 

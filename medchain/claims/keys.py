@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from eth_utils import keccak
 
@@ -78,8 +78,10 @@ def generate_codes_key(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise CodesKeyError(f"{path} already holds a codes key (fingerprint {fingerprint(read_codes_key(path))}); "
-                            "a new key would give every claim already submitted a new id: keep it") from None
+        raise CodesKeyError(
+            f"{path} already holds a codes key (fingerprint {fingerprint(read_codes_key(path))}); "
+            "a new key would give every claim already submitted a new id: keep it"
+        ) from None
     with os.fdopen(fd, "w") as fh:
         fh.write("0x" + key.hex() + "\n")
     return key
@@ -89,8 +91,10 @@ def read_codes_key(path: Path) -> bytes:
     """The key in ``path``; a missing file is an error that says how to create one (it is never created here)."""
     path = Path(path)
     if not path.is_file():
-        raise CodesKeyError(f"no codes key at {path}. Create the insurer's key once with `ape run claims keygen "
-                            "--account <insurer>` (or name an existing key file with --codes-key)")
+        raise CodesKeyError(
+            f"no codes key at {path}. Create the insurer's key once with `ape run claims keygen "
+            "--account <insurer>` (or name an existing key file with --codes-key)"
+        )
     text = path.read_text(encoding="utf-8", errors="replace").strip()
     try:
         key = bytes.fromhex(text.removeprefix("0x"))
@@ -101,8 +105,9 @@ def read_codes_key(path: Path) -> bytes:
     return key
 
 
-def check_fingerprint(folder: Path, key: bytes, *, record: bool,
-                      committed: Callable[[], str | None] | None = None) -> str:
+def check_fingerprint(
+    folder: Path, key: bytes, *, record: bool, committed: Callable[[], str | None] | None = None
+) -> str:
     """Refuse ``key`` unless its fingerprint is the one the insurer used before (recorded in ``folder``
     on first use when ``record``, or the on-chain commitment ``committed`` returns); the fingerprint."""
     mine = fingerprint(key)
@@ -115,7 +120,8 @@ def check_fingerprint(folder: Path, key: bytes, *, record: bool,
         raise CodesKeyError(
             f"this codes key (fingerprint {mine}) is not the key this insurer's earlier claims used (fingerprint "
             f"{reference}, {where}): its claim ids would differ and the same services could be paid twice. Nothing "
-            "was sent; use the insurer's key")
+            "was sent; use the insurer's key"
+        )
     if reference is None and record:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(mine + "\n", encoding="utf-8")

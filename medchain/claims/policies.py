@@ -37,8 +37,15 @@ class PolicyRow:
     valid_until: int
 
     def as_args(self) -> tuple:
-        return (self.policy_id, self.patient, self.annual_limit, self.deductible, self.coinsurance_bps,
-                self.valid_from, self.valid_until)
+        return (
+            self.policy_id,
+            self.patient,
+            self.annual_limit,
+            self.deductible,
+            self.coinsurance_bps,
+            self.valid_from,
+            self.valid_until,
+        )
 
 
 def read_policy_file(path: Path, decimals: int) -> list[PolicyRow]:
@@ -64,8 +71,9 @@ def read_policy_file(path: Path, decimals: int) -> list[PolicyRow]:
     for number, raw in enumerate(rows, start=first):
         policy = _row(path, number, raw, decimals)
         if policy.policy_id in seen:
-            raise PolicyFileError(f"{path} row {number}: policy_id 0x{policy.policy_id.hex()} is also in row "
-                                  f"{seen[policy.policy_id]}")
+            raise PolicyFileError(
+                f"{path} row {number}: policy_id 0x{policy.policy_id.hex()} is also in row {seen[policy.policy_id]}"
+            )
         seen[policy.policy_id] = number
         policies.append(policy)
     return policies
@@ -93,10 +101,14 @@ def _row(path: Path, number: int, raw: dict[str, Any], decimals: int) -> PolicyR
         if start >= end:
             raise ClaimsInputError("until: must be after from")
         return PolicyRow(
-            row=number, policy_id=parse_bytes32("policy_id", value("policy_id")),
-            patient=to_checksum_address(patient), annual_limit=parse_amount("limit", value("limit"), decimals),
+            row=number,
+            policy_id=parse_bytes32("policy_id", value("policy_id")),
+            patient=to_checksum_address(patient),
+            annual_limit=parse_amount("limit", value("limit"), decimals),
             deductible=parse_amount("deductible", value("deductible", "0"), decimals, zero=True),
-            coinsurance_bps=parse_coinsurance(value("coinsurance", "0")), valid_from=start, valid_until=end,
+            coinsurance_bps=parse_coinsurance(value("coinsurance", "0")),
+            valid_from=start,
+            valid_until=end,
         )
     except ClaimsInputError as err:
         raise PolicyFileError(f"{path} row {number}: {str(err).replace('--coinsurance', 'coinsurance')}") from None

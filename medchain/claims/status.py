@@ -39,7 +39,12 @@ class ClaimStatus(IntEnum):
 
 #: The contract's spelling of each status.
 _NAMES = {
-    ClaimStatus.NONE: "None", ClaimStatus.PENDING_FUNDS: "PendingFunds", ClaimStatus.APPROVED: "Approved",
-    ClaimStatus.PARTIAL: "Partial", ClaimStatus.DENIED: "Denied", ClaimStatus.DISPUTED: "Disputed",
-    ClaimStatus.RESOLVED: "Resolved", ClaimStatus.SETTLED: "Settled",
+    ClaimStatus.NONE: "None",
+    ClaimStatus.PENDING_FUNDS: "PendingFunds",
+    ClaimStatus.APPROVED: "Approved",
+    ClaimStatus.PARTIAL: "Partial",
+    ClaimStatus.DENIED: "Denied",
+    ClaimStatus.DISPUTED: "Disputed",
+    ClaimStatus.RESOLVED: "Resolved",
+    ClaimStatus.SETTLED: "Settled",
 }

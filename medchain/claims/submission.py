@@ -15,18 +15,28 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import to_checksum_address
-from ..chain import abi as chain_abi
 
-from ..jsonfiles import write_json_atomic
+from ..chain import abi as chain_abi
 from ..chain.rpc import NodeError, Rpc
-from .bulk import (DEFAULT_BATCH_SIZE, BulkSubmitError, BulkSubmitter, Progress, RunResult, Signer, require_contract,
-                   settlement_abi, summarize)
+from ..jsonfiles import write_json_atomic
+from .bulk import (
+    DEFAULT_BATCH_SIZE,
+    BulkSubmitError,
+    BulkSubmitter,
+    Progress,
+    RunResult,
+    Signer,
+    require_contract,
+    settlement_abi,
+    summarize,
+)
 from .client import reason_text
 from .inputs import ClaimFile, ClaimInputError, ClaimRow, InputProblem, RawText, format_units, read_claim_file
 from .journal import Journal, Ledger
@@ -59,8 +69,9 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     except (OSError, json.JSONDecodeError) as err:
         raise ClaimInputError([InputProblem(str(path), None, None, f"unreadable mapping file: {err}")]) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ClaimInputError([InputProblem(str(path), None, None,
-                                            'the mapping file must be a JSON object {"Patient/x": "0x…", …}')])
+        raise ClaimInputError(
+            [InputProblem(str(path), None, None, 'the mapping file must be a JSON object {"Patient/x": "0x…", …}')]
+        )
     return data
 
 
@@ -81,11 +92,15 @@ def check_against_chain(parsed: ClaimFile, call_many: Callable[[str, list[bytes]
         patient = patients[row.policy_id]
         if patient is None:
             field_name = "Claim.insurance[0].coverage" if fhir else "policy_id"
-            parsed.problems.append(InputProblem(source, row.row, field_name,
-                                                f"policy 0x{row.policy_id.hex()} is not registered on chain"))
+            parsed.problems.append(
+                InputProblem(source, row.row, field_name, f"policy 0x{row.policy_id.hex()} is not registered on chain")
+            )
         elif row.patient is not None and row.patient != patient:
-            parsed.problems.append(InputProblem(source, row.row, "Claim.patient",
-                                                f"the policy belongs to another patient than {row.patient}"))
+            parsed.problems.append(
+                InputProblem(
+                    source, row.row, "Claim.patient", f"the policy belongs to another patient than {row.patient}"
+                )
+            )
         else:
             keep.append(row)
     parsed.rows = keep
@@ -121,17 +136,30 @@ def write_rejects(parsed: ClaimFile, path: Path) -> int:
                 where[r] = n
     else:
         bundle = {"resourceType": "Bundle", "type": "collection", "entry": [parsed.raw[r] for r in bad]}
-        path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8",
-                        errors="surrogateescape")
+        path.write_text(
+            json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", errors="surrogateescape"
+        )
         where = {r: n for n, r in enumerate(bad, 1)}
     with errors_path(path).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["rejects_" + ("entry" if parsed.format == "fhir" else "line"), "source_" +
-                         ("entry" if parsed.format == "fhir" else "line"), "field", "problem"])
+        writer.writerow(
+            [
+                "rejects_" + ("entry" if parsed.format == "fhir" else "line"),
+                "source_" + ("entry" if parsed.format == "fhir" else "line"),
+                "field",
+                "problem",
+            ]
+        )
         for problem in parsed.problems:
             if problem.row in where and not problem.whole_file:
-                writer.writerow([where[problem.row], problem.row, problem.field or "",
-                                 problem.message.encode("utf-8", "replace").decode("utf-8")])
+                writer.writerow(
+                    [
+                        where[problem.row],
+                        problem.row,
+                        problem.field or "",
+                        problem.message.encode("utf-8", "replace").decode("utf-8"),
+                    ]
+                )
     return len(bad)
 
 
@@ -157,13 +185,29 @@ class SubmissionReport:
 
 
 def submit_file(
-    path: Path, *, rpc: Rpc, contract: str, signer: Signer, journal_path: Path, codes_key: bytes, decimals: int,
-    currency: str = "USD", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
-    rejects_path: Path | None = None, responses_file: Path | None = None, responses_dir: Path | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE, window: int | None = None,
-    retry_rejected: bool = False, dry_run: bool = False, progress: Callable[[Progress], None] | None = None,
-    stall_timeout: float = 30.0, log: Callable[[str], None] = lambda _m: None,
-    insurer_folder: Path | None = None, key_committed: Callable[[], str | None] | None = None,
+    path: Path,
+    *,
+    rpc: Rpc,
+    contract: str,
+    signer: Signer,
+    journal_path: Path,
+    codes_key: bytes,
+    decimals: int,
+    currency: str = "USD",
+    mapping: dict[str, str] | None = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    responses_file: Path | None = None,
+    responses_dir: Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    window: int | None = None,
+    retry_rejected: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+    stall_timeout: float = 30.0,
+    log: Callable[[str], None] = lambda _m: None,
+    insurer_folder: Path | None = None,
+    key_committed: Callable[[], str | None] | None = None,
 ) -> SubmissionReport:
     """Check the file, submit what is valid and not yet done, write responses; see the module docstring.
 
@@ -191,15 +235,17 @@ def submit_file(
         chain_id = int(node.call("eth_chainId", []), 16)
     except NodeError as err:
         raise BulkSubmitError(f"{err}; nothing was sent: rerun the same command once the node answers") from None
-    parsed = read_claim_file(path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping,
-                             currency=currency)
+    parsed = read_claim_file(
+        path, decimals=decimals, codes_key=codes_key, chain_id=chain_id, mapping=mapping, currency=currency
+    )
 
     def call_many(to: str, calls: list[bytes]) -> list[bytes]:
         try:
             results = node.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]) for data in calls])
         except NodeError as err:
-            raise BulkSubmitError(f"{err}; checking the policies on chain, nothing was sent: rerun the same "
-                                  "command once the node answers") from None
+            raise BulkSubmitError(
+                f"{err}; checking the policies on chain, nothing was sent: rerun the same command once the node answers"
+            ) from None
         return [bytes.fromhex(result[2:]) for result in results]
 
     if parsed.rows:
@@ -212,8 +258,9 @@ def submit_file(
     if parsed.file_problems() or (parsed.problems and not skip_invalid):
         raise ClaimInputError(parsed.problems)
     if parsed.problems:
-        report.rejects_file = rejects_path or path.with_name(path.name + ".rejects" +
-                                                             {"csv": ".csv", "jsonl": ".jsonl"}.get(parsed.format, ".json"))
+        report.rejects_file = rejects_path or path.with_name(
+            path.name + ".rejects" + {"csv": ".csv", "jsonl": ".jsonl"}.get(parsed.format, ".json")
+        )
         report.skipped_invalid = write_rejects(parsed, report.rejects_file)
     if dry_run:
         report.summary = {"valid": len(parsed.rows), "invalid": report.skipped_invalid}
@@ -225,10 +272,19 @@ def submit_file(
         ledger.claim(str(Path(path).resolve()), [("0x" + r.claim_id.hex(), r.ref, r.row) for r in parsed.rows])
     try:
         with Journal(journal_path, chain_id=chain_id, contract=contract, codes_key=key_print) as journal:
-            submitter = BulkSubmitter(rpc, contract, signer, journal, batch_size=batch_size, window=window,
-                                      progress=progress, stall_timeout=stall_timeout, log=log,
-                                      owner_of=(lambda ids: ledger.owners(ids)) if ledger else None,
-                                      source=str(Path(path).resolve()))
+            submitter = BulkSubmitter(
+                rpc,
+                contract,
+                signer,
+                journal,
+                batch_size=batch_size,
+                window=window,
+                progress=progress,
+                stall_timeout=stall_timeout,
+                log=log,
+                owner_of=(lambda ids: ledger.owners(ids)) if ledger else None,
+                source=str(Path(path).resolve()),
+            )
             result = submitter.run(parsed.rows, retry_rejected=retry_rejected)
     finally:
         if ledger is not None:
@@ -240,8 +296,9 @@ def submit_file(
         write_responses_ndjson(parsed.rows, result, responses_file, decimals=decimals, currency=currency)
     if responses_dir is not None:
         report.responses_dir = responses_dir
-        write_fhir_responses(parsed.rows, result, responses_dir, decimals=decimals, currency=currency,
-                             insurer=signer.address, node=node)
+        write_fhir_responses(
+            parsed.rows, result, responses_dir, decimals=decimals, currency=currency, insurer=signer.address, node=node
+        )
     return report
 
 
@@ -252,17 +309,23 @@ def response_line(row: ClaimRow, entry: Any, *, decimals: int, currency: str) ->
     adjudicated), the reason code and its words, and the transaction."""
     reason = entry.reason or None
     return {
-        "row": row.row, "claim_ref": row.ref, "claim_id": entry.claim_id, "status": entry.outcome or "Rejected",
-        "currency": currency, "billed": format_units(row.amount, decimals),
+        "row": row.row,
+        "claim_ref": row.ref,
+        "claim_id": entry.claim_id,
+        "status": entry.outcome or "Rejected",
+        "currency": currency,
+        "billed": format_units(row.amount, decimals),
         "payable": None if entry.payable is None else format_units(entry.payable, decimals),
         "patient_share": None if entry.patient_share is None else format_units(entry.patient_share, decimals),
-        "reason": reason, "reason_text": None if reason is None else reason_text(reason).removeprefix(f"{reason} "),
+        "reason": reason,
+        "reason_text": None if reason is None else reason_text(reason).removeprefix(f"{reason} "),
         "tx": entry.tx_hash,
     }
 
 
-def write_responses_ndjson(rows: Sequence[ClaimRow], result: RunResult, path: Path, *, decimals: int,
-                           currency: str) -> int:
+def write_responses_ndjson(
+    rows: Sequence[ClaimRow], result: RunResult, path: Path, *, decimals: int, currency: str
+) -> int:
     """One JSON line per claim of the file that has an outcome (:func:`response_line`), in file order,
     written to a temporary file and renamed over ``path``; how many lines."""
     path = Path(path)
@@ -271,8 +334,13 @@ def write_responses_ndjson(rows: Sequence[ClaimRow], result: RunResult, path: Pa
     for row in rows:
         entry = result.entries.get("0x" + row.claim_id.hex())
         if entry is not None and entry.done:
-            lines.append(json.dumps(response_line(row, entry, decimals=decimals, currency=currency),
-                                    ensure_ascii=False, separators=(",", ":")))
+            lines.append(
+                json.dumps(
+                    response_line(row, entry, decimals=decimals, currency=currency),
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+            )
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -284,8 +352,9 @@ def write_responses_ndjson(rows: Sequence[ClaimRow], result: RunResult, path: Pa
     return len(lines)
 
 
-def write_fhir_responses(rows: Sequence[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str,
-                         insurer: str, node: Rpc) -> None:
+def write_fhir_responses(
+    rows: Sequence[ClaimRow], result: RunResult, out: Path, *, decimals: int, currency: str, insurer: str, node: Rpc
+) -> None:
     """One FHIR ClaimResponse JSON file per claim of the file that has an outcome."""
     from .fhir import claim_response  # fhir.resources takes a second to import: only when asked for
 
@@ -293,16 +362,26 @@ def write_fhir_responses(rows: Sequence[ClaimRow], result: RunResult, out: Path,
     try:
         now = int(node.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
     except NodeError as err:
-        raise BulkSubmitError(f"{err}; every claim is journaled: rerun the same command to write the "
-                              "ClaimResponses") from None
+        raise BulkSubmitError(
+            f"{err}; every claim is journaled: rerun the same command to write the ClaimResponses"
+        ) from None
     for row in rows:
         cid = "0x" + row.claim_id.hex()
         entry = result.entries.get(cid)
         if entry is None or not entry.done:
             continue
         response = claim_response(
-            ref=row.ref, claim_id=cid, outcome=entry.outcome or "Rejected", reason=entry.reason, amount=row.amount,
-            payable=entry.payable, patient_share=entry.patient_share, decimals=decimals, currency=currency,
-            insurer=insurer, created=now, tx_hash=entry.tx_hash,
+            ref=row.ref,
+            claim_id=cid,
+            outcome=entry.outcome or "Rejected",
+            reason=entry.reason,
+            amount=row.amount,
+            payable=entry.payable,
+            patient_share=entry.patient_share,
+            decimals=decimals,
+            currency=currency,
+            insurer=insurer,
+            created=now,
+            tx_hash=entry.tx_hash,
         )
         write_json_atomic(out / f"{_safe_name(row.ref)}.{cid[2:10]}.json", response)

@@ -80,8 +80,9 @@ class AccountRef:
         passphrase = os.environ.get(f"APE_ACCOUNTS_{self.alias}_PASSPHRASE")
         if self._unlocking is not None or self._key is not None or not passphrase or self.keyfile is None:
             return
-        self._unlocking = threading.Thread(target=self._decrypt_in_background, args=(passphrase,), daemon=True,
-                                           name=f"unlock {self.alias}")
+        self._unlocking = threading.Thread(
+            target=self._decrypt_in_background, args=(passphrase,), daemon=True, name=f"unlock {self.alias}"
+        )
         self._unlocking.start()
 
     def _decrypt_in_background(self, passphrase: str) -> None:
@@ -107,13 +108,15 @@ class AccountRef:
             if self._failure is not None:
                 raise self._failure
             if self._key is None:
-                raise AccountError(f"--account {self.alias}: APE_ACCOUNTS_{self.alias}_PASSPHRASE is not its "
-                                   "passphrase")
+                raise AccountError(
+                    f"--account {self.alias}: APE_ACCOUNTS_{self.alias}_PASSPHRASE is not its passphrase"
+                )
         for _attempt in range(3):
             if self._key is not None:
                 return self._key
-            self._key = self._decrypt(click.prompt(f"Enter passphrase to unlock '{self.alias}'", hide_input=True,
-                                                   err=True))
+            self._key = self._decrypt(
+                click.prompt(f"Enter passphrase to unlock '{self.alias}'", hide_input=True, err=True)
+            )
             if self._key is None:
                 click.echo("Invalid passphrase", err=True)
         raise AccountError(f"--account {self.alias}: not unlocked after 3 attempts")
@@ -132,8 +135,9 @@ class AccountRef:
             account.set_autosign(True)
         return account
 
-    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any], *,
-                        yes: bool = False) -> bytes:
+    def sign_typed_data(
+        self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any], *, yes: bool = False
+    ) -> bytes:
         """Sign EIP-712 typed data as a wallet's ``eth_signTypedData_v4`` does: ``domain`` (the domain's
         fields), ``types`` (the message's struct types, without ``EIP712Domain``: it follows from ``domain``),
         ``message`` (the primary type's values). Returns the 65-byte signature ``r ‖ s ‖ v``.
@@ -172,13 +176,13 @@ class _KeyfileSigner:
     def sign_transaction(self, tx: dict[str, Any]) -> Any:
         key = self.ref._local_key()
         if not self.yes:
-            shown = "\n".join(f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}"
-                              for k, v in tx.items())
+            shown = "\n".join(
+                f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}" for k, v in tx.items()
+            )
             _confirm(f"{shown}\n\nSign: ", "a transaction to sign")
         return key.sign_transaction(tx)
 
-    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any],
-                        message: Mapping[str, Any]) -> bytes:
+    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any]) -> bytes:
         """See :meth:`AccountRef.sign_typed_data` (confirmed unless ``yes``)."""
         return self.ref.sign_typed_data(domain, types, message, yes=self.yes)
 
@@ -194,15 +198,16 @@ class ApeAccountSigner:
         from ape.utils.basemodel import ManagerAccessMixin
 
         fields = {**tx, "sender": self.address}
-        fields["data"] = bytes.fromhex(str(fields["data"])[2:]) if str(fields["data"]).startswith("0x") else fields["data"]
+        fields["data"] = (
+            bytes.fromhex(str(fields["data"])[2:]) if str(fields["data"]).startswith("0x") else fields["data"]
+        )
         txn = ManagerAccessMixin.network_manager.ethereum.create_transaction(**fields)
         signed = self.account.sign_transaction(txn)
         if signed is None or signed.signature is None:
             raise AccountError(f"account {self.address} did not sign the transaction")
         return bytes(signed.serialize_transaction())
 
-    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any],
-                        message: Mapping[str, Any]) -> bytes:
+    def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any]) -> bytes:
         """EIP-712 typed data (see :meth:`AccountRef.sign_typed_data`) signed by the ape account: ``r ‖ s ‖ v``."""
         from eth_account.messages import encode_typed_data
 
@@ -227,8 +232,9 @@ class _AccountType(click.ParamType):
             from ape.utils.basemodel import ManagerAccessMixin
 
             if ref.alias not in ManagerAccessMixin.account_manager.aliases:
-                self.fail(f"no account {ref.alias!r} in {_data_folder() / 'accounts'} (see `ape accounts list`)",
-                          param, ctx)
+                self.fail(
+                    f"no account {ref.alias!r} in {_data_folder() / 'accounts'} (see `ape accounts list`)", param, ctx
+                )
         if self.signs:
             ref.start_unlocking()
         return ref
@@ -243,7 +249,13 @@ ACCOUNT_ADDRESS = _AccountType(signs=False)
 def account_option(required: bool = True, *, signs: bool = True) -> Callable[[Any], Any]:
     """``--account ALIAS``: who signs (an alias of `ape accounts list`, or ``TEST::n`` on a test chain).
     ``signs=False``: the command only needs the account's address (no unlocking in advance)."""
-    return click.option("--account", "account", type=ACCOUNT if signs else ACCOUNT_ADDRESS, required=required,
-                        metavar="ALIAS",
-                        help="The signing account: an alias of `ape accounts list` (TEST::n on a test chain)."
-                        if signs else "The account: an alias of `ape accounts list` (TEST::n on a test chain).")
+    return click.option(
+        "--account",
+        "account",
+        type=ACCOUNT if signs else ACCOUNT_ADDRESS,
+        required=required,
+        metavar="ALIAS",
+        help="The signing account: an alias of `ape accounts list` (TEST::n on a test chain)."
+        if signs
+        else "The account: an alias of `ape accounts list` (TEST::n on a test chain).",
+    )

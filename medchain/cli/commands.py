@@ -19,8 +19,13 @@ class _OneLine:
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return self._run(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt):
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            SystemExit,
+            KeyboardInterrupt,
+        ):
             raise
         except Exception as err:  # noqa: BLE001 - sorted below: the foreseeable ones become one line
             from .failures import OneLineError, explain, is_bad_input

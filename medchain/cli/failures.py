@@ -37,12 +37,16 @@ def explain(err: BaseException, network: Any = None, rerun: str | None = None) -
     after = rerun or "rerun the same command"
     ape = _ape_errors()
     if ape and isinstance(err, ape.ConfigError) and (unset := _UNSET_VARIABLE.search(str(err))):
-        return (f"{unset.group(1)} is not set: export {unset.group(1)}=http://<node>:8545 (the JSON-RPC URL of the "
-                "network's node) and rerun")
+        return (
+            f"{unset.group(1)} is not set: export {unset.group(1)}=http://<node>:8545 (the JSON-RPC URL of the "
+            "network's node) and rerun"
+        )
     if (ape and isinstance(err, ape.NetworkMismatchError)) or "does not match network chain ID" in str(err):
-        return (f"{_no_traceback_text(err)} The node's chain id is not the network's (ape-config.yaml): point the "
-                "network at the right node (MEDCHAIN_RPC_URL for ethereum:consortium:node) or fix its chain_id; "
-                "nothing was sent")
+        return (
+            f"{_no_traceback_text(err)} The node's chain id is not the network's (ape-config.yaml): point the "
+            "network at the right node (MEDCHAIN_RPC_URL for ethereum:consortium:node) or fix its chain_id; "
+            "nothing was sent"
+        )
     if _is_medchain(err) and not isinstance(err, (RpcError, ContractReverted)):
         # The package's own account comes first: it knows what was under way (a batch in flight, a journal).
         # A refusal it checks for before sending (ShareRefused, ReceiveRefused) says so.
@@ -128,8 +132,10 @@ def _no_funds(err: BaseException, network: Any) -> str:
         also = f"; with funds it would still be refused: {decoded}" if decoded else ""
         return f"no funds: {sender} holds {ether(balance)} ETH, not enough for this transaction's gas{also}: fund it and rerun"
     cost = gas * price + int(str(request.get("value") or "0x0"), 16)
-    return (f"no funds: {sender} holds {ether(balance)} ETH and this transaction costs about {ether(cost)} ETH "
-            f"({gas:,} gas at {ether(price * 10**9)} gwei): fund the account and rerun")
+    return (
+        f"no funds: {sender} holds {ether(balance)} ETH and this transaction costs about {ether(cost)} ETH "
+        f"({gas:,} gas at {ether(price * 10**9)} gwei): fund the account and rerun"
+    )
 
 
 def _request_of(err: BaseException) -> dict[str, Any] | None:
@@ -140,8 +146,11 @@ def _request_of(err: BaseException) -> dict[str, Any] | None:
     txn = _find_attr(err, "txn")
     if txn is None:
         return None
-    fields = {k: v for k, v in txn.model_dump(by_alias=True, mode="json").items()
-              if k in ("from", "to", "data", "value") and v not in (None, "")}
+    fields = {
+        k: v
+        for k, v in txn.model_dump(by_alias=True, mode="json").items()
+        if k in ("from", "to", "data", "value") and v not in (None, "")
+    }
     if isinstance(fields.get("value"), int):
         fields["value"] = hex(fields["value"])
     if "from" not in fields and getattr(txn, "sender", None):

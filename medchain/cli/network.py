@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -31,8 +32,10 @@ class UnsetVariable(click.ClickException):
     """The network's node URL names an environment variable that is not set."""
 
     def __init__(self, variable: str):
-        super().__init__(f"{variable} is not set: export {variable}=http://<node>:8545 (the JSON-RPC URL of the "
-                         "network's node) and rerun")
+        super().__init__(
+            f"{variable} is not set: export {variable}=http://<node>:8545 (the JSON-RPC URL of the "
+            "network's node) and rerun"
+        )
 
 
 class NetworkMismatch(click.ClickException):
@@ -75,11 +78,17 @@ class NetworkRef:
             return self.choice, None
         ecosystem, network, provider = self._parts
         config = _project_config(self.project)
-        custom = next((n for n in (config.get("networks") or {}).get("custom") or []
-                       if isinstance(n, dict) and n.get("name") == network
-                       and n.get("ecosystem", "ethereum") == ecosystem), None)
+        custom = next(
+            (
+                n
+                for n in (config.get("networks") or {}).get("custom") or []
+                if isinstance(n, dict) and n.get("name") == network and n.get("ecosystem", "ethereum") == ecosystem
+            ),
+            None,
+        )
         default_provider = (custom or {}).get("default_provider") or (
-            ((config.get(ecosystem) or {}).get(network) or {}).get("default_provider"))
+            ((config.get(ecosystem) or {}).get(network) or {}).get("default_provider")
+        )
         if (provider or default_provider) != "node":
             return None
         uri = (((config.get("node") or {}).get(ecosystem) or {}).get(network) or {}).get("uri")
@@ -123,7 +132,8 @@ class NetworkRef:
             raise NetworkMismatch(
                 f"the node at {rpc.url} is chain {node}, but {self.label} is chain {expected} (ape-config.yaml): "
                 "point the network at the right node (MEDCHAIN_RPC_URL for ethereum:consortium:node) or fix its "
-                "chain_id; nothing was sent")
+                "chain_id; nothing was sent"
+            )
         self.__dict__["chain_id"] = node
         return node
 
@@ -172,6 +182,12 @@ NETWORK = _NetworkType()
 
 def network_option() -> Callable[[Any], Any]:
     """``--network CHOICE`` (ape's syntax; default ape's ``ethereum:local``)."""
-    return click.option("--network", "network", type=NETWORK, default=DEFAULT_CHOICE, show_default=True,
-                        metavar="ECOSYSTEM:NETWORK[:PROVIDER]",
-                        help="The network (as `ape networks list` names it) or a node's JSON-RPC URL.")
+    return click.option(
+        "--network",
+        "network",
+        type=NETWORK,
+        default=DEFAULT_CHOICE,
+        show_default=True,
+        metavar="ECOSYSTEM:NETWORK[:PROVIDER]",
+        help="The network (as `ape networks list` names it) or a node's JSON-RPC URL.",
+    )

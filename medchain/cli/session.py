@@ -21,8 +21,15 @@ class Session:
     the error handler). ``patience``: seconds a node that does not answer is retried.
     """
 
-    def __init__(self, network: Any, deployment: Path | None = None, *, account: Any = None, yes: bool = False,
-                 patience: float = 30.0):
+    def __init__(
+        self,
+        network: Any,
+        deployment: Path | None = None,
+        *,
+        account: Any = None,
+        yes: bool = False,
+        patience: float = 30.0,
+    ):
         from medchain.deployment.manifest import manifest_path
 
         self.net = network
@@ -75,8 +82,10 @@ class Session:
         if key not in self._instances:
             at = address or self.manifest.address_of(name)
             if self.rpc.call("eth_getCode", [at, "latest"]) in ("0x", "0x0", None):
-                raise ManifestError(f"{self.path}: no code at {at} ({name}) on chain {self.manifest.chain_id}: the "
-                                    "chain was reset or the manifest is stale; deploy again")
+                raise ManifestError(
+                    f"{self.path}: no code at {at} ({name}) on chain {self.manifest.chain_id}: the "
+                    "chain was reset or the manifest is stale; deploy again"
+                )
             cls = kind or getattr(contracts, name)
             transactor = self.transactor if self.account is not None else None
             self._instances[key] = cls(self.rpc, at, transactor=transactor)
@@ -148,8 +157,9 @@ class ApeSession:
             address = self.manifest.address_of(name)
             require_code(self.provider, self.path, name, address)
             # Our own contracts: no explorer to ask, and none is a proxy.
-            self._instances[name] = project.get_contract(name).at(address, fetch_from_explorer=False,
-                                                                  detect_proxy=False)
+            self._instances[name] = project.get_contract(name).at(
+                address, fetch_from_explorer=False, detect_proxy=False
+            )
         return self._instances[name]
 
     def block(self, name: str) -> int:

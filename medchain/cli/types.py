@@ -28,8 +28,11 @@ class AddressType(click.ParamType):
         text = str(value).strip()
         mixed = text[2:] != text[2:].lower() and text[2:] != text[2:].upper()
         if not is_address(text) or (mixed and not is_checksum_address(text)):
-            self.fail(f"{text!r} is not an address (0x followed by 40 hex digits, a correct checksum if mixed-case)",
-                      param, ctx)
+            self.fail(
+                f"{text!r} is not an address (0x followed by 40 hex digits, a correct checksum if mixed-case)",
+                param,
+                ctx,
+            )
         return to_checksum_address(text)
 
 
@@ -153,8 +156,12 @@ class ClaimReasonType(click.ParamType):
         for code, name in REASONS.items():
             if name.lower() == key:
                 return code
-        self.fail(f"{text!r} is not a reason code: a number 1-65535 or one of "
-                  + ", ".join(repr(n) for n in REASONS.values() if len(n) < 40), param, ctx)
+        self.fail(
+            f"{text!r} is not a reason code: a number 1-65535 or one of "
+            + ", ".join(repr(n) for n in REASONS.values() if len(n) < 40),
+            param,
+            ctx,
+        )
 
 
 class ReasonCodeType(click.ParamType):

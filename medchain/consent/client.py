@@ -96,21 +96,31 @@ class SignedMessage:
         data = load_json(path, ConsentInputError)
         try:
             d, m = data["domain"], data["message"]
-            domain = Domain(chain_id=int(d["chainId"]), verifying_contract=parse_address(d["verifyingContract"],
-                            f"{path}: domain.verifyingContract"), name=d["name"], version=d["version"])
+            domain = Domain(
+                chain_id=int(d["chainId"]),
+                verifying_contract=parse_address(d["verifyingContract"], f"{path}: domain.verifyingContract"),
+                name=d["name"],
+                version=d["version"],
+            )
             patient = parse_address(m["patient"], f"{path}: message.patient")
             grantee = parse_address(m["grantee"], f"{path}: message.grantee")
             if data["primaryType"] == "Consent":
                 message: ConsentMessage | RevocationMessage = ConsentMessage(
-                    patient, grantee, Purpose(int(m["purposes"])), Category(int(m["categories"])),
-                    int(m["validUntil"]), int(m["signedAt"]), int(m["nonce"]), int(m["deadline"]),
+                    patient,
+                    grantee,
+                    Purpose(int(m["purposes"])),
+                    Category(int(m["categories"])),
+                    int(m["validUntil"]),
+                    int(m["signedAt"]),
+                    int(m["nonce"]),
+                    int(m["deadline"]),
                 )
             elif data["primaryType"] == "Revocation":
-                message = RevocationMessage(
-                    patient, grantee, int(m["signedAt"]), int(m["nonce"]), int(m["deadline"])
-                )
+                message = RevocationMessage(patient, grantee, int(m["signedAt"]), int(m["nonce"]), int(m["deadline"]))
             else:
-                raise ConsentInputError(f"{path}: primaryType {data['primaryType']!r} is neither Consent nor Revocation")
+                raise ConsentInputError(
+                    f"{path}: primaryType {data['primaryType']!r} is neither Consent nor Revocation"
+                )
             signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
         except KeyError as err:
             raise ConsentInputError(f"{path}: missing field {err.args[0]!r}") from None
@@ -170,8 +180,15 @@ def relay(consent_registry: ConsentRegistry, signed: SignedMessage) -> Receipt:
     m = signed.message
     if isinstance(m, ConsentMessage):
         return consent_registry.grantBySig(
-            m.patient, m.grantee, int(m.purposes), int(m.categories), m.valid_until, m.signed_at, m.nonce,
-            m.deadline, signed.signature,
+            m.patient,
+            m.grantee,
+            int(m.purposes),
+            int(m.categories),
+            m.valid_until,
+            m.signed_at,
+            m.nonce,
+            m.deadline,
+            signed.signature,
         )
     return consent_registry.revokeBySig(m.patient, m.grantee, m.signed_at, m.nonce, m.deadline, signed.signature)
 
@@ -188,6 +205,7 @@ def sign_with_account(signer: TypedDataSigner, domain: Domain, message: ConsentM
         raise ConsentInputError(f"the signer returned {len(signature)} bytes, not a 65-byte signature")
     who = recover(domain, message, signature)
     if who != to_checksum_address(message.patient):
-        raise ConsentInputError(f"signed by {who}, not by the patient {message.patient}: sign with the patient's "
-                                "account")
+        raise ConsentInputError(
+            f"signed by {who}, not by the patient {message.patient}: sign with the patient's account"
+        )
     return signature

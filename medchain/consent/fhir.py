@@ -123,14 +123,14 @@ def consent_to_fhir(
     patient_ref = reference("Patient", chain_id, patient)
     grantee_ref = reference("Organization", chain_id, grantee)
     provision: dict[str, Any] = {
-        "actor": [{"role": concept(PARTICIPATION_TYPE_SYSTEM, "IRCP", "information recipient"),
-                   "reference": grantee_ref}],
-        "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"),
-                   concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
-        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p])
-                    for p in Purpose if p & purposes and p.name],
-        "documentType": [coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c])
-                         for c in Category if c & categories and c.name],
+        "actor": [
+            {"role": concept(PARTICIPATION_TYPE_SYSTEM, "IRCP", "information recipient"), "reference": grantee_ref}
+        ],
+        "action": [concept(CONSENT_ACTION_SYSTEM, "access", "Access"), concept(CONSENT_ACTION_SYSTEM, "use", "Use")],
+        "purpose": [coding(ACT_REASON_SYSTEM, p.name, PURPOSE_DISPLAY[p]) for p in Purpose if p & purposes and p.name],
+        "documentType": [
+            coding(DATA_CATEGORY_SYSTEM, c.name, CATEGORY_DISPLAY[c]) for c in Category if c & categories and c.name
+        ],
     }
     withheld = [
         {"securityLabel": [coding(ACT_CODE_SYSTEM, code, display)]}
@@ -142,8 +142,12 @@ def consent_to_fhir(
 
     resource = {
         "resourceType": "Consent",
-        "identifier": [{"system": CONSENT_RECORD_SYSTEM,
-                        "value": _record_id(chain_id, registry_address, patient, grantee, granted_at)}],
+        "identifier": [
+            {
+                "system": CONSENT_RECORD_SYSTEM,
+                "value": _record_id(chain_id, registry_address, patient, grantee, granted_at),
+            }
+        ],
         "status": status,
         "category": [concept(LOINC_SYSTEM, "59284-0", "Consent Document")],
         "subject": patient_ref,
@@ -178,8 +182,15 @@ def consent_from_chain(
             f"{registry_address} (never granted, or revoked)"
         )
     return consent_to_fhir(
-        patient=patient, grantee=grantee, purposes=purposes, categories=categories, valid_until=valid_until,
-        granted_at=granted_at, chain_id=chain_id, registry_address=registry_address, now=now,
+        patient=patient,
+        grantee=grantee,
+        purposes=purposes,
+        categories=categories,
+        valid_until=valid_until,
+        granted_at=granted_at,
+        chain_id=chain_id,
+        registry_address=registry_address,
+        now=now,
     )
 
 

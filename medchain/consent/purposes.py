@@ -45,8 +45,14 @@ EMERGENCY_PURPOSES = Purpose.TREAT | Purpose.ETREAT
 
 #: The clinical categories a treating hospital typically needs (the demo's hospital consent).
 CLINICAL_CATEGORIES = (
-    Category.DEMOGRAPHICS | Category.ENCOUNTERS | Category.CONDITIONS | Category.MEDICATIONS
-    | Category.LABORATORY | Category.IMAGING | Category.IMMUNIZATIONS | Category.PROCEDURES
+    Category.DEMOGRAPHICS
+    | Category.ENCOUNTERS
+    | Category.CONDITIONS
+    | Category.MEDICATIONS
+    | Category.LABORATORY
+    | Category.IMAGING
+    | Category.IMMUNIZATIONS
+    | Category.PROCEDURES
     | Category.CLINICAL_NOTES
 )
 

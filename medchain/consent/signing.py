@@ -59,7 +59,9 @@ class Domain:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "version": self.version, "chainId": self.chain_id,
+            "name": self.name,
+            "version": self.version,
+            "chainId": self.chain_id,
             "verifyingContract": to_checksum_address(self.verifying_contract),
         }
 
@@ -79,9 +81,14 @@ class ConsentMessage:
 
     def message(self) -> dict[str, Any]:
         return {
-            "patient": to_checksum_address(self.patient), "grantee": to_checksum_address(self.grantee),
-            "purposes": int(self.purposes), "categories": int(self.categories), "validUntil": int(self.valid_until),
-            "signedAt": int(self.signed_at), "nonce": int(self.nonce), "deadline": int(self.deadline),
+            "patient": to_checksum_address(self.patient),
+            "grantee": to_checksum_address(self.grantee),
+            "purposes": int(self.purposes),
+            "categories": int(self.categories),
+            "validUntil": int(self.valid_until),
+            "signedAt": int(self.signed_at),
+            "nonce": int(self.nonce),
+            "deadline": int(self.deadline),
         }
 
 
@@ -97,8 +104,11 @@ class RevocationMessage:
 
     def message(self) -> dict[str, Any]:
         return {
-            "patient": to_checksum_address(self.patient), "grantee": to_checksum_address(self.grantee),
-            "signedAt": int(self.signed_at), "nonce": int(self.nonce), "deadline": int(self.deadline),
+            "patient": to_checksum_address(self.patient),
+            "grantee": to_checksum_address(self.grantee),
+            "signedAt": int(self.signed_at),
+            "nonce": int(self.nonce),
+            "deadline": int(self.deadline),
         }
 
 
@@ -143,5 +153,6 @@ class TypedDataSigner(Protocol):
     @property
     def address(self) -> str: ...
 
-    def sign_typed_data(self, domain_data: Mapping[str, Any], message_types: Mapping[str, Any],
-                        message_data: Mapping[str, Any], /) -> Any: ...
+    def sign_typed_data(
+        self, domain_data: Mapping[str, Any], message_types: Mapping[str, Any], message_data: Mapping[str, Any], /
+    ) -> Any: ...

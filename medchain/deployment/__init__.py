@@ -11,18 +11,41 @@ from typing import TYPE_CHECKING
 from ..lazy import lazy_exports
 
 _WHERE = {
-    "DEFAULT_ADMIN_DELAY": "deploy", "SUITE": "deploy", "DeployResult": "deploy", "deploy_suite": "deploy",
-    "source_commit": "deploy", "ChainFeatureError": "deploy", "require_cancun": "deploy",
-    "load_contract": "loader", "load_suite": "loader",
-    "ChainMismatchError": "manifest", "ContractRecord": "manifest", "Manifest": "manifest",
-    "ManifestError": "manifest", "manifest_path": "manifest", "read_manifest": "manifest",
+    "DEFAULT_ADMIN_DELAY": "deploy",
+    "SUITE": "deploy",
+    "DeployResult": "deploy",
+    "deploy_suite": "deploy",
+    "source_commit": "deploy",
+    "ChainFeatureError": "deploy",
+    "require_cancun": "deploy",
+    "load_contract": "loader",
+    "load_suite": "loader",
+    "ChainMismatchError": "manifest",
+    "ContractRecord": "manifest",
+    "Manifest": "manifest",
+    "ManifestError": "manifest",
+    "manifest_path": "manifest",
+    "read_manifest": "manifest",
     "write_manifest": "manifest",
 }
 
 __all__ = [  # the keys of _WHERE (a literal, so that linters see the TYPE_CHECKING imports used)
-    "DEFAULT_ADMIN_DELAY", "SUITE", "ChainFeatureError", "ChainMismatchError", "ContractRecord", "DeployResult", "Manifest",
-    "ManifestError", "deploy_suite", "load_contract", "load_suite", "manifest_path", "read_manifest",
-    "require_cancun", "source_commit", "write_manifest",
+    "DEFAULT_ADMIN_DELAY",
+    "SUITE",
+    "ChainFeatureError",
+    "ChainMismatchError",
+    "ContractRecord",
+    "DeployResult",
+    "Manifest",
+    "ManifestError",
+    "deploy_suite",
+    "load_contract",
+    "load_suite",
+    "manifest_path",
+    "read_manifest",
+    "require_cancun",
+    "source_commit",
+    "write_manifest",
 ]
 
 

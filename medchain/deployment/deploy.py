@@ -9,10 +9,11 @@ chain) are kept, and the rest are deployed.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from eth_utils import to_checksum_address
 
@@ -52,7 +53,8 @@ def require_cancun(web3: Any) -> None:
         raise ChainFeatureError(
             f"the chain does not run Cancun (a call using MCOPY/TSTORE failed: {err}); the contracts are compiled "
             "for Cancun: enable the Cancun fork in the chain's genesis (e.g. cancunTime / --hardfork cancun); "
-            "nothing was deployed") from None
+            "nothing was deployed"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,28 @@ SUITE: tuple[Step, ...] = (
     Step("TestStableToken", lambda ctx: [], when=lambda ctx: ctx.token is None),
     # Drug provenance: takes only the registry; claims read it for pharmacy claims.
     Step("DrugProvenance", lambda ctx: [ctx.address("ConsortiumRegistry")]),
-    Step("ClaimSettlement", lambda ctx: [
-        ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
-        ctx.address("DrugProvenance"), ctx.token or ctx.address("TestStableToken"), DEFAULT_REVIEW_WINDOW,
-        DEFAULT_APPEAL_WINDOW, DEFAULT_TIMELY_FILING,
-    ]),
+    Step(
+        "ClaimSettlement",
+        lambda ctx: [
+            ctx.address("ConsortiumRegistry"),
+            ctx.address("ConsentRegistry"),
+            ctx.address("RecordAnchor"),
+            ctx.address("DrugProvenance"),
+            ctx.token or ctx.address("TestStableToken"),
+            DEFAULT_REVIEW_WINDOW,
+            DEFAULT_APPEAL_WINDOW,
+            DEFAULT_TIMELY_FILING,
+        ],
+    ),
     # Record exchange: consent-gated disclosures of anchored records.
-    Step("RecordExchange", lambda ctx: [
-        ctx.address("ConsortiumRegistry"), ctx.address("ConsentRegistry"), ctx.address("RecordAnchor"),
-    ]),
+    Step(
+        "RecordExchange",
+        lambda ctx: [
+            ctx.address("ConsortiumRegistry"),
+            ctx.address("ConsentRegistry"),
+            ctx.address("RecordAnchor"),
+        ],
+    ),
 )
 
 
@@ -111,7 +126,10 @@ def source_commit(root: Path | None = None) -> str | None:
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True,
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -182,7 +200,7 @@ def deploy_suite(
     manifest = Manifest(
         chain_id=chain_id,
         network=network,
-        deployed_at=existing.deployed_at if kept and existing else datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        deployed_at=existing.deployed_at if kept and existing else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         compiler=compiler_info(project, SUITE[0].name),
         commit=source_commit(),
         deployer=str(deployer.address),
@@ -202,7 +220,9 @@ def deploy_suite(
             instance = deployer.deploy(project.get_contract(step.name), *args)
             receipt = provider.get_receipt(instance.txn_hash)
             manifest.contracts[step.name] = ContractRecord(
-                address=str(instance.address), block=receipt.block_number, tx=str(instance.txn_hash),
+                address=str(instance.address),
+                block=receipt.block_number,
+                tx=str(instance.txn_hash),
                 args=[_jsonable(a) for a in args],
             )
             deployed.append(step.name)

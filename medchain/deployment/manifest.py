@@ -14,15 +14,15 @@ consortium deployment record is never lost to a mistyped ``--network``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import re
-
 from eth_hash.auto import keccak
 
 from ..jsonfiles import load_json, write_json_atomic
+
 #: Where manifests live unless told otherwise: ``deployments/`` under the working directory (an ape
 #: project's root when run through ``ape run``).
 DEPLOYMENTS_DIR = Path("deployments")
@@ -91,7 +91,8 @@ class Manifest:
                 contracts={
                     name: ContractRecord(
                         address=_address(rec["address"], f"contracts.{name}.address"),
-                        block=int(rec["block"]), tx=str(rec["tx"]),
+                        block=int(rec["block"]),
+                        tx=str(rec["tx"]),
                         args=list(rec.get("args", [])),
                     )
                     for name, rec in dict(data["contracts"]).items()
@@ -153,7 +154,9 @@ def write_manifest(manifest: Manifest, path: Path) -> None:
         try:
             existing_chain = int(json.loads(path.read_text(encoding="utf-8"))["chainId"])
         except (ValueError, KeyError, TypeError) as err:
-            raise ManifestError(f"{path} exists but is not a readable manifest ({err}): refusing to overwrite it") from err
+            raise ManifestError(
+                f"{path} exists but is not a readable manifest ({err}): refusing to overwrite it"
+            ) from err
         if existing_chain != manifest.chain_id:
             raise ChainMismatchError(path, existing_chain, manifest.chain_id, "overwrite it")
     write_json_atomic(path, manifest.to_json())

@@ -91,8 +91,13 @@ def _category_codes(resource: dict[str, Any]) -> set[str]:
     concepts = resource.get("category") or []
     if isinstance(concepts, dict):  # DiagnosticReport.category is a list, but be lenient
         concepts = [concepts]
-    return {code for concept in concepts if isinstance(concept, dict)
-            for c in concept.get("coding") or [] if isinstance(c, dict) and isinstance(code := c.get("code"), str)}
+    return {
+        code
+        for concept in concepts
+        if isinstance(concept, dict)
+        for c in concept.get("coding") or []
+        if isinstance(c, dict) and isinstance(code := c.get("code"), str)
+    }
 
 
 def _sensitive(resource: dict[str, Any]) -> Category:
@@ -126,7 +131,9 @@ def category_of(resource: Any, where: str = "record") -> Category:
         elif kind == "Observation":
             base = Category.CLINICAL_NOTES
         else:
-            raise UnknownCategory(f"{where}: a DiagnosticReport that is neither laboratory nor imaging: give --category")
+            raise UnknownCategory(
+                f"{where}: a DiagnosticReport that is neither laboratory nor imaging: give --category"
+            )
     elif kind in _BY_TYPE:
         base = _BY_TYPE[kind]
     else:
@@ -160,10 +167,13 @@ def checked_category(resource: Any, declared: Category | int | None = None, wher
             raise
         missing = _labels(resource) & ~Category(int(declared))
         if missing:
-            raise CategoryError(f"{where}: labelled {_names(missing)} in meta.security, but declared "
-                                f"{_names(declared)}: a sensitive label cannot be declared away") from None
+            raise CategoryError(
+                f"{where}: labelled {_names(missing)} in meta.security, but declared "
+                f"{_names(declared)}: a sensitive label cannot be declared away"
+            ) from None
         return Category(int(declared))
     if declared is not None and int(declared) != int(derived):
-        raise CategoryError(f"{where}: its category is {_names(derived)} (from its own content), not the declared "
-                            f"{_names(declared)}")
+        raise CategoryError(
+            f"{where}: its category is {_names(derived)} (from its own content), not the declared {_names(declared)}"
+        )
     return derived

@@ -98,8 +98,15 @@ class Disclosure:
 
 
 def read_disclosures(
-    rpc: Rpc | str, exchange: str, *, patient: str | None = None, recipient: str | None = None,
-    record_hash: bytes | None = None, from_block: int = 0, to_block: int | None = None, page: int = DEFAULT_PAGE,
+    rpc: Rpc | str,
+    exchange: str,
+    *,
+    patient: str | None = None,
+    recipient: str | None = None,
+    record_hash: bytes | None = None,
+    from_block: int = 0,
+    to_block: int | None = None,
+    page: int = DEFAULT_PAGE,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> list[Disclosure]:
     """Every ``RecordDisclosed`` of ``exchange`` matching the filters given, oldest first.
@@ -117,11 +124,20 @@ def read_disclosures(
         for log in chunk.logs:
             fields = RECORD_DISCLOSED.values(log.topics, log.data)
             block = int(log.blockNumber, 16)
-            found.append(Disclosure(
-                patient=fields["patient"], recipient=fields["recipient"], record_hash=fields["recordHash"],
-                purpose=fields["purpose"], category=fields["category"], discloser=fields["discloser"], block=block,
-                tx=log.transactionHash, log_index=int(log.logIndex, 16), timestamp=times[block],
-            ))
+            found.append(
+                Disclosure(
+                    patient=fields["patient"],
+                    recipient=fields["recipient"],
+                    record_hash=fields["recordHash"],
+                    purpose=fields["purpose"],
+                    category=fields["category"],
+                    discloser=fields["discloser"],
+                    block=block,
+                    tx=log.transactionHash,
+                    log_index=int(log.logIndex, 16),
+                    timestamp=times[block],
+                )
+            )
         progress(f"blocks {chunk.first}-{chunk.last}: {len(found)} disclosures so far")
     return sorted(found, key=lambda d: (d.block, d.log_index))
 
@@ -153,10 +169,16 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
         "authorization": [concept(ACT_REASON_SYSTEM, p, PURPOSE_DISPLAY[Purpose[p]]) for p in purposes],
         "patient": patient,
         "agent": [
-            {"type": concept(DICOM_SYSTEM, "110153", "Source Role ID"), "requestor": True,
-             "who": reference("Organization", chain_id, d.discloser)},
-            {"type": concept(DICOM_SYSTEM, "110152", "Destination Role ID"), "requestor": False,
-             "who": reference("Organization", chain_id, d.recipient)},
+            {
+                "type": concept(DICOM_SYSTEM, "110153", "Source Role ID"),
+                "requestor": True,
+                "who": reference("Organization", chain_id, d.discloser),
+            },
+            {
+                "type": concept(DICOM_SYSTEM, "110152", "Destination Role ID"),
+                "requestor": False,
+                "who": reference("Organization", chain_id, d.recipient),
+            },
         ],
         "source": {
             "observer": {"type": "Device", "identifier": account(chain_id, exchange)},
@@ -167,9 +189,14 @@ def audit_event(d: Disclosure, *, chain_id: int, exchange: str) -> dict[str, Any
                 "what": {"identifier": {"system": RECORD_HASH_SYSTEM, "value": "0x" + d.record_hash.hex()}},
                 "role": concept(OBJECT_ROLE_SYSTEM, "4", "Domain Resource"),
                 "detail": [
-                    {"type": {"text": "data category"},
-                     "valueCodeableConcept": {"coding": [coding(DATA_CATEGORY_SYSTEM, c, CATEGORY_DISPLAY[Category[c]])
-                                                         for c in categories]}},
+                    {
+                        "type": {"text": "data category"},
+                        "valueCodeableConcept": {
+                            "coding": [
+                                coding(DATA_CATEGORY_SYSTEM, c, CATEGORY_DISPLAY[Category[c]]) for c in categories
+                            ]
+                        },
+                    },
                     {"type": {"text": "transaction"}, "valueString": d.tx},
                     {"type": {"text": "block"}, "valueInteger": d.block},
                 ],
@@ -184,7 +211,8 @@ def audit_bundle(disclosures: Iterable[Disclosure], *, chain_id: int, exchange: 
     """The accounting as a FHIR R5 Bundle (type ``collection``) of AuditEvents, validated."""
     events = [audit_event(d, chain_id=chain_id, exchange=exchange) for d in disclosures]
     bundle = {
-        "resourceType": "Bundle", "type": "collection",
+        "resourceType": "Bundle",
+        "type": "collection",
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "entry": [{"fullUrl": f"urn:uuid:{_uuid(e['id'])}", "resource": e} for e in events],
     }

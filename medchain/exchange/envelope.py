@@ -40,8 +40,11 @@ NONCE_BYTES = 12
 
 #: eciespy's configuration, pinned (these are its 0.4 defaults, shared with eciesjs and eciesgo).
 ECIES = Config(
-    elliptic_curve="secp256k1", is_ephemeral_key_compressed=False, is_hkdf_key_compressed=False,
-    symmetric_algorithm="aes-256-gcm", symmetric_nonce_length=16,
+    elliptic_curve="secp256k1",
+    is_ephemeral_key_compressed=False,
+    is_hkdf_key_compressed=False,
+    symmetric_algorithm="aes-256-gcm",
+    symmetric_nonce_length=16,
 )
 #: A wrapped 32-byte data key: 65-byte ephemeral key, 16-byte nonce, 16-byte tag, 32 bytes.
 WRAPPED_KEY_BYTES = 65 + 16 + 16 + DATA_KEY_BYTES
@@ -66,21 +69,34 @@ class Contents:
     anchor: dict[str, Any]  # the anchoring receipt's JSON, without salt
 
     def to_bytes(self) -> bytes:
-        return canonical_bytes({
-            "record": self.record, "salt": "0x" + self.salt.hex(), "recordHash": "0x" + self.record_hash.hex(),
-            "patient": self.patient, "discloser": self.discloser, "recipient": self.recipient,
-            "purpose": self.purpose, "category": self.category, "anchor": self.anchor,
-        })
+        return canonical_bytes(
+            {
+                "record": self.record,
+                "salt": "0x" + self.salt.hex(),
+                "recordHash": "0x" + self.record_hash.hex(),
+                "patient": self.patient,
+                "discloser": self.discloser,
+                "recipient": self.recipient,
+                "purpose": self.purpose,
+                "category": self.category,
+                "anchor": self.anchor,
+            }
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Contents:
         try:
             doc = json.loads(data)
             contents = cls(
-                record=doc["record"], salt=_hex(doc["salt"], "salt", SALT_BYTES),
-                record_hash=_hex(doc["recordHash"], "recordHash", 32), patient=_address(doc["patient"], "patient"),
-                discloser=_address(doc["discloser"], "discloser"), recipient=_address(doc["recipient"], "recipient"),
-                purpose=int(doc["purpose"]), category=int(doc["category"]), anchor=dict(doc["anchor"]),
+                record=doc["record"],
+                salt=_hex(doc["salt"], "salt", SALT_BYTES),
+                record_hash=_hex(doc["recordHash"], "recordHash", 32),
+                patient=_address(doc["patient"], "patient"),
+                discloser=_address(doc["discloser"], "discloser"),
+                recipient=_address(doc["recipient"], "recipient"),
+                purpose=int(doc["purpose"]),
+                category=int(doc["category"]),
+                anchor=dict(doc["anchor"]),
             )
         except KeyError as err:
             raise EnvelopeError(f"the envelope's contents lack {err.args[0]!r}") from None
@@ -108,9 +124,14 @@ class Envelope:
 
     def header(self) -> dict[str, Any]:
         return {
-            "format": FORMAT, "cipher": CIPHER, "keyWrap": KEY_WRAP, "chainId": self.chain_id,
-            "exchange": self.exchange, "recipientKey": "0x" + self.recipient_key.hex(),
-            "wrappedKey": "0x" + self.wrapped_key.hex(), "nonce": "0x" + self.nonce.hex(),
+            "format": FORMAT,
+            "cipher": CIPHER,
+            "keyWrap": KEY_WRAP,
+            "chainId": self.chain_id,
+            "exchange": self.exchange,
+            "recipientKey": "0x" + self.recipient_key.hex(),
+            "wrappedKey": "0x" + self.wrapped_key.hex(),
+            "nonce": "0x" + self.nonce.hex(),
         }
 
     def associated_data(self) -> bytes:
@@ -132,7 +153,8 @@ class Envelope:
             raise EnvelopeError(f"{source}: unsupported algorithms {doc.get('cipher')!r} / {doc.get('keyWrap')!r}")
         try:
             return cls(
-                chain_id=int(doc["chainId"]), exchange=_address(doc["exchange"], f"{source}: exchange"),
+                chain_id=int(doc["chainId"]),
+                exchange=_address(doc["exchange"], f"{source}: exchange"),
                 recipient_key=check_public_key(doc["recipientKey"], f"{source}: recipientKey"),
                 wrapped_key=_hex(doc["wrappedKey"], f"{source}: wrappedKey", WRAPPED_KEY_BYTES),
                 nonce=_hex(doc["nonce"], f"{source}: nonce", NONCE_BYTES),

@@ -110,8 +110,11 @@ class Keyring:
         try:
             owner = to_checksum_address(data["account"])
             entries = [
-                KeyringEntry(check_public_key(e["publicKey"], f"{path}: keys[{i}].publicKey"), int(e["createdAt"]),
-                             dict(e["keystore"]))
+                KeyringEntry(
+                    check_public_key(e["publicKey"], f"{path}: keys[{i}].publicKey"),
+                    int(e["createdAt"]),
+                    dict(e["keystore"]),
+                )
                 for i, e in enumerate(data["keys"])
             ]
         except (KeyError, TypeError, ValueError) as err:
@@ -134,8 +137,12 @@ class Keyring:
         if public_key in self.public_keys:
             raise ExchangeKeyError(f"{self.path}: already holds key {key_label(public_key)}")
         # eth-keyfile's hints say str; it takes the passphrase's UTF-8 bytes, which is what every keyring holds.
-        keystore = eth_keyfile.create_keyfile_json(private_key, passphrase.encode(),  # type: ignore[arg-type]
-                                                   kdf="scrypt", iterations=scrypt_n)
+        keystore = eth_keyfile.create_keyfile_json(
+            private_key,
+            passphrase.encode(),  # type: ignore[arg-type]
+            kdf="scrypt",
+            iterations=scrypt_n,
+        )
         self.entries.append(KeyringEntry(public_key, int(time.time()), keystore))
         self.save()
         return public_key
@@ -161,16 +168,22 @@ class Keyring:
 
     def save(self) -> None:
         """Write the keyring (atomically; a new file is readable by its owner only)."""
-        write_json_atomic(self.path, {
-            "format": KEYRING_FORMAT,
-            "account": self.account,
-            "keys": [{"publicKey": "0x" + e.public_key.hex(), "createdAt": e.created_at, "keystore": e.keystore}
-                     for e in self.entries],
-        })
+        write_json_atomic(
+            self.path,
+            {
+                "format": KEYRING_FORMAT,
+                "account": self.account,
+                "keys": [
+                    {"publicKey": "0x" + e.public_key.hex(), "createdAt": e.created_at, "keystore": e.keystore}
+                    for e in self.entries
+                ],
+            },
+        )
 
 
-def register_new_key(exchange: RecordExchange, keyring: Keyring, passphrase: str, *,
-                     scrypt_n: int = DEFAULT_SCRYPT_N) -> tuple[bytes, Receipt]:
+def register_new_key(
+    exchange: RecordExchange, keyring: Keyring, passphrase: str, *, scrypt_n: int = DEFAULT_SCRYPT_N
+) -> tuple[bytes, Receipt]:
     """Make a new encryption key for the account that signs ``exchange``'s transactions (a
     :class:`medchain.contracts.RecordExchange` with a transactor), keep it in ``keyring`` first, then register
     (or rotate to) it on chain with ``setEncryptionKey``. Returns (public key, receipt)."""

@@ -68,8 +68,18 @@ class Received:
     current_key: bool  # False: wrapped to a key the recipient has rotated since
 
 
-def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source: str, account: str,
-                     keyring: Keyring, passphrase: str, out_dir: Path, rpc: Rpc | str | None = None) -> Received:
+def receive_envelope(
+    *,
+    suite: ExchangeSuite,
+    chain_id: int,
+    data: bytes,
+    source: str,
+    account: str,
+    keyring: Keyring,
+    passphrase: str,
+    out_dir: Path,
+    rpc: Rpc | str | None = None,
+) -> Received:
     """Open, check (see the module docstring) and write one envelope's record into ``out_dir``. ``account``
     is the recipient's address; ``suite`` may read only. ``rpc`` (a JSON-RPC URL or an
     :class:`~medchain.chain.rpc.Rpc`) is the node the disclosure log is read from: default, the suite's."""
@@ -77,15 +87,19 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
     exchange_address = suite.exchange.address
     envelope = Envelope.from_bytes(data, source)
     if envelope.chain_id != chain_id or envelope.exchange != exchange_address:
-        raise ReceiveRefused(f"{source}: for chain {envelope.chain_id} contract {envelope.exchange}, not this "
-                             f"deployment (chain {chain_id} contract {exchange_address})")
+        raise ReceiveRefused(
+            f"{source}: for chain {envelope.chain_id} contract {envelope.exchange}, not this "
+            f"deployment (chain {chain_id} contract {exchange_address})"
+        )
     contents = open_envelope(envelope, keyring.private_key(envelope.recipient_key, passphrase))
     if contents.recipient != account:
         raise ReceiveRefused(f"{source}: addressed to {contents.recipient}, not to {account}")
     recomputed = contents.rehash()
     if recomputed != contents.record_hash:
-        raise ReceiveRefused(f"{source}: the record does not hash to the hash it came with (keccak256(salt ‖ record) "
-                             f"is 0x{recomputed.hex()}, the envelope says 0x{contents.record_hash.hex()})")
+        raise ReceiveRefused(
+            f"{source}: the record does not hash to the hash it came with (keccak256(salt ‖ record) "
+            f"is 0x{recomputed.hex()}, the envelope says 0x{contents.record_hash.hex()})"
+        )
     try:
         receipt = Receipt.from_json(contents.anchor, f"{source}: anchor receipt")
     except ReceiptError as err:
@@ -93,8 +107,9 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
     if receipt.record_hash != contents.record_hash:
         raise ReceiveRefused(f"{source}: the anchor receipt is for 0x{receipt.record_hash.hex()}, not for this record")
     record = RecordFile(Path(source), str(contents.record.get("resourceType", "")), canonical_bytes(contents.record))
-    verdict = verify_record(anchor_contract=suite.anchor, chain_id=chain_id, record=record, salt=contents.salt,
-                            receipt=receipt)
+    verdict = verify_record(
+        anchor_contract=suite.anchor, chain_id=chain_id, record=record, salt=contents.salt, receipt=receipt
+    )
     if verdict.status not in ("anchored", "superseded"):
         raise ReceiveRefused(f"{source}: the anchor does not confirm the record: {verdict.message}")
     try:
@@ -102,11 +117,19 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
     except CategoryError as err:
         raise ReceiveRefused(f"{err}: the disclosure's category is not the record's, so it is refused") from None
     if verdict.provider is None or to_checksum_address(verdict.provider) != contents.discloser:
-        raise ReceiveRefused(f"{source}: the record was anchored by {verdict.provider}, not by the discloser "
-                             f"{contents.discloser}")
+        raise ReceiveRefused(
+            f"{source}: the record was anchored by {verdict.provider}, not by the discloser {contents.discloser}"
+        )
     logged = [
-        d for d in read_disclosures(rpc or suite.exchange.rpc, exchange_address, patient=contents.patient,
-                                    recipient=account, record_hash=contents.record_hash, from_block=suite.from_block)
+        d
+        for d in read_disclosures(
+            rpc or suite.exchange.rpc,
+            exchange_address,
+            patient=contents.patient,
+            recipient=account,
+            record_hash=contents.record_hash,
+            from_block=suite.from_block,
+        )
         if (d.purpose, d.category, d.discloser) == (contents.purpose, contents.category, contents.discloser)
     ]
     if not logged:
@@ -121,4 +144,3 @@ def receive_envelope(*, suite: ExchangeSuite, chain_id: int, data: bytes, source
     receipt.save(receipt_path)
     current = bytes(suite.exchange.encryptionKeyOf(account)) == envelope.recipient_key
     return Received(contents, logged[-1], verdict.status, verdict.message, record_path, receipt_path, current)
-

@@ -61,8 +61,13 @@ class ExchangeSuite:
     def from_contracts(cls, contracts: Mapping[str, Any], from_block: int = 0) -> ExchangeSuite:
         """From the deployment's contracts by name (``ConsortiumRegistry``, ``ConsentRegistry``,
         ``RecordAnchor``, ``RecordExchange``)."""
-        return cls(contracts["ConsortiumRegistry"], contracts["ConsentRegistry"], contracts["RecordAnchor"],
-                   contracts["RecordExchange"], from_block)
+        return cls(
+            contracts["ConsortiumRegistry"],
+            contracts["ConsentRegistry"],
+            contracts["RecordAnchor"],
+            contracts["RecordExchange"],
+            from_block,
+        )
 
     @property
     def discloser(self) -> str:
@@ -88,8 +93,9 @@ class ShareItem:
         """The ``IRecordExchange.Disclosure`` struct: hash, category, batch root (zero if alone), proof."""
         from ..contracts import Disclosure as DisclosureStruct
 
-        return DisclosureStruct(self.record_hash, int(self.category), self.receipt.root or ZERO32,
-                                list(self.receipt.proof))
+        return DisclosureStruct(
+            self.record_hash, int(self.category), self.receipt.root or ZERO32, list(self.receipt.proof)
+        )
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,9 @@ def receipts_by_hash(folder: Path) -> dict[bytes, Receipt]:
     return found
 
 
-def prepare_items(paths: Iterable[Path], *, salts: SaltStore, receipts: Path,
-                  category: Category | None = None) -> list[ShareItem]:
+def prepare_items(
+    paths: Iterable[Path], *, salts: SaltStore, receipts: Path, category: Category | None = None
+) -> list[ShareItem]:
     """Read the records, find each one's salt and anchoring receipt, and tell its data category: the
     record's own (``category``, when given, must equal it; it is taken only for a kind whose category
     cannot be derived, and must then include every sensitivity label). Errors name the file."""
@@ -157,8 +164,10 @@ def prepare_items(paths: Iterable[Path], *, salts: SaltStore, receipts: Path,
             raise ShareRefused(str(err)) from None
         salt = salts.get(record)
         if salt is None:
-            raise ShareRefused(f"{path}: no salt in {salts.path} for this record (was it anchored with this salt "
-                               f"store, and is it unchanged since?)")
+            raise ShareRefused(
+                f"{path}: no salt in {salts.path} for this record (was it anchored with this salt "
+                f"store, and is it unchanged since?)"
+            )
         record_hash = record.hash(salt)
         if record_hash in seen:
             continue
@@ -185,7 +194,9 @@ def explain_consent(consent: Any, patient: str, recipient: str, purpose: Purpose
     emergency = int(consent.emergencyAccessOf(patient, recipient))
     wanted = f"{'+'.join(names(Category(category)))} data for {purpose.name}"
     if not granted_at and not emergency:
-        return f"patient {patient} has no consent on record for {recipient} (never granted, or revoked): {wanted} refused"
+        return (
+            f"patient {patient} has no consent on record for {recipient} (never granted, or revoked): {wanted} refused"
+        )
     if granted_at and now >= valid_until:
         return f"patient {patient}'s consent for {recipient} expired at {iso(valid_until)}: {wanted} refused"
     if granted_at:
@@ -194,8 +205,17 @@ def explain_consent(consent: Any, patient: str, recipient: str, purpose: Purpose
     return f"{recipient}'s emergency access to patient {patient} covers TREAT and ETREAT only, not {wanted}"
 
 
-def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: str, purpose: Purpose,
-                items: Sequence[ShareItem], chain_id: int, now: int) -> bytes:
+def check_share(
+    suite: ExchangeSuite,
+    *,
+    sender: str,
+    patient: str,
+    recipient: str,
+    purpose: Purpose,
+    items: Sequence[ShareItem],
+    chain_id: int,
+    now: int,
+) -> bytes:
     """Everything ``logDisclosure(s)`` will require, checked now; ShareRefused explains the first
     failure. Returns the recipient's registered encryption key."""
     sender, patient, recipient = (to_checksum_address(a) for a in (sender, patient, recipient))
@@ -206,33 +226,42 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
     if not suite.registry.isActiveMember(sender, Role.PROVIDER.id):
         raise ShareRefused(f"{sender} is not an active provider: only the provider that anchored a record discloses it")
     if not suite.registry.isActive(recipient):
-        raise ShareRefused(f"recipient {recipient} is not an active consortium member (never registered, removed or "
-                           f"suspended)")
+        raise ShareRefused(
+            f"recipient {recipient} is not an active consortium member (never registered, removed or suspended)"
+        )
     key = bytes(suite.exchange.encryptionKeyOf(recipient))
     if not key:
-        raise ShareRefused(f"recipient {recipient} has registered no encryption key (it runs `ape run exchange keys "
-                           f"new` first): nothing can be encrypted for it")
+        raise ShareRefused(
+            f"recipient {recipient} has registered no encryption key (it runs `ape run exchange keys "
+            f"new` first): nothing can be encrypted for it"
+        )
     key = check_public_key(key, f"the key registered for {recipient}")
     for item in items:
         if not suite.consent.hasConsent(patient, recipient, int(purpose), int(item.category)):
-            raise ShareRefused(f"{item.path}: " + explain_consent(suite.consent, patient, recipient, purpose,
-                                                                   item.category, now))
+            raise ShareRefused(
+                f"{item.path}: " + explain_consent(suite.consent, patient, recipient, purpose, item.category, now)
+            )
     anchor_address = suite.anchor.address
     for item in items:
         r = item.receipt
         if r.chain_id != chain_id or to_checksum_address(r.contract) != anchor_address:
-            raise ShareRefused(f"{item.path}: its receipt is for chain {r.chain_id} contract {r.contract}, not this "
-                               f"deployment (chain {chain_id} contract {anchor_address})")
+            raise ShareRefused(
+                f"{item.path}: its receipt is for chain {r.chain_id} contract {r.contract}, not this "
+                f"deployment (chain {chain_id} contract {anchor_address})"
+            )
         if to_checksum_address(r.provider) != sender:
-            raise ShareRefused(f"{item.path}: its receipt names {r.provider} as the anchoring provider, not {sender}: "
-                               f"only a record's own provider discloses it")
+            raise ShareRefused(
+                f"{item.path}: its receipt names {r.provider} as the anchoring provider, not {sender}: "
+                f"only a record's own provider discloses it"
+            )
         # The sender's own anchor, as logDisclosure(s) will ask for it (another provider's anchor or
         # retraction of the same hash neither counts nor blocks).
         anchored_at, retracted = suite.anchor.anchorOf(sender, item.record_hash, r.root or ZERO32, list(r.proof))
         if not anchored_at:
             where = f"in its batch 0x{r.root.hex()[:12]}…" if r.root is not None else "on its own"
-            raise ShareRefused(f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored by {sender} {where} "
-                               "on this chain")
+            raise ShareRefused(
+                f"{item.path}: its hash 0x{item.record_hash.hex()} is not anchored by {sender} {where} on this chain"
+            )
         if retracted:
             raise ShareRefused(f"{item.path}: retracted by its provider (entered in error): it is not disclosed")
     return key
@@ -242,37 +271,64 @@ def check_share(suite: ExchangeSuite, *, sender: str, patient: str, recipient: s
 # Sharing
 
 
-def share_records(*, suite: ExchangeSuite, chain_id: int, now: int, patient: str, recipient: str,
-                  purpose: Purpose, items: Sequence[ShareItem], store: EnvelopeStore,
-                  batch_size: int = DEFAULT_BATCH_SIZE,
-                  progress: Callable[[str], None] = lambda _m: None) -> ShareResult:
+def share_records(
+    *,
+    suite: ExchangeSuite,
+    chain_id: int,
+    now: int,
+    patient: str,
+    recipient: str,
+    purpose: Purpose,
+    items: Sequence[ShareItem],
+    store: EnvelopeStore,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> ShareResult:
     """Check, seal, store and log (see the module docstring). The discloser is who signs ``suite.exchange``'s
     transactions (:attr:`ExchangeSuite.discloser`)."""
     if batch_size < 1:
         raise ShareRefused(f"--batch-size must be at least 1, got {batch_size}")
     patient, recipient = to_checksum_address(patient), to_checksum_address(recipient)
     discloser = suite.discloser
-    key = check_share(suite, sender=discloser, patient=patient, recipient=recipient, purpose=purpose, items=items,
-                      chain_id=chain_id, now=now)
+    key = check_share(
+        suite,
+        sender=discloser,
+        patient=patient,
+        recipient=recipient,
+        purpose=purpose,
+        items=items,
+        chain_id=chain_id,
+        now=now,
+    )
     exchange_address = suite.exchange.address
     result = ShareResult()
     for item in items:
         anchor = {k: v for k, v in item.receipt.to_json().items() if k != "salt"}
-        contents = Contents(record=item.record, salt=item.salt, record_hash=item.record_hash, patient=patient,
-                            discloser=discloser, recipient=recipient, purpose=int(purpose),
-                            category=int(item.category), anchor=anchor)
+        contents = Contents(
+            record=item.record,
+            salt=item.salt,
+            record_hash=item.record_hash,
+            patient=patient,
+            discloser=discloser,
+            recipient=recipient,
+            purpose=int(purpose),
+            category=int(item.category),
+            anchor=anchor,
+        )
         data = seal(contents, key, chain_id=chain_id, exchange=exchange_address).to_bytes()
         eid = store.put(data)
         result.envelopes.append(SharedEnvelope(item.path, item.record_hash, item.category, eid, store.location(eid)))
     progress(f"sealed and stored {len(items)} envelope(s) for {recipient}")
     for start in range(0, len(items), batch_size):
-        chunk = items[start:start + batch_size]
+        chunk = items[start : start + batch_size]
         if len(chunk) == 1 and not chunk[0].receipt.in_batch:
-            receipt = suite.exchange.logDisclosure(patient, recipient, chunk[0].record_hash, int(purpose),
-                                                   int(chunk[0].category))
+            receipt = suite.exchange.logDisclosure(
+                patient, recipient, chunk[0].record_hash, int(purpose), int(chunk[0].category)
+            )
         else:
-            receipt = suite.exchange.logDisclosures(patient, recipient, int(purpose),
-                                                    [item.disclosure() for item in chunk])
+            receipt = suite.exchange.logDisclosures(
+                patient, recipient, int(purpose), [item.disclosure() for item in chunk]
+            )
         result.transactions.append((receipt.transaction_hash, receipt.gas_used, len(chunk)))
         progress(f"logged {start + len(chunk)}/{len(items)} disclosures (tx {receipt.transaction_hash})")
     return result

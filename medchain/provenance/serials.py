@@ -105,10 +105,16 @@ class SerialProofs:
 
     def to_json(self) -> dict:
         return {
-            "format": PROOFS_FORMAT, "gtin": self.gtin, "lot": self.lot, "expiry": self.expiry.isoformat(),
-            "batchId": _hex(self.batch_id), "serialsRoot": _hex(self.root),
-            "units": {s: {"serialHash": _hex(serial_hash(s)), "proof": [_hex(p) for p in proof]}
-                      for s, proof in self.proofs.items()},
+            "format": PROOFS_FORMAT,
+            "gtin": self.gtin,
+            "lot": self.lot,
+            "expiry": self.expiry.isoformat(),
+            "batchId": _hex(self.batch_id),
+            "serialsRoot": _hex(self.root),
+            "units": {
+                s: {"serialHash": _hex(serial_hash(s)), "proof": [_hex(p) for p in proof]}
+                for s, proof in self.proofs.items()
+            },
         }
 
     def save(self, path: Path) -> None:
@@ -126,8 +132,9 @@ class SerialProofs:
             lot, expiry = data["lot"], dt.date.fromisoformat(data["expiry"])
             root = _bytes32(data["serialsRoot"], "serialsRoot")
             units = data["units"]
-            proofs = {serial: [_bytes32(p, f"units.{serial}.proof") for p in unit["proof"]]
-                      for serial, unit in units.items()}
+            proofs = {
+                serial: [_bytes32(p, f"units.{serial}.proof") for p in unit["proof"]] for serial, unit in units.items()
+            }
         except (KeyError, TypeError, AttributeError) as err:
             raise GS1Error(f"{where}: missing or malformed field {err}") from None
         except (GS1Error, ValueError) as err:

@@ -186,7 +186,8 @@ def anchor_records(
     if lost:
         result.notes.append(
             f"{len(lost)} receipt(s) in {out_dir}/ point to anchors this chain no longer holds (the node lost its "
-            "latest blocks, or the chain was reset): those records are anchored again")
+            "latest blocks, or the chain was reset): those records are anchored again"
+        )
         progress(result.notes[-1])
     if not pending:
         return result
@@ -205,7 +206,14 @@ def _anchored_event(contract: RecordAnchor, receipt: TxReceipt) -> Any:
     return next(e for e in receipt.events if isinstance(e, type(contract).RecordAnchored))
 
 
-def _anchor_single(contract: RecordAnchor, item: _Pending, common, include_salt, from_block, result) -> None:
+def _anchor_single(
+    contract: RecordAnchor,
+    item: _Pending,
+    common: dict[str, Any],
+    include_salt: bool,
+    from_block: int,
+    result: AnchorResult,
+) -> None:
     provider = _provider(contract)
     anchored_at, _, _ = contract.verify(provider, item.record_hash)
     if anchored_at == 0:
@@ -218,12 +226,20 @@ def _anchor_single(contract: RecordAnchor, item: _Pending, common, include_salt,
     else:  # anchored by this account in an earlier, interrupted run: find its transaction
         found = _first_log(contract, "RecordAnchored", from_block, recordHash=item.record_hash, provider=provider)
         if found is None:
-            raise RecordError(f"{item.path}: anchored on chain, but its RecordAnchored event was not found "
-                              f"from block {from_block}")
+            raise RecordError(
+                f"{item.path}: anchored on chain, but its RecordAnchored event was not found from block {from_block}"
+            )
         tx, block = found
         result.recovered.append(item.path)
-    Receipt(record_hash=item.record_hash, tx=tx, block=block, provider=str(provider), anchored_at=int(anchored_at),
-            salt=item.salt if include_salt else None, **common).save(item.receipt_path)
+    Receipt(
+        record_hash=item.record_hash,
+        tx=tx,
+        block=block,
+        provider=str(provider),
+        anchored_at=int(anchored_at),
+        salt=item.salt if include_salt else None,
+        **common,
+    ).save(item.receipt_path)
 
 
 def _provider(contract: RecordAnchor) -> str:
@@ -232,7 +248,9 @@ def _provider(contract: RecordAnchor) -> str:
     return contract.transactor.sender
 
 
-def _lost_anchors(contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], common) -> list[_Pending]:
+def _lost_anchors(
+    contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], common: dict[str, Any]
+) -> list[_Pending]:
     """Records whose receipt points to an anchor this chain does not hold (one call per batch root)."""
     lost: list[_Pending] = []
     roots: dict[tuple[str, bytes], bool] = {}
@@ -241,7 +259,8 @@ def _lost_anchors(contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], 
             raise RecordError(
                 f"{item.receipt_path}: this receipt is for chain {receipt.chain_id} contract {receipt.contract}, not "
                 f"this deployment (chain {common['chain_id']} contract {common['contract']}); use another --out "
-                "folder for another deployment")
+                "folder for another deployment"
+            )
         if receipt.root is not None:  # in a batch
             key = (receipt.provider.lower(), receipt.root)
             if key not in roots:
@@ -254,14 +273,23 @@ def _lost_anchors(contract: RecordAnchor, held: list[tuple[_Pending, Receipt]], 
     return lost
 
 
-def _anchor_batch(contract: RecordAnchor, pending: list[_Pending], out_dir: Path, common, include_salt, from_block,
-                  result, progress) -> None:
+def _anchor_batch(
+    contract: RecordAnchor,
+    pending: list[_Pending],
+    out_dir: Path,
+    common: dict[str, Any],
+    include_salt: bool,
+    from_block: int,
+    result: AnchorResult,
+    progress: Callable[[str], None],
+) -> None:
     tree = MerkleTree.build([item.record_hash for item in pending])
     journal = Path(out_dir) / BATCH_JOURNAL
     state: dict[str, Any] = {
         "root": "0x" + tree.root.hex(),
-        "records": [{"path": str(i.path), "hash": "0x" + i.record_hash.hex(), "receipt": str(i.receipt_path)}
-                    for i in pending],
+        "records": [
+            {"path": str(i.path), "hash": "0x" + i.record_hash.hex(), "receipt": str(i.receipt_path)} for i in pending
+        ],
     }
     write_json_atomic(journal, state)
     transactor = contract.transactor
@@ -272,14 +300,19 @@ def _anchor_batch(contract: RecordAnchor, pending: list[_Pending], out_dir: Path
         journal.unlink()
         return
     progress(f"anchoring a batch of {len(pending)} records (root 0x{tree.root.hex()[:12]}…)")
-    signed = transactor.sign(contract.address, contract.encode("anchorBatch", tree.root, len(pending)),
-                             contract=contract.NAME, function="anchorBatch")
+    signed = transactor.sign(
+        contract.address,
+        contract.encode("anchorBatch", tree.root, len(pending)),
+        contract=contract.NAME,
+        function="anchorBatch",
+    )
     state["tx"] = signed.tx_hash
     write_json_atomic(journal, state)  # written down before it is sent
     try:
         transactor.send_raw(signed)
-        receipt = transactor.confirm(signed, contract=contract.NAME, function="anchorBatch",
-                                     decode=contract.decode_logs)
+        receipt = transactor.confirm(
+            signed, contract=contract.NAME, function="anchorBatch", decode=contract.decode_logs
+        )
     except Exception as err:
         if not node_unreachable(err):
             raise
@@ -288,7 +321,8 @@ def _anchor_batch(contract: RecordAnchor, pending: list[_Pending], out_dir: Path
             f"({len(pending)} records, root 0x{tree.root.hex()[:12]}…) was in flight. It is written down in "
             f"{journal}: "
             "start the node again (or wait for it) and rerun the same command; the batch is looked up on chain and "
-            "anchored again only if it never got there") from None
+            "anchored again only if it never got there"
+        ) from None
     result.anchored.extend(i.path for i in pending)
     result.transactions.append(state["tx"])
     _write_batch_receipts(contract, tree, pending, receipt, common, include_salt, from_block, progress)
@@ -331,8 +365,16 @@ def _first_log(contract: RecordAnchor, event: str, from_block: int, **match: Any
     return None
 
 
-def _write_batch_receipts(contract: RecordAnchor, tree: MerkleTree, items, receipt: TxReceipt | None, common,
-                          include_salt, from_block, progress) -> None:
+def _write_batch_receipts(
+    contract: RecordAnchor,
+    tree: MerkleTree,
+    items: list[_Pending],
+    receipt: TxReceipt | None,
+    common: dict[str, Any],
+    include_salt: bool,
+    from_block: int,
+    progress: Callable[[str], None],
+) -> None:
     """One receipt per member of a batch on chain; ``receipt``: its transaction's, or None to look it up."""
     provider = _provider(contract)
     anchored_at, count = contract.batchOf(provider, tree.root)
@@ -341,26 +383,47 @@ def _write_batch_receipts(contract: RecordAnchor, tree: MerkleTree, items, recei
     if receipt is None:
         found = _first_log(contract, "BatchAnchored", from_block, root=tree.root, provider=provider)
         if found is None:
-            raise RecordError(f"batch root 0x{tree.root.hex()} is on chain, but its BatchAnchored event was not "
-                              f"found from block {from_block}")
+            raise RecordError(
+                f"batch root 0x{tree.root.hex()} is on chain, but its BatchAnchored event was not "
+                f"found from block {from_block}"
+            )
         tx, block = found
     else:
         tx, block = receipt.transaction_hash, receipt.block_number
     for n, item in enumerate(items, 1):
-        Receipt(record_hash=item.record_hash, tx=tx, block=block, provider=str(provider), anchored_at=int(anchored_at),
-                root=tree.root, proof=tree.proof(item.record_hash), batch_count=int(count),
-                salt=item.salt if include_salt else None, **common).save(item.receipt_path)
+        Receipt(
+            record_hash=item.record_hash,
+            tx=tx,
+            block=block,
+            provider=str(provider),
+            anchored_at=int(anchored_at),
+            root=tree.root,
+            proof=tree.proof(item.record_hash),
+            batch_count=int(count),
+            salt=item.salt if include_salt else None,
+            **common,
+        ).save(item.receipt_path)
         if n % 1000 == 0 or n == len(items):
             progress(f"wrote {n}/{len(items)} receipts")
 
 
-def _resume_batch(contract: RecordAnchor, journal: Path, salt_store: SaltStore, common, include_salt, from_block,
-                  result, progress) -> None:
+def _resume_batch(
+    contract: RecordAnchor,
+    journal: Path,
+    salt_store: SaltStore,
+    common: dict[str, Any],
+    include_salt: bool,
+    from_block: int,
+    result: AnchorResult,
+    progress: Callable[[str], None],
+) -> None:
     """Settle the batch an interrupted run wrote down: receipts if it is on chain, else forget it."""
     state = load_json(journal, RecordError)
     try:
-        members = [_member(Path(r["path"]), bytes.fromhex(r["hash"][2:]), Path(r["receipt"]), salt_store)
-                   for r in state["records"]]
+        members = [
+            _member(Path(r["path"]), bytes.fromhex(r["hash"][2:]), Path(r["receipt"]), salt_store)
+            for r in state["records"]
+        ]
         root, tx = bytes.fromhex(state["root"][2:]), state.get("tx")
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise RecordError(f"{journal}: not a batch journal ({err}); move it away to start over") from None
@@ -376,8 +439,10 @@ def _resume_batch(contract: RecordAnchor, journal: Path, salt_store: SaltStore, 
             receipt = _mined(contract, tx)
     if contract.batchOf(provider, root)[0] == 0:
         if tx:
-            result.notes.append(f"{label}: its transaction {tx} never reached the chain (the node restarted?), "
-                                "so its records are anchored again")
+            result.notes.append(
+                f"{label}: its transaction {tx} never reached the chain (the node restarted?), "
+                "so its records are anchored again"
+            )
         else:
             result.notes.append(f"{label} was never sent: its records are anchored now")
         progress(result.notes[-1])
@@ -421,39 +486,57 @@ def _when(ts: int) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def verify_record(*, anchor_contract: RecordAnchor, chain_id: int, record: RecordFile, salt: bytes,
-                  receipt: Receipt) -> Verdict:
+def verify_record(
+    *, anchor_contract: RecordAnchor, chain_id: int, record: RecordFile, salt: bytes, receipt: Receipt
+) -> Verdict:
     """Re-hash the record with its salt and check it on chain (views only) against its receipt."""
     if receipt.chain_id != chain_id or receipt.contract != str(anchor_contract.address):
-        return Verdict("wrong-chain", f"the receipt is for chain {receipt.chain_id} contract {receipt.contract}, "
-                                      f"not this deployment (chain {chain_id} contract {anchor_contract.address})")
+        return Verdict(
+            "wrong-chain",
+            f"the receipt is for chain {receipt.chain_id} contract {receipt.contract}, "
+            f"not this deployment (chain {chain_id} contract {anchor_contract.address})",
+        )
     h = record.hash(salt)
     if h != receipt.record_hash:
-        return Verdict("mismatch", "DOES NOT MATCH: the record or its salt differs from what was anchored "
-                                   "(the record was changed, or this is the wrong salt or receipt)")
+        return Verdict(
+            "mismatch",
+            "DOES NOT MATCH: the record or its salt differs from what was anchored "
+            "(the record was changed, or this is the wrong salt or receipt)",
+        )
     # Everything is asked of the provider the receipt names: another provider's anchor, retraction or
     # amendment of the same hash is its own and says nothing about this record.
     provider = receipt.provider
     if receipt.root is not None:  # in a batch
         anchored_at = anchor_contract.verifyInBatch(provider, receipt.root, h, receipt.proof)
         if anchored_at == 0:
-            return Verdict("not-anchored", f"NOT ANCHORED: the receipt's batch proof does not hold on this chain "
-                                           f"for a batch of {provider}")
+            return Verdict(
+                "not-anchored",
+                f"NOT ANCHORED: the receipt's batch proof does not hold on this chain for a batch of {provider}",
+            )
     else:
         anchored_at = anchor_contract.verify(provider, h)[0]
         if anchored_at == 0:
             return Verdict("not-anchored", f"NOT ANCHORED: {provider} has not anchored this record hash on chain")
     _, superseded_by, retracted = anchor_contract.verify(provider, h)
     story = f"anchored by {provider} at {_when(int(anchored_at))} in block {receipt.block}"
-    anchored = Verdict("anchored", f"ANCHORED: {story}; the record is unchanged since", provider=str(provider),
-                       anchored_at=int(anchored_at), block=receipt.block)
+    anchored = Verdict(
+        "anchored",
+        f"ANCHORED: {story}; the record is unchanged since",
+        provider=str(provider),
+        anchored_at=int(anchored_at),
+        block=receipt.block,
+    )
     if retracted:
         return replace(anchored, status="retracted", message=f"RETRACTED (entered in error): {story}")
     if superseded_by != b"\0" * 32:
         latest = bytes(anchor_contract.latestVersion(provider, h))
-        return replace(anchored, status="superseded", superseded_by=bytes(superseded_by), latest=latest,
-                       message=f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version 0x{latest.hex()}): "
-                               f"{story}")
+        return replace(
+            anchored,
+            status="superseded",
+            superseded_by=bytes(superseded_by),
+            latest=latest,
+            message=f"SUPERSEDED by 0x{bytes(superseded_by).hex()} (latest version 0x{latest.hex()}): {story}",
+        )
     return anchored
 
 
@@ -482,8 +565,15 @@ def amend_record(
     else:
         receipt = anchor_contract.amend(old_receipt.record_hash, new_hash)
     event = _anchored_event(anchor_contract, receipt)
-    new_receipt = Receipt(record_hash=new_hash, chain_id=transactor.chain_id, contract=str(anchor_contract.address),
-                          tx=receipt.transaction_hash, block=receipt.block_number, provider=str(event.provider),
-                          anchored_at=int(event.anchoredAt), salt=salt if include_salt else None)
+    new_receipt = Receipt(
+        record_hash=new_hash,
+        chain_id=transactor.chain_id,
+        contract=str(anchor_contract.address),
+        tx=receipt.transaction_hash,
+        block=receipt.block_number,
+        provider=str(event.provider),
+        anchored_at=int(event.anchoredAt),
+        salt=salt if include_salt else None,
+    )
     new_receipt.save(out)
     return new_receipt

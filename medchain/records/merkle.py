@@ -219,8 +219,7 @@ class MerkleTree:
             "leafEncoding": list(LEAF_ENCODING),
             "tree": [_hex(node) for node in self._tree],
             "values": [
-                {"value": [_hex(value)], "treeIndex": idx}
-                for value, idx in zip(self._values, self._tree_indices)
+                {"value": [_hex(value)], "treeIndex": idx} for value, idx in zip(self._values, self._tree_indices)
             ],
         }
 

@@ -64,8 +64,12 @@ class Receipt:
             "block": self.block,
             "provider": self.provider,
             "anchoredAt": self.anchored_at,
-            "batch": None if self.root is None else {
-                "root": "0x" + self.root.hex(), "proof": ["0x" + p.hex() for p in self.proof], "count": self.batch_count,
+            "batch": None
+            if self.root is None
+            else {
+                "root": "0x" + self.root.hex(),
+                "proof": ["0x" + p.hex() for p in self.proof],
+                "count": self.batch_count,
             },
         }
         if self.salt is not None:
@@ -91,10 +95,16 @@ class Receipt:
             batch = data.get("batch")
             return cls(
                 record_hash=_hex32(data["recordHash"], f"{source}: recordHash"),
-                chain_id=int(data["chainId"]), contract=_checksum(contract), tx=str(data["tx"]),
-                block=int(data["block"]), provider=_checksum(provider), anchored_at=int(data["anchoredAt"]),
+                chain_id=int(data["chainId"]),
+                contract=_checksum(contract),
+                tx=str(data["tx"]),
+                block=int(data["block"]),
+                provider=_checksum(provider),
+                anchored_at=int(data["anchoredAt"]),
                 root=None if batch is None else _hex32(batch["root"], f"{source}: batch.root"),
-                proof=[] if batch is None else [_hex32(p, f"{source}: batch.proof[{i}]") for i, p in enumerate(batch["proof"])],
+                proof=[]
+                if batch is None
+                else [_hex32(p, f"{source}: batch.proof[{i}]") for i, p in enumerate(batch["proof"])],
                 batch_count=None if batch is None else int(batch["count"]),
                 salt=_hex32(data["salt"], f"{source}: salt") if data.get("salt") else None,
             )

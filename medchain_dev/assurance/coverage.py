@@ -108,8 +108,18 @@ def run_forge_coverage(lcov: Path = LCOV) -> None:
     """Runs the unit and fuzz tests under forge coverage, writing the LCOV report to ``lcov``."""
     lcov.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        "forge", "coverage", "--match-path", UNIT_TESTS, "--report", "lcov", "--report-file", str(lcov),
-        "--report", "summary", "--no-match-coverage", "^(forge/|contracts/test/)",
+        "forge",
+        "coverage",
+        "--match-path",
+        UNIT_TESTS,
+        "--report",
+        "lcov",
+        "--report-file",
+        str(lcov),
+        "--report",
+        "summary",
+        "--no-match-coverage",
+        "^(forge/|contracts/test/)",
     ]
     done = subprocess.run(command, cwd=PROJECT_ROOT, env=forge_environment())
     if done.returncode != 0:
@@ -148,7 +158,6 @@ def _relative(path: str) -> str:
 
 def _has_code(path: Path) -> bool:
     """Whether a Solidity file declares anything with a body to execute (not only interfaces)."""
-
 
     text = path.read_text()
     return bool(re.search(r"^\s*(abstract\s+contract|contract|library)\s+\w+", text, re.MULTILINE))

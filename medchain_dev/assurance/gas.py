@@ -77,8 +77,10 @@ def render(changes: list[Change], tolerance: float, snapshot: str, measured: int
     """The gate's report: the drifted operations with old, new and percent, what to do; then the rest."""
     drifted, within = judge(changes, tolerance)
     if drifted:
-        lines = [f"gas gate FAILED: {len(drifted)} operation(s) differ from {snapshot} by more than {tolerance:g} %"
-                 " or are new or missing:"]
+        lines = [
+            f"gas gate FAILED: {len(drifted)} operation(s) differ from {snapshot} by more than {tolerance:g} %"
+            " or are new or missing:"
+        ]
         lines += [f"  {c.describe()}" for c in drifted]
         lines.append(UPDATE_HINT)
     else:

@@ -25,7 +25,9 @@ SUITE_SUFFIX = "Invariants"
 # under "Encountered 1 failing test in <path>:<Suite>".
 _SUITE = re.compile(r"^(?:Ran \d+ tests? for|Encountered \d+ failing tests? in) (?P<path>[^:\s]+):(?P<name>\w+)")
 _RESULT = re.compile(r"^\[(?P<status>PASS|FAIL)")
-_INVARIANT = re.compile(r"(?P<test>invariant\w*)\(\) \(runs: (?P<runs>\d+), calls: (?P<calls>\d+), reverts: (?P<reverts>\d+)\)")
+_INVARIANT = re.compile(
+    r"(?P<test>invariant\w*)\(\) \(runs: (?P<runs>\d+), calls: (?P<calls>\d+), reverts: (?P<reverts>\d+)\)"
+)
 _CONTRACT = re.compile(r"^\s*contract\s+(?P<name>\w+)", re.MULTILINE)
 
 
@@ -101,8 +103,12 @@ def run_forge(log: Path | None = None) -> tuple[int, str]:
     command = ["forge", "test", "--no-match-path", "forge/script/**"]
     started = time.monotonic()
     with subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=forge_environment(PROFILE), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        command,
+        cwd=PROJECT_ROOT,
+        env=forge_environment(PROFILE),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     ) as proc:
         lines = []
         assert proc.stdout is not None

@@ -77,7 +77,9 @@ def compile_archive(config: Config, archive: Path) -> list[str]:
     for remapping in REMAPPINGS:
         standard_json.add_remapping(remapping)
     compilation = CryticCompile(
-        standard_json, solc=str(SOLC_BIN_DIR / f"solc-v{SOLC_VERSION}"), solc_args=SOLC_ARGS,
+        standard_json,
+        solc=str(SOLC_BIN_DIR / f"solc-v{SOLC_VERSION}"),
+        solc_args=SOLC_ARGS,
         solc_working_dir=str(PROJECT_ROOT),
     )
     archive.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +93,10 @@ def run_slither(archive: Path) -> dict:
         report = Path(tmp) / "slither.json"
         done = subprocess.run(
             [sys.executable, "-m", "slither", str(archive), "--filter-paths", FILTER_PATHS, "--json", str(report)],
-            cwd=PROJECT_ROOT, env=environment(), capture_output=True, text=True,
+            cwd=PROJECT_ROOT,
+            env=environment(),
+            capture_output=True,
+            text=True,
         )
         if not report.is_file():
             raise GateError(f"slither wrote no report (exit {done.returncode}):\n{done.stderr[-4000:]}")
@@ -156,8 +161,15 @@ def judge(findings: list[Finding], triage: list[dict]) -> tuple[list[tuple[Findi
 
 def stub(f: Finding) -> dict:
     """A triage entry for `f`, for a reviewer to complete with a verdict and a justification."""
-    return {"check": f.check, "impact": f.impact, "element": f.element, "fingerprint": f.fingerprint,
-            "summary": f.summary, "verdict": "", "justification": ""}
+    return {
+        "check": f.check,
+        "impact": f.impact,
+        "element": f.element,
+        "fingerprint": f.fingerprint,
+        "summary": f.summary,
+        "verdict": "",
+        "justification": "",
+    }
 
 
 def main(list_untriaged: bool = False) -> int:
@@ -172,8 +184,10 @@ def main(list_untriaged: bool = False) -> int:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.impact] = counts.get(f.impact, 0) + 1
-    print(f"slither over {len(sources)} files: {len(findings)} finding(s) "
-          f"({', '.join(f'{n} {impact}' for impact, n in sorted(counts.items())) or 'none'})")
+    print(
+        f"slither over {len(sources)} files: {len(findings)} finding(s) "
+        f"({', '.join(f'{n} {impact}' for impact, n in sorted(counts.items())) or 'none'})"
+    )
     order = {"High": 0, "Medium": 1, "Low": 2, "Informational": 3, "Optimization": 4}
     for f, entry in sorted(triaged, key=lambda t: (order.get(t[0].impact, 5), t[0].check, t[0].element)):
         print(f"  triaged {entry['verdict']:<14} {f.impact:<13} {f.check:<20} {f.element}")
@@ -184,8 +198,11 @@ def main(list_untriaged: bool = False) -> int:
     if untriaged:
         for f in untriaged:
             print(f"UNTRIAGED {f.impact} {f.check}: {f.description.strip()}", file=sys.stderr)
-        print(f"slither gate FAILED: {len(untriaged)} untriaged finding(s); fix them, or add them to "
-              f"{config.triage_file} with a justification (--list prints the entries to fill in)", file=sys.stderr)
+        print(
+            f"slither gate FAILED: {len(untriaged)} untriaged finding(s); fix them, or add them to "
+            f"{config.triage_file} with a justification (--list prints the entries to fill in)",
+            file=sys.stderr,
+        )
         return 1
     severe = sum(1 for f in findings if f.impact in SEVERE)
     print(f"slither gate passed: no untriaged finding; High/Medium: {severe} triaged false positive(s)")

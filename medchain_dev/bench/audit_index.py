@@ -24,16 +24,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from medchain.claims.bulk import encode_batch
 from medchain.deployment.manifest import ContractRecord, Manifest, write_manifest
-from medchain_dev.devchain import anvil
-from medchain_dev.toolchain import NODE_BIN_DIR
 from medchain_dev.bench.claims import DAY, USD, build_world, make_claim
 from medchain_dev.bench.common import CHAIN_ID, GENESIS_TIME, SUITE_CONTRACTS, Chain, load_medchain_artifacts
+from medchain_dev.devchain import anvil
+from medchain_dev.toolchain import NODE_BIN_DIR
 
 CONTRACTS = SUITE_CONTRACTS  # build_world deploys the whole suite
 REAL_BATCH, DUPLICATE_BATCH = 50, 250
@@ -77,26 +78,33 @@ class AuditBenchReport:
         for m in self.memory:
             lines.append(f"{m.events:>16,} {m.seconds:>8.2f} {m.events / m.seconds:>10,.0f} {m.peak_rss_mib:>9.0f}")
         lo, hi = self.memory[0].peak_rss_mib, self.memory[-1].peak_rss_mib
-        lines.append(f"peak memory {lo:.0f} -> {hi:.0f} MiB from {self.memory[0].events:,} to {self.memory[-1].events:,} "
-                     f"events ({hi / lo:.2f}x)")
-        lines.append(f"rerun with no new blocks: {self.rerun.seconds:.2f} s as a process, {self.rerun_sync_seconds * 1000:.0f} ms "
-                     f"for the sync (goal < 1 s) -> {'MET' if self.rerun.seconds < 1 or self.rerun_sync_seconds < 1 else 'MISSED'}")
+        lines.append(
+            f"peak memory {lo:.0f} -> {hi:.0f} MiB from {self.memory[0].events:,} to {self.memory[-1].events:,} "
+            f"events ({hi / lo:.2f}x)"
+        )
+        lines.append(
+            f"rerun with no new blocks: {self.rerun.seconds:.2f} s as a process, {self.rerun_sync_seconds * 1000:.0f} ms "
+            f"for the sync (goal < 1 s) -> {'MET' if self.rerun.seconds < 1 or self.rerun_sync_seconds < 1 else 'MISSED'}"
+        )
         return "\n".join(lines) + "\n"
 
 
 def _child(manifest: Path, db: str, url: str, to_block: int) -> dict[str, Any]:
     """Run one sync in a fresh Python process; its wall time, events and peak RSS."""
-    code = ("import json,sys,time\n"
-            "t=time.perf_counter()\n"
-            "from medchain.audit import Indexer,Rpc,Store,Suite\n"
-            "from pathlib import Path\n"
-            "s=Store(sys.argv[2]); i=Indexer(s,Rpc(sys.argv[3]),Suite.load(Path(sys.argv[1])))\n"
-            "t1=time.perf_counter(); r=i.sync(to_block=int(sys.argv[4])); t2=time.perf_counter()\n"
-            "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
-            "print(json.dumps({'events': r.total, 'new': r.new_events, 'sync': t2-t1, 'all': t2-t, 'rss': int(hwm)}))\n")
+    code = (
+        "import json,sys,time\n"
+        "t=time.perf_counter()\n"
+        "from medchain.audit import Indexer,Rpc,Store,Suite\n"
+        "from pathlib import Path\n"
+        "s=Store(sys.argv[2]); i=Indexer(s,Rpc(sys.argv[3]),Suite.load(Path(sys.argv[1])))\n"
+        "t1=time.perf_counter(); r=i.sync(to_block=int(sys.argv[4])); t2=time.perf_counter()\n"
+        "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(json.dumps({'events': r.total, 'new': r.new_events, 'sync': t2-t1, 'all': t2-t, 'rss': int(hwm)}))\n"
+    )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code, str(manifest), db, url, str(to_block)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(manifest), db, url, str(to_block)], capture_output=True, text=True, check=True
+    )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     data["wall"] = time.perf_counter() - started
     return data
@@ -119,8 +127,23 @@ def _cast(url: str, address: str, to_block: int, out: Path) -> Timing:
     started = time.perf_counter()
     peak = 0
     with open(out, "w") as sink:
-        process = subprocess.Popen([str(cast), "logs", "--json", "--rpc-url", url, "--from-block", "0", "--to-block",
-                                    str(to_block), "--address", address], stdout=sink, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [
+                str(cast),
+                "logs",
+                "--json",
+                "--rpc-url",
+                url,
+                "--from-block",
+                "0",
+                "--to-block",
+                str(to_block),
+                "--address",
+                address,
+            ],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+        )
         while process.poll() is None:
             peak = max(peak, _peak_kib(process.pid) or 0)
             time.sleep(0.005)
@@ -140,8 +163,17 @@ class EventWriter:
 
     def send(self, batch: list) -> None:
         """One ``submitClaims(batch)``, awaited; its events are counted."""
-        tx = self.node.call("eth_sendTransaction", [{"from": self.insurer, "to": self.claims.address,
-                                                     "data": "0x" + encode_batch(batch).hex(), "gas": hex(16_000_000)}])
+        tx = self.node.call(
+            "eth_sendTransaction",
+            [
+                {
+                    "from": self.insurer,
+                    "to": self.claims.address,
+                    "data": "0x" + encode_batch(batch).hex(),
+                    "gas": hex(16_000_000),
+                }
+            ],
+        )
         receipt = None
         for attempt in range(200):
             receipt = self.node.call("eth_getTransactionReceipt", [tx])
@@ -155,14 +187,15 @@ class EventWriter:
         self.events += sum(1 for log in receipt["logs"] if log["address"].lower() == self.claims.address.lower())
         self.marks.append((int(receipt["blockNumber"], 16), self.events))
 
-    def duplicates_until(self, rows: list, total: int, progress: Callable[[str], None],
-                         batch: int = DUPLICATE_BATCH) -> None:
+    def duplicates_until(
+        self, rows: list, total: int, progress: Callable[[str], None], batch: int = DUPLICATE_BATCH
+    ) -> None:
         """Send ``rows`` (claims already on chain) again until ``total`` events: one ClaimRejected each."""
         while self.events < total:
             for start in range(0, len(rows), batch):
                 if self.events >= total:
                     break
-                self.send(rows[start:start + batch])
+                self.send(rows[start : start + batch])
             progress(f"  {self.events:,} events")
 
 
@@ -174,13 +207,20 @@ def generate(node: Any, total: int, progress: Callable[[str], None]) -> tuple[di
     claims = world.claims
     rng = random.Random("medchain audit bench")
     real = max(total // 25, REAL_BATCH)  # 2 events each; the rest are duplicates (1 event each)
-    rows = [make_claim(world, n, policy=world.policies[n % len(world.policies)],
-                       provider=world.providers[n % len(world.providers)],
-                       service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY - n, amount=rng.randrange(50, 2_000) * USD)
-            for n in range(real)]
+    rows = [
+        make_claim(
+            world,
+            n,
+            policy=world.policies[n % len(world.policies)],
+            provider=world.providers[n % len(world.providers)],
+            service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY - n,
+            amount=rng.randrange(50, 2_000) * USD,
+        )
+        for n in range(real)
+    ]
     writer = EventWriter(node, claims, world.insurer.address)
     for start in range(0, len(rows), REAL_BATCH):
-        writer.send(rows[start:start + REAL_BATCH])
+        writer.send(rows[start : start + REAL_BATCH])
     progress(f"  {real:,} claims submitted ({writer.events:,} events)")
     writer.duplicates_until(rows, total, progress)
     return {"ClaimSettlement": claims}, writer.marks
@@ -190,12 +230,19 @@ def _block_for(marks: list[tuple[int, int]], events: int) -> int:
     return next(block for block, count in marks if count >= events)
 
 
-def run_benchmark(progress: Callable[[str], None] = lambda _l: None, *, total: int = 1_000_000,
-                  compare: int = 100_000, sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)) -> AuditBenchReport:
+def run_benchmark(
+    progress: Callable[[str], None] = lambda _l: None,
+    *,
+    total: int = 1_000_000,
+    compare: int = 100_000,
+    sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000),
+) -> AuditBenchReport:
     report = AuditBenchReport()
     sizes = tuple(s for s in sizes if s <= total)
-    with anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME), "--gas-limit", str(40_000_000)) as node, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        anvil(CHAIN_ID, "--timestamp", str(GENESIS_TIME), "--gas-limit", str(40_000_000)) as node,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         tmpdir = Path(tmp)
         progress(f"generating {total:,} events...")
         started = time.perf_counter()
@@ -205,9 +252,20 @@ def run_benchmark(progress: Callable[[str], None] = lambda _l: None, *, total: i
         report.blocks = marks[-1][0]
         address = contracts["ClaimSettlement"].address
         manifest = tmpdir / "bench.json"
-        write_manifest(Manifest(chain_id=CHAIN_ID, network="ethereum:local", deployed_at="-", compiler={}, commit=None,
-                                deployer=address, governance=address, complete=True,
-                                contracts={"ClaimSettlement": ContractRecord(address=address, block=0, tx="0x")}), manifest)
+        write_manifest(
+            Manifest(
+                chain_id=CHAIN_ID,
+                network="ethereum:local",
+                deployed_at="-",
+                compiler={},
+                commit=None,
+                deployer=address,
+                governance=address,
+                complete=True,
+                contracts={"ClaimSettlement": ContractRecord(address=address, block=0, tx="0x")},
+            ),
+            manifest,
+        )
 
         block = _block_for(marks, compare)
         cast = _cast(node.url, address, block, tmpdir / "cast.json")

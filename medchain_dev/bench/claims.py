@@ -26,10 +26,11 @@ import random
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from eth_account import Account
 from eth_utils import keccak
@@ -37,13 +38,11 @@ from web3.logs import DISCARD
 
 from medchain.access import Role
 from medchain.chain.rpc import Rpc
-from medchain.claims.bulk import (TX_GAS_CAP, Batch, BulkSubmitter, encode_batch, plan_batches,
-                                  request_chunks)
+from medchain.claims.bulk import TX_GAS_CAP, Batch, BulkSubmitter, encode_batch, plan_batches, request_chunks
 from medchain.claims.inputs import ClaimRow, LineItem, codes_hash
 from medchain.claims.journal import Journal
 from medchain.consent.purposes import Category, Purpose
 from medchain.deployment.deploy import DEFAULT_REVIEW_WINDOW
-from medchain_dev.devchain import anvil
 from medchain.records.merkle import MerkleTree
 from medchain_dev.bench.common import (
     CHAIN_ID,
@@ -63,6 +62,7 @@ from medchain_dev.bench.common import (
     medchain_compiler,
     signer,
 )
+from medchain_dev.devchain import anvil
 
 CONTRACTS = SUITE_CONTRACTS
 DAY = 86_400
@@ -112,8 +112,15 @@ def _fund(chain: Chain, address: str) -> None:
     chain.node.call("anvil_setBalance", [address, hex(10**24)])
 
 
-def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, providers: int,
-                evidence_per_provider: int, progress: Callable[[str], None]) -> World:
+def build_world(
+    chain: Chain,
+    artifacts: dict[str, Any],
+    *,
+    policies: int,
+    providers: int,
+    evidence_per_provider: int,
+    progress: Callable[[str], None],
+) -> World:
     """Deploy the suite and populate it (eth_sendTransaction from anvil's and impersonated accounts)."""
     governance = chain.accounts[0]
     insurer = signer("claims insurer")
@@ -131,14 +138,29 @@ def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, provi
         patient = signer(f"claims patient {n}").address
         _fund(chain, patient)
         chain.node.call("anvil_impersonateAccount", [patient])
-        chain.send("grant", consent.functions.grant(patient, insurer.address, int(Purpose.HPAYMT),
-                                                    int(Category.BILLING_CLAIMS), now + 400 * DAY), patient)
+        chain.send(
+            "grant",
+            consent.functions.grant(
+                patient, insurer.address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS), now + 400 * DAY
+            ),
+            patient,
+        )
         for provider in provider_addrs:  # the care relationship every claim needs (TREAT on encounters)
-            chain.send("grant", consent.functions.grant(patient, provider, int(Purpose.TREAT),
-                                                        int(Category.ENCOUNTERS), now + 400 * DAY), patient)
+            chain.send(
+                "grant",
+                consent.functions.grant(
+                    patient, provider, int(Purpose.TREAT), int(Category.ENCOUNTERS), now + 400 * DAY
+                ),
+                patient,
+            )
         policy = keccak(text=f"bench policy {n}")
-        chain.send("registerPolicy", claims.functions.registerPolicy(
-            policy, patient, 10**9 * USD, 500 * USD, 2_000, now - 300 * DAY, now + 65 * DAY), insurer.address)
+        chain.send(
+            "registerPolicy",
+            claims.functions.registerPolicy(
+                policy, patient, 10**9 * USD, 500 * USD, 2_000, now - 300 * DAY, now + 65 * DAY
+            ),
+            insurer.address,
+        )
         ids.append(policy)
     supply = 10**12 * USD
     chain.send("mint", token.functions.mint(insurer.address, supply), governance)
@@ -154,8 +176,9 @@ def build_world(chain: Chain, artifacts: dict[str, Any], *, policies: int, provi
     return World(chain, contracts, insurer, provider_addrs, ids, evidence)
 
 
-def make_claim(world: World, n: int, *, policy: bytes, provider: str, service_date: int, amount: int,
-               single: bytes | None = None) -> ClaimRow:
+def make_claim(
+    world: World, n: int, *, policy: bytes, provider: str, service_date: int, amount: int, single: bytes | None = None
+) -> ClaimRow:
     """A claim for ``policy`` with evidence from the provider's batch (or a ``single`` anchored record)."""
     items = (LineItem(f"99{n % 1000:03d}", (), Decimal(1), amount), LineItem("BENCH", (), Decimal(n + 1), 0))
     tree, records = world.evidence[provider]
@@ -163,10 +186,22 @@ def make_claim(world: World, n: int, *, policy: bytes, provider: str, service_da
         evidence = {"evidence_hash": single}
     else:
         index = n % len(records)
-        evidence = {"evidence_hash": records[index], "evidence_root": tree.root,
-                    "evidence_proof": tuple(tree.proof_by_index(tree.values.index(records[index])))}
-    return ClaimRow(row=n, ref=f"bench-{n}", policy_id=policy, provider=provider, amount=amount,
-                    service_date=service_date, line_items=items, codes_hash=codes_hash(items, CODES_KEY), **evidence)
+        evidence = {
+            "evidence_hash": records[index],
+            "evidence_root": tree.root,
+            "evidence_proof": tuple(tree.proof_by_index(tree.values.index(records[index]))),
+        }
+    return ClaimRow(
+        row=n,
+        ref=f"bench-{n}",
+        policy_id=policy,
+        provider=provider,
+        amount=amount,
+        service_date=service_date,
+        line_items=items,
+        codes_hash=codes_hash(items, CODES_KEY),
+        **evidence,
+    )
 
 
 def _submit(world: World, rows: list[ClaimRow], single: bool = False) -> tuple[Measurement, Any]:
@@ -194,8 +229,9 @@ def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> t
     figures: Figures = {}
     with bench_anvil() as node:
         chain = Chain(node)
-        world = build_world(chain, artifacts, policies=2 * BATCH_SIZE + 1, providers=1, evidence_per_provider=64,
-                            progress=progress)
+        world = build_world(
+            chain, artifacts, policies=2 * BATCH_SIZE + 1, providers=1, evidence_per_provider=64, progress=progress
+        )
         provider = world.providers[0]
         anchor = world.contracts["RecordAnchor"]
         singles = [keccak(text=f"single evidence {i}") for i in range(3)]
@@ -204,20 +240,48 @@ def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> t
         day = GENESIS_TIME - 10 * DAY
         p0 = world.policies[0]
         # The provider's very first claim on the contract also gives it its index (two new slots, once).
-        figures[claim_key("submitClaim/provider-first")] = _submit(world, [make_claim(
-            world, 0, policy=world.policies[-1], provider=provider, service_date=day, amount=900 * USD,
-            single=singles[2])], single=True)[0]
-        figures[claim_key("submitClaim/first-of-year")] = _submit(world, [make_claim(
-            world, 1, policy=p0, provider=provider, service_date=day, amount=900 * USD, single=singles[0])],
-            single=True)[0]
-        figures[claim_key("submitClaim/steady")] = _submit(world, [make_claim(
-            world, 2, policy=p0, provider=provider, service_date=day + 1, amount=300 * USD, single=singles[1])],
-            single=True)[0]
-        first_batch = [make_claim(world, 100 + i, policy=world.policies[1 + i], provider=provider,
-                                  service_date=day, amount=800 * USD) for i in range(BATCH_SIZE)]
+        figures[claim_key("submitClaim/provider-first")] = _submit(
+            world,
+            [
+                make_claim(
+                    world,
+                    0,
+                    policy=world.policies[-1],
+                    provider=provider,
+                    service_date=day,
+                    amount=900 * USD,
+                    single=singles[2],
+                )
+            ],
+            single=True,
+        )[0]
+        figures[claim_key("submitClaim/first-of-year")] = _submit(
+            world,
+            [make_claim(world, 1, policy=p0, provider=provider, service_date=day, amount=900 * USD, single=singles[0])],
+            single=True,
+        )[0]
+        figures[claim_key("submitClaim/steady")] = _submit(
+            world,
+            [
+                make_claim(
+                    world, 2, policy=p0, provider=provider, service_date=day + 1, amount=300 * USD, single=singles[1]
+                )
+            ],
+            single=True,
+        )[0]
+        first_batch = [
+            make_claim(
+                world, 100 + i, policy=world.policies[1 + i], provider=provider, service_date=day, amount=800 * USD
+            )
+            for i in range(BATCH_SIZE)
+        ]
         figures[claim_key(f"submitClaims[{BATCH_SIZE}]/claim-first-of-year")] = _submit(world, first_batch)[0]
-        steady_batch = [make_claim(world, 200 + i, policy=world.policies[1 + i], provider=provider,
-                                   service_date=day + 2, amount=400 * USD) for i in range(BATCH_SIZE)]
+        steady_batch = [
+            make_claim(
+                world, 200 + i, policy=world.policies[1 + i], provider=provider, service_date=day + 2, amount=400 * USD
+            )
+            for i in range(BATCH_SIZE)
+        ]
         figures[claim_key(f"submitClaims[{BATCH_SIZE}]/claim")], receipt = _submit(world, steady_batch)
         adjudicated = world.claims.events.ClaimAdjudicated().process_receipt(receipt, errors=DISCARD)
         if len(adjudicated) != BATCH_SIZE or any(e["args"]["outcome"] != 2 for e in adjudicated):
@@ -226,12 +290,15 @@ def measure_gas(artifacts: dict[str, Any], progress: Callable[[str], None]) -> t
         # Settling and withdrawing store nothing new (the provider's first withdrawal aside: its token balance).
         ids = [r.claim_id for r in steady_batch]
         figures[claim_key(f"settle[{BATCH_SIZE}]/claim")] = chain.measure(
-            "settle", world.claims.functions.settle(ids), provider, items=BATCH_SIZE, new_slots=0)[0]
+            "settle", world.claims.functions.settle(ids), provider, items=BATCH_SIZE, new_slots=0
+        )[0]
         figures[claim_key("withdraw/first")] = chain.measure("withdraw", world.claims.functions.withdraw(), provider)[0]
         figures[claim_key("settle[1]")] = chain.measure(
-            "settle one", world.claims.functions.settle([first_batch[0].claim_id]), provider, new_slots=0)[0]
+            "settle one", world.claims.functions.settle([first_batch[0].claim_id]), provider, new_slots=0
+        )[0]
         figures[claim_key("withdraw/later")] = chain.measure(
-            "withdraw", world.claims.functions.withdraw(), provider, new_slots=0)[0]
+            "withdraw", world.claims.functions.withdraw(), provider, new_slots=0
+        )[0]
         description = chain_description(node, "medchain")
     return figures, description
 
@@ -271,14 +338,22 @@ def throughput_claims(world: World, count: int) -> list[ClaimRow]:
     rng = random.Random("medchain bench: throughput claims")
     rows = []
     for n in range(count):
-        rows.append(make_claim(
-            world, n, policy=world.policies[n % len(world.policies)], provider=world.providers[n % len(world.providers)],
-            service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY, amount=rng.randrange(50, 2_000) * USD,
-        ))
+        rows.append(
+            make_claim(
+                world,
+                n,
+                policy=world.policies[n % len(world.policies)],
+                provider=world.providers[n % len(world.providers)],
+                service_date=GENESIS_TIME - rng.randrange(1, 250) * DAY,
+                amount=rng.randrange(50, 2_000) * USD,
+            )
+        )
     return rows
 
 
-def raw_floor(w3: Any, account: Any, contract: str, batches: list[Batch], chain_id: int = CHAIN_ID) -> tuple[float, int]:
+def raw_floor(
+    w3: Any, account: Any, contract: str, batches: list[Batch], chain_id: int = CHAIN_ID
+) -> tuple[float, int]:
     """The node's own limit: ``batches`` pre-signed (the submitter's calldata and gas limit), then sent raw
     in JSON-RPC batches (:func:`medchain.claims.bulk.request_chunks`) and awaited; (seconds from the first
     send to the last receipt, transactions)."""
@@ -286,9 +361,17 @@ def raw_floor(w3: Any, account: Any, contract: str, batches: list[Batch], chain_
     base = w3.eth.get_block("latest")["baseFeePerGas"]
     signed = []
     for batch in batches:
-        tx = {"type": 2, "chainId": chain_id, "nonce": nonce + len(signed), "to": contract, "value": 0,
-              "data": encode_batch(batch.rows), "gas": batch.gas, "maxFeePerGas": 2 * base + 1,
-              "maxPriorityFeePerGas": 1}
+        tx = {
+            "type": 2,
+            "chainId": chain_id,
+            "nonce": nonce + len(signed),
+            "to": contract,
+            "value": 0,
+            "data": encode_batch(batch.rows),
+            "gas": batch.gas,
+            "maxFeePerGas": 2 * base + 1,
+            "maxPriorityFeePerGas": 1,
+        }
         signed.append(bytes(Account.sign_transaction(tx, account.key).raw_transaction))
     started = time.monotonic()
     hashes = []
@@ -347,8 +430,14 @@ def measure_throughput(artifacts: dict[str, Any], progress: Callable[[str], None
     args = ("--timestamp", str(GENESIS_TIME), "--gas-limit", str(40 * TX_GAS_CAP))
     with anvil(CHAIN_ID, *args) as node:
         chain = Chain(node)
-        world = build_world(chain, artifacts, policies=THROUGHPUT_POLICIES, providers=THROUGHPUT_PROVIDERS,
-                            evidence_per_provider=EVIDENCE_PER_PROVIDER, progress=progress)
+        world = build_world(
+            chain,
+            artifacts,
+            policies=THROUGHPUT_POLICIES,
+            providers=THROUGHPUT_PROVIDERS,
+            evidence_per_provider=EVIDENCE_PER_PROVIDER,
+            progress=progress,
+        )
         rows = throughput_claims(world, THROUGHPUT_CLAIMS)
         snapshot = node.call("evm_snapshot")
         progress(f"  node limit: {len(rows):,} claims pre-signed, sent raw")
@@ -361,8 +450,14 @@ def measure_throughput(artifacts: dict[str, Any], progress: Callable[[str], None
         progress(f"  bulk submitter: {len(rows):,} claims")
         with tempfile.TemporaryDirectory() as tmp, Miner(node, BLOCK_TIME):
             journal = Journal(Path(tmp) / "journal.sqlite", chain_id=CHAIN_ID, contract=world.claims.address)
-            submitter = BulkSubmitter(Rpc(chain.node.url, patience=30.0), world.claims.address, world.insurer, journal,
-                                      batch_size=BATCH_SIZE, window=WINDOW)
+            submitter = BulkSubmitter(
+                Rpc(chain.node.url, patience=30.0),
+                world.claims.address,
+                world.insurer,
+                journal,
+                batch_size=BATCH_SIZE,
+                window=WINDOW,
+            )
             result = submitter.run(rows)
             journal.close()
         on_chain = sum(1 for e in result.entries.values() if e.state == "accepted")
@@ -386,22 +481,39 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
     lifecycle = of("submitClaim/steady").gas + of("settle[1]").gas + of("withdraw/later").gas
     lifecycle_floor = sum(of(op).floor or 0 for op in ("submitClaim/steady", "settle[1]", "withdraw/later"))
     rows = [
-        GasRow.of("submitClaim, the provider's first claim ever", of("submitClaim/provider-first"), "submit",
-                  GIF_SUBMIT),
-        GasRow.of("submitClaim, single evidence, first of policy year", of("submitClaim/first-of-year"), "submit",
-                  GIF_SUBMIT),
+        GasRow.of(
+            "submitClaim, the provider's first claim ever", of("submitClaim/provider-first"), "submit", GIF_SUBMIT
+        ),
+        GasRow.of(
+            "submitClaim, single evidence, first of policy year", of("submitClaim/first-of-year"), "submit", GIF_SUBMIT
+        ),
         GasRow.of("submitClaim, single evidence, steady", of("submitClaim/steady"), "submitClaim", GIF_SUBMIT, SUBMIT),
-        GasRow.of(f"submitClaims x{BATCH_SIZE}, per claim, first of year",
-                  of(f"submitClaims[{BATCH_SIZE}]/claim-first-of-year"), "submitClaim", GIF_SUBMIT),
-        GasRow.of(f"submitClaims x{BATCH_SIZE}, per claim, steady", of(f"submitClaims[{BATCH_SIZE}]/claim"),
-                  "submitClaim", GIF_SUBMIT, BATCH),
-        GasRow.of(f"settle x{BATCH_SIZE}, per claim", of(f"settle[{BATCH_SIZE}]/claim"), "confirmClaim", GIF_CONFIRM,
-                  SETTLE),
+        GasRow.of(
+            f"submitClaims x{BATCH_SIZE}, per claim, first of year",
+            of(f"submitClaims[{BATCH_SIZE}]/claim-first-of-year"),
+            "submitClaim",
+            GIF_SUBMIT,
+        ),
+        GasRow.of(
+            f"submitClaims x{BATCH_SIZE}, per claim, steady",
+            of(f"submitClaims[{BATCH_SIZE}]/claim"),
+            "submitClaim",
+            GIF_SUBMIT,
+            BATCH,
+        ),
+        GasRow.of(
+            f"settle x{BATCH_SIZE}, per claim", of(f"settle[{BATCH_SIZE}]/claim"), "confirmClaim", GIF_CONFIRM, SETTLE
+        ),
         GasRow.of("settle, one claim", of("settle[1]"), "confirmClaim", GIF_CONFIRM),
         GasRow.of("withdraw, provider's first (new token balance)", of("withdraw/first"), "payout", GIF_PAYOUT),
         GasRow.of("withdraw, later", of("withdraw/later"), "payout", GIF_PAYOUT, WITHDRAW),
-        GasRow("lifecycle of a paid claim (submit+settle+withdraw)", lifecycle, "submit+confirm+payout",
-               GIF_LIFECYCLE, floor=lifecycle_floor),
+        GasRow(
+            "lifecycle of a paid claim (submit+settle+withdraw)",
+            lifecycle,
+            "submit+confirm+payout",
+            GIF_LIFECYCLE,
+            floor=lifecycle_floor,
+        ),
     ]
     notes = [
         "the targets hold for the steady state (the year's accumulator exists, the deductible is met);",
@@ -427,9 +539,14 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None, *, throu
         ]
     return BenchReport(
         title="ClaimSettlement vs Etherisc GIF: gas per operation",
-        rows=rows, targets=TARGETS, reference="GIF",
-        setup={"chain": chain_line, "medchain": f"{medchain_compiler('ClaimSettlement')} (ape compile)",
-               "GIF": "Etherisc GIF figures quoted by the issue (measured on anvil)"},
+        rows=rows,
+        targets=TARGETS,
+        reference="GIF",
+        setup={
+            "chain": chain_line,
+            "medchain": f"{medchain_compiler('ClaimSettlement')} (ape compile)",
+            "GIF": "Etherisc GIF figures quoted by the issue (measured on anvil)",
+        },
         notes=notes,
     )
 
@@ -458,8 +575,9 @@ class ClaimGas:
         depths = list(self.first_of_year)
         mean_d = sum(depths) / len(depths)
         mean_g = sum(self.first_of_year.values()) / len(depths)
-        return (sum((d - mean_d) * (g - mean_g) for d, g in self.first_of_year.items())
-                / sum((d - mean_d) ** 2 for d in depths))
+        return sum((d - mean_d) * (g - mean_g) for d, g in self.first_of_year.items()) / sum(
+            (d - mean_d) ** 2 for d in depths
+        )
 
 
 def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> ClaimGas:
@@ -468,15 +586,16 @@ def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> Clai
     with bench_anvil("--gas-limit", str(40 * TX_GAS_CAP)) as node:
         chain = Chain(node)
         policies = GAS_BATCH * len(GAS_DEPTHS) + 2
-        world = build_world(chain, artifacts, policies=policies, providers=2, evidence_per_provider=2,
-                            progress=progress)
+        world = build_world(
+            chain, artifacts, policies=policies, providers=2, evidence_per_provider=2, progress=progress
+        )
         provider, newcomer = world.providers
         anchor = world.contracts["RecordAnchor"]
         trees: dict[int, tuple[MerkleTree | None, list[bytes]]] = {}
         for depth in GAS_DEPTHS:
-            records = [keccak(text=f"gas evidence {depth}/{i}") for i in range(2 ** depth if depth else GAS_BATCH + 2)]
+            records = [keccak(text=f"gas evidence {depth}/{i}") for i in range(2**depth if depth else GAS_BATCH + 2)]
             if depth == 0:
-                for record in records[:GAS_BATCH + 1]:
+                for record in records[: GAS_BATCH + 1]:
                     chain.send("anchor", anchor.functions.anchor(record), provider)
                 chain.send("anchor", anchor.functions.anchor(records[-1]), newcomer)
                 trees[0] = (None, records)
@@ -489,15 +608,31 @@ def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> Clai
             tree, records = trees[depth]
             items = (LineItem(f"G{n:05d}", (), Decimal(1), 800 * USD),)
             record = records[-1] if who == newcomer else records[n % (len(records) - (tree is None))]
-            evidence = ({"evidence_hash": record} if tree is None else
-                        {"evidence_hash": record, "evidence_root": tree.root,
-                         "evidence_proof": tuple(tree.proof_by_index(tree.values.index(record)))})
-            return ClaimRow(row=n, ref=f"gas-{n}", policy_id=policy, provider=who, amount=800 * USD,
-                            service_date=day, line_items=items, codes_hash=codes_hash(items, CODES_KEY), **evidence)
+            evidence = (
+                {"evidence_hash": record}
+                if tree is None
+                else {
+                    "evidence_hash": record,
+                    "evidence_root": tree.root,
+                    "evidence_proof": tuple(tree.proof_by_index(tree.values.index(record))),
+                }
+            )
+            return ClaimRow(
+                row=n,
+                ref=f"gas-{n}",
+                policy_id=policy,
+                provider=who,
+                amount=800 * USD,
+                service_date=day,
+                line_items=items,
+                codes_hash=codes_hash(items, CODES_KEY),
+                **evidence,
+            )
 
         def gas_of(rows: list[ClaimRow]) -> int:
-            receipt = chain.send("submitClaims", world.claims.functions.submitClaims([r.as_input() for r in rows]),
-                                 world.insurer.address)
+            receipt = chain.send(
+                "submitClaims", world.claims.functions.submitClaims([r.as_input() for r in rows]), world.insurer.address
+            )
             adjudicated = world.claims.events.ClaimAdjudicated().process_receipt(receipt, errors=DISCARD)
             if len(adjudicated) != len(rows):
                 raise BenchmarkError("a claim of the gas measurement was not accepted")
@@ -507,7 +642,7 @@ def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> Clai
         first, steady = {}, {}
         n = 0
         for k, depth in enumerate(GAS_DEPTHS):
-            policies_k = world.policies[k * GAS_BATCH:(k + 1) * GAS_BATCH]
+            policies_k = world.policies[k * GAS_BATCH : (k + 1) * GAS_BATCH]
             # The provider's first claim ever is made before, on its own (see provider_first).
             if k == 0:
                 gas_of([claim(99_999, world.policies[-1], 0, day)])
@@ -520,5 +655,9 @@ def measure_claim_gas(progress: Callable[[str], None] = lambda _l: None) -> Clai
         newcomer_one = gas_of([claim(n + 1, world.policies[-2], 0, day + DAY, newcomer)])
         # The newcomer's claim is steady for the policy; compare it with a steady claim of the known provider.
         known_one = gas_of([claim(n + 2, world.policies[-2], 0, day + 2 * DAY, provider)])
-    return ClaimGas(first_of_year=first, steady=steady, provider_first=newcomer_one - known_one,
-                    batch_overhead=round(one - first[0]))
+    return ClaimGas(
+        first_of_year=first,
+        steady=steady,
+        provider_first=newcomer_one - known_one,
+        batch_overhead=round(one - first[0]),
+    )

@@ -31,9 +31,16 @@ from web3.types import TxReceipt
 
 from medchain.access import Role, credential_hash
 from medchain.deployment.deploy import SUITE, DeployContext
+from medchain_dev.bench.eas import (
+    EAS_OPTIMIZER_RUNS,
+    EAS_PACKAGE,
+    EAS_SOLC_VERSION,
+    EVM_VERSION,
+    Artifact,
+    installed_version,
+)
 from medchain_dev.devchain import Anvil, anvil
 from medchain_dev.toolchain import PROJECT_ROOT
-from medchain_dev.bench.eas import EAS_OPTIMIZER_RUNS, EAS_PACKAGE, EAS_SOLC_VERSION, EVM_VERSION, Artifact, installed_version
 
 #: ape's compiled project (``ape compile``).
 BUILD_MANIFEST = PROJECT_ROOT / ".build" / "__local__.json"
@@ -80,13 +87,16 @@ def stale_sources(built: Mapping[str, Any], root: Path = PROJECT_ROOT) -> list[s
     the build manifest's ``sources``), including files added or deleted since; sorted."""
     on_disk = {
         path.relative_to(root).as_posix(): path
-        for path in (root / "contracts").rglob("*.sol") if ".cache" not in path.relative_to(root).parts
+        for path in (root / "contracts").rglob("*.sol")
+        if ".cache" not in path.relative_to(root).parts
     }
     changed = [name for name in on_disk.keys() - built.keys()]
     changed += [name for name in built.keys() - on_disk.keys() if name.startswith("contracts/")]
     changed += [
-        name for name, path in on_disk.items()
-        if name in built and built[name].get("content") is not None
+        name
+        for name, path in on_disk.items()
+        if name in built
+        and built[name].get("content") is not None
         and built[name]["content"] != path.read_text(encoding="utf-8")
     ]
     return sorted(changed)
@@ -240,8 +250,9 @@ class Chain:
         floor = physical_floor(calldata, receipt["logs"], new_slots=new_slots)
         return Measurement(gas=receipt["gasUsed"], items=items, floor=floor)
 
-    def measure(self, what: str, call: ContractFunction, sender: str, *, items: int = 1,
-                new_slots: int = 1) -> tuple[Measurement, TxReceipt]:
+    def measure(
+        self, what: str, call: ContractFunction, sender: str, *, items: int = 1, new_slots: int = 1
+    ) -> tuple[Measurement, TxReceipt]:
         """Send ``call`` (see :meth:`send`); its figure (see :meth:`measurement`) and receipt."""
         receipt = self.send(what, call, sender)
         return self.measurement(receipt, items=items, new_slots=new_slots), receipt
@@ -256,9 +267,7 @@ class Chain:
         """Submit signed transactions in one JSON-RPC batch, without waiting for them; their hashes."""
         if not raw_transactions:
             return []
-        answers = self.w3.provider.make_batch_request(
-            [("eth_sendRawTransaction", [raw]) for raw in raw_transactions]
-        )
+        answers = self.w3.provider.make_batch_request([("eth_sendRawTransaction", [raw]) for raw in raw_transactions])
         if not isinstance(answers, list):  # the node refused the batch as a whole
             raise BenchmarkError(f"eth_sendRawTransaction batch refused: {answers.get('error')}")
         errors = [answer["error"] for answer in answers if "error" in answer]
@@ -309,8 +318,15 @@ def sign_job(job: SignJob) -> list[str]:
     signed = []
     for offset, data in enumerate(job.calldata):
         transaction = {
-            "type": 2, "chainId": job.chain_id, "nonce": job.first_nonce + offset, "to": job.to, "value": 0,
-            "data": data, "gas": job.gas, "maxFeePerGas": job.max_fee_per_gas, "maxPriorityFeePerGas": 0,
+            "type": 2,
+            "chainId": job.chain_id,
+            "nonce": job.first_nonce + offset,
+            "to": job.to,
+            "value": 0,
+            "data": data,
+            "gas": job.gas,
+            "maxFeePerGas": job.max_fee_per_gas,
+            "maxPriorityFeePerGas": 0,
         }
         signed.append(Web3.to_hex(Account.sign_transaction(transaction, key).raw_transaction))
     return signed
@@ -390,8 +406,12 @@ class GasRow:
 
     @classmethod
     def of(
-        cls, operation: str, measured: Measurement, reference: str | None = None,
-        reference_gas: int | float | None = None, target: Target | None = None,
+        cls,
+        operation: str,
+        measured: Measurement,
+        reference: str | None = None,
+        reference_gas: int | float | None = None,
+        target: Target | None = None,
     ) -> GasRow:
         """The row of a measured figure: its gas (per item) and floor, next to a reference."""
         return cls(operation, measured.per_item, reference, reference_gas, target, measured.floor_per_item)
@@ -457,13 +477,26 @@ def render(report: BenchReport) -> str:
     has one) as reference/medchain, and next to its physical floor as medchain/floor.
     """
     ref = report.reference
-    header = ("operation", "medchain gas", "target", f"{ref} equivalent", f"{ref} gas", f"{ref}/medchain",
-              "floor", "medchain/floor")
+    header = (
+        "operation",
+        "medchain gas",
+        "target",
+        f"{ref} equivalent",
+        f"{ref} gas",
+        f"{ref}/medchain",
+        "floor",
+        "medchain/floor",
+    )
     body = [
         (
-            row.operation or "-", format_gas(row.medchain_gas), f"<= {row.limit:,}" if row.limit else "-",
-            row.eas_operation or "-", format_gas(row.eas_gas), f"{row.ratio:.2f}x" if row.ratio else "-",
-            format_gas(row.floor), f"{row.over_floor:.2f}x" if row.over_floor else "-",
+            row.operation or "-",
+            format_gas(row.medchain_gas),
+            f"<= {row.limit:,}" if row.limit else "-",
+            row.eas_operation or "-",
+            format_gas(row.eas_gas),
+            f"{row.ratio:.2f}x" if row.ratio else "-",
+            format_gas(row.floor),
+            f"{row.over_floor:.2f}x" if row.over_floor else "-",
         )
         for row in report.rows
     ]

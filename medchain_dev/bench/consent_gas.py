@@ -17,9 +17,10 @@ without EAS.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from eth_abi import encode
 from eth_account import Account
@@ -114,7 +115,9 @@ def deploy_medchain(
 ) -> tuple[Contract, Contract]:
     """Deploy the suite and the probe with the consortium's members registered; (consent, probe)."""
     members = (
-        (consortium.hospital, Role.PROVIDER), (consortium.insurer, Role.INSURER), (consortium.clinic, Role.PROVIDER)
+        (consortium.hospital, Role.PROVIDER),
+        (consortium.insurer, Role.INSURER),
+        (consortium.clinic, Role.PROVIDER),
     )
     consent = deploy_suite(chain, artifacts, governance, members)["ConsentRegistry"]
     probe = chain.deploy(artifacts["ConsentProbe"], consent.address, sender=governance)
@@ -137,18 +140,28 @@ def measure_medchain(
     # writes the patient's first nonce bitmap word, nonce 1 sets a bit in that same word.
     domain = Domain(chain_id=chain.node.chain_id, verifying_contract=consent.address)
     signed = (
-        ("grantBySig/first-signature", consortium.hospital, 0), ("grantBySig/later-signature", consortium.insurer, 1)
+        ("grantBySig/first-signature", consortium.hospital, 0),
+        ("grantBySig/later-signature", consortium.insurer, 1),
     )
     for key, grantee, nonce in signed:
         msg = ConsentMessage(
-            patient=SIGNING_PATIENT.address, grantee=grantee, purposes=CONSENT_PURPOSES,
-            categories=CONSENT_CATEGORIES, valid_until=VALID_UNTIL, signed_at=GENESIS_TIME, nonce=nonce,
+            patient=SIGNING_PATIENT.address,
+            grantee=grantee,
+            purposes=CONSENT_PURPOSES,
+            categories=CONSENT_CATEGORIES,
+            valid_until=VALID_UNTIL,
+            signed_at=GENESIS_TIME,
+            nonce=nonce,
             deadline=DEADLINE,
         )
         signature = sign(SIGNING_PATIENT.key, domain, msg)
-        record(key, consent.functions.grantBySig(
-            msg.patient, grantee, purposes, categories, VALID_UNTIL, GENESIS_TIME, nonce, DEADLINE, signature
-        ), relayer)
+        record(
+            key,
+            consent.functions.grantBySig(
+                msg.patient, grantee, purposes, categories, VALID_UNTIL, GENESIS_TIME, nonce, DEADLINE, signature
+            ),
+            relayer,
+        )
 
     # Cold and warm hasConsent from a contract, against the live consent granted above.
     check = probe.functions.measure(patient, consortium.hospital, int(Purpose.TREAT), int(Category.LABORATORY))
@@ -207,8 +220,11 @@ def delegated_attestation(
 ) -> dict[str, Any]:
     """A ``DelegatedAttestationRequest`` for ``request_data``, signed by ``attester`` at its current nonce."""
     message = {
-        "attester": attester.address, "schema": schema, **request_data,
-        "nonce": eas.functions.getNonce(attester.address).call(), "deadline": DEADLINE,
+        "attester": attester.address,
+        "schema": schema,
+        **request_data,
+        "nonce": eas.functions.getNonce(attester.address).call(),
+        "deadline": DEADLINE,
     }
     typed = {
         "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, "Attest": EAS_ATTEST_TYPE},
@@ -242,8 +258,12 @@ def measure_eas(
     def request_data(grantee: str) -> dict[str, Any]:
         fields = [grantee, int(CONSENT_PURPOSES), int(CONSENT_CATEGORIES), VALID_UNTIL]
         return {
-            "recipient": grantee, "expirationTime": VALID_UNTIL, "revocable": True, "refUID": ZERO_BYTES32,
-            "data": encode(list(EAS_SCHEMA_TYPES), fields), "value": 0,
+            "recipient": grantee,
+            "expirationTime": VALID_UNTIL,
+            "revocable": True,
+            "refUID": ZERO_BYTES32,
+            "data": encode(list(EAS_SCHEMA_TYPES), fields),
+            "value": 0,
         }
 
     attestation = {"schema": schema, "data": request_data(consortium.hospital)}
@@ -268,15 +288,26 @@ def measure_eas(
 
 def comparison_rows(ours: Figures, theirs: dict[str, int]) -> list[GasRow]:
     """Pair each medchain operation with its EAS equivalent (where EAS has one)."""
+
     def of(key: str) -> Measurement:
         return ours[f"ConsentRegistry.{key}"]
 
     return [
         GasRow.of("grant (new consent)", of("grant"), "attest", theirs["attest"], GRANT),
-        GasRow.of("grantBySig, patient's 1st signature", of("grantBySig/first-signature"),
-                  "attestByDelegation, 1st (nonce 0)", theirs["attestByDelegation first"], GRANT_BY_SIG),
-        GasRow.of("grantBySig, later signature", of("grantBySig/later-signature"),
-                  "attestByDelegation, later", theirs["attestByDelegation later"], GRANT_BY_SIG),
+        GasRow.of(
+            "grantBySig, patient's 1st signature",
+            of("grantBySig/first-signature"),
+            "attestByDelegation, 1st (nonce 0)",
+            theirs["attestByDelegation first"],
+            GRANT_BY_SIG,
+        ),
+        GasRow.of(
+            "grantBySig, later signature",
+            of("grantBySig/later-signature"),
+            "attestByDelegation, later",
+            theirs["attestByDelegation later"],
+            GRANT_BY_SIG,
+        ),
         GasRow.of("revoke", of("revoke"), "revoke", theirs["revoke"], REVOKE),
         GasRow.of("breakGlass (no prior record)", of("breakGlass")),
         GasRow.of("hasConsent from contract, cold", of("hasConsent/cold"), target=HAS_CONSENT),
@@ -292,8 +323,9 @@ def run_benchmark(progress: Callable[[str], None] = lambda _line: None) -> Bench
     eas_artifacts = compile_eas()
     progress("measuring on anvil")
     with measured_chain(medchain_artifacts) as (chain, parties, ours):
-        theirs = measure_eas(chain, eas_artifacts, parties.consortium, parties.patient, parties.relayer,
-                             parties.governance)
+        theirs = measure_eas(
+            chain, eas_artifacts, parties.consortium, parties.patient, parties.relayer, parties.governance
+        )
         chain_line = chain_description(chain.node)
     return BenchReport(
         title=TITLE,

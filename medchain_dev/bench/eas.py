@@ -81,9 +81,7 @@ def standard_json_input() -> dict[str, Any]:
         "settings": {
             "optimizer": {"enabled": True, "runs": EAS_OPTIMIZER_RUNS},
             "evmVersion": EVM_VERSION,
-            "outputSelection": {
-                unit: {name: ["abi", "evm.bytecode.object"]} for name, unit in EAS_SOURCES.items()
-            },
+            "outputSelection": {unit: {name: ["abi", "evm.bytecode.object"]} for name, unit in EAS_SOURCES.items()},
         },
     }
 
@@ -101,7 +99,11 @@ def run_solc(standard_input: dict[str, Any], version: str = EAS_SOLC_VERSION) ->
         try:
             completed = subprocess.run(
                 [str(solc), "--standard-json", "--base-path", str(EAS_PROJECT)],
-                input=json.dumps(standard_input), capture_output=True, text=True, cwd=EAS_PROJECT, check=False,
+                input=json.dumps(standard_input),
+                capture_output=True,
+                text=True,
+                cwd=EAS_PROJECT,
+                check=False,
             )
         except OSError as err:
             raise CompileError(f"could not run the solc launcher: {err}") from err

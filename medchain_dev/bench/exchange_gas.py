@@ -21,9 +21,9 @@ floor counts one, as for every record-creating operation); a rotation rewrites i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from coincurve import PrivateKey
 from eth_utils import keccak
@@ -69,13 +69,21 @@ ROWS = (
     ("setEncryptionKey/first", "setEncryptionKey, the account's first key", None),
     ("setEncryptionKey/rotation", "setEncryptionKey, a rotation", None),
     ("logDisclosure", "logDisclosure, a record anchored on its own", None),
-    (f"logDisclosures[{BATCH}]/disclosure", f"logDisclosures, {BATCH} records anchored alone, per disclosure",
-     PER_DISCLOSURE),
-    (f"logDisclosures[{BATCH}]/batch-record",
-     f"logDisclosures, {BATCH} records of a Merkle batch ({PROOF_LEVELS}-level proofs), per disclosure",
-     PER_DISCLOSURE),
-    (f"logDisclosures[{LARGE_BATCH}]/disclosure",
-     f"logDisclosures, {LARGE_BATCH} records anchored alone, per disclosure", None),
+    (
+        f"logDisclosures[{BATCH}]/disclosure",
+        f"logDisclosures, {BATCH} records anchored alone, per disclosure",
+        PER_DISCLOSURE,
+    ),
+    (
+        f"logDisclosures[{BATCH}]/batch-record",
+        f"logDisclosures, {BATCH} records of a Merkle batch ({PROOF_LEVELS}-level proofs), per disclosure",
+        PER_DISCLOSURE,
+    ),
+    (
+        f"logDisclosures[{LARGE_BATCH}]/disclosure",
+        f"logDisclosures, {LARGE_BATCH} records anchored alone, per disclosure",
+        None,
+    ),
 )
 
 
@@ -126,8 +134,9 @@ def _disclosures(exchange: Contract, chain: Chain, parties: Parties, items: list
     return measured
 
 
-def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
-            progress: Callable[[str], None]) -> Measured:
+def measure(
+    chain: Chain, contracts: dict[str, Contract], parties: Parties, progress: Callable[[str], None]
+) -> Measured:
     anchor, exchange = contracts["RecordAnchor"], contracts["RecordExchange"]
     figures: Figures = {}
 
@@ -135,8 +144,9 @@ def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
         figures[f"RecordExchange.{key}"] = chain.measurement(receipt, new_slots=new_slots)
 
     for n, key in ((1, "setEncryptionKey/first"), (2, "setEncryptionKey/rotation")):
-        receipt = chain.send("setEncryptionKey", exchange.functions.setEncryptionKey(encryption_key(f"referral {n}")),
-                             parties.referral)
+        receipt = chain.send(
+            "setEncryptionKey", exchange.functions.setEncryptionKey(encryption_key(f"referral {n}")), parties.referral
+        )
         record(key, receipt, new_slots=2 - n)
     if exchange.functions.encryptionKeyDetails(parties.referral).call()[1] != 2:
         raise BenchmarkError("the rotated key is not version 2")
@@ -148,25 +158,40 @@ def measure(chain: Chain, contracts: dict[str, Contract], parties: Parties,
     tree = MerkleTree.build([record_hash(f"batch {n}") for n in range(ANCHOR_BATCH)])
     chain.send("anchorBatch", anchor.functions.anchorBatch(tree.root, ANCHOR_BATCH), parties.hospital)
 
-    receipt = chain.send("logDisclosure", exchange.functions.logDisclosure(
-        parties.patient, parties.referral, singles[0], TREAT, LAB), parties.hospital)
+    receipt = chain.send(
+        "logDisclosure",
+        exchange.functions.logDisclosure(parties.patient, parties.referral, singles[0], TREAT, LAB),
+        parties.hospital,
+    )
     record("logDisclosure", receipt, new_slots=0)
-    calls = external_calls(trace_steps(chain, receipt["transactionHash"]), (
-        "registry.isActiveMember (the discloser)", "registry.isActive (the recipient)", "consent.hasConsent",
-        "recordAnchor.anchorOf"))
+    calls = external_calls(
+        trace_steps(chain, receipt["transactionHash"]),
+        (
+            "registry.isActiveMember (the discloser)",
+            "registry.isActive (the recipient)",
+            "consent.hasConsent",
+            "recordAnchor.anchorOf",
+        ),
+    )
 
-    items = [(h, LAB, ZERO32, []) for h in singles[1:1 + BATCH]]
+    items = [(h, LAB, ZERO32, []) for h in singles[1 : 1 + BATCH]]
     figures[f"RecordExchange.logDisclosures[{BATCH}]/disclosure"] = _disclosures(
-        exchange, chain, parties, items, f"logDisclosures of {BATCH}")
+        exchange, chain, parties, items, f"logDisclosures of {BATCH}"
+    )
     values = tree.values[:BATCH]
     if any(len(tree.proof(v)) != PROOF_LEVELS for v in values):
         raise BenchmarkError(f"the {ANCHOR_BATCH:,}-record tree does not give {PROOF_LEVELS}-level proofs")
     figures[f"RecordExchange.logDisclosures[{BATCH}]/batch-record"] = _disclosures(
-        exchange, chain, parties, [(v, LAB, tree.root, tree.proof(v)) for v in values],
-        f"logDisclosures of {BATCH} batch records")
-    items = [(h, LAB, ZERO32, []) for h in singles[1 + BATCH:]]
+        exchange,
+        chain,
+        parties,
+        [(v, LAB, tree.root, tree.proof(v)) for v in values],
+        f"logDisclosures of {BATCH} batch records",
+    )
+    items = [(h, LAB, ZERO32, []) for h in singles[1 + BATCH :]]
     figures[f"RecordExchange.logDisclosures[{LARGE_BATCH}]/disclosure"] = _disclosures(
-        exchange, chain, parties, items, f"logDisclosures of {LARGE_BATCH}")
+        exchange, chain, parties, items, f"logDisclosures of {LARGE_BATCH}"
+    )
     return Measured(figures=figures, calls=calls)
 
 
@@ -187,8 +212,11 @@ def _deploy(chain: Chain) -> tuple[dict[str, Contract], Parties]:
     governance, hospital, referral, patient = chain.accounts[:4]
     contracts = deploy_suite(chain, artifacts, governance, [(hospital, Role.PROVIDER), (referral, Role.PROVIDER)])
     consent = contracts["ConsentRegistry"]
-    chain.send("grant", consent.functions.grant(patient, referral, TREAT, int(CLINICAL_CATEGORIES),
-                                                GENESIS_TIME + 400 * 86400), patient)
+    chain.send(
+        "grant",
+        consent.functions.grant(patient, referral, TREAT, int(CLINICAL_CATEGORIES), GENESIS_TIME + 400 * 86400),
+        patient,
+    )
     return contracts, Parties(hospital, referral, patient)
 
 

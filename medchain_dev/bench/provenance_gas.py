@@ -27,9 +27,8 @@ then the prefix's own), so that only the brand owner commissions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable
 
 from web3.contract import Contract
 from web3.types import TxReceipt
@@ -146,8 +145,9 @@ class _Shipment:
         return (self.shipment_id, self.shipper, self.manifest.root)
 
 
-def _ship(chain: Chain, provenance: Contract, batch_id: bytes, sender: str, to: str,
-          serials: Sequence[str]) -> tuple[TxReceipt, _Shipment]:
+def _ship(
+    chain: Chain, provenance: Contract, batch_id: bytes, sender: str, to: str, serials: Sequence[str]
+) -> tuple[TxReceipt, _Shipment]:
     """Ship the packs ``serials``: the shipment commits to their serials root."""
     manifest = ShipmentManifest.of_serials(serials)
     call = provenance.functions.ship(batch_id, to, manifest.quantity, manifest.root)
@@ -157,13 +157,15 @@ def _ship(chain: Chain, provenance: Contract, batch_id: bytes, sender: str, to: 
 
 
 def _receive(chain: Chain, provenance: Contract, shipment: _Shipment, to: str) -> TxReceipt:
-    call = provenance.functions.receiveShipment(shipment.shipment_id, shipment.batch_id, shipment.shipper,
-                                                shipment.manifest.root)
+    call = provenance.functions.receiveShipment(
+        shipment.shipment_id, shipment.batch_id, shipment.shipper, shipment.manifest.root
+    )
     return chain.send("receiveShipment", call, to)
 
 
-def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Parties,
-            progress: Callable[[str], None]) -> Measured:
+def measure(
+    chain: Chain, provenance: Contract, probe: Contract, parties: Parties, progress: Callable[[str], None]
+) -> Measured:
     """Run the operations in supply-chain order and collect their figures."""
     figures: Figures = {}
 
@@ -181,8 +183,9 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     receipt, to_distributor = _ship(chain, provenance, bid, parties.manufacturer, parties.distributor, serials[:1_000])
     record("ship/manufacturer-to-distributor", receipt)
     record("receiveShipment/first-units", _receive(chain, provenance, to_distributor, parties.distributor))
-    receipt, to_pharmacy = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy,
-                                 serials[:SHIPMENT_UNITS])
+    receipt, to_pharmacy = _ship(
+        chain, provenance, bid, parties.distributor, parties.pharmacy, serials[:SHIPMENT_UNITS]
+    )
     record("ship/distributor-to-pharmacy", receipt)
     _receive(chain, provenance, to_pharmacy, parties.pharmacy)
     _, again = _ship(chain, provenance, bid, parties.distributor, parties.pharmacy, serials[100:150])
@@ -193,8 +196,9 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     receipts = []
     for serial in serials[:2]:
         hashed = serial_hash(serial)
-        call = provenance.functions.dispense(bid, hashed, batch.proof(serial), to_pharmacy.ref,
-                                             to_pharmacy.manifest.proof(hashed))
+        call = provenance.functions.dispense(
+            bid, hashed, batch.proof(serial), to_pharmacy.ref, to_pharmacy.manifest.proof(hashed)
+        )
         receipts.append(chain.send("dispense", call, parties.pharmacy))
     record("dispense", receipts[0])
     record("dispense/next-unit", receipts[1])
@@ -202,8 +206,11 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     figures["DrugProvenance.dispense/isActiveMember-call"] = Measurement(membership.total)
 
     serial = serials[10]
-    receipt = chain.send("ProvenanceProbe.measure",
-                         probe.functions.measure(bid, serial_hash(serial), batch.proof(serial)), parties.pharmacy)
+    receipt = chain.send(
+        "ProvenanceProbe.measure",
+        probe.functions.measure(bid, serial_hash(serial), batch.proof(serial)),
+        parties.pharmacy,
+    )
     (event,) = probe.events.VerifyUnitGas().process_receipt(receipt)
     if event["args"]["status"] != 1:
         raise BenchmarkError(f"verifyUnit answered {event['args']['status']} for a genuine unit")
@@ -211,24 +218,26 @@ def measure(chain: Chain, provenance: Contract, probe: Contract, parties: Partie
     figures["DrugProvenance.verifyUnit/warm"] = Measurement(event["args"]["warmGas"])
 
     # The rest change the state of what exists: no new slot in their floor.
-    receipt = chain.send("revertDispense", provenance.functions.revertDispense(bid, serial_hash(serials[1])),
-                         parties.pharmacy)
+    receipt = chain.send(
+        "revertDispense", provenance.functions.revertDispense(bid, serial_hash(serials[1])), parties.pharmacy
+    )
     record("revertDispense", receipt, new_slots=0)
     reason = reason_code("PACKAGING_MISMATCH")
-    receipt = chain.send("reportSuspect", provenance.functions.reportSuspect(bid, serial_hash(serials[20]), reason),
-                         parties.pharmacy)
+    receipt = chain.send(
+        "reportSuspect", provenance.functions.reportSuspect(bid, serial_hash(serials[20]), reason), parties.pharmacy
+    )
     record("reportSuspect", receipt, new_slots=0)
     record("release", chain.send("release", provenance.functions.release(bid), parties.regulator), new_slots=0)
     receipt = chain.send("quarantine", provenance.functions.quarantine(bid, reason), parties.regulator)
     record("quarantine", receipt, new_slots=0)
 
-    receipt = chain.send("recall", provenance.functions.recall(bid, reason_code("CONTAMINATION")),
-                         parties.manufacturer)
+    receipt = chain.send("recall", provenance.functions.recall(bid, reason_code("CONTAMINATION")), parties.manufacturer)
     record("recall/manufacturer", receipt, new_slots=0)
     other = _batch("LOT-BENCH-2", 8)
     _commission(chain, provenance, other, parties.manufacturer)
-    receipt = chain.send("recall", provenance.functions.recall(other.batch_id, reason_code("CONTAMINATION")),
-                         parties.regulator)
+    receipt = chain.send(
+        "recall", provenance.functions.recall(other.batch_id, reason_code("CONTAMINATION")), parties.regulator
+    )
     record("recall/regulator", receipt, new_slots=0)
     return Measured(figures=figures, dispense_membership=membership)
 
@@ -257,13 +266,23 @@ def _deploy(chain: Chain) -> tuple[Contract, Contract, Parties]:
     medchain = load_medchain_artifacts(MEDCHAIN_CONTRACTS)
     governance, manufacturer, distributor, pharmacy, regulator = chain.accounts[:5]
     parties = Parties(manufacturer, distributor, pharmacy, regulator)
-    provenance = deploy_suite(chain, medchain, governance, [
-        (manufacturer, Role.MANUFACTURER), (distributor, Role.DISTRIBUTOR), (pharmacy, Role.PHARMACY),
-        (regulator, Role.REGULATOR),
-    ])["DrugProvenance"]
+    provenance = deploy_suite(
+        chain,
+        medchain,
+        governance,
+        [
+            (manufacturer, Role.MANUFACTURER),
+            (distributor, Role.DISTRIBUTOR),
+            (pharmacy, Role.PHARMACY),
+            (regulator, Role.REGULATOR),
+        ],
+    )["DrugProvenance"]
     # The GTIN's company prefix is the manufacturer's: only the brand owner commissions its batches.
-    chain.send("assignCompanyPrefix", provenance.functions.assignCompanyPrefix(int(PREFIX), len(PREFIX), manufacturer),
-               governance)
+    chain.send(
+        "assignCompanyPrefix",
+        provenance.functions.assignCompanyPrefix(int(PREFIX), len(PREFIX), manufacturer),
+        governance,
+    )
     probe = chain.deploy(medchain["ProvenanceProbe"], provenance.address, sender=governance)
     return provenance, probe, parties
 

@@ -34,11 +34,11 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
@@ -48,7 +48,6 @@ from web3.types import TxReceipt
 
 from medchain.access import Role
 from medchain.chain.abi import selector, topic
-from medchain_dev.devchain import anvil
 from medchain.records.merkle import MerkleTree
 from medchain_dev.bench.common import (
     CHAIN_ID,
@@ -74,6 +73,7 @@ from medchain_dev.bench.common import (
     signer,
 )
 from medchain_dev.bench.eas import EAS_SOLC_VERSION, Artifact, compile_eas
+from medchain_dev.devchain import anvil
 
 MEDCHAIN_CONTRACTS = (*SUITE_CONTRACTS, "AnchorProbe")
 
@@ -159,7 +159,7 @@ def external_call(struct_logs: Sequence[dict[str, Any]]) -> CallCost:
         raise BenchmarkError(f"expected one external call in the trace, found {len(calls)}")
     start = calls[0]
     end = next(i for i in range(start + 1, len(struct_logs)) if struct_logs[i]["depth"] == 1)
-    inner = [step for step in struct_logs[start + 1:end] if step["depth"] == 2]
+    inner = [step for step in struct_logs[start + 1 : end] if step["depth"] == 2]
     if not inner:
         raise BenchmarkError("the external call ran no code (is the callee deployed?)")
     return CallCost(
@@ -326,7 +326,11 @@ class HistoryFiller:
     """Anchors record hashes singly on a ``--no-mining`` chain, many transactions at a time."""
 
     def __init__(
-        self, chain: Chain, anchor: Contract, providers: Sequence[LocalAccount], signers: Executor,
+        self,
+        chain: Chain,
+        anchor: Contract,
+        providers: Sequence[LocalAccount],
+        signers: Executor,
         progress: Callable[[str], None],
     ) -> None:
         self.chain = chain
@@ -349,8 +353,12 @@ class HistoryFiller:
         nonce = self.nonces[provider.address]
         self.nonces[provider.address] += len(hashes)
         return SignJob(
-            key=provider.key, to=self.anchor.address, calldata=tuple(ANCHOR_SELECTOR + h for h in hashes),
-            first_nonce=nonce, gas=HISTORY_TX_GAS, max_fee_per_gas=self.max_fee_per_gas,
+            key=provider.key,
+            to=self.anchor.address,
+            calldata=tuple(ANCHOR_SELECTOR + h for h in hashes),
+            first_nonce=nonce,
+            gas=HISTORY_TX_GAS,
+            max_fee_per_gas=self.max_fee_per_gas,
         )
 
     def _mine(self, expected: int) -> None:
@@ -362,10 +370,17 @@ class HistoryFiller:
                 f"transaction pool stuck after evm_mine: {pending} pending, {queued} queued (nonce gap?)"
             )
         block = self.chain.w3.eth.block_number
-        logs = self.chain.node.call("eth_getLogs", [{
-            "fromBlock": hex(block), "toBlock": hex(block), "address": self.anchor.address,
-            "topics": [RECORD_ANCHORED_TOPIC],
-        }])
+        logs = self.chain.node.call(
+            "eth_getLogs",
+            [
+                {
+                    "fromBlock": hex(block),
+                    "toBlock": hex(block),
+                    "address": self.anchor.address,
+                    "topics": [RECORD_ANCHORED_TOPIC],
+                }
+            ],
+        )
         if len(logs) != expected:
             raise BenchmarkError(f"block {block}: {len(logs)} records anchored, {expected} sent")
 
@@ -373,7 +388,7 @@ class HistoryFiller:
         """Anchor ``count`` random record hashes, one transaction each, CHUNK at a time."""
         started = time.monotonic()
         hashes = random_hashes(rng, count)
-        jobs = [self._job(hashes[i:i + CHUNK]) for i in range(0, count, CHUNK)]
+        jobs = [self._job(hashes[i : i + CHUNK]) for i in range(0, count, CHUNK)]
         next_report = (self.anchored // PROGRESS_EVERY + 1) * PROGRESS_EVERY
         try:
             for signed in self.signers.map(sign_job, jobs):  # signed ahead while earlier chunks are sent
@@ -447,12 +462,20 @@ def comparison_rows(ours: Comparison, history: History) -> list[GasRow]:
         batch, stamped = ours.anchor_batch(size), ours.eas[f"timestamp root {size}"]
         rows += [
             GasRow(f"anchorBatch, {records(size)}", batch.gas, "timestamp(root)", stamped, floor=batch.floor),
-            GasRow.of(f"anchorBatch, {records(size)}, per record", batch, f"timestamp(root) / {size:,}",
-                      stamped / size, BATCH_TARGETS[size]),
+            GasRow.of(
+                f"anchorBatch, {records(size)}, per record",
+                batch,
+                f"timestamp(root) / {size:,}",
+                stamped / size,
+                BATCH_TARGETS[size],
+            ),
         ]
     rows += [
-        GasRow.of(f"verifyInBatch from contract, {PROOF_LEVELS} levels, {temperature}",
-                  ours.figures[f"RecordAnchor.verifyInBatch/{temperature}"], target=VERIFY_IN_BATCH)
+        GasRow.of(
+            f"verifyInBatch from contract, {PROOF_LEVELS} levels, {temperature}",
+            ours.figures[f"RecordAnchor.verifyInBatch/{temperature}"],
+            target=VERIFY_IN_BATCH,
+        )
         for temperature in ("cold", "warm")
     ]
     rows += [GasRow.of(f"anchor after {records(point)} anchored", gas) for point, gas in history.anchor_gas.items()]

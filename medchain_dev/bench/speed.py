@@ -34,9 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from medchain.claims.bulk import TX_GAS_CAP, plan_batches
 from medchain.claims.inputs import read_claim_file
@@ -92,11 +93,16 @@ class SpeedReport:
 
     def render(self) -> str:
         width = max(len(r.what) for r in self.rows) + 2
-        lines = [f"{'figure':<{width}}{'measured':>16}  {'target':<20}{'verdict':<9}reference (previous release)",
-                 "-" * (width + 64)]
+        lines = [
+            f"{'figure':<{width}}{'measured':>16}  {'target':<20}{'verdict':<9}reference (previous release)",
+            "-" * (width + 64),
+        ]
         for r in self.rows:
-            value = f"{r.value:,.2f} {r.unit}" if r.unit in ("s", "x") else (
-                f"{r.value:.0%}" if r.unit == "%" else f"{r.value:,.0f} {r.unit}")
+            value = (
+                f"{r.value:,.2f} {r.unit}"
+                if r.unit in ("s", "x")
+                else (f"{r.value:.0%}" if r.unit == "%" else f"{r.value:,.0f} {r.unit}")
+            )
             verdict = "" if r.met is None else ("met" if r.met else "MISSED")
             lines.append(f"{r.what:<{width}}{value:>16}  {r.target:<20}{verdict:<9}{r.anchor}")
         return "\n".join(lines + [""] + [f"note: {n}" for n in self.notes]) + "\n"
@@ -115,8 +121,13 @@ class Bench:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "APE_DATA_FOLDER": str(self.data_folder), "MEDCHAIN_RPC_URL": self.node.url,
-                "MEDCHAIN_CLAIMS_HOME": str(self.claims_home), "APE_ACCOUNTS_insurer_PASSPHRASE": PASSPHRASE}
+        return {
+            **os.environ,
+            "APE_DATA_FOLDER": str(self.data_folder),
+            "MEDCHAIN_RPC_URL": self.node.url,
+            "MEDCHAIN_CLAIMS_HOME": str(self.claims_home),
+            "APE_ACCOUNTS_insurer_PASSPHRASE": PASSPHRASE,
+        }
 
     def ape(self, *args: str, network: bool = True, check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
         """Run ``ape run <args>`` as an operator would; (seconds from launch to exit, the process)."""
@@ -125,29 +136,66 @@ class Bench:
         if profile:
             command = [sys.executable, "-m", "cProfile", "-o", f"{profile}/{args[0]}-{time.time():.0f}.prof", *command]
         started = time.perf_counter()
-        done = subprocess.run(command, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=1_800)
+        done = subprocess.run(
+            command,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=1_800,
+        )
         seconds = time.perf_counter() - started
         if check and done.returncode != 0:
-            raise BenchmarkError(f"`ape run {' '.join(args)}` exited {done.returncode}:\n{done.stdout[-2000:]}"
-                                 f"{done.stderr[-3000:]}")
+            raise BenchmarkError(
+                f"`ape run {' '.join(args)}` exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+            )
         return seconds, done
 
     def build(self) -> None:
         """The suite, its members, policies and evidence; the manifest; the insurer as a keyfile account."""
         artifacts = load_medchain_artifacts(SUITE_CONTRACTS)
-        self.world = build_world(self.chain, artifacts, policies=POLICIES, providers=PROVIDERS,
-                                 evidence_per_provider=EVIDENCE_PER_PROVIDER, progress=self.progress)
-        contracts = {name: ContractRecord(address=c.address, block=0, tx="0x" + "00" * 32)
-                     for name, c in self.world.contracts.items()}
+        self.world = build_world(
+            self.chain,
+            artifacts,
+            policies=POLICIES,
+            providers=PROVIDERS,
+            evidence_per_provider=EVIDENCE_PER_PROVIDER,
+            progress=self.progress,
+        )
+        contracts = {
+            name: ContractRecord(address=c.address, block=0, tx="0x" + "00" * 32)
+            for name, c in self.world.contracts.items()
+        }
         governance = self.chain.accounts[0]
-        write_manifest(Manifest(chain_id=CHAIN_ID, network=NETWORK, deployed_at="-", compiler={}, commit=None,
-                                deployer=governance, governance=governance, complete=True, contracts=contracts),
-                       self.manifest)
-        subprocess.run([sys.executable, "-c",
-                        "import sys; from ape_accounts import import_account_from_private_key as imp; "
-                        "imp('insurer', sys.argv[1], sys.argv[2])", PASSPHRASE, self.world.insurer.key.hex()],
-                       env=self.env, check=True, capture_output=True, cwd=PROJECT_ROOT)
+        write_manifest(
+            Manifest(
+                chain_id=CHAIN_ID,
+                network=NETWORK,
+                deployed_at="-",
+                compiler={},
+                commit=None,
+                deployer=governance,
+                governance=governance,
+                complete=True,
+                contracts=contracts,
+            ),
+            self.manifest,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from ape_accounts import import_account_from_private_key as imp; "
+                "imp('insurer', sys.argv[1], sys.argv[2])",
+                PASSPHRASE,
+                self.world.insurer.key.hex(),
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            cwd=PROJECT_ROOT,
+        )
 
     def claim_file(self, count: int) -> tuple[Path, bytes]:
         """A CSV of ``count`` claims with their receipt files, and the insurer's codes key (in its folder)."""
@@ -168,14 +216,25 @@ class Bench:
             index = (n // len(world.providers)) % len(records)
             receipt = f"receipts/{p}-{index}.json"
             if receipt not in written:
-                Receipt(record_hash=records[index], chain_id=CHAIN_ID, contract=anchor, tx="0x" + "00" * 32, block=0,
-                        provider=provider, anchored_at=GENESIS_TIME, root=tree.root,
-                        proof=list(tree.proof_by_index(index)), batch_count=len(records)).save(work / receipt)
+                Receipt(
+                    record_hash=records[index],
+                    chain_id=CHAIN_ID,
+                    contract=anchor,
+                    tx="0x" + "00" * 32,
+                    block=0,
+                    provider=provider,
+                    anchored_at=GENESIS_TIME,
+                    root=tree.root,
+                    proof=list(tree.proof_by_index(index)),
+                    batch_count=len(records),
+                ).save(work / receipt)
                 written.add(receipt)
             amount = f"{50 + (n * 37) % 1_950}.00"
             day = GENESIS_TIME - (1 + n % 250) * DAY
-            lines.append(f"bench-{n},0x{world.policies[n % len(world.policies)].hex()},{provider},{day},{amount},"
-                         f"C{n:05d}@{amount},{receipt}")
+            lines.append(
+                f"bench-{n},0x{world.policies[n % len(world.policies)].hex()},{provider},{day},{amount},"
+                f"C{n:05d}@{amount},{receipt}"
+            )
         path = work / "claims.csv"
         path.write_text("\n".join(lines) + "\n")
         return path, key
@@ -198,16 +257,39 @@ def measure_startup(bench: Bench, report: SpeedReport) -> None:
     patient = _bench_patient()
     ones = []
     for n in range(STARTUP_RUNS + 1):
-        seconds, _ = bench.ape("claims", "policy", "--account", "insurer", "--yes", "--patient", patient,
-                               "--limit", "5000", "--from", str(GENESIS_TIME - 10 * DAY),
-                               "--until", str(GENESIS_TIME + 300 * DAY), "--deployment", str(bench.manifest))
+        seconds, _ = bench.ape(
+            "claims",
+            "policy",
+            "--account",
+            "insurer",
+            "--yes",
+            "--patient",
+            patient,
+            "--limit",
+            "5000",
+            "--from",
+            str(GENESIS_TIME - 10 * DAY),
+            "--until",
+            str(GENESIS_TIME + 300 * DAY),
+            "--deployment",
+            str(bench.manifest),
+        )
         if n:
             ones.append(seconds)
     help_s, one_s = statistics.median(helps), statistics.median(ones)
-    report.rows.append(Row("ape run claims --help", help_s, "s", f"<= {HELP_TARGET} s", help_s <= HELP_TARGET,
-                           f"{HELP_BEFORE} s"))
-    report.rows.append(Row("ape run claims policy (one transaction)", one_s, "s", f"<= {ONE_TX_TARGET} s",
-                           one_s <= ONE_TX_TARGET, f"{ONE_TX_BEFORE} s"))
+    report.rows.append(
+        Row("ape run claims --help", help_s, "s", f"<= {HELP_TARGET} s", help_s <= HELP_TARGET, f"{HELP_BEFORE} s")
+    )
+    report.rows.append(
+        Row(
+            "ape run claims policy (one transaction)",
+            one_s,
+            "s",
+            f"<= {ONE_TX_TARGET} s",
+            one_s <= ONE_TX_TARGET,
+            f"{ONE_TX_BEFORE} s",
+        )
+    )
 
 
 def _bench_patient() -> str:
@@ -239,8 +321,17 @@ def measure_claims(bench: Bench, report: SpeedReport, extra_args: tuple[str, ...
         bench.forget_submission(path)
         bench.progress(f"  ape run claims submit: {len(rows):,} claims")
         with Miner(bench.node, BLOCK_TIME):
-            cli_s, done = bench.ape("claims", "submit", str(path), "--account", "insurer", "--yes",
-                                    "--deployment", str(bench.manifest), *extra_args)
+            cli_s, done = bench.ape(
+                "claims",
+                "submit",
+                str(path),
+                "--account",
+                "insurer",
+                "--yes",
+                "--deployment",
+                str(bench.manifest),
+                *extra_args,
+            )
         if bench.on_chain(rows) != len(rows):
             raise BenchmarkError(f"the CLI left claims off chain:\n{done.stdout[-2000:]}")
         if run < CLAIM_RUNS - 1:
@@ -254,28 +345,55 @@ def measure_claims(bench: Bench, report: SpeedReport, extra_args: tuple[str, ...
             submissions.append(len(rows) / int(rate.group(1).replace(",", "")))
     floor_s, cli_s = statistics.median(floors), statistics.median(clis)
     cli_rate, floor_rate = len(rows) / cli_s, len(rows) / floor_s
-    report.rows.append(Row(f"ape run claims submit, {len(rows):,} claims, end to end", cli_rate, "claims/s",
-                           anchor="413-499 claims/s"))
-    report.rows.append(Row(f"  floor: the same {transactions} transactions pre-signed, sent raw", floor_rate,
-                           "claims/s", anchor="6,030-8,325 claims/s"))
+    report.rows.append(
+        Row(f"ape run claims submit, {len(rows):,} claims, end to end", cli_rate, "claims/s", anchor="413-499 claims/s")
+    )
+    report.rows.append(
+        Row(
+            f"  floor: the same {transactions} transactions pre-signed, sent raw",
+            floor_rate,
+            "claims/s",
+            anchor="6,030-8,325 claims/s",
+        )
+    )
     share = cli_rate / floor_rate
-    report.rows.append(Row("  CLI / floor", share, "%", f">= {CLI_SHARE_TARGET:.0%} (goal {CLI_SHARE_GOAL:.0%})",
-                           share >= CLI_SHARE_TARGET, CLI_SHARE_BEFORE))
+    report.rows.append(
+        Row(
+            "  CLI / floor",
+            share,
+            "%",
+            f">= {CLI_SHARE_TARGET:.0%} (goal {CLI_SHARE_GOAL:.0%})",
+            share >= CLI_SHARE_TARGET,
+            CLI_SHARE_BEFORE,
+        )
+    )
     unlock = _unlock_seconds(bench)
-    report.rows.append(Row("  unlocking the insurer's keyfile (scrypt, as ape writes it)", unlock, "s",
-                           anchor="in the CLI's time, beside its start-up"))
-    report.rows.append(Row("  CLI / floor at best with that unlock (floor / (unlock + floor))",
-                           floor_s / (unlock + floor_s), "%"))
+    report.rows.append(
+        Row(
+            "  unlocking the insurer's keyfile (scrypt, as ape writes it)",
+            unlock,
+            "s",
+            anchor="in the CLI's time, beside its start-up",
+        )
+    )
+    report.rows.append(
+        Row("  CLI / floor at best with that unlock (floor / (unlock + floor))", floor_s / (unlock + floor_s), "%")
+    )
     if submissions:
         submitting = statistics.median(submissions)
-        report.rows.append(Row("  of which the submission itself, / floor", floor_s / submitting, "%",
-                               anchor="31 % (2,461 claims/s)"))
-        report.notes.append(f"of the CLI's {cli_s:.2f} s, {submitting:.2f} s went to the submission itself (journal "
-                            "checks, signing, sending, waiting for the receipts); the rest is start-up (ape, the "
-                            "network, the account's keyfile), reading and checking the file, and the responses")
-    report.notes.append(f"medians of {CLAIM_RUNS} runs: CLI {', '.join(f'{s:.2f}' for s in clis)} s from launch to "
-                        f"exit; floor {', '.join(f'{s:.2f}' for s in floors)} s from the first send to the last "
-                        f"receipt; a block every {BLOCK_TIME} s, {BLOCK_GAS:,} gas a block")
+        report.rows.append(
+            Row("  of which the submission itself, / floor", floor_s / submitting, "%", anchor="31 % (2,461 claims/s)")
+        )
+        report.notes.append(
+            f"of the CLI's {cli_s:.2f} s, {submitting:.2f} s went to the submission itself (journal "
+            "checks, signing, sending, waiting for the receipts); the rest is start-up (ape, the "
+            "network, the account's keyfile), reading and checking the file, and the responses"
+        )
+    report.notes.append(
+        f"medians of {CLAIM_RUNS} runs: CLI {', '.join(f'{s:.2f}' for s in clis)} s from launch to "
+        f"exit; floor {', '.join(f'{s:.2f}' for s in floors)} s from the first send to the last "
+        f"receipt; a block every {BLOCK_TIME} s, {BLOCK_GAS:,} gas a block"
+    )
     report.notes += [f"CLI said: {line.strip()}" for line in said[-1:]]
     return rows
 
@@ -308,34 +426,63 @@ def measure_audit(bench: Bench, report: SpeedReport, rows: list) -> None:
     """``ape run audit sync`` and the library's sync against ``cast logs --json`` at AUDIT_EVENTS events."""
     claims = bench.world.claims
     # The events so far (the suite's set-up and the CLI's claims), then duplicates up to AUDIT_EVENTS.
-    so_far = len(bench.node.call("eth_getLogs", [{"address": claims.address, "fromBlock": "0x0",
-                                                  "toBlock": "latest"}]))
+    so_far = len(bench.node.call("eth_getLogs", [{"address": claims.address, "fromBlock": "0x0", "toBlock": "latest"}]))
     writer = EventWriter(bench.node, claims, bench.world.insurer.address, events=so_far)
     bench.node.call("anvil_impersonateAccount", [bench.world.insurer.address])
     bench.progress(f"  {so_far:,} ClaimSettlement events so far; sending the claims again up to {AUDIT_EVENTS:,}")
     writer.duplicates_until(rows, AUDIT_EVENTS, bench.progress, batch=100)
     block = writer.marks[-1][0]
     manifest = bench.folder / "audit.json"
-    write_manifest(Manifest(chain_id=CHAIN_ID, network=NETWORK, deployed_at="-", compiler={}, commit=None,
-                            deployer=claims.address, governance=claims.address, complete=True,
-                            contracts={"ClaimSettlement": ContractRecord(address=claims.address, block=0, tx="0x")}),
-                   manifest)
+    write_manifest(
+        Manifest(
+            chain_id=CHAIN_ID,
+            network=NETWORK,
+            deployed_at="-",
+            compiler={},
+            commit=None,
+            deployer=claims.address,
+            governance=claims.address,
+            complete=True,
+            contracts={"ClaimSettlement": ContractRecord(address=claims.address, block=0, tx="0x")},
+        ),
+        manifest,
+    )
     cast = _cast(bench.node.url, claims.address, block, bench.folder / "cast.json")
     library = _child(manifest, f"sqlite:///{bench.folder / 'library.sqlite'}", bench.node.url, block)
-    cli_s, done = bench.ape("audit", "sync", "--deployment", str(manifest), "--db",
-                            f"sqlite:///{bench.folder / 'cli.sqlite'}", "--to-block", str(block))
+    cli_s, done = bench.ape(
+        "audit",
+        "sync",
+        "--deployment",
+        str(manifest),
+        "--db",
+        f"sqlite:///{bench.folder / 'cli.sqlite'}",
+        "--to-block",
+        str(block),
+    )
     if library["events"] != cast.events or f"{cast.events} indexed" not in done.stdout:
-        raise BenchmarkError(f"cast read {cast.events} events, the library {library['events']}; the CLI said "
-                             f"{done.stdout[-500:]}")
+        raise BenchmarkError(
+            f"cast read {cast.events} events, the library {library['events']}; the CLI said {done.stdout[-500:]}"
+        )
     report.rows.append(Row(f"cast logs --json, {cast.events:,} events", cast.seconds, "s"))
     report.rows.append(Row("ape run audit sync (new index), end to end", cli_s, "s"))
-    report.rows.append(Row("  audit CLI / cast logs", cli_s / cast.seconds, "x", f"<= {AUDIT_RATIO_TARGET}x",
-                           cli_s / cast.seconds <= AUDIT_RATIO_TARGET, AUDIT_RATIO_BEFORE))
-    report.rows.append(Row("  library sync in a bare process / cast logs", library["wall"] / cast.seconds, "x",
-                           anchor="1.3x"))
-    report.notes.append(f"audit: the library's process took {library['wall']:.2f} s, of which the sync "
-                        f"{library['sync']:.2f} s; peak memory: cast {cast.peak_rss_mib:.0f} MiB, library "
-                        f"{library['rss'] / 1024:.0f} MiB")
+    report.rows.append(
+        Row(
+            "  audit CLI / cast logs",
+            cli_s / cast.seconds,
+            "x",
+            f"<= {AUDIT_RATIO_TARGET}x",
+            cli_s / cast.seconds <= AUDIT_RATIO_TARGET,
+            AUDIT_RATIO_BEFORE,
+        )
+    )
+    report.rows.append(
+        Row("  library sync in a bare process / cast logs", library["wall"] / cast.seconds, "x", anchor="1.3x")
+    )
+    report.notes.append(
+        f"audit: the library's process took {library['wall']:.2f} s, of which the sync "
+        f"{library['sync']:.2f} s; peak memory: cast {cast.peak_rss_mib:.0f} MiB, library "
+        f"{library['rss'] / 1024:.0f} MiB"
+    )
 
 
 def measure_gas_bound(report: SpeedReport, progress: Callable[[str], None]) -> None:
@@ -346,27 +493,62 @@ def measure_gas_bound(report: SpeedReport, progress: Callable[[str], None]) -> N
     gas = measure_claim_gas(progress)
 
     def bound(depth: int, opens_year: bool) -> int:
-        row = ClaimRow(row=0, ref="", policy_id=b"", provider="", amount=0, service_date=0, line_items=(),
-                       codes_hash=b"", evidence_hash=b"", evidence_proof=(b"",) * depth)
+        row = ClaimRow(
+            row=0,
+            ref="",
+            policy_id=b"",
+            provider="",
+            amount=0,
+            service_date=0,
+            line_items=(),
+            codes_hash=b"",
+            evidence_hash=b"",
+            evidence_proof=(b"",) * depth,
+        )
         return bulk.claim_gas(row, opens_year=opens_year)
 
     for depth in (min(gas.first_of_year), max(gas.first_of_year)):
-        for label, figures, opens in (("opens its policy year", gas.first_of_year, True),
-                                      ("steady", gas.steady, False)):
+        for label, figures, opens in (
+            ("opens its policy year", gas.first_of_year, True),
+            ("steady", gas.steady, False),
+        ):
             limit = bound(depth, opens)
-            report.rows.append(Row(f"submitClaims gas a claim, {depth}-level proof, {label}", figures[depth], "gas",
-                                   f"<= {limit:,}", figures[depth] <= limit,
-                                   f"reserved: x{bulk.GAS_MARGIN}"))
-    report.rows.append(Row("  a provider's first claim ever adds", gas.provider_first, "gas",
-                           f"<= {bulk.GAS_PER_NEW_PROVIDER:,}", gas.provider_first <= bulk.GAS_PER_NEW_PROVIDER))
-    report.notes.append("gas a claim by proof depth (first of year / steady): " + ", ".join(
-        f"{d}: {gas.first_of_year[d]:,.0f}/{gas.steady[d]:,.0f}" for d in gas.first_of_year)
+            report.rows.append(
+                Row(
+                    f"submitClaims gas a claim, {depth}-level proof, {label}",
+                    figures[depth],
+                    "gas",
+                    f"<= {limit:,}",
+                    figures[depth] <= limit,
+                    f"reserved: x{bulk.GAS_MARGIN}",
+                )
+            )
+    report.rows.append(
+        Row(
+            "  a provider's first claim ever adds",
+            gas.provider_first,
+            "gas",
+            f"<= {bulk.GAS_PER_NEW_PROVIDER:,}",
+            gas.provider_first <= bulk.GAS_PER_NEW_PROVIDER,
+        )
+    )
+    report.notes.append(
+        "gas a claim by proof depth (first of year / steady): "
+        + ", ".join(f"{d}: {gas.first_of_year[d]:,.0f}/{gas.steady[d]:,.0f}" for d in gas.first_of_year)
         + f"; {gas.per_level:,.0f} a proof level (least squares); the bound is medchain.claims.bulk's "
-        f"GAS_PER_* before its margin of {bulk.GAS_MARGIN - 1:.0%}")
+        f"GAS_PER_* before its margin of {bulk.GAS_MARGIN - 1:.0%}"
+    )
 
 
-def run_benchmark(progress: Callable[[str], None] = lambda _l: None, *, audit: bool = True, startup: bool = True,
-                  claims: bool = True, gas: bool = True, extra_args: tuple[str, ...] = ()) -> SpeedReport:
+def run_benchmark(
+    progress: Callable[[str], None] = lambda _l: None,
+    *,
+    audit: bool = True,
+    startup: bool = True,
+    claims: bool = True,
+    gas: bool = True,
+    extra_args: tuple[str, ...] = (),
+) -> SpeedReport:
     """Every figure of the table on one anvil (see the module docstring); the gas figures on their own."""
     report = SpeedReport()
     if gas:

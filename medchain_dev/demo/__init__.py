@@ -9,26 +9,27 @@ import json
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from eth_utils import keccak
 
+from medchain.access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
+from medchain.chain.rpc import Rpc
 from medchain.claims.client import reason_text
 from medchain.claims.submission import load_codes_key, submit_file
-from medchain.chain.rpc import Rpc
 from medchain.cli.account import ApeAccountSigner
-from medchain.access import MemberSpec, Role, credential_hash, member_status, new_salt, reason_code, register_members
 from medchain.consent import CLINICAL_CATEGORIES, Category, ConsentMessage, Purpose, domain_of, names
 from medchain.consent.client import SignedMessage, iso, relay, sign_with_account
 from medchain.consent.fhir import consent_from_chain
 from medchain.contracts import ConsentRegistry
 from medchain.deployment import deploy_suite, manifest_path
-from medchain_dev.demo.exchange import run_exchange_demo
 from medchain.records.anchoring import SaltStore, amend_record, anchor_records, verify_record
 from medchain.records.hashing import RecordFile
 from medchain.records.receipts import Receipt
+from medchain_dev.demo.exchange import run_exchange_demo
 from medchain_dev.demo.samples import encounter_bundle, write_entries
 
 #: The sample consortium. Names stay off chain: the chain sees addresses and credential hashes only.
@@ -52,7 +53,9 @@ class DemoReport:
     members: list[tuple[MemberSpec, Any]] = field(default_factory=list)  # (spec, MemberStatus)
     gas: dict[str, int] = field(default_factory=dict)
     story: list[str] = field(default_factory=list)
-    consents: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # patient, grantee, purposes, categories, state
+    consents: list[tuple[str, str, str, str, str]] = field(
+        default_factory=list
+    )  # patient, grantee, purposes, categories, state
     claims: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # claim, patient, billed, outcome, paid
 
     def render(self) -> str:
@@ -78,7 +81,11 @@ class DemoReport:
             lines += ["", f"{'patient':<14} {'grantee':<28} {'purposes':<13} {'categories':<22} state", "-" * 72]
             lines += [f"{p:<14} {g:<28} {pu:<13} {c:<22} {st}" for p, g, pu, c, st in self.consents]
         if self.claims:
-            lines += ["", f"{'claim':<26} {'patient':<10} {'billed':>10} {'outcome':<30} {'insurer pays':>12}", "-" * 92]
+            lines += [
+                "",
+                f"{'claim':<26} {'patient':<10} {'billed':>10} {'outcome':<30} {'insurer pays':>12}",
+                "-" * 92,
+            ]
             lines += [f"{c:<26} {p:<10} {b:>10} {o:<30} {pay:>12}" for c, p, b, o, pay in self.claims]
         lines += ["", "what happened"]
         lines += [f"  {i}. {line}" for i, line in enumerate(self.story, 1)]
@@ -110,8 +117,15 @@ def run_demo(
     path = manifest or manifest_path(network.split(":")[1] if ":" in network else network)
 
     result = deploy_suite(
-        project=project, provider=provider, deployer=governance, governance=governance.address,
-        admin_delay=0, path=path, network=network, fresh=True, progress=progress,
+        project=project,
+        provider=provider,
+        deployer=governance,
+        governance=governance.address,
+        admin_delay=0,
+        path=path,
+        network=network,
+        fresh=True,
+        progress=progress,
     )
     registry = project.ConsortiumRegistry.at(result.manifest.address_of("ConsortiumRegistry"))
     report = DemoReport(
@@ -137,9 +151,7 @@ def run_demo(
     receipt = registry.suspendMember(pharmacy.address, reason_code("LICENCE_EXPIRED"), sender=regulator)
     report.gas["suspendMember"] = receipt.gas_used
     active = registry.isActiveMember(pharmacy.address, Role.PHARMACY.id)
-    report.story.append(
-        f"the regulator suspended {pharmacy.name} (LICENCE_EXPIRED): isActiveMember -> {active}"
-    )
+    report.story.append(f"the regulator suspended {pharmacy.name} (LICENCE_EXPIRED): isActiveMember -> {active}")
     renewed = credential_hash(b"PHARMACY_ROLE licence renewed 2026", new_salt())
     registry.updateCredential(pharmacy.address, Role.PHARMACY.id, renewed, sender=governance)
     receipt = registry.reinstateMember(pharmacy.address, sender=governance)
@@ -164,8 +176,19 @@ def run_demo(
 
     claims = project.ClaimSettlement.at(result.manifest.address_of("ClaimSettlement"))
     token = project.TestStableToken.at(result.manifest.address_of("TestStableToken"))
-    _claims_story(report, claims, token, consent, provider, hospital, insurer, evidence,
-                  patient_a=accounts[8], patient_b=accounts[9], workdir=workdir)
+    _claims_story(
+        report,
+        claims,
+        token,
+        consent,
+        provider,
+        hospital,
+        insurer,
+        evidence,
+        patient_a=accounts[8],
+        patient_b=accounts[9],
+        workdir=workdir,
+    )
 
     def member(role: Role) -> Any:
         return next(a for (_, r), a in zip(SAMPLE_MEMBERS, accounts[1:]) if r is role)
@@ -179,27 +202,54 @@ def run_demo(
         return DrugProvenance(rpc, at, ApeAccountSigner(account))
 
     trail = run_provenance_demo(
-        governance=party(governance), manufacturer=party(member(Role.MANUFACTURER)),
-        distributor=party(member(Role.DISTRIBUTOR)), pharmacy=party(member(Role.PHARMACY)),
-        regulator=party(regulator), workdir=workdir / "provenance",
+        governance=party(governance),
+        manufacturer=party(member(Role.MANUFACTURER)),
+        distributor=party(member(Role.DISTRIBUTOR)),
+        pharmacy=party(member(Role.PHARMACY)),
+        regulator=party(regulator),
+        workdir=workdir / "provenance",
     )
     report.story += trail.story
     report.gas.update(trail.gas)
-    _pharmacy_claim_story(report, claims, token, consent, provider, insurer, member(Role.PHARMACY), accounts[9],
-                          trail, workdir=workdir)
-    run_exchange_demo(report, provider=provider, manifest=result.manifest, governance=governance,
-                      hospital=hospital, patient=accounts[8], referral=accounts[11], workdir=workdir)
+    _pharmacy_claim_story(
+        report, claims, token, consent, provider, insurer, member(Role.PHARMACY), accounts[9], trail, workdir=workdir
+    )
+    run_exchange_demo(
+        report,
+        provider=provider,
+        manifest=result.manifest,
+        governance=governance,
+        hospital=hospital,
+        patient=accounts[8],
+        referral=accounts[11],
+        workdir=workdir,
+    )
 
     from medchain_dev.demo.audit import run_audit_demo  # the auditor: index, checks, report.html, privacy scan
 
-    report.story += run_audit_demo(manifest=path, url=provider.http_uri, workdir=workdir / "audit",
-                                   patients={"patient A": accounts[8].address, "patient B": accounts[9].address},
-                                   progress=progress)
+    report.story += run_audit_demo(
+        manifest=path,
+        url=provider.http_uri,
+        workdir=workdir / "audit",
+        patients={"patient A": accounts[8].address, "patient B": accounts[9].address},
+        progress=progress,
+    )
     return report
 
 
-def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, insurer: Any,
-                          pharmacy: Any, patient: Any, trail: Any, *, workdir: Path) -> None:
+def _pharmacy_claim_story(
+    report: DemoReport,
+    claims: Any,
+    token: Any,
+    consent: Any,
+    provider: Any,
+    insurer: Any,
+    pharmacy: Any,
+    patient: Any,
+    trail: Any,
+    *,
+    workdir: Path,
+) -> None:
     """The pharmacy bills the pack it dispensed (paid once final), and is refused for one it did not dispense."""
     from ape import chain
 
@@ -209,20 +259,29 @@ def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, consent: 
     # Patient B's pharmacy benefit: its own policy (limit 2,000, no deductible, 10 % coinsurance).
     now = provider.get_block("latest").timestamp
     policy = keccak(text="demo policy RX-B-003")
-    claims.registerPolicy(policy, patient.address, 2_000 * usd, 0, 1_000, now - 30 * 86400, now + 335 * 86400,
-                          sender=insurer)
+    claims.registerPolicy(
+        policy, patient.address, 2_000 * usd, 0, 1_000, now - 30 * 86400, now + 335 * 86400, sender=insurer
+    )
     # The care relationship a pharmacy claim needs: the patient's TREAT consent to the pharmacy (medications).
-    consent.grant(patient.address, pharmacy.address, int(Purpose.TREAT), int(Category.MEDICATIONS),
-                  now + 365 * 86400, sender=patient)
+    consent.grant(
+        patient.address,
+        pharmacy.address,
+        int(Purpose.TREAT),
+        int(Category.MEDICATIONS),
+        now + 365 * 86400,
+        sender=patient,
+    )
     key = load_codes_key(workdir / "pharmacy-codes-key.hex", create=True)  # the demo chain: a throw-away key
-    claim = pharmacy_claim_from_scan(trail.dispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
-                                     amount=45 * usd, codes_key=key)
+    claim = pharmacy_claim_from_scan(
+        trail.dispensed_scan, policy_id=policy, pharmacy=pharmacy.address, amount=45 * usd, codes_key=key
+    )
     receipt = claims.submitPharmacyClaim(claim.as_input(), sender=pharmacy)
     report.gas["submitPharmacyClaim"] = receipt.gas_used
     adjudicated = receipt.events.filter(claims.ClaimAdjudicated)[0]
     claim_id = receipt.events.filter(claims.ClaimSubmitted)[0].claimId
-    shelf = pharmacy_claim_from_scan(trail.undispensed_scan, policy_id=policy, pharmacy=pharmacy.address,
-                                     amount=45 * usd, codes_key=key)
+    shelf = pharmacy_claim_from_scan(
+        trail.undispensed_scan, policy_id=policy, pharmacy=pharmacy.address, amount=45 * usd, codes_key=key
+    )
     rejected = claims.submitPharmacyClaims([shelf.as_input()], sender=pharmacy).events.filter(claims.ClaimRejected)
     refusal = reason_text(rejected[0].reasonCode) if rejected else "accepted (unexpected)"
     report.story.append(
@@ -236,12 +295,26 @@ def _pharmacy_claim_story(report: DemoReport, claims: Any, token: Any, consent: 
     claims.settle([claim_id], sender=pharmacy)
     before = token.balanceOf(pharmacy.address)
     claims.withdraw(sender=pharmacy)
-    report.story.append(f"ten days later the dispense was final: the claim was settled and the pharmacy withdrew "
-                        f"{(token.balanceOf(pharmacy.address) - before) / usd:,.2f} test USD")
+    report.story.append(
+        f"ten days later the dispense was final: the claim was settled and the pharmacy withdrew "
+        f"{(token.balanceOf(pharmacy.address) - before) / usd:,.2f} test USD"
+    )
 
 
-def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, provider: Any, hospital: Any,
-                  insurer: Any, evidence: list[Receipt], *, patient_a: Any, patient_b: Any, workdir: Path) -> None:
+def _claims_story(
+    report: DemoReport,
+    claims: Any,
+    token: Any,
+    consent: Any,
+    provider: Any,
+    hospital: Any,
+    insurer: Any,
+    evidence: list[Receipt],
+    *,
+    patient_a: Any,
+    patient_b: Any,
+    workdir: Path,
+) -> None:
     """Policies, a funded pool, a batch of claims (one duplicate, one without consent, one over the limit), payment."""
     from ape import chain
 
@@ -249,19 +322,34 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
     now = provider.get_block("latest").timestamp
     policy_a, policy_b = (keccak(text=f"demo policy {n}") for n in ("A-001", "B-002"))  # opaque ids, no policy numbers
     for policy, patient in ((policy_a, patient_a), (policy_b, patient_b)):
-        claims.registerPolicy(policy, patient.address, 5_000 * usd, 500 * usd, 2_000, now - 30 * 86400,
-                              now + 335 * 86400, sender=insurer)
-    consent.grant(patient_b.address, insurer.address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
-                  now + 365 * 86400, sender=patient_b)
+        claims.registerPolicy(
+            policy, patient.address, 5_000 * usd, 500 * usd, 2_000, now - 30 * 86400, now + 335 * 86400, sender=insurer
+        )
+    consent.grant(
+        patient_b.address,
+        insurer.address,
+        int(Purpose.HPAYMT),
+        int(Category.BILLING_CLAIMS),
+        now + 365 * 86400,
+        sender=patient_b,
+    )
     # The care relationship every claim needs: patient B's TREAT consent to the hospital (encounters); patient A
     # gave the hospital TREAT consent in the consent story.
-    consent.grant(patient_b.address, hospital.address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
-                  now + 365 * 86400, sender=patient_b)
+    consent.grant(
+        patient_b.address,
+        hospital.address,
+        int(Purpose.TREAT),
+        int(Category.ENCOUNTERS),
+        now + 365 * 86400,
+        sender=patient_b,
+    )
     token.mint(insurer.address, 20_000 * usd, sender=insurer)
     token.approve(claims.address, 20_000 * usd, sender=insurer)
     claims.fund(20_000 * usd, sender=insurer)
-    report.story.append("the insurer registered two policies (limit 5,000, deductible 500, 20 % coinsurance) and "
-                        "funded its pool with 20,000 test USD")
+    report.story.append(
+        "the insurer registered two policies (limit 5,000, deductible 500, 20 % coinsurance) and "
+        "funded its pool with 20,000 test USD"
+    )
 
     # The insurer's claim file: CSV with the hospital's evidence receipts beside it (see medchain/claims/inputs.py).
     folder = workdir / "insurer"
@@ -275,14 +363,22 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
         ("B surgery", "patient B", policy_b, "9000.00", "47562@9000.00", 2),
     ]
     lines = ["claim_ref,policy_id,provider,service_date,amount,line_items,evidence"]
-    lines += [f"{label},0x{policy.hex()},{hospital.address},{service},{amount},{items},evidence-{ev}.json"
-              for label, _who, policy, amount, items, ev in rows]
+    lines += [
+        f"{label},0x{policy.hex()},{hospital.address},{service},{amount},{items},evidence-{ev}.json"
+        for label, _who, policy, amount, items, ev in rows
+    ]
     claim_file = folder / "claims.csv"
     claim_file.write_text("\n".join(lines) + "\n")
     submitted = submit_file(
-        claim_file, rpc=Rpc(provider.http_uri, patience=30.0), contract=claims.address, signer=ApeAccountSigner(insurer),
-        journal_path=folder / "journal.sqlite", codes_key=load_codes_key(folder / "codes-key.hex", create=True), decimals=6,
-        skip_invalid=True, responses_dir=folder / "responses",
+        claim_file,
+        rpc=Rpc(provider.http_uri, patience=30.0),
+        contract=claims.address,
+        signer=ApeAccountSigner(insurer),
+        journal_path=folder / "journal.sqlite",
+        codes_key=load_codes_key(folder / "codes-key.hex", create=True),
+        decimals=6,
+        skip_invalid=True,
+        responses_dir=folder / "responses",
     )
     report.gas[f"submitClaims ({submitted.result.sent} claims, batch)"] = submitted.result.gas_used
     entries = submitted.result.entries
@@ -310,12 +406,16 @@ def _claims_story(report: DemoReport, claims: Any, token: Any, consent: Any, pro
 
     chain.pending_timestamp = provider.get_block("latest").timestamp + claims.reviewWindow() + 1
     receipt = claims.settle(ids, sender=hospital)
-    report.gas["settle (per claim settled)"] = receipt.gas_used // max(len(receipt.events.filter(claims.ClaimSettled)), 1)
+    report.gas["settle (per claim settled)"] = receipt.gas_used // max(
+        len(receipt.events.filter(claims.ClaimSettled)), 1
+    )
     credited = claims.creditOf(hospital.address)
     before = token.balanceOf(hospital.address)
     claims.withdraw(sender=hospital)
-    report.story.append(f"after the 3-day review window the claims were settled and the hospital withdrew "
-                        f"{(token.balanceOf(hospital.address) - before) // usd:,} test USD (credited {credited // usd:,})")
+    report.story.append(
+        f"after the 3-day review window the claims were settled and the hospital withdrew "
+        f"{(token.balanceOf(hospital.address) - before) // usd:,} test USD (credited {credited // usd:,})"
+    )
 
 
 def _sdk(contract: Any, provider: Any, account: Any = None) -> Any:
@@ -329,8 +429,9 @@ def _sdk(contract: Any, provider: Any, account: Any = None) -> Any:
     return getattr(contracts, contract.contract_type.name)(Rpc(provider.http_uri), contract.address, signer)
 
 
-def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str,
-                   workdir: Path) -> list[Receipt]:
+def _records_story(
+    report: DemoReport, anchor: Any, provider: Any, hospital: Any, auditor_name: str, workdir: Path
+) -> list[Receipt]:
     """The hospital anchors an encounter Bundle as a batch, amends one record; the auditor verifies.
 
     Returns the receipts of the records that are still current (the claims' evidence)."""
@@ -338,11 +439,19 @@ def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any
     salts = SaltStore(workdir / "hospital-salts.json")
     receipts = workdir / "receipts"
     signed_anchor = _sdk(anchor, provider, hospital)
-    result = anchor_records(anchor_contract=signed_anchor, paths=[workdir / "records"], out_dir=receipts,
-                            salt_store=salts, base=workdir / "records", batch_threshold=2)
+    result = anchor_records(
+        anchor_contract=signed_anchor,
+        paths=[workdir / "records"],
+        out_dir=receipts,
+        salt_store=salts,
+        base=workdir / "records",
+        batch_threshold=2,
+    )
     report.gas[f"anchorBatch ({len(records)} records)"] = provider.get_receipt(result.transactions[0]).gas_used
-    report.story.append(f"the hospital anchored the encounter's {len(records)} FHIR records (a Bundle) as one "
-                        f"Merkle batch: salted hashes only, receipts in {receipts}")
+    report.story.append(
+        f"the hospital anchored the encounter's {len(records)} FHIR records (a Bundle) as one "
+        f"Merkle batch: salted hashes only, receipts in {receipts}"
+    )
 
     glucose = next(p for p in records if "Observation" in p.name and "2345-7" in p.read_text())
     corrected = glucose.with_name(glucose.stem + "-corrected.json")
@@ -351,22 +460,34 @@ def _records_story(report: DemoReport, anchor: Any, provider: Any, hospital: Any
     data["status"] = "corrected"
     corrected.write_text(json.dumps(data, indent=2) + "\n")
     old_receipt = Receipt.load(receipts / glucose.with_suffix(".receipt.json").name)
-    amend_record(anchor_contract=signed_anchor, old_receipt=old_receipt, new_record=corrected, salt_store=salts,
-                 out=receipts / corrected.with_suffix(".receipt.json").name)
-    report.story.append("the lab corrected the glucose result: the hospital anchored the new version and linked it "
-                        "(amendInBatch) — the old one stays on record, marked superseded")
+    amend_record(
+        anchor_contract=signed_anchor,
+        old_receipt=old_receipt,
+        new_record=corrected,
+        salt_store=salts,
+        out=receipts / corrected.with_suffix(".receipt.json").name,
+    )
+    report.story.append(
+        "the lab corrected the glucose result: the hospital anchored the new version and linked it "
+        "(amendInBatch) — the old one stays on record, marked superseded"
+    )
 
     for path in (records[0], glucose):  # the auditor receives record, salt and receipt from the hospital
-        verdict = verify_record(anchor_contract=signed_anchor, chain_id=provider.chain_id,
-                                record=RecordFile.read(path), salt=salts.get(RecordFile.read(path)),
-                                receipt=Receipt.load(receipts / path.with_suffix(".receipt.json").name))
+        verdict = verify_record(
+            anchor_contract=signed_anchor,
+            chain_id=provider.chain_id,
+            record=RecordFile.read(path),
+            salt=salts.get(RecordFile.read(path)),
+            receipt=Receipt.load(receipts / path.with_suffix(".receipt.json").name),
+        )
         message = re.sub(r"0x[0-9a-fA-F]{40,64}", lambda m: _short(m.group(0)), verdict.message)
         report.story.append(f"{auditor_name} verified {path.name} with its receipt and salt: {message}")
     return [Receipt.load(receipts / p.with_suffix(".receipt.json").name) for p in records if p != glucose]
 
 
-def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: Any, insurer: Any, *,
-                   patient: Any, unconscious: Any) -> None:
+def _consent_story(
+    report: DemoReport, consent: Any, provider: Any, hospital: Any, insurer: Any, *, patient: Any, unconscious: Any
+) -> None:
     """A patient consents off line; the hospital relays; one consent is revoked; a break-glass access."""
     domain = domain_of(consent, provider.chain_id)
     now = provider.get_block("latest").timestamp
@@ -377,11 +498,14 @@ def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: An
     ]
     signed = []
     for nonce, (grantee, purposes, categories) in enumerate(wanted):
-        msg = ConsentMessage(str(patient.address), str(grantee.address), purposes, categories, year, now, nonce,
-                             now + 86400)
+        msg = ConsentMessage(
+            str(patient.address), str(grantee.address), purposes, categories, year, now, nonce, now + 86400
+        )
         signed.append(SignedMessage(domain, msg, sign_with_account(ApeAccountSigner(patient), domain, msg)))
-    report.story.append("a patient signed two consents off line: the hospital for treatment (clinical data), "
-                        "the insurer for payment (billing and claims)")
+    report.story.append(
+        "a patient signed two consents off line: the hospital for treatment (clinical data), "
+        "the insurer for payment (billing and claims)"
+    )
     relayer = ConsentRegistry(Rpc(provider.http_uri), str(consent.address), ApeAccountSigner(hospital))
     gas = [relay(relayer, s).gas_used for s in reversed(signed)]  # any order: nonces are unordered
     report.gas["grantBySig, relayed (mean)"] = sum(gas) // len(gas)
@@ -413,10 +537,18 @@ def _consent_story(report: DemoReport, consent: Any, provider: Any, hospital: An
         emergency = consent.emergencyAccessOf(p.address, g.address)
         if purposes:
             state = "active" if consent.hasConsent(p.address, g.address, purposes, categories) else "expired"
-            cats = "clinical (9)" if categories == int(CLINICAL_CATEGORIES) else "+".join(names(Category(categories))).lower()
-            report.consents.append((label, gname, "+".join(names(Purpose(purposes))), cats, f"{state} to {iso(until)[:10]}"))
+            cats = (
+                "clinical (9)"
+                if categories == int(CLINICAL_CATEGORIES)
+                else "+".join(names(Category(categories))).lower()
+            )
+            report.consents.append(
+                (label, gname, "+".join(names(Purpose(purposes))), cats, f"{state} to {iso(until)[:10]}")
+            )
         elif emergency:
-            report.consents.append((label, gname, "TREAT+ETREAT", "all (emergency)", f"break-glass to {iso(emergency)[:16]}"))
+            report.consents.append(
+                (label, gname, "TREAT+ETREAT", "all (emergency)", f"break-glass to {iso(emergency)[:16]}")
+            )
         else:
             report.consents.append((label, gname, "-", "-", "revoked"))
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from medchain.audit.checks import run_checks
 from medchain.audit.linkage import Linkage, linkage
 from medchain.audit.privacy import Identifier, scan
 from medchain.audit.report import write_report
-from medchain.chain.rpc import Rpc
 from medchain.audit.store import Store
 from medchain.audit.suite import Suite
 from medchain.audit.sync import Indexer
+from medchain.chain.rpc import Rpc
 
 #: The demo patients' identities, as the hospital holds them off chain (fictional).
 DEMO_PATIENTS = {
@@ -44,8 +44,14 @@ def demo_pii() -> dict[str, list[str]]:
     }
 
 
-def run_audit_demo(*, manifest: Path, url: str, workdir: Path, patients: dict[str, str] | None = None,
-                   progress: Callable[[str], None] = lambda _m: None) -> list[str]:
+def run_audit_demo(
+    *,
+    manifest: Path,
+    url: str,
+    workdir: Path,
+    patients: dict[str, str] | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> list[str]:
     """Sync, check, write ``report.html``, scan for the demo's PII, and say what an observer links to each of
     ``patients`` (label -> address) from events alone; the story lines."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -73,5 +79,7 @@ def run_audit_demo(*, manifest: Path, url: str, workdir: Path, patients: dict[st
         f"identifiers in {stats['needles']} encodings ({pii_file.name}): "
         + ("CLEAN, none found" if not hits else f"FOUND {len(hits)}: " + "; ".join(h.line() for h in hits[:3]))
         + f" ({elapsed:.1f} s for the auditor's whole turn)",
-    ] + [f"what any observer links to {label}'s address from events alone: {found.summary()}"
-         for label, found in linked.items()]
+    ] + [
+        f"what any observer links to {label}'s address from events alone: {found.summary()}"
+        for label, found in linked.items()
+    ]

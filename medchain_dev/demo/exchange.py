@@ -51,8 +51,17 @@ class ExchangeDemoResult:
     fhir_path: Path | None = None
 
 
-def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: Any, hospital: Any,
-                      patient: Any, referral: Any, workdir: Path) -> ExchangeDemoResult:
+def run_exchange_demo(
+    report: Any,
+    *,
+    provider: Any,
+    manifest: Any,
+    governance: Any,
+    hospital: Any,
+    patient: Any,
+    referral: Any,
+    workdir: Path,
+) -> ExchangeDemoResult:
     """Run the section and add its story and gas to ``report`` (a ``DemoReport``); returns the details.
     ``provider`` is ape's (its node is the one the SDK talks to), the accounts are ape accounts."""
     if referral.address in (governance.address, hospital.address, patient.address):
@@ -67,8 +76,13 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
         return kind(rpc, manifest.address_of(kind.NAME), ApeAccountSigner(who) if who is not None else None)
 
     def suite_of(discloser: Any = None) -> ExchangeSuite:
-        return ExchangeSuite(at(ConsortiumRegistry), at(ConsentRegistry), at(RecordAnchor),
-                             at(RecordExchange, discloser), from_block=manifest.contracts["RecordExchange"].block)
+        return ExchangeSuite(
+            at(ConsortiumRegistry),
+            at(ConsentRegistry),
+            at(RecordAnchor),
+            at(RecordExchange, discloser),
+            from_block=manifest.contracts["RecordExchange"].block,
+        )
 
     suite = suite_of()
     chain_id = provider.chain_id
@@ -77,16 +91,21 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
         return provider.get_block("latest").timestamp
 
     at(ConsortiumRegistry, governance).registerMember(
-        referral.address, Role.PROVIDER.id,
-        credential_hash(f"PROVIDER_ROLE licence for {REFERRAL_NAME}".encode(), new_salt()))
+        referral.address,
+        Role.PROVIDER.id,
+        credential_hash(f"PROVIDER_ROLE licence for {REFERRAL_NAME}".encode(), new_salt()),
+    )
     keyrings = {}
     for who in (hospital, referral):
         keyrings[who.address] = Keyring.open(out / "keys" / f"{who.address}.keyring.json", who.address)
-        _, receipt = register_new_key(at(RecordExchange, who), keyrings[who.address], DEMO_PASSPHRASE,
-                                      scrypt_n=DEMO_SCRYPT_N)
+        _, receipt = register_new_key(
+            at(RecordExchange, who), keyrings[who.address], DEMO_PASSPHRASE, scrypt_n=DEMO_SCRYPT_N
+        )
     result.gas["setEncryptionKey"] = receipt.gas_used
-    result.story.append(f"the patient was referred to {REFERRAL_NAME}, which governance registered as a provider; "
-                        "both hospitals registered secp256k1 encryption keys (private keys in their keyrings)")
+    result.story.append(
+        f"the patient was referred to {REFERRAL_NAME}, which governance registered as a provider; "
+        "both hospitals registered secp256k1 encryption keys (private keys in their keyrings)"
+    )
 
     records = workdir / "records"
     salts = SaltStore(workdir / "hospital-salts.json")
@@ -98,8 +117,16 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
 
     def share(paths: list[Path]):
         items = prepare_items(paths, salts=salts, receipts=workdir / "receipts")
-        return share_records(suite=by_hospital, chain_id=chain_id, now=now(), patient=patient.address,
-                             recipient=referral.address, purpose=Purpose.TREAT, items=items, store=store)
+        return share_records(
+            suite=by_hospital,
+            chain_id=chain_id,
+            now=now(),
+            patient=patient.address,
+            recipient=referral.address,
+            purpose=Purpose.TREAT,
+            items=items,
+            store=store,
+        )
 
     def refused(paths: list[Path]) -> str:
         try:
@@ -113,8 +140,9 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
     result.story.append(f"before any consent, the hospital's share was refused: {_short_addresses(why)}")
 
     by_patient = at(ConsentRegistry, patient)
-    by_patient.grant(patient.address, referral.address, int(Purpose.TREAT), int(CLINICAL_CATEGORIES),
-                     now() + 90 * 86400)
+    by_patient.grant(
+        patient.address, referral.address, int(Purpose.TREAT), int(CLINICAL_CATEGORIES), now() + 90 * 86400
+    )
     result.story.append(f"the patient consented to {REFERRAL_NAME} for treatment (clinical data, 90 days)")
 
     shared = share(first)
@@ -131,10 +159,16 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
 
     ring = keyrings[referral.address]
     for envelope in shared.envelopes + shared_again.envelopes:
-        received = receive_envelope(suite=suite, chain_id=chain_id,
-                                    data=store.get(envelope.envelope_id), source=envelope.envelope_id[:12],
-                                    account=referral.address, keyring=ring, passphrase=DEMO_PASSPHRASE,
-                                    out_dir=out / "received")
+        received = receive_envelope(
+            suite=suite,
+            chain_id=chain_id,
+            data=store.get(envelope.envelope_id),
+            source=envelope.envelope_id[:12],
+            account=referral.address,
+            keyring=ring,
+            passphrase=DEMO_PASSPHRASE,
+            out_dir=out / "received",
+        )
         result.received.append(received.record_path)
     result.story.append(
         f"{REFERRAL_NAME} opened all {len(result.received)} envelopes with its key, re-derived each salted hash, "
@@ -143,19 +177,28 @@ def run_exchange_demo(report: Any, *, provider: Any, manifest: Any, governance: 
 
     _, receipt = register_new_key(at(RecordExchange, referral), ring, DEMO_PASSPHRASE, scrypt_n=DEMO_SCRYPT_N)
     result.gas["setEncryptionKey (rotation)"] = receipt.gas_used
-    again = receive_envelope(suite=suite, chain_id=chain_id,
-                             data=store.get(shared.envelopes[0].envelope_id), source="first envelope",
-                             account=referral.address, keyring=Keyring.open(ring.path, referral.address),
-                             passphrase=DEMO_PASSPHRASE, out_dir=out / "received")
-    result.story.append(f"{REFERRAL_NAME} rotated its key (version 2); an envelope wrapped to the old key still "
-                        f"opens and checks out ({'current' if again.current_key else 'earlier'} key)")
+    again = receive_envelope(
+        suite=suite,
+        chain_id=chain_id,
+        data=store.get(shared.envelopes[0].envelope_id),
+        source="first envelope",
+        account=referral.address,
+        keyring=Keyring.open(ring.path, referral.address),
+        passphrase=DEMO_PASSPHRASE,
+        out_dir=out / "received",
+    )
+    result.story.append(
+        f"{REFERRAL_NAME} rotated its key (version 2); an envelope wrapped to the old key still "
+        f"opens and checks out ({'current' if again.current_key else 'earlier'} key)"
+    )
 
     by_patient.revoke(patient.address, referral.address)
     why = refused(corrected).replace(f"{records}/", "")
     result.story.append(f"the patient revoked the consent; a new share was refused: {_short_addresses(why)}")
 
-    result.accounting = read_disclosures(rpc, suite.exchange.address, patient=patient.address,
-                                         from_block=suite.from_block)
+    result.accounting = read_disclosures(
+        rpc, suite.exchange.address, patient=patient.address, from_block=suite.from_block
+    )
     bundle = audit_bundle(result.accounting, chain_id=chain_id, exchange=suite.exchange.address)
     result.fhir_path = out / "disclosures.fhir.json"
     result.fhir_path.write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")

@@ -81,8 +81,15 @@ def _address(party: DrugProvenance) -> str:
     return party.transactor.sender
 
 
-def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvenance, distributor: DrugProvenance,
-                        pharmacy: DrugProvenance, regulator: DrugProvenance, workdir: Path) -> ProvenanceDemoResult:
+def run_provenance_demo(
+    *,
+    governance: DrugProvenance,
+    manufacturer: DrugProvenance,
+    distributor: DrugProvenance,
+    pharmacy: DrugProvenance,
+    regulator: DrugProvenance,
+    workdir: Path,
+) -> ProvenanceDemoResult:
     """Run the provenance walk-through on a deployed ``DrugProvenance``: each party is the contract signed by
     that member (active in its role; ``governance``: the registry's admin)."""
     result = ProvenanceDemoResult()
@@ -91,8 +98,10 @@ def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvena
     if gtin_owner(governance, DEMO_GTIN).owner != maker:
         receipt = assign_prefix(governance, prefix, maker)
         result.gas["assignCompanyPrefix"] = receipt.gas_used
-    result.story.append(f"governance assigned GS1 company prefix {prefix.digits} to the manufacturer: only it "
-                        f"commissions batches of GTIN {DEMO_GTIN} and the brand's other GTINs")
+    result.story.append(
+        f"governance assigned GS1 company prefix {prefix.digits} to the manufacturer: only it "
+        f"commissions batches of GTIN {DEMO_GTIN} and the brand's other GTINs"
+    )
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     batch = SerialProofs.build(DEMO_GTIN, "A2606", DEMO_EXPIRY, serials_for("A", 200))
@@ -100,8 +109,10 @@ def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvena
     batch.save(proofs_path)
     receipt = commission(manufacturer, batch)
     result.gas["commissionBatch (200 units)"] = receipt.gas_used
-    result.story.append(f"the manufacturer commissioned lot {batch.lot} of GTIN {batch.gtin}: 200 serialised packs, "
-                        f"one Merkle root on chain, the proofs file ({proofs_path.name}) kept to pass along")
+    result.story.append(
+        f"the manufacturer commissioned lot {batch.lot} of GTIN {batch.gtin}: 200 serialised packs, "
+        f"one Merkle root on chain, the proofs file ({proofs_path.name}) kept to pass along"
+    )
 
     packs = [serial_hash(s) for s in serials_for("A", 200)]
     receipt, to_distributor = ship(manufacturer, batch.batch_id, wholesaler, packs[:120])
@@ -132,8 +143,10 @@ def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvena
     fake = unit_from_scan(datamatrix(batch.gtin, batch.expiry, batch.lot, "A9999"), batch)
     counterfeit = verify_unit(pharmacy, fake)
     result.scans.append((fake.scan.as_hri(), counterfeit.name))
-    result.story.append(f"the pharmacy scanned pack A0007: {status.name}, and dispensed it; scanning it again: "
-                        f"{again.name}; a pack with serial A9999 (not in the lot): {counterfeit.name}")
+    result.story.append(
+        f"the pharmacy scanned pack A0007: {status.name}, and dispensed it; scanning it again: "
+        f"{again.name}; a pack with serial A9999 (not in the lot): {counterfeit.name}"
+    )
 
     other = SerialProofs.build(DEMO_GTIN, "B2607", DEMO_EXPIRY, serials_for("B", 50))
     other.save(workdir / "B2607.proofs.json")
@@ -141,23 +154,29 @@ def run_provenance_demo(*, governance: DrugProvenance, manufacturer: DrugProvena
     _, on_the_road = ship(manufacturer, other.batch_id, wholesaler, [serial_hash(s) for s in serials_for("B", 20)])
     receipt = recall_batch(regulator, other.batch_id, reason=reason_code("CONTAMINATION"))
     result.gas["recall (regulator)"] = receipt.gas_used
-    for attempt in (lambda: receive(distributor, on_the_road),
-                    lambda: manufacturer.ship(other.batch_id, wholesaler, 5, on_the_road.manifest.root)):
+    for attempt in (
+        lambda: receive(distributor, on_the_road),
+        lambda: manufacturer.ship(other.batch_id, wholesaler, 5, on_the_road.manifest.root),
+    ):
         try:
             attempt()
         except ContractReverted as err:
             result.refusals.append(_error_name(err))
     blocked = UnitStatus(pharmacy.verifyUnit(other.batch_id, serial_hash("B0001"), other.proof("B0001")))
-    result.story.append(f"the regulator recalled lot {other.lot} (CONTAMINATION) with 20 packs in transit: receiving "
-                        f"them and shipping more were refused ({', '.join(result.refusals)}); a pack scans as "
-                        f"{blocked.name}")
+    result.story.append(
+        f"the regulator recalled lot {other.lot} (CONTAMINATION) with 20 packs in transit: receiving "
+        f"them and shipping more were refused ({', '.join(result.refusals)}); a pack scans as "
+        f"{blocked.name}"
+    )
 
-    document = trace_batch(pharmacy.rpc, pharmacy.address, batch.batch_id, chain_id=pharmacy.rpc.chain_id(),
-                           proofs=batch)
+    document = trace_batch(
+        pharmacy.rpc, pharmacy.address, batch.batch_id, chain_id=pharmacy.rpc.chain_id(), proofs=batch
+    )
     result.epcis = document
     result.epcis_path = workdir / "A2606.epcis.jsonld"
     result.epcis_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     steps = [event["bizStep"] for event in document["epcisBody"]["eventList"]]
-    result.story.append(f"lot {batch.lot}'s trail as an EPCIS 2.0 document ({result.epcis_path.name}): "
-                        f"{', '.join(steps)}")
+    result.story.append(
+        f"lot {batch.lot}'s trail as an EPCIS 2.0 document ({result.epcis_path.name}): {', '.join(steps)}"
+    )
     return result

@@ -26,39 +26,75 @@ def encounter_bundle(seed: int = 1) -> dict[str, Any]:
 
     def lab(code: str, display: str, value: float, unit: str) -> dict[str, Any]:
         return {
-            "resourceType": "Observation", "status": "final",
-            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                      "code": "laboratory"}]}],
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}
+                    ]
+                }
+            ],
             "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
-            "subject": {"reference": patient}, "encounter": {"reference": encounter},
+            "subject": {"reference": patient},
+            "encounter": {"reference": encounter},
             "effectiveDateTime": f"{day}T09:30:00Z",
             "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
         }
 
     return {
-        "resourceType": "Bundle", "type": "collection",
+        "resourceType": "Bundle",
+        "type": "collection",
         "entry": [
-            entry("encounter", {
-                "resourceType": "Encounter", "status": "completed",
-                "class": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"}]}],
-                "subject": {"reference": patient},
-                "actualPeriod": {"start": f"{day}T09:00:00Z", "end": f"{day}T09:45:00Z"},
-            }),
+            entry(
+                "encounter",
+                {
+                    "resourceType": "Encounter",
+                    "status": "completed",
+                    "class": [
+                        {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"}]}
+                    ],
+                    "subject": {"reference": patient},
+                    "actualPeriod": {"start": f"{day}T09:00:00Z", "end": f"{day}T09:45:00Z"},
+                },
+            ),
             entry("hba1c", lab("4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", 6.9 + seed % 5 / 10, "%")),
             entry("glucose", lab("2345-7", "Glucose [Mass/volume] in Serum or Plasma", 131 + seed % 9, "mg/dL")),
-            entry("condition", {
-                "resourceType": "Condition",
-                "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                               "code": "active"}]},
-                "code": {"coding": [{"system": SNOMED, "code": "44054006", "display": "Diabetes mellitus type 2"}]},
-                "subject": {"reference": patient}, "encounter": {"reference": encounter},
-            }),
-            entry("medication", {
-                "resourceType": "MedicationRequest", "status": "active", "intent": "order",
-                "medication": {"concept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
-                                                       "code": "860975", "display": "metformin 500 MG Oral Tablet"}]}},
-                "subject": {"reference": patient}, "encounter": {"reference": encounter},
-            }),
+            entry(
+                "condition",
+                {
+                    "resourceType": "Condition",
+                    "clinicalStatus": {
+                        "coding": [
+                            {"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}
+                        ]
+                    },
+                    "code": {"coding": [{"system": SNOMED, "code": "44054006", "display": "Diabetes mellitus type 2"}]},
+                    "subject": {"reference": patient},
+                    "encounter": {"reference": encounter},
+                },
+            ),
+            entry(
+                "medication",
+                {
+                    "resourceType": "MedicationRequest",
+                    "status": "active",
+                    "intent": "order",
+                    "medication": {
+                        "concept": {
+                            "coding": [
+                                {
+                                    "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                    "code": "860975",
+                                    "display": "metformin 500 MG Oral Tablet",
+                                }
+                            ]
+                        }
+                    },
+                    "subject": {"reference": patient},
+                    "encounter": {"reference": encounter},
+                },
+            ),
         ],
     }
 

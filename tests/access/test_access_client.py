@@ -102,8 +102,9 @@ def test_register_members_is_idempotent(empty_registry, governance, accounts):
 
 def test_member_status_of_a_suspended_member_and_of_a_stranger(empty_registry, governance, accounts):
     registry = as_sdk(empty_registry, governance)
-    register_members(registry, [MemberSpec("Pharmacy B", Role.PHARMACY, str(accounts[2].address),
-                                           credential_for(Role.PHARMACY))])
+    register_members(
+        registry, [MemberSpec("Pharmacy B", Role.PHARMACY, str(accounts[2].address), credential_for(Role.PHARMACY))]
+    )
     registry.suspendMember(accounts[2].address, reason_code("LICENCE_EXPIRED"))
     status = member_status(registry, accounts[2].address)
     assert status.roles == (Role.PHARMACY,) and status.suspended_at > 0 and not status.active

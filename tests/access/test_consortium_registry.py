@@ -203,7 +203,10 @@ def test_remove_member(registry, governance, members):
 
     log = _only(receipt, registry.MemberRemoved)
     assert (log.account, log.role, log.reasonCode, log.removedBy) == (
-        distributor, Role.DISTRIBUTOR.id, reason_code("LEFT_CONSORTIUM"), governance
+        distributor,
+        Role.DISTRIBUTOR.id,
+        reason_code("LEFT_CONSORTIUM"),
+        governance,
     )
     revoked = _only(receipt, registry.RoleRevoked)
     assert (revoked.role, revoked.account, revoked.sender) == (Role.DISTRIBUTOR.id, distributor, governance)
@@ -335,8 +338,9 @@ def test_reinstate_member(registry, governance, members, by):
 def test_regulator_cannot_lift_governance_suspension(registry, governance, members):
     pharmacy, regulator = members[Role.PHARMACY], members[Role.REGULATOR]
     registry.suspendMember(pharmacy, reason_code("FRAUD"), sender=governance)
-    with ape.reverts(registry.ConsortiumRegistryNotSuspender, caller=regulator, account=pharmacy,
-                     suspendedBy=governance):
+    with ape.reverts(
+        registry.ConsortiumRegistryNotSuspender, caller=regulator, account=pharmacy, suspendedBy=governance
+    ):
         registry.reinstateMember(pharmacy, sender=regulator)
     assert not registry.isActive(pharmacy)
 
@@ -425,7 +429,10 @@ def test_a_member_may_renounce_its_role(registry, members):
     assert registry.credentialOf(auditor, Role.AUDITOR.id) == b"\0" * 32
     log = _only(receipt, registry.MemberRemoved)
     assert (log.account, log.role, log.reasonCode, log.removedBy) == (
-        auditor, Role.AUDITOR.id, reason_code("RENOUNCED"), auditor
+        auditor,
+        Role.AUDITOR.id,
+        reason_code("RENOUNCED"),
+        auditor,
     )
     assert _only(receipt, registry.RoleRevoked).account == auditor
 

@@ -93,8 +93,9 @@ def test_membership_matches_the_model(chain, empty_registry, governance, account
                     registry.suspendMember(subjects[i], REASON, sender=caller)
             elif by is not None and Role.REGULATOR in self.model.roles[i]:
                 # Only governance suspends regulators.
-                with ape.reverts(registry.ConsortiumRegistrySuspensionOutOfScope, regulator=caller,
-                                 account=subjects[i]):
+                with ape.reverts(
+                    registry.ConsortiumRegistrySuspensionOutOfScope, regulator=caller, account=subjects[i]
+                ):
                     registry.suspendMember(subjects[i], REASON, sender=caller)
             elif self.model.suspended[i]:
                 with ape.reverts(registry.ConsortiumRegistryAlreadySuspended):
@@ -147,7 +148,9 @@ def test_membership_matches_the_model(chain, empty_registry, governance, account
     run_state_machine_as_test(
         Membership,
         settings=settings(
-            settings.default, stateful_step_count=12, deadline=None,
+            settings.default,
+            stateful_step_count=12,
+            deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )

@@ -46,7 +46,8 @@ def test_a_figure_that_moved_more_than_the_tolerance_fails_either_way():
     assert drifted({**COMMITTED, "ConsentRegistry.grant": 50_501}) == ["ConsentRegistry.grant"]  # +1.002 %
     assert drifted({**COMMITTED, "ConsentRegistry.grant": 49_499}) == ["ConsentRegistry.grant"]  # -1.002 %
     assert drifted({**COMMITTED, "ClaimSettlement.submitClaims[50]/claim": 70_701.6}) == [
-        "ClaimSettlement.submitClaims[50]/claim"]
+        "ClaimSettlement.submitClaims[50]/claim"
+    ]
 
 
 def test_a_figure_within_the_tolerance_passes_and_is_still_reported():
@@ -57,7 +58,10 @@ def test_a_figure_within_the_tolerance_passes_and_is_still_reported():
     report = gas.render(changes(measured), 1.0, "gas-snapshot.json", 3)
     assert report.startswith("gas gate passed")
     assert report.splitlines()[1:] == [
-        "changed within 1 %:", "  ConsentRegistry.grant: 50,000 -> 50,500 (+1.00 %)", "  X.old: 1,000 -> 990 (-1.00 %)"]
+        "changed within 1 %:",
+        "  ConsentRegistry.grant: 50,000 -> 50,500 (+1.00 %)",
+        "  X.old: 1,000 -> 990 (-1.00 %)",
+    ]
     assert gas.UPDATE_HINT not in report
 
 
@@ -81,12 +85,16 @@ def test_a_zero_in_the_snapshot_fails_any_other_figure():
 
 
 def test_the_failure_report_lists_each_drifted_operation_with_old_new_and_percent_and_says_what_to_do():
-    measured = {"ConsentRegistry.grant": 53_954, "ClaimSettlement.submitClaims[50]/claim": 70_000.5,
-                "DrugProvenance.release": 35_130}
+    measured = {
+        "ConsentRegistry.grant": 53_954,
+        "ClaimSettlement.submitClaims[50]/claim": 70_000.5,
+        "DrugProvenance.release": 35_130,
+    }
     report = gas.render(changes(measured), 1.0, "gas-snapshot.json", 3)
     lines = report.splitlines()
-    assert lines[0] == ("gas gate FAILED: 3 operation(s) differ from gas-snapshot.json by more than 1 % or are new"
-                        " or missing:")
+    assert lines[0] == (
+        "gas gate FAILED: 3 operation(s) differ from gas-snapshot.json by more than 1 % or are new or missing:"
+    )
     assert lines[1:4] == [
         "  ConsentRegistry.grant: 50,000 -> 53,954 (+7.91 %)",
         "  DrugProvenance.release: new, not in the snapshot (measured 35,130)",
@@ -132,12 +140,15 @@ def test_without_a_snapshot_the_gate_cannot_run(gate):
         gas.main()
 
 
-@pytest.mark.parametrize("text, error", [
-    ("[1, 2]", "must hold a JSON object"),
-    ('{"A.op": "many"}', "'A.op' must be a non-negative number of gas"),
-    ('{"A.op": true}', "'A.op' must be a non-negative number of gas"),
-    ('{"A.op": 1,}', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"A.op": "many"}', "'A.op' must be a non-negative number of gas"),
+        ('{"A.op": true}', "'A.op' must be a non-negative number of gas"),
+        ('{"A.op": 1,}', "not valid JSON"),
+    ],
+)
 def test_a_malformed_snapshot_is_refused_with_the_reason(tmp_path, text, error):
     path = tmp_path / "gas-snapshot.json"
     path.write_text(text)
@@ -201,7 +212,7 @@ def test_a_batch_figure_and_its_floor_are_per_item():
 def table(text: str) -> list[str]:
     """The rendered report from its table's header line on."""
     lines = text.splitlines()
-    return lines[next(i for i, line in enumerate(lines) if line.startswith("operation")):]
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("operation")) :]
 
 
 def test_the_table_shows_each_figure_beside_its_reference_and_its_floor_as_ratios():
@@ -213,9 +224,25 @@ def test_the_table_shows_each_figure_beside_its_reference_and_its_floor_as_ratio
     text = render(BenchReport(title="t", rows=rows, targets=(target,)))
     header, _rule, grant, has_consent = table(text)[:4]
     assert [c.strip() for c in header.split("|")] == [
-        "operation", "medchain gas", "target", "EAS equivalent", "EAS gas", "EAS/medchain", "floor", "medchain/floor"]
+        "operation",
+        "medchain gas",
+        "target",
+        "EAS equivalent",
+        "EAS gas",
+        "EAS/medchain",
+        "floor",
+        "medchain/floor",
+    ]
     assert [c.strip() for c in grant.split("|")] == [
-        "grant", "50,000", "<= 60,000", "attest", "250,000", "5.00x", "40,000", "1.25x"]
+        "grant",
+        "50,000",
+        "<= 60,000",
+        "attest",
+        "250,000",
+        "5.00x",
+        "40,000",
+        "1.25x",
+    ]
     assert [c.strip() for c in has_consent.split("|")][-2:] == ["-", "-"]
     assert "floor = 21,000 + the transaction's calldata" in text
 
@@ -223,7 +250,12 @@ def test_the_table_shows_each_figure_beside_its_reference_and_its_floor_as_ratio
 def test_reference_columns_are_left_out_when_nothing_has_a_reference():
     text = render(BenchReport(title="t", rows=[GasRow.of("recall", Measurement(29_140, floor=23_497))], targets=()))
     assert [c.strip() for c in table(text)[0].split("|")] == [
-        "operation", "medchain gas", "target", "floor", "medchain/floor"]
+        "operation",
+        "medchain gas",
+        "target",
+        "floor",
+        "medchain/floor",
+    ]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -243,7 +275,13 @@ def test_sources_changed_added_or_deleted_since_the_last_compile_are_stale(tmp_p
         "contracts/a/Deleted.sol": {"content": "gone"},
     }
     assert stale_sources(built, tmp_path) == [
-        "contracts/a/Added.sol", "contracts/a/Deleted.sol", "contracts/a/Edited.sol"]
-    fresh = {"contracts/a/Same.sol": {"content": "same"}, "contracts/a/Edited.sol": {"content": "new text"},
-             "contracts/a/Added.sol": {"content": "added"}}
+        "contracts/a/Added.sol",
+        "contracts/a/Deleted.sol",
+        "contracts/a/Edited.sol",
+    ]
+    fresh = {
+        "contracts/a/Same.sol": {"content": "same"},
+        "contracts/a/Edited.sol": {"content": "new text"},
+        "contracts/a/Added.sol": {"content": "added"},
+    }
     assert stale_sources(fresh, tmp_path) == []

@@ -24,8 +24,8 @@ from eth_utils import keccak
 
 from medchain.access import Role, credential_hash, new_salt, reason_code
 from medchain.audit import Indexer, Rpc, Store, Suite
-from medchain_dev.demo import run_demo
 from medchain.records.receipts import Receipt
+from medchain_dev.demo import run_demo
 
 USD = 10**6
 ZERO32 = b"\x00" * 32
@@ -88,12 +88,14 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
     governance, hospital, insurer, regulator = accounts[0], accounts[1], accounts[2], accounts[6]
     patient_b, clinic = accounts[9], accounts[10]
 
-    c["ConsortiumRegistry"].registerMember(clinic, Role.PROVIDER.id, credential_hash(b"clinic licence", new_salt()),
-                                           sender=governance)
+    c["ConsortiumRegistry"].registerMember(
+        clinic, Role.PROVIDER.id, credential_hash(b"clinic licence", new_salt()), sender=governance
+    )
     now = chain.provider.get_block("latest").timestamp
     policy_c = keccak(text="audit scenario policy C")
-    c["ClaimSettlement"].registerPolicy(policy_c, patient_b, 5_000 * USD, 0, 0, now - 30 * 86400, now + 300 * 86400,
-                                        sender=insurer)
+    c["ClaimSettlement"].registerPolicy(
+        policy_c, patient_b, 5_000 * USD, 0, 0, now - 30 * 86400, now + 300 * 86400, sender=insurer
+    )
     # The care relationship a claim needs: patient B's TREAT consent to the clinic (encounters).
     c["ConsentRegistry"].grant(patient_b, clinic, 1 << 0, 1 << 1, now + 300 * 86400, sender=patient_b)
     evidence = keccak(b"clinic evidence" + new_salt())
@@ -104,8 +106,9 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
     c["ConsortiumRegistry"].suspendMember(clinic, reason_code("LICENCE_REVOKED"), sender=regulator)
 
     retracted = Receipt.load(sorted((workdir / "receipts").glob("04-*.receipt.json"))[0])
-    c["RecordAnchor"].retractInBatch(retracted.root, retracted.record_hash, retracted.proof,
-                                     reason_code("ENTERED_IN_ERROR"), sender=hospital)
+    c["RecordAnchor"].retractInBatch(
+        retracted.root, retracted.record_hash, retracted.proof, reason_code("ENTERED_IN_ERROR"), sender=hospital
+    )
 
     head = chain.provider.get_block("latest").number
     batch = list(c["DrugProvenance"].BatchCommissioned.range(0, head + 1))[0].batchId
@@ -116,9 +119,20 @@ def build_scenario(project: Any, chain: Any, accounts: Any, tmp: Path) -> Scenar
     db_url = f"sqlite:///{tmp / 'audit.sqlite'}"
     with Store(db_url) as store:
         Indexer(store, Rpc(url), suite).sync()
-    return Scenario(manifest=manifest, workdir=workdir, url=url, suite=suite, accounts=accounts, contracts=c,
-                    clinic=clinic, open_claim=bytes(open_claim), retracted=retracted,
-                    quarantined_batch=bytes(batch), db_url=db_url, demo=demo)
+    return Scenario(
+        manifest=manifest,
+        workdir=workdir,
+        url=url,
+        suite=suite,
+        accounts=accounts,
+        contracts=c,
+        clinic=clinic,
+        open_claim=bytes(open_claim),
+        retracted=retracted,
+        quarantined_batch=bytes(batch),
+        db_url=db_url,
+        demo=demo,
+    )
 
 
 @pytest.fixture(scope="module")

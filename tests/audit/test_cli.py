@@ -28,7 +28,7 @@ def test_sync_check_report_and_privacy_scan_from_the_command_line(consortium):
 
     out = op.run("audit check", *common, "--format", "json")
     assert out.returncode == 0, out.stdout + out.stderr
-    doc = json.loads(out.stdout[out.stdout.index("{"):])  # ape logs its connection line first
+    doc = json.loads(out.stdout[out.stdout.index("{") :])  # ape logs its connection line first
     assert doc["findings"] == [] and doc["verdict"] == "ok" and doc["covered"]["events"] > 0
 
     out = op.run("audit report", *common, "--out", str(work / "report.html"))
@@ -47,8 +47,16 @@ def test_sync_check_report_and_privacy_scan_from_the_command_line(consortium):
 
 def test_cli_refuses_a_missing_index_and_bad_pii(consortium):
     op, manifest, work = consortium
-    out = op.run("audit trail", "--patient", "0x" + "11" * 20, "--deployment", str(manifest),
-                 "--db", f"sqlite:///{work / 'empty.sqlite'}", network=False)
+    out = op.run(
+        "audit trail",
+        "--patient",
+        "0x" + "11" * 20,
+        "--deployment",
+        str(manifest),
+        "--db",
+        f"sqlite:///{work / 'empty.sqlite'}",
+        network=False,
+    )
     assert out.returncode != 0 and "no index at" in out.stderr and "run `ape run audit sync` first" in out.stderr
     assert not (work / "empty.sqlite").exists(), "a reading command never creates a database"
     bad = work / "bad.json"

@@ -15,10 +15,10 @@ from eth_utils import keccak
 from medchain.access import reason_code
 from medchain.audit import Rpc, Store
 from medchain.audit.checks import run_checks
-from medchain_dev.demo.audit import demo_pii
 from medchain.audit.privacy import Identifier, PiiError, load_pii, needles, render_hits, scan
 from medchain.audit.records import render_checks, verify_records
 from medchain.audit.report import build_report, write_report
+from medchain_dev.demo.audit import demo_pii
 from medchain_dev.toolchain import PROJECT_ROOT
 
 from .conftest import chromium
@@ -51,7 +51,7 @@ def test_a_leaky_transaction_is_found_in_every_encoding_planted(scenario, chain)
         anchor.anchor(keccak(text="078-05-1120"), sender=scenario.hospital)
         # 2. a client that appends the patient's name to an ordinary call (Solidity ignores extra calldata)
         calldata = anchor.anchor.as_transaction(keccak(text="x"), sender=scenario.hospital).data
-        leaky = "0x" + bytes(calldata).hex() + "Maria Lopez".encode().hex()
+        leaky = "0x" + bytes(calldata).hex() + b"Maria Lopez".hex()
         rpc.call("eth_sendTransaction", [{"from": scenario.hospital.address, "to": anchor.address, "data": leaky}])
         # 3. a "reason code" that is really a name (it passes the code format: upper case and underscores)
         consent.breakGlass(scenario.patient_a, reason_code("MARIA_LOPEZ"), sender=scenario.hospital)
@@ -69,7 +69,10 @@ def test_a_leaky_transaction_is_found_in_every_encoding_planted(scenario, chain)
 
 def test_encodings_of_an_identifier():
     found = {n.encoding: n for n in needles(Identifier("birth_date", "1984-03-12"))}
-    assert found["unix time (uint256)"].pattern == f"{int(dt.datetime(1984, 3, 12, tzinfo=dt.timezone.utc).timestamp()):064x}" and found["unix time (uint256)"].word
+    assert (
+        found["unix time (uint256)"].pattern == f"{int(dt.datetime(1984, 3, 12, tzinfo=dt.UTC).timestamp()):064x}"
+        and found["unix time (uint256)"].word
+    )
     assert found["YYYYMMDD (uint256)"].pattern == f"{19840312:064x}"
     ssn = {(n.encoding, n.pattern) for n in needles(Identifier("ssn", "078-05-1120"))}
     assert ("uint256", f"{78051120:064x}") in ssn, "digits only, as a number"
@@ -83,7 +86,10 @@ def test_pii_files(tmp_path):
     (tmp_path / "p.json").write_text(json.dumps({"name": ["Maria Lopez"], "ssn": ["078-05-1120"]}))
     assert load_pii(tmp_path / "p.json") == [Identifier("name", "Maria Lopez"), Identifier("ssn", "078-05-1120")]
     (tmp_path / "p.txt").write_text("# patients\nname: Maria Lopez\nallergic to penicillin\n")
-    assert load_pii(tmp_path / "p.txt") == [Identifier("name", "Maria Lopez"), Identifier("text", "allergic to penicillin")]
+    assert load_pii(tmp_path / "p.txt") == [
+        Identifier("name", "Maria Lopez"),
+        Identifier("text", "allergic to penicillin"),
+    ]
     (tmp_path / "bad.json").write_text(json.dumps({"name": "Maria"}))
     with pytest.raises(PiiError, match="name: expected a list of strings"):
         load_pii(tmp_path / "bad.json")
@@ -106,10 +112,13 @@ def test_report_is_self_contained_with_charts_findings_and_identity(scenario, re
     page = report_file.read_text()
     for chart in CHARTS:
         start = page.index(f'id="{chart}"')
-        assert "<svg" in page[start:start + 400], chart
+        assert "<svg" in page[start : start + 400], chart
     assert not re.search(r"(href|src)=[\"']?(https?:|//)|url\((?!#)|@import", page), "nothing is fetched"
     assert "<script" not in page and "<link" not in page and "<img" not in page
-    assert str(scenario.suite.chain_id) in page and scenario.suite.manifest.contracts["ClaimSettlement"].address.lower() in page
+    assert (
+        str(scenario.suite.chain_id) in page
+        and scenario.suite.manifest.contracts["ClaimSettlement"].address.lower() in page
+    )
     assert "suspended-with-open-claims" in page and "WARNING" in page and "LICENCE_REVOKED" in page
     assert "Recalls" in page and "RECALL" not in page.split("Recalls")[1][:30]
 
@@ -120,21 +129,35 @@ def test_report_of_an_empty_index_still_renders(scenario, tmp_path):
     assert all(f'id="{chart}"' in page for chart in CHARTS) and "no claims" in page
 
 
-@pytest.mark.skipif(chromium() is None, reason="Debian's chromium is not installed (apt-get install chromium): "
-                                                "the report cannot be rendered in a browser here")
+@pytest.mark.skipif(
+    chromium() is None,
+    reason="Debian's chromium is not installed (apt-get install chromium): "
+    "the report cannot be rendered in a browser here",
+)
 def test_report_renders_in_headless_chromium(report_file, tmp_path):
     browser = chromium()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", report_file.as_uri()], capture_output=True, text=True,
-                         timeout=120)
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", report_file.as_uri()], capture_output=True, text=True, timeout=120
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     for chart in CHARTS:
         start = dom.stdout.index(f'id="{chart}"')
-        assert "<svg" in dom.stdout[start:start + 400], f"{chart} has no rendered svg"
+        assert "<svg" in dom.stdout[start : start + 400], f"{chart} has no rendered svg"
     shot = tmp_path / "report.png"
-    subprocess.run([browser, *flags, "--window-size=1100,3000", f"--screenshot={shot}", report_file.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [browser, *flags, "--window-size=1100,3000", f"--screenshot={shot}", report_file.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000, "a page with charts, not a blank one"
 
@@ -180,8 +203,12 @@ def test_verify_records_wrong_salt_and_other_chain(scenario, tmp_path):
     target.write_text(json.dumps(data))
     (tmp_path / "other-salts.json").write_text("{}")
     with Store(scenario.db_url) as store:
-        checks = {c.record: c.status for c in verify_records(store, scenario.suite, scenario.workdir / "records",
-                                                             receipts, tmp_path / "other-salts.json")}
+        checks = {
+            c.record: c.status
+            for c in verify_records(
+                store, scenario.suite, scenario.workdir / "records", receipts, tmp_path / "other-salts.json"
+            )
+        }
     assert checks["01-Encounter.json"] == "wrong-chain"
     assert set(checks.values()) == {"wrong-chain", "tampered"}, "no salt reproduces any anchored hash"
 
@@ -195,8 +222,14 @@ APE = str(PROJECT_ROOT / ".venv" / "bin" / "ape")
 
 
 def ape_run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([APE, "run", "audit", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [APE, "run", "audit", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_cli_trail_and_verify_records(scenario):
@@ -206,7 +239,14 @@ def test_cli_trail_and_verify_records(scenario):
     assert "EmergencyAccessed" in {e["event"] for e in json.loads(out.stdout)}
     out = ape_run("trail", "--patient", scenario.patient_b.address, "--claim", "0x" + "1" * 64, *common)
     assert out.returncode != 0 and "exactly one subject" in out.stderr
-    out = ape_run("verify-records", str(scenario.workdir / "records"), "--receipts", str(scenario.workdir / "receipts"),
-                  "--salts", str(scenario.workdir / "hospital-salts.json"), *common)
+    out = ape_run(
+        "verify-records",
+        str(scenario.workdir / "records"),
+        "--receipts",
+        str(scenario.workdir / "receipts"),
+        "--salts",
+        str(scenario.workdir / "hospital-salts.json"),
+        *common,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "RETRACTED" in out.stdout and "SUPERSEDED" in out.stdout and "TAMPERED" not in out.stdout

@@ -26,7 +26,9 @@ def test_patient_trail_follows_policies_into_claims(scenario):
         story = trail(store, "patient", scenario.patient_b.address)
         names = [e.event for e in story]
         assert "EmergencyAccessed" in names and "PolicyRegistered" in names and "ConsentGranted" in names
-        assert {"ClaimSubmitted", "ClaimAdjudicated", "ClaimSettled"} <= set(names), "claims under the patient's policies"
+        assert {"ClaimSubmitted", "ClaimAdjudicated", "ClaimSettled"} <= set(names), (
+            "claims under the patient's policies"
+        )
         assert [e.key for e in story] == sorted(e.key for e in story)
         assert len({e.id for e in story}) == len(story)
         # Patient A's claim was rejected for consent; none of patient B's events are in A's story.
@@ -38,15 +40,27 @@ def test_provider_trail_has_its_claims_adjudication(scenario):
     with Store(scenario.db_url) as store:
         story = trail(store, "provider", scenario.clinic.address)
         # ConsentGranted: the patient's TREAT consent to the clinic, the care relationship its claim needs.
-        assert [e.event for e in story] == ["RoleGranted", "MemberRegistered", "ConsentGranted", "RecordAnchored",
-                                            "ClaimSubmitted", "ClaimAdjudicated", "ClaimRejected", "MemberSuspended"]
+        assert [e.event for e in story] == [
+            "RoleGranted",
+            "MemberRegistered",
+            "ConsentGranted",
+            "RecordAnchored",
+            "ClaimSubmitted",
+            "ClaimAdjudicated",
+            "ClaimRejected",
+            "MemberSuspended",
+        ]
 
 
 def test_claim_batch_and_record_trails(scenario):
     with Store(scenario.db_url) as store:
         claim = "0x" + scenario.open_claim.hex()
-        assert [e.event for e in trail(store, "claim", claim)] == ["PolicyRegistered", "ClaimSubmitted",
-                                                                   "ClaimAdjudicated", "ClaimRejected"]
+        assert [e.event for e in trail(store, "claim", claim)] == [
+            "PolicyRegistered",
+            "ClaimSubmitted",
+            "ClaimAdjudicated",
+            "ClaimRejected",
+        ]
         batch = "0x" + scenario.quarantined_batch.hex()
         names = [e.event for e in trail(store, "batch", batch)]
         assert names[0] == "BatchCommissioned" and names[-2:] == ["Quarantined", "Released"]
@@ -85,8 +99,25 @@ def test_trail_time_window_and_formats(scenario):
 
 
 def cast_logs(url, address, *topics):
-    out = subprocess.run([str(CAST), "logs", "--json", "--rpc-url", url, "--from-block", "0", "--to-block", "latest",
-                          "--address", address, *topics], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            str(CAST),
+            "logs",
+            "--json",
+            "--rpc-url",
+            url,
+            "--from-block",
+            "0",
+            "--to-block",
+            "latest",
+            "--address",
+            address,
+            *topics,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {(int(log["blockNumber"], 16), int(log["logIndex"], 16)) for log in json.loads(out.stdout or "[]")}
 
 
@@ -99,7 +130,7 @@ def test_trails_match_what_cast_logs_returns_for_the_same_filters(scenario):
         ours = {e.key for e in trail(store, "claim", claim)}
         claims = scenario.suite.address("ClaimSettlement")
         theirs = set()
-        for name, dec in catalog.by_name["ClaimSettlement"].items():
+        for _name, dec in catalog.by_name["ClaimSettlement"].items():
             if dec.indexed and dec.indexed[0][0] == "claimId":
                 theirs |= cast_logs(scenario.url, claims, dec.topic0, claim)
         policy = next(e for e in trail(store, "claim", claim) if e.event == "PolicyRegistered")["policyId"]
@@ -110,11 +141,16 @@ def test_trails_match_what_cast_logs_returns_for_the_same_filters(scenario):
         ours = {e.key for e in trail(store, "batch", batch)}
         theirs = set()
         for contract in ("DrugProvenance", "ClaimSettlement"):  # pharmacy claims name the batch too
-            for name, dec in catalog.by_name[contract].items():
+            for _name, dec in catalog.by_name[contract].items():
                 indexed = [n for n, _, _ in dec.indexed]
                 if "batchId" in indexed:
-                    theirs |= cast_logs(scenario.url, scenario.suite.address(contract), dec.topic0,
-                                        *([""] * indexed.index("batchId")), batch)
+                    theirs |= cast_logs(
+                        scenario.url,
+                        scenario.suite.address(contract),
+                        dec.topic0,
+                        *([""] * indexed.index("batchId")),
+                        batch,
+                    )
         assert ours == theirs and len(ours) >= 6
 
 
@@ -141,8 +177,11 @@ def test_a_paid_claim_without_consent_at_submission_is_a_violation(scenario, tmp
     db = scenario.copy_db(tmp_path)
     with Store(db) as store:
         insurer = scenario.insurer.address.lower()
-        grant = next(e for e in store.events("ConsentRegistry", ["ConsentGranted"])
-                     if e["patient"] == scenario.patient_b.address.lower() and e["grantee"] == insurer)
+        grant = next(
+            e
+            for e in store.events("ConsentRegistry", ["ConsentGranted"])
+            if e["patient"] == scenario.patient_b.address.lower() and e["grantee"] == insurer
+        )
         store.conn.execute("DELETE FROM events WHERE id = ?", (grant.id,))
         found = rule(run_checks(store, Rpc(scenario.url), scenario.suite), "paid-claim-consent-evidence")
         assert len(found) == 3, "all of patient B's paid claims: two hospital claims and the pharmacy's"
@@ -157,8 +196,9 @@ def test_a_paid_claim_whose_evidence_was_retracted_before_submission_is_a_violat
     db = scenario.copy_db(tmp_path)
     with Store(db) as store:
         batch = next(iter(store.events("RecordAnchor", ["BatchAnchored"])))
-        store.conn.execute("UPDATE events SET block = block + 100000, id = id + 100000 * 1000000 WHERE id = ?",
-                           (batch.id,))  # the batch now appears after the claims that cite it
+        store.conn.execute(
+            "UPDATE events SET block = block + 100000, id = id + 100000 * 1000000 WHERE id = ?", (batch.id,)
+        )  # the batch now appears after the claims that cite it
         found = rule(run_checks(store, Rpc(scenario.url), scenario.suite), "paid-claim-consent-evidence")
         assert found and all("was not anchored" in f.message for f in found)
 
@@ -169,12 +209,17 @@ def test_dispensing_after_a_recall_or_during_quarantine_is_a_violation(scenario,
     db = scenario.copy_db(tmp_path)
     with Store(db) as store:
         dispensed = events_of(store, "DrugProvenance", "Dispensed")[0]
-        quarantine = next(e for e in events_of(store, "DrugProvenance", "Quarantined")
-                          if e["batchId"] == dispensed["batchId"])
-        release = next(e for e in events_of(store, "DrugProvenance", "Released") if e["batchId"] == dispensed["batchId"])
+        quarantine = next(
+            e for e in events_of(store, "DrugProvenance", "Quarantined") if e["batchId"] == dispensed["batchId"]
+        )
+        release = next(
+            e for e in events_of(store, "DrugProvenance", "Released") if e["batchId"] == dispensed["batchId"]
+        )
         # A dispense between quarantine and release (as a faulty contract could have let through).
-        store.conn.execute("UPDATE events SET block = ?, log_index = ?, id = ? WHERE id = ?",
-                           (quarantine.block, quarantine.log_index + 1, quarantine.id + 1, dispensed.id))
+        store.conn.execute(
+            "UPDATE events SET block = ?, log_index = ?, id = ? WHERE id = ?",
+            (quarantine.block, quarantine.log_index + 1, quarantine.id + 1, dispensed.id),
+        )
         assert release.key > (quarantine.block, quarantine.log_index + 1)
         found = rule(run_checks(store, None, scenario.suite), "dispensed-under-hold")
         assert len(found) == 1 and "although the batch was quarantined" in found[0].message

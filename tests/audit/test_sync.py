@@ -10,8 +10,8 @@ from eth_utils import keccak
 
 from medchain.access import reason_code
 from medchain.audit import Rpc, RpcError, Store, StoreError, SyncError
-from medchain.chain.logs import LogPageError
 from medchain.audit.sync import Indexer
+from medchain.chain.logs import LogPageError
 from medchain.deployment.manifest import read_manifest, write_manifest
 
 
@@ -33,15 +33,26 @@ def test_sync_reads_every_event_of_every_contract_decoded(scenario):
     with Store(scenario.db_url) as store:
         names = {(c, e) for c, e in store.conn.execute("SELECT DISTINCT contract, event FROM events")}
         assert not [n for n in names if n[1].startswith(("unknown", "undecodable"))]
-        for expected in [("ConsortiumRegistry", "MemberSuspended"), ("ConsentRegistry", "EmergencyAccessed"),
-                         ("RecordAnchor", "BatchAnchored"), ("RecordAnchor", "RecordRetracted"),
-                         ("ClaimSettlement", "ClaimRejected"), ("ClaimSettlement", "ClaimSettled"),
-                         ("DrugProvenance", "Recalled"), ("TestStableToken", "Transfer")]:
+        for expected in [
+            ("ConsortiumRegistry", "MemberSuspended"),
+            ("ConsentRegistry", "EmergencyAccessed"),
+            ("RecordAnchor", "BatchAnchored"),
+            ("RecordAnchor", "RecordRetracted"),
+            ("ClaimSettlement", "ClaimRejected"),
+            ("ClaimSettlement", "ClaimSettled"),
+            ("DrugProvenance", "Recalled"),
+            ("TestStableToken", "Transfer"),
+        ]:
             assert expected in names
         rejected = list(store.events("ClaimSettlement", ["ClaimRejected"]))
-        assert sorted(e["reasonCode"] for e in rejected) == [18, 197, 1003], "1003: a pharmacy claim for an undispensed unit"
-        suspended = [e for e in store.events("ConsortiumRegistry", ["MemberSuspended"])
-                     if e["account"] == scenario.clinic.address.lower()]
+        assert sorted(e["reasonCode"] for e in rejected) == [18, 197, 1003], (
+            "1003: a pharmacy claim for an undispensed unit"
+        )
+        suspended = [
+            e
+            for e in store.events("ConsortiumRegistry", ["MemberSuspended"])
+            if e["account"] == scenario.clinic.address.lower()
+        ]
         assert suspended[0]["reasonCode"] == "0x" + reason_code("LICENCE_REVOKED").hex()
         assert all(e.time > 1_600_000_000 and e.confirmed for e in store.events())
         assert store.get_meta("chain_id") == str(scenario.suite.chain_id)
@@ -127,8 +138,9 @@ class CappedRpc(Rpc):
 def test_paging_adapts_to_a_nodes_getlogs_limit(scenario, tmp_path):
     rpc = CappedRpc(scenario.url, max_blocks=5)
     messages = []
-    indexer = Indexer(Store(f"sqlite:///{tmp_path / 'capped.sqlite'}"), rpc, scenario.suite, page=64,
-                      progress=messages.append)
+    indexer = Indexer(
+        Store(f"sqlite:///{tmp_path / 'capped.sqlite'}"), rpc, scenario.suite, page=64, progress=messages.append
+    )
     indexer.sync()
     assert rpc.refused > 0 and all(b - a < 5 for a, b in rpc.ranges)
     assert any("limits eth_getLogs" in m for m in messages)
@@ -150,8 +162,9 @@ def test_pages_over_the_byte_limit_are_read_again_in_fewer_blocks(scenario, tmp_
     assert result.pages > 3
     assert indexed(db) == indexed(scenario.db_url)
     with pytest.raises(LogPageError, match="over the page limit of 100 bytes"):
-        Indexer(Store(f"sqlite:///{tmp_path / 'tiny.sqlite'}"), Rpc(scenario.url), scenario.suite,
-                max_page_bytes=100).sync()
+        Indexer(
+            Store(f"sqlite:///{tmp_path / 'tiny.sqlite'}"), Rpc(scenario.url), scenario.suite, max_page_bytes=100
+        ).sync()
 
 
 def test_a_node_error_that_is_not_a_limit_is_raised(scenario, tmp_path):

@@ -12,7 +12,8 @@ from eth_abi import encode
 from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak
 from web3 import Web3
 
-from medchain.abi import SUITE_CONTRACTS, abi as shipped_abi
+from medchain.abi import SUITE_CONTRACTS
+from medchain.abi import abi as shipped_abi
 from medchain.chain import abi
 from medchain.chain.abi import AbiError, EventDecoder, FunctionDecoder, signature
 
@@ -20,10 +21,20 @@ ROOT = Path(__file__).resolve().parents[2]
 ALICE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 BOB = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
 
-TUPLE_FUNCTION = {"type": "function", "name": "f", "outputs": [], "stateMutability": "nonpayable", "inputs": [
-    {"name": "items", "type": "tuple[]", "components": [{"name": "n", "type": "uint256"},
-                                                         {"name": "who", "type": "address"}]},
-    {"name": "key", "type": "bytes32"}]}
+TUPLE_FUNCTION = {
+    "type": "function",
+    "name": "f",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "inputs": [
+        {
+            "name": "items",
+            "type": "tuple[]",
+            "components": [{"name": "n", "type": "uint256"}, {"name": "who", "type": "address"}],
+        },
+        {"name": "key", "type": "bytes32"},
+    ],
+}
 
 
 def items(kind: str) -> list[tuple[str, dict]]:
@@ -35,8 +46,12 @@ def test_tuple_parameters_give_the_canonical_signature():
     dec = FunctionDecoder.from_abi("X", TUPLE_FUNCTION)
     assert dec.prefix == keccak(text="f((uint256,address)[],bytes32)")[:4]
     assert dec.prefix == function_abi_to_4byte_selector(TUPLE_FUNCTION)
-    event = {**TUPLE_FUNCTION, "type": "event", "anonymous": False,
-             "inputs": [{**p, "indexed": False} for p in TUPLE_FUNCTION["inputs"]]}
+    event = {
+        **TUPLE_FUNCTION,
+        "type": "event",
+        "anonymous": False,
+        "inputs": [{**p, "indexed": False} for p in TUPLE_FUNCTION["inputs"]],
+    }
     assert EventDecoder.from_abi("X", event).topic0 == "0x" + event_abi_to_log_topic(event).hex()
 
 
@@ -57,7 +72,8 @@ def test_every_topic_and_error_selector_of_the_suite_is_eth_utils_own():
 
 def test_struct_layouts_are_tuple_types():
     assert abi.input_types("ClaimSettlement", "submitClaims") == (
-        "(bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[])[]",)
+        "(bytes32,address,uint128,uint64,bytes32,bytes32,bytes32,bytes32[])[]",
+    )
     assert abi.output_types("ClaimSettlement", "claimStatuses") == ("uint8[]",)
     assert abi.function("ClaimSettlement", "submitClaims").signature.startswith("submitClaims((bytes32,address,")
 
@@ -126,8 +142,14 @@ def test_topic_filters_and_log_values():
         disclosed.topics(patient="0x1234")
     topics = [disclosed.topic0, word, "0x" + "00" * 12 + BOB[2:].lower(), "0x" + "0b" * 32]
     data = "0x" + encode(["uint256", "uint256", "address"], [1, 16, BOB]).hex()
-    assert disclosed.values(topics, data) == {"patient": ALICE, "recipient": BOB, "recordHash": b"\x0b" * 32,
-                                              "purpose": 1, "category": 16, "discloser": BOB}
+    assert disclosed.values(topics, data) == {
+        "patient": ALICE,
+        "recipient": BOB,
+        "recordHash": b"\x0b" * 32,
+        "purpose": 1,
+        "category": 16,
+        "discloser": BOB,
+    }
     assert disclosed.decode(topics, data)["discloser"] == BOB.lower()
     with pytest.raises(ValueError, match="expected 4 topics, got 2"):
         disclosed.values(topics[:2], data)
@@ -141,10 +163,14 @@ def test_lookups_are_built_once():
 
 
 #: The modules that derive every ABI fact (selectors, topics, struct layouts) from medchain.chain.abi.
-DERIVING = sorted({ROOT / "medchain/claims/client.py", ROOT / "medchain/provenance/epcis.py",
-                   *(f for part in ("exchange", "audit", "records", "consent")
-                     for f in (ROOT / "medchain" / part).glob("*.py")),
-                   *(ROOT / "medchain_dev").rglob("*.py")})
+DERIVING = sorted(
+    {
+        ROOT / "medchain/claims/client.py",
+        ROOT / "medchain/provenance/epcis.py",
+        *(f for part in ("exchange", "audit", "records", "consent") for f in (ROOT / "medchain" / part).glob("*.py")),
+        *(ROOT / "medchain_dev").rglob("*.py"),
+    }
+)
 _TYPE = r"(?:bytes\d*|address|u?int\d*|bool|string|\()"
 TYPED_IN = re.compile(
     r"keccak\((?:text=)?b?[\"']\w+\("  # the keccak of a signature written out
@@ -161,17 +187,27 @@ NOT_ABI_FACTS = {
 
 def test_the_deriving_modules_type_no_selector_topic_or_struct_in():
     assert len(DERIVING) > 40
-    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in DERIVING
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if TYPED_IN.search(line)
-             and not any(str(path.relative_to(ROOT)) == where and text in line for where, text in NOT_ABI_FACTS)]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in DERIVING
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if TYPED_IN.search(line)
+        and not any(str(path.relative_to(ROOT)) == where and text in line for where, text in NOT_ABI_FACTS)
+    ]
     assert found == []
 
 
 def test_the_typed_in_pattern_catches_what_it_is_for():
-    for line in ['X = keccak(text="claimOf(bytes32)")[:4]', "T = keccak(b'Shipped(bytes32)')",
-                 'SEL = "0x9b2086f1"', 'VIEW = "(bytes32,address,uint8)"', "K = '(uint256[],bool)'",
-                 'SIG = "RecordDisclosed(address,address,bytes32)"', 'decode(["uint256", "address"], data)',
-                 "f = 'submit((bytes32,address)[])'"]:
+    for line in [
+        'X = keccak(text="claimOf(bytes32)")[:4]',
+        "T = keccak(b'Shipped(bytes32)')",
+        'SEL = "0x9b2086f1"',
+        'VIEW = "(bytes32,address,uint8)"',
+        "K = '(uint256[],bool)'",
+        'SIG = "RecordDisclosed(address,address,bytes32)"',
+        'decode(["uint256", "address"], data)',
+        "f = 'submit((bytes32,address)[])'",
+    ]:
         assert TYPED_IN.search(line), line
     for line in ['keccak(text=f"bench policy {n}")', 'h = "0x" + "00" * 32', 'x = "(01)09506000134352"']:
         assert not TYPED_IN.search(line), line

@@ -13,12 +13,18 @@ from medchain.chain.abi import ZERO20, ZERO32, Catalog, EventDecoder, compact_js
 from medchain.deployment import SUITE
 
 SUITE_NAMES = [step.name for step in SUITE]
-DECODERS = [dec for name, abi in load_abis(SUITE_NAMES).items()
-            for dec in Catalog({name: abi}, {name: "0x" + "11" * 20})._events.values()]
+DECODERS = [
+    dec
+    for name, abi in load_abis(SUITE_NAMES).items()
+    for dec in Catalog({name: abi}, {name: "0x" + "11" * 20})._events.values()
+]
 
 #: A word is random, all ones (the most negative int, the largest uint, true) or zero (zero address, false).
-WORDS = st.one_of(st.binary(min_size=32, max_size=32).map(bytes.hex), st.sampled_from(["f" * 64, "0" * 64]),
-                  st.integers(0, 2**160 - 1).map(lambda n: f"{n:064x}"))
+WORDS = st.one_of(
+    st.binary(min_size=32, max_size=32).map(bytes.hex),
+    st.sampled_from(["f" * 64, "0" * 64]),
+    st.integers(0, 2**160 - 1).map(lambda n: f"{n:064x}"),
+)
 
 
 def expected(dec: EventDecoder, topics: list[str], data: str) -> tuple[str, list[str]]:
@@ -38,37 +44,46 @@ def test_generated_row_equals_the_generic_decoder(index, words):
     dec = DECODERS[index]
     if not dec.static:
         return  # dynamic events take the generic path by construction
-    topics = ["0x" + dec.topic0[2:]] + ["0x" + w for w in words[:len(dec.indexed)]]
-    data = "0x" + "".join(words[len(dec.indexed):len(dec.indexed) + len(dec.data)])
+    topics = ["0x" + dec.topic0[2:]] + ["0x" + w for w in words[: len(dec.indexed)]]
+    data = "0x" + "".join(words[len(dec.indexed) : len(dec.indexed) + len(dec.data)])
     assert dec.row(topics, data) == expected(dec, topics, data)
     assert json.loads(dec.row(topics, data)[0]) == dec.decode(topics, data)
 
 
-ODD_EVENT = {"type": "event", "name": "Odd", "anonymous": False, "inputs": [
-    {"name": "who", "type": "address", "indexed": True},
-    {"name": "label", "type": "string", "indexed": True},  # stored as its hash: not an identifier
-    {"name": "delta", "type": "int8", "indexed": False},
-    {"name": "big", "type": "int256", "indexed": False},
-    {"name": "flag", "type": "bool", "indexed": False},
-    {"name": "tag", "type": "bytes4", "indexed": False},
-    {"name": "key", "type": "bytes32", "indexed": False},
-    {"name": "amount", "type": "uint64", "indexed": False},
-]}
+ODD_EVENT = {
+    "type": "event",
+    "name": "Odd",
+    "anonymous": False,
+    "inputs": [
+        {"name": "who", "type": "address", "indexed": True},
+        {"name": "label", "type": "string", "indexed": True},  # stored as its hash: not an identifier
+        {"name": "delta", "type": "int8", "indexed": False},
+        {"name": "big", "type": "int256", "indexed": False},
+        {"name": "flag", "type": "bool", "indexed": False},
+        {"name": "tag", "type": "bytes4", "indexed": False},
+        {"name": "key", "type": "bytes32", "indexed": False},
+        {"name": "amount", "type": "uint64", "indexed": False},
+    ],
+}
 
 
 def test_signed_bool_short_bytes_and_an_indexed_string():
     dec = EventDecoder.from_abi("Odd", ODD_EVENT)
     who = "0x" + "ab" * 20
     topics = [dec.topic0, "0x" + "00" * 12 + who[2:], "0x" + "cd" * 32]
-    words = ["ff" * 31 + "fe",  # int8 -2 (sign-extended)
-             "ff" * 32,  # int256 -1
-             "00" * 31 + "01",  # true
-             "deadbeef" + "00" * 28,  # bytes4
-             "00" * 32,  # a zero bytes32: not an identifier
-             "00" * 24 + "0000000000000100"]  # 256
+    words = [
+        "ff" * 31 + "fe",  # int8 -2 (sign-extended)
+        "ff" * 32,  # int256 -1
+        "00" * 31 + "01",  # true
+        "deadbeef" + "00" * 28,  # bytes4
+        "00" * 32,  # a zero bytes32: not an identifier
+        "00" * 24 + "0000000000000100",
+    ]  # 256
     text, refs = dec.row(topics, "0x" + "".join(words))
-    assert text == ('{"who":"' + who + '","label":"0x' + "cd" * 32 + '","delta":-2,"big":-1,"flag":true,'
-                    '"tag":"0xdeadbeef","key":"' + ZERO32 + '","amount":256}')
+    assert text == (
+        '{"who":"' + who + '","label":"0x' + "cd" * 32 + '","delta":-2,"big":-1,"flag":true,'
+        '"tag":"0xdeadbeef","key":"' + ZERO32 + '","amount":256}'
+    )
     assert refs == [who]
     assert (text, refs) == expected(dec, topics, "0x" + "".join(words))
 
@@ -81,4 +96,3 @@ def test_a_malformed_log_fails_as_the_generic_decoder_does():
         with pytest.raises(ValueError) as fast:
             dec.row(topics, data)
         assert str(fast.value) == str(generic.value)
-

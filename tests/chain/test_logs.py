@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from medchain.chain.rpc import Log, ResponseTooLarge, RpcError
 from medchain.chain.logs import LogPageError, LogReader, block_times
+from medchain.chain.rpc import Log, ResponseTooLarge, RpcError
 
 ADDRESS = "0x" + "11" * 20
 TOPIC = "0x" + "22" * 32
@@ -16,9 +16,17 @@ OTHER = "0x" + "33" * 32
 
 
 def log(block: int, index: int, topic: str = TOPIC, stamp: bool = True) -> Log:
-    return Log(address=ADDRESS, topics=[topic], data="0x", blockNumber=hex(block), blockHash="0x" + "44" * 32,
-               transactionHash="0x" + f"{block:064x}", transactionIndex="0x0", logIndex=hex(index),
-               blockTimestamp=hex(1_000 + block) if stamp else None)
+    return Log(
+        address=ADDRESS,
+        topics=[topic],
+        data="0x",
+        blockNumber=hex(block),
+        blockHash="0x" + "44" * 32,
+        transactionHash="0x" + f"{block:064x}",
+        transactionIndex="0x0",
+        logIndex=hex(index),
+        blockTimestamp=hex(1_000 + block) if stamp else None,
+    )
 
 
 class Node:
@@ -26,9 +34,17 @@ class Node:
     ``max_blocks`` blocks (suggesting one when ``suggest``), answers of more than ``max_results`` logs
     and answers over ``max_bytes`` (200 bytes a log)."""
 
-    def __init__(self, head: int, per_block: int = 1, *, blocks: dict[int, int] | None = None,
-                 max_blocks: int | None = None, suggest: bool = False, error: RpcError | None = None,
-                 max_results: int | None = None):
+    def __init__(
+        self,
+        head: int,
+        per_block: int = 1,
+        *,
+        blocks: dict[int, int] | None = None,
+        max_blocks: int | None = None,
+        suggest: bool = False,
+        error: RpcError | None = None,
+        max_results: int | None = None,
+    ):
         self.head, self.max_blocks, self.suggest, self.error = head, max_blocks, suggest, error
         self.max_results = max_results
         counts = blocks if blocks is not None else {b: per_block for b in range(head + 1)}
@@ -47,24 +63,39 @@ class Node:
         assert list(addresses) == [ADDRESS] and to_block <= self.head
         if self.max_blocks is not None and to_block - from_block + 1 > self.max_blocks:
             self.refused += 1
-            hint = (f"; try with this block range [{hex(from_block)}, {hex(from_block + self.max_blocks - 1)}]"
-                    if self.suggest else "")
-            raise RpcError("eth_getLogs", {"code": -32602 if self.suggest else -32005,
-                                           "message": f"query exceeds max block range {self.max_blocks}{hint}"})
-        found = [g for g in self.logs if from_block <= int(g.blockNumber, 16) <= to_block
-                 and (not topics or g.topics[0] in ([topics[0]] if isinstance(topics[0], str) else topics[0]))]
+            hint = (
+                f"; try with this block range [{hex(from_block)}, {hex(from_block + self.max_blocks - 1)}]"
+                if self.suggest
+                else ""
+            )
+            raise RpcError(
+                "eth_getLogs",
+                {
+                    "code": -32602 if self.suggest else -32005,
+                    "message": f"query exceeds max block range {self.max_blocks}{hint}",
+                },
+            )
+        found = [
+            g
+            for g in self.logs
+            if from_block <= int(g.blockNumber, 16) <= to_block
+            and (not topics or g.topics[0] in ([topics[0]] if isinstance(topics[0], str) else topics[0]))
+        ]
         if self.max_results is not None and len(found) > self.max_results:
             self.refused += 1
-            raise RpcError("eth_getLogs", {"code": -32005,
-                                           "message": f"query returned more than {self.max_results} results"})
+            raise RpcError(
+                "eth_getLogs", {"code": -32005, "message": f"query returned more than {self.max_results} results"}
+            )
         if max_bytes is not None and 200 * len(found) > max_bytes:
             raise ResponseTooLarge("eth_getLogs", 200 * len(found), max_bytes)
         return found
 
     def batch(self, calls):
         self.batches.append(list(calls))
-        return [{"timestamp": hex(1_000 + int(params[0], 16))} if int(params[0], 16) <= self.head else None
-                for _, params in calls]
+        return [
+            {"timestamp": hex(1_000 + int(params[0], 16))} if int(params[0], 16) <= self.head else None
+            for _, params in calls
+        ]
 
 
 def keys(logs: list[Log]) -> list[tuple[str, str]]:
@@ -109,7 +140,7 @@ def test_after_pages_at_the_ceiling_a_wider_range_is_tried_again():
     node = Node(head=3_000, blocks={b: 40 for b in range(10)} | {b: 1 for b in range(10, 3_001, 50)}, max_results=60)
     logs = LogReader(node, page=64, max_range=1_000).read([ADDRESS], 0)
     assert keys(logs) == keys(node.logs) and node.refused > 0
-    accepted = [b - a + 1 for a, b in node.requests[node.refused:]]
+    accepted = [b - a + 1 for a, b in node.requests[node.refused :]]
     assert max(accepted) > 64 and len(node.requests) < 100
     assert node.requests.count((0, 0)) == 1  # and the dense blocks were read one at a time, once
 
@@ -196,7 +227,9 @@ def test_block_times_come_from_the_logs_or_else_from_one_batch_of_headers():
     node = Node(head=10)
     assert block_times(node, [log(3, 0), log(3, 1), log(5, 0)]) == {3: 1_003, 5: 1_005} and node.batches == []
     assert block_times(node, [log(3, 0, stamp=False), log(7, 0, stamp=False), log(7, 1, stamp=False)]) == {
-        3: 1_003, 7: 1_007}
+        3: 1_003,
+        7: 1_007,
+    }
     assert [[p[0] for _, p in calls] for calls in node.batches] == [["0x3", "0x7"]]
     with pytest.raises(RpcError, match="the node does not have block 12"):
         block_times(node, [log(12, 0, stamp=False)])

@@ -13,7 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from medchain.chain.rpc import (
-    Log, NodeError, NodeUnavailable, ResponseTooLarge, Rpc, RpcError, describe, node_unreachable,
+    Log,
+    NodeError,
+    NodeUnavailable,
+    ResponseTooLarge,
+    Rpc,
+    RpcError,
+    describe,
+    node_unreachable,
 )
 from medchain_dev.devchain import free_port
 
@@ -75,11 +82,17 @@ def _echo(request):
 
 def rpc_error(code: int, message: str, data: str | None = None) -> Script:
     """An error answer to every call of the request (a batch gets one per call)."""
+
     def answer(request):
         def one(r):
-            return {"jsonrpc": "2.0", "id": r["id"], "error": {"code": code, "message": message,
-                                                              **({"data": data} if data else {})}}
+            return {
+                "jsonrpc": "2.0",
+                "id": r["id"],
+                "error": {"code": code, "message": message, **({"data": data} if data else {})},
+            }
+
         return 200, json.dumps([one(r) for r in request] if isinstance(request, list) else one(request)).encode()
+
     return answer
 
 
@@ -121,8 +134,9 @@ def test_a_log_range_limit_is_told_apart_and_its_suggested_range_read(node):
 
 def test_an_unreachable_node_without_patience_is_node_unavailable_in_one_line():
     url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(NodeUnavailable, match=rf"^eth_chainId: cannot reach the node at {url} \(connection refused\)$") \
-            as raised:
+    with pytest.raises(
+        NodeUnavailable, match=rf"^eth_chainId: cannot reach the node at {url} \(connection refused\)$"
+    ) as raised:
         Rpc(url).chain_id()
     assert node_unreachable(raised.value) and isinstance(raised.value, RpcError)
 
@@ -132,16 +146,21 @@ def test_failures_that_pass_within_the_patience_are_ridden_out_and_heard_of_once
     heard: list[str] = []
     assert Rpc(node.url, patience=5, log=heard.append).call("eth_blockNumber") == "ok:eth_blockNumber"
     assert len(node.requests) == 4
-    assert heard == [f"the node at {node.url} is not answering eth_blockNumber (HTTP 500 Internal Server Error); "
-                     "retrying for up to 5 s"]
+    assert heard == [
+        f"the node at {node.url} is not answering eth_blockNumber (HTTP 500 Internal Server Error); "
+        "retrying for up to 5 s"
+    ]
 
 
 def test_a_failure_that_lasts_past_the_patience_stops_with_what_was_last_heard(node):
     node.script = [rpc_error(-32603, "injected internal error")] * 100
     started = time.monotonic()
-    with pytest.raises(NodeUnavailable, match=r"^the node at http://127\.0\.0\.1:\d+ has not answered "
-                                              r"eth_sendRawTransaction for 1 s \(eth_sendRawTransaction: "
-                                              r"injected internal error\)$") as raised:
+    with pytest.raises(
+        NodeUnavailable,
+        match=r"^the node at http://127\.0\.0\.1:\d+ has not answered "
+        r"eth_sendRawTransaction for 1 s \(eth_sendRawTransaction: "
+        r"injected internal error\)$",
+    ) as raised:
         Rpc(node.url, patience=1).call("eth_sendRawTransaction", ["0x00"])
     assert 1.0 <= time.monotonic() - started < 3.0
     assert node_unreachable(raised.value)
@@ -171,6 +190,7 @@ def test_a_timed_out_answer_is_retried_with_patience_and_reported_without(node):
     def slow_once(_request):
         time.sleep(0.5)
         return None
+
     node.script = [slow_once]  # the second request is answered in time
     heard: list[str] = []
     assert Rpc(node.url, timeout=0.2, patience=5, log=heard.append).call("eth_chainId") == "ok:eth_chainId"
@@ -182,6 +202,7 @@ def test_sends_already_known_arrived_and_refused_sends_are_final(node):
         answer = _echo(request)
         answer[0] = {"jsonrpc": "2.0", "id": request[0]["id"], "error": {"code": -32000, "message": "already known"}}
         return 200, json.dumps(answer).encode()
+
     node.script = [first_known]
     sends = [("eth_sendRawTransaction", ["0x01"]), ("eth_sendRawTransaction", ["0x02"])]
     assert Rpc(node.url, patience=5).batch(sends, sends=True) == [None, "ok:eth_sendRawTransaction"]
@@ -196,6 +217,7 @@ def test_only_the_failed_calls_of_a_batch_are_sent_again(node):
         answer = _echo(request)
         answer[1] = {"jsonrpc": "2.0", "id": request[1]["id"], "error": {"code": -32603, "message": "busy"}}
         return 200, json.dumps(answer).encode()
+
     node.script = [second_fails]
     calls = [("a", []), ("b", []), ("c", [])]
     assert Rpc(node.url, patience=5).batch(calls) == ["ok:a", "ok:b", "ok:c"]
@@ -211,10 +233,24 @@ def test_a_kept_alive_connection_the_node_dropped_is_opened_again_once(node):
 
 
 def test_logs_parse_into_slots_that_read_like_json_objects(node):
-    answer = {"jsonrpc": "2.0", "id": 1, "result": [{
-        "address": "0x" + "11" * 20, "topics": ["0x" + "22" * 32], "data": "0x", "blockNumber": "0x5",
-        "blockHash": "0x" + "33" * 32, "transactionHash": "0x" + "44" * 32, "transactionIndex": "0x0",
-        "logIndex": "0x2", "removed": False, "extraField": "ignored"}]}
+    answer = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "result": [
+            {
+                "address": "0x" + "11" * 20,
+                "topics": ["0x" + "22" * 32],
+                "data": "0x",
+                "blockNumber": "0x5",
+                "blockHash": "0x" + "33" * 32,
+                "transactionHash": "0x" + "44" * 32,
+                "transactionIndex": "0x0",
+                "logIndex": "0x2",
+                "removed": False,
+                "extraField": "ignored",
+            }
+        ],
+    }
     node.script = [http(200, json.dumps(answer).encode())]
     (log,) = Rpc(node.url).get_logs(["0x" + "11" * 20], 0, 5)
     assert isinstance(log, Log) and log["blockNumber"] == log.blockNumber == "0x5"

@@ -21,7 +21,8 @@ YEAR = 365 * DAY
     bps=st.integers(0, 10_000),
     claims=st.lists(
         st.tuples(st.integers(1, 3 * 10**9), st.integers(0, 2)),  # amount, which day (year 1 end / boundary / year 2)
-        min_size=1, max_size=8,
+        min_size=1,
+        max_size=8,
     ),
 )
 def test_contract_matches_the_model(world, chain, limit, deductible, bps, claims):
@@ -30,8 +31,9 @@ def test_contract_matches_the_model(world, chain, limit, deductible, bps, claims
         start = world.start
         terms = PolicyTerms(limit, deductible, bps, start, start + 2 * YEAR)
         policy = b"H" * 32
-        world.claims.registerPolicy(policy, world.patient, limit, deductible, bps, start, start + 2 * YEAR,
-                                    sender=world.insurer)
+        world.claims.registerPolicy(
+            policy, world.patient, limit, deductible, bps, start, start + 2 * YEAR, sender=world.insurer
+        )
         chain.pending_timestamp = max(chain.pending_timestamp, start + YEAR + 2 * DAY)
         days = [start + YEAR - 1, start + YEAR, start + YEAR + DAY]  # last second of year 0, first of year 1
         years = PolicyYears()
@@ -42,7 +44,10 @@ def test_contract_matches_the_model(world, chain, limit, deductible, bps, claims
             receipt = world.claims.submitClaim(c, sender=world.hospital)
             log = receipt.events.filter(world.claims.ClaimAdjudicated)[0]
             assert (log.payable_, log.patientShare, log.reasonCode) == (
-                expected.payable, expected.patient_share, expected.reason), (n, amount, service)
+                expected.payable,
+                expected.patient_share,
+                expected.reason,
+            ), (n, amount, service)
             years.apply(expected)
             for y in (0, 1):
                 assert world.claims.usageOf(policy, y) == (years.deductible_met.get(y, 0), years.paid.get(y, 0))

@@ -37,10 +37,19 @@ DAY0 = 1_767_225_600
 
 def claim(n: int, *, policy: int = 0, provider: int = 0, depth: int = 10, day: int = 0) -> ClaimRow:
     items = (LineItem(f"C{n:05d}", (), Decimal(1), 100_000_000),)
-    return ClaimRow(row=n + 2, ref=f"c-{n}", policy_id=policy.to_bytes(32, "big"), provider=PROVIDERS[provider],
-                    amount=100_000_000, service_date=DAY0 + day * 86_400, line_items=items,
-                    codes_hash=codes_hash(items, KEY), evidence_hash=b"\x11" * 32, evidence_root=b"\x22" * 32,
-                    evidence_proof=(b"\x33" * 32,) * depth)
+    return ClaimRow(
+        row=n + 2,
+        ref=f"c-{n}",
+        policy_id=policy.to_bytes(32, "big"),
+        provider=PROVIDERS[provider],
+        amount=100_000_000,
+        service_date=DAY0 + day * 86_400,
+        line_items=items,
+        codes_hash=codes_hash(items, KEY),
+        evidence_hash=b"\x11" * 32,
+        evidence_root=b"\x22" * 32,
+        evidence_proof=(b"\x33" * 32,) * depth,
+    )
 
 
 def test_a_steady_run_fills_transactions_up_to_the_gas_cap_with_the_margin():
@@ -60,13 +69,28 @@ def test_claims_that_may_open_a_policy_year_or_bring_a_new_provider_are_counted_
     assert alone == int(GAS_MARGIN * (bulk.GAS_PER_BATCH + claim_gas(claim(0), opens_year=True, new_provider=True)))
     # Three claims of one policy in one 365-day bucket: the third cannot open another year.
     three = plan_batches([claim(0), claim(1, day=100), claim(2, day=200)], 10, TX_GAS_CAP)[0].gas
-    assert three == int(GAS_MARGIN * (bulk.GAS_PER_BATCH + bulk.GAS_PER_NEW_PROVIDER + 2 * bulk.GAS_PER_YEAR_OPENED
-                                      + 3 * claim_gas(claim(0), opens_year=False)))
+    assert three == int(
+        GAS_MARGIN
+        * (
+            bulk.GAS_PER_BATCH
+            + bulk.GAS_PER_NEW_PROVIDER
+            + 2 * bulk.GAS_PER_YEAR_OPENED
+            + 3 * claim_gas(claim(0), opens_year=False)
+        )
+    )
     # Another provider's claim, a year later, adds a new provider and a year opening.
-    more = plan_batches([claim(0), claim(1, day=100), claim(2, day=200), claim(3, provider=1, day=400)], 10,
-                        TX_GAS_CAP)[0].gas
-    assert more == int(GAS_MARGIN * (bulk.GAS_PER_BATCH + 2 * bulk.GAS_PER_NEW_PROVIDER + 3 * bulk.GAS_PER_YEAR_OPENED
-                                     + 4 * claim_gas(claim(0), opens_year=False)))
+    more = plan_batches(
+        [claim(0), claim(1, day=100), claim(2, day=200), claim(3, provider=1, day=400)], 10, TX_GAS_CAP
+    )[0].gas
+    assert more == int(
+        GAS_MARGIN
+        * (
+            bulk.GAS_PER_BATCH
+            + 2 * bulk.GAS_PER_NEW_PROVIDER
+            + 3 * bulk.GAS_PER_YEAR_OPENED
+            + 4 * claim_gas(claim(0), opens_year=False)
+        )
+    )
     # On its own, a batch is bounded as if every claim opened a year and every provider were new.
     assert batch_gas([claim(0), claim(1, day=100), claim(2, day=200)]) > three
 
@@ -112,11 +136,25 @@ def test_responses_are_one_json_line_per_claim_with_an_outcome(tmp_path):
     path = tmp_path / "out" / "responses.ndjson"
     assert write_responses_ndjson(rows, RunResult(entries=entries), path, decimals=6, currency=currency) == 2
     lines = [json.loads(line) for line in path.read_text().splitlines()]
-    assert lines[0] == {"row": 2, "claim_ref": "c-0", "claim_id": ids[0], "status": "Partial", "currency": "USD",
-                        "billed": "100.00", "payable": "75.00", "patient_share": "25.00", "reason": 119,
-                        "reason_text": "benefit maximum", "tx": "0xaa"}
+    assert lines[0] == {
+        "row": 2,
+        "claim_ref": "c-0",
+        "claim_id": ids[0],
+        "status": "Partial",
+        "currency": "USD",
+        "billed": "100.00",
+        "payable": "75.00",
+        "patient_share": "25.00",
+        "reason": 119,
+        "reason_text": "benefit maximum",
+        "tx": "0xaa",
+    }
     assert (lines[1]["status"], lines[1]["reason"], lines[1]["reason_text"], lines[1]["payable"]) == (
-        "Duplicate", 18, "duplicate", None)
+        "Duplicate",
+        18,
+        "duplicate",
+        None,
+    )
     assert list(path.parent.iterdir()) == [path], "written whole, no temporary file left"
 
 
@@ -148,14 +186,22 @@ def test_the_send_loop_asks_for_receipts_once_a_block_not_at_every_look(tmp_path
     cid, tx = "0x" + row.claim_id.hex(), "0x" + "ab" * 32
     word = lambda v: v.to_bytes(32, "big").hex()  # noqa: E731
     contract = "0x" + "cc" * 20
-    receipt = {"status": "0x1", "gasUsed": "0x1", "blockNumber": hex(103), "logs": [
-        {"address": contract, "topics": ["0x" + TOPIC_ADJUDICATED.hex(), cid],
-         "data": "0x" + word(2) + word(0) + word(100) + word(0)}]}
+    receipt = {
+        "status": "0x1",
+        "gasUsed": "0x1",
+        "blockNumber": hex(103),
+        "logs": [
+            {
+                "address": contract,
+                "topics": ["0x" + TOPIC_ADJUDICATED.hex(), cid],
+                "data": "0x" + word(2) + word(0) + word(100) + word(0),
+            }
+        ],
+    }
     node = _Node(polls=5, mined_at=103, receipt=receipt)
     with Journal(tmp_path / "j.sqlite", chain_id=1337, contract=contract) as journal:
         journal.record_sent(tx, 0, [(cid, row.ref)])
-        submitter = BulkSubmitter(node, contract, Account.create(), journal,
-                                  poll_interval=0.001)
+        submitter = BulkSubmitter(node, contract, Account.create(), journal, poll_interval=0.001)
         result = RunResult(entries={})
         mined = []
         submitter._wait({tx: 1}, result, mined.append, head=100)

@@ -40,10 +40,19 @@ def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
     rows = [HEADER]
     for n in range(count):
         record = evidence(world)
-        Receipt(record_hash=record, chain_id=setup["chain_id"], contract=world.anchor.address, tx="0x" + "00" * 32, block=1, provider=world.hospital.address,
-                anchored_at=1).save(folder / f"r{n}.json")
-        rows.append(f"{tag}-{n},0x{world.policy.hex()},{world.hospital.address},{world.start + DAY + n},"
-                    f"{1000 + n},{tag.upper()}{n}@{1000 + n},r{n}.json")
+        Receipt(
+            record_hash=record,
+            chain_id=setup["chain_id"],
+            contract=world.anchor.address,
+            tx="0x" + "00" * 32,
+            block=1,
+            provider=world.hospital.address,
+            anchored_at=1,
+        ).save(folder / f"r{n}.json")
+        rows.append(
+            f"{tag}-{n},0x{world.policy.hex()},{world.hospital.address},{world.start + DAY + n},"
+            f"{1000 + n},{tag.upper()}{n}@{1000 + n},r{n}.json"
+        )
     rows.extend(extra_rows)
     path = folder / f"{tag}.csv"
     path.write_text("\n".join(rows) + "\n")
@@ -52,9 +61,16 @@ def write_claims(world, setup, folder, count, *, tag, extra_rows=()):
 
 def run(world, setup, path, *, signer=None, journal=None, **kw):
     return submit_file(
-        path, rpc=setup["rpc"], contract=world.claims.address, signer=signer or setup["insurer"],
-        journal_path=journal or path.with_name(path.name + ".journal.sqlite"), codes_key=kw.pop("codes_key", KEY), decimals=6,
-        responses_dir=path.with_name("responses"), batch_size=kw.pop("batch_size", 4), window=kw.pop("window", 2),
+        path,
+        rpc=setup["rpc"],
+        contract=world.claims.address,
+        signer=signer or setup["insurer"],
+        journal_path=journal or path.with_name(path.name + ".journal.sqlite"),
+        codes_key=kw.pop("codes_key", KEY),
+        decimals=6,
+        responses_dir=path.with_name("responses"),
+        batch_size=kw.pop("batch_size", 4),
+        window=kw.pop("window", 2),
         **kw,
     )
 
@@ -70,10 +86,14 @@ def nonce(chain, setup):
 
 
 def test_a_file_goes_through_and_a_rerun_sends_nothing(world, setup, chain, tmp_path):
-    no_consent = (f"nc,0x{setup['no_consent'].hex()},{world.hospital.address},{world.start + DAY},50,NC1@50,"
-                  f"0x{evidence(world).hex()}")
-    future = (f"fut,0x{world.policy.hex()},{world.hospital.address},{chain.pending_timestamp + 10 * DAY},50,FUT@50,"
-              f"0x{evidence(world).hex()}")
+    no_consent = (
+        f"nc,0x{setup['no_consent'].hex()},{world.hospital.address},{world.start + DAY},50,NC1@50,"
+        f"0x{evidence(world).hex()}"
+    )
+    future = (
+        f"fut,0x{world.policy.hex()},{world.hospital.address},{chain.pending_timestamp + 10 * DAY},50,FUT@50,"
+        f"0x{evidence(world).hex()}"
+    )
     path = write_claims(world, setup, tmp_path, 9, tag="a", extra_rows=[no_consent, future])
     before = nonce(chain, setup)
     report = run(world, setup, path)
@@ -128,8 +148,9 @@ def test_transactions_the_node_never_received_are_sent_again(world, setup, chain
     with pytest.raises(ConnectionError):
         run(world, setup, path)
     monkeypatch.setattr(bulk.BulkSubmitter, "_rpc_batch", real)
-    with Journal(path.with_name(path.name + ".journal.sqlite"), chain_id=chain.chain_id,
-                 contract=world.claims.address) as journal:
+    with Journal(
+        path.with_name(path.name + ".journal.sqlite"), chain_id=chain.chain_id, contract=world.claims.address
+    ) as journal:
         assert len(journal.sent_transactions()) == 1  # written down before the send that failed
     resumed = run(world, setup, path)
     assert any("never reached the chain" in note for note in resumed.result.notes)
@@ -166,5 +187,4 @@ def test_unknown_policies_stop_the_run_before_anything_is_sent(world, setup, cha
 
 def test_consent_is_the_patients_to_give(world, setup, accounts):
     """Sanity of the fixture: the second policy's patient never consented to the insurer."""
-    assert not world.consent.hasConsent(accounts[11], world.insurer, int(Purpose.HPAYMT),
-                                             int(Category.BILLING_CLAIMS))
+    assert not world.consent.hasConsent(accounts[11], world.insurer, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS))

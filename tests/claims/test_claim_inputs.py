@@ -32,15 +32,45 @@ HEADER = "claim_ref,policy_id,provider,service_date,amount,line_items,evidence"
 
 @pytest.fixture
 def folder(tmp_path):
-    Receipt(record_hash=b"\x11" * 32, chain_id=CHAIN, contract=OTHER, tx="0x" + "00" * 32, block=1,
-            provider=PROVIDER, anchored_at=1).save(tmp_path / "single.json")
-    Receipt(record_hash=b"\x22" * 32, chain_id=CHAIN, contract=OTHER, tx="0x" + "00" * 32, block=1,
-            provider=PROVIDER, anchored_at=1, root=b"\x33" * 32, proof=[b"\x44" * 32], batch_count=2
-            ).save(tmp_path / "batch.json")
-    Receipt(record_hash=b"\x55" * 32, chain_id=1, contract=OTHER, tx="0x" + "00" * 32, block=1,
-            provider=PROVIDER, anchored_at=1).save(tmp_path / "mainnet.json")
-    Receipt(record_hash=b"\x66" * 32, chain_id=CHAIN, contract=OTHER, tx="0x" + "00" * 32, block=1,
-            provider=OTHER, anchored_at=1).save(tmp_path / "others.json")
+    Receipt(
+        record_hash=b"\x11" * 32,
+        chain_id=CHAIN,
+        contract=OTHER,
+        tx="0x" + "00" * 32,
+        block=1,
+        provider=PROVIDER,
+        anchored_at=1,
+    ).save(tmp_path / "single.json")
+    Receipt(
+        record_hash=b"\x22" * 32,
+        chain_id=CHAIN,
+        contract=OTHER,
+        tx="0x" + "00" * 32,
+        block=1,
+        provider=PROVIDER,
+        anchored_at=1,
+        root=b"\x33" * 32,
+        proof=[b"\x44" * 32],
+        batch_count=2,
+    ).save(tmp_path / "batch.json")
+    Receipt(
+        record_hash=b"\x55" * 32,
+        chain_id=1,
+        contract=OTHER,
+        tx="0x" + "00" * 32,
+        block=1,
+        provider=PROVIDER,
+        anchored_at=1,
+    ).save(tmp_path / "mainnet.json")
+    Receipt(
+        record_hash=b"\x66" * 32,
+        chain_id=CHAIN,
+        contract=OTHER,
+        tx="0x" + "00" * 32,
+        block=1,
+        provider=OTHER,
+        anchored_at=1,
+    ).save(tmp_path / "others.json")
     return tmp_path
 
 
@@ -68,26 +98,53 @@ def test_a_valid_csv_row_becomes_a_claim(folder):
     assert first.codes_hash == codes_hash(first.line_items, KEY)
 
 
-@pytest.mark.parametrize("row, field, message", [
-    (f"c,0x12,{PROVIDER},2026-03-01,20,80061@20,single.json", "policy_id", "not a policy id"),
-    (f"c,{'0x' + '00' * 32},{PROVIDER},2026-03-01,20,80061@20,single.json", "policy_id", "zero policy id"),
-    (f"c,{POLICY},0x1234,2026-03-01,20,80061@20,single.json", "provider", "not an address"),
-    (f"c,{POLICY},{PROVIDER.replace('C8', 'c8')},2026-03-01,20,80061@20,single.json", "provider", "checksum"),
-    (f"c,{POLICY},{PROVIDER},03/01/2026,20,80061@20,single.json", "service_date", "not a date"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01T10:00:00,20,80061@20,single.json", "service_date", "needs a zone"),
-    (f"c,{POLICY},{PROVIDER},,20,80061@20,single.json", "service_date", "missing"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,twenty,80061@20,single.json", "amount", "not a number"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,-20,80061@20,single.json", "amount", "must be positive"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20.0000001,80061@20,single.json", "amount", "more than 6 decimals"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,21,80061@20,single.json", "amount", "not the sum of the line items (20.00)"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061,single.json", "line_items", "item 1 is not code"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061*0@20,single.json", "line_items", "quantity must be positive"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,nowhere.json", "evidence", "receipt nowhere.json: no such receipt"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,mainnet.json", "evidence", "is for chain 1, not 31337"),
-    (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,others.json", "evidence", f"anchored by {OTHER}"),
-], ids=["short-policy", "zero-policy", "bad-address", "bad-checksum", "bad-date", "no-zone", "no-date",
-        "amount-text", "amount-negative", "amount-decimals", "amount-sum", "item-syntax", "item-quantity",
-        "receipt-missing", "receipt-chain", "receipt-provider"])
+@pytest.mark.parametrize(
+    "row, field, message",
+    [
+        (f"c,0x12,{PROVIDER},2026-03-01,20,80061@20,single.json", "policy_id", "not a policy id"),
+        (f"c,{'0x' + '00' * 32},{PROVIDER},2026-03-01,20,80061@20,single.json", "policy_id", "zero policy id"),
+        (f"c,{POLICY},0x1234,2026-03-01,20,80061@20,single.json", "provider", "not an address"),
+        (f"c,{POLICY},{PROVIDER.replace('C8', 'c8')},2026-03-01,20,80061@20,single.json", "provider", "checksum"),
+        (f"c,{POLICY},{PROVIDER},03/01/2026,20,80061@20,single.json", "service_date", "not a date"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01T10:00:00,20,80061@20,single.json", "service_date", "needs a zone"),
+        (f"c,{POLICY},{PROVIDER},,20,80061@20,single.json", "service_date", "missing"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,twenty,80061@20,single.json", "amount", "not a number"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,-20,80061@20,single.json", "amount", "must be positive"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,20.0000001,80061@20,single.json", "amount", "more than 6 decimals"),
+        (
+            f"c,{POLICY},{PROVIDER},2026-03-01,21,80061@20,single.json",
+            "amount",
+            "not the sum of the line items (20.00)",
+        ),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061,single.json", "line_items", "item 1 is not code"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061*0@20,single.json", "line_items", "quantity must be positive"),
+        (
+            f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,nowhere.json",
+            "evidence",
+            "receipt nowhere.json: no such receipt",
+        ),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,mainnet.json", "evidence", "is for chain 1, not 31337"),
+        (f"c,{POLICY},{PROVIDER},2026-03-01,20,80061@20,others.json", "evidence", f"anchored by {OTHER}"),
+    ],
+    ids=[
+        "short-policy",
+        "zero-policy",
+        "bad-address",
+        "bad-checksum",
+        "bad-date",
+        "no-zone",
+        "no-date",
+        "amount-text",
+        "amount-negative",
+        "amount-decimals",
+        "amount-sum",
+        "item-syntax",
+        "item-quantity",
+        "receipt-missing",
+        "receipt-chain",
+        "receipt-provider",
+    ],
+)
 def test_each_malformed_field_is_named(folder, row, field, message):
     path = csv_file(folder, GOOD, row)
     parsed = read(path)
@@ -107,18 +164,36 @@ def test_header_problems_and_cell_counts(folder):
 
 
 def test_duplicates_within_a_file_are_refused_even_at_another_price(folder):
-    parsed = read(csv_file(folder, GOOD, GOOD.replace("c-1", "c-9").replace("162.50", "175.00")
-                           .replace("@150.00", "@162.50")))
+    parsed = read(
+        csv_file(folder, GOOD, GOOD.replace("c-1", "c-9").replace("162.50", "175.00").replace("@150.00", "@162.50"))
+    )
     (problem,) = parsed.problems
     assert problem.row == 3 and "the same service as line 2" in problem.message
 
 
 def test_jsonl_rows_and_their_problems(folder):
-    good = {"claim_ref": "j-1", "policy_id": POLICY, "provider": PROVIDER, "service_date": "2026-03-01", "amount": "40",
-            "line_items": [{"code": "80061", "quantity": 2, "unit_price": "20"}], "evidence": "0x" + "77" * 32}
+    good = {
+        "claim_ref": "j-1",
+        "policy_id": POLICY,
+        "provider": PROVIDER,
+        "service_date": "2026-03-01",
+        "amount": "40",
+        "line_items": [{"code": "80061", "quantity": 2, "unit_price": "20"}],
+        "evidence": "0x" + "77" * 32,
+    }
     path = folder / "claims.jsonl"
-    path.write_text("\n".join([json.dumps(good), "{not json", "[1]", json.dumps({**good, "patient": "x"}),
-                               json.dumps({**good, "line_items": [{"code": "80061"}]})]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                "{not json",
+                "[1]",
+                json.dumps({**good, "patient": "x"}),
+                json.dumps({**good, "line_items": [{"code": "80061"}]}),
+            ]
+        )
+        + "\n"
+    )
     parsed = read(path)
     assert [r.ref for r in parsed.rows] == ["j-1"] and parsed.rows[0].evidence_hash == b"\x77" * 32
     found = {(p.row, p.field): p.message for p in parsed.problems}
@@ -130,13 +205,28 @@ def test_jsonl_rows_and_their_problems(folder):
 
 def fhir_claim(n, **changes):
     claim = {
-        "resourceType": "Claim", "id": f"cl-{n}", "identifier": [{"value": f"F-{n}"}], "status": "active",
-        "type": {"coding": [{"code": "professional"}]}, "use": "claim", "patient": {"reference": "Patient/p-1"},
-        "created": "2026-03-02", "provider": {"reference": "Organization/north"}, "priority": {"coding": [{"code": "normal"}]},
+        "resourceType": "Claim",
+        "id": f"cl-{n}",
+        "identifier": [{"value": f"F-{n}"}],
+        "status": "active",
+        "type": {"coding": [{"code": "professional"}]},
+        "use": "claim",
+        "patient": {"reference": "Patient/p-1"},
+        "created": "2026-03-02",
+        "provider": {"reference": "Organization/north"},
+        "priority": {"coding": [{"code": "normal"}]},
         "insurance": [{"sequence": 1, "focal": True, "coverage": {"reference": "Coverage/c-1"}}],
-        "billablePeriod": {"start": "2026-03-01"}, "total": {"value": 150.0, "currency": "USD"},
-        "item": [{"sequence": 1, "productOrService": {"coding": [{"code": "99213"}]},
-                  "modifier": [{"coding": [{"code": "25"}]}], "quantity": {"value": 1}, "unitPrice": {"value": 150.0}}],
+        "billablePeriod": {"start": "2026-03-01"},
+        "total": {"value": 150.0, "currency": "USD"},
+        "item": [
+            {
+                "sequence": 1,
+                "productOrService": {"coding": [{"code": "99213"}]},
+                "modifier": [{"coding": [{"code": "25"}]}],
+                "quantity": {"value": 1},
+                "unitPrice": {"value": 150.0},
+            }
+        ],
         "supportingInfo": [{"sequence": 1, "category": {"coding": [{"code": "info"}]}, "valueString": "single.json"}],
     }
     claim.update(changes)
@@ -145,13 +235,17 @@ def fhir_claim(n, **changes):
 
 def test_fhir_bundle_through_the_pseudonym_mapping(folder):
     mapping = {"Patient/p-1": OTHER, "Organization/north": PROVIDER, "Coverage/c-1": POLICY}
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
-        {"resource": fhir_claim(1)},
-        {"resource": fhir_claim(2, patient={"reference": "Patient/unknown"})},
-        {"resource": fhir_claim(3, total={"value": 99.0})},
-        {"resource": {"resourceType": "Patient", "id": "p"}},
-        {"resource": fhir_claim(5, status=None)},
-    ]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": fhir_claim(1)},
+            {"resource": fhir_claim(2, patient={"reference": "Patient/unknown"})},
+            {"resource": fhir_claim(3, total={"value": 99.0})},
+            {"resource": {"resourceType": "Patient", "id": "p"}},
+            {"resource": fhir_claim(5, status=None)},
+        ],
+    }
     path = folder / "bundle.json"
     path.write_text(json.dumps(bundle))
     parsed = read(path, mapping=mapping)
@@ -189,8 +283,12 @@ def test_encoding_matches_eth_abi_and_the_claim_id_definition(folder):
     assert encode_batch(rows) == SUBMIT_CLAIMS + encode([f"{CLAIM_INPUT}[]"], [[r.as_input() for r in rows]])
     assert encode_batch(rows[:1]) == SUBMIT_CLAIMS + encode([f"{CLAIM_INPUT}[]"], [[rows[0].as_input()]])
     r = rows[0]
-    expected = keccak(encode(["bytes32", "address", "uint64", "bytes32"],
-                             [r.policy_id, r.provider, r.service_date // 86400, r.codes_hash]))
+    expected = keccak(
+        encode(
+            ["bytes32", "address", "uint64", "bytes32"],
+            [r.policy_id, r.provider, r.service_date // 86400, r.codes_hash],
+        )
+    )
     assert r.claim_id == claim_id(r.policy_id, r.provider, r.service_date, r.codes_hash) == expected
 
 
@@ -206,8 +304,11 @@ def test_codes_hash_is_canonical_order_case_and_split_lines_do_not_matter():
     a = (LineItem("99214", ("25", "59"), Decimal(1), 100), LineItem("80053", (), Decimal(2), 20))
     reordered = (LineItem("80053", (), Decimal(2), 20), LineItem("99214", ("59", "25"), Decimal(1), 100))
     cased = (LineItem("99214", ("25", "59"), Decimal(1), 100), LineItem("80053", (), Decimal(2), 20))
-    split = (LineItem("99214", ("59", "25"), Decimal(1), 100), LineItem("80053", (), Decimal(1), 20),
-             LineItem("80053", (), Decimal(1), 20))
+    split = (
+        LineItem("99214", ("59", "25"), Decimal(1), 100),
+        LineItem("80053", (), Decimal(1), 20),
+        LineItem("80053", (), Decimal(1), 20),
+    )
     assert codes_hash(a, KEY) == codes_hash(reordered, KEY) == codes_hash(cased, KEY) == codes_hash(split, KEY)
     lower = (LineItem("g0008", ("gy",), Decimal(1), 5),)
     assert codes_hash(lower, KEY) == codes_hash((LineItem("G0008", ("GY",), Decimal(1), 5),), KEY)
@@ -231,12 +332,23 @@ def test_outcomes_are_read_from_raw_logs():
 
 
 def test_claim_responses_are_valid_fhir():
-    common = dict(ref="c-1", claim_id="0x" + "01" * 32, amount=162_500_000, decimals=6, currency="USD",
-                  insurer=OTHER, created=1_772_323_200, tx_hash="0x" + "02" * 32)
+    common = dict(
+        ref="c-1",
+        claim_id="0x" + "01" * 32,
+        amount=162_500_000,
+        decimals=6,
+        currency="USD",
+        insurer=OTHER,
+        created=1_772_323_200,
+        tx_hash="0x" + "02" * 32,
+    )
     partial = claim_response(outcome="Partial", reason=119, payable=100_000_000, patient_share=62_500_000, **common)
     assert partial["outcome"] == "partial"
     assert {a["category"]["coding"][0]["code"]: a["amount"]["value"] for a in partial["adjudication"]} == {
-        "submitted": 162.5, "benefit": 100.0, "copay": 62.5}
+        "submitted": 162.5,
+        "benefit": 100.0,
+        "copay": 62.5,
+    }
     rejected = claim_response(outcome="Rejected", reason=197, payable=None, patient_share=None, **common)
     assert rejected["outcome"] == "error" and rejected["error"][0]["code"]["coding"][0]["code"] == "197"
     assert format_units(162_500_000, 6) == "162.50" and format_units(1, 6) == "0.000001"

@@ -12,7 +12,14 @@ import ape
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.claims.conftest import DAY, FILING, LIMIT, REVIEW, ZERO32, claim_input, new_evidence
 
@@ -130,8 +137,13 @@ def test_money_invariants(world, chain):
 
     run_state_machine_as_test(
         Money,
-        settings=settings(settings.default, max_examples=10, stateful_step_count=30, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
+        settings=settings(
+            settings.default,
+            max_examples=10,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
     )
     # The runs must have exercised the money paths, or the invariants proved little.
     assert any(settled for _, settled, _ in Money.runs), Money.runs

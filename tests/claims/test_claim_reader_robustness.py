@@ -37,34 +37,54 @@ def problems_by_line(parsed: ClaimFile) -> dict[int | None, list[str]]:
 
 
 def test_a_byte_that_is_not_utf8_is_a_problem_of_its_row_only(tmp_path):
-    lines = [HEADER.encode()] + [row(ref=f"c-{n}", date=f"2026-03-{1 + n % 28:02d}",
-                                     items=f"9{n:04d}@162.50").encode() for n in range(2003)]
+    lines = [HEADER.encode()] + [
+        row(ref=f"c-{n}", date=f"2026-03-{1 + n % 28:02d}", items=f"9{n:04d}@162.50").encode() for n in range(2003)
+    ]
     lines[700] = lines[700].replace(b"c-699", b"c-6\xe99")  # Latin-1 "é" in one claim_ref (line 701)
     path = tmp_path / "claims.csv"
     path.write_bytes(b"\n".join(lines) + b"\n")
     parsed = read(path)
     assert len(parsed.rows) == 2002 and parsed.invalid_rows == [701] and not parsed.file_problems()
-    assert problems_by_line(parsed)[701] == ["claim_ref: not UTF-8 text (byte 0xE9 at column 4); save the file as UTF-8"]
+    assert problems_by_line(parsed)[701] == [
+        "claim_ref: not UTF-8 text (byte 0xE9 at column 4); save the file as UTF-8"
+    ]
     assert "line 701" in str(parsed.problems[0])
 
 
 def test_a_byte_that_is_not_utf8_in_a_json_line_names_the_line(tmp_path):
-    good = json.dumps({"policy_id": POLICY, "provider": PROVIDER, "service_date": "2026-03-01", "amount": "20",
-                       "line_items": "80061@20", "evidence": EVIDENCE}).encode()
+    good = json.dumps(
+        {
+            "policy_id": POLICY,
+            "provider": PROVIDER,
+            "service_date": "2026-03-01",
+            "amount": "20",
+            "line_items": "80061@20",
+            "evidence": EVIDENCE,
+        }
+    ).encode()
     path = tmp_path / "claims.jsonl"
     path.write_bytes(good + b"\n" + good.replace(b"80061", b"8006\xff") + b"\n")
     parsed = read(path)
     assert len(parsed.rows) == 1 and parsed.invalid_rows == [2]
 
 
-@pytest.mark.parametrize("amount, message", [
-    ("1e999999", "too large"), ("9" * 5000, "too large"), ("1e-999999", "too many decimals"), ("NaN", "not a number"),
-    ("-Infinity", "too large"), ("1_000", "not a number"),
-])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("1e999999", "too large"),
+        ("9" * 5000, "too large"),
+        ("1e-999999", "too many decimals"),
+        ("NaN", "not a number"),
+        ("-Infinity", "too large"),
+        ("1_000", "not a number"),
+    ],
+)
 def test_an_absurd_number_is_a_row_problem_never_an_exception(tmp_path, amount, message):
     path = tmp_path / "claims.csv"
-    path.write_text(f"{HEADER}\n{row(amount=amount, items=f'80061@{amount}')}\n"
-                    f"{row(ref='ok', items='80061@162.50', date='2026-03-02')}\n")
+    path.write_text(
+        f"{HEADER}\n{row(amount=amount, items=f'80061@{amount}')}\n"
+        f"{row(ref='ok', items='80061@162.50', date='2026-03-02')}\n"
+    )
     parsed = read(path)
     assert len(parsed.rows) == 1 and parsed.invalid_rows == [2]
     assert any(message in text for text in problems_by_line(parsed)[2]), parsed.problems
@@ -91,8 +111,9 @@ def test_a_quote_that_never_closes_is_a_problem_of_the_line_it_opens_on(tmp_path
     path.write_text(f'{HEADER}\n{row()}\n"c-2,{row()[4:]}\n{row(ref="c-4", date="2026-03-02")}\n')
     parsed = read(path)
     assert [r.row for r in parsed.rows] == [2]
-    assert problems_by_line(parsed)[3] == ["a quote opened on line 3 never closes (the cell runs to line 4, "
-                                           "the end of the file)"]
+    assert problems_by_line(parsed)[3] == [
+        "a quote opened on line 3 never closes (the cell runs to line 4, the end of the file)"
+    ]
 
 
 def test_a_negative_unit_price_is_must_be_positive_not_a_syntax_error(tmp_path):
@@ -105,7 +126,9 @@ def test_a_negative_unit_price_is_must_be_positive_not_a_syntax_error(tmp_path):
 
 def test_an_amount_with_more_decimals_than_the_currency_is_refused(tmp_path):
     path = tmp_path / "claims.csv"
-    path.write_text(f"{HEADER}\n{row(amount='110.005', items='80061@110.005')}\n{row(ref='ok', amount='110.01', items='80061@110.01', date='2026-03-02')}\n")
+    path.write_text(
+        f"{HEADER}\n{row(amount='110.005', items='80061@110.005')}\n{row(ref='ok', amount='110.01', items='80061@110.01', date='2026-03-02')}\n"
+    )
     parsed = read(path, currency="USD")
     assert [r.ref for r in parsed.rows] == ["ok"]
     assert problems_by_line(parsed)[2] == ["amount: more than 2 decimals: '110.005'"]
@@ -116,9 +139,41 @@ def test_an_amount_with_more_decimals_than_the_currency_is_refused(tmp_path):
 
 GOOD_ROWS = [row(ref=f"c-{n}", date=f"2026-03-{n + 1:02d}") for n in range(4)]
 FIELD_VALUES = st.one_of(
-    st.sampled_from(["", " ", "0", "-1", "1e999999", "NaN", "Infinity", "1e-999999", "110.005", "162.50", "0x",
-                     POLICY, PROVIDER, EVIDENCE, "2026-03-01", "99213@150.00", "@", "*", "a*b@c", ";;", "\"", "\"\"",
-                     "\x00", "\r", "\n", "\ufeff", "\udce9", "é", "99213*1e999999@1", "9" * 400, "x" * 9000]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e999999",
+            "NaN",
+            "Infinity",
+            "1e-999999",
+            "110.005",
+            "162.50",
+            "0x",
+            POLICY,
+            PROVIDER,
+            EVIDENCE,
+            "2026-03-01",
+            "99213@150.00",
+            "@",
+            "*",
+            "a*b@c",
+            ";;",
+            '"',
+            '""',
+            "\x00",
+            "\r",
+            "\n",
+            "\ufeff",
+            "\udce9",
+            "é",
+            "99213*1e999999@1",
+            "9" * 400,
+            "x" * 9000,
+        ]
+    ),
     st.text(max_size=20),
 )
 
@@ -154,11 +209,19 @@ def csv_files(draw) -> bytes:
 
 @st.composite
 def jsonl_files(draw) -> bytes:
-    good = {"policy_id": POLICY, "provider": PROVIDER, "service_date": "2026-03-01", "amount": "20",
-            "line_items": "80061@20", "evidence": EVIDENCE}
-    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | FIELD_VALUES,
-                               lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                            max_size=3), max_leaves=6)
+    good = {
+        "policy_id": POLICY,
+        "provider": PROVIDER,
+        "service_date": "2026-03-01",
+        "amount": "20",
+        "line_items": "80061@20",
+        "evidence": EVIDENCE,
+    }
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | FIELD_VALUES,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=6,
+    )
     lines = []
     for _ in range(draw(st.integers(1, 5))):
         kind = draw(st.integers(0, 2))

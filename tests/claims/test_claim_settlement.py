@@ -9,7 +9,16 @@ from medchain.access import Role, reason_code
 from medchain.consent import Category, Purpose
 from medchain.records.merkle import MerkleTree
 from tests.claims.conftest import (
-    APPEAL, DAY, DEDUCTIBLE, FILING, LIMIT, REVIEW, ZERO32, claim_input, evidence, new_evidence,
+    APPEAL,
+    DAY,
+    DEDUCTIBLE,
+    FILING,
+    LIMIT,
+    REVIEW,
+    ZERO32,
+    claim_input,
+    evidence,
+    new_evidence,
 )
 
 APPROVED, PENDING, PARTIAL, DENIED, DISPUTED, RESOLVED, SETTLED = 2, 1, 3, 4, 5, 6, 7
@@ -39,10 +48,17 @@ def test_register_policy(world):
     assert (log.policyId, log.insurer, log.patient, log.annualLimit) == (b"Q" * 32, world.insurer, world.patient, 5)
 
 
-@pytest.mark.parametrize("args", [
-    (b"\0" * 32, 5, 1, 100, 10, 20), (b"R" * 32, 0, 1, 100, 10, 20), (b"R" * 32, 5, 1, 10_001, 10, 20),
-    (b"R" * 32, 5, 1, 100, 20, 20), (b"R" * 32, 2**96, 1, 100, 10, 20),
-], ids=["zero-id", "zero-limit", "coinsurance>100%", "empty-period", "limit-too-large"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (b"\0" * 32, 5, 1, 100, 10, 20),
+        (b"R" * 32, 0, 1, 100, 10, 20),
+        (b"R" * 32, 5, 1, 10_001, 10, 20),
+        (b"R" * 32, 5, 1, 100, 20, 20),
+        (b"R" * 32, 2**96, 1, 100, 10, 20),
+    ],
+    ids=["zero-id", "zero-limit", "coinsurance>100%", "empty-period", "limit-too-large"],
+)
 def test_register_policy_refuses_bad_terms(world, args):
     policy_id, limit, deductible, bps, start, end = args
     with ape.reverts(world.claims.ClaimSettlementInvalidPolicy, policyId=policy_id):
@@ -86,7 +102,12 @@ def test_deductible_then_coinsurance_then_limit(world):
     assert (adj.outcome, adj.payable_, adj.patientShare, adj.reasonCode) == (APPROVED, 400_000_000, 600_000_000, 1)
     sub = _only(receipt, world.claims.ClaimSubmitted)
     assert (sub.claimId, sub.policyId, sub["provider"], sub.insurer, sub.amount) == (
-        first, world.policy, world.hospital, world.insurer, 1_000_000_000)
+        first,
+        world.policy,
+        world.hospital,
+        world.insurer,
+        1_000_000_000,
+    )
 
     _, receipt, _ = _submit(world, amount=1_000_000_000)
     adj = _only(receipt, world.claims.ClaimAdjudicated)
@@ -343,14 +364,22 @@ def test_withdraw(world, chain):
 
 def test_reentrant_withdraw_is_refused(project, chain, governance, registry, world):
     token = governance.deploy(project.ReentrantToken)
-    claims = governance.deploy(project.ClaimSettlement, registry, world.consent, world.anchor, world.provenance, token,
-                               REVIEW, APPEAL, FILING)
+    claims = governance.deploy(
+        project.ClaimSettlement, registry, world.consent, world.anchor, world.provenance, token, REVIEW, APPEAL, FILING
+    )
     attacker = governance.deploy(project.MaliciousProvider)
     registry.registerMember(attacker, Role.PROVIDER.id, b"\x0e" * 32, sender=governance)
-    world.consent.grant(world.patient, attacker, int(Purpose.TREAT), int(Category.ENCOUNTERS),
-                        world.start + 3 * 365 * DAY, sender=world.patient)
-    claims.registerPolicy(world.policy, world.patient, LIMIT, 0, 0, world.start, world.start + 400 * DAY,
-                          sender=world.insurer)
+    world.consent.grant(
+        world.patient,
+        attacker,
+        int(Purpose.TREAT),
+        int(Category.ENCOUNTERS),
+        world.start + 3 * 365 * DAY,
+        sender=world.patient,
+    )
+    claims.registerPolicy(
+        world.policy, world.patient, LIMIT, 0, 0, world.start, world.start + 400 * DAY, sender=world.insurer
+    )
     token.mint(world.insurer, 10**12, sender=world.insurer)
     token.approve(claims, 10**12, sender=world.insurer)
     claims.fund(10**12, sender=world.insurer)

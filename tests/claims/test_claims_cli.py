@@ -29,13 +29,29 @@ def story(tmp_path_factory, project):
         register(op, manifest, project, {"insurer": (keys["insurer"].address, Role.INSURER)})
         consent = _contract(w3, project, manifest, "ConsentRegistry")
         now = w3.eth.get_block("latest")["timestamp"]
-        _send(w3, keys["patient"], consent.functions.grant(
-            keys["patient"].address, keys["insurer"].address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
-            now + 400 * 86400))
+        _send(
+            w3,
+            keys["patient"],
+            consent.functions.grant(
+                keys["patient"].address,
+                keys["insurer"].address,
+                int(Purpose.HPAYMT),
+                int(Category.BILLING_CLAIMS),
+                now + 400 * 86400,
+            ),
+        )
         # The care relationship a claim needs: the patient's TREAT consent to the hospital (encounters).
-        _send(w3, keys["patient"], consent.functions.grant(
-            keys["patient"].address, keys["hospital"].address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
-            now + 400 * 86400))
+        _send(
+            w3,
+            keys["patient"],
+            consent.functions.grant(
+                keys["patient"].address,
+                keys["hospital"].address,
+                int(Purpose.TREAT),
+                int(Category.ENCOUNTERS),
+                now + 400 * 86400,
+            ),
+        )
         token = _contract(w3, project, manifest, "TestStableToken")
         _send(w3, keys["insurer"], token.functions.mint(keys["insurer"].address, 1_500 * 10**6))
         anchor = _contract(w3, project, manifest, "RecordAnchor")
@@ -43,9 +59,15 @@ def story(tmp_path_factory, project):
         for n in range(4):
             record = Web3.keccak(text=f"cli evidence {n}")
             receipt = _send(w3, keys["hospital"], anchor.functions.anchor(record))
-            Receipt(record_hash=bytes(record), chain_id=CONSORTIUM_CHAIN_ID, contract=anchor.address,
-                    tx=receipt["transactionHash"].to_0x_hex(), block=receipt["blockNumber"],
-                    provider=keys["hospital"].address, anchored_at=now).save(folder / f"ev{n}.json")
+            Receipt(
+                record_hash=bytes(record),
+                chain_id=CONSORTIUM_CHAIN_ID,
+                contract=anchor.address,
+                tx=receipt["transactionHash"].to_0x_hex(),
+                block=receipt["blockNumber"],
+                provider=keys["hospital"].address,
+                anchored_at=now,
+            ).save(folder / f"ev{n}.json")
         yield {"op": op, "manifest": str(manifest), "w3": w3, "folder": folder, "now": now, "anchor": anchor}
 
 
@@ -56,9 +78,27 @@ def ape(story, *args):
 
 def test_the_insurer_registers_a_policy_and_funds_its_pool(story):
     patient = story["op"].keys["patient"].address
-    code, out = ape(story, "claims policy", "--account", "insurer", "--yes", "--patient", patient, "--limit", "5000",
-                    "--deductible", "100", "--coinsurance", "20%", "--from", str(story["now"] - 60 * 86400),
-                    "--until", str(story["now"] + 300 * 86400), "--policy-id", POLICY)
+    code, out = ape(
+        story,
+        "claims policy",
+        "--account",
+        "insurer",
+        "--yes",
+        "--patient",
+        patient,
+        "--limit",
+        "5000",
+        "--deductible",
+        "100",
+        "--coinsurance",
+        "20%",
+        "--from",
+        str(story["now"] - 60 * 86400),
+        "--until",
+        str(story["now"] + 300 * 86400),
+        "--policy-id",
+        POLICY,
+    )
     assert code == 0, out
     assert f"policy {POLICY} registered for {patient}: limit 5000.00 mUSD a year, deductible 100.00 mUSD" in out
     code, out = ape(story, "claims fund", "--account", "insurer", "--yes", "--amount", "1000")
@@ -66,8 +106,21 @@ def test_the_insurer_registers_a_policy_and_funds_its_pool(story):
     assert "available 1000.00 mUSD, reserved 0.00 mUSD" in out
     code, out = ape(story, "claims fund", "--account", "insurer", "--yes", "--amount", "900")
     assert code != 0 and "holds 500.00 mUSD, not 900.00 mUSD" in out
-    code, out = ape(story, "claims policy", "--account", "insurer", "--yes", "--patient", patient, "--limit", "ten",
-                    "--from", "2026-01-01", "--until", "2027-01-01")
+    code, out = ape(
+        story,
+        "claims policy",
+        "--account",
+        "insurer",
+        "--yes",
+        "--patient",
+        patient,
+        "--limit",
+        "ten",
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2027-01-01",
+    )
     assert code != 0 and "'--limit': 'ten' is not an amount of tokens" in out
 
 
@@ -85,8 +138,9 @@ def test_the_codes_key_is_never_created_by_a_run_and_keygen_creates_it_once(stor
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     key = story["folder"] / "key.hex"
     for extra in ((), ("--dry-run",)):
-        code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
-                        "--codes-key", str(key), *extra)
+        code, out = ape(
+            story, "claims submit", str(path), "--account", "insurer", "--yes", "--codes-key", str(key), *extra
+        )
         assert code != 0 and "no codes key at" in out and "claims keygen" in out, out
         assert not key.exists()
     code, out = ape(story, "claims keygen", "--account", "insurer", "--yes", "--out", str(key))
@@ -105,8 +159,7 @@ def test_a_codes_key_made_elsewhere_is_refused_against_the_on_chain_commitment(s
     other.write_text("0x" + "42" * 32 + "\n")
     path = _claims_file(story)
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
-    code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
-                    "--codes-key", str(other))
+    code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes", "--codes-key", str(other))
     assert code != 0 and "committed on chain" in out and "Nothing was sent" in out, out
     assert story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address) == nonce, "nothing was sent"
 
@@ -114,8 +167,16 @@ def test_a_codes_key_made_elsewhere_is_refused_against_the_on_chain_commitment(s
 def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
     nonce = story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address)
-    code, out = ape(story, "claims submit", str(path), "--account", "insurer", "--yes",
-                    "--codes-key", str(story["folder"] / "key.hex"))
+    code, out = ape(
+        story,
+        "claims submit",
+        str(path),
+        "--account",
+        "insurer",
+        "--yes",
+        "--codes-key",
+        str(story["folder"] / "key.hex"),
+    )
     assert code != 0
     assert f"{path}: line 5: service_date: not a date" in out
     assert story["w3"].eth.get_transaction_count(story["op"].keys["insurer"].address) == nonce, "nothing was sent"
@@ -123,8 +184,16 @@ def test_a_malformed_file_is_refused_whole_with_the_row_and_field_named(story):
 
 def test_skip_invalid_submits_the_rest_and_a_rerun_sends_nothing(story):
     path = _claims_file(story, f"bad,{POLICY},{story['op'].keys['hospital'].address},2026-13-40,50,X@50,ev3.json")
-    args = ("claims submit", str(path), "--account", "insurer", "--yes", "--codes-key",
-            str(story["folder"] / "key.hex"), "--skip-invalid")
+    args = (
+        "claims submit",
+        str(path),
+        "--account",
+        "insurer",
+        "--yes",
+        "--codes-key",
+        str(story["folder"] / "key.hex"),
+        "--skip-invalid",
+    )
     code, out = ape(story, *args)
     assert code == 0, out
     assert f"1 invalid row(s) skipped, written to {path}.rejects.csv" in out
@@ -133,7 +202,11 @@ def test_skip_invalid_submits_the_rest_and_a_rerun_sends_nothing(story):
     assert "reason codes: 1 deductible x1, 2 coinsurance x2" in out
     ndjson = story["folder"] / "claims.csv.responses.ndjson"
     lines = [json.loads(line) for line in ndjson.read_text().splitlines()]
-    assert [(r["claim_ref"], r["status"]) for r in lines] == [("c-0", "Approved"), ("c-1", "Approved"), ("c-2", "Approved")]
+    assert [(r["claim_ref"], r["status"]) for r in lines] == [
+        ("c-0", "Approved"),
+        ("c-1", "Approved"),
+        ("c-2", "Approved"),
+    ]
     assert sorted(r["reason_text"] for r in lines) == ["coinsurance", "coinsurance", "deductible"]
     assert lines[0]["billed"] == "300.00" and lines[0]["currency"] == "USD" and lines[0]["tx"].startswith("0x")
     assert not (story["folder"] / "claims.csv.responses").exists(), "FHIR files only when asked for"
@@ -159,16 +232,31 @@ def test_status_deny_dispute_resolve_settle_and_withdraw(story):
     w3, keys = story["w3"], story["op"].keys
     record = Web3.keccak(text="cli evidence 4, after the denial")
     receipt = _send(w3, keys["hospital"], story["anchor"].functions.anchor(record))
-    Receipt(record_hash=bytes(record), chain_id=CONSORTIUM_CHAIN_ID, contract=story["anchor"].address,
-            tx=receipt["transactionHash"].to_0x_hex(), block=receipt["blockNumber"], provider=keys["hospital"].address,
-            anchored_at=story["now"]).save(story["folder"] / "ev4.json")
-    code, out = ape(story, "claims dispute", claim_ids[0], "--evidence", str(story["folder"] / "ev4.json"),
-                    "--account", "hospital", "--yes")
+    Receipt(
+        record_hash=bytes(record),
+        chain_id=CONSORTIUM_CHAIN_ID,
+        contract=story["anchor"].address,
+        tx=receipt["transactionHash"].to_0x_hex(),
+        block=receipt["blockNumber"],
+        provider=keys["hospital"].address,
+        anchored_at=story["now"],
+    ).save(story["folder"] / "ev4.json")
+    code, out = ape(
+        story,
+        "claims dispute",
+        claim_ids[0],
+        "--evidence",
+        str(story["folder"] / "ev4.json"),
+        "--account",
+        "hospital",
+        "--yes",
+    )
     assert code == 0 and "disputed with evidence" in out, out
     code, out = ape(story, "claims resolve", claim_ids[0], "--amount", "150", "--account", "insurer", "--yes")
     assert code == 0 and "150.00 mUSD approved" in out, out
-    code, out = ape(story, "claims dispute", claim_ids[0], "--evidence", "0x" + "00" * 32, "--account", "hospital",
-                    "--yes")
+    code, out = ape(
+        story, "claims dispute", claim_ids[0], "--evidence", "0x" + "00" * 32, "--account", "hospital", "--yes"
+    )
     assert code != 0 and "ClaimSettlementWrongStatus" in out
 
     story["op"].node.call("evm_increaseTime", [3 * 86400 + 1])

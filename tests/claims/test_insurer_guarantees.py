@@ -18,14 +18,16 @@ from tests.claims.conftest import DAY
 from tests.claims.test_bulk_submission import HEADER, KEY, nonce, run, write_claims
 
 
-def test_a_codes_key_other_than_the_insurers_earlier_one_is_refused_before_anything_is_sent(world, setup, chain,
-                                                                                            tmp_path):
+def test_a_codes_key_other_than_the_insurers_earlier_one_is_refused_before_anything_is_sent(
+    world, setup, chain, tmp_path
+):
     folder = tmp_path / "insurer"
     path = write_claims(world, setup, tmp_path, 2, tag="k")
     run(world, setup, path, insurer_folder=folder)
     assert (folder / FINGERPRINT_FILE).read_text().strip() == fingerprint(KEY)
-    with Journal(path.with_name(path.name + ".journal.sqlite"), chain_id=chain.chain_id,
-                 contract=world.claims.address) as journal:
+    with Journal(
+        path.with_name(path.name + ".journal.sqlite"), chain_id=chain.chain_id, contract=world.claims.address
+    ) as journal:
         assert journal.db.execute("SELECT value FROM meta WHERE key = 'codes_key'").fetchone()[0] == fingerprint(KEY)
     other = write_claims(world, setup, tmp_path, 2, tag="k2")
     before = nonce(chain, setup)
@@ -38,15 +40,18 @@ def test_a_codes_key_other_than_the_insurers_earlier_one_is_refused_before_anyth
     assert nonce(chain, setup) == before
 
 
-def test_a_lost_journal_after_settlement_is_recovered_without_resending_rejected_claims(world, setup, chain,
-                                                                                        tmp_path):
-    refused = [f"x-{n},0x{setup['no_consent'].hex()},{world.hospital.address},{world.start + DAY + 50 + n},10,"
-               f"X{n}@10,0x{'11' * 32}" for n in range(4)]
+def test_a_lost_journal_after_settlement_is_recovered_without_resending_rejected_claims(world, setup, chain, tmp_path):
+    refused = [
+        f"x-{n},0x{setup['no_consent'].hex()},{world.hospital.address},{world.start + DAY + 50 + n},10,"
+        f"X{n}@10,0x{'11' * 32}"
+        for n in range(4)
+    ]
     path = write_claims(world, setup, tmp_path, 3, tag="s", extra_rows=refused)
     first = run(world, setup, path)
     assert first.summary["outcomes"] == {"Approved": 3, "Rejected": 4}
     assert [(r["claim_ref"], r["reason_text"]) for r in first.summary["refused"]] == [
-        (f"x-{n}", "197 consent absent") for n in range(4)]
+        (f"x-{n}", "197 consent absent") for n in range(4)
+    ]
     accepted = [bytes.fromhex(cid[2:]) for cid, e in first.result.entries.items() if e.state == "accepted"]
     chain.pending_timestamp += 40 * DAY
     world.claims.settle(accepted, sender=world.patient)
@@ -82,8 +87,7 @@ def test_counts_add_up_to_the_claims_of_the_file(world, setup, chain, tmp_path):
         assert r.sent + r.recovered + r.already_done + len(r.duplicates) == 5
 
 
-def test_rejects_keep_the_inputs_columns_and_cells_and_can_be_corrected_and_resubmitted(world, setup, chain,
-                                                                                        tmp_path):
+def test_rejects_keep_the_inputs_columns_and_cells_and_can_be_corrected_and_resubmitted(world, setup, chain, tmp_path):
     good = write_claims(world, setup, tmp_path, 2, tag="r")
     lines = good.read_text().splitlines()
     columns = HEADER.split(",")
@@ -92,8 +96,9 @@ def test_rejects_keep_the_inputs_columns_and_cells_and_can_be_corrected_and_resu
     bad = lines[2].replace(",r1,", ",r1,").split(",")
     bad[4] = "1e999999"  # amount
     path = tmp_path / "mine.csv"
-    path.write_bytes(("\n".join([reorder(",".join(columns)), reorder(lines[1]), reorder(",".join(bad))]) + "\n")
-                     .encode())
+    path.write_bytes(
+        ("\n".join([reorder(",".join(columns)), reorder(lines[1]), reorder(",".join(bad))]) + "\n").encode()
+    )
     report = run(world, setup, path, skip_invalid=True)
     assert report.skipped_invalid == 1
     rejects = report.rejects_file.read_text().splitlines()

@@ -37,9 +37,16 @@ _policies = iter(range(1, 10**6))
 
 def _fresh_policy(world: World, patient=None, *, start=None, end=None) -> bytes:
     policy = b"RX" + next(_policies).to_bytes(30, "big")
-    world.claims.registerPolicy(policy, patient or world.patient, LIMIT, 0, 0,
-                                world.start if start is None else start,
-                                world.start + 2 * 365 * DAY if end is None else end, sender=world.insurer)
+    world.claims.registerPolicy(
+        policy,
+        patient or world.patient,
+        LIMIT,
+        0,
+        0,
+        world.start if start is None else start,
+        world.start + 2 * 365 * DAY if end is None else end,
+        sender=world.insurer,
+    )
     return policy
 
 
@@ -50,8 +57,14 @@ def rx(world, chain, members, outsider) -> Pharmacy:  # noqa: ARG001 (session fi
     batch = make_batch(chain, "RXLOT", 16)
     commission(world.provenance, manufacturer, batch)
     _SHIPMENT[pharmacy.address] = delivered(world.provenance, batch, manufacturer, pharmacy, 16)
-    world.consent.grant(world.patient, pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS),
-                        world.start + 3 * 365 * DAY, sender=world.patient)
+    world.consent.grant(
+        world.patient,
+        pharmacy,
+        int(Purpose.TREAT),
+        int(Category.MEDICATIONS),
+        world.start + 3 * 365 * DAY,
+        sender=world.patient,
+    )
     return Pharmacy(world, pharmacy, members[Role.REGULATOR], batch, batch.batch_id, _fresh_policy(world))
 
 
@@ -67,8 +80,9 @@ def _dispense(rx: Pharmacy, n: int):
     serial = _serial(n)
     shipment = _SHIPMENT[rx.pharmacy.address]
     hashed = serial_hash(serial)
-    return rx.world.provenance.dispense(rx.batch_id, hashed, rx.batch.proof(serial), shipment.ref,
-                                        shipment.manifest.proof(hashed), sender=rx.pharmacy)
+    return rx.world.provenance.dispense(
+        rx.batch_id, hashed, rx.batch.proof(serial), shipment.ref, shipment.manifest.proof(hashed), sender=rx.pharmacy
+    )
 
 
 def _claim(rx: Pharmacy, n: int, *, policy=None, pharmacy=None, amount=AMOUNT, codes=b"\x07" * 32):
@@ -113,7 +127,11 @@ def test_a_pharmacy_claim_for_a_dispensed_unit_is_accepted(rx):
 
     submitted = _only(receipt, claims.ClaimSubmitted)
     assert (submitted.claimId, submitted.policyId, submitted["provider"], submitted.amount) == (
-        claim_id, rx.policy, rx.pharmacy.address, AMOUNT)
+        claim_id,
+        rx.policy,
+        rx.pharmacy.address,
+        AMOUNT,
+    )
     assert submitted.serviceDate == dispensed.timestamp  # the dispense's time, from the provenance contract
     linked = _only(receipt, claims.PharmacyClaimLinked)
     assert (linked.claimId, linked.batchId, linked.serialHash) == (claim_id, rx.batch_id, serial_hash(_serial(1)))
@@ -168,7 +186,8 @@ def test_submission_refusals(rx, chain, governance):
     assert _rejected(rx, _claim(rx, 8, policy=b"\x99" * 32)) == NOT_INSURED
     now = chain.pending_timestamp
     assert _rejected(rx, _claim(rx, 8, policy=_fresh_policy(world, start=now + DAY, end=now + 9 * DAY))) == (
-        BEFORE_COVERAGE)
+        BEFORE_COVERAGE
+    )
     assert _rejected(rx, _claim(rx, 8, policy=_fresh_policy(world, end=world.start + DAY))) == TERMINATED
     stranger = _fresh_policy(world, patient=world.hospital)  # no consent from this "patient" to the insurer
     assert _rejected(rx, _claim(rx, 8, policy=stranger)) == CONSENT
@@ -247,10 +266,17 @@ def test_consent_is_checked_for_pharmacy_claims(rx):
     policy = _fresh_policy(world, patient=patient)
     _dispense(rx, 12)
     assert _rejected(rx, _claim(rx, 12, policy=policy)) == CONSENT
-    world.consent.grant(patient, world.insurer, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
-                        world.start + 3 * 365 * DAY, sender=patient)
+    world.consent.grant(
+        patient,
+        world.insurer,
+        int(Purpose.HPAYMT),
+        int(Category.BILLING_CLAIMS),
+        world.start + 3 * 365 * DAY,
+        sender=patient,
+    )
     assert _rejected(rx, _claim(rx, 12, policy=policy)) == NO_CARE  # no TREAT consent to the pharmacy
-    world.consent.grant(patient, rx.pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS),
-                        world.start + 3 * 365 * DAY, sender=patient)
+    world.consent.grant(
+        patient, rx.pharmacy, int(Purpose.TREAT), int(Category.MEDICATIONS), world.start + 3 * 365 * DAY, sender=patient
+    )
     receipt = world.claims.submitPharmacyClaims([_claim(rx, 12, policy=policy)], sender=rx.pharmacy)
     assert _only(receipt, world.claims.ClaimSubmitted).policyId == policy

@@ -22,9 +22,15 @@ def test_numbers_and_names_are_the_contracts():
     assert [str(s) for s in ClaimStatus] == members
 
 
-@pytest.mark.parametrize("text,status", [
-    ("Settled", ClaimStatus.SETTLED), ("pending_funds", ClaimStatus.PENDING_FUNDS), ("3", ClaimStatus.PARTIAL),
-    (4, ClaimStatus.DENIED)])
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        ("Settled", ClaimStatus.SETTLED),
+        ("pending_funds", ClaimStatus.PENDING_FUNDS),
+        ("3", ClaimStatus.PARTIAL),
+        (4, ClaimStatus.DENIED),
+    ],
+)
 def test_parse_reads_numbers_and_names(text, status):
     assert ClaimStatus.parse(text) is status
 

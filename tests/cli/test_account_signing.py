@@ -20,8 +20,9 @@ DOMAIN = Domain(chain_id=1337, verifying_contract="0x" + "ab" * 20)
 
 
 def _message(patient: str) -> ConsentMessage:
-    return ConsentMessage(patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, 1_900_000_000,
-                          1_800_000_000, 7, 1_800_000_600)
+    return ConsentMessage(
+        patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, 1_900_000_000, 1_800_000_000, 7, 1_800_000_600
+    )
 
 
 def _parts(patient: str) -> tuple[dict, dict, dict]:

@@ -56,12 +56,18 @@ def test_the_decoder_knows_every_error_of_the_abis():
 
 
 def test_ids_are_full_hex_and_roles_are_named():
-    err = decode_revert(revert("ConsortiumRegistryAlreadyMember(address,bytes32)", ["address", "bytes32"],
-                               [ACCOUNT.lower(), Role.INSURER.id]))
+    err = decode_revert(
+        revert(
+            "ConsortiumRegistryAlreadyMember(address,bytes32)",
+            ["address", "bytes32"],
+            [ACCOUNT.lower(), Role.INSURER.id],
+        )
+    )
     assert err.values == {"account": ACCOUNT.lower(), "role": Role.INSURER.id}, "raw values are kept"
     assert str(err) == f"ConsortiumRegistryAlreadyMember(account={ACCOUNT}, role=INSURER_ROLE)"
-    admin = decode_revert(revert("AccessControlUnauthorizedAccount(address,bytes32)", ["address", "bytes32"],
-                                 [ACCOUNT, b"\0" * 32]))
+    admin = decode_revert(
+        revert("AccessControlUnauthorizedAccount(address,bytes32)", ["address", "bytes32"], [ACCOUNT, b"\0" * 32])
+    )
     assert "neededRole=DEFAULT_ADMIN_ROLE" in str(admin)
     unknown_role = decode_revert(revert("ConsortiumRegistryUnknownRole(bytes32)", ["bytes32"], [ID]))
     assert str(unknown_role) == f"ConsortiumRegistryUnknownRole(role={FULL_ID})"
@@ -70,11 +76,13 @@ def test_ids_are_full_hex_and_roles_are_named():
 
 
 def test_times_are_iso_utc_and_unix_days_are_dates():
-    err = decode_revert(revert("ConsentRegistryValidUntilInPast(uint64,uint256)", ["uint64", "uint256"],
-                               [1_800_000_000, 1_800_000_001]))
+    err = decode_revert(
+        revert("ConsentRegistryValidUntilInPast(uint64,uint256)", ["uint64", "uint256"], [1_800_000_000, 1_800_000_001])
+    )
     assert str(err) == "ConsentRegistryValidUntilInPast(validUntil=2027-01-15T08:00:00Z, nowTime=2027-01-15T08:00:01Z)"
-    suspended = decode_revert(revert("ConsortiumRegistryAlreadySuspended(address,uint40)", ["address", "uint40"],
-                                     [ACCOUNT, 0]))
+    suspended = decode_revert(
+        revert("ConsortiumRegistryAlreadySuspended(address,uint40)", ["address", "uint40"], [ACCOUNT, 0])
+    )
     assert "suspendedAt=1970-01-01T00:00:00Z" in str(suspended)
     deadline = decode_revert(revert("ConsentRegistryExpiredSignature(uint256)", ["uint256"], [86_400]))
     assert str(deadline) == "ConsentRegistryExpiredSignature(deadline=1970-01-02T00:00:00Z)"
@@ -91,8 +99,13 @@ def test_reason_codes_enums_purposes_and_categories_are_named():
     assert str(status) == f"ClaimSettlementWrongStatus(claimId={FULL_ID}, status=PendingFunds)"
     out_of_range = decode_revert(revert("ClaimSettlementWrongStatus(bytes32,uint8)", ["bytes32", "uint8"], [ID, 99]))
     assert str(out_of_range).endswith("status=99)")
-    no_consent = decode_revert(revert("RecordExchangeNoConsent(address,address,uint256,uint256)",
-                                      ["address", "address", "uint256", "uint256"], [ACCOUNT, ACCOUNT, 1, 3 | 1 << 40]))
+    no_consent = decode_revert(
+        revert(
+            "RecordExchangeNoConsent(address,address,uint256,uint256)",
+            ["address", "address", "uint256", "uint256"],
+            [ACCOUNT, ACCOUNT, 1, 3 | 1 << 40],
+        )
+    )
     assert str(no_consent).endswith("purpose=TREAT, categories=DEMOGRAPHICS+ENCOUNTERS+0x10000000000)")
     gtin = decode_revert(revert("DrugProvenanceInvalidGtin(uint64)", ["uint64"], [9506000134352]))
     assert str(gtin) == "DrugProvenanceInvalidGtin(gtin=09506000134352)"
@@ -112,9 +125,19 @@ def test_error_string_and_panic():
     assert str(decode_revert(PANIC + encode(["uint256"], [0x99]))) == "Panic(0x99: unknown panic code)"
 
 
-@pytest.mark.parametrize("data", [b"", "0x", None, b"\x01\x02\x03", b"\xde\xad\xbe\xef" + b"\0" * 32, "not hex",
-                                  keccak(text="DrugProvenanceUnknownBatch(bytes32)")[:4] + b"\x01"],
-                         ids=["empty", "0x", "none", "short", "unknown-selector", "not-hex", "truncated"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        "0x",
+        None,
+        b"\x01\x02\x03",
+        b"\xde\xad\xbe\xef" + b"\0" * 32,
+        "not hex",
+        keccak(text="DrugProvenanceUnknownBatch(bytes32)")[:4] + b"\x01",
+    ],
+    ids=["empty", "0x", "none", "short", "unknown-selector", "not-hex", "truncated"],
+)
 def test_what_is_not_a_suite_error_decodes_to_none(data):
     assert decode_revert(data) is None
 
@@ -139,6 +162,8 @@ def test_an_error_ape_decoded_is_encoded_back_and_described_alike():
     from ape.exceptions import CustomError
     from ethpm_types.abi import ErrorABI
 
-    entry = next(e for e in abi("ConsortiumRegistry") if e["type"] == "error" and e["name"] == "ConsortiumRegistryAlreadyMember")
+    entry = next(
+        e for e in abi("ConsortiumRegistry") if e["type"] == "error" and e["name"] == "ConsortiumRegistryAlreadyMember"
+    )
     ape_err = CustomError(ErrorABI.model_validate(entry), {"account": ACCOUNT, "role": Role.PHARMACY.id})
     assert str(refusal(ape_err)) == f"ConsortiumRegistryAlreadyMember(account={ACCOUNT}, role=PHARMACY_ROLE)"

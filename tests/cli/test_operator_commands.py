@@ -18,8 +18,9 @@ def op(tmp_path_factory):
         operator = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
         operator.add_accounts("deployer", "pharmacy", "insurer")
         operator.manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
-        result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment",
-                              str(operator.manifest))
+        result = operator.run(
+            "deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(operator.manifest)
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         yield operator
 
@@ -37,23 +38,37 @@ def test_members_lifecycle(op, tmp_path):
     gov = ("--account", "deployer", "--yes")
     out = ok(op, "members register", pharmacy, "--role", "pharmacy", "--credential", str(licence), *gov)
     assert f"registered {pharmacy} as pharmacy, credential hash 0x" in out and "credential salt 0x" in out
-    assert "already holds PHARMACY_ROLE; nothing sent" in ok(op, "members register", pharmacy, "--role", "pharmacy",
-                                                             "--credential-hash", "0x" + "cd" * 32, *gov)
-    assert f"suspended {pharmacy} (LICENCE_EXPIRED)" in ok(op, "members suspend", pharmacy, "--reason",
-                                                           "licence-expired", *gov)
+    assert "already holds PHARMACY_ROLE; nothing sent" in ok(
+        op, "members register", pharmacy, "--role", "pharmacy", "--credential-hash", "0x" + "cd" * 32, *gov
+    )
+    assert f"suspended {pharmacy} (LICENCE_EXPIRED)" in ok(
+        op, "members suspend", pharmacy, "--reason", "licence-expired", *gov
+    )
     assert "SUSPENDED since 20" in ok(op, "members show", pharmacy)
     again = op.run("members suspend", pharmacy, "--reason", "LICENCE_EXPIRED", *gov, "--deployment", str(op.manifest))
     one_line(again, f"ConsortiumRegistryAlreadySuspended(account={pharmacy}, suspendedAt=20")
     assert f"reinstated {pharmacy}" in ok(op, "members reinstate", pharmacy, *gov)
-    assert "pharmacy; registered 20" in ok(op, "members show", pharmacy) and "active" in ok(op, "members show", pharmacy)
-    assert f"removed {pharmacy} from pharmacy (LICENCE_REVOKED)" in ok(op, "members remove", pharmacy, "--role",
-                                                                       "pharmacy", "--reason", "LICENCE_REVOKED", *gov)
+    assert "pharmacy; registered 20" in ok(op, "members show", pharmacy) and "active" in ok(
+        op, "members show", pharmacy
+    )
+    assert f"removed {pharmacy} from pharmacy (LICENCE_REVOKED)" in ok(
+        op, "members remove", pharmacy, "--role", "pharmacy", "--reason", "LICENCE_REVOKED", *gov
+    )
     assert "not a member" in ok(op, "members show", pharmacy)
 
 
 def test_members_register_needs_exactly_one_credential(op):
-    result = op.run("members register", op.keys["pharmacy"].address, "--role", "pharmacy", "--account", "deployer",
-                    "--yes", "--deployment", str(op.manifest))
+    result = op.run(
+        "members register",
+        op.keys["pharmacy"].address,
+        "--role",
+        "pharmacy",
+        "--account",
+        "deployer",
+        "--yes",
+        "--deployment",
+        str(op.manifest),
+    )
     assert result.returncode == 2 and "give exactly one of --credential FILE and --credential-hash" in result.stderr
 
 
@@ -71,11 +86,23 @@ def test_token_mint_on_a_test_deployment_only(op, tmp_path):
 
 def test_policies_from_a_file_are_registered_once_and_bad_rows_are_named(op, tmp_path):
     insurer, patient = op.keys["insurer"].address, op.keys["pharmacy"].address
-    ok(op, "members register", insurer, "--role", "insurer", "--credential-hash", "0x" + "ee" * 32,
-       "--account", "deployer", "--yes")
+    ok(
+        op,
+        "members register",
+        insurer,
+        "--role",
+        "insurer",
+        "--credential-hash",
+        "0x" + "ee" * 32,
+        "--account",
+        "deployer",
+        "--yes",
+    )
     header = "policy_id,patient,limit,deductible,coinsurance,from,until"
-    rows = [f"0x{'a1' * 32},{patient},5000,500,20%,2026-01-01,2027-01-01",
-            f"0x{'a2' * 32},{patient},100.25,0,0,2026-01-01,2026-07-01"]
+    rows = [
+        f"0x{'a1' * 32},{patient},5000,500,20%,2026-01-01,2027-01-01",
+        f"0x{'a2' * 32},{patient},100.25,0,0,2026-01-01,2026-07-01",
+    ]
     policies = tmp_path / "policies.csv"
     policies.write_text("\n".join([header, *rows]) + "\n")
     as_insurer = ("--account", "insurer", "--yes")
@@ -90,7 +117,18 @@ def test_policies_from_a_file_are_registered_once_and_bad_rows_are_named(op, tmp
     one_line(result, f"{conflicting} row 2: policy 0x{'a1' * 32} is already registered", "another policy_id")
 
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"policy_id": "0x" + "a3" * 32, "patient": patient, "limit": "5",
-                                "from": "2026-01-01", "until": "2026-13-01"}]))
+    bad.write_text(
+        json.dumps(
+            [
+                {
+                    "policy_id": "0x" + "a3" * 32,
+                    "patient": patient,
+                    "limit": "5",
+                    "from": "2026-01-01",
+                    "until": "2026-13-01",
+                }
+            ]
+        )
+    )
     result = op.run("claims policies", str(bad), *as_insurer, "--deployment", str(op.manifest))
     one_line(result, f"{bad} row 1: until:")

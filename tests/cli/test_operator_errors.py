@@ -36,15 +36,21 @@ def op(tmp_path_factory):
         operator.add_accounts("deployer", "poor")
         operator.node.call("anvil_setBalance", [operator.keys["poor"].address, "0x0"])
         operator.manifest = tmp_path_factory.mktemp("deployments") / "consortium.json"
-        result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment",
-                              str(operator.manifest))
+        result = operator.run(
+            "deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(operator.manifest)
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         yield operator
 
 
 def test_a_node_that_is_down(op, tmp_path):
-    dead = Operator(node=type(op.node)(url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID,
-                                       process=op.node.process), data_folder=op.data_folder, keys=op.keys)
+    dead = Operator(
+        node=type(op.node)(
+            url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID, process=op.node.process
+        ),
+        data_folder=op.data_folder,
+        keys=op.keys,
+    )
     result = dead.run(*DEPLOY, "--deployment", str(tmp_path / "m.json"))
     one_line(result, dead.node.url, "down or unreachable", "nothing was done", "Start it")
 
@@ -76,8 +82,15 @@ def test_a_missing_or_stale_manifest(op, tmp_path):
 
 def test_an_unset_node_url(op, tmp_path):
     env = {k: v for k, v in op.env.items() if k != "MEDCHAIN_RPC_URL"}
-    result = subprocess.run(op.command(*DEPLOY, "--deployment", str(tmp_path / "m.json")), env=env,
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        op.command(*DEPLOY, "--deployment", str(tmp_path / "m.json")),
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     one_line(result, "MEDCHAIN_RPC_URL is not set", "export MEDCHAIN_RPC_URL=")
 
 
@@ -90,10 +103,24 @@ def test_an_unfunded_account_says_no_funds_with_balance_and_cost(op, tmp_path):
 def test_an_unfunded_account_that_would_be_refused_anyway_is_told_the_refusal_before_signing(op):
     """The SDK estimates before it signs: the refusal is what the operator must fix first, funds or not."""
     poor = op.keys["poor"].address
-    result = op.run("members register", MEMBER, "--role", "provider", "--credential-hash", "0x" + "ab" * 32,
-                    "--account", "poor", "--yes", "--deployment", str(op.manifest))
-    one_line(result, f"refused by ConsortiumRegistry: AccessControlUnauthorizedAccount(account={poor}, "
-                     "neededRole=DEFAULT_ADMIN_ROLE)")
+    result = op.run(
+        "members register",
+        MEMBER,
+        "--role",
+        "provider",
+        "--credential-hash",
+        "0x" + "ab" * 32,
+        "--account",
+        "poor",
+        "--yes",
+        "--deployment",
+        str(op.manifest),
+    )
+    one_line(
+        result,
+        f"refused by ConsortiumRegistry: AccessControlUnauthorizedAccount(account={poor}, "
+        "neededRole=DEFAULT_ADMIN_ROLE)",
+    )
     assert op.node.call("eth_getTransactionCount", [poor, "latest"]) == "0x0"
 
 
@@ -101,8 +128,17 @@ def test_a_contract_refusal_is_decoded_with_names_and_full_values(op):
     poor = op.keys["poor"].address
     op.node.call("anvil_setBalance", [poor, hex(10**18)])
     try:
-        result = op.run("members suspend", MEMBER, "--reason", "LICENCE_EXPIRED", "--account", "poor", "--yes",
-                        "--deployment", str(op.manifest))
+        result = op.run(
+            "members suspend",
+            MEMBER,
+            "--reason",
+            "LICENCE_EXPIRED",
+            "--account",
+            "poor",
+            "--yes",
+            "--deployment",
+            str(op.manifest),
+        )
     finally:
         op.node.call("anvil_setBalance", [poor, "0x0"])
     one_line(result, f"refused by ConsortiumRegistry: ConsortiumRegistryNotAdminOrRegulator(account={poor})")
@@ -112,8 +148,9 @@ def test_a_chain_without_cancun_is_refused_before_anything_is_sent(tmp_path_fact
     with anvil(CONSORTIUM_CHAIN_ID, "--hardfork", "shanghai") as node:
         old = Operator(node=node, data_folder=tmp_path_factory.mktemp("ape-data"))
         old.add_account("deployer")
-        result = old.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment",
-                         str(tmp_path / "m.json"))
+        result = old.run(
+            "deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(tmp_path / "m.json")
+        )
         one_line(result, "does not run Cancun", "enable the Cancun fork", "nothing was deployed")
         assert node.call("eth_getTransactionCount", [old.keys["deployer"].address, "latest"]) == "0x0"
     assert not (tmp_path / "m.json").exists()
@@ -132,8 +169,13 @@ CLAIM = "0x" + "cd" * 32
 
 
 def test_sdk_command_a_node_that_is_down_fails_at_once(op):
-    dead = Operator(node=type(op.node)(url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID,
-                                       process=op.node.process), data_folder=op.data_folder, keys=op.keys)
+    dead = Operator(
+        node=type(op.node)(
+            url=f"http://127.0.0.1:{free_port()}", chain_id=CONSORTIUM_CHAIN_ID, process=op.node.process
+        ),
+        data_folder=op.data_folder,
+        keys=op.keys,
+    )
     result = dead.run("claims status", "--pool", MEMBER, "--deployment", str(op.manifest))
     one_line(result, f"the node at {dead.node.url} is not answering", "start it")
 
@@ -142,15 +184,26 @@ def test_sdk_command_a_node_of_another_chain_than_the_network(op):
     with anvil(31337) as other:
         wrong = Operator(node=other, data_folder=op.data_folder, keys=op.keys)
         result = wrong.run("claims status", "--pool", MEMBER, "--deployment", str(op.manifest))
-    one_line(result, f"the node at {other.url} is chain 31337", "ethereum:consortium is chain 1337",
-             "MEDCHAIN_RPC_URL", "nothing was sent")
+    one_line(
+        result,
+        f"the node at {other.url} is chain 31337",
+        "ethereum:consortium is chain 1337",
+        "MEDCHAIN_RPC_URL",
+        "nothing was sent",
+    )
 
 
 def test_sdk_command_an_unset_node_url(op):
     env = {k: v for k, v in op.env.items() if k != "MEDCHAIN_RPC_URL"}
-    result = subprocess.run(op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest)),
-                            env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest)),
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     one_line(result, "MEDCHAIN_RPC_URL is not set", "export MEDCHAIN_RPC_URL=")
 
 
@@ -170,17 +223,37 @@ def test_sdk_command_an_unfunded_account_says_no_funds_with_balance_and_cost(op)
 def test_sdk_command_a_contract_refusal_is_decoded_before_anything_is_signed(op):
     deployer = op.keys["deployer"].address
     before = op.node.call("eth_getTransactionCount", [deployer, "latest"])
-    result = op.run("claims policy", "--patient", MEMBER, "--limit", "100", "--from", "2026-01-01", "--until",
-                    "2027-01-01", "--account", "deployer", "--yes", "--deployment", str(op.manifest))
+    result = op.run(
+        "claims policy",
+        "--patient",
+        MEMBER,
+        "--limit",
+        "100",
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2027-01-01",
+        "--account",
+        "deployer",
+        "--yes",
+        "--deployment",
+        str(op.manifest),
+    )
     one_line(result, "refused by ClaimSettlement: ")
     assert op.node.call("eth_getTransactionCount", [deployer, "latest"]) == before
 
 
 def test_sdk_command_a_wrong_passphrase_in_the_environment(op):
     env = {**op.env, "APE_ACCOUNTS_deployer_PASSPHRASE": "not it"}
-    result = subprocess.run(op.command("claims settle", CLAIM, "--account", "deployer", "--yes", "--deployment",
-                                       str(op.manifest)), env=env, capture_output=True, text=True, cwd=PROJECT_ROOT,
-                            timeout=300, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        op.command("claims settle", CLAIM, "--account", "deployer", "--yes", "--deployment", str(op.manifest)),
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     one_line(result, "--account deployer: APE_ACCOUNTS_deployer_PASSPHRASE is not its passphrase")
 
 
@@ -210,8 +283,17 @@ def test_sdk_command_signs_and_sends_with_the_keyfile_account(op):
 def test_sdk_command_on_a_network_ape_starts_goes_through_apes_provider(op):
     """ethereum:local:foundry is not a node URL in ape-config.yaml: ape starts its anvil (chain 31337) for the
     command, and the command reads that chain through the SDK (here: the manifest is of chain 1337)."""
-    result = subprocess.run([*op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest),
-                                         network=False), "--network", "ethereum:local:foundry"],
-                            env=op.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [
+            *op.command("claims status", "--pool", MEMBER, "--deployment", str(op.manifest), network=False),
+            "--network",
+            "ethereum:local:foundry",
+        ],
+        env=op.env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     one_line(result, "belongs to chain id 1337", "connected chain has id 31337")

@@ -66,22 +66,39 @@ def head_time() -> int:
     return ape.chain.blocks.head.timestamp
 
 
-def consent_message(patient, grantee, *, purposes=TREAT, categories=CLINICAL, valid_until, nonce=0, deadline,
-                    signed_at=None):
+def consent_message(
+    patient, grantee, *, purposes=TREAT, categories=CLINICAL, valid_until, nonce=0, deadline, signed_at=None
+):
     return ConsentMessage(
-        str(patient), str(grantee), Purpose(purposes), Category(categories), valid_until,
-        head_time() if signed_at is None else signed_at, nonce, deadline,
+        str(patient),
+        str(grantee),
+        Purpose(purposes),
+        Category(categories),
+        valid_until,
+        head_time() if signed_at is None else signed_at,
+        nonce,
+        deadline,
     )
 
 
 def revocation_message(patient, grantee, *, nonce, deadline, signed_at=None):
-    return RevocationMessage(str(patient), str(grantee), head_time() if signed_at is None else signed_at, nonce, deadline)
+    return RevocationMessage(
+        str(patient), str(grantee), head_time() if signed_at is None else signed_at, nonce, deadline
+    )
 
 
 def relay_grant(consent, msg: ConsentMessage, signature: bytes, sender):
     return consent.grantBySig(
-        msg.patient, msg.grantee, int(msg.purposes), int(msg.categories), msg.valid_until, msg.signed_at, msg.nonce,
-        msg.deadline, signature, sender=sender,
+        msg.patient,
+        msg.grantee,
+        int(msg.purposes),
+        int(msg.categories),
+        msg.valid_until,
+        msg.signed_at,
+        msg.nonce,
+        msg.deadline,
+        signature,
+        sender=sender,
     )
 
 

@@ -26,8 +26,24 @@ def test_sign_relay_check_revoke(deployed, tmp_path):
     patient, hospital = op.keys["patient"].address, op.keys["hospital"].address
     signed = tmp_path / "consent.json"
 
-    result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purpose", "treat", "--category", "laboratory,imaging", "--until", "+30d", "--out", str(signed))
+    result = _consent(
+        op,
+        manifest,
+        "sign",
+        "--account",
+        "patient",
+        "--yes",
+        "--grantee",
+        hospital,
+        "--purpose",
+        "treat",
+        "--category",
+        "laboratory,imaging",
+        "--until",
+        "+30d",
+        "--out",
+        str(signed),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads(signed.read_text())
     assert doc["primaryType"] == "Consent" and doc["domain"]["chainId"] == CONSORTIUM_CHAIN_ID
@@ -37,11 +53,23 @@ def test_sign_relay_check_revoke(deployed, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "relayed" in result.stdout
 
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "treat",
-                      "--category", "laboratory", "--fhir")
+    result = _consent(
+        op,
+        manifest,
+        "check",
+        "--patient",
+        patient,
+        "--grantee",
+        hospital,
+        "--purpose",
+        "treat",
+        "--category",
+        "laboratory",
+        "--fhir",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "consent: YES" in result.stdout
-    fhir = json.loads(result.stdout[result.stdout.index("{"):])
+    fhir = json.loads(result.stdout[result.stdout.index("{") :])
     assert fhir["resourceType"] == "Consent" and fhir["status"] == "active"
 
     result = _consent(op, manifest, "relay", str(signed), "--account", "hospital", "--yes")
@@ -68,11 +96,38 @@ def test_two_unrelayed_signatures_never_share_a_nonce_and_the_revocation_wins(de
     op, manifest = deployed
     patient, hospital = op.keys["patient"].address, op.keys["hospital"].address
     grant_file, revocation_file = tmp_path / "grant.json", tmp_path / "revocation.json"
-    result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purpose", "hresch", "--category", "genomics", "--until", "+30d", "--out", str(grant_file))
+    result = _consent(
+        op,
+        manifest,
+        "sign",
+        "--account",
+        "patient",
+        "--yes",
+        "--grantee",
+        hospital,
+        "--purpose",
+        "hresch",
+        "--category",
+        "genomics",
+        "--until",
+        "+30d",
+        "--out",
+        str(grant_file),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    result = _consent(op, manifest, "sign", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--revocation", "--out", str(revocation_file))
+    result = _consent(
+        op,
+        manifest,
+        "sign",
+        "--account",
+        "patient",
+        "--yes",
+        "--grantee",
+        hospital,
+        "--revocation",
+        "--out",
+        str(revocation_file),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     nonces = {json.loads(f.read_text())["message"]["nonce"] for f in (grant_file, revocation_file)}
     assert len(nonces) == 2, "two unrelayed messages, two nonces"
@@ -83,23 +138,69 @@ def test_two_unrelayed_signatures_never_share_a_nonce_and_the_revocation_wins(de
     result = _consent(op, manifest, "relay", str(grant_file), "--account", "hospital", "--yes")
     assert result.returncode != 0
     _one_clear_line(result, "can no longer take effect")
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "hresch",
-                      "--category", "genomics")
+    result = _consent(
+        op,
+        manifest,
+        "check",
+        "--patient",
+        patient,
+        "--grantee",
+        hospital,
+        "--purpose",
+        "hresch",
+        "--category",
+        "genomics",
+    )
     assert "consent: NO" in result.stdout
 
 
 def test_break_glass_and_grant_by_the_patient(deployed):
     op, manifest = deployed
     patient, hospital = op.keys["patient"].address, op.keys["hospital"].address
-    result = _consent(op, manifest, "break-glass", "--account", "hospital", "--yes", "--patient", patient,
-                      "--reason", "UNCONSCIOUS_ED")
+    result = _consent(
+        op,
+        manifest,
+        "break-glass",
+        "--account",
+        "hospital",
+        "--yes",
+        "--patient",
+        patient,
+        "--reason",
+        "UNCONSCIOUS_ED",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "EMERGENCY ACCESS" in result.stdout
-    result = _consent(op, manifest, "grant", "--account", "patient", "--yes", "--grantee", hospital,
-                      "--purpose", "hpaymt", "--category", "billing_claims", "--until", "2099-01-01")
+    result = _consent(
+        op,
+        manifest,
+        "grant",
+        "--account",
+        "patient",
+        "--yes",
+        "--grantee",
+        hospital,
+        "--purpose",
+        "hpaymt",
+        "--category",
+        "billing_claims",
+        "--until",
+        "2099-01-01",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    result = _consent(op, manifest, "check", "--patient", patient, "--grantee", hospital, "--purpose", "treat,etreat",
-                      "--category", "all")
+    result = _consent(
+        op,
+        manifest,
+        "check",
+        "--patient",
+        patient,
+        "--grantee",
+        hospital,
+        "--purpose",
+        "treat,etreat",
+        "--category",
+        "all",
+    )
     assert "consent: YES" in result.stdout and "emergency access until" in result.stdout
 
 
@@ -107,10 +208,27 @@ def test_break_glass_and_grant_by_the_patient(deployed):
     "args, message",
     [
         (["check", "--patient", "0x1234", "--grantee", "0x" + "11" * 20], "'--patient': '0x1234' is not an address"),
-        (["check", "--patient", "0x" + "11" * 20, "--grantee", "0x" + "22" * 20, "--purpose", "fly"],
-         "unknown purpose 'fly'"),
-        (["grant", "--account", "patient", "--yes", "--grantee", "0x" + "22" * 20, "--purpose", "treat",
-          "--category", "all", "--until", "2020-01-01"], "--until: 2020-01-01"),
+        (
+            ["check", "--patient", "0x" + "11" * 20, "--grantee", "0x" + "22" * 20, "--purpose", "fly"],
+            "unknown purpose 'fly'",
+        ),
+        (
+            [
+                "grant",
+                "--account",
+                "patient",
+                "--yes",
+                "--grantee",
+                "0x" + "22" * 20,
+                "--purpose",
+                "treat",
+                "--category",
+                "all",
+                "--until",
+                "2020-01-01",
+            ],
+            "--until: 2020-01-01",
+        ),
         (["relay", "/nonexistent/signed.json", "--account", "hospital", "--yes"], "no such file"),
     ],
     ids=["bad-address", "unknown-purpose", "past-date", "missing-file"],
@@ -147,8 +265,9 @@ def test_revoke_ends_emergency_access_until_the_patient_allows_it_again_and_dele
     assert result.returncode == 0 and "EMERGENCY ACCESS" in result.stdout, result.stdout + result.stderr
 
     caregiver = "0x" + "c4" * 20
-    result = _consent(op, manifest, "delegate", "--account", "patient2", "--yes", "--delegate", caregiver,
-                      "--until", "+30d")
+    result = _consent(
+        op, manifest, "delegate", "--account", "patient2", "--yes", "--delegate", caregiver, "--until", "+30d"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"may act for {patient} until 20" in result.stdout
     result = _consent(op, manifest, "delegate", "--account", "patient2", "--yes", "--delegate", caregiver, "--remove")

@@ -34,10 +34,15 @@ def test_parse_purposes_and_categories():
     assert names(Purpose.TREAT | Purpose.ETREAT) == ["TREAT", "ETREAT"]
 
 
-@pytest.mark.parametrize("value, message", [
-    ("fly", "unknown purpose 'fly': expected one of treat, hpaymt"), ("", "no purpose given"),
-    (1 << 6, "empty or has unknown bits"), (0, "empty or has unknown bits"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("fly", "unknown purpose 'fly': expected one of treat, hpaymt"),
+        ("", "no purpose given"),
+        (1 << 6, "empty or has unknown bits"),
+        (0, "empty or has unknown bits"),
+    ],
+)
 def test_parse_purposes_errors(value, message):
     with pytest.raises(ValueError, match=message):
         parse_purposes(value)
@@ -49,18 +54,30 @@ def test_parse_address():
         parse_address("bob", "--grantee")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("+30d", NOW + 30 * 86400), ("+12h", NOW + 12 * 3600), ("+90s", NOW + 90), ("+2w", NOW + 14 * 86400),
-    ("2027-06-30", 1814313600), ("2027-06-30T12:00:00+02:00", 1814349600), (str(NOW + 5), NOW + 5),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("+30d", NOW + 30 * 86400),
+        ("+12h", NOW + 12 * 3600),
+        ("+90s", NOW + 90),
+        ("+2w", NOW + 14 * 86400),
+        ("2027-06-30", 1814313600),
+        ("2027-06-30T12:00:00+02:00", 1814349600),
+        (str(NOW + 5), NOW + 5),
+    ],
+)
 def test_parse_time(text, expected):
     assert parse_time(text, "--until", NOW) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("yesterday", "--until: 'yesterday' is not a time"), ("2020-01-01", "--until: 2020-01-01 .* is not in the future"),
-    (str(NOW), "is not in the future"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("yesterday", "--until: 'yesterday' is not a time"),
+        ("2020-01-01", "--until: 2020-01-01 .* is not in the future"),
+        (str(NOW), "is not in the future"),
+    ],
+)
 def test_parse_time_errors(text, message):
     with pytest.raises(ConsentInputError, match=message):
         parse_time(text, "--until", NOW)
@@ -70,8 +87,9 @@ def _signed(**changes) -> SignedMessage:
     from eth_account import Account
 
     patient = Account.from_key(KEY).address
-    msg = ConsentMessage(patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, NOW + 3600, NOW - 60, 4,
-                         NOW + 600)
+    msg = ConsentMessage(
+        patient, "0x" + "11" * 20, Purpose.TREAT, Category.LABORATORY, NOW + 3600, NOW - 60, 4, NOW + 600
+    )
     return SignedMessage(DOMAIN, msg, sign(KEY, DOMAIN, msg))
 
 
@@ -83,12 +101,15 @@ def test_signed_message_round_trip(tmp_path):
     check_before_relay(SignedMessage.load(path), DOMAIN, NOW)
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda d: d.pop("signature"), "missing field 'signature'"),
-    (lambda d: d["message"].update(grantee="0x12"), r"message\.grantee: '0x12' is not an address"),
-    (lambda d: d.update(primaryType="Permit"), "neither Consent nor Revocation"),
-    (lambda d: d.update(signature="0x1234"), "signature must be 65 bytes, got 2"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.pop("signature"), "missing field 'signature'"),
+        (lambda d: d["message"].update(grantee="0x12"), r"message\.grantee: '0x12' is not an address"),
+        (lambda d: d.update(primaryType="Permit"), "neither Consent nor Revocation"),
+        (lambda d: d.update(signature="0x1234"), "signature must be 65 bytes, got 2"),
+    ],
+)
 def test_signed_message_file_errors_name_the_field(tmp_path, mutate, message):
     path = tmp_path / "c.json"
     data = _signed().to_json()

@@ -74,8 +74,14 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
         def _authorised(self, p: int, by_delegate: bool) -> bool:
             return not by_delegate or self.model.now < self.model.delegate_until.get(p, 0)
 
-        @rule(p=st.integers(0, 1), g=st.integers(0, 1), pur=purposes, cat=categories, dur=durations,
-              by_delegate=st.booleans())
+        @rule(
+            p=st.integers(0, 1),
+            g=st.integers(0, 1),
+            pur=purposes,
+            cat=categories,
+            dur=durations,
+            by_delegate=st.booleans(),
+        )
         def grant(self, p, g, pur, cat, dur, by_delegate):
             now = self._next_tx_time()
             caller = delegates[p] if by_delegate else patients[p]
@@ -84,8 +90,11 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
                     consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
                 return
             if by_delegate and now + dur > self.model.delegate_until[p]:
-                with ape.reverts(consent.ConsentRegistryGrantOutlivesDelegation, validUntil=now + dur,
-                                 delegateUntil=self.model.delegate_until[p]):
+                with ape.reverts(
+                    consent.ConsentRegistryGrantOutlivesDelegation,
+                    validUntil=now + dur,
+                    delegateUntil=self.model.delegate_until[p],
+                ):
                     consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
                 return
             consent.grant(patients[p], grantees[g], pur, cat, now + dur, sender=caller)
@@ -170,7 +179,9 @@ def test_has_consent_matches_the_model(chain, consent, accounts, hospital, insur
     run_state_machine_as_test(
         Consents,
         settings=settings(
-            settings.default, stateful_step_count=15, deadline=None,
+            settings.default,
+            stateful_step_count=15,
+            deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )

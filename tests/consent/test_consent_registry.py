@@ -43,7 +43,10 @@ def test_masks_and_window(consent):
 def test_eip712_domain(consent, chain):
     domain = consent.eip712Domain()
     assert (domain.name, domain.version, domain.chainId, domain.verifyingContract) == (
-        "medchain ConsentRegistry", "1", chain.chain_id, consent.address
+        "medchain ConsentRegistry",
+        "1",
+        chain.chain_id,
+        consent.address,
     )
     assert consent.CONSENT_TYPEHASH() == keccak(
         text="Consent(address patient,address grantee,uint256 purposes,uint256 categories,uint64 validUntil,"
@@ -79,7 +82,12 @@ def test_patient_grants(chain, consent, patient, hospital, later):
     assert consent.hasConsent(patient, hospital, TREAT, int(Category.LABORATORY))
     log = _only(receipt, consent.ConsentGranted)
     assert (log.patient, log.grantee, log.purposes, log.categories, log.validUntil, log.by) == (
-        patient, hospital, TREAT, CLINICAL, until, patient
+        patient,
+        hospital,
+        TREAT,
+        CLINICAL,
+        until,
+        patient,
     )
 
 

@@ -27,8 +27,11 @@ def _signed(signer, domain, message) -> SignedMessage:
 def test_a_consent_signed_off_line_is_checked_and_relayed_by_the_hospital(chain, consent, signer, hospital, later):
     registry = as_sdk(consent, hospital)
     domain = domain_of(registry, chain.chain_id)
-    signed = _signed(signer, domain, consent_message(signer.address, hospital.address, valid_until=later(),
-                                                     nonce=new_nonce(), deadline=later(600)))
+    signed = _signed(
+        signer,
+        domain,
+        consent_message(signer.address, hospital.address, valid_until=later(), nonce=new_nonce(), deadline=later(600)),
+    )
     check_before_relay(signed, domain, chain.pending_timestamp, consent_registry=registry)
 
     receipt = relay(registry, signed)
@@ -39,24 +42,36 @@ def test_a_consent_signed_off_line_is_checked_and_relayed_by_the_hospital(chain,
     assert registry.hasConsent(signer.address, hospital.address, TREAT, CLINICAL)
     assert registry.consentOf(signer.address, hospital.address).purposes == TREAT
 
-    with pytest.raises(ConsentInputError, match=f"nonce {signed.message.nonce} of patient {signer.address} is "
-                                                "already used"):
+    with pytest.raises(
+        ConsentInputError, match=f"nonce {signed.message.nonce} of patient {signer.address} is already used"
+    ):
         check_before_relay(signed, domain, chain.pending_timestamp, consent_registry=registry)
     with pytest.raises(ContractReverted) as refused:  # relayed again without the check: the contract refuses
         relay(as_sdk(consent, hospital), signed)
     error = decode_revert(refused.value.data, "ConsentRegistry")
-    assert (error.name, error.values) == ("ConsentRegistryNonceUsed", {"patient": signer.address.lower(),
-                                                                    "nonce": signed.message.nonce})
+    assert (error.name, error.values) == (
+        "ConsentRegistryNonceUsed",
+        {"patient": signer.address.lower(), "nonce": signed.message.nonce},
+    )
 
 
 def test_a_signed_revocation_relayed_by_anyone_ends_the_consent(chain, consent, signer, hospital, insurer, later):
     registry = as_sdk(consent, hospital)
     domain = domain_of(registry, chain.chain_id)
-    relay(registry, _signed(signer, domain, consent_message(signer.address, hospital.address, valid_until=later(),
-                                                            nonce=new_nonce(), deadline=later(600))))
+    relay(
+        registry,
+        _signed(
+            signer,
+            domain,
+            consent_message(
+                signer.address, hospital.address, valid_until=later(), nonce=new_nonce(), deadline=later(600)
+            ),
+        ),
+    )
     chain.mine(timestamp=chain.pending_timestamp + 5)  # the revocation is signed after the grant was mined
-    revocation = _signed(signer, domain, revocation_message(signer.address, hospital.address, nonce=new_nonce(),
-                                                            deadline=later(600)))
+    revocation = _signed(
+        signer, domain, revocation_message(signer.address, hospital.address, nonce=new_nonce(), deadline=later(600))
+    )
     by_insurer = as_sdk(consent, insurer)
     check_before_relay(revocation, domain, chain.pending_timestamp, consent_registry=by_insurer)
 
@@ -69,8 +84,14 @@ def test_a_signed_revocation_relayed_by_anyone_ends_the_consent(chain, consent, 
 
 def test_only_the_patient_signs_for_the_patient(chain, consent, signer, patient, hospital, later):
     domain = domain_of(as_sdk(consent), chain.chain_id)
-    message = consent_message(patient.address, hospital.address, purposes=int(Purpose.TREAT), valid_until=later(),
-                              nonce=1, deadline=later(600))
+    message = consent_message(
+        patient.address,
+        hospital.address,
+        purposes=int(Purpose.TREAT),
+        valid_until=later(),
+        nonce=1,
+        deadline=later(600),
+    )
     with pytest.raises(ConsentInputError, match=f"signed by {signer.address}, not by the patient {patient.address}"):
         sign_with_account(signer, domain, message)
 

@@ -37,17 +37,28 @@ def test_the_signature_is_what_a_wallet_would_produce(signer, domain, hospital):
     msg = consent_message(signer.address, hospital, valid_until=10**9, deadline=10**9)
     doc = typed_data(domain, msg)
     wallet = Account.sign_typed_data(
-        signer.key, domain_data=doc["domain"], message_types={"Consent": doc["types"]["Consent"]},
+        signer.key,
+        domain_data=doc["domain"],
+        message_types={"Consent": doc["types"]["Consent"]},
         message_data=doc["message"],
     )
     assert bytes(wallet.signature) == sign(signer.key, domain, msg)
 
 
 def test_nonces_are_order_independent(consent, signer, hospital, insurer, domain, later):
-    first, sig_first = signed_grant(signer.key, domain, signer.address, hospital, nonce=7, valid_until=later(),
-                                    deadline=later(600))
-    second, sig_second = signed_grant(signer.key, domain, signer.address, insurer, nonce=3,
-                                      purposes=int(Purpose.HPAYMT), valid_until=later(), deadline=later(600))
+    first, sig_first = signed_grant(
+        signer.key, domain, signer.address, hospital, nonce=7, valid_until=later(), deadline=later(600)
+    )
+    second, sig_second = signed_grant(
+        signer.key,
+        domain,
+        signer.address,
+        insurer,
+        nonce=3,
+        purposes=int(Purpose.HPAYMT),
+        valid_until=later(),
+        deadline=later(600),
+    )
     relay_grant(consent, first, sig_first, sender=hospital)
     relay_grant(consent, second, sig_second, sender=insurer)
     assert consent.nonceUsed(signer.address, 7) and consent.nonceUsed(signer.address, 3)
@@ -75,8 +86,9 @@ def test_expired_deadline(chain, consent, signer, hospital, domain, later):
 
 
 def test_reused_nonce(consent, patient, hospital, domain, later):
-    msg, sig = signed_grant(patient.private_key, domain, patient.address, hospital, valid_until=later(),
-                            deadline=later(600))
+    msg, sig = signed_grant(
+        patient.private_key, domain, patient.address, hospital, valid_until=later(), deadline=later(600)
+    )
     relay_grant(consent, msg, sig, sender=hospital)
     consent.revoke(patient, hospital, sender=patient)
     with ape.reverts(consent.ConsentRegistryNonceUsed, patient=patient, nonce=0):
@@ -115,8 +127,14 @@ def test_high_s_malleable_signature(consent, signer, hospital, domain, later):
 @pytest.mark.parametrize("change", ["purposes", "categories", "validUntil", "signedAt", "grantee", "deadline", "nonce"])
 def test_signature_over_different_fields(consent, signer, hospital, insurer, domain, later, change):
     msg, sig = signed_grant(signer.key, domain, signer.address, hospital, valid_until=later(), deadline=later(600))
-    fields = dict(purposes=int(msg.purposes), categories=int(msg.categories), valid_until=msg.valid_until,
-                  signed_at=msg.signed_at, nonce=msg.nonce, deadline=msg.deadline)
+    fields = dict(
+        purposes=int(msg.purposes),
+        categories=int(msg.categories),
+        valid_until=msg.valid_until,
+        signed_at=msg.signed_at,
+        nonce=msg.nonce,
+        deadline=msg.deadline,
+    )
     grantee = hospital
     if change == "purposes":
         fields["purposes"] |= int(Purpose.HRESCH)
@@ -209,8 +227,9 @@ def test_cancel_nonce(consent, patient, hospital, domain, later):
     logs = receipt.events.filter(consent.NonceCancelled)
     assert [(log.patient, log.nonce) for log in logs] == [(patient, 12)]
 
-    msg, sig = signed_grant(patient.private_key, domain, patient.address, hospital, nonce=12, valid_until=later(),
-                            deadline=later(600))
+    msg, sig = signed_grant(
+        patient.private_key, domain, patient.address, hospital, nonce=12, valid_until=later(), deadline=later(600)
+    )
     with ape.reverts(consent.ConsentRegistryNonceUsed, patient=patient, nonce=12):
         relay_grant(consent, msg, sig, sender=hospital)
     with ape.reverts(consent.ConsentRegistryNonceUsed, patient=patient, nonce=12):

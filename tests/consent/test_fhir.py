@@ -36,9 +36,15 @@ SENSITIVE = Category.GENOMICS | Category.MENTAL_HEALTH | Category.SUBSTANCE_USE 
 
 def export(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = dict(
-        patient=PATIENT, grantee=GRANTEE, purposes=Purpose.TREAT | Purpose.HPAYMT,
-        categories=Category.LABORATORY | Category.MENTAL_HEALTH, valid_until=VALID_UNTIL, granted_at=GRANTED_AT,
-        chain_id=CHAIN_ID, registry_address=REGISTRY, now=GRANTED_AT + 60,
+        patient=PATIENT,
+        grantee=GRANTEE,
+        purposes=Purpose.TREAT | Purpose.HPAYMT,
+        categories=Category.LABORATORY | Category.MENTAL_HEALTH,
+        valid_until=VALID_UNTIL,
+        granted_at=GRANTED_AT,
+        chain_id=CHAIN_ID,
+        registry_address=REGISTRY,
+        now=GRANTED_AT + 60,
     )
     fields.update(overrides)
     return consent_to_fhir(**fields)
@@ -81,10 +87,14 @@ def test_a_grant_is_a_permit_exception_to_a_deny_base_for_the_grantee_alone():
     resource = export()
     provision = the_provision(resource)
     assert resource["decision"] == "deny"
-    assert provision["actor"] == [{
-        "role": {"coding": [{"system": PARTICIPATION_TYPE_SYSTEM, "code": "IRCP", "display": "information recipient"}]},
-        "reference": {"type": "Organization", "identifier": caip10(GRANTEE_CS)},
-    }]
+    assert provision["actor"] == [
+        {
+            "role": {
+                "coding": [{"system": PARTICIPATION_TYPE_SYSTEM, "code": "IRCP", "display": "information recipient"}]
+            },
+            "reference": {"type": "Organization", "identifier": caip10(GRANTEE_CS)},
+        }
+    ]
     assert [a["coding"][0]["code"] for a in provision["action"]] == ["access", "use"]
     assert {a["coding"][0]["system"] for a in provision["action"]} == {CONSENT_ACTION_SYSTEM}
 
@@ -149,7 +159,13 @@ def test_categories_round_trip_one_data_category_coding_per_bit(categories):
 
 @pytest.mark.parametrize(
     "categories",
-    [CLINICAL_CATEGORIES, Category.MENTAL_HEALTH, Category.GENOMICS | Category.SUBSTANCE_USE, SENSITIVE, ALL_CATEGORIES],
+    [
+        CLINICAL_CATEGORIES,
+        Category.MENTAL_HEALTH,
+        Category.GENOMICS | Category.SUBSTANCE_USE,
+        SENSITIVE,
+        ALL_CATEGORIES,
+    ],
     ids=lambda c: "|".join(names(c)),
 )
 def test_sensitive_categories_not_granted_are_withheld_by_their_v3_label(categories):
@@ -165,7 +181,9 @@ def test_sensitive_categories_not_granted_are_withheld_by_their_v3_label(categor
 
 def test_the_sensitive_labels_are_the_v3_act_codes_for_the_four_sensitive_categories():
     assert {c: code for c, (code, _) in SENSITIVITY_LABEL.items()} == {
-        Category.GENOMICS: "GDIS", Category.MENTAL_HEALTH: "PSY", Category.SUBSTANCE_USE: "ETH",
+        Category.GENOMICS: "GDIS",
+        Category.MENTAL_HEALTH: "PSY",
+        Category.SUBSTANCE_USE: "ETH",
         Category.SEXUAL_REPRODUCTIVE: "SEX",
     }
 
@@ -215,8 +233,13 @@ def test_no_personal_data_only_caip10_addresses():
     assert "name" not in keys
     assert "text" not in keys  # no narrative
     assert "reference" not in [key for path, key, _ in walk(resource) if not path.endswith("actor")]
-    references = [resource["subject"], *resource["grantor"], *resource["grantee"], *resource["controller"],
-                  the_provision(resource)["actor"][0]["reference"]]
+    references = [
+        resource["subject"],
+        *resource["grantor"],
+        *resource["grantee"],
+        *resource["controller"],
+        the_provision(resource)["actor"][0]["reference"],
+    ]
     assert all(set(ref) <= {"type", "identifier"} for ref in references)
 
     text = json.dumps(resource).lower()
@@ -271,8 +294,14 @@ def test_valid_until_must_be_after_granted_at(valid_until):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("granted_at", -1), ("granted_at", 1.5), ("valid_until", 2**64), ("now", "soon"), ("chain_id", 0),
-     ("chain_id", "1")],
+    [
+        ("granted_at", -1),
+        ("granted_at", 1.5),
+        ("valid_until", 2**64),
+        ("now", "soon"),
+        ("chain_id", 0),
+        ("chain_id", "1"),
+    ],
 )
 def test_bad_times_and_chain_ids_are_refused_naming_the_field(field, value):
     with pytest.raises(ValueError, match=rf"^{field} "):

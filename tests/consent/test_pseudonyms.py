@@ -11,7 +11,9 @@ MNEMONIC = "test test test test test test test test test test test junk"
 
 
 def test_same_seed_and_label_give_the_same_address_on_any_device() -> None:
-    assert relationship_account(MNEMONIC, "policy:HHI-1").address == relationship_account(MNEMONIC, "policy:HHI-1").address
+    assert (
+        relationship_account(MNEMONIC, "policy:HHI-1").address == relationship_account(MNEMONIC, "policy:HHI-1").address
+    )
 
 
 def test_each_relationship_gets_its_own_address_apart_from_the_wallets_ordinary_ones() -> None:

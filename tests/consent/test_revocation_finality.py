@@ -23,10 +23,10 @@ def _events(receipt, event):
     return list(receipt.events.filter(event))
 
 
-def test_revocation_beats_earlier_signed_grant_relayed_later(chain, consent, signer, hospital, insurer, domain,
-                                                            later):
-    grant, grant_sig = signed_grant(signer.key, domain, signer.address, hospital, nonce=1, valid_until=later(),
-                                    deadline=later(2 * HOUR))
+def test_revocation_beats_earlier_signed_grant_relayed_later(chain, consent, signer, hospital, insurer, domain, later):
+    grant, grant_sig = signed_grant(
+        signer.key, domain, signer.address, hospital, nonce=1, valid_until=later(), deadline=later(2 * HOUR)
+    )
     chain.mine(timestamp=chain.pending_timestamp + 60)
     revocation = revocation_message(signer.address, hospital, nonce=2, deadline=later(HOUR))
     # Relayed first, with no consent on record: it records the cutoff.
@@ -34,16 +34,22 @@ def test_revocation_beats_earlier_signed_grant_relayed_later(chain, consent, sig
     assert [log.by for log in _events(receipt, consent.ConsentRevoked)] == [signer.address]
     assert consent.lastAuthorisedAt(signer.address, hospital) == revocation.signed_at
 
-    with ape.reverts(consent.ConsentRegistrySignatureSuperseded, patient=signer.address, grantee=hospital,
-                     signedAt=grant.signed_at, authorisedAt=revocation.signed_at):
+    with ape.reverts(
+        consent.ConsentRegistrySignatureSuperseded,
+        patient=signer.address,
+        grantee=hospital,
+        signedAt=grant.signed_at,
+        authorisedAt=revocation.signed_at,
+    ):
         relay_grant(consent, grant, grant_sig, sender=hospital)
     assert not consent.hasConsent(signer.address, hospital, TREAT, CLINICAL)
     assert not consent.nonceUsed(signer.address, 1)
 
 
 def test_on_chain_revocation_beats_earlier_signed_grant(chain, consent, patient, hospital, domain, later):
-    grant, grant_sig = signed_grant(patient.private_key, domain, patient.address, hospital, nonce=5,
-                                    valid_until=later(), deadline=later(2 * HOUR))
+    grant, grant_sig = signed_grant(
+        patient.private_key, domain, patient.address, hospital, nonce=5, valid_until=later(), deadline=later(2 * HOUR)
+    )
     chain.mine(timestamp=chain.pending_timestamp + 60)
     receipt = consent.revoke(patient, hospital, sender=patient)
     cutoff = chain.provider.get_block(receipt.block_number).timestamp
@@ -52,8 +58,9 @@ def test_on_chain_revocation_beats_earlier_signed_grant(chain, consent, patient,
 
 
 def test_revocation_ends_a_grant_relayed_ahead_of_it(chain, consent, signer, hospital, domain, later):
-    grant, grant_sig = signed_grant(signer.key, domain, signer.address, hospital, nonce=1, valid_until=later(),
-                                    deadline=later(2 * HOUR))
+    grant, grant_sig = signed_grant(
+        signer.key, domain, signer.address, hospital, nonce=1, valid_until=later(), deadline=later(2 * HOUR)
+    )
     chain.mine(timestamp=chain.pending_timestamp + 60)
     revocation = revocation_message(signer.address, hospital, nonce=2, deadline=later(HOUR))
     relay_grant(consent, grant, grant_sig, sender=hospital)  # the grantee front-runs the revocation
@@ -62,8 +69,15 @@ def test_revocation_ends_a_grant_relayed_ahead_of_it(chain, consent, signer, hos
 
 
 def test_signed_in_the_future_is_refused(chain, consent, signer, hospital, domain, later):
-    grant, grant_sig = signed_grant(signer.key, domain, signer.address, hospital, valid_until=later(),
-                                    deadline=later(2 * HOUR), signed_at=later(HOUR))
+    grant, grant_sig = signed_grant(
+        signer.key,
+        domain,
+        signer.address,
+        hospital,
+        valid_until=later(),
+        deadline=later(2 * HOUR),
+        signed_at=later(HOUR),
+    )
     with ape.reverts(consent.ConsentRegistrySignedInFuture, signedAt=grant.signed_at):
         relay_grant(consent, grant, grant_sig, sender=hospital)
 
@@ -97,8 +111,9 @@ def test_allow_emergency_refusals(consent, patient, hospital):
 def test_delegate_grant_cannot_outlive_appointment(consent, patient, caregiver, hospital, later):
     appointment_end = later(10 * HOUR)
     consent.setDelegate(caregiver, appointment_end, sender=patient)
-    with ape.reverts(consent.ConsentRegistryGrantOutlivesDelegation, validUntil=appointment_end + 1,
-                     delegateUntil=appointment_end):
+    with ape.reverts(
+        consent.ConsentRegistryGrantOutlivesDelegation, validUntil=appointment_end + 1, delegateUntil=appointment_end
+    ):
         consent.grant(patient, hospital, TREAT, CLINICAL, appointment_end + 1, sender=caregiver)
     consent.grant(patient, hospital, TREAT, CLINICAL, appointment_end, sender=caregiver)
     assert consent.consentOf(patient, hospital)[2] == appointment_end

@@ -46,10 +46,20 @@ def test_deploy_through_the_custom_network_with_a_keyfile_account(operator, tmp_
 def test_deploy_refuses_a_manifest_of_another_chain(operator, tmp_path):
     deployer = operator.keys["deployer"].address
     manifest = tmp_path / "consortium.json"
-    manifest.write_text(json.dumps({
-        "chainId": 31337, "network": "ethereum:local", "deployedAt": "2026-01-01T00:00:00Z", "compiler": {},
-        "commit": None, "deployer": deployer, "governance": deployer, "contracts": {},
-    }))
+    manifest.write_text(
+        json.dumps(
+            {
+                "chainId": 31337,
+                "network": "ethereum:local",
+                "deployedAt": "2026-01-01T00:00:00Z",
+                "compiler": {},
+                "commit": None,
+                "deployer": deployer,
+                "governance": deployer,
+                "contracts": {},
+            }
+        )
+    )
     before = manifest.read_bytes()
     result = operator.run("deploy", "--account", "deployer", "--yes", "--test-token", "--deployment", str(manifest))
     assert result.returncode != 0

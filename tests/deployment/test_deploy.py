@@ -23,8 +23,13 @@ def deploy(project, chain, governance, tmp_path):
 
     def _deploy(**overrides):
         kwargs = dict(
-            project=project, provider=chain.provider, deployer=governance, governance=governance.address,
-            admin_delay=0, path=path, network="ethereum:local",
+            project=project,
+            provider=chain.provider,
+            deployer=governance,
+            governance=governance.address,
+            admin_delay=0,
+            path=path,
+            network="ethereum:local",
         )
         kwargs.update(overrides)
         return deploy_suite(**kwargs)
@@ -48,7 +53,7 @@ def test_deploy_writes_the_manifest(deploy, chain, governance, project):
     assert list(data["contracts"]) == [step.name for step in SUITE]
     assert result.deployed == [step.name for step in SUITE] and result.reused == []
 
-    for name, record in data["contracts"].items():
+    for _name, record in data["contracts"].items():
         receipt = chain.provider.get_receipt(record["tx"])
         assert receipt.contract_address == record["address"]
         assert receipt.block_number == record["block"]

@@ -23,9 +23,14 @@ from medchain.deployment.manifest import DEPLOYMENTS_DIR, checksum_address
 
 def _manifest(chain_id: int = 31337) -> Manifest:
     return Manifest(
-        chain_id=chain_id, network="ethereum:local", deployed_at="2026-11-22T00:00:00Z",
+        chain_id=chain_id,
+        network="ethereum:local",
+        deployed_at="2026-11-22T00:00:00Z",
         compiler={"name": "solc", "version": "0.8.34+commit.80d5c536", "evmVersion": "cancun"},
-        commit="abc", deployer="0x" + "11" * 20, governance="0x" + "22" * 20, complete=True,
+        commit="abc",
+        deployer="0x" + "11" * 20,
+        governance="0x" + "22" * 20,
+        complete=True,
         contracts={"ConsortiumRegistry": ContractRecord("0x" + "33" * 20, 5, "0x" + "44" * 32, ["0x" + "22" * 20, 0])},
     )
 
@@ -36,7 +41,10 @@ def test_round_trip_and_shape(tmp_path):
     data = json.loads(path.read_text())
     assert set(data) >= {"chainId", "network", "deployedAt", "compiler", "commit", "contracts"}
     assert data["contracts"]["ConsortiumRegistry"] == {
-        "address": "0x" + "33" * 20, "block": 5, "tx": "0x" + "44" * 32, "args": ["0x" + "22" * 20, 0],
+        "address": "0x" + "33" * 20,
+        "block": 5,
+        "tx": "0x" + "44" * 32,
+        "args": ["0x" + "22" * 20, 0],
     }
     assert read_manifest(path) == _manifest()
 
@@ -123,14 +131,16 @@ def test_a_bad_address_is_named(tmp_path):
 @given(raw=st.binary(min_size=20, max_size=20))
 def test_checksums_are_eip55_as_eth_utils_spells_them(raw):
     address = "0x" + raw.hex()
-    assert checksum_address(address) == checksum_address(address.upper().replace("0X", "0x")) == \
-        to_checksum_address(address)
+    assert (
+        checksum_address(address)
+        == checksum_address(address.upper().replace("0X", "0x"))
+        == to_checksum_address(address)
+    )
 
 
 def test_a_mixed_case_address_with_a_wrong_checksum_is_refused(tmp_path):
     good = "0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB"
-    for spelling, ok in ((good, True), (good.lower(), True), ("0x" + good[2:].upper(), True),
-                         (good[:-1] + "b", False)):
+    for spelling, ok in ((good, True), (good.lower(), True), ("0x" + good[2:].upper(), True), (good[:-1] + "b", False)):
         path = tmp_path / "local.json"
         data = _manifest().to_json()
         data["contracts"]["ConsortiumRegistry"]["address"] = spelling

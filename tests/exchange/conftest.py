@@ -42,8 +42,13 @@ class World:
     def suite(self, signer: Any = None) -> ExchangeSuite:
         """The library's view of the same contracts (the SDK's classes), RecordExchange's transactions signed
         by ``signer`` (an ape test account). Make one per use: its transactor counts nonces."""
-        return ExchangeSuite(as_sdk(self.registry), as_sdk(self.consent), as_sdk(self.anchor),
-                             as_sdk(self.exchange, signer), from_block=0)
+        return ExchangeSuite(
+            as_sdk(self.registry),
+            as_sdk(self.consent),
+            as_sdk(self.anchor),
+            as_sdk(self.exchange, signer),
+            from_block=0,
+        )
 
     def keyring(self, account) -> Keyring:
         return self.keyrings[account.address]
@@ -55,8 +60,9 @@ def world(project, accounts, governance, tmp_path_factory) -> World:
     exchange; the hospital, the referral hospital and the clinic hold registered encryption keys."""
     registry = governance.deploy(project.ConsortiumRegistry, governance, 0)
     hospital, referral, clinic, insurer = accounts[1], accounts[2], accounts[3], accounts[4]
-    for n, (account, role) in enumerate(((hospital, Role.PROVIDER), (referral, Role.PROVIDER),
-                                         (clinic, Role.PROVIDER), (insurer, Role.INSURER))):
+    for n, (account, role) in enumerate(
+        ((hospital, Role.PROVIDER), (referral, Role.PROVIDER), (clinic, Role.PROVIDER), (insurer, Role.INSURER))
+    ):
         registry.registerMember(account, role.id, credential_for(role, n), sender=governance)
     consent = governance.deploy(project.ConsentRegistry, registry, DAY)
     anchor = governance.deploy(project.RecordAnchor, registry)
@@ -67,8 +73,20 @@ def world(project, accounts, governance, tmp_path_factory) -> World:
         ring = Keyring.open(folder / "keys" / f"{account.address}.json", account.address)
         register_new_key(as_sdk(exchange, account), ring, PASSPHRASE, scrypt_n=SCRYPT_N)
         keyrings[account.address] = ring
-    return World(registry, consent, anchor, exchange, governance, hospital, referral, insurer, accounts[8],
-                 accounts[9], keyrings, folder)
+    return World(
+        registry,
+        consent,
+        anchor,
+        exchange,
+        governance,
+        hospital,
+        referral,
+        insurer,
+        accounts[8],
+        accounts[9],
+        keyrings,
+        folder,
+    )
 
 
 @dataclass
@@ -84,9 +102,14 @@ def anchored_records(world: World, chain, folder: Path, *, seed: int, batch: boo
 
     paths = write_entries(encounter_bundle(seed), folder / "records")
     salts = SaltStore(folder / "salts.json")
-    anchor_records(anchor_contract=as_sdk(world.anchor, world.hospital), paths=[folder / "records"],
-                   out_dir=folder / "receipts", salt_store=salts, base=folder / "records",
-                   batch_threshold=2 if batch else 100)
+    anchor_records(
+        anchor_contract=as_sdk(world.anchor, world.hospital),
+        paths=[folder / "records"],
+        out_dir=folder / "receipts",
+        salt_store=salts,
+        base=folder / "records",
+        batch_threshold=2 if batch else 100,
+    )
     return Records(paths, salts, folder / "receipts")
 
 
@@ -105,8 +128,9 @@ def store(tmp_path) -> FolderStore:
     return FolderStore(tmp_path / "envelopes")
 
 
-def grant(world: World, chain, grantee, *, purposes: int = TREAT, categories: int = CLINICAL,
-          seconds: int = 30 * DAY) -> int:
+def grant(
+    world: World, chain, grantee, *, purposes: int = TREAT, categories: int = CLINICAL, seconds: int = 30 * DAY
+) -> int:
     """The patient consents to ``grantee``; returns validUntil."""
     until = chain.pending_timestamp + seconds
     world.consent.grant(world.patient, grantee, purposes, categories, until, sender=world.patient)

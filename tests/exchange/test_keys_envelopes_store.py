@@ -40,8 +40,17 @@ EXCHANGE = to_checksum_address("0x" + "ec" * 20)
 
 def contents(**changes) -> Contents:
     record = encounter_bundle(3)["entry"][1]["resource"]
-    base = Contents(record=record, salt=b"\x05" * 32, record_hash=b"\x06" * 32, patient=ALICE, discloser=BOB,
-                    recipient=ALICE, purpose=1, category=int(Category.LABORATORY), anchor={"format": "x"})
+    base = Contents(
+        record=record,
+        salt=b"\x05" * 32,
+        record_hash=b"\x06" * 32,
+        patient=ALICE,
+        discloser=BOB,
+        recipient=ALICE,
+        purpose=1,
+        category=int(Category.LABORATORY),
+        anchor={"format": "x"},
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -99,12 +108,30 @@ def test_an_envelope_round_trips_and_says_nothing_outside_the_ciphertext():
     data = sealed.to_bytes()
     assert open_envelope(Envelope.from_bytes(data), private) == contents()
     header = json.loads(data)
-    assert set(header) == {"format", "cipher", "keyWrap", "chainId", "exchange", "recipientKey", "wrappedKey",
-                           "nonce", "ciphertext"}
-    for leak in (b"Hemoglobin", b"4548-4", ALICE[2:].lower().encode(), BOB[2:].lower().encode(), b"0505050505", b"0606060606"):
+    assert set(header) == {
+        "format",
+        "cipher",
+        "keyWrap",
+        "chainId",
+        "exchange",
+        "recipientKey",
+        "wrappedKey",
+        "nonce",
+        "ciphertext",
+    }
+    for leak in (
+        b"Hemoglobin",
+        b"4548-4",
+        ALICE[2:].lower().encode(),
+        BOB[2:].lower().encode(),
+        b"0505050505",
+        b"0606060606",
+    ):
         assert leak not in data.lower()
     again = seal(contents(), public_key_of(private), chain_id=1337, exchange=EXCHANGE)
-    assert (again.wrapped_key, again.nonce) != (sealed.wrapped_key, sealed.nonce), "a fresh data key and nonce each time"
+    assert (again.wrapped_key, again.nonce) != (sealed.wrapped_key, sealed.nonce), (
+        "a fresh data key and nonce each time"
+    )
     assert contents().rehash() != contents().record_hash  # the fixture's hash is made up: receive would refuse it
 
 
@@ -170,8 +197,9 @@ def test_categories_are_read_from_the_record():
     assert category_of(entries["Observation1"]) == Category.LABORATORY
     assert category_of(entries["Condition3"]) == Category.CONDITIONS
     assert category_of(entries["MedicationRequest4"]) == Category.MEDICATIONS
-    assert category_of(encounter_bundle()) == (Category.ENCOUNTERS | Category.LABORATORY | Category.CONDITIONS
-                                               | Category.MEDICATIONS)
+    assert category_of(encounter_bundle()) == (
+        Category.ENCOUNTERS | Category.LABORATORY | Category.CONDITIONS | Category.MEDICATIONS
+    )
     vitals = {"resourceType": "Observation", "category": [{"coding": [{"code": "vital-signs"}]}]}
     assert category_of(vitals) == Category.CLINICAL_NOTES
     imaging = {"resourceType": "DiagnosticReport", "category": [{"coding": [{"code": "RAD"}]}]}

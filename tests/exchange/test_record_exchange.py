@@ -40,8 +40,14 @@ def test_a_disclosure_logs_one_line_of_the_accounting(world, chain):
     world.anchor.anchor(record, sender=world.hospital)
     receipt = world.exchange.logDisclosure(world.patient, world.referral, record, TREAT, LAB, sender=world.hospital)
     (event,) = receipt.events.filter(world.exchange.RecordDisclosed)
-    assert (event.patient, event.recipient, bytes(event.recordHash), event.purpose, event.category, event.discloser) \
-        == (world.patient.address, world.referral.address, record, TREAT, LAB, world.hospital.address)
+    assert (
+        event.patient,
+        event.recipient,
+        bytes(event.recordHash),
+        event.purpose,
+        event.category,
+        event.discloser,
+    ) == (world.patient.address, world.referral.address, record, TREAT, LAB, world.hospital.address)
     with ape.reverts(world.exchange.RecordExchangeEmptyBatch):
         world.exchange.logDisclosures(world.patient, world.referral, TREAT, [], sender=world.hospital)
     with ape.reverts(world.exchange.RecordExchangeInvalidPurpose, purpose=3):
@@ -53,8 +59,9 @@ def test_a_batch_of_20_costs_at_most_40000_gas_per_disclosure(world, chain):
     records = [bytes([n + 1]) * 32 for n in range(20)]
     for record in records:
         world.anchor.anchor(record, sender=world.hospital)
-    receipt = world.exchange.logDisclosures(world.patient, world.referral, TREAT,
-                                            [(r, LAB, b"\0" * 32, []) for r in records], sender=world.hospital)
+    receipt = world.exchange.logDisclosures(
+        world.patient, world.referral, TREAT, [(r, LAB, b"\0" * 32, []) for r in records], sender=world.hospital
+    )
     assert len(receipt.events.filter(world.exchange.RecordDisclosed)) == 20
     assert receipt.gas_used / 20 <= 40_000, f"{receipt.gas_used / 20:,.0f} gas per disclosure"
 
@@ -67,11 +74,14 @@ def test_the_accounting_reads_back_as_fhir_audit_events(world, chain):
     for record in records:
         world.anchor.anchor(record, sender=world.hospital)
     world.anchor.anchor(b"\x23" * 32, sender=world.referral)
-    world.exchange.logDisclosures(world.patient, world.referral, TREAT,
-                                  [(records[0], LAB, b"\0" * 32, []), (records[1], LAB | 1, b"\0" * 32, [])],
-                                  sender=world.hospital)
-    tx = world.exchange.logDisclosure(world.patient, world.hospital, b"\x23" * 32, TREAT,
-                                      LAB, sender=world.referral)
+    world.exchange.logDisclosures(
+        world.patient,
+        world.referral,
+        TREAT,
+        [(records[0], LAB, b"\0" * 32, []), (records[1], LAB | 1, b"\0" * 32, [])],
+        sender=world.hospital,
+    )
+    tx = world.exchange.logDisclosure(world.patient, world.hospital, b"\x23" * 32, TREAT, LAB, sender=world.referral)
     node = chain.provider.http_uri
     every = read_disclosures(node, world.exchange.address, patient=world.patient.address, from_block=first, page=2)
     assert [(d.record_hash, d.recipient, d.discloser, d.category) for d in every] == [
@@ -80,23 +90,33 @@ def test_the_accounting_reads_back_as_fhir_audit_events(world, chain):
         (b"\x23" * 32, world.hospital.address, world.referral.address, LAB),
     ]
     assert every[-1].tx == str(tx.txn_hash) and every[-1].timestamp == chain.blocks.head.timestamp
-    assert read_disclosures(node, world.exchange.address, recipient=world.hospital.address, from_block=first) == every[2:]
-    assert read_disclosures(node, world.exchange.address, patient=world.patient.address, record_hash=records[1],
-                            from_block=first) == every[1:2]
+    assert (
+        read_disclosures(node, world.exchange.address, recipient=world.hospital.address, from_block=first) == every[2:]
+    )
+    assert (
+        read_disclosures(
+            node, world.exchange.address, patient=world.patient.address, record_hash=records[1], from_block=first
+        )
+        == every[1:2]
+    )
     assert read_disclosures(node, world.exchange.address, patient=world.stranger.address, from_block=first) == []
 
     event = audit_event(every[1], chain_id=chain.chain_id, exchange=world.exchange.address)
     AuditEvent.model_validate(event)
     account = f"eip155:{chain.chain_id}:"
     assert event["patient"]["identifier"]["value"] == account + world.patient.address
-    assert [a["who"]["identifier"]["value"] for a in event["agent"]] == [account + world.hospital.address,
-                                                                         account + world.referral.address]
+    assert [a["who"]["identifier"]["value"] for a in event["agent"]] == [
+        account + world.hospital.address,
+        account + world.referral.address,
+    ]
     assert event["authorization"][0]["coding"][0]["code"] == "TREAT"
     assert event["code"]["coding"][0]["code"] == "disclose"
     record_entity = event["entity"][0]
     assert record_entity["what"]["identifier"]["value"] == "0x" + records[1].hex()
     assert [c["code"] for c in record_entity["detail"][0]["valueCodeableConcept"]["coding"]] == [
-        "DEMOGRAPHICS", "LABORATORY"]
+        "DEMOGRAPHICS",
+        "LABORATORY",
+    ]
     bundle = audit_bundle(every, chain_id=chain.chain_id, exchange=world.exchange.address)
     assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["AuditEvent"] * 3
     assert len({e["resource"]["id"] for e in bundle["entry"]}) == 3, "one id per logged disclosure"

@@ -35,16 +35,31 @@ from .conftest import DAY, PASSPHRASE, TREAT, grant
 
 def share(world, chain, records, store, paths=None, *, to=None, sender=None, purpose=Purpose.TREAT, batch_size=20):
     items = prepare_items(paths or records.paths, salts=records.salts, receipts=records.receipts)
-    return share_records(suite=world.suite(sender or world.hospital), chain_id=chain.chain_id,
-                         now=chain.pending_timestamp, patient=world.patient.address,
-                         recipient=(to or world.referral).address, purpose=purpose, items=items, store=store,
-                         batch_size=batch_size)
+    return share_records(
+        suite=world.suite(sender or world.hospital),
+        chain_id=chain.chain_id,
+        now=chain.pending_timestamp,
+        patient=world.patient.address,
+        recipient=(to or world.referral).address,
+        purpose=purpose,
+        items=items,
+        store=store,
+        batch_size=batch_size,
+    )
 
 
 def receive(world, chain, data, tmp_path, *, account=None, source="envelope"):
     account = account or world.referral
-    return receive_envelope(suite=world.suite(), chain_id=chain.chain_id, data=data, source=source, account=account.address, keyring=world.keyring(account),
-                            passphrase=PASSPHRASE, out_dir=tmp_path / "received")
+    return receive_envelope(
+        suite=world.suite(),
+        chain_id=chain.chain_id,
+        data=data,
+        source=source,
+        account=account.address,
+        keyring=world.keyring(account),
+        passphrase=PASSPHRASE,
+        out_dir=tmp_path / "received",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,10 +71,16 @@ def test_share_without_consent_is_refused_and_the_contract_refuses_too(world, ch
         share(world, chain, batch_records, store)
     assert not list(store.root.glob("*/*")), "nothing was encrypted or stored"
     items = prepare_items(batch_records.paths[:1], salts=batch_records.salts, receipts=batch_records.receipts)
-    with ape.reverts(world.exchange.RecordExchangeNoConsent, patient=world.patient.address,
-                     recipient=world.referral.address, purpose=TREAT, categories=int(Category.ENCOUNTERS)):
-        world.exchange.logDisclosures(world.patient, world.referral, TREAT, [items[0].disclosure()],
-                                      sender=world.hospital)
+    with ape.reverts(
+        world.exchange.RecordExchangeNoConsent,
+        patient=world.patient.address,
+        recipient=world.referral.address,
+        purpose=TREAT,
+        categories=int(Category.ENCOUNTERS),
+    ):
+        world.exchange.logDisclosures(
+            world.patient, world.referral, TREAT, [items[0].disclosure()], sender=world.hospital
+        )
 
 
 def test_share_with_expired_consent_is_refused(world, chain, batch_records, store):
@@ -70,8 +91,9 @@ def test_share_with_expired_consent_is_refused(world, chain, batch_records, stor
         share(world, chain, batch_records, store)
     items = prepare_items(batch_records.paths[:1], salts=batch_records.salts, receipts=batch_records.receipts)
     with ape.reverts(world.exchange.RecordExchangeNoConsent):
-        world.exchange.logDisclosures(world.patient, world.referral, TREAT, [items[0].disclosure()],
-                                      sender=world.hospital)
+        world.exchange.logDisclosures(
+            world.patient, world.referral, TREAT, [items[0].disclosure()], sender=world.hospital
+        )
 
 
 def test_share_after_revocation_is_refused(world, chain, single_records, store):
@@ -82,8 +104,9 @@ def test_share_after_revocation_is_refused(world, chain, single_records, store):
         share(world, chain, single_records, store, single_records.paths[:1])
     items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
     with ape.reverts(world.exchange.RecordExchangeNoConsent):
-        world.exchange.logDisclosure(world.patient, world.referral, items[0].record_hash, TREAT,
-                                     int(items[0].category), sender=world.hospital)
+        world.exchange.logDisclosure(
+            world.patient, world.referral, items[0].record_hash, TREAT, int(items[0].category), sender=world.hospital
+        )
 
 
 def test_share_beyond_the_consented_categories_is_refused(world, chain, batch_records, store):
@@ -98,21 +121,26 @@ def test_share_to_a_recipient_without_a_registered_key_is_refused(world, chain, 
         share(world, chain, single_records, store, to=world.insurer)
     items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
     with ape.reverts(world.exchange.RecordExchangeNoEncryptionKey, recipient=world.insurer.address):
-        world.exchange.logDisclosure(world.patient, world.insurer, items[0].record_hash, TREAT,
-                                     int(items[0].category), sender=world.hospital)
+        world.exchange.logDisclosure(
+            world.patient, world.insurer, items[0].record_hash, TREAT, int(items[0].category), sender=world.hospital
+        )
 
 
 def test_share_by_a_member_that_did_not_anchor_the_record_is_refused(world, chain, accounts, single_records, store):
     clinic = accounts[3]
     grant(world, chain, world.referral)
-    with pytest.raises(ShareRefused, match=f"its receipt names {world.hospital.address} as the anchoring provider, "
-                                           f"not {clinic.address}"):
+    with pytest.raises(
+        ShareRefused,
+        match=f"its receipt names {world.hospital.address} as the anchoring provider, not {clinic.address}",
+    ):
         share(world, chain, single_records, store, sender=clinic)
     items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
-    with ape.reverts(world.exchange.RecordExchangeNotAnchored, discloser=clinic.address,
-                     recordHash=items[0].record_hash):
-        world.exchange.logDisclosure(world.patient, world.referral, items[0].record_hash, TREAT,
-                                     int(items[0].category), sender=clinic)
+    with ape.reverts(
+        world.exchange.RecordExchangeNotAnchored, discloser=clinic.address, recordHash=items[0].record_hash
+    ):
+        world.exchange.logDisclosure(
+            world.patient, world.referral, items[0].record_hash, TREAT, int(items[0].category), sender=clinic
+        )
 
 
 def test_share_to_a_non_member_or_by_a_non_provider_is_refused(world, chain, single_records, store):
@@ -130,14 +158,20 @@ def test_a_retracted_record_is_not_shared(world, chain, single_records, store):
         share(world, chain, single_records, store, single_records.paths[:1])
 
 
-def test_a_share_needs_a_signer_on_the_exchange_and_nothing_is_sealed_without_one(world, chain, single_records,
-                                                                                     store):
+def test_a_share_needs_a_signer_on_the_exchange_and_nothing_is_sealed_without_one(world, chain, single_records, store):
     grant(world, chain, world.referral)
     items = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)
     with pytest.raises(ValueError, match="RecordExchange has no signer"):
-        share_records(suite=world.suite(), chain_id=chain.chain_id, now=chain.pending_timestamp,
-                      patient=world.patient.address, recipient=world.referral.address, purpose=Purpose.TREAT,
-                      items=items, store=store)
+        share_records(
+            suite=world.suite(),
+            chain_id=chain.chain_id,
+            now=chain.pending_timestamp,
+            patient=world.patient.address,
+            recipient=world.referral.address,
+            purpose=Purpose.TREAT,
+            items=items,
+            store=store,
+        )
     assert not list(store.root.glob("*/*")), "nothing was encrypted or stored"
 
 
@@ -222,8 +256,9 @@ def test_an_altered_header_or_store_is_detected(world, chain, single_records, st
 # Receiving: the record against its anchor and the log
 
 
-def test_received_records_match_their_anchors_single_and_batch(world, chain, single_records, batch_records, store,
-                                                                 tmp_path):
+def test_received_records_match_their_anchors_single_and_batch(
+    world, chain, single_records, batch_records, store, tmp_path
+):
     grant(world, chain, world.referral)
     shared = share(world, chain, batch_records, store).envelopes + share(world, chain, single_records, store).envelopes
     assert len(shared) == 10
@@ -249,10 +284,17 @@ def test_received_records_match_their_anchors_single_and_batch(world, chain, sin
 def test_an_envelope_whose_disclosure_was_never_logged_is_refused(world, chain, single_records, tmp_path):
     grant(world, chain, world.referral)
     item = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)[0]
-    contents = Contents(record=item.record, salt=item.salt, record_hash=item.record_hash,
-                        patient=world.patient.address, discloser=world.hospital.address,
-                        recipient=world.referral.address, purpose=TREAT, category=int(item.category),
-                        anchor={k: v for k, v in item.receipt.to_json().items() if k != "salt"})
+    contents = Contents(
+        record=item.record,
+        salt=item.salt,
+        record_hash=item.record_hash,
+        patient=world.patient.address,
+        discloser=world.hospital.address,
+        recipient=world.referral.address,
+        purpose=TREAT,
+        category=int(item.category),
+        anchor={k: v for k, v in item.receipt.to_json().items() if k != "salt"},
+    )
     key = bytes(world.exchange.encryptionKeyOf(world.referral))
     sealed = seal(contents, key, chain_id=chain.chain_id, exchange=world.exchange.address)
     with pytest.raises(ReceiveRefused, match="is logged on chain: the discloser never logged it"):
@@ -260,8 +302,12 @@ def test_an_envelope_whose_disclosure_was_never_logged_is_refused(world, chain, 
     # a record altered by the discloser before sealing no longer hashes to the anchor
     forged = dataclasses.replace(contents, record={**item.record, "status": "amended"})
     with pytest.raises(ReceiveRefused, match="does not hash to the hash it came with"):
-        receive(world, chain, seal(forged, key, chain_id=chain.chain_id, exchange=world.exchange.address).to_bytes(),
-                tmp_path)
+        receive(
+            world,
+            chain,
+            seal(forged, key, chain_id=chain.chain_id, exchange=world.exchange.address).to_bytes(),
+            tmp_path,
+        )
 
 
 def test_a_rotated_key_keeps_earlier_envelopes_valid(world, chain, single_records, store, tmp_path):
@@ -272,8 +318,9 @@ def test_a_rotated_key_keeps_earlier_envelopes_valid(world, chain, single_record
 
     grant(world, chain, world.referral)
     before = share(world, chain, single_records, store, single_records.paths[:1]).envelopes[0]
-    public_key, receipt = register_new_key(as_sdk(world.exchange, world.referral), world.keyring(world.referral),
-                                           PASSPHRASE, scrypt_n=SCRYPT_N)
+    public_key, receipt = register_new_key(
+        as_sdk(world.exchange, world.referral), world.keyring(world.referral), PASSPHRASE, scrypt_n=SCRYPT_N
+    )
     (event,) = receipt.events
     assert isinstance(event, RecordExchange.EncryptionKeySet)
     assert (event.account, event.publicKey, event.version) == (world.referral.address, public_key, 2)
@@ -290,24 +337,32 @@ def test_a_rotated_key_keeps_earlier_envelopes_valid(world, chain, single_record
 
 
 def test_the_disclosure_log_equals_the_successful_shares_and_carries_no_secrets(
-        world, chain, accounts, single_records, batch_records, store, tmp_path):
+    world, chain, accounts, single_records, batch_records, store, tmp_path
+):
     first_block = chain.blocks.head.number + 1
     grant(world, chain, world.referral)
-    successes = [share(world, chain, batch_records, store, batch_size=2),  # 5 records in 3 transactions
-                 share(world, chain, single_records, store, single_records.paths[:1])]
+    successes = [
+        share(world, chain, batch_records, store, batch_size=2),  # 5 records in 3 transactions
+        share(world, chain, single_records, store, single_records.paths[:1]),
+    ]
     with pytest.raises(ShareRefused):
         share(world, chain, single_records, store, to=world.insurer)  # no key: refused, not logged
     world.consent.revoke(world.patient, world.referral, sender=world.patient)
     with pytest.raises(ShareRefused):
         share(world, chain, single_records, store, single_records.paths[1:2])
 
-    logged = read_disclosures(chain.provider.http_uri, world.exchange.address, patient=world.patient.address,
-                              from_block=first_block)
-    expected = [(e.record_hash, int(e.category), tx) for r in successes for e, tx in
-                zip(r.envelopes, [t for t, _, n in r.transactions for _ in range(n)])]
+    logged = read_disclosures(
+        chain.provider.http_uri, world.exchange.address, patient=world.patient.address, from_block=first_block
+    )
+    expected = [
+        (e.record_hash, int(e.category), tx)
+        for r in successes
+        for e, tx in zip(r.envelopes, [t for t, _, n in r.transactions for _ in range(n)])
+    ]
     assert [(d.record_hash, d.category, d.tx) for d in logged] == expected
-    assert {(d.recipient, d.discloser, d.purpose) for d in logged} == {(world.referral.address, world.hospital.address,
-                                                                       TREAT)}
+    assert {(d.recipient, d.discloser, d.purpose) for d in logged} == {
+        (world.referral.address, world.hospital.address, TREAT)
+    }
     assert len({d.tx for d in logged}) == 4
 
     # Every secret and every piece of plaintext of these shares, then every byte the chain saw.
@@ -349,7 +404,8 @@ def test_the_disclosure_log_equals_the_successful_shares_and_carries_no_secrets(
 
 
 def test_the_owner_still_shares_and_the_recipient_still_receives_when_another_provider_squats_the_hashes(
-        world, chain, accounts, single_records, batch_records, store, tmp_path):
+    world, chain, accounts, single_records, batch_records, store, tmp_path
+):
     clinic = accounts[3]
     grant(world, chain, world.referral)
     singles = prepare_items(single_records.paths, salts=single_records.salts, receipts=single_records.receipts)
@@ -362,8 +418,9 @@ def test_the_owner_still_shares_and_the_recipient_still_receives_when_another_pr
     world.anchor.anchorBatch(root, len(batched), sender=clinic)
     world.anchor.anchor(root, sender=clinic)
     for item in singles + batched:
-        assert world.anchor.anchorOf(world.hospital, item.record_hash, item.receipt.root or b"\0" * 32,
-                                     list(item.receipt.proof)) != (0, True)
+        assert world.anchor.anchorOf(
+            world.hospital, item.record_hash, item.receipt.root or b"\0" * 32, list(item.receipt.proof)
+        ) != (0, True)
     shared = share(world, chain, batch_records, store).envelopes + share(world, chain, single_records, store).envelopes
     for envelope in shared:
         got = receive(world, chain, store.get(envelope.envelope_id), tmp_path, source=envelope.envelope_id)
@@ -371,8 +428,7 @@ def test_the_owner_still_shares_and_the_recipient_still_receives_when_another_pr
         assert world.hospital.address in got.verdict_message
 
 
-def test_a_squatters_copy_of_the_hash_does_not_let_it_share_the_record(world, chain, accounts, single_records,
-                                                                          store):
+def test_a_squatters_copy_of_the_hash_does_not_let_it_share_the_record(world, chain, accounts, single_records, store):
     clinic = accounts[3]
     grant(world, chain, world.referral)
     item = prepare_items(single_records.paths[:1], salts=single_records.salts, receipts=single_records.receipts)[0]
@@ -396,9 +452,14 @@ def _one_record(world, chain, folder, resource):
     path = folder / "records" / "r.json"
     path.write_text(json.dumps(resource))
     salts = SaltStore(folder / "salts.json")
-    anchor_records(anchor_contract=as_sdk(world.anchor, world.hospital), paths=[folder / "records"],
-                   out_dir=folder / "receipts", salt_store=salts,
-                   base=folder / "records", batch_threshold=100)
+    anchor_records(
+        anchor_contract=as_sdk(world.anchor, world.hospital),
+        paths=[folder / "records"],
+        out_dir=folder / "receipts",
+        salt_store=salts,
+        base=folder / "records",
+        batch_threshold=100,
+    )
     return Records([path], salts, folder / "receipts")
 
 
@@ -406,15 +467,29 @@ def _one_record(world, chain, folder, resource):
 def test_receive_names_files_by_record_hash_only_and_stays_under_out(world, chain, store, tmp_path, resource_type):
     grant(world, chain, world.referral, categories=int(Category.LABORATORY))
     records = _one_record(world, chain, tmp_path / "src", {"resourceType": resource_type, "id": "x", "n": 1})
-    items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts,
-                          category=Category.LABORATORY)
-    shared = share_records(suite=world.suite(world.hospital), chain_id=chain.chain_id,
-                           now=chain.pending_timestamp, patient=world.patient.address,
-                           recipient=world.referral.address, purpose=Purpose.TREAT, items=items, store=store)
+    items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts, category=Category.LABORATORY)
+    shared = share_records(
+        suite=world.suite(world.hospital),
+        chain_id=chain.chain_id,
+        now=chain.pending_timestamp,
+        patient=world.patient.address,
+        recipient=world.referral.address,
+        purpose=Purpose.TREAT,
+        items=items,
+        store=store,
+    )
     out = tmp_path / "deep" / "out"
-    got = receive_envelope(suite=world.suite(), rpc=chain.provider.http_uri, chain_id=chain.chain_id,
-                           data=store.get(shared.envelopes[0].envelope_id), source="e", account=world.referral.address,
-                           keyring=world.keyring(world.referral), passphrase=PASSPHRASE, out_dir=out)
+    got = receive_envelope(
+        suite=world.suite(),
+        rpc=chain.provider.http_uri,
+        chain_id=chain.chain_id,
+        data=store.get(shared.envelopes[0].envelope_id),
+        source="e",
+        account=world.referral.address,
+        keyring=world.keyring(world.referral),
+        passphrase=PASSPHRASE,
+        out_dir=out,
+    )
     h = items[0].record_hash.hex()
     assert got.record_path == out.resolve() / f"record-{h}.json"
     assert got.receipt_path == out.resolve() / f"record-{h}.receipt.json"
@@ -423,13 +498,17 @@ def test_receive_names_files_by_record_hash_only_and_stays_under_out(world, chai
 
 
 def _psy_condition():
-    return {"resourceType": "Condition", "id": "c1",
-            "meta": {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "PSY"}]},
-            "code": {"text": "episode"}}
+    return {
+        "resourceType": "Condition",
+        "id": "c1",
+        "meta": {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "PSY"}]},
+        "code": {"text": "episode"},
+    }
 
 
 def test_a_psy_labelled_condition_is_refused_to_a_conditions_only_consent_and_cannot_be_declared_narrower(
-        world, chain, store, tmp_path):
+    world, chain, store, tmp_path
+):
     grant(world, chain, world.referral, categories=int(Category.CONDITIONS))
     records = _one_record(world, chain, tmp_path / "src", _psy_condition())
     items = prepare_items(records.paths, salts=records.salts, receipts=records.receipts)
@@ -446,14 +525,28 @@ def test_receive_refuses_a_record_whose_logged_category_is_not_its_own(world, ch
     records = _one_record(world, chain, tmp_path / "src", _psy_condition())
     item = prepare_items(records.paths, salts=records.salts, receipts=records.receipts)[0]
     # A discloser that bypasses the checks: logs the PSY condition as CONDITIONS and seals it so.
-    world.exchange.logDisclosure(world.patient, world.referral, item.record_hash, TREAT,
-                                 int(Category.CONDITIONS), sender=world.hospital)
-    contents = Contents(record=item.record, salt=item.salt, record_hash=item.record_hash,
-                        patient=world.patient.address, discloser=world.hospital.address,
-                        recipient=world.referral.address, purpose=TREAT, category=int(Category.CONDITIONS),
-                        anchor={k: v for k, v in item.receipt.to_json().items() if k != "salt"})
-    sealed = seal(contents, bytes(world.exchange.encryptionKeyOf(world.referral)), chain_id=chain.chain_id,
-                  exchange=world.exchange.address)
-    with pytest.raises(ReceiveRefused, match="its category is CONDITIONS\\+MENTAL_HEALTH .* not the declared CONDITIONS"):
+    world.exchange.logDisclosure(
+        world.patient, world.referral, item.record_hash, TREAT, int(Category.CONDITIONS), sender=world.hospital
+    )
+    contents = Contents(
+        record=item.record,
+        salt=item.salt,
+        record_hash=item.record_hash,
+        patient=world.patient.address,
+        discloser=world.hospital.address,
+        recipient=world.referral.address,
+        purpose=TREAT,
+        category=int(Category.CONDITIONS),
+        anchor={k: v for k, v in item.receipt.to_json().items() if k != "salt"},
+    )
+    sealed = seal(
+        contents,
+        bytes(world.exchange.encryptionKeyOf(world.referral)),
+        chain_id=chain.chain_id,
+        exchange=world.exchange.address,
+    )
+    with pytest.raises(
+        ReceiveRefused, match="its category is CONDITIONS\\+MENTAL_HEALTH .* not the declared CONDITIONS"
+    ):
         receive(world, chain, sealed.to_bytes(), tmp_path)
     assert not (tmp_path / "received").exists() or not list((tmp_path / "received").iterdir())

@@ -18,14 +18,14 @@ from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 
 from medchain.access import Role
+from medchain.chain.rpc import Rpc
 from medchain.claims.bulk import TOPIC_REJECTED, TOPIC_SUBMITTED
 from medchain.claims.submission import SubmissionReport, submit_file
 from medchain.consent import Category, Purpose
-from medchain_dev.devchain import free_port, rpc, start_anvil
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
 from medchain_dev.demo.samples import encounter_bundle, write_entries
-from medchain.chain.rpc import Rpc
+from medchain_dev.devchain import free_port, rpc, start_anvil
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator, register, send, web3_contract
 
 DAY = 86400
@@ -101,33 +101,76 @@ def consortium(tmp_path_factory, project) -> Consortium:
         assert result.returncode == 0, result.stdout + result.stderr
         w3 = Web3(HTTPProvider(node.url))
         keys = op.keys
-        register(op, manifest, project, {alias: (keys[alias].address, role)
-                                         for alias, role in (("hospital", Role.PROVIDER), ("insurer", Role.INSURER))})
+        register(
+            op,
+            manifest,
+            project,
+            {
+                alias: (keys[alias].address, role)
+                for alias, role in (("hospital", Role.PROVIDER), ("insurer", Role.INSURER))
+            },
+        )
         now = w3.eth.get_block("latest")["timestamp"]
-        send(w3, keys["patient"], web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
-            keys["patient"].address, keys["insurer"].address, int(Purpose.HPAYMT), int(Category.BILLING_CLAIMS),
-            now + 400 * DAY))
+        send(
+            w3,
+            keys["patient"],
+            web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
+                keys["patient"].address,
+                keys["insurer"].address,
+                int(Purpose.HPAYMT),
+                int(Category.BILLING_CLAIMS),
+                now + 400 * DAY,
+            ),
+        )
         # The care relationship every claim needs: the patient's TREAT consent to the hospital (encounters).
-        send(w3, keys["patient"], web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
-            keys["patient"].address, keys["hospital"].address, int(Purpose.TREAT), int(Category.ENCOUNTERS),
-            now + 400 * DAY))
-        send(w3, keys["insurer"], web3_contract(w3, project, manifest, "ClaimSettlement").functions.registerPolicy(
-            bytes.fromhex(POLICY[2:]), keys["patient"].address, 10**12, 0, 2_000, now - 60 * DAY, now + 300 * DAY))
+        send(
+            w3,
+            keys["patient"],
+            web3_contract(w3, project, manifest, "ConsentRegistry").functions.grant(
+                keys["patient"].address,
+                keys["hospital"].address,
+                int(Purpose.TREAT),
+                int(Category.ENCOUNTERS),
+                now + 400 * DAY,
+            ),
+        )
+        send(
+            w3,
+            keys["insurer"],
+            web3_contract(w3, project, manifest, "ClaimSettlement").functions.registerPolicy(
+                bytes.fromhex(POLICY[2:]), keys["patient"].address, 10**12, 0, 2_000, now - 60 * DAY, now + 300 * DAY
+            ),
+        )
         # The claims' evidence: one batch of anchored record hashes, a receipt (with its proof) for each.
         anchor = web3_contract(w3, project, manifest, "RecordAnchor")
         hashes = [keccak(text=f"fault evidence {n}") for n in range(CLAIMS)]
         tree = MerkleTree.build(hashes)
         receipt = send(w3, keys["hospital"], anchor.functions.anchorBatch(tree.root, CLAIMS))
         for n, record in enumerate(hashes):
-            Receipt(record_hash=record, chain_id=CONSORTIUM_CHAIN_ID, contract=anchor.address,
-                    tx=receipt["transactionHash"].to_0x_hex(), block=receipt["blockNumber"],
-                    provider=keys["hospital"].address, anchored_at=now, root=tree.root, proof=tree.proof(record),
-                    batch_count=CLAIMS).save(folder / "evidence" / f"ev{n}.json")
+            Receipt(
+                record_hash=record,
+                chain_id=CONSORTIUM_CHAIN_ID,
+                contract=anchor.address,
+                tx=receipt["transactionHash"].to_0x_hex(),
+                block=receipt["blockNumber"],
+                provider=keys["hospital"].address,
+                anchored_at=now,
+                root=tree.root,
+                proof=tree.proof(record),
+                batch_count=CLAIMS,
+            ).save(folder / "evidence" / f"ev{n}.json")
         base_block = w3.eth.block_number
     finally:
         node.stop(signal.SIGTERM)  # anvil writes the chain to state.json
-    return Consortium(state=folder / "state.json", data_folder=folder / "ape-data", keys=op.keys, manifest=manifest,
-                      evidence=folder / "evidence", now=now, base_block=base_block)
+    return Consortium(
+        state=folder / "state.json",
+        data_folder=folder / "ape-data",
+        keys=op.keys,
+        manifest=manifest,
+        evidence=folder / "evidence",
+        now=now,
+        base_block=base_block,
+    )
 
 
 @dataclass
@@ -156,8 +199,13 @@ def scene(consortium, tmp_path):
     shutil.copy(consortium.state, state)
     (tmp_path / "codes-key.hex").write_text("0x" + CODES_KEY.hex() + "\n")  # the insurer's key (never created by a run)
     node = Node()
-    yield Scene(node=node, op=Operator(node=node, data_folder=consortium.data_folder, keys=consortium.keys),
-                state=state, folder=tmp_path, consortium=consortium)
+    yield Scene(
+        node=node,
+        op=Operator(node=node, data_folder=consortium.data_folder, keys=consortium.keys),
+        state=state,
+        folder=tmp_path,
+        consortium=consortium,
+    )
     if node.process is not None:
         node.stop(signal.SIGKILL)
 
@@ -182,31 +230,57 @@ def journal_of(path: Path) -> Path:
     return path.with_name(path.name + ".journal.sqlite")
 
 
-def submit_in_process(scene: Scene, path: Path, url: str | None = None, messages: list[str] | None = None,
-                      patience: float = 5.0) -> SubmissionReport:
+def submit_in_process(
+    scene: Scene, path: Path, url: str | None = None, messages: list[str] | None = None, patience: float = 5.0
+) -> SubmissionReport:
     """The insurer's job as `ape run claims submit --batch-size 2 --window 2` runs it, in this process."""
     log = (messages if messages is not None else []).append
     return submit_file(
-        path, rpc=Rpc(url or scene.node.url, timeout=CLIENT_TIMEOUT, patience=patience, log=log),
+        path,
+        rpc=Rpc(url or scene.node.url, timeout=CLIENT_TIMEOUT, patience=patience, log=log),
         contract=scene.address("ClaimSettlement"),
-        signer=scene.consortium.keys["insurer"], journal_path=journal_of(path), codes_key=CODES_KEY,
-        decimals=6, batch_size=2, window=2, stall_timeout=patience, log=log,
+        signer=scene.consortium.keys["insurer"],
+        journal_path=journal_of(path),
+        codes_key=CODES_KEY,
+        decimals=6,
+        batch_size=2,
+        window=2,
+        stall_timeout=patience,
+        log=log,
     )
 
 
 def submit_args(scene: Scene, path: Path, *extra: str) -> list[str]:
-    return [str(path), "--account", "insurer", "--yes", "--codes-key", str(scene.folder / "codes-key.hex"),
-            "--batch-size", "2", "--window", "2", "--patience", "2", "--deployment", str(scene.consortium.manifest),
-            *extra]
+    return [
+        str(path),
+        "--account",
+        "insurer",
+        "--yes",
+        "--codes-key",
+        str(scene.folder / "codes-key.hex"),
+        "--batch-size",
+        "2",
+        "--window",
+        "2",
+        "--patience",
+        "2",
+        "--deployment",
+        str(scene.consortium.manifest),
+        *extra,
+    ]
 
 
 def claim_events(w3: Web3, claims: str) -> tuple[Counter, dict]:
     """(events per claim id, ClaimSubmitted's transaction per claim id) on the chain as it is now."""
-    logs = w3.eth.get_logs({"address": claims, "fromBlock": 0, "topics": [["0x" + TOPIC_SUBMITTED.hex(),
-                                                                           "0x" + TOPIC_REJECTED.hex()]]})
+    logs = w3.eth.get_logs(
+        {"address": claims, "fromBlock": 0, "topics": [["0x" + TOPIC_SUBMITTED.hex(), "0x" + TOPIC_REJECTED.hex()]]}
+    )
     events = Counter(log["topics"][1].to_0x_hex() for log in logs)
-    submitted = {log["topics"][1].to_0x_hex(): log["transactionHash"].to_0x_hex() for log in logs
-                 if log["topics"][0] == TOPIC_SUBMITTED}
+    submitted = {
+        log["topics"][1].to_0x_hex(): log["transactionHash"].to_0x_hex()
+        for log in logs
+        if log["topics"][0] == TOPIC_SUBMITTED
+    }
     return events, submitted
 
 
@@ -231,9 +305,20 @@ def write_records(scene: Scene) -> list[Path]:
 
 
 def anchor_args(scene: Scene) -> list[str]:
-    return [str(scene.folder / "records"), "--account", "hospital", "--yes", "--batch-threshold", "2",
-            "--out", str(scene.folder / "receipts"), "--salts", str(scene.folder / "salts.json"),
-            "--deployment", str(scene.consortium.manifest)]
+    return [
+        str(scene.folder / "records"),
+        "--account",
+        "hospital",
+        "--yes",
+        "--batch-threshold",
+        "2",
+        "--out",
+        str(scene.folder / "receipts"),
+        "--salts",
+        str(scene.folder / "salts.json"),
+        "--deployment",
+        str(scene.consortium.manifest),
+    ]
 
 
 def assert_records_once(scene: Scene, project, records: list[Path]) -> None:

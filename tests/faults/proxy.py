@@ -97,9 +97,14 @@ class FailingProxy:
             elif fault.action == "http-500":
                 status, data = 500, b"injected failure"
             else:
-                errors = [{"jsonrpc": "2.0", "id": c.get("id"),
-                           "error": {"code": -32603, "message": "injected internal error"}}
-                          for c in (calls if batch else [calls])]
+                errors = [
+                    {
+                        "jsonrpc": "2.0",
+                        "id": c.get("id"),
+                        "error": {"code": -32603, "message": "injected internal error"},
+                    }
+                    for c in (calls if batch else [calls])
+                ]
                 status, data = 200, json.dumps(errors if batch else errors[0]).encode()
         try:
             handler.send_response(status)

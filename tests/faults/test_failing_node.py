@@ -11,8 +11,15 @@ import pytest
 
 from medchain.claims.bulk import BulkSubmitError
 from tests.faults.conftest import (
-    BLOCK_TIME, CLAIMS, anchor_args, assert_claims_once_and_journal_agrees, assert_records_once, journal_of,
-    submit_in_process, write_claims, write_records,
+    BLOCK_TIME,
+    CLAIMS,
+    anchor_args,
+    assert_claims_once_and_journal_agrees,
+    assert_records_once,
+    journal_of,
+    submit_in_process,
+    write_claims,
+    write_records,
 )
 from tests.faults.proxy import FailingProxy, Fault
 from tests.operator import Operator
@@ -32,20 +39,27 @@ def _insurer_nonce(scene):
 RIDDEN_OUT = {
     "send reaches the node, the client gets HTTP 500": (
         [dict(method="eth_sendRawTransaction", action="http-500", forward=True, after=1)],
-        "is not answering eth_sendRawTransaction (HTTP 500"),
+        "is not answering eth_sendRawTransaction (HTTP 500",
+    ),
     "send reaches the node, the client times out": (
         [dict(method="eth_sendRawTransaction", action="timeout", forward=True, after=2)],
-        "is not answering eth_sendRawTransaction (no answer in time)"),
+        "is not answering eth_sendRawTransaction (no answer in time)",
+    ),
     "send refused twice with a JSON-RPC error": (
         [dict(method="eth_sendRawTransaction", action="rpc-error", times=2, after=1)],
-        "is not answering eth_sendRawTransaction (eth_sendRawTransaction: injected internal error)"),
+        "is not answering eth_sendRawTransaction (eth_sendRawTransaction: injected internal error)",
+    ),
     "receipts: HTTP 500 three times, then JSON-RPC errors twice": (
-        [dict(method="eth_getTransactionReceipt", action="http-500", forward=True, times=3, after=2),
-         dict(method="eth_getTransactionReceipt", action="rpc-error", times=2)],
-        "is not answering eth_getTransactionReceipt (HTTP 500"),
+        [
+            dict(method="eth_getTransactionReceipt", action="http-500", forward=True, times=3, after=2),
+            dict(method="eth_getTransactionReceipt", action="rpc-error", times=2),
+        ],
+        "is not answering eth_getTransactionReceipt (HTTP 500",
+    ),
     "receipts: one answer comes too late": (
         [dict(method="eth_getTransactionReceipt", action="timeout", forward=True, after=1)],
-        "is not answering eth_getTransactionReceipt (no answer in time)"),
+        "is not answering eth_getTransactionReceipt (no answer in time)",
+    ),
 }
 
 
@@ -73,10 +87,13 @@ def test_sends_refused_for_longer_than_the_patience_stop_the_run_and_a_rerun_fin
         with pytest.raises(BulkSubmitError) as stopped:
             submit_in_process(scene, path, proxy.url, messages, patience=1.0)
         message = str(stopped.value)
-        assert "has not answered eth_sendRawTransaction for 1 s (eth_sendRawTransaction: injected internal error)" \
-               ". The run stopped: 4 claim(s) in 2 transaction(s) are journaled as sent in " in message
+        assert (
+            "has not answered eth_sendRawTransaction for 1 s (eth_sendRawTransaction: injected internal error)"
+            ". The run stopped: 4 claim(s) in 2 transaction(s) are journaled as sent in " in message
+        )
         assert message.endswith(
-            "To finish: start the node again (or wait for it) and rerun the same command to resume.")
+            "To finish: start the node again (or wait for it) and rerun the same command to resume."
+        )
 
         proxy.faults.clear()
         report = submit_in_process(scene, path, proxy.url, messages)
@@ -94,8 +111,10 @@ def test_receipts_that_never_come_stop_the_run_and_the_mined_batches_are_recover
         proxy.faults = [Fault("eth_getTransactionReceipt", "timeout", forward=True, times=0)]
         with pytest.raises(BulkSubmitError) as stopped:
             submit_in_process(scene, path, proxy.url, [], patience=2.0)
-        assert "has not answered eth_getTransactionReceipt for 2 s (no answer in time). The run stopped: 4 claim(s) " \
-               "in 2 transaction(s) are journaled as sent" in str(stopped.value)
+        assert (
+            "has not answered eth_getTransactionReceipt for 2 s (no answer in time). The run stopped: 4 claim(s) "
+            "in 2 transaction(s) are journaled as sent" in str(stopped.value)
+        )
 
         proxy.faults.clear()
         report = submit_in_process(scene, path, proxy.url, [])
@@ -116,8 +135,9 @@ def test_a_batch_anchor_the_client_saw_fail_is_recovered_not_sent_again(scene, n
         result = op.run("records anchor", *anchor_args(scene))
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out, out
-        assert f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" \
-               in out, out
+        assert (
+            f"{proxy.url} stopped answering (HTTP 500 Internal Server Error) while the batch transaction 0x" in out
+        ), out
         assert (scene.folder / "receipts" / ".pending-batch.json").exists()
 
         proxy.faults.clear()

@@ -24,8 +24,16 @@ import pytest
 
 from medchain.claims.bulk import BulkSubmitError
 from tests.faults.conftest import (
-    BLOCK_TIME, CLAIMS, anchor_args, assert_claims_once_and_journal_agrees, assert_records_once, journal_of,
-    submit_args, submit_in_process, write_claims, write_records,
+    BLOCK_TIME,
+    CLAIMS,
+    anchor_args,
+    assert_claims_once_and_journal_agrees,
+    assert_records_once,
+    journal_of,
+    submit_args,
+    submit_in_process,
+    write_claims,
+    write_records,
 )
 
 
@@ -62,8 +70,11 @@ def _check_stopped_message(out, path):
     # while it waits: what is wrong (the node may die mid-request, even before the script heard that
     # its last send arrived, or while the script waits for the next block), and for how long it keeps trying
     method = r"eth_(getTransactionReceipt|sendRawTransaction|blockNumber)"
-    assert re.search(rf"the node at http://127\.0\.0\.1:\d+ is not answering {method} \(connection "
-                     r"(refused|dropped)\); retrying for up to 2 s", out), out
+    assert re.search(
+        rf"the node at http://127\.0\.0\.1:\d+ is not answering {method} \(connection "
+        r"(refused|dropped)\); retrying for up to 2 s",
+        out,
+    ), out
     # when it gives up: what the journal holds and what to do
     assert re.search(rf"has not answered {method} for 2 s \(connection refused\)\. The run stopped", out), out
     assert f"4 claim(s) in 2 transaction(s) are journaled as sent in {journal_of(path)}" in out
@@ -100,8 +111,10 @@ def test_claims_node_killed_loses_its_latest_blocks(scene):
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)
     report = submit_in_process(scene, path)
     # the journal had 4 claims accepted in 2 mined transactions the chain no longer holds: all 12 go again
-    assert "2 transaction(s) (4 claim(s)) the journal recorded as mined, and 0 claim(s) it had found on chain, are " \
-           "no longer on chain (the node lost its latest blocks, or the chain was reset)" in report.result.notes[-1]
+    assert (
+        "2 transaction(s) (4 claim(s)) the journal recorded as mined, and 0 claim(s) it had found on chain, are "
+        "no longer on chain (the node lost its latest blocks, or the chain was reset)" in report.result.notes[-1]
+    )
     assert (report.result.sent, report.result.transactions) == (CLAIMS, CLAIMS // 2)
     assert report.summary["outcomes"] == {"PendingFunds": CLAIMS}
     assert_claims_once_and_journal_agrees(scene, journal_of(path))
@@ -129,9 +142,12 @@ def test_a_chain_killed_without_persistence_is_gone_and_the_scripts_say_so(scene
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out
         assert "on chain 1337: the chain was reset or the manifest is stale; deploy again" in out, out
-    with pytest.raises(BulkSubmitError, match=r"no contract at 0x\w+ on chain 1337 \(the node at http://127.0.0.1:\d+\)"
-                       r": the chain was reset, or this is another chain than the one the journal .* was written for; "
-                       "nothing was sent"):
+    with pytest.raises(
+        BulkSubmitError,
+        match=r"no contract at 0x\w+ on chain 1337 \(the node at http://127.0.0.1:\d+\)"
+        r": the chain was reset, or this is another chain than the one the journal .* was written for; "
+        "nothing was sent",
+    ):
         submit_in_process(scene, path)
     insurer = scene.consortium.keys["insurer"].address
     assert scene.w3.eth.get_transaction_count(insurer) == 0, "nothing was sent to the new chain"
@@ -152,8 +168,9 @@ def test_records_node_stopped_with_a_batch_in_flight(scene, project):
     assert f"{scene.node.url} stopped answering (connection " in out, out
     assert f"({len(records)} records, root 0x" in out and "was in flight" in out, out
     assert f"It is written down in {journal}" in out
-    assert "rerun the same command; the batch is looked up on chain and anchored again only if it never got " \
-           "there" in out
+    assert (
+        "rerun the same command; the batch is looked up on chain and anchored again only if it never got there" in out
+    )
     assert journal.exists()
 
     scene.node.start("--state", str(scene.state), "--block-time", BLOCK_TIME)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def regulator(members):
 
 
 def today(chain) -> dt.date:
-    return dt.datetime.fromtimestamp(chain.pending_timestamp, dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(chain.pending_timestamp, dt.UTC).date()
 
 
 def make_batch(chain, lot: str = "LOT42", units: int = 16, days: int = 730) -> SerialProofs:
@@ -83,8 +84,9 @@ def ensure_prefix(provenance, manufacturer, gtin: str = GTIN) -> None:
 def commission(provenance, manufacturer, batch: SerialProofs):
     """Commission ``batch`` as ``manufacturer``, owner of its GTIN's prefix (made so if it is not yet)."""
     ensure_prefix(provenance, manufacturer, batch.gtin)
-    return provenance.commissionBatch(int(batch.gtin), lot_bytes(batch.lot), expiry_day(batch.expiry),
-                                      batch.quantity, batch.root, sender=manufacturer)
+    return provenance.commissionBatch(
+        int(batch.gtin), lot_bytes(batch.lot), expiry_day(batch.expiry), batch.quantity, batch.root, sender=manufacturer
+    )
 
 
 def packs(batch: SerialProofs, count: int, first: int = 1) -> list[bytes]:
@@ -95,8 +97,12 @@ def packs(batch: SerialProofs, count: int, first: int = 1) -> list[bytes]:
 def shipped(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:
     """``sender`` ships ``count`` packs of ``batch`` (serials ``first``...) to ``to``: the shipment (through the
     SDK's client, ``sender`` signing)."""
-    return ship(as_sdk(provenance, sender), batch.batch_id, to.address if hasattr(to, "address") else to,
-                packs(batch, count, first))[1]
+    return ship(
+        as_sdk(provenance, sender),
+        batch.batch_id,
+        to.address if hasattr(to, "address") else to,
+        packs(batch, count, first),
+    )[1]
 
 
 def delivered(provenance, batch: SerialProofs, sender, to, count: int, first: int = 1) -> Shipment:

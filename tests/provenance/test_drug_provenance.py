@@ -15,7 +15,6 @@ from medchain.provenance import (
     batch_id,
     batch_info,
     cancel_shipment,
-    commission as client_commission,
     company_prefix,
     gtin_owner,
     parse_suspect_ref,
@@ -26,6 +25,9 @@ from medchain.provenance import (
     report_suspect,
     serial_hash,
     ship,
+)
+from medchain.provenance import (
+    commission as client_commission,
 )
 from medchain.provenance.gs1 import expiry_day, lot_bytes
 from tests.conftest import as_sdk, credential_for
@@ -106,13 +108,17 @@ def test_commission(chain, provenance, manufacturer):
 
 def test_a_shorter_gtin_is_its_zero_padded_gtin_14(chain, provenance, manufacturer):
     b = make_batch(chain, lot="GTIN13")
-    receipt = provenance.commissionBatch(9506000134352, lot_bytes(b.lot), expiry_day(b.expiry), 16, b.root,
-                                         sender=manufacturer)
+    receipt = provenance.commissionBatch(
+        9506000134352, lot_bytes(b.lot), expiry_day(b.expiry), 16, b.root, sender=manufacturer
+    )
     assert _only(receipt, provenance.BatchCommissioned).batchId == b.batch_id
 
 
-@pytest.mark.parametrize("gtin", [9506000134353, 9506000134351, 0, 100_000_000_000_000, 2**64 - 1],
-                         ids=["check-digit+1", "check-digit-1", "zero", "15-digits", "uint64-max"])
+@pytest.mark.parametrize(
+    "gtin",
+    [9506000134353, 9506000134351, 0, 100_000_000_000_000, 2**64 - 1],
+    ids=["check-digit+1", "check-digit-1", "zero", "15-digits", "uint64-max"],
+)
 def test_a_wrong_check_digit_or_size_is_refused(chain, provenance, manufacturer, gtin):
     b = make_batch(chain)
     with ape.reverts(provenance.DrugProvenanceInvalidGtin, gtin=gtin):
@@ -125,7 +131,9 @@ def test_commission_refusals(chain, provenance, manufacturer):
 
     def send(**changes):
         a = {**args, **changes}
-        return provenance.commissionBatch(a["gtin"], a["lot"], a["expiry"], a["quantity"], a["root"], sender=manufacturer)
+        return provenance.commissionBatch(
+            a["gtin"], a["lot"], a["expiry"], a["quantity"], a["root"], sender=manufacturer
+        )
 
     with ape.reverts(provenance.DrugProvenanceEmptyLot):
         send(lot=ZERO32)
@@ -147,8 +155,9 @@ def test_commission_refusals(chain, provenance, manufacturer):
 def test_only_active_manufacturers_commission(chain, provenance, members, registry, governance, manufacturer, role):
     b = make_batch(chain)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=members[role], role=Role.MANUFACTURER.id):
-        provenance.commissionBatch(int(b.gtin), lot_bytes(b.lot), expiry_day(b.expiry), b.quantity, b.root,
-                                   sender=members[role])
+        provenance.commissionBatch(
+            int(b.gtin), lot_bytes(b.lot), expiry_day(b.expiry), b.quantity, b.root, sender=members[role]
+        )
     registry.suspendMember(manufacturer, reason_code("AUDIT"), sender=governance)
     with ape.reverts(provenance.ConsortiumInactiveMember, account=manufacturer, role=Role.MANUFACTURER.id):
         commission(provenance, manufacturer, b)
@@ -161,26 +170,26 @@ def test_only_active_manufacturers_commission(chain, provenance, members, regist
 @pytest.fixture
 def squatter(registry, governance, newcomer):
     """A second active manufacturer, owning no prefix."""
-    registry.registerMember(newcomer, Role.MANUFACTURER.id, credential_for(Role.MANUFACTURER, 1),
-                            sender=governance)
+    registry.registerMember(newcomer, Role.MANUFACTURER.id, credential_for(Role.MANUFACTURER, 1), sender=governance)
     return newcomer
 
 
 def test_only_brand_owner_commissions_its_gtin_next_lot_squat_refused(chain, provenance, manufacturer, squatter):
     commission(provenance, manufacturer, make_batch(chain, lot="A2606"))
     squat = make_batch(chain, lot="A2607")  # the brand's next, predictable lot
-    with ape.reverts(provenance.DrugProvenanceGtinNotOwned, gtin=int(GTIN), prefixOwner=manufacturer,
-                     caller=squatter):
-        provenance.commissionBatch(int(GTIN), lot_bytes(squat.lot), expiry_day(squat.expiry), squat.quantity,
-                                   squat.root, sender=squatter)
+    with ape.reverts(provenance.DrugProvenanceGtinNotOwned, gtin=int(GTIN), prefixOwner=manufacturer, caller=squatter):
+        provenance.commissionBatch(
+            int(GTIN), lot_bytes(squat.lot), expiry_day(squat.expiry), squat.quantity, squat.root, sender=squatter
+        )
     with pytest.raises(ProvenanceInputError, match="assigned to .* not to"):
         client_commission(as_sdk(provenance, squatter), squat)  # refused before anything is sent
     commission(provenance, manufacturer, squat)  # the brand owner's own next lot still goes through
     assert provenance.batchOf(squat.batch_id)[0] == manufacturer
 
 
-def test_prefix_assignment_reassignment_and_revocation(chain, provenance, governance, manufacturer, squatter,
-                                                       regulator):
+def test_prefix_assignment_reassignment_and_revocation(
+    chain, provenance, governance, manufacturer, squatter, regulator
+):
     prefix = company_prefix(PREFIX)
     admin, reader = as_sdk(provenance, governance), as_sdk(provenance)
     owner = gtin_owner(reader, GTIN)
@@ -201,10 +210,20 @@ def test_prefix_assignment_reassignment_and_revocation(chain, provenance, govern
         assign_prefix(as_sdk(provenance, regulator), prefix, regulator.address)
     receipt = assign_prefix(admin, prefix, manufacturer.address)  # unassigned: a new assignment
     log = only(receipt, DrugProvenance.CompanyPrefixAssigned)
-    assert (log.prefix, log.length, log.manufacturer, log.by) == (int(PREFIX), 7, manufacturer.address,
-                                                                   governance.address)
-    with ape.reverts(provenance.DrugProvenanceCompanyPrefixWithin, prefix=95060001, length=8, assignedPrefix=int(PREFIX),
-                     assignedLength=7, owner=manufacturer):
+    assert (log.prefix, log.length, log.manufacturer, log.by) == (
+        int(PREFIX),
+        7,
+        manufacturer.address,
+        governance.address,
+    )
+    with ape.reverts(
+        provenance.DrugProvenanceCompanyPrefixWithin,
+        prefix=95060001,
+        length=8,
+        assignedPrefix=int(PREFIX),
+        assignedLength=7,
+        owner=manufacturer,
+    ):
         provenance.assignCompanyPrefix(95060001, 8, squatter, sender=governance)  # prefixes never overlap
     assert gtin_owner(reader, GTIN).owner == manufacturer.address
 
@@ -219,10 +238,19 @@ def test_ship_and_receive(chain, provenance, batch, manufacturer, distributor):
     log = _only(receipt, provenance.Shipped)
     sid = log.shipmentId
     assert (log.batchId, log["from"], log.to, log.quantity, log.serialsRoot) == (
-        batch.batch_id, manufacturer, distributor, 10, shipped_root(contents))
+        batch.batch_id,
+        manufacturer,
+        distributor,
+        10,
+        shipped_root(contents),
+    )
     word = int.from_bytes(sid, "big")
     assert (word & (2**160 - 1), word >> 160 & 0xFFFFFFFF, word >> 192 & (2**40 - 1), word >> 232) == (
-        int(distributor.address, 16), 10, receipt.block_number, 0)
+        int(distributor.address, 16),
+        10,
+        receipt.block_number,
+        0,
+    )
     assert provenance.shipmentOf(sid) == (distributor, 10, 1)  # in transit
     # In transit: the units belong to neither side.
     assert provenance.balanceOf(manufacturer, batch.batch_id) == 6
@@ -255,8 +283,12 @@ def test_two_shipments_alike_in_one_block_get_distinct_ids(chain, provenance, ba
     data = provenance.ship.encode_input(batch.batch_id, distributor.address, 3, batch.root)
     w3.provider.make_request("evm_setAutomine", [False])
     try:
-        hashes = [w3.eth.send_transaction({"from": manufacturer.address, "to": provenance.address, "data": data,
-                                           "gas": 200_000}) for _ in range(2)]
+        hashes = [
+            w3.eth.send_transaction(
+                {"from": manufacturer.address, "to": provenance.address, "data": data, "gas": 200_000}
+            )
+            for _ in range(2)
+        ]
         w3.provider.make_request("evm_mine", [])
     finally:
         w3.provider.make_request("evm_setAutomine", [True])
@@ -275,8 +307,9 @@ def test_a_return_to_the_manufacturer(provenance, batch, manufacturer, distribut
     assert provenance.balanceOf(distributor, batch.batch_id) == 3
 
 
-def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, pharmacy, members, outsider,
-                       registry, governance, newcomer):
+def test_ship_refusals(
+    chain, provenance, batch, manufacturer, distributor, pharmacy, members, outsider, registry, governance, newcomer
+):
     root = batch.root
     with ape.reverts(provenance.DrugProvenanceZeroQuantity):
         provenance.ship(batch.batch_id, distributor, 0, root, sender=manufacturer)
@@ -284,11 +317,13 @@ def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, phar
         provenance.ship(batch.batch_id, distributor, 1, ZERO32, sender=manufacturer)
     with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x01" * 32):
         provenance.ship(b"\x01" * 32, distributor, 1, root, sender=manufacturer)
-    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=manufacturer, batchId=batch.batch_id,
-                     held=16, needed=17):
+    with ape.reverts(
+        provenance.DrugProvenanceInsufficientUnits, holder=manufacturer, batchId=batch.batch_id, held=16, needed=17
+    ):
         provenance.ship(batch.batch_id, distributor, 17, root, sender=manufacturer)
-    with ape.reverts(provenance.DrugProvenanceInsufficientUnits, holder=distributor, batchId=batch.batch_id,
-                     held=0, needed=1):
+    with ape.reverts(
+        provenance.DrugProvenanceInsufficientUnits, holder=distributor, batchId=batch.batch_id, held=0, needed=1
+    ):
         provenance.ship(batch.batch_id, pharmacy, 1, root, sender=distributor)
     with ape.reverts(provenance.DrugProvenanceInactiveMember, account=outsider):
         provenance.ship(batch.batch_id, distributor, 1, root, sender=outsider)
@@ -304,8 +339,9 @@ def test_ship_refusals(chain, provenance, batch, manufacturer, distributor, phar
         provenance.ship(batch.batch_id, pharmacy, 1, root, sender=manufacturer)
 
 
-def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(provenance, batch, manufacturer, distributor,
-                                                                       pharmacy, registry, governance):
+def test_a_suspended_member_neither_ships_nor_receives_until_reinstated(
+    provenance, batch, manufacturer, distributor, pharmacy, registry, governance
+):
     shipment = shipped(provenance, batch, manufacturer, distributor, 5)
     registry.suspendMember(distributor, reason_code("AUDIT"), sender=governance)
     with reverts("DrugProvenanceInactiveMember", account=distributor):
@@ -346,8 +382,9 @@ def test_only_the_shipper_cancels_a_shipment_in_transit(provenance, batch, manuf
         cancel_shipment(shipper, received)
 
 
-def test_a_pharmacy_cannot_dispense_a_serial_on_another_pharmacys_shelf(provenance, batch, manufacturer, distributor,
-                                                                        pharmacy, registry, governance, newcomer):
+def test_a_pharmacy_cannot_dispense_a_serial_on_another_pharmacys_shelf(
+    provenance, batch, manufacturer, distributor, pharmacy, registry, governance, newcomer
+):
     registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
     delivered(provenance, batch, manufacturer, distributor, 8)
     mine = delivered(provenance, batch, distributor, pharmacy, 4)  # serials 1-4
@@ -366,8 +403,9 @@ def test_a_pharmacy_cannot_dispense_a_serial_on_another_pharmacys_shelf(provenan
 
 
 @pytest.mark.parametrize("block", ["recall", "quarantine", "expire"])
-def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(chain, provenance, manufacturer, distributor,
-                                                                   pharmacy, regulator, block):
+def test_a_blocked_batch_is_neither_shipped_received_nor_dispensed(
+    chain, provenance, manufacturer, distributor, pharmacy, regulator, block
+):
     batch = make_batch(chain, lot="SHORT", days=3)
     commission(provenance, manufacturer, batch)
     _RECEIVED[pharmacy.address] = delivered(provenance, batch, manufacturer, pharmacy, 2)
@@ -429,8 +467,13 @@ def test_dispense(chain, provenance, at_pharmacy, pharmacy):
     assert provenance.dispenseOf(batch.batch_id, serial) == (pharmacy, when)
     assert provenance.balanceOf(pharmacy, batch.batch_id) == 4  # a dispensed pack stays in the holding
     assert provenance.verifyUnit(batch.batch_id, serial, proof) == UnitStatus.ALREADY_DISPENSED
-    with ape.reverts(provenance.DrugProvenanceAlreadyDispensed, batchId=batch.batch_id, serialHash=serial,
-                     pharmacy=pharmacy, dispensedAt=when):
+    with ape.reverts(
+        provenance.DrugProvenanceAlreadyDispensed,
+        batchId=batch.batch_id,
+        serialHash=serial,
+        pharmacy=pharmacy,
+        dispensedAt=when,
+    ):
         _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
 
 
@@ -486,12 +529,18 @@ def test_revert_dispense_refusals(chain, provenance, at_pharmacy, pharmacy, regi
     receipt = _dispense(provenance, batch.batch_id, serial, proof, pharmacy)
     when = chain.provider.get_block(receipt.block_number).timestamp
     registry.registerMember(newcomer, Role.PHARMACY.id, credential_for(Role.PHARMACY, 8), sender=governance)
-    with ape.reverts(provenance.DrugProvenanceNotDispenser, batchId=batch.batch_id, serialHash=serial,
-                     pharmacy=pharmacy, caller=newcomer):
+    with ape.reverts(
+        provenance.DrugProvenanceNotDispenser,
+        batchId=batch.batch_id,
+        serialHash=serial,
+        pharmacy=pharmacy,
+        caller=newcomer,
+    ):
         provenance.revertDispense(batch.batch_id, serial, sender=newcomer)
     chain.pending_timestamp = when + 10 * DAY
-    with ape.reverts(provenance.DrugProvenanceRevertWindowClosed, batchId=batch.batch_id, serialHash=serial,
-                     closedAt=when + 10 * DAY):
+    with ape.reverts(
+        provenance.DrugProvenanceRevertWindowClosed, batchId=batch.batch_id, serialHash=serial, closedAt=when + 10 * DAY
+    ):
         provenance.revertDispense(batch.batch_id, serial, sender=pharmacy)
 
 
@@ -563,8 +612,9 @@ def test_quarantine_by_a_holder_and_release_by_a_regulator(provenance, at_pharma
     assert provenance.batchOf(batch.batch_id)[2] == 2
 
 
-def test_quarantine_and_release_refusals(provenance, batch, distributor, pharmacy, regulator, manufacturer, outsider,
-                                         registry, governance):
+def test_quarantine_and_release_refusals(
+    provenance, batch, distributor, pharmacy, regulator, manufacturer, outsider, registry, governance
+):
     with ape.reverts(provenance.DrugProvenanceMissingReason):
         provenance.quarantine(batch.batch_id, ZERO32, sender=regulator)
     with ape.reverts(provenance.DrugProvenanceUnknownBatch, batchId=b"\x05" * 32):
@@ -596,8 +646,9 @@ def test_recall_is_final(provenance, batch, manufacturer, regulator):
         provenance.release(batch.batch_id, sender=regulator)
 
 
-def test_a_regulator_recalls_and_a_suspended_manufacturer_cannot(chain, provenance, batch, manufacturer,
-                                                                 regulator, registry, governance):
+def test_a_regulator_recalls_and_a_suspended_manufacturer_cannot(
+    chain, provenance, batch, manufacturer, regulator, registry, governance
+):
     receipt = provenance.recall(batch.batch_id, REASON, sender=regulator)
     assert _only(receipt, provenance.Recalled).by == regulator
     other = make_batch(chain, lot="LOT43")
@@ -609,8 +660,9 @@ def test_a_regulator_recalls_and_a_suspended_manufacturer_cannot(chain, provenan
     assert provenance.batchOf(other.batch_id)[2] == 3
 
 
-def test_a_released_batch_is_requarantined_only_by_a_regulator(provenance, at_pharmacy, pharmacy, distributor,
-                                                               regulator):
+def test_a_released_batch_is_requarantined_only_by_a_regulator(
+    provenance, at_pharmacy, pharmacy, distributor, regulator
+):
     batch = at_pharmacy
     provenance.reportSuspect(batch.batch_id, ZERO32, REASON, sender=pharmacy)
     provenance.release(batch.batch_id, sender=regulator)
@@ -649,15 +701,19 @@ def test_the_client_ships_only_what_the_signer_holds(provenance, batch, manufact
         ship(maker, batch.batch_id, distributor.address, packs(batch, 16) + [serial_hash("EXTRA")])
     receipt, shipment = ship(maker, batch.batch_id, distributor.address, packs(batch, 3))
     log = only(receipt, DrugProvenance.Shipped)
-    assert (bytes(shipment), shipment.batch_id, shipment.shipper) == (log.shipmentId, batch.batch_id,
-                                                                      manufacturer.address)
+    assert (bytes(shipment), shipment.batch_id, shipment.shipper) == (
+        log.shipmentId,
+        batch.batch_id,
+        manufacturer.address,
+    )
     assert (log.quantity, log.serialsRoot, log.to) == (3, shipment.manifest.root, distributor.address)
     with pytest.raises(ValueError, match="no signer"):
         ship(as_sdk(provenance), batch.batch_id, distributor.address, packs(batch, 1))
 
 
-def test_the_client_reports_quarantines_releases_and_recalls(provenance, at_pharmacy, pharmacy, regulator,
-                                                             manufacturer):
+def test_the_client_reports_quarantines_releases_and_recalls(
+    provenance, at_pharmacy, pharmacy, regulator, manufacturer
+):
     batch, bid = at_pharmacy, at_pharmacy.batch_id
     chemist, inspector = as_sdk(provenance, pharmacy), as_sdk(provenance, regulator)
     serial = serial_hash(f"{batch.lot}-0001")
@@ -678,7 +734,11 @@ def test_the_client_reports_quarantines_releases_and_recalls(provenance, at_phar
     assert (log.batchId, log.by, log.reasonCode) == (bid, manufacturer.address, REASON)
     info = batch_info(chemist, bid)
     assert (info.status, info.manufacturer, info.quantity, info.serials_root) == (
-        BatchStatus.RECALLED, manufacturer.address, 16, batch.root)
+        BatchStatus.RECALLED,
+        manufacturer.address,
+        16,
+        batch.root,
+    )
 
 
 def test_a_suspect_report_names_a_unit_or_a_batch():

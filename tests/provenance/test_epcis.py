@@ -70,25 +70,35 @@ def trail(chain, provenance, manufacturer, distributor, pharmacy, regulator):
 
 def test_the_trail_is_valid_epcis(chain, provenance, trail, schema):
     batch, start = trail
-    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
-                           from_block=start, proofs=batch)
+    document = trace_batch(
+        chain.provider.http_uri,
+        provenance.address,
+        batch.batch_id,
+        chain_id=chain.chain_id,
+        from_block=start,
+        proofs=batch,
+    )
     assert validate(document, schema) == []
     events = document["epcisBody"]["eventList"]
     assert [(e["action"], e["bizStep"], e["disposition"]) for e in events] == [
         ("ADD", "commissioning", "active"),
-        ("OBSERVE", "shipping", "in_transit"), ("OBSERVE", "receiving", "in_progress"),
-        ("OBSERVE", "shipping", "in_transit"), ("OBSERVE", "receiving", "in_progress"),
+        ("OBSERVE", "shipping", "in_transit"),
+        ("OBSERVE", "receiving", "in_progress"),
+        ("OBSERVE", "shipping", "in_transit"),
+        ("OBSERVE", "receiving", "in_progress"),
         ("OBSERVE", "dispensing", "dispensed"),
         ("OBSERVE", "dispensing", "dispensed"),  # the same event again, declared in error (the revert)
         ("OBSERVE", "dispensing", "dispensed"),
-        ("OBSERVE", "inspecting", "non_sellable_other"), ("OBSERVE", "holding", "non_sellable_other"),
+        ("OBSERVE", "inspecting", "non_sellable_other"),
+        ("OBSERVE", "holding", "non_sellable_other"),
         ("OBSERVE", "inspecting", "active"),
         ("OBSERVE", "shipping", "in_transit"),
         ("DELETE", "decommissioning", "recalled"),
     ]
     commissioning, reverted = events[0], events[6]
-    assert commissioning["quantityList"] == [{"epcClass": "https://id.gs1.org/01/09506000134352/10/TRAIL",
-                                               "quantity": 8}]
+    assert commissioning["quantityList"] == [
+        {"epcClass": "https://id.gs1.org/01/09506000134352/10/TRAIL", "quantity": 8}
+    ]
     assert commissioning["ilmd"]["cbvmda:itemExpirationDate"] == batch.expiry.isoformat()
     assert events[5]["epcList"] == ["https://id.gs1.org/01/09506000134352/21/TRAIL-0001"]
     assert reverted["eventID"] == events[5]["eventID"] and reverted["errorDeclaration"]["reason"] == "did_not_occur"
@@ -98,8 +108,9 @@ def test_the_trail_is_valid_epcis(chain, provenance, trail, schema):
 
 def test_without_the_proofs_file_units_are_counted_not_named(chain, provenance, trail, schema):
     batch, start = trail
-    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
-                           from_block=start)
+    document = trace_batch(
+        chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id, from_block=start
+    )
     assert validate(document, schema) == []
     dispensing = document["epcisBody"]["eventList"][5]
     assert "epcList" not in dispensing and dispensing["quantityList"][0]["quantity"] == 1
@@ -114,20 +125,25 @@ def test_paging_reads_the_same_trail(chain, provenance, trail):
     assert one["epcisBody"] == big["epcisBody"]
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda d: d["epcisBody"]["eventList"][1].update(bizStep="teleporting"),
-    lambda d: d["epcisBody"]["eventList"][0].update(action="CREATE"),
-    lambda d: d["epcisBody"]["eventList"][2].pop("eventTimeZoneOffset"),
-    lambda d: d["epcisBody"]["eventList"][3].update(disposition="sold_out"),
-    lambda d: d["epcisBody"]["eventList"][0]["quantityList"][0].update(quantity="eight"),
-    lambda d: d["epcisBody"]["eventList"][0].update(eventTime="yesterday at noon"),
-    lambda d: d.pop("@context"),
-    lambda d: d["epcisBody"]["eventList"][-1].update(ilmd={"cbvmda:lotNumber": "X"}),
-], ids=["bizStep", "action", "no-tz-offset", "disposition", "quantity", "event-time", "no-context", "ilmd-on-delete"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d["epcisBody"]["eventList"][1].update(bizStep="teleporting"),
+        lambda d: d["epcisBody"]["eventList"][0].update(action="CREATE"),
+        lambda d: d["epcisBody"]["eventList"][2].pop("eventTimeZoneOffset"),
+        lambda d: d["epcisBody"]["eventList"][3].update(disposition="sold_out"),
+        lambda d: d["epcisBody"]["eventList"][0]["quantityList"][0].update(quantity="eight"),
+        lambda d: d["epcisBody"]["eventList"][0].update(eventTime="yesterday at noon"),
+        lambda d: d.pop("@context"),
+        lambda d: d["epcisBody"]["eventList"][-1].update(ilmd={"cbvmda:lotNumber": "X"}),
+    ],
+    ids=["bizStep", "action", "no-tz-offset", "disposition", "quantity", "event-time", "no-context", "ilmd-on-delete"],
+)
 def test_a_tampered_export_does_not_validate(chain, provenance, trail, schema, tamper):
     batch, start = trail
-    document = trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
-                           from_block=start)
+    document = trace_batch(
+        chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id, from_block=start
+    )
     tampered = copy.deepcopy(document)
     tamper(tampered)
     assert validate(document, schema) == []
@@ -137,5 +153,6 @@ def test_a_tampered_export_does_not_validate(chain, provenance, trail, schema, t
 def test_a_trail_must_start_with_commissioning(chain, provenance, trail):
     batch, start = trail
     with pytest.raises(ValueError, match="does not start with the batch's commissioning"):
-        trace_batch(chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id,
-                    from_block=start + 1)
+        trace_batch(
+            chain.provider.http_uri, provenance.address, batch.batch_id, chain_id=chain.chain_id, from_block=start + 1
+        )

@@ -21,17 +21,25 @@ from tests.provenance.conftest import GTIN, commission, make_batch
 GS = "\x1d"
 
 
-@pytest.mark.parametrize("scan", [
-    "(01)09506000134352(17)271231(10)LOT42(21)SN0001",
-    f"0109506000134352172712311 0LOT42{GS}21SN0001".replace(" ", ""),
-    f"]d20109506000134352172712311 0LOT42{GS}21SN0001".replace(" ", ""),
-    "]d2010950600013435217271231 10LOT42<GS>21SN0001".replace(" ", ""),
-    "010950600013435217271231 10LOT42\\x1d21SN0001".replace(" ", ""),
-], ids=["bracketed", "raw-gs", "symbology-id", "typed-gs", "escaped-gs"])
+@pytest.mark.parametrize(
+    "scan",
+    [
+        "(01)09506000134352(17)271231(10)LOT42(21)SN0001",
+        f"0109506000134352172712311 0LOT42{GS}21SN0001".replace(" ", ""),
+        f"]d20109506000134352172712311 0LOT42{GS}21SN0001".replace(" ", ""),
+        "]d2010950600013435217271231 10LOT42<GS>21SN0001".replace(" ", ""),
+        "010950600013435217271231 10LOT42\\x1d21SN0001".replace(" ", ""),
+    ],
+    ids=["bracketed", "raw-gs", "symbology-id", "typed-gs", "escaped-gs"],
+)
 def test_a_scan_gives_the_product_identifier(scan):
     product = parse_scan(scan)
     assert (product.gtin, product.expiry, product.lot, product.serial) == (
-        "09506000134352", dt.date(2027, 12, 31), "LOT42", "SN0001")
+        "09506000134352",
+        dt.date(2027, 12, 31),
+        "LOT42",
+        "SN0001",
+    )
     assert product.as_hri() == "(01)09506000134352(17)271231(10)LOT42(21)SN0001"
     assert product.batch_id == batch_id(GTIN, "LOT42") and product.serial_hash == serial_hash("SN0001")
 
@@ -40,24 +48,31 @@ def test_expiry_day_00_is_the_month_end():
     assert parse_scan("(01)09506000134352(17)280200(10)L").expiry == dt.date(2028, 2, 29)
 
 
-@pytest.mark.parametrize("scan, message", [
-    ("(01)09506000134353(17)271231(10)LOT42(21)SN0001", "GTIN (01): 09506000134353 has check digit 3, expected 2"),
-    ("(17)271231(10)LOT42(21)SN0001", "the scan has no GTIN (01)"),
-    ("(01)09506000134352(17)271331(10)LOT42", "not a GS1 element string"),
-    ("hello", "not a GS1 element string"),
-    ("", "empty scan"),
-    ("(01)09506000134352(10)LOT42(10)LOT43", "AI (10) appears twice"),
-], ids=["check-digit", "no-gtin", "bad-month", "garbage", "empty", "repeated-ai"])
+@pytest.mark.parametrize(
+    "scan, message",
+    [
+        ("(01)09506000134353(17)271231(10)LOT42(21)SN0001", "GTIN (01): 09506000134353 has check digit 3, expected 2"),
+        ("(17)271231(10)LOT42(21)SN0001", "the scan has no GTIN (01)"),
+        ("(01)09506000134352(17)271331(10)LOT42", "not a GS1 element string"),
+        ("hello", "not a GS1 element string"),
+        ("", "empty scan"),
+        ("(01)09506000134352(10)LOT42(10)LOT43", "AI (10) appears twice"),
+    ],
+    ids=["check-digit", "no-gtin", "bad-month", "garbage", "empty", "repeated-ai"],
+)
 def test_bad_scans_are_named(scan, message):
     with pytest.raises(GS1Error, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_scan(scan)
 
 
-@pytest.mark.parametrize("fields, missing", [
-    ("(01)09506000134352(17)271231(10)LOT42", "serial (21)"),
-    ("(01)09506000134352(17)271231(21)SN1", "lot (10)"),
-    ("(01)09506000134352(10)LOT42(21)SN1", "expiry (17)"),
-])
+@pytest.mark.parametrize(
+    "fields, missing",
+    [
+        ("(01)09506000134352(17)271231(10)LOT42", "serial (21)"),
+        ("(01)09506000134352(17)271231(21)SN1", "lot (10)"),
+        ("(01)09506000134352(10)LOT42(21)SN1", "expiry (17)"),
+    ],
+)
 def test_a_missing_field_is_named(fields, missing):
     with pytest.raises(GS1Error, match=rf"the scan has no {missing.replace('(', '[(]').replace(')', '[)]')}"):
         parse_scan(fields).require("gtin", "expiry", "lot", "serial")
@@ -150,14 +165,20 @@ def test_a_serial_outside_the_batch_never_verifies_as_genuine(chain, provenance,
     commission(provenance, manufacturer, batch)
     inside = list(batch.proofs)
 
-    @given(serial=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=20),
-           borrowed=st.integers(0, len(inside) - 1), raw=st.binary(min_size=32, max_size=32))
+    @given(
+        serial=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=20),
+        borrowed=st.integers(0, len(inside) - 1),
+        raw=st.binary(min_size=32, max_size=32),
+    )
     @settings(max_examples=40, deadline=None)
     def check(serial, borrowed, raw):
         if serial in batch.proofs:
             return
-        for value, proof in ((serial_hash(serial), batch.proof(inside[borrowed])), (raw, batch.proof(inside[borrowed])),
-                             (serial_hash(serial), [])):
+        for value, proof in (
+            (serial_hash(serial), batch.proof(inside[borrowed])),
+            (raw, batch.proof(inside[borrowed])),
+            (serial_hash(serial), []),
+        ):
             assert not verify_proof(batch.root, value, proof)
             assert provenance.verifyUnit(batch.batch_id, value, proof) == UnitStatus.UNKNOWN_SERIAL
 

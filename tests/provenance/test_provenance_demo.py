@@ -9,16 +9,28 @@ from tests.conftest import as_sdk
 
 
 def test_provenance_demo(chain, provenance, governance, manufacturer, distributor, pharmacy, regulator, tmp_path):
-    parties = {name: as_sdk(provenance, account) for name, account in (
-        ("governance", governance), ("manufacturer", manufacturer), ("distributor", distributor),
-        ("pharmacy", pharmacy), ("regulator", regulator))}
+    parties = {
+        name: as_sdk(provenance, account)
+        for name, account in (
+            ("governance", governance),
+            ("manufacturer", manufacturer),
+            ("distributor", distributor),
+            ("pharmacy", pharmacy),
+            ("regulator", regulator),
+        )
+    }
     result = run_provenance_demo(**parties, workdir=tmp_path)
     assert "prefix 9506000 to the manufacturer" in result.story[0]
     assert [verdict for _, verdict in result.scans] == ["GENUINE", "ALREADY_DISPENSED", "UNKNOWN_SERIAL"]
     assert result.refusals == ["DrugProvenanceBatchRecalled", "DrugProvenanceBatchRecalled"]
     assert "a pack scans as RECALLED" in result.story[-2]
-    assert {"commissionBatch (200 units)", "ship", "receiveShipment (first units)", "dispense (8-level batch proof, 5-level shipment proof)",
-            "recall (regulator)"} <= set(result.gas)
+    assert {
+        "commissionBatch (200 units)",
+        "ship",
+        "receiveShipment (first units)",
+        "dispense (8-level batch proof, 5-level shipment proof)",
+        "recall (regulator)",
+    } <= set(result.gas)
     assert result.epcis_path.exists() and (tmp_path / "A2606.proofs.json").exists()
 
     assert all(problems == [] for problems in validate_all(result.epcis).values())

@@ -12,7 +12,14 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from medchain.access import reason_code
 from medchain.provenance import cancel_shipment, recall_batch, receive, serial_hash, ship
@@ -168,9 +175,13 @@ def test_quantities_are_conserved(chain, provenance, manufacturer, distributor, 
 
     run_state_machine_as_test(
         Custody,
-        settings=settings(settings.default, max_examples=min(settings.default.max_examples, 8),
-                          stateful_step_count=20, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
+        settings=settings(
+            settings.default,
+            max_examples=min(settings.default.max_examples, 8),
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
     )
     # The runs must have moved units through every path, or the invariant proved little.
     totals = {k: sum(run[k] for run in Custody.runs) for k in Custody.runs[0]}

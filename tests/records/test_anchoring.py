@@ -50,9 +50,14 @@ def test_one_changed_byte_in_record_or_salt_changes_the_hash():
     assert record_hash(record, SALT[:-1] + b"\x5b") != base
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "not JSON (line 1"), ('{"status": "final"}', "not a FHIR resource"), ("[1, 2]", "not a FHIR resource"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not JSON (line 1"),
+        ('{"status": "final"}', "not a FHIR resource"),
+        ("[1, 2]", "not a FHIR resource"),
+    ],
+)
 def test_bad_record_files_are_named(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -62,8 +67,15 @@ def test_bad_record_files_are_named(tmp_path, content, message):
 
 def test_receipt_errors_are_named(tmp_path):
     path = tmp_path / "r.json"
-    good = Receipt(record_hash=SALT, chain_id=1, contract="0x" + "11" * 20, tx="0x01", block=1,
-                   provider="0x" + "22" * 20, anchored_at=1).to_json()
+    good = Receipt(
+        record_hash=SALT,
+        chain_id=1,
+        contract="0x" + "11" * 20,
+        tx="0x01",
+        block=1,
+        provider="0x" + "22" * 20,
+        anchored_at=1,
+    ).to_json()
     path.write_text(json.dumps({**good, "recordHash": "0x12"}))
     with pytest.raises(ReceiptError, match="recordHash must be 32 bytes"):
         Receipt.load(path)
@@ -86,14 +98,24 @@ def records(tmp_path):
 
 def _run(anchor, hospital, chain, paths, tmp_path, contract=None, **kw):
     """One anchoring run by ``hospital`` (``contract``: the SDK object to run it with, else a fresh one)."""
-    return anchor_records(anchor_contract=contract or as_sdk(anchor, hospital), paths=paths,
-                          out_dir=tmp_path / "receipts", salt_store=SaltStore(tmp_path / "salts.json"),
-                          base=tmp_path / "records", **kw)
+    return anchor_records(
+        anchor_contract=contract or as_sdk(anchor, hospital),
+        paths=paths,
+        out_dir=tmp_path / "receipts",
+        salt_store=SaltStore(tmp_path / "salts.json"),
+        base=tmp_path / "records",
+        **kw,
+    )
 
 
 def _verify(anchor, chain, path, salt, receipt_file):
-    return verify_record(anchor_contract=as_sdk(anchor), chain_id=chain.chain_id, record=RecordFile.read(path),
-                         salt=salt, receipt=Receipt.load(receipt_file))
+    return verify_record(
+        anchor_contract=as_sdk(anchor),
+        chain_id=chain.chain_id,
+        record=RecordFile.read(path),
+        salt=salt,
+        receipt=Receipt.load(receipt_file),
+    )
 
 
 def test_anchor_singly_then_rerun_skips(anchor, hospital, chain, records, tmp_path):
@@ -148,16 +170,23 @@ def _journal_batch(tmp_path, paths, salts, tx):
     hashes = [RecordFile.read(p).hash(salts.salt_for(RecordFile.read(p))) for p in paths]
     tree = MerkleTree.build(hashes)
     out = tmp_path / "receipts"
-    write_json_atomic(out / BATCH_JOURNAL, {
-        "root": "0x" + tree.root.hex(), "tx": tx,
-        "records": [{"path": str(p), "hash": "0x" + h.hex(), "receipt": str(receipt_path(out, p, tmp_path / "records"))}
-                    for p, h in zip(paths, hashes)],
-    })
+    write_json_atomic(
+        out / BATCH_JOURNAL,
+        {
+            "root": "0x" + tree.root.hex(),
+            "tx": tx,
+            "records": [
+                {"path": str(p), "hash": "0x" + h.hex(), "receipt": str(receipt_path(out, p, tmp_path / "records"))}
+                for p, h in zip(paths, hashes)
+            ],
+        },
+    )
     return tree
 
 
-def test_a_journaled_batch_on_chain_gets_its_receipts_even_if_records_were_added(anchor, hospital, chain, records,
-                                                                                  tmp_path):
+def test_a_journaled_batch_on_chain_gets_its_receipts_even_if_records_were_added(
+    anchor, hospital, chain, records, tmp_path
+):
     """A run died after its batch of four was mined; a fifth record came since. The four get receipts from
     the batch on chain (not a second batch of five holding them again); only the fifth is anchored."""
     salts = SaltStore(tmp_path / "salts.json")
@@ -172,8 +201,16 @@ def test_a_journaled_batch_on_chain_gets_its_receipts_even_if_records_were_added
     for path in records[:-1]:
         receipt = Receipt.load(tmp_path / "receipts" / path.with_suffix(".receipt.json").name)
         assert receipt.root == tree.root and receipt.tx == str(sent.txn_hash)
-        assert _verify(anchor, chain, path, salts.get(RecordFile.read(path)),
-                       tmp_path / "receipts" / path.with_suffix(".receipt.json").name).status == "anchored"
+        assert (
+            _verify(
+                anchor,
+                chain,
+                path,
+                salts.get(RecordFile.read(path)),
+                tmp_path / "receipts" / path.with_suffix(".receipt.json").name,
+            ).status
+            == "anchored"
+        )
 
 
 def test_a_journaled_batch_that_never_arrived_is_anchored_again(anchor, hospital, chain, records, tmp_path):
@@ -194,23 +231,29 @@ def _node_gone_at_send(contract, *, delivered: bool):
         if delivered:
             transactor.rpc.call("eth_sendRawTransaction", ["0x" + signed.raw.hex()])
         sent.append(signed)
-        raise NodeUnavailable("eth_sendRawTransaction", "the node at x has not answered eth_sendRawTransaction for "
-                                                        "30 s (connection refused)")
+        raise NodeUnavailable(
+            "eth_sendRawTransaction",
+            "the node at x has not answered eth_sendRawTransaction for 30 s (connection refused)",
+        )
 
     transactor.send_raw = send_raw
     return sent
 
 
-def test_a_batch_whose_send_the_node_took_without_answering_is_found_by_its_hash(anchor, hospital, chain, records,
-                                                                                  tmp_path):
+def test_a_batch_whose_send_the_node_took_without_answering_is_found_by_its_hash(
+    anchor, hospital, chain, records, tmp_path
+):
     """The batch is signed and written down (with its hash) before it is sent; the node took it but its
     answer never came. The run stops saying so; the rerun finds the transaction by that hash and writes
     the receipts from it, sending nothing again."""
     contract = as_sdk(anchor, hospital)
     sent = _node_gone_at_send(contract, delivered=True)
     nonce = hospital.nonce
-    with pytest.raises(AnchorInterrupted, match=r"stopped answering \(connection refused\) while the batch "
-                                                 r"transaction 0x[0-9a-f]{64} \(5 records"):
+    with pytest.raises(
+        AnchorInterrupted,
+        match=r"stopped answering \(connection refused\) while the batch "
+        r"transaction 0x[0-9a-f]{64} \(5 records",
+    ):
         _run(anchor, hospital, chain, records, tmp_path, contract=contract, batch_threshold=2)
     (signed,) = sent
     journal = json.loads((tmp_path / "receipts" / BATCH_JOURNAL).read_text())
@@ -244,8 +287,12 @@ def test_a_batch_the_node_never_took_is_anchored_again_on_rerun(anchor, hospital
 
 def test_anchoring_needs_a_signer(anchor, records, tmp_path):
     with pytest.raises(RecordError, match="no signer to anchor with"):
-        anchor_records(anchor_contract=as_sdk(anchor), paths=records, out_dir=tmp_path / "receipts",
-                       salt_store=SaltStore(tmp_path / "salts.json"))
+        anchor_records(
+            anchor_contract=as_sdk(anchor),
+            paths=records,
+            out_dir=tmp_path / "receipts",
+            salt_store=SaltStore(tmp_path / "salts.json"),
+        )
 
 
 def test_amend_a_batch_member_writes_the_new_versions_receipt(anchor, hospital, chain, records, tmp_path):
@@ -254,14 +301,31 @@ def test_amend_a_batch_member_writes_the_new_versions_receipt(anchor, hospital, 
     old = Receipt.load(tmp_path / "receipts" / records[1].with_suffix(".receipt.json").name)
     corrected = tmp_path / "corrected.json"
     corrected.write_text(records[1].read_text().replace('"final"', '"amended"'))
-    new = amend_record(anchor_contract=as_sdk(anchor, hospital), old_receipt=old, new_record=corrected,
-                       salt_store=salts, out=tmp_path / "corrected.receipt.json")
+    new = amend_record(
+        anchor_contract=as_sdk(anchor, hospital),
+        old_receipt=old,
+        new_record=corrected,
+        salt_store=salts,
+        out=tmp_path / "corrected.receipt.json",
+    )
     assert Receipt.load(tmp_path / "corrected.receipt.json").record_hash == new.record_hash
     assert new.provider == hospital.address and new.chain_id == chain.chain_id and not new.in_batch
-    assert _verify(anchor, chain, corrected, salts.get(RecordFile.read(corrected)),
-                   tmp_path / "corrected.receipt.json").status == "anchored"
-    assert _verify(anchor, chain, records[1], salts.get(RecordFile.read(records[1])),
-                   tmp_path / "receipts" / records[1].with_suffix(".receipt.json").name).latest == new.record_hash
+    assert (
+        _verify(
+            anchor, chain, corrected, salts.get(RecordFile.read(corrected)), tmp_path / "corrected.receipt.json"
+        ).status
+        == "anchored"
+    )
+    assert (
+        _verify(
+            anchor,
+            chain,
+            records[1],
+            salts.get(RecordFile.read(records[1])),
+            tmp_path / "receipts" / records[1].with_suffix(".receipt.json").name,
+        ).latest
+        == new.record_hash
+    )
 
 
 def test_receipts_of_anchors_the_chain_lost_are_anchored_again(anchor, hospital, chain, records, tmp_path):
@@ -300,8 +364,9 @@ def test_include_salt_puts_it_in_the_receipt(anchor, hospital, chain, records, t
 def anchored_batch(anchor, hospital, chain, records, tmp_path):
     _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
     salts = SaltStore(tmp_path / "salts.json")
-    return {p: (salts.get(RecordFile.read(p)), tmp_path / "receipts" / p.with_suffix(".receipt.json").name)
-            for p in records}
+    return {
+        p: (salts.get(RecordFile.read(p)), tmp_path / "receipts" / p.with_suffix(".receipt.json").name) for p in records
+    }
 
 
 def test_one_changed_byte_in_the_record_is_a_mismatch(anchor, chain, records, anchored_batch):
@@ -337,8 +402,9 @@ def test_superseded_and_retracted_verdicts(anchor, hospital, chain, records, anc
 
     salt, receipt_file = anchored_batch[records[2]]
     receipt = Receipt.load(receipt_file)
-    anchor.retractInBatch(receipt.root, receipt.record_hash, receipt.proof, reason_code("WRONG_PATIENT"),
-                          sender=hospital)
+    anchor.retractInBatch(
+        receipt.root, receipt.record_hash, receipt.proof, reason_code("WRONG_PATIENT"), sender=hospital
+    )
     assert _verify(anchor, chain, records[2], salt, receipt_file).status == "retracted"
 
 
@@ -356,8 +422,10 @@ def test_a_receipt_of_another_deployment(anchor, chain, records, anchored_batch,
 
 @pytest.mark.property
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=40, unique=True),
-       outsider=st.binary(min_size=32, max_size=32))
+@given(
+    values=st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=40, unique=True),
+    outsider=st.binary(min_size=32, max_size=32),
+)
 def test_members_verify_and_non_members_do_not(anchor, hospital, chain, values, outsider):
     tree = MerkleTree.build(values)
     snapshot = chain.snapshot()

@@ -48,8 +48,9 @@ def test_a_duplicate_is_refused_naming_who_and_when(anchor, hospital, clinic):
         anchor.anchor(h(2), sender=hospital)
 
 
-def test_another_provider_anchoring_the_same_hash_gets_its_own_entry_and_changes_nothing(chain, anchor, hospital,
-                                                                                          clinic):
+def test_another_provider_anchoring_the_same_hash_gets_its_own_entry_and_changes_nothing(
+    chain, anchor, hospital, clinic
+):
     when = _time(chain, anchor.anchor(h(5), sender=hospital))
     receipt = anchor.anchor(h(5), sender=clinic)  # copied from a public log: the clinic's own entry
     anchor.retract(h(5), REASON, sender=clinic)
@@ -144,8 +145,9 @@ def test_javascript_proofs_verify_on_chain(anchor, hospital):
         "const t = StandardMerkleTree.of(values.map(v => [v]), ['bytes32']);"
         "console.log(JSON.stringify({root: t.root, proofs: values.map((_, i) => t.getProof(i))}));"
     )
-    out = subprocess.run(["node", "-e", script, json.dumps(values)], capture_output=True, text=True, check=True,
-                         cwd=PROJECT_ROOT).stdout
+    out = subprocess.run(
+        ["node", "-e", script, json.dumps(values)], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    ).stdout
     js = json.loads(out)
     root = bytes.fromhex(js["root"][2:])
     assert root == MerkleTree.build([bytes.fromhex(v[2:]) for v in values]).root

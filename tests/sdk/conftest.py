@@ -12,8 +12,9 @@ from tests.operator import deployed_consortium
 @pytest.fixture(scope="module")
 def consortium(tmp_path_factory, project):
     """(operator, manifest path) of the deployed suite."""
-    with deployed_consortium(tmp_path_factory, project, aliases=("deployer", "hospital", "patient", "stranger")) \
-            as deployed:
+    with deployed_consortium(
+        tmp_path_factory, project, aliases=("deployer", "hospital", "patient", "stranger")
+    ) as deployed:
         yield deployed
 
 

@@ -25,9 +25,11 @@ from medchain.access import Role
 
 def main(url: str, manifest: str, hospital_key: str, patient_key: str) -> dict:
     hospital, patient = Account.from_key(hospital_key), Account.from_key(patient_key)
-    seen: dict = {"medchain": medchain.__file__,
-                  "ape": importlib.util.find_spec("ape") is not None,
-                  "web3": importlib.util.find_spec("web3") is not None}
+    seen: dict = {
+        "medchain": medchain.__file__,
+        "ape": importlib.util.find_spec("ape") is not None,
+        "web3": importlib.util.find_spec("web3") is not None,
+    }
 
     suite = Suite.connect(url, manifest)
     member = suite.registry.memberOf(hospital.address)
@@ -55,7 +57,9 @@ def main(url: str, manifest: str, hospital_key: str, patient_key: str) -> dict:
     try:
         records.anchor(record)
     except ContractReverted as err:
-        (item,) = [i for i in abi("RecordAnchor") if i["type"] == "error" and i["name"] == "RecordAnchorAlreadyAnchored"]
+        (item,) = [
+            i for i in abi("RecordAnchor") if i["type"] == "error" and i["name"] == "RecordAnchorAlreadyAnchored"
+        ]
         types = [p["type"] for p in item["inputs"]]
         assert err.selector == keccak(text=f"{item['name']}({','.join(types)})")[:4], err.data.hex()
         assert decode(types, err.data[4:])[0] == record
@@ -64,8 +68,9 @@ def main(url: str, manifest: str, hospital_key: str, patient_key: str) -> dict:
         raise AssertionError("anchoring the same record twice did not revert")
 
     # events read back over a block range, decoded
-    grants = suite.consent.events(ConsentRegistry.ConsentGranted, granted.block_number, "latest",
-                                  patient=patient.address)
+    grants = suite.consent.events(
+        ConsentRegistry.ConsentGranted, granted.block_number, "latest", patient=patient.address
+    )
     anchors = suite.records.events(RecordAnchor.RecordAnchored, anchored.block_number, anchored.block_number)
     assert grants == [event] and anchors == [anchor_event], (grants, anchors)
     seen["events"] = [type(e).__name__ for e in grants + anchors]

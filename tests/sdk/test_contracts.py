@@ -12,8 +12,17 @@ from eth_abi import decode
 from eth_utils import keccak
 
 from medchain import (
-    ChainIdMismatch, ChainMismatchError, ClaimSettlement, ConsentRegistry, ContractReverted, ManifestError, RecordAnchor, Rpc, Suite,
-    Transactor, contracts,
+    ChainIdMismatch,
+    ChainMismatchError,
+    ClaimSettlement,
+    ConsentRegistry,
+    ContractReverted,
+    ManifestError,
+    RecordAnchor,
+    Rpc,
+    Suite,
+    Transactor,
+    contracts,
 )
 from medchain.abi import abi
 from medchain.access import Role
@@ -43,8 +52,9 @@ def test_connect_gives_one_object_per_contract_at_the_manifests_addresses(suite,
     manifest = read_manifest(consortium[1])
     assert suite.chain_id == manifest.chain_id == 1337
     for contract in suite.contracts:
-        assert contract.address == manifest.address_of(type(contract).NAME if not isinstance(contract, ERC20)
-                                                       else "TestStableToken")
+        assert contract.address == manifest.address_of(
+            type(contract).NAME if not isinstance(contract, ERC20) else "TestStableToken"
+        )
     assert isinstance(suite.token, contracts.TestStableToken) and isinstance(suite.records, RecordAnchor)
     assert suite.claims.token() == suite.token.address
 
@@ -70,17 +80,34 @@ def test_a_patient_grants_consent_signed_locally_and_reads_the_event_back(suite,
     assert isinstance(receipt, Receipt) and receipt.status == 1 and receipt.sender == patient.address
     (event,) = receipt.events
     assert isinstance(event, ConsentRegistry.ConsentGranted)
-    assert (event.patient, event.grantee, event.purposes, event.categories, event.validUntil, event.by) == \
-        (patient.address, hospital, purposes, categories, until, patient.address)
-    assert (event.block_number, event.transaction_hash, event.address) == \
-        (receipt.block_number, receipt.transaction_hash, suite.consent.address)
+    assert (event.patient, event.grantee, event.purposes, event.categories, event.validUntil, event.by) == (
+        patient.address,
+        hospital,
+        purposes,
+        categories,
+        until,
+        patient.address,
+    )
+    assert (event.block_number, event.transaction_hash, event.address) == (
+        receipt.block_number,
+        receipt.transaction_hash,
+        suite.consent.address,
+    )
     assert suite.consent.hasConsent(patient.address, hospital, purposes, categories) is True
 
-    found = suite.consent.events(ConsentRegistry.ConsentGranted, receipt.block_number, receipt.block_number,
-                                 patient=patient.address)
+    found = suite.consent.events(
+        ConsentRegistry.ConsentGranted, receipt.block_number, receipt.block_number, patient=patient.address
+    )
     assert found == [event]
-    assert suite.consent.events(ConsentRegistry.ConsentGranted, receipt.block_number, receipt.block_number,
-                                patient=[keys["stranger"].address]) == []
+    assert (
+        suite.consent.events(
+            ConsentRegistry.ConsentGranted,
+            receipt.block_number,
+            receipt.block_number,
+            patient=[keys["stranger"].address],
+        )
+        == []
+    )
     assert suite.decode_logs(receipt) == [event]
 
 
@@ -109,8 +136,7 @@ def test_a_refused_transaction_raises_contract_reverted_with_the_raw_data_before
     assert (err.contract, err.function, err.selector, err.tx_hash) == ("RecordAnchor", "anchor", selector, None)
     assert decode(types, err.data[4:]) == (record, hospital.address.lower(), first.events[0].anchoredAt)
     assert str(err) == f"RecordAnchor.anchor reverted: revert data 0x{err.data.hex()}"
-    assert int(suite.rpc.call("eth_getTransactionCount", [hospital.address, "latest"]), 16) == nonce, \
-        "nothing was sent"
+    assert int(suite.rpc.call("eth_getTransactionCount", [hospital.address, "latest"]), 16) == nonce, "nothing was sent"
 
 
 def test_a_mined_revert_raises_with_its_transaction_and_the_replayed_data(suite, keys):
@@ -123,7 +149,9 @@ def test_a_mined_revert_raises_with_its_transaction_and_the_replayed_data(suite,
     assert receipt["status"] == "0x0"
     assert len(err.data) >= 4 and err.selector in {
         keccak(text=f"{i['name']}({','.join(p['type'] for p in i['inputs'])})")[:4]
-        for i in abi("RecordAnchor") if i["type"] == "error"}
+        for i in abi("RecordAnchor")
+        if i["type"] == "error"
+    }
 
 
 def test_a_call_that_reverts_raises_contract_reverted(suite, keys):
@@ -138,8 +166,11 @@ def test_the_token_transfers_approves_and_reads_transfer_events(suite, keys):
     assert isinstance(token, contracts.TestStableToken)
     minted = token.mint(deployer.address, 1_000)
     (mint,) = minted.events
-    assert isinstance(mint, ERC20.Transfer) and (mint.from_, mint.to, mint.value) == \
-        ("0x" + "00" * 20, deployer.address, 1_000)
+    assert isinstance(mint, ERC20.Transfer) and (mint.from_, mint.to, mint.value) == (
+        "0x" + "00" * 20,
+        deployer.address,
+        1_000,
+    )
     before = token.balanceOf(patient)
     token.transfer(patient, 400)
     assert token.balanceOf(patient) == before + 400
@@ -161,7 +192,9 @@ def test_one_signer_sends_transactions_in_a_row_with_its_own_nonces(suite, keys)
 def test_bad_arguments_are_refused_in_one_line_naming_them(suite, keys):
     with pytest.raises(ValueError, match=r"^ConsortiumRegistry.memberOf: account is not of type address: '0x12'$"):
         suite.registry.memberOf("0x12")
-    with pytest.raises(ValueError, match=r"^RecordAnchor.verify takes 2 argument\(s\) \(provider, recordHash\), not 1$"):
+    with pytest.raises(
+        ValueError, match=r"^RecordAnchor.verify takes 2 argument\(s\) \(provider, recordHash\), not 1$"
+    ):
         suite.records.call("verify", keys["hospital"].address)
     with pytest.raises(ValueError, match=r"^RecordAnchor has no function 'nope'$"):
         suite.records.call("nope")
@@ -183,15 +216,17 @@ def test_a_manifest_of_another_chain_or_missing_a_contract_is_refused_in_one_lin
     assert "chain id 999" in str(raised.value) and "has id 1337" in str(raised.value)
     assert "\n" not in str(raised.value)
     partial = tmp_path / "partial.json"
-    partial.write_text(json.dumps({**data, "contracts": {k: v for k, v in data["contracts"].items()
-                                                          if k != "RecordExchange"}}))
+    partial.write_text(
+        json.dumps({**data, "contracts": {k: v for k, v in data["contracts"].items() if k != "RecordExchange"}})
+    )
     with pytest.raises(ManifestError, match=r"partial.json: no RecordExchange in the manifest"):
         Suite.connect(op.node.url, partial)
 
 
 def test_a_transactor_for_another_chain_refuses_to_sign(suite, keys):
-    records = RecordAnchor(suite.rpc, suite.records.address,
-                           transactor=Transactor(suite.rpc, keys["hospital"], chain_id=1))
+    records = RecordAnchor(
+        suite.rpc, suite.records.address, transactor=Transactor(suite.rpc, keys["hospital"], chain_id=1)
+    )
     with pytest.raises(ChainIdMismatch, match=r"is on chain id 1337, not 1: refusing to sign for it"):
         records.anchor(secrets.token_bytes(32))
 
@@ -199,8 +234,9 @@ def test_a_transactor_for_another_chain_refuses_to_sign(suite, keys):
 def test_a_contract_over_a_bare_url_and_address_works_without_a_suite(suite, consortium, keys):
     hospital = keys["hospital"].address
     registry = type(suite.registry)(Rpc(consortium[0].node.url), suite.registry.address.lower())
-    assert registry.address == suite.registry.address and registry.memberOf(hospital) == \
-        suite.registry.memberOf(hospital)
+    assert registry.address == suite.registry.address and registry.memberOf(hospital) == suite.registry.memberOf(
+        hospital
+    )
     with pytest.raises(ValueError, match=r"^ConsortiumRegistry: address is not an address: 'nope'$"):
         type(suite.registry)(suite.rpc, "nope")
 
@@ -208,7 +244,6 @@ def test_a_contract_over_a_bare_url_and_address_works_without_a_suite(suite, con
 def test_event_fields_that_are_python_keywords_get_a_trailing_underscore():
     assert field_name("from") == "from_" and field_name("to") == "to"
     assert "from_" in ERC20.Transfer.__struct_fields__
-
 
 
 class UnpluggedOnce:
@@ -248,11 +283,22 @@ def test_struct_arguments_encode_as_the_bulk_submitters_layout_and_enums_decode_
     view = suite.claims.claimOf(ids[0])
     assert isinstance(view, ClaimView) and view.status is ClaimStatus.NONE and view.provider == "0x" + "00" * 20
 
-    rows = [ClaimRow(row=n, ref=f"c{n}", policy_id=secrets.token_bytes(32), provider=keys["hospital"].address,
-                     amount=100 + n, service_date=1_700_000_000 + n, line_items=(), codes_hash=secrets.token_bytes(32),
-                     evidence_hash=secrets.token_bytes(32), evidence_root=secrets.token_bytes(32),
-                     evidence_proof=tuple(secrets.token_bytes(32) for _ in range(n)))
-            for n in range(3)]
+    rows = [
+        ClaimRow(
+            row=n,
+            ref=f"c{n}",
+            policy_id=secrets.token_bytes(32),
+            provider=keys["hospital"].address,
+            amount=100 + n,
+            service_date=1_700_000_000 + n,
+            line_items=(),
+            codes_hash=secrets.token_bytes(32),
+            evidence_hash=secrets.token_bytes(32),
+            evidence_root=secrets.token_bytes(32),
+            evidence_proof=tuple(secrets.token_bytes(32) for _ in range(n)),
+        )
+        for n in range(3)
+    ]
     inputs = [ClaimInput(*row.as_input()) for row in rows]
     assert suite.claims.encode("submitClaims", inputs) == encode_batch(rows)  # the hot path's own encoder
     # a batch refuses claims one by one (no such policies here): each refusal is a decoded event

@@ -62,8 +62,17 @@ def installed():
 def test_the_wheel_is_the_sdk_with_its_abis_and_no_development_code(installed):
     _python, names, _root = installed
     assert "medchain/py.typed" in names and "medchain/contracts/generated.py" in names
-    assert {f"medchain/abi/{n}.json" for n in ("ConsortiumRegistry", "ConsentRegistry", "RecordAnchor",
-                                               "ClaimSettlement", "DrugProvenance", "RecordExchange")} <= set(names)
+    assert {
+        f"medchain/abi/{n}.json"
+        for n in (
+            "ConsortiumRegistry",
+            "ConsentRegistry",
+            "RecordAnchor",
+            "ClaimSettlement",
+            "DrugProvenance",
+            "RecordExchange",
+        )
+    } <= set(names)
     assert not [n for n in names if n.startswith(("medchain_dev/", "tests/", "scripts/"))]
 
 
@@ -72,8 +81,17 @@ def test_the_installed_sdk_alone_drives_a_deployed_suite(installed, consortium):
     op, manifest = consortium
     program = root / "drive_suite.py"
     shutil.copy(HERE / "drive_suite.py", program)
-    result = _run([str(python), str(program), op.node.url, str(manifest), op.keys["hospital"].key.hex(),
-                   op.keys["patient"].key.hex()], cwd=root)
+    result = _run(
+        [
+            str(python),
+            str(program),
+            op.node.url,
+            str(manifest),
+            op.keys["hospital"].key.hex(),
+            op.keys["patient"].key.hex(),
+        ],
+        cwd=root,
+    )
     seen = json.loads(result.stdout.splitlines()[-1])
     assert Path(seen["medchain"]).is_relative_to(root / "venv"), "the installed package, not the checkout's"
     assert seen["ape"] is False and seen["web3"] is False
@@ -83,9 +101,11 @@ def test_the_installed_sdk_alone_drives_a_deployed_suite(installed, consortium):
 
 def test_a_part_that_needs_an_extra_says_which_to_install(installed):
     python, _names, root = installed
-    result = subprocess.run([str(python), "-c", "import medchain.provenance"], capture_output=True, text=True,
-                            cwd=root, timeout=60)
+    result = subprocess.run(
+        [str(python), "-c", "import medchain.provenance"], capture_output=True, text=True, cwd=root, timeout=60
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "ImportError: biip is not installed: this part of medchain needs the [provenance] extra "
-        "(pip install 'medchain[provenance]')")
+        "(pip install 'medchain[provenance]')"
+    )

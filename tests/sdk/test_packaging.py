@@ -16,8 +16,9 @@ from medchain_dev.toolchain import PROJECT_ROOT
 
 
 def test_the_generated_classes_are_what_the_generator_writes_from_the_shipped_abis():
-    assert sdk_codegen.TARGET.read_text(encoding="utf-8") == sdk_codegen.render(), \
+    assert sdk_codegen.TARGET.read_text(encoding="utf-8") == sdk_codegen.render(), (
         "run `python -m medchain_dev.sdk_codegen` (or `make abi`) and commit medchain/contracts/generated.py"
+    )
 
 
 def test_every_exported_name_resolves_and_the_classes_are_all_exported():
@@ -36,8 +37,9 @@ def test_importing_medchain_imports_nothing_else():
 
 
 def test_every_package_the_wheel_imports_is_declared():
-    result = subprocess.run([sys.executable, "-m", "deptry", "medchain"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "deptry", "medchain"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -55,8 +57,13 @@ def test_the_generator_refuses_what_it_cannot_write_unambiguously():
 
 def test_python_keywords_in_the_abi_get_a_trailing_underscore():
     writer = sdk_codegen._Writer()
-    fn = {"type": "function", "name": "move", "inputs": [{"name": "from", "type": "address"}], "outputs": [],
-          "stateMutability": "nonpayable"}
+    fn = {
+        "type": "function",
+        "name": "move",
+        "inputs": [{"name": "from", "type": "address"}],
+        "outputs": [],
+        "stateMutability": "nonpayable",
+    }
     text = "\n".join(writer.contract("X", [fn]))
     assert "def move(self, from_: str, *, tx: TxOptions | None = None) -> Receipt:" in text
     assert 'return self._transact("move", (from_,), tx)' in text
@@ -66,8 +73,9 @@ def test_the_docstrings_are_the_contracts_natspec(tmp_path):
     docs = sdk_codegen.natspec("RecordAnchor")
     notice, details = docs["anchor(bytes32)"]
     text = " ".join(generated.RecordAnchor.anchor.__doc__.split())
-    assert text.startswith(f"{notice} {details}") and text.endswith("``anchor(bytes32)``: a transaction, signed and "
-                                                                     "sent; its mined receipt.")
+    assert text.startswith(f"{notice} {details}") and text.endswith(
+        "``anchor(bytes32)``: a transaction, signed and sent; its mined receipt."
+    )
     with pytest.raises(sdk_codegen.CodegenError, match="no build at .*: run `make compile`"):
         sdk_codegen.natspec("RecordAnchor", build=tmp_path / "missing.json")
 
@@ -78,6 +86,9 @@ def test_the_version_is_written_once_in_pyproject_and_the_package_reports_it():
 
     written = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert medchain.__version__ == written
-    elsewhere = [p for p in [*(PROJECT_ROOT / "medchain").rglob("*.py"), PROJECT_ROOT / "package.json"]
-                 if re.search(rf"""["']{re.escape(written)}["']""", p.read_text())]
+    elsewhere = [
+        p
+        for p in [*(PROJECT_ROOT / "medchain").rglob("*.py"), PROJECT_ROOT / "package.json"]
+        if re.search(rf"""["']{re.escape(written)}["']""", p.read_text())
+    ]
     assert elsewhere == []

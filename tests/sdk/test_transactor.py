@@ -25,8 +25,9 @@ def _nonce(suite, address: str) -> int:
 def test_a_signed_transaction_is_known_by_its_hash_before_it_is_sent(suite, keys):
     contract, transactor = _anchor(suite, keys["hospital"])
     record = secrets.token_bytes(32)
-    signed = transactor.sign(contract.address, contract.encode("anchor", record), contract="RecordAnchor",
-                             function="anchor")
+    signed = transactor.sign(
+        contract.address, contract.encode("anchor", record), contract="RecordAnchor", function="anchor"
+    )
     assert signed.tx_hash == "0x" + keccak(signed.raw).hex()
     assert signed.transaction["to"] == contract.address and signed.transaction["chainId"] == 1337
     assert suite.rpc.call("eth_getTransactionByHash", [signed.tx_hash]) is None, "nothing sent yet"
@@ -44,8 +45,9 @@ def test_the_same_signed_bytes_sent_twice_are_one_transaction(suite, keys):
     contract, transactor = _anchor(suite, keys["hospital"])
     hospital = keys["hospital"].address
     before = _nonce(suite, hospital)
-    signed = transactor.sign(contract.address, contract.encode("anchor", secrets.token_bytes(32)),
-                             contract="RecordAnchor", function="anchor")
+    signed = transactor.sign(
+        contract.address, contract.encode("anchor", secrets.token_bytes(32)), contract="RecordAnchor", function="anchor"
+    )
     suite.rpc.call("evm_setAutomine", [False])
     try:
         assert transactor.send_raw(signed) == signed.tx_hash
@@ -62,8 +64,12 @@ def test_signing_a_call_the_contract_refuses_raises_and_uses_no_nonce(suite, key
     stranger = keys["stranger"].address
     before = _nonce(suite, stranger)
     with pytest.raises(ContractReverted) as refused:
-        transactor.sign(contract.address, contract.encode("anchor", secrets.token_bytes(32)),
-                        contract="RecordAnchor", function="anchor")
+        transactor.sign(
+            contract.address,
+            contract.encode("anchor", secrets.token_bytes(32)),
+            contract="RecordAnchor",
+            function="anchor",
+        )
     assert refused.value.function == "anchor" and refused.value.data and refused.value.tx_hash is None
     assert _nonce(suite, stranger) == before
 
@@ -74,8 +80,13 @@ def test_a_signed_call_that_reverts_when_mined_raises_with_its_hash(suite, keys)
     contract, transactor = _anchor(suite, keys["stranger"])
     stranger = keys["stranger"].address
     before = _nonce(suite, stranger)
-    signed = transactor.sign(contract.address, contract.encode("anchor", secrets.token_bytes(32)),
-                             contract="RecordAnchor", function="anchor", gas=200_000)
+    signed = transactor.sign(
+        contract.address,
+        contract.encode("anchor", secrets.token_bytes(32)),
+        contract="RecordAnchor",
+        function="anchor",
+        gas=200_000,
+    )
     transactor.send_raw(signed)
     with pytest.raises(ContractReverted) as refused:
         transactor.confirm(signed, contract="RecordAnchor", function="anchor")

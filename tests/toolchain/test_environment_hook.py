@@ -20,7 +20,9 @@ def _clean_env() -> dict[str, str]:
 def test_the_virtualenv_hook_is_installed():
     purelib = subprocess.run(
         [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     hook = os.path.join(purelib, PTH_NAME)
     assert open(hook, encoding="utf-8").read() == pth_line()
@@ -43,6 +45,12 @@ def test_environment_adds_node_bin_once():
 
 def test_ape_run_scripts_import_the_development_side_from_any_folder(tmp_path):
     # ape runs scripts with its own sys.path: the hook puts the checkout on it, so medchain_dev imports.
-    out = subprocess.run([sys.executable, "-c", "import medchain_dev.toolchain as t; print(t.PROJECT_ROOT)"],
-                         env=_clean_env(), cwd=tmp_path, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import medchain_dev.toolchain as t; print(t.PROJECT_ROOT)"],
+        env=_clean_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == str(SOLC_BIN_DIR.parent.parent)

@@ -41,11 +41,13 @@ def run(args, stdin: str | None = None, cwd: Path | None = None, exe: Path = SOL
 
 
 def standard_input(sources: dict[str, str], outputs=("abi", "evm.bytecode.object")) -> str:
-    return json.dumps({
-        "language": "Solidity",
-        "sources": {name: {"content": text} for name, text in sources.items()},
-        "settings": {"evmVersion": "cancun", "outputSelection": {"*": {"*": list(outputs), "": ["ast"]}}},
-    })
+    return json.dumps(
+        {
+            "language": "Solidity",
+            "sources": {name: {"content": text} for name, text in sources.items()},
+            "settings": {"evmVersion": "cancun", "outputSelection": {"*": {"*": list(outputs), "": ["ast"]}}},
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +108,9 @@ def test_compile_error_names_the_file_and_line():
 
 def test_reads_the_input_from_a_file_argument(tmp_path):
     path = tmp_path / "input.json"
-    path.write_text(standard_input({"A.sol": "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract A {}\n"}))
+    path.write_text(
+        standard_input({"A.sol": "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract A {}\n"})
+    )
     result = run(["--standard-json", str(path)])
     assert result.returncode == 0
     assert "A" in json.loads(result.stdout)["contracts"]["A.sol"]
@@ -129,7 +133,9 @@ def _project_with_imports(tmp_path: Path) -> Path:
     (tmp_path / "lib" / "shared" / "Lib.sol").write_text(
         "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\nlibrary Lib { function one() internal pure returns (uint256) { return 1; } }\n"
     )
-    (tmp_path / "src" / "Base.sol").write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract Base {}\n")
+    (tmp_path / "src" / "Base.sol").write_text(
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract Base {}\n"
+    )
     return tmp_path
 
 
@@ -184,8 +190,15 @@ def test_refuses_files_outside_the_allowed_directories(tmp_path):
 def test_combined_json_output(tmp_path):
     (tmp_path / "Token.sol").write_text(TOKEN_SOURCE)
     result = run(
-        ["--combined-json", "abi,bin,bin-runtime,srcmap,srcmap-runtime,hashes,userdoc,devdoc,ast",
-         "--allow-paths", ".", "--evm-version", "cancun", "Token.sol"],
+        [
+            "--combined-json",
+            "abi,bin,bin-runtime,srcmap,srcmap-runtime,hashes,userdoc,devdoc,ast",
+            "--allow-paths",
+            ".",
+            "--evm-version",
+            "cancun",
+            "Token.sol",
+        ],
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
