@@ -180,7 +180,7 @@ class EventWriter:
             if receipt is not None:
                 break
             if attempt % 20 == 19:
-                self.node.call("evm_mine")  # anvil's automine can stall (see helper notes): nudge it
+                self.node.call("evm_mine")  # anvil's automine can stall: nudge it
             time.sleep(0.05)
         if receipt is None or receipt["status"] != "0x1":
             raise RuntimeError(f"submitClaims failed: {tx} ({'not mined' if receipt is None else 'reverted'})")
