@@ -262,7 +262,8 @@ def test_status_deny_dispute_resolve_settle_and_withdraw(story):
     story["op"].node.call("evm_increaseTime", [3 * 86400 + 1])
     story["op"].node.call("evm_mine")
     code, out = ape(story, "claims settle", "--journal", journal, "--account", "patient", "--yes")
-    assert code == 0 and "3 of 3 claim(s) settled" in out and "settling" in out, out
+    # no progress bar without a terminal
+    assert code == 0 and "3 of 3 claim(s) settled" in out and "settling" not in out, out
     hospital = story["op"].keys["hospital"].address
     code, out = ape(story, "claims withdraw", "--account", "hospital", "--yes")
     assert code == 0 and f"to {hospital}" in out, out
