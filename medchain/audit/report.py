@@ -206,6 +206,10 @@ def chart_custody(store: Store) -> str:
         labels.append(display(batch, True))
     import matplotlib.dates as mdates
 
+    first = min(e.time for events in batches.values() for e in events)
+    last = max(e.time for events in batches.values() for e in events)
+    if last - first < 60:  # all within a minute (a demo's chain): a window the date locator can divide
+        ax.set_xlim(dt.datetime.fromtimestamp(first - 30, tz=dt.UTC), dt.datetime.fromtimestamp(last + 30, tz=dt.UTC))
     locator = mdates.AutoDateLocator(maxticks=6)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
