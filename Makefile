@@ -34,7 +34,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile abi test demo bench docs lint clean check slither coverage invariants gas gas-snapshot forge-test browser
+.PHONY: help setup compile abi test demo bench docs lint consortium-engine clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
@@ -127,6 +127,16 @@ lint: setup
 	$(VENV)/bin/deptry medchain
 	$(FORGE_ENV) $(FORGE) fmt --check contracts forge
 	node_modules/.bin/solhint --disc --noPoster --max-warnings 0 'contracts/**/*.sol'
+
+# The consortium chain engine: Cosmos EVM's evmd (CometBFT consensus, a geth fork's EVM with Cancun),
+# built from the Go module proxy at the versions consortium/evmd/go.sum pins, with our own main
+# (consortium/evmd/cmd/medevmd: the EVM chain id from $$EVMD_EVM_CHAIN_ID). Built once, cached under
+# .cache/ (about 10 minutes and 4 GB of Go caches from empty); consortium/net.sh runs four validators.
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
+EVMD := .cache/evmd/medevmd-v0.3.2
+consortium-engine: $(EVMD)
+$(EVMD): consortium/evmd/go.mod consortium/evmd/go.sum consortium/evmd/cmd/medevmd/main.go
+	cd consortium/evmd && GOFLAGS=-mod=readonly $(GO) build -trimpath -ldflags '-s -w' -o $(CURDIR)/$(EVMD) ./cmd/medevmd
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.
