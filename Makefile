@@ -45,6 +45,7 @@ help:
 	@echo "              then the real CLIs (claims submit, audit sync, start-up) timed end to end next to the node's floor"
 	@echo "make docs     build the documentation site (mkdocs, --strict) into site/"
 	@echo "make lint     ruff (lint and format), mypy over medchain/, deptry, forge fmt --check, solhint"
+	@echo "make consortium-engine   build the consortium chain engine (Cosmos EVM evmd, Go) into .cache/; consortium/net.sh runs it"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 	@echo "make gas-snapshot   measure gas per benchmark operation and write gas-snapshot.json (commit it)"
