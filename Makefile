@@ -37,7 +37,7 @@ EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 .PHONY: help setup compile abi test demo bench docs lint consortium-engine clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
-	@echo "make demo     install what is missing, start a local chain, deploy, register a sample consortium"
+	@echo "make demo     install what is missing, start a local chain, deploy, and run the story of every contract"
 	@echo "make test     install what is missing, compile, run the whole test suite on anvil"
 	@echo "make setup    install only (Python venv from uv.lock, npm packages from package-lock.json)"
 	@echo "make compile  compile the contracts;  make abi   also rewrite the ABIs shipped in medchain/abi/ and the SDK classes"
