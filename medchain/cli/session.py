@@ -52,7 +52,7 @@ class Session:
         from medchain.deployment.manifest import ChainMismatchError, read_manifest
 
         manifest = read_manifest(self.path)
-        node = self.net.chain_id if "chain_id" in self.net.__dict__ else self.rpc.chain_id()
+        node = self.net.chain_id  # the node's, checked against the network's once (cached)
         if manifest.chain_id != node:
             raise ChainMismatchError(self.path, manifest.chain_id, node, "use it")
         return manifest
