@@ -45,6 +45,10 @@ REFUSED_SEND = re.compile(
     r"invalid signature|invalid chain ?id|less than block base fee",
     re.I,
 )
+#: Lookups that some nodes answer with an error, not null, for a transaction they do not have (Cosmos
+#: EVM: "GetTxByEthHash ...: ethereum tx not found", code -32000): such an answer is null, as geth gives.
+_LOOKUPS = frozenset({"eth_getTransactionReceipt", "eth_getTransactionByHash"})
+_NOT_FOUND = re.compile(r"\bnot found\b", re.I)
 #: Methods whose refusal for a reason in REFUSED_SEND (no funds, a bad fee...) is final, never retried.
 _TRANSACTION_METHODS = frozenset({"eth_sendRawTransaction", "eth_estimateGas", "eth_call"})
 #: Phrases nodes use when an ``eth_getLogs`` range or result is over their limit (geth, Besu,
@@ -239,6 +243,11 @@ def _chain(err: BaseException | None) -> Iterator[BaseException]:
         err = err.__cause__ or err.__context__
 
 
+def missing(method: str, error: Any) -> bool:
+    """Whether ``error`` is a node's way of saying "no such transaction" to a lookup (a null result)."""
+    return method in _LOOKUPS and bool(_NOT_FOUND.search(_text(error)))
+
+
 def _text(error: Any) -> str:
     if isinstance(error, dict):
         return str(error.get("message", error))
@@ -394,6 +403,8 @@ class Rpc:
             if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
                 raise _BadAnswer(f"the node's answer is not what JSON-RPC specifies: {str(answer)[:200]}")
             if "error" in answer:
+                if missing(method, answer["error"]):
+                    return None
                 failure = self._judge(method, answer["error"], sends=method in _TRANSACTION_METHODS)
                 raise _Transient(f"{method}: {_text(answer['error'])}", failure)
             return answer["result"]
@@ -436,7 +447,7 @@ class Rpc:
                     error = item.get("error")
                     if error is None:
                         results[i] = item.get("result")
-                    elif sends and ALREADY_SENT.search(_text(error)):
+                    elif (sends and ALREADY_SENT.search(_text(error))) or missing(method, error):
                         results[i] = None
                     else:
                         last = self._judge(method, error, sends)

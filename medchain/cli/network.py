@@ -146,6 +146,7 @@ class NetworkRef:
             context = networks.parse_network_choice(self.choice)
             provider = context.__enter__()
             self._ape_context = (context, provider)
+            tolerate_missing_lookups(provider)
         return self._ape_context[1]
 
     def close(self) -> None:
@@ -153,6 +154,26 @@ class NetworkRef:
         if self._ape_context is not None:
             context, self._ape_context = self._ape_context[0], None
             context.__exit__(None, None, None)
+
+
+def tolerate_missing_lookups(provider: Any) -> None:
+    """Make ape's web3 read a node's "not found" error to a transaction lookup as null, as the SDK's
+    transport does (:func:`medchain.chain.rpc.missing`). Cosmos EVM answers ``eth_getTransactionReceipt``
+    of a transaction not yet in a block with an error, on which web3's wait for a receipt would fail."""
+    web3 = getattr(provider, "_web3", None)
+    if web3 is None or "medchain_missing_lookups" in web3.middleware_onion:
+        return
+    from web3.middleware import Web3Middleware
+
+    from medchain.chain.rpc import missing
+
+    class MissingLookupIsNull(Web3Middleware):
+        def response_processor(self, method: Any, response: Any) -> Any:
+            if isinstance(response, dict) and "error" in response and missing(str(method), response["error"]):
+                return {"jsonrpc": response.get("jsonrpc", "2.0"), "id": response.get("id"), "result": None}
+            return response
+
+    web3.middleware_onion.add(MissingLookupIsNull, "medchain_missing_lookups")
 
 
 def _project_config(project: Path) -> dict[str, Any]:

@@ -212,6 +212,51 @@ def test_sends_already_known_arrived_and_refused_sends_are_final(node):
         Rpc(node.url, patience=5).batch(sends, sends=True)
 
 
+def test_a_lookup_a_node_answers_with_not_found_is_null_and_other_methods_keep_the_error(node):
+    # Cosmos EVM answers a receipt or transaction it does not have with an error, where geth gives null.
+    missing = "GetTxByEthHash 0xab: ethereum tx not found"
+    tx = "0x" + "ab" * 32
+    node.script = [rpc_error(-32000, missing), rpc_error(-32000, missing), rpc_error(-32000, missing)]
+    rpc = Rpc(node.url, patience=5)
+    assert rpc.call("eth_getTransactionReceipt", [tx]) is None
+    assert rpc.call("eth_getTransactionByHash", [tx]) is None
+    lookups = [("eth_getTransactionReceipt", [tx]), ("eth_getTransactionByHash", [tx])]
+    assert rpc.batch(lookups) == [None, None]
+    assert len(node.requests) == 3, "a missing transaction is an answer, not a failure to retry"
+
+    node.script = [rpc_error(-32000, "header not found")]
+    with pytest.raises(RpcError, match="header not found"):
+        Rpc(node.url).call("eth_getBlockByNumber", ["0x99", False])
+    node.script = [rpc_error(-32603, "receipt index: database closed")]
+    with pytest.raises(RpcError, match="database closed"):
+        Rpc(node.url).call("eth_getTransactionReceipt", [tx])
+
+
+def test_ape_s_web3_reads_a_not_found_lookup_as_not_mined_yet_too(node):
+    from types import SimpleNamespace
+
+    from web3 import Web3
+    from web3.exceptions import TransactionNotFound, Web3RPCError
+
+    from medchain.cli.network import tolerate_missing_lookups
+
+    tx = "0x" + "ab" * 32
+    missing = rpc_error(-32000, "GetTxByEthHash 0xab: ethereum tx not found")
+    provider = SimpleNamespace(_web3=Web3(Web3.HTTPProvider(node.url)))
+    node.script = [missing]
+    with pytest.raises(Web3RPCError, match="ethereum tx not found"):
+        provider._web3.eth.get_transaction_receipt(tx)
+
+    tolerate_missing_lookups(provider)
+    tolerate_missing_lookups(provider)  # once is enough: a second call adds nothing
+    node.script = [missing]
+    with pytest.raises(TransactionNotFound):  # what web3 says of a receipt that is not there yet
+        provider._web3.eth.get_transaction_receipt(tx)
+    node.script = [rpc_error(-32000, "header not found")]
+    with pytest.raises(Web3RPCError, match="header not found"):
+        provider._web3.eth.get_block(99)
+
+
 def test_only_the_failed_calls_of_a_batch_are_sent_again(node):
     def second_fails(request):
         answer = _echo(request)
