@@ -34,7 +34,7 @@ NODE_STAMP := node_modules/.medchain-installed
 EAS_DIR := bench/eas
 EAS_STAMP := $(EAS_DIR)/node_modules/.medchain-installed
 
-.PHONY: help setup compile abi test demo bench docs lint consortium-engine clean check slither coverage invariants gas gas-snapshot forge-test browser
+.PHONY: help setup compile abi test demo bench docs lint consortium-engine test-consortium clean check slither coverage invariants gas gas-snapshot forge-test browser
 
 help:
 	@echo "make demo     install what is missing, start a local chain, deploy, and run the story of every contract"
@@ -46,6 +46,7 @@ help:
 	@echo "make docs     build the documentation site (mkdocs, --strict) into site/"
 	@echo "make lint     ruff (lint and format), mypy over medchain/, deptry, forge fmt --check, solhint"
 	@echo "make consortium-engine   build the consortium chain engine (Cosmos EVM evmd, Go) into .cache/; consortium/net.sh runs it"
+	@echo "make test-consortium     the suite on four validators of that engine, one of them killed mid-run; prints figures"
 	@echo "make check    the assurance gates: slither (triaged), coverage per file, invariant fuzzing, gas snapshot (docs/assurance.md)"
 	@echo "make slither | coverage | invariants | gas   one gate;  make forge-test ARGS=...   the forge tests, quickly"
 	@echo "make gas-snapshot   measure gas per benchmark operation and write gas-snapshot.json (commit it)"
@@ -138,6 +139,11 @@ EVMD := .cache/evmd/medevmd-v0.3.2
 consortium-engine: $(EVMD)
 $(EVMD): consortium/evmd/go.mod consortium/evmd/go.sum consortium/evmd/cmd/medevmd/main.go
 	cd consortium/evmd && GOFLAGS=-mod=readonly $(GO) build -trimpath -ldflags '-s -w' -o $(CURDIR)/$(EVMD) ./cmd/medevmd
+
+# The suite on four validators of that engine (tests/consortium): deploy as an operator does, the demo
+# story, a bulk claim run through the loss of a validator, and the figures on that chain.
+test-consortium: compile $(EVMD)
+	MEDCHAIN_TEST_CONSORTIUM=1 $(APE) test tests/consortium -p no:cacheprovider $(ARGS)
 
 # The assurance gates. `check` runs all four and fails if any fails (each reports on its own). The gas
 # gate measures ape's build of the contracts, hence `compile`.

@@ -1,7 +1,9 @@
 #!/bin/bash
 # A 4-validator Cosmos EVM chain (CometBFT) on 127.0.0.1 with medevmd (make consortium-engine):
 # EVM chain id $EVMD_EVM_CHAIN_ID (1337), blocks every $TIMEOUT_COMMIT (1s), final at once; ZEROFEE=1 for
-# zero gas prices. JSON-RPC on 8545, 8555, 8565, 8575; node homes and logs under .cache/consortium.
+# zero gas prices (genesis.py edits the genesis); FUND: the Ethereum addresses funded in genesis
+# (default: anvil's first account).
+# JSON-RPC on 8545, 8555, 8565, 8575; node homes and logs under .cache/consortium ($CONSORTIUM_HOME).
 # usage: net.sh init | start | stop | start1 N | kill1 N
 set -euo pipefail
 B=${MEDEVMD:-$(cd "$(dirname "$0")/.." && pwd)/.cache/evmd/medevmd-v0.3.2}
@@ -11,6 +13,7 @@ CHAINID=medchain-local-1
 D=atest
 N=4
 TC=${TIMEOUT_COMMIT:-1s}
+PY=${PYTHON:-python3}
 ports() { local i=$1; P2P=$((26656+100*i)); RPC=$((26657+100*i)); GRPC=$((9090+100*i)); JR=$((8545+10*i)); WS=$((8546+10*i)); PPROF=$((6060+100*i)); }
 case "${1:-}" in
 init)
@@ -25,24 +28,15 @@ init)
     sed -i "s/^minimum-gas-prices = .*/minimum-gas-prices = \"0$D\"/; s/^evm-chain-id = .*/evm-chain-id = $EVMD_EVM_CHAIN_ID/" $H/config/app.toml
   done
   G=$R/node0/config/genesis.json
-  jq --arg d $D '.app_state.staking.params.bond_denom=$d
-   | .app_state.gov.params.min_deposit[0].denom=$d
-   | .app_state.gov.params.expedited_min_deposit[0].denom=$d
-   | .app_state.evm.params.evm_denom=$d
-   | .app_state.mint.params.mint_denom=$d
-   | .app_state.bank.denom_metadata=[{"description":"test","denom_units":[{"denom":$d,"exponent":0,"aliases":[]},{"denom":"test","exponent":18,"aliases":[]}],"base":$d,"display":"test","name":"Test","symbol":"TEST","uri":"","uri_hash":""}]
-   | .app_state.erc20.native_precompiles=["0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE"]
-   | .app_state.erc20.token_pairs=[{contract_owner:1,erc20_address:"0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE",denom:$d,enabled:true}]
-   | .consensus.params.block.max_gas="30000000"' $G > $G.tmp && mv $G.tmp $G
-  if [ "${ZEROFEE:-0}" = 1 ]; then
-    jq '.app_state.feemarket.params.no_base_fee=true | .app_state.feemarket.params.base_fee="0" | .app_state.feemarket.params.min_gas_multiplier="0"' $G > $G.tmp && mv $G.tmp $G
-  fi
+  "$PY" "$(dirname "$0")/genesis.py" $G $D 30000000 $([ "${ZEROFEE:-0}" = 1 ] && echo --zero-fee)
   for i in $(seq 0 $((N-1))); do
     A=$($B keys show val$i -a --keyring-backend test --home $R/node$i)
     $B genesis add-genesis-account $A 100000000000000000000000$D --home $R/node0
   done
-  A0=$($B debug addr f39fd6e51aad88f6f4ce6ab8827279cfffb92266 | awk '/Bech32 Acc/{print $3}')
-  $B genesis add-genesis-account $A0 1000000000000000000000000$D --home $R/node0
+  for F in ${FUND:-0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266}; do  # 1,000,000 TEST each
+    A0=$($B debug addr ${F#0x} | awk '/Bech32 Acc/{print $3}')
+    $B genesis add-genesis-account $A0 1000000000000000000000000$D --home $R/node0
+  done
   for i in $(seq 0 $((N-1))); do
     if [ $i -gt 0 ]; then cp $G $R/node$i/config/genesis.json; fi
     $B genesis gentx val$i 1000000000000000000000$D --keyring-backend test --chain-id $CHAINID --home $R/node$i >/dev/null 2>&1
@@ -56,7 +50,7 @@ init)
     ports $i; PEERS="$PEERS${PEERS:+,}$($B comet show-node-id --home $R/node$i)@127.0.0.1:$P2P"
   done
   echo "$PEERS" > $R/peers
-  echo "init done: $(jq '.app_state.genutil.gen_txs|length' $G) gentxs"
+  echo "init done: $N validators"
   ;;
 start1)
   i=$2; ports $i; H=$R/node$i

@@ -56,6 +56,11 @@ class Anvil:
         except RpcError as err:
             raise DevChainError(str(err)) from err
 
+    def fund(self, *addresses: str, wei: int = 10**20) -> None:
+        """Give each address a balance of ``wei``."""
+        for address in addresses:
+            self.call("anvil_setBalance", [address, hex(wei)])
+
 
 def anvil_executable() -> str:
     local = NODE_BIN_DIR / "anvil"

@@ -14,6 +14,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from medchain.access import Role
+from medchain_dev.consortium import Node
 from medchain_dev.devchain import Anvil
 from medchain_dev.toolchain import PROJECT_ROOT
 
@@ -25,13 +26,23 @@ APE = str(PROJECT_ROOT / ".venv" / "bin" / "ape")
 
 @dataclass
 class Operator:
-    node: Anvil
+    node: Anvil | Node
     data_folder: Path
     keys: dict[str, LocalAccount] = field(default_factory=dict)
 
     @property
+    def claims_home(self) -> Path:
+        """Where the insurer's codes keys and ledgers go (MEDCHAIN_CLAIMS_HOME)."""
+        return self.data_folder / "medchain"
+
+    @property
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "APE_DATA_FOLDER": str(self.data_folder), "MEDCHAIN_RPC_URL": self.node.url}
+        env = {
+            **os.environ,
+            "APE_DATA_FOLDER": str(self.data_folder),
+            "MEDCHAIN_RPC_URL": self.node.url,
+            "MEDCHAIN_CLAIMS_HOME": str(self.claims_home),
+        }
         env.update({f"APE_ACCOUNTS_{alias}_PASSPHRASE": PASSPHRASE for alias in self.keys})
         return env
 
@@ -58,8 +69,7 @@ class Operator:
             capture_output=True,
             cwd=PROJECT_ROOT,
         )
-        for key in keys:
-            self.node.call("anvil_setBalance", [key.address, hex(10**20)])
+        self.node.fund(*(key.address for key in keys))
         return keys
 
     def command(self, script: str, *args: str, network: bool = True) -> list[str]:
