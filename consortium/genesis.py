@@ -1,13 +1,16 @@
 """The genesis edits of net.sh: one denomination (``atest``, 18 decimals) for staking, governance, the
-EVM and minting; the native token's ERC-20 pair; a block gas limit; with ``--zero-fee``, no base fee.
+EVM and minting; the native token's ERC-20 pair; the block gas limit (CometBFT counts each transaction's
+gas limit against it, so it sets how many full batch transactions a block holds); a downtime window of
+SIGNED_WINDOW blocks (a validator down for half of it is jailed until it sends an unjail transaction);
+with ``--zero-fee``, no base fee.
 
-usage: python genesis.py GENESIS.json DENOM MAX_GAS [--zero-fee]
+usage: python genesis.py GENESIS.json DENOM MAX_GAS SIGNED_WINDOW [--zero-fee]
 """
 
 import json
 import sys
 
-path, denom, max_gas = sys.argv[1], sys.argv[2], sys.argv[3]
+path, denom, max_gas, window = sys.argv[1:5]
 with open(path) as f:
     genesis = json.load(f)
 app = genesis["app_state"]
@@ -35,7 +38,8 @@ native = "0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE"
 app["erc20"]["native_precompiles"] = [native]
 app["erc20"]["token_pairs"] = [{"contract_owner": 1, "erc20_address": native, "denom": denom, "enabled": True}]
 genesis["consensus"]["params"]["block"]["max_gas"] = max_gas
-if "--zero-fee" in sys.argv[4:]:
+app["slashing"]["params"]["signed_blocks_window"] = window
+if "--zero-fee" in sys.argv[5:]:
     fees = app["feemarket"]["params"]
     fees.update(no_base_fee=True, base_fee="0", min_gas_multiplier="0")
 with open(path, "w") as f:

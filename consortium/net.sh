@@ -2,7 +2,7 @@
 # A 4-validator Cosmos EVM chain (CometBFT) on 127.0.0.1 with medevmd (make consortium-engine):
 # EVM chain id $EVMD_EVM_CHAIN_ID (1337), blocks every $TIMEOUT_COMMIT (1s), final at once; ZEROFEE=1 for
 # zero gas prices (genesis.py edits the genesis); FUND: the Ethereum addresses funded in genesis
-# (default: anvil's first account).
+# (default: anvil's first account); MAX_GAS: a block's gas (120,000,000); SIGNED_WINDOW: the downtime window.
 # JSON-RPC on 8545, 8555, 8565, 8575; node homes and logs under .cache/consortium ($CONSORTIUM_HOME).
 # usage: net.sh init | start | stop | start1 N | kill1 N
 set -euo pipefail
@@ -14,6 +14,8 @@ D=atest
 N=4
 TC=${TIMEOUT_COMMIT:-1s}
 PY=${PYTHON:-python3}
+MAX_GAS=${MAX_GAS:-120000000}          # gas a block holds: 7 full batch transactions (16,777,216 each)
+SIGNED_WINDOW=${SIGNED_WINDOW:-1000}   # blocks: a validator down for half of them is jailed
 ports() { local i=$1; P2P=$((26656+100*i)); RPC=$((26657+100*i)); GRPC=$((9090+100*i)); JR=$((8545+10*i)); WS=$((8546+10*i)); PPROF=$((6060+100*i)); }
 case "${1:-}" in
 init)
@@ -28,7 +30,7 @@ init)
     sed -i "s/^minimum-gas-prices = .*/minimum-gas-prices = \"0$D\"/; s/^evm-chain-id = .*/evm-chain-id = $EVMD_EVM_CHAIN_ID/" $H/config/app.toml
   done
   G=$R/node0/config/genesis.json
-  "$PY" "$(dirname "$0")/genesis.py" $G $D 30000000 $([ "${ZEROFEE:-0}" = 1 ] && echo --zero-fee)
+  "$PY" "$(dirname "$0")/genesis.py" $G $D $MAX_GAS $SIGNED_WINDOW $([ "${ZEROFEE:-0}" = 1 ] && echo --zero-fee)
   for i in $(seq 0 $((N-1))); do
     A=$($B keys show val$i -a --keyring-backend test --home $R/node$i)
     $B genesis add-genesis-account $A 100000000000000000000000$D --home $R/node0

@@ -246,8 +246,8 @@ def test_a_bulk_submission_survives_the_loss_of_a_validator(chain, operator, dep
     claims = read_manifest(deployment).address_of("ClaimSettlement")
     node = operator.node
     first_block = int(node.call("eth_blockNumber"), 16)
-    # Small batches: 80 transactions over several blocks, so that the validator dies mid-run.
-    process = operator.start("claims submit", str(path), "--batch-size", "25", *ready["net"])
+    # Small batches, few in flight: 80 transactions over about 20 blocks, so that the validator dies mid-run.
+    process = operator.start("claims submit", str(path), "--batch-size", "25", "--window", "4", *ready["net"])
     killed_at = None
     while process.poll() is None and killed_at is None:
         on_chain = len(_submitted_ids(node, claims, first_block))
