@@ -86,9 +86,9 @@ _REJECTED_WORDS = _data_words(_REJECTED_ABI)
 #: and deductible: 108,970 to 122,315); a provider's first claim ever 47,393 more (its index); the
 #: transaction and the call around the claims about 40,000. A batch's gas limit (:func:`plan_batches`)
 #: is GAS_MARGIN times these figures, rounded up: 20 % for paths the measurement does not take (an
-#: emergency access instead of a consent, a claim that meets the annual limit). The node charges only
-#: what is used; a steady batch with 10-level proofs then holds about 176
-#: claims under TX_GAS_CAP.
+#: emergency access instead of a consent, a claim that meets the annual limit). Ethereum clients charge
+#: only what is used (Cosmos EVM charges at least half the limit by default, which the margin keeps
+#: below use); a steady batch with 10-level proofs then holds about 176 claims under TX_GAS_CAP.
 GAS_PER_CLAIM = 70_000
 GAS_PER_PROOF_LEVEL = 900
 GAS_PER_YEAR_OPENED = 40_000
