@@ -496,6 +496,21 @@ class Rpc:
         """``eth_chainId`` as an int."""
         return int(self.call("eth_chainId"), 16)
 
+    def fees(self) -> dict[str, int]:
+        """EIP-1559 fees for a transaction sent now: ``maxPriorityFeePerGas``, the node's suggested tip (a
+        node without ``eth_maxPriorityFeePerGas``: its gas price less the base fee), and ``maxFeePerGas``,
+        twice the latest base fee plus the tip. On a zero-fee chain (no base fee, a gas price of 0) both
+        are 0, so accounts without funds can send."""
+        block = self.call("eth_getBlockByNumber", ["latest", False])
+        base = int(block.get("baseFeePerGas") or "0x0", 16)
+        try:
+            tip = int(self.call("eth_maxPriorityFeePerGas"), 16)
+        except RpcError as err:
+            if isinstance(err, NodeUnavailable):
+                raise
+            tip = max(int(self.call("eth_gasPrice"), 16) - base, 0)
+        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
     def block_number(self) -> int:
         """``eth_blockNumber`` as an int."""
         return int(self.call("eth_blockNumber"), 16)

@@ -602,20 +602,9 @@ class BulkSubmitter:
         inflight = {tx: len(self.journal.claims_of(tx)) for tx, _nonce in self.journal.sent_transactions()}
         self._wait(inflight, result, lambda n: setattr(result, "recovered", result.recovered + n))
 
-    def _fees(self) -> dict[str, int]:
-        block = self._rpc("eth_getBlockByNumber", ["latest", False])
-        if block.get("baseFeePerGas") is not None:
-            base = int(block["baseFeePerGas"], 16)
-            try:
-                tip = int(self._rpc("eth_maxPriorityFeePerGas", []), 16)
-            except NodeError:
-                tip = 0
-            return {"type": 2, "maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
-        return {"gasPrice": int(self._rpc("eth_gasPrice", []), 16)}
-
     def _send_all(self, rows: list[ClaimRow], result: RunResult) -> None:
         nonce = int(self._rpc("eth_getTransactionCount", [self.signer.address, "pending"]), 16)
-        fees = self._fees()
+        fees = {"type": 2, **self.node.fees()}
         block_gas = int(self._rpc("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
         gas_cap = min(TX_GAS_CAP, block_gas)
         progress = Progress(total=len(rows))

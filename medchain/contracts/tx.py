@@ -18,10 +18,6 @@ from eth_utils import keccak, to_checksum_address
 from ..chain.rpc import ALREADY_SENT, Log, Rpc, RpcError
 from .base import ContractReverted, Event, Receipt, revert_of
 
-#: The priority fee when the node cannot suggest one (``eth_maxPriorityFeePerGas`` unsupported): 1 gwei.
-DEFAULT_PRIORITY_FEE = 10**9
-
-
 @runtime_checkable
 class Signer(Protocol):
     """Anything that signs transactions for one address: an eth-account ``LocalAccount`` is one.
@@ -116,14 +112,8 @@ class Transactor:
         return nonce
 
     def fees(self) -> dict[str, int]:
-        """``maxFeePerGas`` and ``maxPriorityFeePerGas`` for a transaction now."""
-        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
-        base = int(block.get("baseFeePerGas") or "0x0", 16)
-        try:
-            tip = int(self.rpc.call("eth_maxPriorityFeePerGas"), 16)
-        except RpcError:
-            tip = DEFAULT_PRIORITY_FEE
-        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+        """``maxFeePerGas`` and ``maxPriorityFeePerGas`` for a transaction now (:meth:`Rpc.fees`)."""
+        return self.rpc.fees()
 
     def estimate_gas(self, to: str, data: bytes, value: int, *, contract: str, function: str) -> int:
         """The node's gas estimate times the margin; a revert raises :class:`ContractReverted`."""

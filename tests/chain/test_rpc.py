@@ -257,6 +257,26 @@ def test_ape_s_web3_reads_a_not_found_lookup_as_not_mined_yet_too(node):
         provider._web3.eth.get_block(99)
 
 
+def result(value) -> Script:
+    return lambda request: (200, json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": value}).encode())
+
+
+@pytest.mark.parametrize(
+    "answers, fees",
+    [
+        # a London chain whose node suggests a tip: twice the base fee plus the tip
+        ([result({"baseFeePerGas": "0x64"}), result("0x5")], (205, 5)),
+        # a node without eth_maxPriorityFeePerGas: the tip is its gas price less the base fee
+        ([result({"baseFeePerGas": "0x64"}), rpc_error(-32601, "method not found"), result("0x6e")], (210, 10)),
+        # a zero-fee chain (no base fee, a gas price of 0): nothing to pay
+        ([result({"number": "0x1"}), rpc_error(-32601, "method not found"), result("0x0")], (0, 0)),
+    ],
+)
+def test_fees_follow_the_node_down_to_a_zero_fee_chain(node, answers, fees):
+    node.script = list(answers)
+    assert Rpc(node.url).fees() == {"maxFeePerGas": fees[0], "maxPriorityFeePerGas": fees[1]}
+
+
 def test_only_the_failed_calls_of_a_batch_are_sent_again(node):
     def second_fails(request):
         answer = _echo(request)

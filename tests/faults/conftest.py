@@ -59,6 +59,10 @@ class Node:
     def call(self, method: str, params: list | None = None):
         return rpc(self.url, method, params)
 
+    def fund(self, *addresses: str, wei: int = 10**20) -> None:
+        for address in addresses:
+            self.call("anvil_setBalance", [address, hex(wei)])
+
     def pending(self) -> int:
         return int(self.call("txpool_status")["pending"], 16)
 
