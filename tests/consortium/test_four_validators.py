@@ -6,7 +6,9 @@ tells an operator. The tests run in order on one chain:
 2. the operator deploys with ``ape run deploy`` and registers the members with ``ape run members register``;
 3. the demo story runs on it end to end;
 4. the insurer's ``claims submit`` of 2,000 claims goes on while one validator is SIGKILLed: nothing is
-   lost or sent twice, a rerun sends nothing, and the validator, restarted, catches up;
+   lost or sent twice, a rerun sends nothing, and the validator, restarted, catches up; then the
+   validator the insurer sends through dies mid-run: the command stops, and rerun through another
+   validator it sends only what is missing;
 5. the figures on that chain: bulk claims/s next to the raw floor for the same batches, and the audit
    sync next to ``cast logs``.
 
@@ -47,6 +49,7 @@ PATIENTS = 12
 RECORDS = 256  # evidence a hospital anchors in one Merkle batch
 BULK_CLAIMS = 2_000
 FIGURE_CLAIMS = 1_200
+FAILOVER_CLAIMS = 1_000
 VICTIM = 3  # the validator SIGKILLed: not the one the commands talk to
 
 
@@ -297,6 +300,50 @@ def test_a_bulk_submission_survives_the_loss_of_a_validator(chain, operator, dep
          "its turns to propose time out")
     )  # fmt: skip
     figures.append((f"  validator {VICTIM} caught up after restart", f"{caught_up:.1f} s", f"to block {head}"))
+
+
+def test_the_insurer_s_own_node_dies_mid_run_and_a_rerun_through_another_finishes(
+    chain, operator, deployment, work, insurer_ready, figures
+):
+    ready = insurer_ready
+    path = _claim_file(work / "failover.csv", FAILOVER_CLAIMS, ready["policies"], ready["receipts"], ready["now"], "fo")
+    claims = read_manifest(deployment).address_of("ClaimSettlement")
+    first_block = int(operator.node.call("eth_blockNumber"), 16)
+    # The insurer sends through validator 1, which dies mid-run: the CLI stops in one line.
+    through_1 = Operator(node=chain.node(1), data_folder=operator.data_folder, keys=operator.keys)
+    process = through_1.start(
+        "claims submit", str(path), "--batch-size", "25", "--window", "4", "--patience", "3", *ready["net"]
+    )
+    killed = False
+    while process.poll() is None:
+        if not killed and _submitted_ids(operator.node, claims, first_block):
+            chain.kill(1)
+            killed = True
+        time.sleep(0.05)
+    out, err = process.communicate()
+    assert killed, "the submission ended before its node could be killed"
+    assert process.returncode != 0 and "Traceback" not in out + err, out[-2000:] + err[-2000:]
+    at_stop = len(_submitted_ids(operator.node, claims, first_block))
+    assert at_stop < FAILOVER_CLAIMS
+
+    # The insurer points the same command at validator 2: it finishes, sending only what is missing.
+    through_2 = Operator(node=chain.node(2), data_folder=operator.data_folder, keys=operator.keys)
+    _ok(through_2.run("claims submit", str(path), *ready["net"]))
+    ids = _submitted_ids(operator.node, claims, first_block)
+    expected = {"0x" + row.claim_id.hex() for row in _rows(path, operator, deployment)}
+    assert len(ids) == len(set(ids)) == FAILOVER_CLAIMS and set(ids) == expected
+    rejected = chain_abi.topic("ClaimSettlement", "ClaimRejected")
+    head = int(operator.node.call("eth_blockNumber"), 16)
+    assert not operator.node.rpc.get_logs([claims], first_block, head, topics=[rejected])
+
+    chain.start(1)
+    caught_up = chain.wait_height(head, [1], timeout=180)
+    assert chain.block(head, 1)["hash"] == chain.block(head, 0)["hash"]
+    figures.append(
+        (f"claims submit, {FAILOVER_CLAIMS:,} claims, its own node SIGKILLed", "each on chain once",
+         f"{at_stop:,} on chain when it stopped; the rerun through validator 2 sent the rest")
+    )  # fmt: skip
+    figures.append(("  validator 1 caught up after restart", f"{caught_up:.1f} s", f"to block {head}"))
 
 
 def _rows(path: Path, operator, deployment):
