@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,39 @@ class Store:
 
     def ensure_indexes(self) -> None:
         self.conn.executescript(INDEXES)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[bool]:
+        """Writes into an index that holds no events yet, in SQLite's rollback-journal mode; back to WAL
+        after. Yields whether the mode was switched.
+
+        In WAL mode every page is written twice (to the log, then checkpointed into the database);
+        with a rollback journal, pages appended at the end of the file are written once, and only the
+        few pages that existed before a transaction go to the journal. A first sync is nearly all
+        appends (about 0.1 s less for 100,000 events). It stays as safe: a transaction commits whole
+        or not at all, also when the process is killed (a hot journal is rolled back on the next
+        open), and ``synchronous=FULL`` keeps that true across a power loss, as WAL with ``NORMAL``
+        does. A database someone else has open (a reader) is left in WAL mode. Every connection
+        :func:`connect` opens asks for WAL again, so an interrupted first sync resumes in WAL mode."""
+        switched = False
+        if self.count() == 0 and sqlite_path(self.url) != ":memory:":
+            self.conn.commit()
+            try:
+                switched = self.conn.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0] == "truncate"
+            except sqlite3.OperationalError:  # another connection has the database open
+                switched = False
+            if switched:
+                self.conn.execute("PRAGMA synchronous=FULL")
+        try:
+            yield switched
+        finally:
+            if switched:
+                self.conn.commit()
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                try:
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:  # a reader arrived meanwhile: the next open switches
+                    pass
 
     def close(self) -> None:
         self.conn.close()

@@ -20,8 +20,10 @@ How a sync goes:
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +38,22 @@ ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
 
 class SyncError(RuntimeError):
     pass
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (as it was before, after): reference counting still
+    frees every object a page makes, none of which are in cycles. A sync allocates several small
+    containers per log (its structs, tuples and lists), and each 700 set off a collection, some of
+    which walk every object of the process: about 0.15 s of a 100,000-event sync in a bare process,
+    more under ape, whose objects are many."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -108,7 +126,8 @@ class Indexer:
             progress=progress,
         )
         self.progress = progress
-        self._decoders: dict[tuple[str, str | None], Any] = {}  # (address, topic 0) as the node sent them
+        # (address, topic 0) as the node sent them -> (contract, event, row decoder): see _decoder
+        self._decoders: dict[tuple[str, str | None], tuple[str, str, Any]] = {}
         self.commit_every = 1.0  # seconds of work a crash may cost: a commit per page is ~10 ms of SQLite's time
 
     # -- identity -----------------------------------------------------------------------------
@@ -219,17 +238,18 @@ class Indexer:
         addresses = {name: address for name, (address, _, _) in contracts.items()}
         first = min(read_to.values()) + 1
         stats = {"new": 0, "unconfirmed": 0, "pages": 0}
-        while True:
-            behind = {name: r for name, r in read_to.items() if r < target}
-            if not behind:
-                break
-            low = min(behind.values())
-            group = sorted(name for name, r in behind.items() if r == low)
-            upper = min([r for r in behind.values() if r > low] + [target])
-            self._read(low + 1, upper, [addresses[n] for n in group], group, safe, stats, target)
-            for name in group:
-                read_to[name] = upper
-        self.store.ensure_indexes()
+        with self.store.bulk_load(), _cycle_collector_paused():  # see each
+            while True:
+                behind = {name: r for name, r in read_to.items() if r < target}
+                if not behind:
+                    break
+                low = min(behind.values())
+                group = sorted(name for name, r in behind.items() if r == low)
+                upper = min([r for r in behind.values() if r > low] + [target])
+                self._read(low + 1, upper, [addresses[n] for n in group], group, safe, stats, target)
+                for name in group:
+                    read_to[name] = upper
+            self.store.ensure_indexes()
         if safe >= 0:
             # Anchor for the next reorg check: the confirmed checkpoint's own hash.
             checkpoint = min(min(read_to.values()), safe)
@@ -292,57 +312,66 @@ class Indexer:
                 f"block {last}/{target}: {stats['new']} events read ({stats['new'] / max(elapsed, 1e-9):,.0f}/s)"
             )
 
+    def _decoder(self, address: str, topics: Sequence[str]) -> tuple[str, str, Any]:
+        """(contract, event, ``row(topics, data)``) for the logs of ``address`` with these topics; an
+        event the ABIs do not have is named ``unknown:<topic 0>`` and has no ``row``."""
+        decoder = self.suite.catalog.event(address, topics[0]) if topics else None
+        if decoder is None:
+            low = address.lower()
+            return self.suite.catalog.names.get(low, low), f"unknown:{topics[0] if topics else 'anonymous'}", None
+        return decoder.contract, decoder.name, decoder.row
+
     def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
         if not logs:
             return 0, 0
-        catalog = self.suite.catalog
         times = chain_logs.block_times(self.rpc, logs)
-        events, refs, blocks = [], [], {}
-        tail = 0
+        events: list[tuple] = []
+        refs: list[tuple[int, str]] = []
+        blocks: list[tuple[int, str]] = []
         decoders = self._decoders
+        tail = 0
+        number = None  # the block of the logs before, as the node spells it: what changes once a block
+        block = first_id = when = confirmed = 0
         for log in logs:
-            block = int(log.blockNumber, 16)
+            if log.blockNumber != number:
+                number = log.blockNumber
+                block = int(number, 16)
+                first_id, when, confirmed = block * ID_STRIDE, times[block], 1 if block <= safe else 0
+                blocks.append((block, log.blockHash))
             index = int(log.logIndex, 16)
             topics = log.topics
             key = (log.address, topics[0] if topics else None)  # as the node spells them: no lower() per log
             try:
-                decoder = decoders[key]
+                contract, name, row = decoders[key]
             except KeyError:
-                decoder = decoders[key] = catalog.event(log.address, topics[0]) if topics else None
-            event_id = block * ID_STRIDE + index
-            if decoder is None:
-                address = log.address.lower()
-                contract, name, args = (
-                    catalog.names.get(address, address),
-                    f"unknown:{topics[0] if topics else 'anonymous'}",
-                    "{}",
-                )
+                decoders[key] = self._decoder(log.address, topics)
+                contract, name, row = decoders[key]
+            if row is None:
+                args = "{}"
             else:
-                contract = decoder.contract
                 try:
-                    args, ids = decoder.row(topics, log.data)
+                    args, ids = row(topics, log.data)
                 except ValueError as err:
-                    name, args = f"undecodable:{decoder.name}", compact_json({"error": str(err)})
+                    name, args = f"undecodable:{name}", compact_json({"error": str(err)})
                 else:
-                    name = decoder.name
-                    refs.extend([(event_id, value) for value in ids])
-            confirmed = 1 if block <= safe else 0
-            tail += 1 - confirmed
+                    for value in ids:
+                        refs.append((first_id + index, value))
+            if not confirmed:
+                tail += 1
             events.append(
                 (
-                    event_id,
+                    first_id + index,
                     block,
                     index,
                     int(log.transactionIndex, 16),
                     log.transactionHash,
-                    times[block],
+                    when,
                     contract,
                     name,
                     args,
                     confirmed,
                 )
             )
-            blocks[block] = log.blockHash
         conn = self.store.conn
         conn.executemany(
             "INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
@@ -351,7 +380,7 @@ class Indexer:
         )
         # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
         conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
-        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
+        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks)
         return len(events), tail
 
 
