@@ -35,6 +35,10 @@ PROBE_AFTER = 16
 #: caller's, at most three pages are in memory, each from an answer of at most ``max_page_bytes``.
 READ_AHEAD = 2
 
+#: A range wider than the last page's is read end first: its last 1/PROBE_PART blocks, PROBE_BLOCKS at
+#: most (see ``_probed``).
+PROBE_PART, PROBE_BLOCKS = 16, 4
+
 #: The logs at the end of a page whose density sizes the next page's range (see ``_range_at_tail``).
 TAIL_LOGS = 500
 
@@ -94,6 +98,7 @@ class LogReader:
         self.max_range, self.target_logs, self.max_page_bytes = max_range, target_logs, max_page_bytes
         self.ceiling = max_range  # the widest range to ask for: lowered by the node's refusals
         self._at_ceiling = 0  # pages read at a lowered ceiling since it was set
+        self._widened = False  # the next range reaches further than the last page did (see _probed)
         self.progress = progress
 
     def pages(
@@ -155,7 +160,14 @@ class LogReader:
         while True:
             stop = min(start + self.range - 1, last)
             try:
-                logs = self.rpc.get_logs(addresses, start, stop, self.max_page_bytes, topics)
+                if self._widened and stop - start + 1 >= PROBE_PART * 2:
+                    self._widened = False
+                    probed = self._probed(addresses, start, stop, topics)
+                    if probed is None:  # the range's end is dense: asked again in the range it allows
+                        continue
+                    logs = probed
+                else:
+                    logs = self.rpc.get_logs(addresses, start, stop, self.max_page_bytes, topics)
             except ResponseTooLarge as err:
                 if stop == start:
                     raise LogPageError(
@@ -190,7 +202,29 @@ class LogReader:
                 self.range = max(1, self.range * self.target_logs // n)
             if n:
                 self.range = min(self.range, self._range_at_tail(logs, stop))
+            self._widened = self.range > stop - start + 1
             return Page(start, stop, logs)
+
+    def _probed(self, addresses: Sequence[str], start: int, stop: int, topics: Topics | None) -> list[Log] | None:
+        """The logs of ``start..stop``, a range wider than any read so far, read end first: its last
+        1/:data:`PROBE_PART` of blocks, then, if they are no denser than the target allows, the rest.
+        None (and :attr:`range` narrowed) if they are denser.
+
+        A range that grows over quiet blocks can reach into busy ones (a chain's history before and
+        after a bulk load): asked for at once, the node would build an answer many times over the
+        byte limit before it is dropped (~0.3 s for 30 MB on anvil). The end's blocks cost a small
+        request, and none of it is asked twice when the range holds."""
+        blocks = stop - start + 1
+        width = min(blocks // PROBE_PART, PROBE_BLOCKS)
+        try:
+            end = self.rpc.get_logs(addresses, stop - width + 1, stop, self.max_page_bytes, topics)
+        except ResponseTooLarge as err:
+            self.range = max(1, min(width * err.limit // (3 * err.size) if err.size else width // 4, width - 1))
+            return None
+        if len(end) * blocks > self.target_logs * width:
+            self.range = max(1, self.target_logs * width // len(end))
+            return None
+        return self.rpc.get_logs(addresses, start, stop - width, self.max_page_bytes, topics) + end
 
     def _range_at_tail(self, logs: Sequence[Log], stop: int) -> int:
         """The blocks that hold about ``target_logs`` logs where the logs of this page end.
