@@ -261,11 +261,16 @@ class Store:
                 switched = False
             if switched:
                 self.conn.execute("PRAGMA synchronous=FULL")
+        done = False
         try:
             yield switched
+            done = True
         finally:
             if switched:
-                self.conn.commit()
+                if done:
+                    self.conn.commit()
+                else:  # what was not committed goes, as it would with the connection closed
+                    self.conn.rollback()
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 try:
                     self.conn.execute("PRAGMA journal_mode=WAL")

@@ -12,10 +12,11 @@ How a sync goes:
    unconfirmed; they are deleted and read again, never trusted.
 4. **Paging.** ``eth_getLogs`` over all the contracts' addresses, through the paged reader of
    :mod:`medchain.chain.logs` (ranges that adapt to the node's limits and to ``target_logs`` and
-   ``max_page_bytes``; the next page fetched while this one is written). Each page is decoded
+   ``max_page_bytes``; the next pages fetched while this one is written). Each page is decoded
    and written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
-   checkpoint together), so memory holds one page and an interrupted sync resumes from its last
-   commit.
+   checkpoint together), so memory holds a few pages whatever the history's length, and an
+   interrupted sync resumes from its last commit. The first sync into a new index writes with a
+   rollback journal (:meth:`Store.bulk_load`) and builds the secondary indexes after the load.
 """
 
 from __future__ import annotations
