@@ -239,7 +239,8 @@ class Indexer:
         addresses = {name: address for name, (address, _, _) in contracts.items()}
         first = min(read_to.values()) + 1
         stats = {"new": 0, "unconfirmed": 0, "pages": 0}
-        with self.store.bulk_load(), _cycle_collector_paused():  # see each
+        # A first sync writes with a rollback journal (Store.bulk_load); no cyclic collections meanwhile.
+        with self.store.bulk_load(), _cycle_collector_paused():
             while True:
                 behind = {name: r for name, r in read_to.items() if r < target}
                 if not behind:
@@ -332,14 +333,15 @@ class Indexer:
         decoders = self._decoders
         tail = 0
         number = None  # the block of the logs before, as the node spells it: what changes once a block
-        block = first_id = when = confirmed = 0
+        block = block_id = when = confirmed = 0
         for log in logs:
             if log.blockNumber != number:
                 number = log.blockNumber
                 block = int(number, 16)
-                first_id, when, confirmed = block * ID_STRIDE, times[block], 1 if block <= safe else 0
+                block_id, when, confirmed = block * ID_STRIDE, times[block], 1 if block <= safe else 0
                 blocks.append((block, log.blockHash))
             index = int(log.logIndex, 16)
+            event_id = block_id + index
             topics = log.topics
             key = (log.address, topics[0] if topics else None)  # as the node spells them: no lower() per log
             try:
@@ -356,12 +358,12 @@ class Indexer:
                     name, args = f"undecodable:{name}", compact_json({"error": str(err)})
                 else:
                     for value in ids:
-                        refs.append((first_id + index, value))
+                        refs.append((event_id, value))
             if not confirmed:
                 tail += 1
             events.append(
                 (
-                    first_id + index,
+                    event_id,
                     block,
                     index,
                     int(log.transactionIndex, 16),

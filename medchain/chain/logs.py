@@ -5,7 +5,10 @@ Nodes cap ``eth_getLogs``: by blocks per request, by results, by answer size, or
 asks for a range of blocks at a time and adapts it:
 
 * it doubles while pages are small (under half of ``target_logs``), up to ``max_range`` blocks, and
-  shrinks toward ``target_logs`` logs per page when they are large;
+  shrinks toward ``target_logs`` logs per page when they are large, or when the logs at the end of
+  a page are denser than its average (where quiet blocks give way to busy ones);
+* a range wider than the last page's is read end first: if its last blocks are denser than
+  ``target_logs`` allows, the range is narrowed before the node builds an answer for all of it;
 * when the node refuses a range as over its limit it takes the range the node suggests (``try with
   this block range [0x1, 0x2a]``), or else halves it, and asks again. From then on the range grows no
   wider than the one that followed the last refusal, so a limit on blocks costs a few refusals, not
@@ -15,8 +18,8 @@ asks for a range of blocks at a time and adapts it:
   that should fill about a third of the limit, so a page's memory never depends on how long the
   history is.
 
-Blocks past the node's head are not asked for. The next page is fetched (on a second connection)
-while the caller works on the current one.
+Blocks past the node's head are not asked for. The next pages are fetched (on a thread and a
+connection of their own, :data:`READ_AHEAD` at most) while the caller works on the current one.
 """
 
 from __future__ import annotations
@@ -182,7 +185,9 @@ class LogReader:
                 if not err.is_range_limit:
                     raise
                 if stop == start:
-                    raise LogPageError(f"the node refuses even a one-block eth_getLogs at block {start}: {err}") from err
+                    raise LogPageError(
+                        f"the node refuses even a one-block eth_getLogs at block {start}: {err}"
+                    ) from err
                 suggested = err.suggested_range
                 if suggested and suggested[0] == start and start <= suggested[1] < stop:
                     self.range = suggested[1] - start + 1  # the node's own word for its limit
