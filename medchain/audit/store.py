@@ -253,7 +253,8 @@ class Store:
         does. A database someone else has open (a reader) is left in WAL mode. Every connection
         :func:`connect` opens asks for WAL again, so an interrupted first sync resumes in WAL mode."""
         switched = False
-        if self.count() == 0 and sqlite_path(self.url) != ":memory:":
+        empty = self.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None  # not COUNT(*): a scan
+        if empty and sqlite_path(self.url) != ":memory:":
             self.conn.commit()
             try:
                 switched = self.conn.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0] == "truncate"
