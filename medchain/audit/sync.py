@@ -330,7 +330,7 @@ class Indexer:
         events: list[tuple] = []
         refs: list[tuple[int, str]] = []
         blocks: list[tuple[int, str]] = []
-        decoders = self._decoders
+        add_event, add_ref, decoders = events.append, refs.append, self._decoders
         tail = 0
         number = None  # the block of the logs before, as the node spells it: what changes once a block
         block = block_id = when = confirmed = 0
@@ -358,10 +358,10 @@ class Indexer:
                     name, args = f"undecodable:{name}", compact_json({"error": str(err)})
                 else:
                     for value in ids:
-                        refs.append((event_id, value))
+                        add_ref((event_id, value))
             if not confirmed:
                 tail += 1
-            events.append(
+            add_event(
                 (
                     event_id,
                     block,
