@@ -31,7 +31,7 @@ from typing import Any
 from ..chain import logs as chain_logs
 from ..chain.abi import compact_json
 from ..chain.rpc import Log, Rpc
-from .store import Store, StoreError
+from .store import Store, StoreError, insert_many
 from .suite import Suite
 
 ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
@@ -376,13 +376,14 @@ class Indexer:
                 )
             )
         conn = self.store.conn
-        conn.executemany(
+        insert_many(
+            conn,
             "INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
             "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)",
             events,
         )
         # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
-        conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
+        insert_many(conn, "INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
         conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks)
         return len(events), tail
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from medchain.audit.store import Store, StoreError
+from medchain.audit.store import ROWS_PER_INSERT, Store, StoreError, insert_many
 
 
 def test_an_index_of_the_previous_schema_is_refused_with_what_to_do(tmp_path):
@@ -66,3 +68,18 @@ def test_an_index_with_events_or_a_reader_or_in_memory_stays_in_wal_mode(tmp_pat
             assert not switched and _journal(store) == "wal"
     with Store("sqlite:///:memory:") as memory, memory.bulk_load() as switched:
         assert not switched
+
+
+@pytest.mark.parametrize("count", [0, 1, ROWS_PER_INSERT, 2 * ROWS_PER_INSERT + 37])
+@pytest.mark.parametrize("conflict", ["OR REPLACE", "OR IGNORE"])
+def test_rows_inserted_in_batches_are_what_executemany_gives(count, conflict):
+    """Multi-row INSERTs: the same rows, in the same order, with the statement's conflict clause
+    applied row by row (a key given twice: the later row replaces, or is ignored)."""
+    rows = [(n % (count // 2 + 1), f"0x{n:04x}") for n in range(count)]  # every key about twice
+    tables = []
+    for insert in (insert_many, lambda conn, sql, rows: conn.executemany(sql, rows)):
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        insert(conn, f"INSERT {conflict} INTO t (k, v) VALUES (?, ?)", rows)
+        tables.append(conn.execute("SELECT k, v FROM t ORDER BY k").fetchall())
+    assert tables[0] == tables[1] and len(tables[0]) == len({k for k, _ in rows})
