@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +64,31 @@ CREATE TABLE IF NOT EXISTS txs (
     input TEXT NOT NULL, contract TEXT, function TEXT, args TEXT
 );
 """
+
+
+#: Rows one INSERT statement carries in :func:`insert_many` (10 values a row for events: well under
+#: SQLite's limit of 32,766 bound values a statement).
+ROWS_PER_INSERT = 100
+
+
+def insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """What ``conn.executemany(sql, rows)`` does for an ``INSERT ... VALUES (?, ...)`` statement, sent as
+    statements of :data:`ROWS_PER_INSERT` rows each (``VALUES (...), (...), ...``): SQLite steps once
+    for many rows instead of once a row, about a third less of its time for a page of events. Rows
+    are inserted in order, each with the statement's conflict clause, as with executemany."""
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        batched = _batched(sql)
+        for start in range(0, whole, ROWS_PER_INSERT):
+            conn.execute(batched, list(chain.from_iterable(rows[start : start + ROWS_PER_INSERT])))
+    if whole < len(rows):
+        conn.executemany(sql, rows[whole:])
+
+
+@cache
+def _batched(sql: str) -> str:
+    head, values = sql.split(" VALUES ")
+    return f"{head} VALUES {','.join([values] * ROWS_PER_INSERT)}"
 
 
 class StoreError(RuntimeError):
@@ -237,6 +265,45 @@ class Store:
 
     def ensure_indexes(self) -> None:
         self.conn.executescript(INDEXES)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[bool]:
+        """Writes into an index that holds no events yet, in SQLite's rollback-journal mode; back to WAL
+        after. Yields whether the mode was switched.
+
+        In WAL mode every page is written twice (to the log, then checkpointed into the database);
+        with a rollback journal, pages appended at the end of the file are written once, and only the
+        few pages that existed before a transaction go to the journal. A first sync is nearly all
+        appends (about 0.1 s less for 100,000 events). It stays as safe: a transaction commits whole
+        or not at all, also when the process is killed (a hot journal is rolled back on the next
+        open), and ``synchronous=FULL`` keeps that true across a power loss, as WAL with ``NORMAL``
+        does. A database someone else has open (a reader) is left in WAL mode. Every connection
+        :func:`connect` opens asks for WAL again, so an interrupted first sync resumes in WAL mode."""
+        switched = False
+        empty = self.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None  # not COUNT(*): a scan
+        if empty and sqlite_path(self.url) != ":memory:":
+            self.conn.commit()
+            try:
+                switched = self.conn.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0] == "truncate"
+            except sqlite3.OperationalError:  # another connection has the database open
+                switched = False
+            if switched:
+                self.conn.execute("PRAGMA synchronous=FULL")
+        done = False
+        try:
+            yield switched
+            done = True
+        finally:
+            if switched:
+                if done:
+                    self.conn.commit()
+                else:  # what was not committed goes, as it would with the connection closed
+                    self.conn.rollback()
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                try:
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:  # a reader arrived meanwhile: the next open switches
+                    pass
 
     def close(self) -> None:
         self.conn.close()

@@ -12,23 +12,26 @@ How a sync goes:
    unconfirmed; they are deleted and read again, never trusted.
 4. **Paging.** ``eth_getLogs`` over all the contracts' addresses, through the paged reader of
    :mod:`medchain.chain.logs` (ranges that adapt to the node's limits and to ``target_logs`` and
-   ``max_page_bytes``; the next page fetched while this one is written). Each page is decoded
+   ``max_page_bytes``; the next pages fetched while this one is written). Each page is decoded
    and written with the checkpoint; commits come at most ``commit_every`` seconds apart (pages and
-   checkpoint together), so memory holds one page and an interrupted sync resumes from its last
-   commit.
+   checkpoint together), so memory holds a few pages whatever the history's length, and an
+   interrupted sync resumes from its last commit. The first sync into a new index writes with a
+   rollback journal (:meth:`Store.bulk_load`) and builds the secondary indexes after the load.
 """
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..chain import logs as chain_logs
 from ..chain.abi import compact_json
 from ..chain.rpc import Log, Rpc
-from .store import Store, StoreError
+from .store import Store, StoreError, insert_many
 from .suite import Suite
 
 ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
@@ -36,6 +39,22 @@ ID_STRIDE = 1_000_000  # event id = block * ID_STRIDE + log index
 
 class SyncError(RuntimeError):
     pass
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (as it was before, after): reference counting still
+    frees every object a page makes, none of which are in cycles. A sync allocates several small
+    containers per log (its structs, tuples and lists), and each 700 set off a collection, some of
+    which walk every object of the process: about 0.15 s of a 100,000-event sync in a bare process,
+    more under ape, whose objects are many."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -108,7 +127,8 @@ class Indexer:
             progress=progress,
         )
         self.progress = progress
-        self._decoders: dict[tuple[str, str | None], Any] = {}  # (address, topic 0) as the node sent them
+        # (address, topic 0) as the node sent them -> (contract, event, row decoder): see _decoder
+        self._decoders: dict[tuple[str, str | None], tuple[str, str, Any]] = {}
         self.commit_every = 1.0  # seconds of work a crash may cost: a commit per page is ~10 ms of SQLite's time
 
     # -- identity -----------------------------------------------------------------------------
@@ -219,17 +239,19 @@ class Indexer:
         addresses = {name: address for name, (address, _, _) in contracts.items()}
         first = min(read_to.values()) + 1
         stats = {"new": 0, "unconfirmed": 0, "pages": 0}
-        while True:
-            behind = {name: r for name, r in read_to.items() if r < target}
-            if not behind:
-                break
-            low = min(behind.values())
-            group = sorted(name for name, r in behind.items() if r == low)
-            upper = min([r for r in behind.values() if r > low] + [target])
-            self._read(low + 1, upper, [addresses[n] for n in group], group, safe, stats, target)
-            for name in group:
-                read_to[name] = upper
-        self.store.ensure_indexes()
+        # A first sync writes with a rollback journal (Store.bulk_load); no cyclic collections meanwhile.
+        with self.store.bulk_load(), _cycle_collector_paused():
+            while True:
+                behind = {name: r for name, r in read_to.items() if r < target}
+                if not behind:
+                    break
+                low = min(behind.values())
+                group = sorted(name for name, r in behind.items() if r == low)
+                upper = min([r for r in behind.values() if r > low] + [target])
+                self._read(low + 1, upper, [addresses[n] for n in group], group, safe, stats, target)
+                for name in group:
+                    read_to[name] = upper
+            self.store.ensure_indexes()
         if safe >= 0:
             # Anchor for the next reorg check: the confirmed checkpoint's own hash.
             checkpoint = min(min(read_to.values()), safe)
@@ -292,66 +314,77 @@ class Indexer:
                 f"block {last}/{target}: {stats['new']} events read ({stats['new'] / max(elapsed, 1e-9):,.0f}/s)"
             )
 
+    def _decoder(self, address: str, topics: Sequence[str]) -> tuple[str, str, Any]:
+        """(contract, event, ``row(topics, data)``) for the logs of ``address`` with these topics; an
+        event the ABIs do not have is named ``unknown:<topic 0>`` and has no ``row``."""
+        decoder = self.suite.catalog.event(address, topics[0]) if topics else None
+        if decoder is None:
+            low = address.lower()
+            return self.suite.catalog.names.get(low, low), f"unknown:{topics[0] if topics else 'anonymous'}", None
+        return decoder.contract, decoder.name, decoder.row
+
     def _store_page(self, logs: list[Log], safe: int) -> tuple[int, int]:
         if not logs:
             return 0, 0
-        catalog = self.suite.catalog
         times = chain_logs.block_times(self.rpc, logs)
-        events, refs, blocks = [], [], {}
+        events: list[tuple] = []
+        refs: list[tuple[int, str]] = []
+        blocks: list[tuple[int, str]] = []
+        add_event, add_ref, decoders = events.append, refs.append, self._decoders
         tail = 0
-        decoders = self._decoders
+        number = None  # the block of the logs before, as the node spells it: what changes once a block
+        block = block_id = when = confirmed = 0
         for log in logs:
-            block = int(log.blockNumber, 16)
+            if log.blockNumber != number:
+                number = log.blockNumber
+                block = int(number, 16)
+                block_id, when, confirmed = block * ID_STRIDE, times[block], 1 if block <= safe else 0
+                blocks.append((block, log.blockHash))
             index = int(log.logIndex, 16)
+            event_id = block_id + index
             topics = log.topics
             key = (log.address, topics[0] if topics else None)  # as the node spells them: no lower() per log
             try:
-                decoder = decoders[key]
+                contract, name, row = decoders[key]
             except KeyError:
-                decoder = decoders[key] = catalog.event(log.address, topics[0]) if topics else None
-            event_id = block * ID_STRIDE + index
-            if decoder is None:
-                address = log.address.lower()
-                contract, name, args = (
-                    catalog.names.get(address, address),
-                    f"unknown:{topics[0] if topics else 'anonymous'}",
-                    "{}",
-                )
+                decoders[key] = self._decoder(log.address, topics)
+                contract, name, row = decoders[key]
+            if row is None:
+                args = "{}"
             else:
-                contract = decoder.contract
                 try:
-                    args, ids = decoder.row(topics, log.data)
+                    args, ids = row(topics, log.data)
                 except ValueError as err:
-                    name, args = f"undecodable:{decoder.name}", compact_json({"error": str(err)})
+                    name, args = f"undecodable:{name}", compact_json({"error": str(err)})
                 else:
-                    name = decoder.name
-                    refs.extend([(event_id, value) for value in ids])
-            confirmed = 1 if block <= safe else 0
-            tail += 1 - confirmed
-            events.append(
+                    for value in ids:
+                        add_ref((event_id, value))
+            if not confirmed:
+                tail += 1
+            add_event(
                 (
                     event_id,
                     block,
                     index,
                     int(log.transactionIndex, 16),
                     log.transactionHash,
-                    times[block],
+                    when,
                     contract,
                     name,
                     args,
                     confirmed,
                 )
             )
-            blocks[block] = log.blockHash
         conn = self.store.conn
-        conn.executemany(
+        insert_many(
+            conn,
             "INSERT OR REPLACE INTO events (id, block, log_index, tx_index, tx_hash, time, "
             "contract, event, args, confirmed) VALUES (?,?,?,?,?,?,?,?,?,?)",
             events,
         )
         # Keyed by (event, value), so in chain order these are appends to the end of the B-tree.
-        conn.executemany("INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
-        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks.items())
+        insert_many(conn, "INSERT OR IGNORE INTO refs (event_id, value) VALUES (?, ?)", refs)
+        conn.executemany("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)", blocks)
         return len(events), tail
 
 

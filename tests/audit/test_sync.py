@@ -253,3 +253,25 @@ def test_an_interrupted_sync_resumes_where_its_last_commit_left_it(scenario, tmp
     resumed = Indexer(Store(db), Rpc(scenario.url), scenario.suite).sync()
     assert resumed.from_block == checkpoint + 1
     assert indexed(db) == indexed(scenario.db_url)
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
+def test_a_sync_leaves_the_garbage_collector_as_it_found_it(scenario, tmp_path, collecting):
+    """The sync pauses Python's cyclic collector while it reads; the process gets it back as it was."""
+    import gc
+
+    was = gc.isenabled()
+    gc.enable() if collecting else gc.disable()
+    try:
+        Indexer(Store(f"sqlite:///{tmp_path / 'gc.sqlite'}"), Rpc(scenario.url), scenario.suite).sync()
+        assert gc.isenabled() is collecting
+        with pytest.raises(RpcError, match="header not found"):
+            Indexer(Store(f"sqlite:///{tmp_path / 'gc2.sqlite'}"), BrokenLogs(scenario.url), scenario.suite).sync()
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+class BrokenLogs(Rpc):
+    def get_logs(self, *args):
+        raise RpcError("eth_getLogs", {"code": -32000, "message": "header not found"})

@@ -246,3 +246,51 @@ def test_a_bad_disclosure_filter_is_refused_before_asking_the_node():
 
     with pytest.raises(ValueError, match="read_disclosures: .*patient: not of type address: '0x12'"):
         read_disclosures("http://127.0.0.1:9", ADDRESS, patient="0x12")
+
+
+class CountingNode(Node):
+    """A :class:`Node` that counts the answers it builds over the byte limit (each costs a real node the
+    whole answer before it is dropped)."""
+
+    too_large = 0
+
+    def get_logs(self, addresses, from_block, to_block, max_bytes=None, topics=None):
+        try:
+            return super().get_logs(addresses, from_block, to_block, max_bytes, topics)
+        except ResponseTooLarge:
+            self.too_large += 1
+            raise
+
+
+def test_a_range_widened_over_quiet_blocks_does_not_reach_into_busy_ones_in_one_request():
+    """Quiet blocks then busy ones (a history before and after a bulk load): the widened range's end is
+    read first, seen to be busy, and the range narrowed before the node builds an answer over the limit."""
+    node = CountingNode(head=2_000, blocks={b: 1 for b in range(0, 1_000, 50)} | {b: 40 for b in range(1_000, 2_001)})
+    logs = LogReader(node, page=64, target_logs=400, max_page_bytes=200 * 2_000).read([ADDRESS], 0)
+    assert keys(logs) == keys(node.logs)
+    assert node.too_large == 0
+    assert sum(b - a + 1 for a, b in node.requests) < 2_001 * 1.05  # hardly a block asked twice
+
+
+def test_a_widened_range_whose_end_is_as_quiet_is_read_once():
+    node = Node(head=1_000, blocks={b: 1 for b in range(0, 1_001, 10)})
+    LogReader(node, page=64).read([ADDRESS], 0)
+    assert sorted(b for a, z in node.requests for b in range(a, z + 1)) == list(range(1_001))
+    assert node.requests[1:3] == [(188, 191), (64, 187)]  # 64..191, wider than 0..63: its last 4 blocks first
+
+
+def test_the_next_range_is_sized_by_the_logs_at_the_end_of_the_page():
+    node = Node(head=400, blocks={b: 100 for b in range(60, 401)})  # blocks 0-59 empty
+    LogReader(node, page=64, target_logs=200).read([ADDRESS], 0)
+    assert node.requests[:2] == [(0, 63), (64, 65)]  # 400 logs in the last 4 blocks: 2 blocks hold 200
+
+
+def test_pages_are_read_ahead_two_at_most_and_no_further_once_the_caller_stops():
+    node = Node(head=1_000)
+    pages = LogReader(node, page=10, max_range=10).pages([ADDRESS], 0)
+    next(pages)
+    time.sleep(0.3)
+    assert node.requests == [(0, 9), (10, 19), (20, 29)]  # the caller's page, one waiting, one read
+    pages.close()
+    time.sleep(0.1)
+    assert len(node.requests) <= 4
