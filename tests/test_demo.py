@@ -99,3 +99,21 @@ def test_demo_ends_with_the_drug_trail(project, chain, accounts, tmp_path):
     assert [log.amount for log in paid] == [40_500_000]
     linked = list(claims.PharmacyClaimLinked.range(0, chain.blocks.head.number + 1))
     assert [log.claimId for log in linked] == [log.claimId for log in paid]
+
+
+def test_the_demo_skips_ahead_only_on_a_chain_that_can_and_names_unfunded_accounts(chain, accounts):
+    from types import SimpleNamespace
+
+    from eth_account import Account
+
+    from medchain_dev.demo import _skip_to, unfunded
+
+    later = chain.pending_timestamp + 10 * 86400
+    assert _skip_to(chain.provider, later) is True
+    assert chain.pending_timestamp >= later
+    real_chain = SimpleNamespace(chain_id=1337)  # a provider ape cannot set the time of (a node)
+    assert _skip_to(real_chain, later + 86400) is False
+
+    stranger = Account.create().address
+    demo_accounts = list(accounts)[:11] + [SimpleNamespace(address=stranger)]
+    assert unfunded(chain.provider, demo_accounts) == [stranger]

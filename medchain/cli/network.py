@@ -160,7 +160,7 @@ def tolerate_missing_lookups(provider: Any) -> None:
     """Make ape's web3 read a node's "not found" error to a transaction lookup as null, as the SDK's
     transport does (:func:`medchain.chain.rpc.missing`). Cosmos EVM answers ``eth_getTransactionReceipt``
     of a transaction not yet in a block with an error, on which web3's wait for a receipt would fail."""
-    web3 = getattr(provider, "_web3", None)
+    web3 = getattr(provider, "web3", None)
     if web3 is None or "medchain_missing_lookups" in web3.middleware_onion:
         return
     from web3.middleware import Web3Middleware

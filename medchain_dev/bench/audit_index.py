@@ -89,7 +89,7 @@ class AuditBenchReport:
         return "\n".join(lines) + "\n"
 
 
-def _child(manifest: Path, db: str, url: str, to_block: int) -> dict[str, Any]:
+def sync_in_child(manifest: Path, db: str, url: str, to_block: int) -> dict[str, Any]:
     """Run one sync in a fresh Python process; its wall time, events and peak RSS."""
     code = (
         "import json,sys,time\n"
@@ -119,7 +119,7 @@ def _peak_kib(pid: int) -> int | None:
         return None
 
 
-def _cast(url: str, address: str, to_block: int, out: Path) -> Timing:
+def cast_logs(url: str, address: str, to_block: int, out: Path) -> Timing:
     """``cast logs --json`` to a file; wall time and peak memory (VmHWM, polled until it exits).
 
     (``ru_maxrss`` would not do: a child's count starts from the forking parent's size.)"""
@@ -268,8 +268,8 @@ def run_benchmark(
         )
 
         block = _block_for(marks, compare)
-        cast = _cast(node.url, address, block, tmpdir / "cast.json")
-        ours = _child(manifest, f"sqlite:///{tmpdir / 'compare.sqlite'}", node.url, block)
+        cast = cast_logs(node.url, address, block, tmpdir / "cast.json")
+        ours = sync_in_child(manifest, f"sqlite:///{tmpdir / 'compare.sqlite'}", node.url, block)
         report.cast = cast
         report.ours = Timing(ours["events"], ours["wall"], ours["rss"] / 1024)
         report.ours_sync_seconds = ours["sync"]
@@ -278,11 +278,13 @@ def run_benchmark(
         progress(f"compare: ours {ours['wall']:.2f}s, cast {cast.seconds:.2f}s for {cast.events:,} events")
 
         for size in sizes:
-            data = _child(manifest, f"sqlite:///{tmpdir / f'size-{size}.sqlite'}", node.url, _block_for(marks, size))
+            data = sync_in_child(
+                manifest, f"sqlite:///{tmpdir / f'size-{size}.sqlite'}", node.url, _block_for(marks, size)
+            )
             report.memory.append(Timing(data["events"], data["sync"], data["rss"] / 1024))
             progress(f"  {data['events']:,} events: {data['sync']:.2f}s, peak {data['rss'] / 1024:.0f} MiB")
         largest = f"sqlite:///{tmpdir / f'size-{sizes[-1]}.sqlite'}"
-        again = _child(manifest, largest, node.url, _block_for(marks, sizes[-1]))
+        again = sync_in_child(manifest, largest, node.url, _block_for(marks, sizes[-1]))
         report.rerun = Timing(again["events"], again["wall"], again["rss"] / 1024)
         report.rerun_sync_seconds = again["sync"]
     return report

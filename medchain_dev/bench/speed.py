@@ -44,7 +44,7 @@ from medchain.claims.inputs import read_claim_file
 from medchain.claims.keys import KEY_FILE, insurer_dir
 from medchain.deployment.manifest import ContractRecord, Manifest, write_manifest
 from medchain.records.receipts import Receipt
-from medchain_dev.bench.audit_index import EventWriter, _cast, _child
+from medchain_dev.bench.audit_index import EventWriter, cast_logs, sync_in_child
 from medchain_dev.bench.claims import DAY, Miner, World, build_world, measure_claim_gas, raw_floor
 from medchain_dev.bench.common import GENESIS_TIME, SUITE_CONTRACTS, BenchmarkError, Chain, load_medchain_artifacts
 from medchain_dev.devchain import anvil
@@ -451,8 +451,8 @@ def measure_audit(bench: Bench, report: SpeedReport, rows: list) -> None:
     # AUDIT_RUNS of each, alternating (the machine may be shared): the medians are reported.
     casts, clis, libraries = [], [], []
     for run in range(AUDIT_RUNS):
-        cast = _cast(bench.node.url, claims.address, block, bench.folder / "cast.json")
-        library = _child(manifest, f"sqlite:///{bench.folder / f'library-{run}.sqlite'}", bench.node.url, block)
+        cast = cast_logs(bench.node.url, claims.address, block, bench.folder / "cast.json")
+        library = sync_in_child(manifest, f"sqlite:///{bench.folder / f'library-{run}.sqlite'}", bench.node.url, block)
         cli_s, done = bench.ape(
             "audit",
             "sync",

@@ -103,14 +103,14 @@ def unfunded(provider: Any, accounts: list[Any]) -> list[str]:
 
 
 def _skip_to(provider: Any, timestamp: int) -> bool:
-    """Have the next block at ``timestamp``, on a chain that can skip ahead (a development chain); False
-    on one that cannot (a real chain: its validators keep the time)."""
+    """Have the next block at ``timestamp`` on a development chain (ape's test providers can set its time);
+    False on any other (a real chain: its validators keep the time)."""
     from ape import chain
+    from ape.api import TestProviderAPI
 
-    try:
-        chain.pending_timestamp = timestamp
-    except NotImplementedError:
+    if not isinstance(provider, TestProviderAPI):
         return False
+    chain.pending_timestamp = timestamp
     return True
 
 

@@ -242,19 +242,19 @@ def test_ape_s_web3_reads_a_not_found_lookup_as_not_mined_yet_too(node):
 
     tx = "0x" + "ab" * 32
     missing = rpc_error(-32000, "GetTxByEthHash 0xab: ethereum tx not found")
-    provider = SimpleNamespace(_web3=Web3(Web3.HTTPProvider(node.url)))
+    provider = SimpleNamespace(web3=Web3(Web3.HTTPProvider(node.url)))
     node.script = [missing]
     with pytest.raises(Web3RPCError, match="ethereum tx not found"):
-        provider._web3.eth.get_transaction_receipt(tx)
+        provider.web3.eth.get_transaction_receipt(tx)
 
     tolerate_missing_lookups(provider)
     tolerate_missing_lookups(provider)  # once is enough: a second call adds nothing
     node.script = [missing]
     with pytest.raises(TransactionNotFound):  # what web3 says of a receipt that is not there yet
-        provider._web3.eth.get_transaction_receipt(tx)
+        provider.web3.eth.get_transaction_receipt(tx)
     node.script = [rpc_error(-32000, "header not found")]
     with pytest.raises(Web3RPCError, match="header not found"):
-        provider._web3.eth.get_block(99)
+        provider.web3.eth.get_block(99)
 
 
 def result(value) -> Script:

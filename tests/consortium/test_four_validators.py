@@ -38,7 +38,7 @@ from medchain.consent import Category, Purpose
 from medchain.deployment.manifest import ContractRecord, Manifest, read_manifest, write_manifest
 from medchain.records.merkle import MerkleTree
 from medchain.records.receipts import Receipt
-from medchain_dev.bench.audit_index import _cast, _child
+from medchain_dev.bench.audit_index import cast_logs, sync_in_child
 from medchain_dev.bench.claims import raw_floor
 from medchain_dev.consortium import VALIDATORS, Consortium, running
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator
@@ -410,7 +410,7 @@ def test_the_audit_sync_next_to_cast_logs_and_its_checks(operator, deployment, t
     )  # fmt: skip
     casts, clis = [], []
     for run in range(3):
-        cast = _cast(operator.node.url, claims, head, tmp_path / "cast.json")
+        cast = cast_logs(operator.node.url, claims, head, tmp_path / "cast.json")
         started = time.monotonic()
         out = _ok(
             operator.run(
@@ -421,7 +421,7 @@ def test_the_audit_sync_next_to_cast_logs_and_its_checks(operator, deployment, t
         clis.append(time.monotonic() - started)
         casts.append(cast.seconds)
         assert f"{cast.events} indexed" in out, (cast.events, out[-500:])
-    library = _child(only_claims, f"sqlite:///{tmp_path}/library.sqlite", operator.node.url, head)
+    library = sync_in_child(only_claims, f"sqlite:///{tmp_path}/library.sqlite", operator.node.url, head)
     assert library["events"] == cast.events
     cast_s, cli_s = statistics.median(casts), statistics.median(clis)
     figures.append((f"cast logs --json, {cast.events:,} events", f"{cast_s:.2f} s", "median of 3"))
