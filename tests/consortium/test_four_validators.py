@@ -408,9 +408,16 @@ def test_the_audit_sync_next_to_cast_logs_and_its_checks(operator, deployment, t
         ),
         only_claims,
     )  # fmt: skip
-    casts, clis = [], []
+    # The truth to hold both to: the contract's logs asked for one block at a time (no range or result
+    # limit of the node can come into play; the node caps an eth_getLogs answer at 10,000 logs).
+    per_block = operator.node.rpc.batch(
+        [("eth_getLogs", [{"address": claims, "fromBlock": hex(n), "toBlock": hex(n)}]) for n in range(head + 1)]
+    )
+    events = sum(len(logs) for logs in per_block)
+    casts, clis, cast_counts = [], [], []
     for run in range(3):
         cast = cast_logs(operator.node.url, claims, head, tmp_path / "cast.json")
+        cast_counts.append(cast.events)
         started = time.monotonic()
         out = _ok(
             operator.run(
@@ -420,11 +427,13 @@ def test_the_audit_sync_next_to_cast_logs_and_its_checks(operator, deployment, t
         )  # fmt: skip
         clis.append(time.monotonic() - started)
         casts.append(cast.seconds)
-        assert f"{cast.events} indexed" in out, (cast.events, out[-500:])
+        assert f"{events} indexed" in out, (events, out[-500:])
     library = sync_in_child(only_claims, f"sqlite:///{tmp_path}/library.sqlite", operator.node.url, head)
-    assert library["events"] == cast.events
+    assert library["events"] == events
     cast_s, cli_s = statistics.median(casts), statistics.median(clis)
-    figures.append((f"cast logs --json, {cast.events:,} events", f"{cast_s:.2f} s", "median of 3"))
+    # cast is the yardstick, not under test: a count of its that differs is reported, not failed on.
+    said = "median of 3" if set(cast_counts) == {events} else f"median of 3; cast counted {cast_counts}"
+    figures.append((f"cast logs --json, {events:,} events", f"{cast_s:.2f} s", said))
     figures.append(("  ape run audit sync (new index)", f"{cli_s:.2f} s", f"{cli_s / cast_s:.2f}x cast"))
     figures.append(
         ("  library sync, bare process", f"{library['wall']:.2f} s", f"{library['wall'] / cast_s:.2f}x cast")
