@@ -5,8 +5,10 @@ A keyfile account (``$APE_DATA_FOLDER/accounts/<alias>.json``, what ``ape accoun
 ``APE_ACCOUNTS_<alias>_PASSPHRASE`` if set, else asked (three tries). With a passphrase in the
 environment the key derivation (scrypt, most of a second) starts as soon as the option is read and runs
 beside the command's other work. Without ``--yes`` every transaction, and every EIP-712 message
-(:meth:`AccountRef.sign_typed_data`), is shown and confirmed before it is signed. Any other account
-(``TEST::0``, a hardware wallet's plugin) is loaded through ape and signs through ape.
+(:meth:`AccountRef.sign_typed_data`), is shown and confirmed before it is signed. While a signing agent
+runs for the account (``ape run signer start``, :mod:`medchain.cli.agent`), the keyfile is not unlocked:
+the agent signs, and every answer is checked. Any other account (``TEST::0``, a hardware wallet's
+plugin) is loaded through ape and signs through ape.
 """
 
 from __future__ import annotations
@@ -75,8 +77,35 @@ class AccountRef:
             return to_checksum_address(self.keyfile["address"])
         return str(self.ape.address)
 
+    @property
+    def agent_path(self) -> Path:
+        """Where the signing agent of this account answers while it runs (:mod:`medchain.cli.agent`)."""
+        from .agent import socket_path
+
+        return socket_path(self.alias, _data_folder())
+
+    @cached_property
+    def agent(self) -> Any:
+        """The signing agent running for this keyfile account (:class:`~medchain.cli.agent.AgentClient`), or None."""
+        if self.keyfile is None:
+            return None
+        from .agent import find_agent
+
+        client = find_agent(self.agent_path)
+        if client is not None and client.address.lower() != self.address.lower():
+            raise AccountError(
+                f"--account {self.alias}: the signing agent on {client.path} signs for {client.address}, not for "
+                f"this account's {self.address}: stop it"
+            )
+        return client
+
     def start_unlocking(self) -> None:
-        """Begin deriving the key in the background when the passphrase is in the environment."""
+        """Begin deriving the key in the background when the passphrase is in the environment (not when a
+        signing agent runs for the account)."""
+        if self.keyfile is not None and self.agent is None:
+            self._start_decrypting()
+
+    def _start_decrypting(self) -> None:
         passphrase = os.environ.get(f"APE_ACCOUNTS_{self.alias}_PASSPHRASE")
         if self._unlocking is not None or self._key is not None or not passphrase or self.keyfile is None:
             return
@@ -101,6 +130,12 @@ class AccountRef:
         except ValueError:
             return None
 
+    def unlock(self) -> Any:
+        """The keyfile's key (an eth-account ``LocalAccount``): the passphrase from the environment, else asked
+        for (three tries)."""
+        self._start_decrypting()
+        return self._local_key()
+
     def _local_key(self) -> Any:
         if self._unlocking is not None:
             self._unlocking.join()
@@ -110,6 +145,15 @@ class AccountRef:
             if self._key is None:
                 raise AccountError(
                     f"--account {self.alias}: APE_ACCOUNTS_{self.alias}_PASSPHRASE is not its passphrase"
+                )
+        if self._key is None:
+            import sys
+
+            if not sys.stdin.isatty():
+                raise AccountError(
+                    f"--account {self.alias}: no passphrase and no terminal to ask for it on: set "
+                    f"APE_ACCOUNTS_{self.alias}_PASSPHRASE, or start a signing agent "
+                    f"(ape run signer start --account {self.alias})"
                 )
         for _attempt in range(3):
             if self._key is not None:
@@ -149,6 +193,8 @@ class AccountRef:
         if not yes:
             shown = json.dumps({"domain": dict(domain), "message": dict(message)}, indent=2, default=str)
             _confirm(f"{shown}\n\nSign this message: ", "a message to sign")
+        if self.agent is not None:
+            return bytes(self.agent.sign_typed_data(domain, types, message))
         signed = self._local_key().sign_typed_data(dict(domain), dict(types), dict(message))
         return bytes(signed.signature)
 
@@ -174,12 +220,15 @@ class _KeyfileSigner:
         self.address = ref.address
 
     def sign_transaction(self, tx: dict[str, Any]) -> Any:
-        key = self.ref._local_key()
+        agent = self.ref.agent
+        key: Any = self.ref._local_key() if agent is None else None
         if not self.yes:
             shown = "\n".join(
                 f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}" for k, v in tx.items()
             )
             _confirm(f"{shown}\n\nSign: ", "a transaction to sign")
+        if agent is not None:
+            return agent.sign_transaction(tx)
         return key.sign_transaction(tx)
 
     def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any]) -> bytes:

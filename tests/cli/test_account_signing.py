@@ -80,3 +80,10 @@ def test_an_ape_account_signs_through_ape(accounts):
     assert ref.sign_typed_data(domain, types, message) == expected
     assert ApeAccountSigner(accounts[0]).sign_typed_data(domain, types, message) == expected
     assert sign_with_account(ref.signer(yes=True), DOMAIN, _message(ref.address)) == expected
+
+
+def test_without_a_passphrase_or_a_terminal_the_account_says_how_to_unlock_it(keyfile_account, monkeypatch):
+    monkeypatch.delenv(f"APE_ACCOUNTS_{keyfile_account}_PASSPHRASE", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(AccountError, match=f"no passphrase and no terminal .* set APE_ACCOUNTS_{keyfile_account}_PASS"):
+        AccountRef(keyfile_account).sign_typed_data(*_parts(KEY.address), yes=True)

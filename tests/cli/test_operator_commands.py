@@ -4,10 +4,16 @@ policies from a file, run as an operator runs them against a consortium node."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
+import time
 
 import pytest
 
+from medchain.cli.agent import socket_path
 from medchain_dev.devchain import anvil
+from medchain_dev.toolchain import PROJECT_ROOT
 from tests.cli.test_operator_errors import one_line
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator
 
@@ -132,3 +138,72 @@ def test_policies_from_a_file_are_registered_once_and_bad_rows_are_named(op, tmp
     )
     result = op.run("claims policies", str(bad), *as_insurer, "--deployment", str(op.manifest))
     one_line(result, f"{bad} row 1: until:")
+
+
+def test_a_signing_agent_signs_for_commands_without_the_passphrase(op, monkeypatch):
+    """``signer start`` unlocks the keyfile once; ``token mint`` then signs through it with no passphrase in its
+    environment and no terminal; ``signer status`` lists it; ``signer stop`` ends it, and the same command then
+    has nothing to sign with."""
+    runtime = tempfile.mkdtemp(prefix="mcag-")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    deployment = ("--deployment", str(op.manifest))
+    env = {**op.env, "XDG_RUNTIME_DIR": runtime}
+    without_passphrase = {k: v for k, v in env.items() if k != "APE_ACCOUNTS_deployer_PASSPHRASE"}
+    socket = socket_path("deployer", op.data_folder)
+
+    def start():
+        process = subprocess.Popen(
+            op.command("signer start", "--account", "deployer", "--lifetime", "5m", *deployment),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert socket.exists(), process.communicate(timeout=10)
+        return process
+
+    agent = start()
+    try:
+
+        def run(*args, network=True):
+            return subprocess.run(
+                op.command(*args, network=network),
+                env=without_passphrase,
+                capture_output=True,
+                text=True,
+                cwd=PROJECT_ROOT,
+                timeout=600,
+                stdin=subprocess.DEVNULL,
+            )
+
+        insurer = op.keys["insurer"].address
+        minted = run("token mint", insurer, "2", "--account", "deployer", "--yes", *deployment)
+        assert minted.returncode == 0 and f"minted 2.00 mUSD to {insurer}" in minted.stdout, minted.stderr
+        status = run("signer status", network=False)
+        assert f"deployer  {op.keys['deployer'].address}  chain {CONSORTIUM_CHAIN_ID}" in status.stdout, status.stderr
+        stopped = run("signer stop", "--account", "deployer", network=False)
+        assert f"the signing agent of deployer ({op.keys['deployer'].address}) stopped" in stopped.stdout
+        _out, log = agent.communicate(timeout=30)
+        assert agent.returncode == 0, log
+        assert "signed a call to TestStableToken" in log and "stopped by request" in log
+        assert "no signing agent runs for this user" in run("signer status", network=False).stdout
+        one_line(
+            run("token mint", insurer, "2", "--account", "deployer", "--yes", *deployment),
+            "--account deployer: no passphrase and no terminal to ask for it on: set APE_ACCOUNTS_deployer_PASSPHRASE",
+            "start a signing agent (ape run signer start --account deployer)",
+        )
+        agent = start()  # a service manager stops it with SIGTERM: it removes its socket and exits cleanly
+        agent.terminate()
+        _out, log = agent.communicate(timeout=30)
+        assert agent.returncode == 0 and "stopped: commands given this account unlock its keyfile again" in log
+        assert not socket.exists()
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait()
+        shutil.rmtree(runtime, ignore_errors=True)
