@@ -51,6 +51,7 @@ def start(network, account, lifetime, deployment):
         contracts=contracts,
         lifetime=lifetime,
         path=account.agent_path,
+        deployment=str(session.path),
         log=lambda line: click.echo(line, err=True),
     )
     network.close()  # the agent needs no node
@@ -79,8 +80,8 @@ def status():
         info = client.info
         until = datetime.fromtimestamp(info["expires"], UTC).isoformat(timespec="seconds")
         click.echo(
-            f"{info['alias']}  {info['address']}  chain {info['chainId']}  {len(info['contracts'])} contracts  "
-            f"until {until.replace('+00:00', 'Z')}  pid {info['pid']}"
+            f"{info['alias']}  {info['address']}  chain {info['chainId']}  {len(info['contracts'])} contracts of "
+            f"{info['deployment']}  until {until.replace('+00:00', 'Z')}  pid {info['pid']}"
         )
         client.close()
         found += 1

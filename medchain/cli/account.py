@@ -91,7 +91,7 @@ class AccountRef:
             return None
         from .agent import find_agent
 
-        client = find_agent(self.agent_path)
+        client = find_agent(self.agent_path, warn=lambda message: click.echo(f"warning: {message}", err=True))
         if client is not None and client.address.lower() != self.address.lower():
             raise AccountError(
                 f"--account {self.alias}: the signing agent on {client.path} signs for {client.address}, not for "

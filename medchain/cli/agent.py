@@ -11,9 +11,9 @@ environment. It works as ssh-agent does, within limits:
   and moving no ether; EIP-712 messages only when their domain is one of those contracts on that chain;
 - it stops after ``--lifetime`` (default 8 h), on Ctrl-C, or on ``ape run signer stop``;
 - its socket is in a folder of its user's alone (``$XDG_RUNTIME_DIR/medchain``, else
-  ``/tmp/medchain-<uid>``, mode 0700): a folder that another user owns or can open is refused, by the
-  agent and by the commands; a connection from another user (by the kernel's peer credentials) is
-  closed unread;
+  ``/tmp/medchain-<uid>``, mode 0700): a folder that another user owns or can open is refused by the
+  agent and never used by the commands; a connection from another user (by the kernel's peer
+  credentials) is closed unread;
 - it logs each signature (time, contract, function selector, nonce) on its standard error;
 - a command checks every answer: the transaction the agent returns must be the one it asked for,
   signed by the account's address.
@@ -105,7 +105,7 @@ class _Refused(Exception):
 
 class SigningAgent:
     """Signs with ``key`` (an eth-account ``LocalAccount``) for the ``contracts`` (name → address) of one
-    deployment on ``chain_id``, answering on ``path`` until ``lifetime`` seconds have passed or it is
+    deployment (``deployment``: its manifest, as named in messages) on ``chain_id``, answering on ``path`` until ``lifetime`` seconds have passed or it is
     stopped (:meth:`serve`). ``log`` gets one line per signature and per refusal."""
 
     def __init__(
@@ -117,9 +117,11 @@ class SigningAgent:
         contracts: Mapping[str, str],
         lifetime: float,
         path: Path,
+        deployment: str = "its deployment",
         log: Callable[[str], None] = lambda _line: None,
     ):
         self.key, self.alias, self.chain_id, self.path, self.log = key, alias, chain_id, Path(path), log
+        self.deployment = deployment
         self.contracts = {address.lower(): name for name, address in contracts.items()}
         self.expires = time.time() + lifetime
         self.lifetime = lifetime
@@ -227,6 +229,7 @@ class SigningAgent:
             "address": self.key.address,
             "chainId": self.chain_id,
             "contracts": {name: address for address, name in self.contracts.items()},
+            "deployment": self.deployment,
             "expires": int(self.expires),
             "pid": os.getpid(),
         }
@@ -237,7 +240,7 @@ class SigningAgent:
         name = self.contracts.get(str(address or "").lower())
         if name is None:
             raise _Refused(
-                f"signs only for the contracts of its deployment; {what} {address or '(a contract creation)'} "
+                f"signs only for the contracts of {self.deployment}; {what} {address or '(a contract creation)'} "
                 "is not one of them"
             )
         return name
@@ -361,12 +364,17 @@ def find_agent_at(path: Path, timeout: float = 30.0) -> AgentClient | None:
         return None
 
 
-def find_agent(path: Path) -> AgentClient | None:
-    """The agent answering on ``path`` (:func:`socket_path`), if one runs. A socket folder that is not this
-    user's alone raises :class:`AgentError` (its socket could be anyone's)."""
+def find_agent(path: Path, warn: Callable[[str], None] = lambda _message: None) -> AgentClient | None:
+    """The agent answering on ``path`` (:func:`socket_path`), if one runs. In a socket folder that is not this
+    user's alone no agent is looked for (its socket could be anyone's): ``warn`` is told, and the command goes
+    on without an agent, so a folder planted by another user cannot stop this user's commands."""
     if not path.parent.exists():
         return None
-    _check_private(path.parent)
+    try:
+        _check_private(path.parent)
+    except AgentError as err:
+        warn(f"no signing agent used: {err.message}")
+        return None
     if not path.exists():
         return None
     return find_agent_at(path)

@@ -185,7 +185,8 @@ def test_a_signing_agent_signs_for_commands_without_the_passphrase(op, monkeypat
         minted = run("token mint", insurer, "2", "--account", "deployer", "--yes", *deployment)
         assert minted.returncode == 0 and f"minted 2.00 mUSD to {insurer}" in minted.stdout, minted.stderr
         status = run("signer status", network=False)
-        assert f"deployer  {op.keys['deployer'].address}  chain {CONSORTIUM_CHAIN_ID}" in status.stdout, status.stderr
+        listed = f"deployer  {op.keys['deployer'].address}  chain {CONSORTIUM_CHAIN_ID}  7 contracts of {op.manifest}"
+        assert listed in status.stdout, status.stdout + status.stderr
         stopped = run("signer stop", "--account", "deployer", network=False)
         assert f"the signing agent of deployer ({op.keys['deployer'].address}) stopped" in stopped.stdout
         _out, log = agent.communicate(timeout=30)

@@ -140,6 +140,7 @@ def test_the_agent_tells_what_it_signs_for(running):
     client = find_agent(AccountRef("insurer").agent_path)
     assert client.info["alias"] == "insurer" and client.address == KEY.address and client.info["chainId"] == CHAIN
     assert client.info["contracts"] == {"ClaimSettlement": CLAIMS, "ConsortiumRegistry": REGISTRY}
+    assert client.info["deployment"] == "its deployment"  # the manifest's path, when started by `signer start`
     assert client.info["pid"] == os.getpid() and client.info["expires"] > time.time() + 50
     client.close()
 
@@ -147,7 +148,7 @@ def test_the_agent_tells_what_it_signs_for(running):
 @pytest.mark.parametrize(
     "tx, message",
     [
-        (_tx(to=STRANGER), f"the transaction's recipient {STRANGER} is not one of them"),
+        (_tx(to=STRANGER), f"signs only for the contracts of its deployment; the transaction's recipient {STRANGER}"),
         (_tx(to=None), "(a contract creation) is not one of them"),
         (_tx(value=1), "signs no transaction that moves ether"),
         (_tx(chainId=1), "signs for chain 1337 only, not for chain 1"),
@@ -230,16 +231,29 @@ def test_a_stale_socket_is_replaced(home):
     served.stop()
 
 
-def test_a_socket_folder_others_can_open_is_refused(home):
+def test_a_socket_folder_others_can_open_is_not_used(home, monkeypatch, capsys):
     folder = AccountRef("insurer").agent_path.parent
     folder.mkdir(mode=0o755, parents=True)
     os.chmod(folder, 0o755)
-    with pytest.raises(AgentError, match=f"{folder}: not a folder of this user's alone .*mode drwxr-xr-x"):
-        find_agent(AccountRef("insurer").agent_path)
+    warnings = []
+    assert find_agent(AccountRef("insurer").agent_path, warn=warnings.append) is None
+    assert warnings == [
+        f"no signing agent used: {folder}: not a folder of this user's alone (owner uid {os.getuid()}, mode "
+        "drwxr-xr-x): remove it, or set XDG_RUNTIME_DIR to a private folder"
+    ]
     served = Running(_agent())
     assert isinstance(served.error, AgentError) and "not a folder of this user's alone" in str(served.error)
     with pytest.raises(AgentError, match="not a folder of this user's alone"):
-        AccountRef("insurer").start_unlocking()
+        list(agent_module.running_agents())
+    # a command goes on without an agent: it unlocks the keyfile
+    monkeypatch.setenv("APE_ACCOUNTS_insurer_PASSPHRASE", PASSPHRASE)
+    ref = AccountRef("insurer")
+    ref.start_unlocking()
+    assert (
+        ref.agent is None
+        and Account.recover_transaction(raw_transaction(ref.signer(yes=True).sign_transaction(_tx()))) == KEY.address
+    )
+    assert "warning: no signing agent used" in capsys.readouterr().err
 
 
 def test_a_connection_from_another_user_is_closed_unread(running, monkeypatch):
