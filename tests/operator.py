@@ -75,10 +75,13 @@ class Operator:
     def command(self, script: str, *args: str, network: bool = True) -> list[str]:
         return [APE, "run", *script.split(), *args, *(["--network", NETWORK] if network else [])]
 
-    def run(self, script: str, *args: str, network: bool = True) -> subprocess.CompletedProcess:
+    def run(
+        self, script: str, *args: str, network: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """``ape run`` as the operator (``env``: another environment than :attr:`env`)."""
         return subprocess.run(
             self.command(script, *args, network=network),
-            env=self.env,
+            env=self.env if env is None else env,
             capture_output=True,
             text=True,
             cwd=PROJECT_ROOT,
@@ -86,11 +89,11 @@ class Operator:
             stdin=subprocess.DEVNULL,
         )
 
-    def start(self, script: str, *args: str) -> subprocess.Popen:
+    def start(self, script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         """Like :meth:`run`, in the background: the test acts on the node meanwhile, then ``communicate()``."""
         return subprocess.Popen(
             self.command(script, *args),
-            env=self.env,
+            env=self.env if env is None else env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

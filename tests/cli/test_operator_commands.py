@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tempfile
 import time
 
@@ -13,7 +12,6 @@ import pytest
 
 from medchain.cli.agent import socket_path
 from medchain_dev.devchain import anvil
-from medchain_dev.toolchain import PROJECT_ROOT
 from tests.cli.test_operator_errors import one_line
 from tests.operator import CONSORTIUM_CHAIN_ID, Operator
 
@@ -152,35 +150,18 @@ def test_a_signing_agent_signs_for_commands_without_the_passphrase(op, monkeypat
     socket = socket_path("deployer", op.data_folder)
 
     def start():
-        process = subprocess.Popen(
-            op.command("signer start", "--account", "deployer", "--lifetime", "5m", *deployment),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=PROJECT_ROOT,
-            stdin=subprocess.DEVNULL,
-        )
+        process = op.start("signer start", "--account", "deployer", "--lifetime", "5m", *deployment, env=env)
         deadline = time.monotonic() + 60
         while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert socket.exists(), process.communicate(timeout=10)
         return process
 
+    def run(*args, network=True):
+        return op.run(*args, network=network, env=without_passphrase)
+
     agent = start()
     try:
-
-        def run(*args, network=True):
-            return subprocess.run(
-                op.command(*args, network=network),
-                env=without_passphrase,
-                capture_output=True,
-                text=True,
-                cwd=PROJECT_ROOT,
-                timeout=600,
-                stdin=subprocess.DEVNULL,
-            )
-
         insurer = op.keys["insurer"].address
         minted = run("token mint", insurer, "2", "--account", "deployer", "--yes", *deployment)
         assert minted.returncode == 0 and f"minted 2.00 mUSD to {insurer}" in minted.stdout, minted.stderr

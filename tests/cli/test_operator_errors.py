@@ -82,15 +82,7 @@ def test_a_missing_or_stale_manifest(op, tmp_path):
 
 def test_an_unset_node_url(op, tmp_path):
     env = {k: v for k, v in op.env.items() if k != "MEDCHAIN_RPC_URL"}
-    result = subprocess.run(
-        op.command(*DEPLOY, "--deployment", str(tmp_path / "m.json")),
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+    result = op.run(*DEPLOY, "--deployment", str(tmp_path / "m.json"), env=env)
     one_line(result, "MEDCHAIN_RPC_URL is not set", "export MEDCHAIN_RPC_URL=")
 
 
