@@ -220,7 +220,7 @@ class SigningAgent:
         except _Refused as err:
             self.log(f"{_now()} refused: {err}")
             return {"error": {"message": str(err)}}
-        except (ValueError, KeyError, IndexError, TypeError) as err:
+        except Exception as err:  # noqa: BLE001 - whatever a request holds, the agent answers and goes on
             return {"error": {"message": f"malformed request ({type(err).__name__}: {err})"}}
 
     def info(self) -> dict[str, Any]:
@@ -305,10 +305,13 @@ class AgentClient:
                 why = "it closed the connection"
         if not line:
             raise AgentError(f"the signing agent on {self.path} stopped answering ({why}): start it again, then rerun")
-        answer = json.loads(line)
-        if "error" in answer:
-            raise AgentError(f"the signing agent refused: {answer['error']['message']}")
-        return answer["result"]
+        try:
+            answer = json.loads(line)
+            if "error" in answer:
+                raise AgentError(f"the signing agent refused: {answer['error']['message']}")
+            return answer["result"]
+        except (ValueError, KeyError, TypeError):
+            raise AgentError(f"{self.path} answered what a signing agent does not: {line[:80]!r}") from None
 
     def sign_transaction(self, tx: Mapping[str, Any]) -> bytes:
         """The signed bytes of ``tx`` (an EIP-1559 transaction dict, as :class:`medchain.contracts.Signer` takes)."""

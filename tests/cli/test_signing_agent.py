@@ -184,6 +184,8 @@ def test_malformed_requests_and_unknown_methods_are_answered_not_fatal(running):
         client.request("eth_sign", "0x00")
     with pytest.raises(AgentError, match="malformed request"):
         client.request("account_signTransaction")
+    with pytest.raises(AgentError, match="malformed request .AttributeError"):
+        client.request("account_signTransaction", "not a transaction")
     assert client.request("agent_info")["address"] == KEY.address  # still answering
     client.close()
 
@@ -293,3 +295,21 @@ def test_socket_paths_are_short_and_differ_by_data_folder_and_alias(tmp_path):
 def test_without_xdg_runtime_dir_the_folder_is_the_users_own_in_tmp(monkeypatch):
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     assert agent_module.agent_folder() == Path(tempfile.gettempdir()) / f"medchain-{os.getuid()}"
+
+
+def test_a_socket_that_answers_what_an_agent_does_not_is_no_agent(home):
+    path = AccountRef("insurer").agent_path
+    path.parent.mkdir(mode=0o700, parents=True)
+    impostor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    impostor.bind(str(path))
+    impostor.listen(1)
+
+    def answer_garbage():
+        conn, _ = impostor.accept()
+        conn.recv(1 << 16)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\n")
+        conn.close()
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    assert find_agent_at(path) is None  # and the command unlocks its keyfile
+    impostor.close()
