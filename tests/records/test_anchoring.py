@@ -258,6 +258,8 @@ def test_a_batch_whose_send_the_node_took_without_answering_is_found_by_its_hash
     (signed,) = sent
     journal = json.loads((tmp_path / "receipts" / BATCH_JOURNAL).read_text())
     assert journal["tx"] == signed.tx_hash and len(journal["records"]) == len(records)
+    # anvil mines what it took a moment after answering: wait for the block before reading the nonce
+    chain.provider.web3.eth.wait_for_transaction_receipt(signed.tx_hash, timeout=30)
     assert hospital.nonce == nonce + 1, "the node took the batch"
 
     result = _run(anchor, hospital, chain, records, tmp_path, batch_threshold=2)
