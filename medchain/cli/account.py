@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -146,15 +147,12 @@ class AccountRef:
                 raise AccountError(
                     f"--account {self.alias}: APE_ACCOUNTS_{self.alias}_PASSPHRASE is not its passphrase"
                 )
-        if self._key is None:
-            import sys
-
-            if not sys.stdin.isatty():
-                raise AccountError(
-                    f"--account {self.alias}: no passphrase and no terminal to ask for it on: set "
-                    f"APE_ACCOUNTS_{self.alias}_PASSPHRASE, or start a signing agent "
-                    f"(ape run signer start --account {self.alias})"
-                )
+        if self._key is None and not sys.stdin.isatty():
+            raise AccountError(
+                f"--account {self.alias}: no passphrase and no terminal to ask for it on: set "
+                f"APE_ACCOUNTS_{self.alias}_PASSPHRASE, or start a signing agent "
+                f"(ape run signer start --account {self.alias})"
+            )
         for _attempt in range(3):
             if self._key is not None:
                 return self._key
@@ -201,8 +199,6 @@ class AccountRef:
 
 def _confirm(question: str, what: str) -> None:
     """Ask ``question`` on the terminal; no terminal, or no: refused in one line."""
-    import sys
-
     from .failures import OneLineError
 
     if not sys.stdin.isatty():
@@ -220,16 +216,13 @@ class _KeyfileSigner:
         self.address = ref.address
 
     def sign_transaction(self, tx: dict[str, Any]) -> Any:
-        agent = self.ref.agent
-        key: Any = self.ref._local_key() if agent is None else None
+        signer = self.ref.agent or self.ref._local_key()  # the agent, else the keyfile's key (unlocked now)
         if not self.yes:
             shown = "\n".join(
                 f"  {k}: {v if k != 'data' or len(str(v)) < 140 else str(v)[:138] + '...'}" for k, v in tx.items()
             )
             _confirm(f"{shown}\n\nSign: ", "a transaction to sign")
-        if agent is not None:
-            return agent.sign_transaction(tx)
-        return key.sign_transaction(tx)
+        return signer.sign_transaction(tx)
 
     def sign_typed_data(self, domain: Mapping[str, Any], types: Mapping[str, Any], message: Mapping[str, Any]) -> bytes:
         """See :meth:`AccountRef.sign_typed_data` (confirmed unless ``yes``)."""
